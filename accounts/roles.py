@@ -1,0 +1,88 @@
+"""Roles. Staff roles are groups (created by migration, permissions synced after migrate);
+portal roles come from a user's affiliation to an organisation or a donor.
+
+Each app declares what its staff roles may do with `register_role_permissions` in its
+AppConfig.ready(); `sync_role_permissions` (run after every migrate) grants what is missing.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from enum import StrEnum
+
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(StrEnum):
+    NETWORK_STAFF = "Network staff"
+    REVIEWER = "Accreditation reviewer"
+    CAPACITY = "Capacity staff"
+    GRANTS = "Grants manager"
+    EDITOR = "Editor"
+    MODERATOR = "Moderator"
+    # Portal roles: not groups; defined by the invitation's target.
+    HOTLINE_USER = "hotline_user"
+    DONOR_USER = "donor_user"
+
+    @classmethod
+    def invitation_choices(cls) -> list[tuple[str, str]]:
+        return [(role.value, ROLE_LABELS[role]) for role in cls]
+
+
+ROLE_LABELS = {
+    Role.NETWORK_STAFF: _("Network staff"),
+    Role.REVIEWER: _("Accreditation reviewer"),
+    Role.CAPACITY: _("Capacity staff"),
+    Role.GRANTS: _("Grants manager"),
+    Role.EDITOR: _("Editor"),
+    Role.MODERATOR: _("Moderator"),
+    Role.HOTLINE_USER: _("Hotline user (portal)"),
+    Role.DONOR_USER: _("Donor user (donor area)"),
+}
+
+STAFF_ROLES = (
+    Role.NETWORK_STAFF,
+    Role.REVIEWER,
+    Role.CAPACITY,
+    Role.GRANTS,
+    Role.EDITOR,
+    Role.MODERATOR,
+)
+PORTAL_ROLES = (Role.HOTLINE_USER, Role.DONOR_USER)
+# Which affiliation target each portal role needs (app_label.Model).
+PORTAL_ROLE_TARGETS = {Role.HOTLINE_USER: "network.Organisation", Role.DONOR_USER: "reports.Donor"}
+
+_role_permissions: dict[str, set[str]] = defaultdict(set)
+
+
+def register_role_permissions(grants: dict[Role, list[str]]) -> None:
+    """Declare permissions ("app_label.codename") that staff roles hold."""
+    for role, permissions in grants.items():
+        _role_permissions[str(role)].update(permissions)
+
+
+def declared_role_permissions() -> dict[str, set[str]]:
+    return {role: set(perms) for role, perms in _role_permissions.items()}
+
+
+def sync_role_permissions(**_kwargs: object) -> None:
+    """Create missing role groups and grant the permissions apps declared (never removes any)."""
+    from django.contrib.auth.models import Group, Permission
+
+    for role in STAFF_ROLES:
+        group, _created = Group.objects.get_or_create(name=str(role))
+        wanted = {"wagtailadmin.access_admin"} | _role_permissions.get(str(role), set())
+        have = {
+            f"{app}.{code}"
+            for app, code in group.permissions.values_list("content_type__app_label", "codename")
+        }
+        missing = wanted - have
+        if not missing:
+            continue
+        for label in sorted(missing):
+            app_label, codename = label.split(".", 1)
+            permission = Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            if permission is not None:
+                group.permissions.add(permission)

@@ -1,0 +1,200 @@
+"""Writes of the accounts app: invitations and affiliations.
+
+An invitation is the only way in: staff invite an email address to a role (and, for portal roles,
+to an organisation or a donor). The emailed link carries a random token of which only the hash is
+stored; it expires after ACCOUNTS_INVITATION_DAYS and works once. Accepting creates the user with
+a verified email, the role and the affiliation, in one transaction. Every change is audited.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.access import has_role
+from accounts.models import Affiliation, Invitation, User
+from accounts.roles import PORTAL_ROLE_TARGETS, PORTAL_ROLES, ROLE_LABELS, STAFF_ROLES, Role
+from core.audit import audit
+from core.mail import queue_email
+
+
+@dataclass(frozen=True)
+class CreatedInvitation:
+    invitation: Invitation
+    url: str
+
+
+def invitation_url(token: str) -> str:
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse(
+        "accounts:invitation_accept", kwargs={"token": token}
+    )
+
+
+def invitation_create(
+    *, email: str, role: str, target: models.Model | None = None, acting_user: User
+) -> CreatedInvitation:
+    """Invite `email` to `role`; portal roles need the organisation or donor they will belong to."""
+    if not has_role(acting_user, Role.NETWORK_STAFF):
+        raise PermissionDenied(_("Only network staff can invite people."))
+    email = email.strip().lower()
+    role = Role(role)
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError(
+            {
+                "email": _("%(email)s already has an account; give them the role in Users instead.")
+                % {"email": email}
+            }
+        )
+    if role in PORTAL_ROLES:
+        expected = PORTAL_ROLE_TARGETS[role]
+        if target is None or target._meta.label != expected:
+            raise ValidationError(
+                _("A %(role)s must be invited to a %(target)s.")
+                % {"role": ROLE_LABELS[role], "target": apps.get_model(expected)._meta.verbose_name}
+            )
+    elif target is not None:
+        raise ValidationError(_("Staff roles are not tied to an organisation or a donor."))
+
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        invitation = Invitation.objects.create(
+            email=email,
+            role=role,
+            content_type=ContentType.objects.get_for_model(target) if target is not None else None,
+            object_id=target.pk if target is not None else None,
+            token_hash=Invitation.hash_token(token),
+            created_by=acting_user,
+            expires_at=timezone.now() + timedelta(days=settings.ACCOUNTS_INVITATION_DAYS),
+        )
+        url = invitation_url(token)
+        audit(
+            invitation,
+            "accounts.invitation.create",
+            user=acting_user,
+            data={"email": email, "role": str(role), "target": str(target) if target else None},
+        )
+        queue_email(
+            to=[email],
+            subject=_("You are invited to the %(site)s toolkit")
+            % {"site": settings.WAGTAIL_SITE_NAME},
+            template="accounts/email/invitation.txt",
+            context={
+                "invitation": invitation,
+                "url": url,
+                "role_label": ROLE_LABELS[role],
+                "target": target,
+                "inviter": acting_user,
+                "days": settings.ACCOUNTS_INVITATION_DAYS,
+            },
+        )
+    return CreatedInvitation(invitation=invitation, url=url)
+
+
+def invitation_for_token(token: str) -> Invitation | None:
+    return Invitation.objects.filter(token_hash=Invitation.hash_token(token)).first()
+
+
+def invitation_accept(
+    *, token: str, password: str, first_name: str = "", last_name: str = ""
+) -> User:
+    """Create the invited user. Raises ValidationError when the link is used, expired or revoked."""
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update()
+            .filter(token_hash=Invitation.hash_token(token))
+            .first()
+        )
+        if invitation is None or not invitation.is_usable:
+            raise ValidationError(_invalid_message(invitation), code="invitation_unusable")
+        if User.objects.filter(email__iexact=invitation.email).exists():
+            raise ValidationError(_("An account for this address exists already; sign in instead."))
+        candidate = User(email=invitation.email, first_name=first_name, last_name=last_name)
+        validate_password(password, user=candidate)
+        user = User.objects.create_user(
+            email=invitation.email,
+            password=password,
+            first_name=first_name.strip()[:150],
+            last_name=last_name.strip()[:150],
+            is_staff=invitation.role in STAFF_ROLES,
+        )
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+        if invitation.role in STAFF_ROLES:
+            user.groups.add(Group.objects.get_or_create(name=invitation.role)[0])
+        elif invitation.content_type_id:
+            Affiliation.objects.create(
+                user=user,
+                content_type_id=invitation.content_type_id,
+                object_id=invitation.object_id,
+                created_by=invitation.created_by,
+            )
+        invitation.accepted_at = timezone.now()
+        invitation.accepted_by = user
+        invitation.save(update_fields=["accepted_at", "accepted_by"])
+        audit(invitation, "accounts.invitation.accept", user=user, data={"email": user.email})
+    return user
+
+
+def _invalid_message(invitation: Invitation | None) -> str:
+    if invitation is None:
+        return _("This invitation link is not valid. Check that you copied the whole link.")
+    return {
+        Invitation.Status.ACCEPTED: _(
+            "This invitation has already been used. Sign in with your email and password."
+        ),
+        Invitation.Status.EXPIRED: _(
+            "This invitation has expired. Ask the person who invited you to send a new one."
+        ),
+        Invitation.Status.REVOKED: _(
+            "This invitation was withdrawn. Ask the association's staff if you need access."
+        ),
+    }.get(invitation.status, _("This invitation cannot be used."))
+
+
+def invitation_revoke(*, invitation: Invitation, acting_user: User) -> Invitation:
+    if not has_role(acting_user, Role.NETWORK_STAFF):
+        raise PermissionDenied(_("Only network staff can withdraw invitations."))
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if invitation.status != Invitation.Status.PENDING:
+            raise ValidationError(_("Only a pending invitation can be withdrawn."))
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+        audit(
+            invitation,
+            "accounts.invitation.revoke",
+            user=acting_user,
+            data={"email": invitation.email},
+        )
+    return invitation
+
+
+def affiliation_set(*, user: User, target: models.Model, acting_user: Any | None) -> Affiliation:
+    """Affiliate a non-staff user to an organisation or a donor (replacing any earlier one)."""
+    if target._meta.label not in settings.ACCOUNTS_AFFILIATION_TARGETS:
+        raise ValidationError(_("Users can only be affiliated to an organisation or a donor."))
+    with transaction.atomic():
+        affiliation, _created = Affiliation.objects.update_or_create(
+            user=user,
+            defaults={
+                "content_type": ContentType.objects.get_for_model(target),
+                "object_id": target.pk,
+                "created_by": acting_user if getattr(acting_user, "pk", None) else None,
+            },
+        )
+        audit(user, "accounts.affiliation.set", user=acting_user, data={"target": str(target)})
+    user.__dict__.pop("affiliation_or_none", None)
+    return affiliation

@@ -1,0 +1,136 @@
+"""Outgoing email through an outbox.
+
+`queue_email` records the message in the caller's transaction and hands it to the task worker
+after commit, so a failing mail server never undoes or blocks the user's action. Delivery
+failures are logged and retried with back-off (`MAX_ATTEMPTS` in all); `retry_due_emails` picks
+up anything the worker missed. A `dedupe_key` makes a message idempotent: the same key is never
+queued twice (the ledger `send_reminders` relies on).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from core.models import OutgoingEmail
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 6
+BACKOFF_MINUTES = (1, 5, 30, 120, 720)
+
+
+def queue_email(
+    *,
+    to: list[str],
+    subject: str,
+    template: str | None = None,
+    context: dict | None = None,
+    body: str | None = None,
+    dedupe_key: str | None = None,
+) -> OutgoingEmail | None:
+    """Queue one email; returns None when nobody is to receive it or the key was already used."""
+    recipients = sorted({address for address in to if address})
+    if not recipients:
+        return None
+    if template is not None:
+        body = render_to_string(
+            template, {"site_name": settings.WAGTAIL_SITE_NAME, **(context or {})}
+        )
+    if body is None:
+        raise ValueError("queue_email needs a template or a body")
+    subject = " ".join(subject.split())[:255]
+    try:
+        with transaction.atomic():
+            email = OutgoingEmail.objects.create(
+                to=recipients, subject=subject, body=body, dedupe_key=dedupe_key
+            )
+    except IntegrityError:
+        if dedupe_key and OutgoingEmail.objects.filter(dedupe_key=dedupe_key).exists():
+            return None
+        raise
+    transaction.on_commit(lambda: _enqueue(email.pk))
+    return email
+
+
+def _enqueue(email_id: int, *, delay: timedelta | None = None) -> None:
+    from core.tasks import deliver_email
+
+    task = deliver_email
+    if delay is not None:
+        if not task.get_backend().supports_defer:
+            return  # no delayed tasks on this backend: retry_due_emails delivers it when due
+        task = task.using(run_after=timezone.now() + delay)
+    try:
+        task.enqueue(email_id)
+    except Exception:  # a broken queue must not break the user's request
+        logger.exception("Could not enqueue email %s; retry_due_emails will pick it up", email_id)
+
+
+def deliver(email_id: int) -> str:
+    """Send one queued email now. Returns its new status."""
+    with transaction.atomic():
+        email = OutgoingEmail.objects.select_for_update().filter(pk=email_id).first()
+        if email is None or email.status in (
+            OutgoingEmail.Status.SENT,
+            OutgoingEmail.Status.FAILED,
+        ):
+            return email.status if email else "missing"
+        email.attempts += 1
+        message = EmailMultiAlternatives(
+            subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + email.subject,
+            body=email.body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=email.to,
+        )
+        try:
+            message.send()
+        except Exception as exc:
+            email.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            if email.attempts >= MAX_ATTEMPTS:
+                email.status = OutgoingEmail.Status.FAILED
+                email.next_attempt_at = None
+                logger.error(
+                    "Email %s failed for good after %s attempts: %s", email.pk, email.attempts, exc
+                )
+            else:
+                delay = timedelta(
+                    minutes=BACKOFF_MINUTES[min(email.attempts - 1, len(BACKOFF_MINUTES) - 1)]
+                )
+                email.status = OutgoingEmail.Status.RETRYING
+                email.next_attempt_at = timezone.now() + delay
+                logger.warning(
+                    "Email %s failed (attempt %s), retrying in %s: %s",
+                    email.pk,
+                    email.attempts,
+                    delay,
+                    exc,
+                )
+                transaction.on_commit(lambda: _enqueue(email.pk, delay=delay))
+        else:
+            email.status = OutgoingEmail.Status.SENT
+            email.sent_at = timezone.now()
+            email.next_attempt_at = None
+            email.last_error = ""
+        email.save()
+        return email.status
+
+
+def retry_due_emails(*, now: timezone.datetime | None = None) -> int:
+    """Deliver emails whose retry time has come, or that were never picked up. Returns how many."""
+    now = now or timezone.now()
+    stale = now - timedelta(minutes=10)
+    due = OutgoingEmail.objects.filter(
+        status=OutgoingEmail.Status.RETRYING, next_attempt_at__lte=now
+    ) | OutgoingEmail.objects.filter(status=OutgoingEmail.Status.QUEUED, created_at__lte=stale)
+    count = 0
+    for email_id in due.values_list("pk", flat=True):
+        deliver(email_id)
+        count += 1
+    return count

@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+import importlib
+import os
+import random
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from core.seeding import SEED_ORDER, DemoContext
+
+DEFAULT_PASSWORD = "hotline-demo-2026"  # noqa: S105 (printed demo password)
+
+
+class Command(BaseCommand):
+    help = (
+        "Fill an empty database with a deterministic fictional network on real countries, and the "
+        "demo users. Does nothing when the demo data is already there."
+    )
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--scale", type=int, default=None, help="Number of hotlines (e.g. 1000 for benchmarks)."
+        )
+        parser.add_argument(
+            "--seed", type=int, default=2023, help="Random seed (same seed, same data)."
+        )
+        parser.add_argument(
+            "--password", default=None, help="Password of the demo users (or DEMO_PASSWORD)."
+        )
+        parser.add_argument("--force", action="store_true", help="Run even when DEBUG is off.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from accounts.demo import DEMO_USERS, demo_users_exist
+
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError(
+                "seed_demo creates accounts with a known password; with DEBUG off, pass --force."
+            )
+        if options["scale"] is not None and options["scale"] < 1:
+            raise CommandError("--scale must be at least 1.")
+        password = options["password"] or os.environ.get("DEMO_PASSWORD") or DEFAULT_PASSWORD
+
+        if demo_users_exist():
+            self.stdout.write("Demo data already present; nothing to do.")
+            self._print_logins(DEMO_USERS, password=None)
+            return
+
+        started = time.monotonic()
+        ctx = DemoContext(
+            rng=random.Random(options["seed"]),
+            seed=options["seed"],
+            scale=options["scale"],
+            password=password,
+            today=timezone.localdate(),
+            stdout=self.stdout,
+        )
+        with transaction.atomic():
+            for app_label in SEED_ORDER:
+                try:
+                    module = importlib.import_module(f"{app_label}.demo")
+                except ModuleNotFoundError as exc:
+                    if exc.name != f"{app_label}.demo":
+                        raise
+                    continue
+                self.stdout.write(f"Seeding {app_label}...")
+                module.seed(ctx)
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data created in {time.monotonic() - started:.1f} s.")
+        )
+        self._print_logins(DEMO_USERS, password=password)
+
+    def _print_logins(self, users: list[tuple[str, str]], *, password: str | None) -> None:
+        self.stdout.write("\nDemo logins (sign in at http://127.0.0.1:8000/accounts/login/):")
+        for key, description in users:
+            self.stdout.write(f"  {key + '@example.org':<26} {description}")
+        if password:
+            self.stdout.write(f"  password for all: {password}")
+        else:
+            self.stdout.write(
+                "  password: the one given when the demo data was created "
+                f"(default {DEFAULT_PASSWORD!r}, or DEMO_PASSWORD)"
+            )

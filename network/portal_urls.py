@@ -1,0 +1,3 @@
+"""Routes this app adds to /portal/ (namespace "portal"; prefix names with the app)."""
+
+urlpatterns: list = []

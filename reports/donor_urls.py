@@ -1,0 +1,3 @@
+"""Routes this app adds to /donors/ (namespace "donors")."""
+
+urlpatterns: list = []

@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from accounts.models import User
+from accounts.roles import Role
+from tests.accounts.factories import TEST_PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def test_login_by_email_lands_in_the_users_area(client, make_user):
+    make_user(Role.NETWORK_STAFF, email="samira@example.org")
+    response = client.post(
+        reverse("account_login"), {"login": "Samira@Example.org", "password": TEST_PASSWORD}
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("accounts:home")
+    assert client.get(reverse("accounts:home")).url == reverse("wagtailadmin_home")
+    assert client.get(reverse("wagtailadmin_home")).status_code == 200
+
+
+def test_wrong_password_is_refused_without_saying_whether_the_email_exists(client, make_user):
+    make_user(email="known@example.org")
+    known = client.post(
+        reverse("account_login"), {"login": "known@example.org", "password": "wrong-password-1"}
+    )
+    unknown = client.post(
+        reverse("account_login"), {"login": "nobody@example.org", "password": "wrong-password-1"}
+    )
+    assert known.status_code == unknown.status_code == 200
+    assert "_auth_user_id" not in client.session
+
+    def errors(response):
+        return [str(e) for e in response.context["form"].non_field_errors()]
+
+    assert errors(known) == errors(unknown)
+    assert errors(known)
+
+
+def test_failed_logins_are_rate_limited(client, make_user):
+    make_user(email="target@example.org")
+    for _ in range(5):
+        client.post(
+            reverse("account_login"),
+            {"login": "target@example.org", "password": "not-the-password"},
+        )
+    blocked = client.post(
+        reverse("account_login"), {"login": "target@example.org", "password": TEST_PASSWORD}
+    )
+    assert "_auth_user_id" not in client.session
+    assert "Too many failed login attempts" in blocked.content.decode()
+
+
+def test_signup_is_closed(client):
+    page = client.get("/accounts/signup/")
+    assert page.status_code == 200
+    assert "Sign Up Closed" in page.content.decode() or "closed" in page.content.decode().lower()
+    client.post(
+        "/accounts/signup/",
+        {
+            "email": "walk-in@example.org",
+            "password1": "a-long-password-123",
+            "password2": "a-long-password-123",
+        },
+    )
+    assert not User.objects.filter(email="walk-in@example.org").exists()
+
+
+def test_wagtail_login_page_goes_through_allauth(client):
+    response = client.get("/admin/login/?next=/admin/pages/")
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+    assert "next=/admin/pages/" in response.url
+
+
+def test_anonymous_admin_request_is_sent_to_sign_in(client):
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+
+
+def test_password_reset_mail_goes_out(client, make_user):
+    make_user(email="forgetful@example.org")
+    client.post(reverse("account_reset_password"), {"email": "forgetful@example.org"})
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["forgetful@example.org"]
+    assert "/accounts/password/reset/key/" in mail.outbox[0].body
+
+
+def test_wagtail_mail_helper_works_with_mailers():
+    from wagtail.admin.mail import send_mail
+
+    send_mail("Subject line", "Body text", ["editor@example.org"])
+    assert mail.outbox[-1].subject == "Subject line"
+
+
+def test_password_must_be_long_and_uncommon(make_user):
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        validate_password("short-pw1")
+    with pytest.raises(ValidationError):
+        validate_password("password1234")
+    validate_password("river-lantern-copper-41")

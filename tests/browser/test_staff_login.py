@@ -1,0 +1,30 @@
+"""A real browser: the home page, sign in as staff, the Wagtail dashboard."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_staff_signs_in_and_reaches_the_dashboard(live_server, page, settings):
+    settings.DEBUG = True
+    call_command("seed_demo", password="browser-demo-password")
+    settings.DEBUG = False
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
+
+    page.goto(live_server.url + "/")
+    assert page.locator("h1").first.inner_text() == "Hotline network"
+    page.get_by_role("link", name="Sign in").click()
+    page.get_by_label("Email").fill("staff@example.org")
+    page.get_by_label("Password").fill("browser-demo-password")
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url(live_server.url + "/admin/")
+    assert "Dashboard" in page.title()
+    assert page.get_by_role("heading", level=1).first.inner_text() == "Hotline network"
+    assert violations == [], violations

@@ -1,0 +1,114 @@
+"""Shared fixtures: users per role, clients signed in as them, a browser for Playwright."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from accounts.models import User
+from accounts.roles import Role
+from tests.accounts.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _isolated_state(settings: Any, tmp_path: Path) -> Iterator[None]:
+    """Each test gets an empty cache and its own private/media folders."""
+    settings.PRIVATE_ROOT = tmp_path / "private"
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "media"},
+        },
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "private", "base_url": None},
+        },
+    }
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def make_user(db: None) -> Callable[..., User]:
+    def _make(role: Role | str | None = None, **kwargs: Any) -> User:
+        return UserFactory(role=role, **kwargs)
+
+    return _make
+
+
+@pytest.fixture
+def staff_user(make_user: Callable[..., User]) -> User:
+    return make_user(Role.NETWORK_STAFF, email="staff.user@example.org")
+
+
+@pytest.fixture
+def superuser(make_user: Callable[..., User]) -> User:
+    return make_user(email="root@example.org", is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def client_for() -> Callable[[User | None], Client]:
+    def _client(user: User | None) -> Client:
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return _client
+
+
+def chromium_path() -> str | None:
+    for candidate in (
+        os.environ.get("CHROMIUM_PATH"),
+        "/usr/bin/chromium",
+        shutil.which("chromium"),
+    ):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None
+
+
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    path = chromium_path()
+    if path is None:
+        pytest.skip("Chromium is not installed (apt-get install -y chromium); .ci/run installs it")
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(locale="en-GB")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()

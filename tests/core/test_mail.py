@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from core.mail import queue_email, retry_due_emails
+from core.models import OutgoingEmail
+
+pytestmark = pytest.mark.django_db
+
+
+def test_queued_email_is_delivered_after_commit(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        queue_email(to=["a@example.org", "a@example.org", ""], subject="Hello", body="Body")
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["a@example.org"]
+    assert OutgoingEmail.objects.get().status == OutgoingEmail.Status.SENT
+
+
+def test_same_reminder_key_is_never_queued_twice(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = queue_email(to=["a@example.org"], subject="Due", body="x", dedupe_key="item:1:due")
+        second = queue_email(to=["a@example.org"], subject="Due", body="x", dedupe_key="item:1:due")
+    assert first is not None and second is None
+    assert len(mail.outbox) == 1
+
+
+def test_mail_server_failure_keeps_the_email_and_retries_later(
+    django_capture_on_commit_callbacks, caplog
+):
+    with (
+        mock.patch(
+            "django.core.mail.EmailMessage.send", side_effect=ConnectionRefusedError("smtp down")
+        ),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        email = queue_email(to=["b@example.org"], subject="Later", body="x")
+    email.refresh_from_db()
+    assert email.status == OutgoingEmail.Status.RETRYING
+    assert "smtp down" in email.last_error
+    assert "retrying" in caplog.text
+    assert mail.outbox == []
+
+    # Not due yet: nothing happens. Once due, it goes out.
+    assert retry_due_emails() == 0
+    assert retry_due_emails(now=timezone.now() + timedelta(hours=1)) == 1
+    email.refresh_from_db()
+    assert email.status == OutgoingEmail.Status.SENT
+    assert len(mail.outbox) == 1
+
+
+def test_nobody_to_send_to_queues_nothing():
+    assert queue_email(to=["", None], subject="x", body="y") is None
+    assert OutgoingEmail.objects.count() == 0
