@@ -25,9 +25,7 @@ def is_authenticated(user: Any) -> bool:
 
 def is_staff_user(user: Any) -> bool:
     """Association staff: may use the Wagtail admin."""
-    return is_authenticated(user) and (
-        user.is_superuser or user.has_perm("wagtailadmin.access_admin")
-    )
+    return is_authenticated(user) and (user.is_superuser or user.has_perm("wagtailadmin.access_admin"))
 
 
 def has_role(user: Any, *roles: Role | str) -> bool:

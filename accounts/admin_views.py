@@ -93,9 +93,7 @@ class InvitationRevokeView(NetworkStaffOnlyMixin, WagtailAdminTemplateMixin, Tem
     header_icon = "mail"
 
     def get_invitation(self) -> Invitation:
-        return get_object_or_404(
-            Invitation.objects.visible_to(self.request.user), pk=self.kwargs["pk"]
-        )
+        return get_object_or_404(Invitation.objects.visible_to(self.request.user), pk=self.kwargs["pk"])
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

@@ -56,9 +56,7 @@ def seed(ctx: DemoContext) -> None:
         first, last = _NAMES[key]
         email = f"{key}@example.org"
         if key == "admin":
-            user = User.objects.create_superuser(
-                email=email, password=ctx.password, first_name=first, last_name=last
-            )
+            user = User.objects.create_superuser(email=email, password=ctx.password, first_name=first, last_name=last)
         else:
             user = User.objects.create_user(
                 email=email,

@@ -38,9 +38,7 @@ class InvitationAcceptForm(forms.Form):
         data = super().clean()
         first, second = data.get("password1"), data.get("password2")
         if first and second and first != second:
-            self.add_error(
-                "password2", _("The two passwords differ; type the same password twice.")
-            )
+            self.add_error("password2", _("The two passwords differ; type the same password twice."))
         elif first:
             candidate = User(
                 email=self.email,
@@ -76,9 +74,7 @@ class InvitationCreateForm(forms.Form):
             field = _target_field(label)
             if field is not None:
                 name = label.split(".")[1].lower()
-                field.help_text = _("Required for the role “%(role)s”.") % {
-                    "role": Role(role).value
-                }
+                field.help_text = _("Required for the role “%(role)s”.") % {"role": Role(role).value}
                 self.fields[name] = field
                 self.target_fields[str(role)] = name
 
@@ -94,11 +90,6 @@ class InvitationCreateForm(forms.Form):
                 data["target"] = value
             elif value is not None:
                 self.add_error(name, _("Leave this empty for the chosen role."))
-        if (
-            role in (str(Role.HOTLINE_USER), str(Role.DONOR_USER))
-            and role not in self.target_fields
-        ):
-            self.add_error(
-                "role", _("This role cannot be used yet: its organisations or donors do not exist.")
-            )
+        if role in (str(Role.HOTLINE_USER), str(Role.DONOR_USER)) and role not in self.target_fields:
+            self.add_error("role", _("This role cannot be used yet: its organisations or donors do not exist."))
         return data

@@ -58,9 +58,7 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         ordering = ["email"]
-        constraints = [
-            models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique")
-        ]
+        constraints = [models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique")]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email
@@ -93,9 +91,7 @@ def _target_labels() -> list[str]:
 class Affiliation(models.Model):
     """The one organisation or donor a non-staff user belongs to: the scope of what they may see."""
 
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="affiliation"
-    )
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="affiliation")
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
     object_id = models.PositiveBigIntegerField()
     target = GenericForeignKey("content_type", "object_id")
@@ -126,9 +122,7 @@ class Affiliation(models.Model):
 
 class InvitationQuerySet(models.QuerySet):
     def pending(self) -> InvitationQuerySet:
-        return self.filter(
-            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
-        )
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now())
 
     def visible_to(self, user: Any) -> InvitationQuerySet:
         from accounts.access import has_role
@@ -153,9 +147,7 @@ class Invitation(models.Model):
     object_id = models.PositiveBigIntegerField(null=True, blank=True)
     target = GenericForeignKey("content_type", "object_id")
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)

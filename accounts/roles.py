@@ -72,17 +72,12 @@ def sync_role_permissions(**_kwargs: object) -> None:
     for role in STAFF_ROLES:
         group, _created = Group.objects.get_or_create(name=str(role))
         wanted = {"wagtailadmin.access_admin"} | _role_permissions.get(str(role), set())
-        have = {
-            f"{app}.{code}"
-            for app, code in group.permissions.values_list("content_type__app_label", "codename")
-        }
+        have = {f"{app}.{code}" for app, code in group.permissions.values_list("content_type__app_label", "codename")}
         missing = wanted - have
         if not missing:
             continue
         for label in sorted(missing):
             app_label, codename = label.split(".", 1)
-            permission = Permission.objects.filter(
-                content_type__app_label=app_label, codename=codename
-            ).first()
+            permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
             if permission is not None:
                 group.permissions.add(permission)

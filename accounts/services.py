@@ -39,9 +39,7 @@ class CreatedInvitation:
 
 
 def invitation_url(token: str) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse(
-        "accounts:invitation_accept", kwargs={"token": token}
-    )
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("accounts:invitation_accept", kwargs={"token": token})
 
 
 def invitation_create(
@@ -54,10 +52,7 @@ def invitation_create(
     role = Role(role)
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationError(
-            {
-                "email": _("%(email)s already has an account; give them the role in Users instead.")
-                % {"email": email}
-            }
+            {"email": _("%(email)s already has an account; give them the role in Users instead.") % {"email": email}}
         )
     if role in PORTAL_ROLES:
         expected = PORTAL_ROLE_TARGETS[role]
@@ -89,8 +84,7 @@ def invitation_create(
         )
         queue_email(
             to=[email],
-            subject=_("You are invited to the %(site)s toolkit")
-            % {"site": settings.WAGTAIL_SITE_NAME},
+            subject=_("You are invited to the %(site)s toolkit") % {"site": settings.WAGTAIL_SITE_NAME},
             template="accounts/email/invitation.txt",
             context={
                 "invitation": invitation,
@@ -108,16 +102,10 @@ def invitation_for_token(token: str) -> Invitation | None:
     return Invitation.objects.filter(token_hash=Invitation.hash_token(token)).first()
 
 
-def invitation_accept(
-    *, token: str, password: str, first_name: str = "", last_name: str = ""
-) -> User:
+def invitation_accept(*, token: str, password: str, first_name: str = "", last_name: str = "") -> User:
     """Create the invited user. Raises ValidationError when the link is used, expired or revoked."""
     with transaction.atomic():
-        invitation = (
-            Invitation.objects.select_for_update()
-            .filter(token_hash=Invitation.hash_token(token))
-            .first()
-        )
+        invitation = Invitation.objects.select_for_update().filter(token_hash=Invitation.hash_token(token)).first()
         if invitation is None or not invitation.is_usable:
             raise ValidationError(_invalid_message(invitation), code="invitation_unusable")
         if User.objects.filter(email__iexact=invitation.email).exists():
@@ -152,15 +140,9 @@ def _invalid_message(invitation: Invitation | None) -> str:
     if invitation is None:
         return _("This invitation link is not valid. Check that you copied the whole link.")
     return {
-        Invitation.Status.ACCEPTED: _(
-            "This invitation has already been used. Sign in with your email and password."
-        ),
-        Invitation.Status.EXPIRED: _(
-            "This invitation has expired. Ask the person who invited you to send a new one."
-        ),
-        Invitation.Status.REVOKED: _(
-            "This invitation was withdrawn. Ask the association's staff if you need access."
-        ),
+        Invitation.Status.ACCEPTED: _("This invitation has already been used. Sign in with your email and password."),
+        Invitation.Status.EXPIRED: _("This invitation has expired. Ask the person who invited you to send a new one."),
+        Invitation.Status.REVOKED: _("This invitation was withdrawn. Ask the association's staff if you need access."),
     }.get(invitation.status, _("This invitation cannot be used."))
 
 

@@ -28,10 +28,6 @@ def register_invitations_menu_item():
 @hooks.register("register_log_actions")
 def register_account_actions(actions):
     actions.register_action("accounts.invitation.create", _("Invite"), _("Invitation sent"))
-    actions.register_action(
-        "accounts.invitation.accept", _("Accept invitation"), _("Invitation accepted")
-    )
-    actions.register_action(
-        "accounts.invitation.revoke", _("Withdraw invitation"), _("Invitation withdrawn")
-    )
+    actions.register_action("accounts.invitation.accept", _("Accept invitation"), _("Invitation accepted"))
+    actions.register_action("accounts.invitation.revoke", _("Withdraw invitation"), _("Invitation withdrawn"))
     actions.register_action("accounts.affiliation.set", _("Affiliate"), _("Affiliation set"))

@@ -40,17 +40,13 @@ def queue_email(
     if not recipients:
         return None
     if template is not None:
-        body = render_to_string(
-            template, {"site_name": settings.WAGTAIL_SITE_NAME, **(context or {})}
-        )
+        body = render_to_string(template, {"site_name": settings.WAGTAIL_SITE_NAME, **(context or {})})
     if body is None:
         raise ValueError("queue_email needs a template or a body")
     subject = " ".join(subject.split())[:255]
     try:
         with transaction.atomic():
-            email = OutgoingEmail.objects.create(
-                to=recipients, subject=subject, body=body, dedupe_key=dedupe_key
-            )
+            email = OutgoingEmail.objects.create(to=recipients, subject=subject, body=body, dedupe_key=dedupe_key)
     except IntegrityError:
         if dedupe_key and OutgoingEmail.objects.filter(dedupe_key=dedupe_key).exists():
             return None
@@ -96,13 +92,9 @@ def deliver(email_id: int) -> str:
             if email.attempts >= MAX_ATTEMPTS:
                 email.status = OutgoingEmail.Status.FAILED
                 email.next_attempt_at = None
-                logger.error(
-                    "Email %s failed for good after %s attempts: %s", email.pk, email.attempts, exc
-                )
+                logger.error("Email %s failed for good after %s attempts: %s", email.pk, email.attempts, exc)
             else:
-                delay = timedelta(
-                    minutes=BACKOFF_MINUTES[min(email.attempts - 1, len(BACKOFF_MINUTES) - 1)]
-                )
+                delay = timedelta(minutes=BACKOFF_MINUTES[min(email.attempts - 1, len(BACKOFF_MINUTES) - 1)])
                 email.status = OutgoingEmail.Status.RETRYING
                 email.next_attempt_at = timezone.now() + delay
                 logger.warning(

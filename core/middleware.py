@@ -15,9 +15,7 @@ logger = logging.getLogger(__name__)
 
 # The current request's CSP nonce, for templates rendered without the request in their context
 # (Wagtail's form widgets and panels carry small inline scripts).
-current_csp_nonce: contextvars.ContextVar[object | None] = contextvars.ContextVar(
-    "current_csp_nonce", default=None
-)
+current_csp_nonce: contextvars.ContextVar[object | None] = contextvars.ContextVar("current_csp_nonce", default=None)
 
 
 class CspNonceMiddleware:
@@ -52,9 +50,7 @@ class DatabaseUnavailableMiddleware:
         from django.template.loader import render_to_string
 
         if isinstance(exception, OperationalError | InterfaceError):
-            logger.error(
-                "Database unavailable while serving %s: %s", request.path, type(exception).__name__
-            )
+            logger.error("Database unavailable while serving %s: %s", request.path, type(exception).__name__)
             response = HttpResponse(render_to_string("503.html"), status=503)
             response["Retry-After"] = "60"
             return response

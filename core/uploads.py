@@ -47,9 +47,7 @@ KINDS = {
         ("xlsx",),
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ),
-    "odt": DocumentKind(
-        "odt", "OpenDocument text (ODT)", ("odt",), "application/vnd.oasis.opendocument.text"
-    ),
+    "odt": DocumentKind("odt", "OpenDocument text (ODT)", ("odt",), "application/vnd.oasis.opendocument.text"),
     "png": DocumentKind("png", "PNG image", ("png",), "image/png"),
     "jpeg": DocumentKind("jpeg", "JPEG image", ("jpg", "jpeg"), "image/jpeg"),
 }
@@ -128,11 +126,7 @@ def clean_display_name(name: str) -> str:
 def check_document(upload: File) -> CheckedDocument:
     """Validate an uploaded document; raise ValidationError with a message naming what is wrong."""
     raw_name = upload.name or ""
-    if (
-        not raw_name
-        or any(part in raw_name for part in ("/", "\\", "\x00"))
-        or raw_name in {".", ".."}
-    ):
+    if not raw_name or any(part in raw_name for part in ("/", "\\", "\x00")) or raw_name in {".", ".."}:
         raise ValidationError(
             _("The file name “%(name)s” is not allowed: give a plain file name without folders.")
             % {"name": raw_name[:80]},
@@ -160,23 +154,16 @@ def check_document(upload: File) -> CheckedDocument:
         )
     if extension not in kind.extensions:
         raise ValidationError(
-            _(
-                "“%(name)s” contains a %(kind)s but its name ends in “.%(ext)s”; "
-                "rename it or upload the right file."
-            )
+            _("“%(name)s” contains a %(kind)s but its name ends in “.%(ext)s”; rename it or upload the right file.")
             % {"name": raw_name, "kind": kind.label, "ext": extension or "(nothing)"},
             code="type_mismatch",
         )
     digest = hashlib.sha256()
     upload.seek(0)
-    for chunk in (
-        upload.chunks() if hasattr(upload, "chunks") else iter(lambda: upload.read(65536), b"")
-    ):
+    for chunk in upload.chunks() if hasattr(upload, "chunks") else iter(lambda: upload.read(65536), b""):
         digest.update(chunk)
     upload.seek(0)
-    return CheckedDocument(
-        kind=kind, original_name=clean_display_name(raw_name), size=size, sha256=digest.hexdigest()
-    )
+    return CheckedDocument(kind=kind, original_name=clean_display_name(raw_name), size=size, sha256=digest.hexdigest())
 
 
 def store_document(upload: File, checked: CheckedDocument, *, folder: str) -> str:
@@ -191,14 +178,10 @@ def store_bytes(data: bytes, *, folder: str, extension: str) -> str:
     return private_storage().save(name, File(io.BytesIO(data), name=name))
 
 
-def private_file_response(
-    stored_name: str, *, download_name: str, content_type: str
-) -> FileResponse:
+def private_file_response(stored_name: str, *, download_name: str, content_type: str) -> FileResponse:
     """Stream a private file as an attachment; callers check access before calling this."""
     handle = private_storage().open(stored_name, "rb")
-    response = FileResponse(
-        handle, as_attachment=True, filename=download_name, content_type=content_type
-    )
+    response = FileResponse(handle, as_attachment=True, filename=download_name, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"

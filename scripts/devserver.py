@@ -20,9 +20,7 @@ def main() -> int:
     web = subprocess.Popen([python, "manage.py", "runserver", f"{HOST}:{PORT}", "--noreload"])
     worker = subprocess.Popen([python, "manage.py", "db_worker", "--no-reload", "--interval", "1"])
     processes = {"web server": web, "task worker": worker}
-    print(
-        f"Serving http://{HOST}:{PORT}/ (admin at /admin/); task worker running. Ctrl-C stops both."
-    )
+    print(f"Serving http://{HOST}:{PORT}/ (admin at /admin/); task worker running. Ctrl-C stops both.")
 
     def stop(*_args: object) -> None:
         for process in processes.values():
@@ -40,9 +38,7 @@ def main() -> int:
         while True:
             for name, process in processes.items():
                 if process.poll() is not None:
-                    print(
-                        f"The {name} stopped (exit code {process.returncode}); stopping the other."
-                    )
+                    print(f"The {name} stopped (exit code {process.returncode}); stopping the other.")
                     stop()
                     return process.returncode or 0
             time.sleep(0.5)

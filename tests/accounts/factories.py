@@ -27,9 +27,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         if not create:
             return
         obj.save()
-        EmailAddress.objects.get_or_create(
-            user=obj, email=obj.email, defaults={"verified": True, "primary": True}
-        )
+        EmailAddress.objects.get_or_create(user=obj, email=obj.email, defaults={"verified": True, "primary": True})
 
     @classmethod
     def _create(cls, model_class: type[User], *args: Any, role: Any = None, **kwargs: Any) -> User:

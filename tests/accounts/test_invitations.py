@@ -28,9 +28,7 @@ def test_staff_invite_sends_a_link_that_creates_the_account_once(
     staff_user, client, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        services.invitation_create(
-            email="New.Reviewer@example.org", role=Role.REVIEWER, acting_user=staff_user
-        )
+        services.invitation_create(email="New.Reviewer@example.org", role=Role.REVIEWER, acting_user=staff_user)
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["new.reviewer@example.org"]
@@ -67,12 +65,8 @@ def test_staff_invite_sends_a_link_that_creates_the_account_once(
 
 
 def test_expired_invitation_is_refused(staff_user, client):
-    created = services.invitation_create(
-        email="late@example.org", role=Role.CAPACITY, acting_user=staff_user
-    )
-    Invitation.objects.filter(pk=created.invitation.pk).update(
-        expires_at=timezone.now() - timedelta(minutes=1)
-    )
+    created = services.invitation_create(email="late@example.org", role=Role.CAPACITY, acting_user=staff_user)
+    Invitation.objects.filter(pk=created.invitation.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
     path = created.url.replace("http://testserver", "")
     response = client.post(path, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
     assert response.status_code == 410
@@ -83,18 +77,14 @@ def test_expired_invitation_is_refused(staff_user, client):
 
 
 def test_revoked_and_unknown_links_are_refused(staff_user, client):
-    created = services.invitation_create(
-        email="maybe@example.org", role=Role.EDITOR, acting_user=staff_user
-    )
+    created = services.invitation_create(email="maybe@example.org", role=Role.EDITOR, acting_user=staff_user)
     services.invitation_revoke(invitation=created.invitation, acting_user=staff_user)
     assert client.get(created.url.replace("http://testserver", "")).status_code == 410
     assert client.get("/accounts/invitation/not-a-real-token/").status_code == 404
 
 
 def test_weak_password_is_refused_with_a_message(staff_user, client):
-    created = services.invitation_create(
-        email="weak@example.org", role=Role.EDITOR, acting_user=staff_user
-    )
+    created = services.invitation_create(email="weak@example.org", role=Role.EDITOR, acting_user=staff_user)
     path = created.url.replace("http://testserver", "")
     response = client.post(path, {"password1": "password", "password2": "password"})
     assert response.status_code == 200
@@ -112,9 +102,7 @@ def test_only_network_staff_can_invite(make_user):
 def test_existing_account_cannot_be_invited_again(staff_user, make_user):
     make_user(email="already@example.org")
     with pytest.raises(ValidationError):
-        services.invitation_create(
-            email="ALREADY@example.org", role=Role.EDITOR, acting_user=staff_user
-        )
+        services.invitation_create(email="ALREADY@example.org", role=Role.EDITOR, acting_user=staff_user)
 
 
 def test_invitation_admin_screens(staff_user, client_for, make_user):
@@ -140,23 +128,15 @@ def test_invitation_admin_screens(staff_user, client_for, make_user):
     editor_client = client_for(make_user(Role.EDITOR))
     denied = editor_client.get(reverse("accounts_admin:invitation_index"))
     assert (denied.status_code, denied.url) == (302, reverse("wagtailadmin_home"))
-    editor_client.post(
-        reverse("accounts_admin:invitation_add"), {"email": "z@example.org", "role": Role.EDITOR}
-    )
+    editor_client.post(reverse("accounts_admin:invitation_add"), {"email": "z@example.org", "role": Role.EDITOR})
     assert not Invitation.objects.filter(email="z@example.org").exists()
 
 
 def test_invitation_actions_are_audited(staff_user):
     from wagtail.models import ModelLogEntry
 
-    created = services.invitation_create(
-        email="audited@example.org", role=Role.EDITOR, acting_user=staff_user
-    )
+    created = services.invitation_create(email="audited@example.org", role=Role.EDITOR, acting_user=staff_user)
     services.invitation_revoke(invitation=created.invitation, acting_user=staff_user)
-    actions = list(
-        ModelLogEntry.objects.filter(object_id=str(created.invitation.pk)).values_list(
-            "action", "user_id"
-        )
-    )
+    actions = list(ModelLogEntry.objects.filter(object_id=str(created.invitation.pk)).values_list("action", "user_id"))
     assert ("accounts.invitation.create", staff_user.pk) in actions
     assert ("accounts.invitation.revoke", staff_user.pk) in actions

@@ -13,9 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def test_login_by_email_lands_in_the_users_area(client, make_user):
     make_user(Role.NETWORK_STAFF, email="samira@example.org")
-    response = client.post(
-        reverse("account_login"), {"login": "Samira@Example.org", "password": TEST_PASSWORD}
-    )
+    response = client.post(reverse("account_login"), {"login": "Samira@Example.org", "password": TEST_PASSWORD})
     assert response.status_code == 302
     assert response.url == reverse("accounts:home")
     assert client.get(reverse("accounts:home")).url == reverse("wagtailadmin_home")
@@ -24,12 +22,8 @@ def test_login_by_email_lands_in_the_users_area(client, make_user):
 
 def test_wrong_password_is_refused_without_saying_whether_the_email_exists(client, make_user):
     make_user(email="known@example.org")
-    known = client.post(
-        reverse("account_login"), {"login": "known@example.org", "password": "wrong-password-1"}
-    )
-    unknown = client.post(
-        reverse("account_login"), {"login": "nobody@example.org", "password": "wrong-password-1"}
-    )
+    known = client.post(reverse("account_login"), {"login": "known@example.org", "password": "wrong-password-1"})
+    unknown = client.post(reverse("account_login"), {"login": "nobody@example.org", "password": "wrong-password-1"})
     assert known.status_code == unknown.status_code == 200
     assert "_auth_user_id" not in client.session
 
@@ -47,9 +41,7 @@ def test_failed_logins_are_rate_limited(client, make_user):
             reverse("account_login"),
             {"login": "target@example.org", "password": "not-the-password"},
         )
-    blocked = client.post(
-        reverse("account_login"), {"login": "target@example.org", "password": TEST_PASSWORD}
-    )
+    blocked = client.post(reverse("account_login"), {"login": "target@example.org", "password": TEST_PASSWORD})
     assert "_auth_user_id" not in client.session
     assert "Too many failed login attempts" in blocked.content.decode()
 

@@ -26,9 +26,7 @@ def test_staff_without_mfa_are_kept_out_of_admin_when_required(settings, staff_u
 
 def test_staff_with_totp_reach_admin_when_required(settings, staff_user, client_for):
     settings.ACCOUNTS_REQUIRE_STAFF_MFA = True
-    Authenticator.objects.create(
-        user=staff_user, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"}
-    )
+    Authenticator.objects.create(user=staff_user, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"})
     assert client_for(staff_user).get("/admin/").status_code == 200
 
 
@@ -71,8 +69,4 @@ def test_role_groups_exist_with_admin_access():
         group = Group.objects.get(name=role)
         assert group.permissions.filter(codename="access_admin").exists()
     assert not Group.objects.filter(name__in=["Editors", "Moderators"]).exists()
-    assert (
-        Group.objects.get(name="Moderator")
-        .page_permissions.filter(permission__codename="publish_page")
-        .exists()
-    )
+    assert Group.objects.get(name="Moderator").page_permissions.filter(permission__codename="publish_page").exists()

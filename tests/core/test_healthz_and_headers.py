@@ -15,9 +15,7 @@ def test_healthz_ok(client):
 
 
 def test_healthz_reports_unreachable_database(client):
-    with mock.patch(
-        "core.views.connection.cursor", side_effect=OperationalError("connection refused")
-    ):
+    with mock.patch("core.views.connection.cursor", side_effect=OperationalError("connection refused")):
         response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["checks"]["database"] == "unreachable"

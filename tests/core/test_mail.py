@@ -29,13 +29,9 @@ def test_same_reminder_key_is_never_queued_twice(django_capture_on_commit_callba
     assert len(mail.outbox) == 1
 
 
-def test_mail_server_failure_keeps_the_email_and_retries_later(
-    django_capture_on_commit_callbacks, caplog
-):
+def test_mail_server_failure_keeps_the_email_and_retries_later(django_capture_on_commit_callbacks, caplog):
     with (
-        mock.patch(
-            "django.core.mail.EmailMessage.send", side_effect=ConnectionRefusedError("smtp down")
-        ),
+        mock.patch("django.core.mail.EmailMessage.send", side_effect=ConnectionRefusedError("smtp down")),
         django_capture_on_commit_callbacks(execute=True),
     ):
         email = queue_email(to=["b@example.org"], subject="Later", body="x")

@@ -11,9 +11,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    base = {
-        k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "DATABASE_URL"
-    }
+    base = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "DATABASE_URL"}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -65,11 +63,7 @@ def test_production_deploy_check_is_clean():
 
 
 def test_local_settings_default_to_sqlite_and_database_url_selects_postgres():
-    code = (
-        "import django, os;"
-        "from django.conf import settings;"
-        "print(settings.DATABASES['default']['ENGINE'])"
-    )
+    code = "import django, os;from django.conf import settings;print(settings.DATABASES['default']['ENGINE'])"
     env_base = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     sqlite = subprocess.run(
         [sys.executable, "-c", code],

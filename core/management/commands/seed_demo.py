@@ -23,24 +23,16 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument(
-            "--scale", type=int, default=None, help="Number of hotlines (e.g. 1000 for benchmarks)."
-        )
-        parser.add_argument(
-            "--seed", type=int, default=2023, help="Random seed (same seed, same data)."
-        )
-        parser.add_argument(
-            "--password", default=None, help="Password of the demo users (or DEMO_PASSWORD)."
-        )
+        parser.add_argument("--scale", type=int, default=None, help="Number of hotlines (e.g. 1000 for benchmarks).")
+        parser.add_argument("--seed", type=int, default=2023, help="Random seed (same seed, same data).")
+        parser.add_argument("--password", default=None, help="Password of the demo users (or DEMO_PASSWORD).")
         parser.add_argument("--force", action="store_true", help="Run even when DEBUG is off.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         from accounts.demo import DEMO_USERS, demo_users_exist
 
         if not settings.DEBUG and not options["force"]:
-            raise CommandError(
-                "seed_demo creates accounts with a known password; with DEBUG off, pass --force."
-            )
+            raise CommandError("seed_demo creates accounts with a known password; with DEBUG off, pass --force.")
         if options["scale"] is not None and options["scale"] < 1:
             raise CommandError("--scale must be at least 1.")
         password = options["password"] or os.environ.get("DEMO_PASSWORD") or DEFAULT_PASSWORD
@@ -69,9 +61,7 @@ class Command(BaseCommand):
                     continue
                 self.stdout.write(f"Seeding {app_label}...")
                 module.seed(ctx)
-        self.stdout.write(
-            self.style.SUCCESS(f"Demo data created in {time.monotonic() - started:.1f} s.")
-        )
+        self.stdout.write(self.style.SUCCESS(f"Demo data created in {time.monotonic() - started:.1f} s."))
         self._print_logins(DEMO_USERS, password=password)
 
     def _print_logins(self, users: list[tuple[str, str]], *, password: str | None) -> None:

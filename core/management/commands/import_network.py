@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from core.workbook import import_workbook
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a network workbook. Every row is validated first; if any is wrong nothing is written "
+        "and each problem is listed by sheet, row and column."
+    )
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("file", help="Path of the .xlsx file to read.")
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Validate and show what would change; write nothing.",
+        )
+
+    def handle(self, *args: Any, file: str, dry_run: bool, **options: Any) -> None:
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"No such file: {file}")
+        result = import_workbook(path.read_bytes(), dry_run=dry_run)
+        if result.errors:
+            for error in result.errors:
+                self.stderr.write(f"  {error}")
+            raise CommandError(f"{len(result.errors)} problem(s) found; nothing was imported.")
+        for sheet, changes in result.changes.items():
+            self.stdout.write(
+                f"  {sheet}: {changes.created} new, {changes.updated} updated, {changes.unchanged} unchanged"
+            )
+        verb = "Would import" if dry_run else "Imported"
+        self.stdout.write(self.style.SUCCESS(f"{verb} {file}{' (dry run: nothing written)' if dry_run else ''}."))
