@@ -32,7 +32,7 @@ $(VENV)/.installed-dev: requirements/base.txt requirements/dev.txt | $(PY)
 
 run: $(VENV)/.installed-base
 	DJANGO_SETTINGS_MODULE=$(RUN_SETTINGS) $(MANAGE) migrate --noinput
-	DJANGO_SETTINGS_MODULE=$(RUN_SETTINGS) $(MANAGE) seed_demo --if-empty
+	DJANGO_SETTINGS_MODULE=$(RUN_SETTINGS) $(MANAGE) seed_demo
 	DJANGO_SETTINGS_MODULE=$(RUN_SETTINGS) $(PY) scripts/devserver.py
 
 check: $(VENV)/.installed-dev
