@@ -1,14 +1,18 @@
-"""Staff must have two-factor authentication before they reach the Wagtail admin."""
+"""Staff sessions: two-factor authentication before the admin, and sign-out after idle time."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.access import is_staff_user
@@ -35,4 +39,33 @@ class StaffMfaRequiredMiddleware:
                 ),
             )
             return redirect("mfa_activate_totp")
+        return self.get_response(request)
+
+
+class StaffIdleTimeoutMiddleware:
+    """Sign staff out after ACCOUNTS_STAFF_IDLE_TIMEOUT seconds without a request."""
+
+    SESSION_KEY = "accounts_last_activity"
+    # Write the timestamp at most this often, not on every request.
+    RESOLUTION = 60
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        timeout = settings.ACCOUNTS_STAFF_IDLE_TIMEOUT
+        if timeout and is_staff_user(request.user):
+            now = int(time.time())
+            last = request.session.get(self.SESSION_KEY)
+            if last is not None and now - int(last) > timeout:
+                logout(request)
+                messages.info(
+                    request,
+                    _("You were signed out after %(minutes)s minutes without activity. Please sign in again.")
+                    % {"minutes": timeout // 60},
+                )
+                query = urlencode({"next": request.get_full_path()}) if request.method == "GET" else ""
+                return redirect(reverse("account_login") + (f"?{query}" if query else ""))
+            if last is None or now - int(last) >= self.RESOLUTION:
+                request.session[self.SESSION_KEY] = now
         return self.get_response(request)
