@@ -58,6 +58,15 @@ def _staff_or_none(queryset: models.QuerySet, user: Any) -> models.QuerySet | No
     return queryset.all() if is_staff_user(user) else None
 
 
+class CountryQuerySet(models.QuerySet):
+    def visible_to(self, user: Any) -> CountryQuerySet:
+        """Reference data: the public directory and map show every country."""
+        return self.all()
+
+    def in_region(self, region: str) -> CountryQuerySet:
+        return self.filter(programme_region=region)
+
+
 class Country(models.Model):
     """An ISO 3166-1 country with its UN M49 region and the association's programme region."""
 
@@ -70,6 +79,8 @@ class Country(models.Model):
     programme_region = models.CharField(
         _("programme region"), max_length=30, choices=ProgrammeRegion.choices, blank=True
     )
+
+    objects = CountryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("country")
@@ -140,6 +151,9 @@ class ContactQuerySet(models.QuerySet):
     def past_retention(self, on: date | None = None) -> ContactQuerySet:
         return self.filter(retain_until__lt=on or timezone.localdate(), erased_at__isnull=True)
 
+    def not_erased(self) -> ContactQuerySet:
+        return self.filter(erased_at__isnull=True)
+
 
 class Contact(models.Model):
     """A person at an organisation, held under a lawful basis until a retention date."""
@@ -171,10 +185,21 @@ class Contact(models.Model):
 
     objects = ContactQuerySet.as_manager()
 
+    # The personal data an erasure removes (sector, organisation and dates stay for the counts).
+    PERSONAL_FIELDS = ("name", "role", "email", "phone")
+
     class Meta:
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
         ordering = ["organisation__name", "name"]
+        permissions = [("erase_contact", "Can erase a contact's personal data")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name"],
+                name="contact_name_unique_in_organisation",
+                violation_error_message=_("This organisation already has a contact with this name."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.organisation})"
@@ -183,9 +208,19 @@ class Contact(models.Model):
     def is_erased(self) -> bool:
         return self.erased_at is not None
 
+    @property
+    def is_past_retention(self) -> bool:
+        return not self.is_erased and self.retain_until < timezone.localdate()
+
     def clean(self) -> None:
+        if self.is_erased:
+            return  # an erased record keeps only what the counts need
         if self.lawful_basis == self.LawfulBasis.CONSENT and not self.consent_date:
             raise ValidationError({"consent_date": _("Give the date consent was obtained.")})
+        if self.consent_date and self.consent_date > timezone.localdate():
+            raise ValidationError({"consent_date": _("The consent date cannot be in the future.")})
+        if self.consent_date and self.retain_until and self.retain_until < self.consent_date:
+            raise ValidationError({"retain_until": _("The retention date is before the consent date.")})
 
 
 class HotlineQuerySet(models.QuerySet):
@@ -202,6 +237,15 @@ class HotlineQuerySet(models.QuerySet):
     def in_directory(self) -> HotlineQuerySet:
         """What the public "where to report" directory lists: provisional and full members."""
         return self.members()
+
+    def in_region(self, region: str) -> HotlineQuerySet:
+        return self.filter(country__programme_region=region)
+
+    def with_analyst_counts(self, on: date | None = None) -> HotlineQuerySet:
+        """Annotate `active_analyst_count`: analysts without an end date, or ending on/after `on`."""
+        today = on or timezone.localdate()
+        active = Q(analysts__ended_on__isnull=True) | Q(analysts__ended_on__gte=today)
+        return self.annotate(active_analyst_count=models.Count("analysts", filter=active, distinct=True))
 
     def visible_to(self, user: Any) -> HotlineQuerySet:
         if (everything := _staff_or_none(self, user)) is not None:
@@ -345,6 +389,12 @@ class Hotline(models.Model):
             errors["joined_on"] = _("A full member must have a joining date.")
         if self.secure_exchange_since and not self.secure_exchange_access:
             errors["secure_exchange_since"] = _("Tick secure exchange access, or leave the date empty.")
+        if (
+            self.point_of_contact_id
+            and self.host_organisation_id
+            and self.point_of_contact.organisation_id != self.host_organisation_id
+        ):
+            errors["point_of_contact"] = _("The point of contact must be a contact of the host organisation.")
         if errors:
             raise ValidationError(errors)
 
@@ -361,6 +411,12 @@ class HotlineScopedQuerySet(models.QuerySet):
         if not organisation_id:
             return self.none()
         return self.filter(**{f"{self.hotline_path}__host_organisation_id": organisation_id})
+
+
+class AnalystQuerySet(HotlineScopedQuerySet):
+    def active(self, on: date | None = None) -> AnalystQuerySet:
+        today = on or timezone.localdate()
+        return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
 
 
 ANALYST_CODE = re.compile(r"^(?=.*\d)[A-Z0-9][A-Z0-9_-]{1,19}$")
@@ -385,7 +441,7 @@ class Analyst(models.Model):
     started_on = models.DateField(_("started on"), null=True, blank=True)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
 
-    objects = HotlineScopedQuerySet.as_manager()
+    objects = AnalystQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("analyst")
@@ -418,6 +474,18 @@ class Analyst(models.Model):
             raise ValidationError({"ended_on": _("The end date is before the start date.")})
 
 
+def _staff_or_affiliated(queryset: models.QuerySet, user: Any) -> models.QuerySet:
+    """The training catalogue: staff and hotline users see it all, anyone else nothing."""
+    if is_staff_user(user) or organisation_id_for(user):
+        return queryset.all()
+    return queryset.none()
+
+
+class TrainingCourseQuerySet(models.QuerySet):
+    def visible_to(self, user: Any) -> TrainingCourseQuerySet:
+        return _staff_or_affiliated(self, user)
+
+
 class TrainingCourse(models.Model):
     """A course the association runs or recognises."""
 
@@ -434,8 +502,14 @@ class TrainingCourse(models.Model):
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     description = models.TextField(_("description"), blank=True)
     certificate_valid_months = models.PositiveSmallIntegerField(
-        _("certificate valid for (months)"), null=True, blank=True
+        _("certificate valid for (months)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text=_("Leave empty when the course gives no certificate, or one that does not expire."),
     )
+
+    objects = TrainingCourseQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("training course")
@@ -446,9 +520,27 @@ class TrainingCourse(models.Model):
         return self.title
 
 
+class TrainingEventQuerySet(models.QuerySet):
+    def visible_to(self, user: Any) -> TrainingEventQuerySet:
+        return _staff_or_affiliated(self, user)
+
+    def upcoming(self, on: date | None = None) -> TrainingEventQuerySet:
+        """Events that have not started yet: hotlines may still nominate analysts."""
+        return self.filter(starts_on__gt=on or timezone.localdate())
+
+
+EVENT_CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{2,39}$")
+
+
 class TrainingEvent(models.Model):
     """One run of a course: dates, online or a place, provider."""
 
+    code = models.CharField(
+        _("event code"),
+        max_length=40,
+        unique=True,
+        help_text=_("Short unique reference, e.g. CORE-2024-03; filled in from the course and date when left empty."),
+    )
     course = models.ForeignKey(
         TrainingCourse, on_delete=models.PROTECT, related_name="events", verbose_name=_("course")
     )
@@ -467,6 +559,8 @@ class TrainingEvent(models.Model):
     )
     provider = models.CharField(_("provider"), max_length=200, blank=True)
 
+    objects = TrainingEventQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("training event")
         verbose_name_plural = _("training events")
@@ -481,11 +575,42 @@ class TrainingEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.title or self.course.title} ({self.starts_on:%Y-%m-%d})"
 
+    @property
+    def place(self) -> str:
+        if self.online:
+            return str(_("Online"))
+        return ", ".join(part for part in (self.city, self.country.name if self.country_id else "") if part)
+
+    def is_upcoming(self, on: date | None = None) -> bool:
+        return self.starts_on > (on or timezone.localdate())
+
+    def suggested_code(self) -> str:
+        """A free code from the course kind and the start month, e.g. CORE-2024-03-2."""
+        kind = (self.course.kind if self.course_id else "event").replace("_", "-").upper()[:20]
+        base = f"{kind}-{self.starts_on:%Y-%m}" if self.starts_on else kind
+        taken = set(TrainingEvent.objects.filter(code__startswith=base).exclude(pk=self.pk).values_list("code", flat=True))
+        if base not in taken:
+            return base
+        return next(f"{base}-{n}" for n in range(2, len(taken) + 3) if f"{base}-{n}" not in taken)
+
     def clean(self) -> None:
+        self.code = (self.code or "").strip().upper()
+        if not self.code and self.course_id and self.starts_on:
+            self.code = self.suggested_code()
+        errors: dict[str, str] = {}
+        if self.code and not EVENT_CODE.match(self.code):
+            errors["code"] = _("Use 3-40 capital letters, digits or hyphens, e.g. CORE-2024-03.")
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
-            raise ValidationError({"ends_on": _("The event ends before it starts.")})
+            errors["ends_on"] = _("The event ends before it starts.")
         if not self.online and not (self.city or self.country_id):
-            raise ValidationError(_("Give the place of an in-person event, or tick online."))
+            errors["city"] = _("Give the place of an in-person event, or tick online.")
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.code:
+            self.code = self.suggested_code()
+        super().save(*args, **kwargs)
 
 
 class TrainingParticipationQuerySet(HotlineScopedQuerySet):
@@ -545,6 +670,15 @@ class TrainingParticipation(models.Model):
         related_name="+",
         verbose_name=_("organisation"),
     )
+    reference = models.CharField(
+        _("participant reference"),
+        max_length=40,
+        blank=True,
+        help_text=_(
+            "For participants who are not registered analysts: a registration number unique within the "
+            "event, e.g. LE-03. Never a name."
+        ),
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.CONFIRMED)
     certified_on = models.DateField(_("certified on"), null=True, blank=True)
     certificate_expires_on = models.DateField(_("certificate expires on"), null=True, blank=True)
@@ -560,6 +694,13 @@ class TrainingParticipation(models.Model):
                 fields=["event", "analyst"],
                 condition=Q(analyst__isnull=False),
                 name="participation_once_per_analyst",
+                violation_error_message=_("This analyst already has a place at this event."),
+            ),
+            models.UniqueConstraint(
+                fields=["event", "reference"],
+                condition=~Q(reference=""),
+                name="participation_reference_unique_in_event",
+                violation_error_message=_("Another participant of this event has this reference."),
             ),
             models.CheckConstraint(
                 condition=Q(certificate_expires_on__isnull=True)
@@ -569,17 +710,38 @@ class TrainingParticipation(models.Model):
             ),
         ]
 
+    # Participant types that are hotline staff registered as analysts (by code).
+    HOTLINE_TYPES = (ParticipantType.ANALYST, ParticipantType.HOTLINE_MANAGER)
+
     def __str__(self) -> str:
-        who = self.analyst.code if self.analyst_id else self.get_participant_type_display()
-        return f"{who} at {self.event}"
+        return f"{self.participant_label} at {self.event}"
+
+    @property
+    def participant_label(self) -> str:
+        if self.analyst_id:
+            return self.analyst.code
+        return self.reference or str(self.get_participant_type_display())
 
     @property
     def completed(self) -> bool:
         return self.status == self.Status.COMPLETED
 
+    def certificate_expires_within(self, days: int, on: date | None = None) -> bool:
+        today = on or timezone.localdate()
+        return bool(self.certificate_expires_on and today <= self.certificate_expires_on <= today + timedelta(days))
+
     def clean(self) -> None:
+        self.reference = (self.reference or "").strip()
         if self.participant_type == self.ParticipantType.ANALYST and not self.analyst_id:
             raise ValidationError({"analyst": _("Choose the analyst (by code).")})
+        if self.analyst_id and self.participant_type not in self.HOTLINE_TYPES:
+            raise ValidationError(
+                {"participant_type": _("A registered analyst takes part as an analyst or a hotline manager.")}
+            )
+        if not self.analyst_id and not self.reference:
+            raise ValidationError(
+                {"reference": _("Give a participant reference (a registration number, never a name).")}
+            )
         if self.certified_on and self.status != self.Status.COMPLETED:
             raise ValidationError({"certified_on": _("Only a completed training can be certified.")})
         if self.certificate_expires_on and not self.certified_on:
@@ -638,11 +800,34 @@ class HotlineAnnualProfile(models.Model):
     def __str__(self) -> str:
         return f"{self.hotline} {self.year}"
 
+    @property
+    def language_codes(self) -> list[str]:
+        return [code for code in (part.strip().lower() for part in self.languages.split(",")) if code]
+
     def clean(self) -> None:
+        errors: dict[str, str] = {}
         if self.fte is not None and self.analyst_headcount is not None and self.fte > self.analyst_headcount:
-            raise ValidationError({"fte": _("FTE cannot exceed the headcount.")})
+            errors["fte"] = _("FTE cannot exceed the headcount.")
         if self.welfare_policy_reviewed_on and not self.welfare_policy:
-            raise ValidationError({"welfare_policy_reviewed_on": _("Tick “welfare policy in place” first.")})
+            errors["welfare_policy_reviewed_on"] = _("Tick “welfare policy in place” first.")
+        if self.welfare_policy_reviewed_on and self.welfare_policy_reviewed_on > timezone.localdate():
+            errors["welfare_policy_reviewed_on"] = _("The review date cannot be in the future.")
+        codes = self.language_codes
+        unknown = [code for code in codes if not _is_language_code(code)]
+        if unknown:
+            errors["languages"] = _("Not ISO 639-1 language codes: %(codes)s. Use two letters, e.g. en, fr.") % {
+                "codes": ", ".join(unknown)
+            }
+        else:
+            self.languages = ", ".join(dict.fromkeys(codes))
+        if errors:
+            raise ValidationError(errors)
+
+
+def _is_language_code(code: str) -> bool:
+    import pycountry
+
+    return len(code) == 2 and pycountry.languages.get(alpha_2=code) is not None
 
 
 percentage = [MinValueValidator(0), MaxValueValidator(100)]
@@ -721,6 +906,9 @@ class HotlineStatistics(models.Model):
             ),
         ]
 
+    ILLEGAL_SHARE = "share_assessed_illegal"
+    DEPENDENT_SHARES = ("share_removed_within_3_days", "share_referred_le_within_3_days")
+
     def __str__(self) -> str:
         return f"{self.hotline} {self.period_start:%Y-%m-%d}–{self.period_end:%Y-%m-%d}"
 
@@ -729,12 +917,40 @@ class HotlineStatistics(models.Model):
         if self.period_start and self.period_end and self.period_end < self.period_start:
             errors["period_end"] = _("The period ends before it starts.")
         illegal = self.share_assessed_illegal
-        for name in ("share_removed_within_3_days", "share_referred_le_within_3_days"):
+        for name in self.DEPENDENT_SHARES:
             value = getattr(self, name)
-            if value is not None and illegal is not None and value > illegal:
+            if value is not None and illegal is None:
+                errors[name] = _("Give the share assessed illegal first.")
+            elif value is not None and illegal is not None and value > illegal:
                 errors[name] = _("Cannot exceed the share assessed illegal (%(illegal)s%%).") % {"illegal": illegal}
+        if self.content_urls_processed == 0:
+            for name in (self.ILLEGAL_SHARE, *self.DEPENDENT_SHARES):
+                if getattr(self, name) and name not in errors:
+                    errors[name] = _("No content URLs were processed, so this share must be 0 or empty.")
+        if self.hotline_id and self.period_start and self.period_end and "period_end" not in errors:
+            overlapping = (
+                HotlineStatistics.objects.filter(
+                    hotline_id=self.hotline_id,
+                    period_start__lte=self.period_end,
+                    period_end__gte=self.period_start,
+                )
+                .exclude(pk=self.pk)
+                .order_by("period_start")
+                .first()
+            )
+            if overlapping is not None:
+                errors["period_start"] = _(
+                    "This hotline already has a return for %(start)s to %(end)s; one return per period."
+                ) % {"start": overlapping.period_start.isoformat(), "end": overlapping.period_end.isoformat()}
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def period_label(self) -> str:
+        start, end = self.period_start, self.period_end
+        if start.month == 1 and start.day == 1 and end.month == 12 and end.day == 31 and start.year == end.year:
+            return str(start.year)
+        return f"{start:%Y-%m-%d} – {end:%Y-%m-%d}"
 
 
 __all__ = [
