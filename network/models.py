@@ -575,6 +575,11 @@ class TrainingEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.title or self.course.title} ({self.starts_on:%Y-%m-%d})"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.code:
+            self.code = self.suggested_code()
+        super().save(*args, **kwargs)
+
     @property
     def place(self) -> str:
         if self.online:
@@ -588,7 +593,8 @@ class TrainingEvent(models.Model):
         """A free code from the course kind and the start month, e.g. CORE-2024-03-2."""
         kind = (self.course.kind if self.course_id else "event").replace("_", "-").upper()[:20]
         base = f"{kind}-{self.starts_on:%Y-%m}" if self.starts_on else kind
-        taken = set(TrainingEvent.objects.filter(code__startswith=base).exclude(pk=self.pk).values_list("code", flat=True))
+        others = TrainingEvent.objects.filter(code__startswith=base).exclude(pk=self.pk)
+        taken = set(others.values_list("code", flat=True))
         if base not in taken:
             return base
         return next(f"{base}-{n}" for n in range(2, len(taken) + 3) if f"{base}-{n}" not in taken)
@@ -606,11 +612,6 @@ class TrainingEvent(models.Model):
             errors["city"] = _("Give the place of an in-person event, or tick online.")
         if errors:
             raise ValidationError(errors)
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self.code:
-            self.code = self.suggested_code()
-        super().save(*args, **kwargs)
 
 
 class TrainingParticipationQuerySet(HotlineScopedQuerySet):
