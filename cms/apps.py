@@ -1,6 +1,28 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CmsConfig(AppConfig):
     name = "cms"
-    verbose_name = "Cms"
+    verbose_name = _("Public site")
+
+    def ready(self) -> None:
+        from accounts.roles import Role, register_role_permissions
+        from cms import caching
+
+        caching.connect_signals()
+        editorial = [
+            "cms.add_partnerorganisation",
+            "cms.change_partnerorganisation",
+            "simple_translation.submit_translation",
+            "wagtaildocs.add_document",
+            "wagtaildocs.change_document",
+            "wagtailimages.add_image",
+            "wagtailimages.change_image",
+        ]
+        register_role_permissions(
+            {
+                Role.EDITOR: editorial,
+                Role.MODERATOR: [*editorial, "cms.delete_partnerorganisation"],
+            }
+        )

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
@@ -6,6 +7,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms import urls as cms_urls
 from core import views as core_views
 
 urlpatterns = [
@@ -20,9 +22,15 @@ urlpatterns = [
     path("donors/", include("config.donor_urls")),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
+    *cms_urls.root_urlpatterns,
 ]
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-urlpatterns += [path("", include(wagtail_urls))]
+# The public site: English at /, French at /fr/, Spanish at /es/.
+urlpatterns += i18n_patterns(
+    *cms_urls.public_urlpatterns,
+    path("", include(wagtail_urls)),
+    prefix_default_language=False,
+)

@@ -1,0 +1,148 @@
+"""Public pages served from the shared cache.
+
+A page's cached HTML is keyed by the site version (bumped when any page is published, unpublished,
+moved or deleted, and when snippets, documents, images, sites or locales change), by the registry's
+data version (`core.dataversion`: bumped by every write to network, onboarding and reports
+models), and by the request (host, language, path, the page's own query parameters). So a
+suspended hotline leaves the directory with the next request, in every web process. Entries
+also expire after `PAGE_CACHE_SECONDS`, for anything time-based (a campaign that ends today).
+
+Never cached: signed-in users, previews, anything but GET/HEAD, requests carrying messages, and
+any response whose rendering touched the CSRF token or set a cookie.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+
+from core import dataversion
+
+SITE_VERSION_KEY = "cms:site-version"
+PAGE_CACHE_SECONDS = 600
+
+
+def site_version() -> int:
+    version = cache.get(SITE_VERSION_KEY)
+    if version is None:
+        cache.add(SITE_VERSION_KEY, 1, timeout=None)
+        version = cache.get(SITE_VERSION_KEY, 1)
+    return int(version)
+
+
+def bump_site_version() -> None:
+    """Mark every cached page stale, now and again after the surrounding commit."""
+    _bump_now()
+    transaction.on_commit(_bump_now)
+
+
+def _bump_now() -> None:
+    try:
+        cache.incr(SITE_VERSION_KEY)
+    except ValueError:
+        cache.set(SITE_VERSION_KEY, 2, timeout=None)
+
+
+def _has_pending_messages(request: HttpRequest) -> bool:
+    storage = getattr(request, "_messages", None)
+    return storage is not None and len(storage) > 0
+
+
+def is_cacheable_request(request: HttpRequest) -> bool:
+    user = getattr(request, "user", None)
+    return (
+        request.method in ("GET", "HEAD")
+        and not getattr(request, "is_preview", False)
+        and not (user is not None and user.is_authenticated)
+        and not _has_pending_messages(request)
+    )
+
+
+def page_cache_key(request: HttpRequest, page_id: int, query_params: tuple[str, ...]) -> str:
+    params = sorted((name, value) for name in query_params for value in request.GET.getlist(name) if value)
+    raw = "|".join(
+        [request.get_host(), translation.get_language() or "", request.path, repr(params)],
+    )
+    digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
+    return f"cms:page:{site_version()}:{dataversion.current()}:{page_id}:{digest}"
+
+
+class CachedPageMixin:
+    """Serve a page from the shared cache when the request allows it (see the module docstring)."""
+
+    # The GET parameters the page reads (filters, pagination); others never change the response.
+    cache_query_params: tuple[str, ...] = ()
+
+    def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not is_cacheable_request(request):
+            return super().serve(request, *args, **kwargs)  # type: ignore[misc]
+        key = page_cache_key(request, self.pk, self.cache_query_params)  # type: ignore[attr-defined]
+        cached = cache.get(key)
+        if cached is not None:
+            request.is_preview = False
+            response = HttpResponse(cached["content"], content_type=cached["content_type"], status=cached["status"])
+            response["X-Page-Cache"] = "hit"
+            return response
+        response = super().serve(request, *args, **kwargs)  # type: ignore[misc]
+        if hasattr(response, "render"):
+            response.render()
+        if (
+            response.status_code == 200
+            and not response.cookies
+            and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+            and not _has_pending_messages(request)
+        ):
+            cache.set(
+                key,
+                {"content": response.content, "content_type": response["Content-Type"], "status": 200},
+                PAGE_CACHE_SECONDS,
+            )
+            response["X-Page-Cache"] = "miss"
+        return response
+
+
+def _on_change(**kwargs: Any) -> None:
+    bump_site_version()
+
+
+def _on_model_change(sender: Any, **kwargs: Any) -> None:
+    # Historical models (data migrations, "__fake__") run before the cache table exists.
+    if sender._meta.label in WATCHED_MODELS and sender.__module__ != "__fake__":
+        bump_site_version()
+
+
+# Models whose changes can alter any rendered public page (besides page publishing).
+WATCHED_MODELS = frozenset(
+    {
+        "wagtailcore.Site",
+        "wagtailcore.Locale",
+        "wagtaildocs.Document",
+        "wagtailimages.Image",
+        "cms.PartnerOrganisation",
+    }
+)
+
+
+def connect_signals() -> None:
+    from django.db.models.signals import post_delete, post_save
+    from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
+
+    page_published.connect(_on_change, dispatch_uid="cms.caching.published")
+    page_unpublished.connect(_on_change, dispatch_uid="cms.caching.unpublished")
+    post_page_move.connect(_on_change, dispatch_uid="cms.caching.moved")
+    page_slug_changed.connect(_on_change, dispatch_uid="cms.caching.slug")
+    post_save.connect(_on_model_change, dispatch_uid="cms.caching.saved")
+    post_delete.connect(_on_model_change, dispatch_uid="cms.caching.deleted")
+    post_delete.connect(_on_page_deleted, dispatch_uid="cms.caching.page_deleted")
+
+
+def _on_page_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
+    from wagtail.models import Page
+
+    if isinstance(instance, Page) and instance.live:
+        bump_site_version()

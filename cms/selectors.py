@@ -1,0 +1,207 @@
+"""What the public site reads from the registry and the metrics.
+
+Only public fields of member hotlines (provisional and full: `Hotline.objects.in_directory()`)
+ever leave here: brand name, countries, public reporting page. Candidates appear only as a
+country status on the map, never by name. Every function runs a fixed number of queries,
+whatever the number of hotlines.
+"""
+
+from __future__ import annotations
+
+import gettext
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+import pycountry
+from django.db.models import Prefetch
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from network.models import Country, Hotline, ProgrammeRegion
+from reports import metrics
+from reports.metrics import Period, Scope
+
+
+@lru_cache(maxsize=8)
+def _iso3166_translation(language: str) -> gettext.NullTranslations:
+    return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language], fallback=True)
+
+
+def country_name(code: str, fallback: str, *, language: str | None = None) -> str:
+    """A country's name in the active language (ISO 3166 translations shipped with pycountry)."""
+    language = (language or translation.get_language() or "en").split("-")[0]
+    if language == "en":
+        return fallback
+    record = pycountry.countries.get(alpha_2=code)
+    if record is None:
+        return fallback
+    translated = _iso3166_translation(language).gettext(record.name)
+    return fallback if translated == record.name else translated
+
+
+def region_label(code: str) -> str:
+    return str(ProgrammeRegion(code).label) if code in ProgrammeRegion.values else str(_("Other"))
+
+
+# --- Where to report ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DirectoryHotline:
+    name: str
+    reporting_url: str
+    home_country: str
+
+
+@dataclass(frozen=True)
+class DirectoryCountry:
+    code: str
+    name: str
+    region: str
+    region_label: str
+    hotlines: tuple[DirectoryHotline, ...]
+
+
+@dataclass(frozen=True)
+class Directory:
+    countries: tuple[DirectoryCountry, ...]
+    # Set when the visitor chose a country that no member hotline serves.
+    uncovered_country: str | None
+    hotline_count: int
+
+
+def _directory_hotlines() -> list[Hotline]:
+    return list(
+        Hotline.objects.in_directory()
+        .select_related("country")
+        .prefetch_related(Prefetch("countries_served", queryset=Country.objects.order_by("code")))
+        .order_by("brand_name")
+    )
+
+
+def directory(*, query: str = "", country: str = "", region: str = "") -> Directory:
+    """Member hotlines by the country they take reports for, filtered as the visitor asked."""
+    by_country: dict[str, list[DirectoryHotline]] = {}
+    countries: dict[str, Country] = {}
+    hotlines = _directory_hotlines()
+    for hotline in hotlines:
+        home = country_name(hotline.country.code, hotline.country.name)
+        entry = DirectoryHotline(hotline.brand_name, hotline.public_reporting_url, home)
+        served = {c.code: c for c in hotline.countries_served.all()}
+        served.setdefault(hotline.country.code, hotline.country)
+        for code, served_country in served.items():
+            countries[code] = served_country
+            by_country.setdefault(code, []).append(entry)
+
+    needle = query.strip().casefold()
+    country = country.strip().upper()
+    rows: list[DirectoryCountry] = []
+    for code, entries in by_country.items():
+        record = countries[code]
+        name = country_name(code, record.name)
+        if country and code != country:
+            continue
+        if region and record.programme_region != region:
+            continue
+        if needle and not (
+            needle in name.casefold()
+            or needle in record.name.casefold()
+            or any(needle in entry.name.casefold() for entry in entries)
+        ):
+            continue
+        rows.append(
+            DirectoryCountry(code, name, record.programme_region, region_label(record.programme_region), tuple(entries))
+        )
+    rows.sort(key=lambda row: row.name.casefold())
+    uncovered = None
+    if country and not rows:
+        record = Country.objects.filter(code=country).first()
+        uncovered = country_name(record.code, record.name) if record else None
+    return Directory(tuple(rows), uncovered, len(hotlines))
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """Every country, by its name in the active language (for the directory's filter)."""
+    rows = [(code, country_name(code, name)) for code, name in Country.objects.values_list("code", "name")]
+    return sorted(rows, key=lambda row: row[1].casefold())
+
+
+# --- Network map ----------------------------------------------------------------------------
+
+MEMBER, CANDIDATE, NONE = "member", "candidate", "none"
+
+
+@dataclass(frozen=True)
+class CountryStatus:
+    iso3: str
+    name: str
+    status: str
+
+
+def country_statuses() -> list[CountryStatus]:
+    """Each country's place in the network: a member hotline reports for it, a candidate is being
+    set up there, or neither."""
+    members = Hotline.objects.members().values("pk")
+    member_codes = set(Country.objects.filter(home_hotlines__in=members).values_list("code", flat=True)) | set(
+        Country.objects.filter(hotlines_serving__in=members).values_list("code", flat=True)
+    )
+    candidate_codes = set(Hotline.objects.candidates().values_list("country_id", flat=True))
+    statuses = []
+    for code, iso3, name in Country.objects.values_list("code", "alpha3", "name"):
+        status = MEMBER if code in member_codes else CANDIDATE if code in candidate_codes else NONE
+        statuses.append(CountryStatus(iso3, country_name(code, name), status))
+    statuses.sort(key=lambda row: row.name.casefold())
+    return statuses
+
+
+def status_labels() -> dict[str, str]:
+    return {
+        MEMBER: str(_("Member hotline")),
+        CANDIDATE: str(_("Hotline being set up")),
+        NONE: str(_("No hotline yet")),
+    }
+
+
+# --- Figures --------------------------------------------------------------------------------
+
+FACTS_METRICS = (
+    "member_hotlines",
+    "full_members",
+    "countries_covered",
+    "analysts",
+    "new_members",
+    "hotlines_by_region",
+)
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    label: str
+    definition: str
+    unit: str
+    # The number as the public sees it (small counts suppressed); for a breakdown, its total.
+    display: str
+    breakdown: tuple[tuple[str, str], ...] = ()
+
+
+def public_figure(key: str, *, start: date | None = None, end: date | None = None, region: str = "") -> Figure:
+    """One public metric, ready to show with its definition. Small counts are suppressed."""
+    metric = metrics.get(key)
+    if not metric.public:
+        raise ValueError(f"The metric {key!r} is not public.")
+    period = Period(start, end) if start and end else None
+    scope = Scope.of(regions=[region]) if region else None
+    value = metric.compute(period=period, scope=scope)
+    breakdown: tuple[tuple[str, str], ...] = ()
+    if isinstance(value, dict):
+        breakdown = tuple((region_label(code), metrics.display_count(count)) for code, count in value.items())
+        display = metrics.display_count(sum(value.values()))
+    else:
+        display = metrics.display_count(value)
+    return Figure(key, str(metric.label), str(metric.definition), str(metric.unit), display, breakdown)
+
+
+def facts_figures() -> list[Figure]:
+    return [public_figure(key) for key in FACTS_METRICS]
