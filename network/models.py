@@ -6,6 +6,7 @@ aggregate numbers per hotline and period, analysts are pseudonymous codes.
 
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import date, timedelta
 from typing import Any
@@ -474,6 +475,14 @@ class Analyst(models.Model):
             raise ValidationError({"ended_on": _("The end date is before the start date.")})
 
 
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later (the month's last day when it is shorter)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    last_day = calendar.monthrange(year, month)[1]
+    return date(year, month, min(day.day, last_day))
+
+
 def _staff_or_affiliated(queryset: models.QuerySet, user: Any) -> models.QuerySet:
     """The training catalogue: staff and hotline users see it all, anyone else nothing."""
     if is_staff_user(user) or organisation_id_for(user):
@@ -518,6 +527,12 @@ class TrainingCourse(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def certificate_expiry(self, certified_on: date) -> date | None:
+        """When a certificate issued on `certified_on` expires (None: it does not)."""
+        if not self.certificate_valid_months:
+            return None
+        return add_months(certified_on, self.certificate_valid_months)
 
 
 class TrainingEventQuerySet(models.QuerySet):

@@ -1,0 +1,199 @@
+"""Reads of the network registry for screens: the hotline page, the portal, the admin lists.
+
+Every function takes keyword arguments, scopes nothing itself (callers pass objects they fetched
+through `visible_to`) and runs a fixed number of queries whatever the number of rows.
+Analysts appear only by their pseudonymous codes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Count, Min, Q, QuerySet
+from django.utils.translation import gettext as _
+from wagtail.log_actions import registry as log_registry
+
+from network.history import describe_changes
+from network.models import (
+    Analyst,
+    Contact,
+    Hotline,
+    HotlineAnnualProfile,
+    HotlineStatistics,
+    TrainingCourse,
+    TrainingEvent,
+    TrainingParticipation,
+)
+
+EXPIRY_WINDOW_DAYS = 90
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+    """How many of a hotline's active analysts completed a course of one kind."""
+
+    kind: str
+    label: str
+    trained: int
+    active: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.trained / self.active) if self.active else 0
+
+
+@dataclass(frozen=True)
+class RoleCount:
+    label: str
+    count: int
+
+
+@dataclass
+class HotlineOverview:
+    hotline: Hotline
+    contacts: list[Contact]
+    analysts: list[Analyst]
+    active_analysts: int
+    former_analysts: int
+    roles: list[RoleCount]
+    coverage: list[CoverageRow]
+    expiring: list[TrainingParticipation]
+    statistics: list[HotlineStatistics]
+    profiles: list[HotlineAnnualProfile]
+    history: list[Any] = field(default_factory=list)
+    history_total: int = 0
+
+
+def hotline_overview(*, hotline: Hotline, today: date, history_limit: int = 25) -> HotlineOverview:
+    """Everything the staff's hotline page shows, in a fixed number of queries."""
+    analysts = list(
+        Analyst.objects.filter(hotline=hotline)
+        .annotate(
+            completed_trainings=Count("participations", filter=Q(participations__status="completed")),
+            next_expiry=Min(
+                "participations__certificate_expires_on",
+                filter=Q(participations__certificate_expires_on__gte=today),
+            ),
+        )
+        .order_by("code")
+    )
+    active = [a for a in analysts if a.ended_on is None or a.ended_on >= today]
+    role_labels = dict(Analyst.Role.choices)
+    roles = [
+        RoleCount(label=str(role_labels[key]), count=sum(1 for a in active if a.role == key))
+        for key in Analyst.Role.values
+    ]
+    history_qs = log_registry.get_logs_for_instance(hotline).select_related("user", "content_type")
+    history = list(history_qs.order_by("-timestamp", "-pk")[:history_limit])
+    describe_changes(history)
+    return HotlineOverview(
+        hotline=hotline,
+        contacts=list(Contact.objects.filter(organisation_id=hotline.host_organisation_id).order_by("name")),
+        analysts=analysts,
+        active_analysts=len(active),
+        former_analysts=len(analysts) - len(active),
+        roles=[r for r in roles if r.count],
+        coverage=training_coverage(hotline=hotline, today=today),
+        expiring=list(expiring_certificates(hotline=hotline, today=today)),
+        statistics=list(HotlineStatistics.objects.filter(hotline=hotline).order_by("period_start")),
+        profiles=list(HotlineAnnualProfile.objects.filter(hotline=hotline).order_by("-year")),
+        history=history,
+        history_total=history_qs.count(),
+    )
+
+
+def training_coverage(*, hotline: Hotline, today: date) -> list[CoverageRow]:
+    """Per course kind: active analysts of the hotline who completed a course of that kind."""
+    active = Analyst.objects.filter(hotline=hotline).active(today)
+    active_count = active.count()
+    trained = dict(
+        TrainingParticipation.objects.filter(analyst__in=active, status=TrainingParticipation.Status.COMPLETED)
+        .values_list("event__course__kind")
+        .annotate(analysts=Count("analyst", distinct=True))
+    )
+    return [
+        CoverageRow(kind=kind, label=str(label), trained=trained.get(kind, 0), active=active_count)
+        for kind, label in TrainingCourse.Kind.choices
+    ]
+
+
+def expiring_certificates(
+    *, hotline: Hotline, today: date, within_days: int = EXPIRY_WINDOW_DAYS
+) -> QuerySet[TrainingParticipation]:
+    return (
+        TrainingParticipation.objects.filter(analyst__hotline=hotline)
+        .certificates_expiring(within_days=within_days, on=today)
+        .select_related("analyst", "event__course")
+        .order_by("certificate_expires_on", "analyst__code")
+    )
+
+
+# -- the member portal -------------------------------------------------------------------------------
+def portal_hotlines(*, user: Any) -> QuerySet[Hotline]:
+    """The member hotlines a portal user keeps: those hosted by their organisation."""
+    return Hotline.objects.visible_to(user).members().select_related("country", "host_organisation")
+
+
+@dataclass(frozen=True)
+class DueReturn:
+    label: str
+    url_name: str
+
+
+def returns_due(*, hotline: Hotline, today: date) -> list[DueReturn]:
+    """What the hotline has not returned yet: this year's profile, last calendar year's statistics."""
+    due = []
+    if not HotlineAnnualProfile.objects.filter(hotline=hotline, year=today.year).exists():
+        due.append(
+            DueReturn(
+                _("Annual capacity profile for %(year)s") % {"year": today.year}, "portal:network_annual_profile_add"
+            )
+        )
+    last_year = today.year - 1
+    covered = HotlineStatistics.objects.filter(
+        hotline=hotline, period_start__lte=date(last_year, 12, 31), period_end__gte=date(last_year, 1, 1)
+    ).exists()
+    if not covered:
+        due.append(
+            DueReturn(_("Statistics return for %(year)s") % {"year": last_year}, "portal:network_statistics_add")
+        )
+    return due
+
+
+def portal_analysts(*, hotline: Hotline, today: date) -> list[Analyst]:
+    return list(
+        Analyst.objects.filter(hotline=hotline)
+        .annotate(
+            completed_trainings=Count("participations", filter=Q(participations__status="completed")),
+            next_expiry=Min(
+                "participations__certificate_expires_on",
+                filter=Q(participations__certificate_expires_on__gte=today),
+            ),
+        )
+        .order_by("ended_on", "code")
+    )
+
+
+def upcoming_events(*, user: Any, today: date) -> QuerySet[TrainingEvent]:
+    return (
+        TrainingEvent.objects.visible_to(user)
+        .upcoming(today)
+        .select_related("course", "country")
+        .order_by("starts_on", "code")
+    )
+
+
+def hotline_participations(*, hotline: Hotline, user: Any) -> QuerySet[TrainingParticipation]:
+    """The hotline's places at training events, newest first (scoped by `visible_to`)."""
+    return (
+        TrainingParticipation.objects.visible_to(user)
+        .filter(analyst__hotline=hotline)
+        .select_related("analyst", "event__course")
+        .order_by("-event__starts_on", "analyst__code")
+    )
+
+
+def expiry_cutoff(today: date) -> date:
+    return today + timedelta(days=EXPIRY_WINDOW_DAYS)

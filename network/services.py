@@ -1,0 +1,340 @@
+"""Writes of the network registry outside the admin's generic screens.
+
+Member hotlines keep their own records through the portal: the public profile, annual capacity
+profiles, statistics returns, analysts (pseudonymous codes) and nominations for training events.
+Staff erase contacts' personal data and import the network workbook. Every function here:
+
+- checks that the acting user may do it (a hotline user only for a member hotline hosted by their
+  own organisation; staff through their role's permissions),
+- validates with the model's rules (`full_clean`) and raises ValidationError keyed by field,
+- writes atomically and leaves one audit entry per changed record with the changed fields
+  (`network.history`), so the admin history shows who changed what.
+
+Lifecycle stages are never changed here: that is the onboarding workflow's transition service.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail.log_actions import LogContext
+
+from accounts.access import has_role, is_staff_user
+from accounts.roles import Role
+from core.audit import audit
+from core.workbook import ImportResult, import_workbook
+from network.history import audit_change, changed_fields, created_fields, field_values
+from network.models import (
+    Analyst,
+    Contact,
+    Country,
+    Hotline,
+    HotlineAnnualProfile,
+    HotlineStatistics,
+    TrainingEvent,
+    TrainingParticipation,
+)
+
+# What a member hotline may edit of its own public profile.
+PROFILE_FIELDS = ("public_reporting_url", "description", "countries_served", "point_of_contact")
+ANNUAL_PROFILE_FIELDS = (
+    "year",
+    "analyst_headcount",
+    "fte",
+    "welfare_policy",
+    "welfare_policy_reviewed_on",
+    "psychological_support",
+    "le_mou_in_force",
+    "languages",
+)
+STATISTICS_FIELDS = (
+    "period_start",
+    "period_end",
+    "reports_received",
+    "content_urls_processed",
+    "share_assessed_illegal",
+    "share_removed_within_3_days",
+    "share_referred_le_within_3_days",
+)
+ANALYST_FIELDS = ("code", "role", "started_on", "ended_on")
+
+
+# -- access -------------------------------------------------------------------------------------
+def _check_hotline(hotline: Hotline, user: Any, *, staff_permission: str) -> None:
+    """A member hotline's own user, or staff holding `staff_permission`; anyone else is refused."""
+    if is_staff_user(user):
+        if not user.has_perm(staff_permission):
+            raise PermissionDenied(_("Your role does not allow this change."))
+        return
+    if not Hotline.objects.visible_to(user).members().filter(pk=hotline.pk).exists():
+        raise PermissionDenied(_("You can only change your own member hotline's records."))
+
+
+def _assign(instance: models.Model, values: Mapping[str, Any], allowed: Sequence[str]) -> None:
+    unknown = set(values) - set(allowed)
+    if unknown:
+        raise ValueError(f"Not editable here: {', '.join(sorted(unknown))}")
+    for name, value in values.items():
+        setattr(instance, name, value)
+
+
+def _save_checked(instance: models.Model, *, exclude: Iterable[str] = (), constraints: bool = True) -> None:
+    instance.full_clean(exclude=list(exclude), validate_constraints=constraints)
+    instance.save()
+
+
+# -- hotline profile ----------------------------------------------------------------------------
+def hotline_update_profile(*, hotline: Hotline, values: Mapping[str, Any], acting_user: Any) -> Hotline:
+    """Change a hotline's public profile; the home country always stays among the countries served."""
+    _check_hotline(hotline, acting_user, staff_permission="network.change_hotline")
+    values = dict(values)
+    served: list[Country] | None = values.pop("countries_served", None)
+    with transaction.atomic():
+        hotline = Hotline.objects.select_for_update().get(pk=hotline.pk)
+        before = field_values(hotline)
+        _assign(hotline, values, PROFILE_FIELDS)
+        _save_checked(hotline)
+        if served is not None:
+            codes = {country.pk for country in served} | {hotline.country_id}
+            hotline.countries_served.set(codes)
+        audit_change(hotline, "network.hotline.profile_update", before=before, user=acting_user)
+    return hotline
+
+
+# -- annual capacity profile ---------------------------------------------------------------------
+def annual_profile_submit(*, hotline: Hotline, values: Mapping[str, Any], acting_user: Any) -> HotlineAnnualProfile:
+    """A hotline's capacity profile for a year it has not reported yet."""
+    _check_hotline(hotline, acting_user, staff_permission="network.add_hotlineannualprofile")
+    profile = HotlineAnnualProfile(hotline=hotline)
+    _assign(profile, values, ANNUAL_PROFILE_FIELDS)
+    with transaction.atomic():
+        if HotlineAnnualProfile.objects.filter(hotline=hotline, year=profile.year).exists():
+            raise ValidationError(
+                {"year": _("There is already a profile for %(year)s; edit that one.") % {"year": profile.year}}
+            )
+        profile.submitted_by = acting_user if getattr(acting_user, "pk", None) else None
+        profile.submitted_at = timezone.now()
+        _save_checked(profile)
+        audit(profile, "network.annual_profile.submit", user=acting_user, data={"changed": created_fields(profile)})
+    return profile
+
+
+def annual_profile_update(
+    *, profile: HotlineAnnualProfile, values: Mapping[str, Any], acting_user: Any
+) -> HotlineAnnualProfile:
+    _check_hotline(profile.hotline, acting_user, staff_permission="network.change_hotlineannualprofile")
+    with transaction.atomic():
+        profile = HotlineAnnualProfile.objects.select_for_update().get(pk=profile.pk)
+        before = field_values(profile)
+        _assign(profile, values, ANNUAL_PROFILE_FIELDS)
+        if (
+            HotlineAnnualProfile.objects.filter(hotline=profile.hotline_id, year=profile.year)
+            .exclude(pk=profile.pk)
+            .exists()
+        ):
+            raise ValidationError({"year": _("There is already a profile for %(year)s.") % {"year": profile.year}})
+        profile.submitted_by = acting_user if getattr(acting_user, "pk", None) else None
+        profile.submitted_at = timezone.now()
+        _save_checked(profile)
+        audit_change(profile, "network.annual_profile.update", before=before, user=acting_user)
+    return profile
+
+
+# -- statistics returns ---------------------------------------------------------------------------
+def _check_period_over(statistics: HotlineStatistics, today: date) -> None:
+    if statistics.period_end and statistics.period_end >= today:
+        raise ValidationError(
+            {"period_end": _("A return covers a period that has ended; this one ends today or later.")}
+        )
+
+
+def statistics_submit(*, hotline: Hotline, values: Mapping[str, Any], acting_user: Any) -> HotlineStatistics:
+    """A hotline's own statistics return for a past period (one return per period)."""
+    _check_hotline(hotline, acting_user, staff_permission="network.add_hotlinestatistics")
+    statistics = HotlineStatistics(hotline=hotline)
+    _assign(statistics, values, STATISTICS_FIELDS)
+    statistics.source = (
+        HotlineStatistics.Source.STAFF_ENTRY if is_staff_user(acting_user) else HotlineStatistics.Source.HOTLINE_RETURN
+    )
+    statistics.validation_status = HotlineStatistics.Validation.SUBMITTED
+    statistics.submitted_by = acting_user if getattr(acting_user, "pk", None) else None
+    statistics.submitted_at = timezone.now()
+    _check_period_over(statistics, timezone.localdate())
+    with transaction.atomic():
+        # Serialise returns of one hotline so that two submissions cannot both pass the overlap check.
+        Hotline.objects.select_for_update().filter(pk=hotline.pk).first()
+        # The model's overlap rule covers the one-return-per-period constraint with a clearer message.
+        _save_checked(statistics, constraints=False)
+        audit(
+            statistics,
+            "network.statistics.submit",
+            user=acting_user,
+            data={"changed": created_fields(statistics)},
+        )
+    return statistics
+
+
+def statistics_update(
+    *, statistics: HotlineStatistics, values: Mapping[str, Any], acting_user: Any
+) -> HotlineStatistics:
+    """Correct a return; a validated return is closed (staff reopen it by querying it)."""
+    _check_hotline(statistics.hotline, acting_user, staff_permission="network.change_hotlinestatistics")
+    with transaction.atomic():
+        Hotline.objects.select_for_update().filter(pk=statistics.hotline_id).first()
+        statistics = HotlineStatistics.objects.select_for_update().get(pk=statistics.pk)
+        if statistics.validation_status == HotlineStatistics.Validation.VALIDATED:
+            raise ValidationError(_("This return has been validated by the association and can no longer be changed."))
+        before = field_values(statistics)
+        _assign(statistics, values, STATISTICS_FIELDS)
+        _check_period_over(statistics, timezone.localdate())
+        statistics.validation_status = HotlineStatistics.Validation.SUBMITTED
+        statistics.submitted_by = acting_user if getattr(acting_user, "pk", None) else None
+        statistics.submitted_at = timezone.now()
+        _save_checked(statistics, constraints=False)
+        audit_change(statistics, "network.statistics.update", before=before, user=acting_user)
+    return statistics
+
+
+# -- analysts -------------------------------------------------------------------------------------
+def analyst_register(*, hotline: Hotline, values: Mapping[str, Any], acting_user: Any) -> Analyst:
+    """Register an analyst by the pseudonymous code the hotline holds (never a name)."""
+    _check_hotline(hotline, acting_user, staff_permission="network.add_analyst")
+    analyst = Analyst(hotline=hotline)
+    _assign(analyst, values, ANALYST_FIELDS)
+    with transaction.atomic():
+        _save_checked(analyst)
+        audit(analyst, "network.analyst.register", user=acting_user, data={"changed": created_fields(analyst)})
+    return analyst
+
+
+def analyst_update(*, analyst: Analyst, values: Mapping[str, Any], acting_user: Any) -> Analyst:
+    _check_hotline(analyst.hotline, acting_user, staff_permission="network.change_analyst")
+    with transaction.atomic():
+        analyst = Analyst.objects.select_for_update().get(pk=analyst.pk)
+        before = field_values(analyst)
+        _assign(analyst, values, ANALYST_FIELDS)
+        _save_checked(analyst)
+        audit_change(analyst, "network.analyst.update", before=before, user=acting_user)
+    return analyst
+
+
+# -- training nominations -------------------------------------------------------------------------
+def training_nominate(
+    *, event: TrainingEvent, analysts: Sequence[Analyst], acting_user: Any
+) -> list[TrainingParticipation]:
+    """Nominate analysts of one hotline for an event that has not started; all or none."""
+    if not analysts:
+        raise ValidationError({"analysts": _("Choose at least one analyst.")})
+    today = timezone.localdate()
+    if not event.is_upcoming(today):
+        raise ValidationError(_("This event has started; nominations are closed."))
+    for analyst in analysts:
+        _check_hotline(analyst.hotline, acting_user, staff_permission="network.add_trainingparticipation")
+    inactive = [a.code for a in analysts if not a.is_active]
+    if inactive:
+        raise ValidationError({"analysts": _("No longer active: %(codes)s.") % {"codes": ", ".join(inactive)}})
+    created = []
+    with transaction.atomic():
+        already = set(
+            TrainingParticipation.objects.filter(event=event, analyst__in=analysts).values_list(
+                "analyst__code", flat=True
+            )
+        )
+        if already:
+            raise ValidationError(
+                {"analysts": _("Already at this event: %(codes)s.") % {"codes": ", ".join(sorted(already))}}
+            )
+        for analyst in analysts:
+            participation = TrainingParticipation(
+                event=event,
+                analyst=analyst,
+                participant_type=(
+                    TrainingParticipation.ParticipantType.HOTLINE_MANAGER
+                    if analyst.role == Analyst.Role.MANAGER
+                    else TrainingParticipation.ParticipantType.ANALYST
+                ),
+                organisation_id=analyst.hotline.host_organisation_id,
+                status=TrainingParticipation.Status.NOMINATED,
+            )
+            _save_checked(participation)
+            audit(
+                participation,
+                "network.training.nominate",
+                user=acting_user,
+                data={"changed": created_fields(participation)},
+            )
+            created.append(participation)
+    return created
+
+
+def participation_withdraw(*, participation: TrainingParticipation, acting_user: Any) -> None:
+    """Withdraw a nomination the association has not confirmed yet, before the event starts."""
+    if participation.analyst_id is None:
+        raise PermissionDenied
+    _check_hotline(participation.analyst.hotline, acting_user, staff_permission="network.delete_trainingparticipation")
+    if participation.status != TrainingParticipation.Status.NOMINATED:
+        raise ValidationError(_("Only a nomination that has not been confirmed can be withdrawn."))
+    if not participation.event.is_upcoming():
+        raise ValidationError(_("This event has started; the nomination can no longer be withdrawn."))
+    with transaction.atomic():
+        audit(
+            participation,
+            "network.training.withdraw",
+            user=acting_user,
+            data={"changed": changed_fields(field_values(participation), {})},
+        )
+        participation.delete()
+
+
+# -- personal data --------------------------------------------------------------------------------
+ERASED_VALUE = "(erased)"
+
+
+def contact_erase(*, contact: Contact, acting_user: Any) -> Contact:
+    """Anonymise a contact: name, role, email and phone go; the row, its organisation and sector stay.
+
+    The contact's earlier history entries lose the personal values they recorded too, so the
+    erasure is complete while counts by organisation and sector keep adding up.
+    """
+    if not (has_role(acting_user, Role.NETWORK_STAFF) and acting_user.has_perm("network.erase_contact")):
+        raise PermissionDenied(_("Only network staff can erase personal data."))
+    from wagtail.models import ModelLogEntry
+
+    with transaction.atomic():
+        contact = Contact.objects.select_for_update().select_related("organisation").get(pk=contact.pk)
+        if contact.is_erased:
+            raise ValidationError(_("This contact has already been erased."))
+        contact.name = _("Erased contact %(id)s") % {"id": contact.pk}
+        contact.role = contact.email = contact.phone = ""
+        contact.erased_at = timezone.now()
+        contact.save()
+        for entry in ModelLogEntry.objects.select_for_update().for_instance(contact):
+            entry.label = str(contact)
+            changed = (entry.data or {}).get("changed")
+            if isinstance(changed, dict):
+                for name in Contact.PERSONAL_FIELDS:
+                    if name in changed:
+                        changed[name] = [ERASED_VALUE if value else value for value in changed[name]]
+            entry.save(update_fields=["label", "data"])
+        audit(
+            contact,
+            "network.contact.erase",
+            user=acting_user,
+            data={"changed": {name: [ERASED_VALUE, ""] for name in Contact.PERSONAL_FIELDS}},
+        )
+    return contact
+
+
+# -- the network workbook -------------------------------------------------------------------------
+def network_import(*, data: bytes, dry_run: bool, acting_user: Any) -> ImportResult:
+    """Validate (and unless `dry_run`, write) a network workbook; every row it changes is audited."""
+    if not has_role(acting_user, Role.NETWORK_STAFF):
+        raise PermissionDenied(_("Only network staff can import the network workbook."))
+    with LogContext(user=acting_user):
+        return import_workbook(data, dry_run=dry_run)
