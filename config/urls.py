@@ -20,6 +20,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("portal/", include("config.portal_urls")),
     path("donors/", include("config.donor_urls")),
+    # Staff calendar feeds (secret-token URLs for calendar applications).
+    path("onboarding/", include("onboarding.urls")),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     *cms_urls.root_urlpatterns,

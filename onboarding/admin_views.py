@@ -1,0 +1,609 @@
+"""Staff screens of the lifecycle in the Wagtail admin: board, candidates, transitions, roundtables,
+agreements, coverage and the calendar feed. Registration lives in wagtail_hooks; rules in
+workflow, selectors and services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import FormView, TemplateView, View
+from wagtail.admin.views.generic import WagtailAdminTemplateMixin
+
+from network.models import Country, Hotline, Sector
+from onboarding import selectors, services, workflow
+from onboarding.downloads import document_response, ics_response
+from onboarding.forms import (
+    CandidateCreateForm,
+    CandidateProfileForm,
+    DocumentUploadForm,
+    MouAlternativeForm,
+    MouDecisionForm,
+    TransitionForm,
+)
+from onboarding.models import (
+    ActionItem,
+    Agreement,
+    CalendarFeedToken,
+    CandidateProfile,
+    CountryAssessment,
+    MouAlternative,
+    Roundtable,
+    RoundtableParticipant,
+)
+
+
+class PermissionRequiredMixin:
+    """Checks the permission first, then loads the view's objects (`prepare`), then dispatches."""
+
+    permission_required = ""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.has_perm(self.permission_required):
+            raise PermissionDenied
+        self.prepare(request, **kwargs)
+        return super().dispatch(request, *args, **kwargs)
+
+    def prepare(self, request: HttpRequest, **kwargs: Any) -> None:
+        """Load what the view works on (404 when not visible to the user)."""
+
+
+class AdminPage(PermissionRequiredMixin, WagtailAdminTemplateMixin, TemplateView):
+    header_icon = "site"
+
+    def get_header_buttons(self) -> list:
+        return []
+
+    def get_breadcrumbs_items(self) -> list[dict[str, Any]]:
+        return [*self.breadcrumbs_items, {"url": reverse("onboarding_admin:board"), "label": _("Onboarding")}]
+
+
+def _candidate_or_404(request: HttpRequest, pk: int) -> Hotline:
+    return get_object_or_404(
+        Hotline.objects.visible_to(request.user).select_related("country", "host_organisation", "lead_staff"), pk=pk
+    )
+
+
+# -- Board and candidates ---------------------------------------------------------------------
+class BoardView(AdminPage):
+    permission_required = "onboarding.view_stagechange"
+    template_name = "onboarding/admin/board.html"
+    page_title = gettext_lazy("Pipeline board")
+    header_icon = "table"
+
+    def get_breadcrumbs_items(self) -> list[dict[str, Any]]:
+        return []
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        columns = selectors.pipeline_board(user=self.request.user)
+        context.update(columns=columns, total=sum(len(c.cards) for c in columns))
+        return context
+
+
+class CandidateListView(AdminPage):
+    permission_required = "onboarding.view_stagechange"
+    template_name = "onboarding/admin/candidate_list.html"
+    page_title = gettext_lazy("Hotlines in the lifecycle")
+    header_icon = "list-ul"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        hotlines = (
+            Hotline.objects.visible_to(self.request.user)
+            .select_related("country", "host_organisation", "lead_staff")
+            .order_by("brand_name")
+        )
+        stage = self.request.GET.get("stage", "")
+        if stage in Hotline.Stage.values:
+            hotlines = hotlines.filter(stage=stage)
+        else:
+            stage = ""
+        page = Paginator(hotlines, 50).get_page(self.request.GET.get("p"))
+        now = timezone.now()
+        rows = [(h, workflow.time_in_stage(h.stage, (now - h.stage_entered_at).days)) for h in page.object_list]
+        context.update(page_obj=page, rows=rows, stage=stage, stages=Hotline.Stage.choices)
+        return context
+
+
+class CandidateCreateView(PermissionRequiredMixin, WagtailAdminTemplateMixin, FormView):
+    permission_required = "onboarding.add_candidateprofile"
+    template_name = "onboarding/admin/form.html"
+    form_class = CandidateCreateForm
+    page_title = gettext_lazy("New candidate")
+    header_icon = "plus"
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"identified_on": timezone.localdate(), "lead_staff": self.request.user.pk}
+
+    def form_valid(self, form: CandidateCreateForm) -> HttpResponse:
+        data = form.cleaned_data
+        try:
+            hotline = services.candidate_create(
+                brand_name=data["brand_name"],
+                country=data["country"],
+                host_organisation=data["host_organisation"],
+                new_host_name=data["new_host_name"],
+                new_host_type=data["new_host_type"],
+                identified_on=data["identified_on"],
+                source=data["source"],
+                lead_staff=data["lead_staff"],
+                notes=data["notes"],
+                acting_user=self.request.user,
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("%(hotline)s added as a candidate.") % {"hotline": hotline})
+        return redirect("onboarding_admin:candidate", hotline.pk)
+
+
+def _add_errors(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+class CandidateDetailView(AdminPage):
+    permission_required = "onboarding.view_stagechange"
+    template_name = "onboarding/admin/candidate_detail.html"
+    page_title = gettext_lazy("Candidate")
+    header_icon = "site"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        hotline = _candidate_or_404(self.request, self.kwargs["pk"])
+        facts = selectors.gate_facts(hotline=hotline)
+        now = timezone.now()
+        context.update(
+            hotline=hotline,
+            page_subtitle=hotline.brand_name,
+            profile=CandidateProfile.objects.filter(hotline=hotline).first(),
+            time=workflow.time_in_stage(hotline.stage, (now - hotline.stage_entered_at).days),
+            steps=selectors.next_steps(hotline=hotline, user=self.request.user, facts=facts),
+            phases=workflow.progress(hotline.stage, hotline.paused_stage),
+            timeline=selectors.candidate_timeline(hotline=hotline),
+            assessment=CountryAssessment.objects.filter(country_id=hotline.country_id).order_by("-assessed_on").first(),
+            alternatives=list(
+                MouAlternative.objects.filter(hotline=hotline).select_related("proposed_by", "decided_by", "document")
+            ),
+            paused_label=workflow.stage_label(hotline.paused_stage) if hotline.paused_stage else "",
+        )
+        return context
+
+    def get_page_subtitle(self) -> str:
+        return ""
+
+
+class CandidateEditView(PermissionRequiredMixin, WagtailAdminTemplateMixin, FormView):
+    permission_required = "onboarding.change_candidateprofile"
+    template_name = "onboarding/admin/form.html"
+    form_class = CandidateProfileForm
+    page_title = gettext_lazy("Edit candidate")
+    header_icon = "edit"
+
+    def prepare(self, request: HttpRequest, **kwargs: Any) -> None:
+        self.hotline = _candidate_or_404(request, kwargs["pk"])
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        profile = CandidateProfile.objects.filter(hotline=self.hotline).first()
+        kwargs["instance"] = profile or CandidateProfile(hotline=self.hotline)
+        return kwargs
+
+    def get_page_subtitle(self) -> str:
+        return self.hotline.brand_name
+
+    def form_valid(self, form: CandidateProfileForm) -> HttpResponse:
+        try:
+            services.candidate_profile_save(
+                profile=form.instance, lead_staff=form.cleaned_data["lead_staff"], acting_user=self.request.user
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Saved."))
+        return redirect("onboarding_admin:candidate", self.hotline.pk)
+
+
+class TransitionView(PermissionRequiredMixin, WagtailAdminTemplateMixin, FormView):
+    """Asks for the reason (and review date) of one transition, shows what is missing, applies it."""
+
+    permission_required = "onboarding.view_stagechange"
+    template_name = "onboarding/admin/transition.html"
+    form_class = TransitionForm
+    header_icon = "arrow-right"
+
+    def prepare(self, request: HttpRequest, **kwargs: Any) -> None:
+        self.transition = workflow.get_transition(kwargs["name"])
+        if self.transition is None:
+            raise Http404
+        self.hotline = _candidate_or_404(request, kwargs["pk"])
+
+    def get_page_title(self) -> str:
+        return str(self.transition.label)
+
+    def get_page_subtitle(self) -> str:
+        return self.hotline.brand_name
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "transition": self.transition}
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"expected_stage": self.hotline.stage}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        facts = selectors.gate_facts(hotline=self.hotline)
+        roles = selectors.workflow_roles_for(user=self.request.user, hotline=self.hotline)
+        target = self.transition.target_from(self.hotline.paused_stage)
+        context.update(
+            hotline=self.hotline,
+            transition=self.transition,
+            target_label=workflow.stage_label(target) if target else "",
+            available=self.hotline.stage in self.transition.sources,
+            permitted=workflow.is_permitted(self.transition, roles),
+            missing=workflow.unmet_gates(self.transition, facts),
+            stage_label=workflow.stage_label(self.hotline.stage),
+        )
+        return context
+
+    def form_valid(self, form: TransitionForm) -> HttpResponse:
+        try:
+            change = services.hotline_transition(
+                hotline=self.hotline,
+                transition=self.transition.name,
+                reason=form.cleaned_data["reason"],
+                review_date=form.cleaned_data.get("review_date"),
+                expected_stage=form.cleaned_data["expected_stage"],
+                acting_user=self.request.user,
+            )
+        except services.StageChangedMeanwhile as exc:
+            messages.error(self.request, " ".join(exc.messages))
+            return redirect("onboarding_admin:candidate", self.hotline.pk)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("%(hotline)s moved to %(stage)s.")
+            % {"hotline": self.hotline.brand_name, "stage": workflow.stage_label(change.to_stage)},
+        )
+        return redirect("onboarding_admin:candidate", self.hotline.pk)
+
+
+# -- MoU alternatives -------------------------------------------------------------------------
+class MouAlternativeCreateView(PermissionRequiredMixin, WagtailAdminTemplateMixin, FormView):
+    permission_required = "onboarding.add_moualternative"
+    template_name = "onboarding/admin/form.html"
+    form_class = MouAlternativeForm
+    page_title = gettext_lazy("Propose an alternative to a law-enforcement MoU")
+    header_icon = "doc-full"
+
+    def prepare(self, request: HttpRequest, **kwargs: Any) -> None:
+        self.hotline = _candidate_or_404(request, kwargs["pk"])
+
+    def get_page_subtitle(self) -> str:
+        return self.hotline.brand_name
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {
+            **super().get_context_data(**kwargs),
+            "intro": _(
+                "Where law enforcement cannot sign an MoU, describe the arrangement that replaces it. "
+                "It counts for the gate once another staff member approves it."
+            ),
+        }
+
+    def form_valid(self, form: MouAlternativeForm) -> HttpResponse:
+        try:
+            services.mou_alternative_propose(
+                hotline=self.hotline,
+                arrangement=form.cleaned_data["arrangement"],
+                why_no_mou=form.cleaned_data["why_no_mou"],
+                upload=form.cleaned_data.get("document"),
+                acting_user=self.request.user,
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Alternative proposed; another staff member must approve it."))
+        return redirect("onboarding_admin:candidate", self.hotline.pk)
+
+
+class MouAlternativeDecideView(PermissionRequiredMixin, WagtailAdminTemplateMixin, FormView):
+    permission_required = "onboarding.change_moualternative"
+    template_name = "onboarding/admin/mou_decide.html"
+    form_class = MouDecisionForm
+    page_title = gettext_lazy("Decide on an MoU alternative")
+    header_icon = "doc-full"
+
+    def prepare(self, request: HttpRequest, **kwargs: Any) -> None:
+        self.alternative = get_object_or_404(
+            MouAlternative.objects.visible_to(request.user).select_related("hotline", "proposed_by"),
+            pk=kwargs["pk"],
+        )
+
+    def get_page_subtitle(self) -> str:
+        return self.alternative.hotline.brand_name
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), "alternative": self.alternative}
+
+    def form_valid(self, form: MouDecisionForm) -> HttpResponse:
+        try:
+            services.mou_alternative_decide(
+                alternative=self.alternative,
+                approve=form.cleaned_data["decision"] == "approve",
+                note=form.cleaned_data["note"],
+                acting_user=self.request.user,
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Decision recorded."))
+        return redirect("onboarding_admin:candidate", self.alternative.hotline_id)
+
+
+class MouAlternativeDocumentView(PermissionRequiredMixin, View):
+    permission_required = "onboarding.view_moualternative"
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        alternative = get_object_or_404(
+            MouAlternative.objects.visible_to(request.user).select_related("document"), pk=pk, document__isnull=False
+        )
+        return document_response(alternative.document)
+
+
+# -- Roundtables ------------------------------------------------------------------------------
+def _roundtable_or_404(request: HttpRequest, pk: int) -> Roundtable:
+    return get_object_or_404(
+        Roundtable.objects.visible_to(request.user).select_related("country", "hotline", "minutes"), pk=pk
+    )
+
+
+class RoundtableDetailView(AdminPage):
+    permission_required = "onboarding.view_roundtable"
+    template_name = "onboarding/admin/roundtable_detail.html"
+    page_title = gettext_lazy("Roundtable")
+    header_icon = "group"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        roundtable = _roundtable_or_404(self.request, self.kwargs["pk"])
+        participants = list(
+            RoundtableParticipant.objects.filter(roundtable=roundtable).select_related("organisation", "contact")
+        )
+        items = list(
+            ActionItem.objects.filter(roundtable=roundtable).select_related("owner_user", "owner_organisation")
+        )
+        sectors_attended = {p.sector for p in participants if p.status == RoundtableParticipant.Status.ATTENDED}
+        missing_groups = workflow.missing_sector_groups(sectors_attended)
+        context.update(
+            roundtable=roundtable,
+            page_subtitle=roundtable.title,
+            participants=participants,
+            action_items=items,
+            can_record_attendance=roundtable.status != Roundtable.Status.CANCELLED
+            and roundtable.starts_at <= timezone.now()
+            and self.request.user.has_perm("onboarding.change_roundtableparticipant"),
+            missing_groups=[str(workflow.ROUNDTABLE_GROUP_LABELS[g]) for g in missing_groups],
+            upload_form=DocumentUploadForm(),
+            here=self.request.get_full_path(),
+        )
+        return context
+
+    def get_page_subtitle(self) -> str:
+        return ""
+
+
+class RoundtableAttendanceView(PermissionRequiredMixin, View):
+    """Bulk attendance: ticked participants attended, the others did not; ticked "committed" committed."""
+
+    permission_required = "onboarding.change_roundtableparticipant"
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        roundtable = _roundtable_or_404(request, pk)
+        try:
+            attended = {int(v) for v in request.POST.getlist("attended")}
+            committed = {int(v) for v in request.POST.getlist("committed")}
+        except ValueError:
+            messages.error(request, _("The attendance form was not understood; reload the page and try again."))
+            return redirect("onboarding_admin:roundtable", pk)
+        try:
+            summary = services.roundtable_record_attendance(
+                roundtable=roundtable, attended_ids=attended, committed_ids=committed, acting_user=request.user
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("Attendance saved: %(attended)s attended, %(absent)s did not, %(committed)s committed.") % summary,
+            )
+        return redirect("onboarding_admin:roundtable", pk)
+
+
+class RoundtableMinutesUploadView(PermissionRequiredMixin, View):
+    permission_required = "onboarding.change_roundtable"
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        roundtable = _roundtable_or_404(request, pk)
+        form = DocumentUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            services.roundtable_attach_minutes(
+                roundtable=roundtable, upload=form.cleaned_data["document"], acting_user=request.user
+            )
+            messages.success(request, _("Minutes uploaded."))
+        else:
+            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("onboarding_admin:roundtable", pk)
+
+
+class RoundtableMinutesView(PermissionRequiredMixin, View):
+    permission_required = "onboarding.view_roundtable"
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        roundtable = _roundtable_or_404(request, pk)
+        if roundtable.minutes is None:
+            raise Http404
+        return document_response(roundtable.minutes)
+
+
+class RoundtableIcsView(PermissionRequiredMixin, View):
+    permission_required = "onboarding.view_roundtable"
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        roundtable = _roundtable_or_404(request, pk)
+        return ics_response([selectors.roundtable_event(roundtable)], name=roundtable.title, filename=roundtable.code)
+
+
+# -- Agreements -------------------------------------------------------------------------------
+def _agreement_or_404(request: HttpRequest, pk: int) -> Agreement:
+    return get_object_or_404(
+        Agreement.objects.visible_to(request.user).select_related("country", "hotline", "document"), pk=pk
+    )
+
+
+class AgreementDetailView(AdminPage):
+    permission_required = "onboarding.view_agreement"
+    template_name = "onboarding/admin/agreement_detail.html"
+    page_title = gettext_lazy("Agreement")
+    header_icon = "doc-full"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        agreement = _agreement_or_404(self.request, self.kwargs["pk"])
+        context.update(
+            agreement=agreement,
+            parties=list(agreement.parties.select_related("organisation")),
+            upload_form=DocumentUploadForm(),
+            here=self.request.get_full_path(),
+        )
+        return context
+
+
+class AgreementDocumentUploadView(PermissionRequiredMixin, View):
+    permission_required = "onboarding.change_agreement"
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        agreement = _agreement_or_404(request, pk)
+        form = DocumentUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            services.agreement_attach_document(
+                agreement=agreement, upload=form.cleaned_data["document"], acting_user=request.user
+            )
+            messages.success(request, _("Document uploaded."))
+        else:
+            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("onboarding_admin:agreement", pk)
+
+
+class AgreementDocumentView(PermissionRequiredMixin, View):
+    permission_required = "onboarding.view_agreement"
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        agreement = _agreement_or_404(request, pk)
+        if agreement.document is None:
+            raise Http404
+        return document_response(agreement.document)
+
+
+class AgreementsExpiringView(AdminPage):
+    permission_required = "onboarding.view_agreement"
+    template_name = "onboarding/admin/agreements_expiring.html"
+    page_title = gettext_lazy("Agreements expiring in 90 days")
+    header_icon = "warning"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        agreements = selectors.agreements_expiring(user=self.request.user, within_days=90, today=today)
+        context.update(rows=[(a, (a.expires_on - today).days) for a in agreements])
+        return context
+
+
+# -- Coverage ---------------------------------------------------------------------------------
+class CoverageView(AdminPage):
+    permission_required = "onboarding.view_roundtable"
+    template_name = "onboarding/admin/coverage.html"
+    page_title = gettext_lazy("Stakeholder coverage")
+    header_icon = "table"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(
+            countries=selectors.coverage(user=self.request.user),
+            sectors=[(value, label) for value, label in Sector.choices],
+            level_labels=selectors.coverage_level_labels(),
+        )
+        return context
+
+
+class CoverageCountryView(AdminPage):
+    permission_required = "onboarding.view_roundtable"
+    template_name = "onboarding/admin/coverage_country.html"
+    page_title = gettext_lazy("Stakeholder coverage")
+    header_icon = "table"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        country = get_object_or_404(Country.objects.visible_to(self.request.user), pk=self.kwargs["code"].upper())
+        coverage = selectors.coverage(user=self.request.user, country=country)[0]
+        context.update(
+            country=country,
+            coverage=coverage,
+            level_labels=selectors.coverage_level_labels(),
+            roundtables=list(
+                Roundtable.objects.visible_to(self.request.user)
+                .filter(country=country)
+                .select_related("hotline")
+                .annotate(
+                    attended=Count("participants", filter=Q(participants__status=RoundtableParticipant.Status.ATTENDED))
+                )
+            ),
+        )
+        return context
+
+    def get_page_subtitle(self) -> str:
+        return self.kwargs["code"].upper()
+
+
+# -- Calendar ---------------------------------------------------------------------------------
+class CalendarView(AdminPage):
+    """The staff member's secret feed address: create (shown once), replace or revoke it."""
+
+    permission_required = "onboarding.view_roundtable"
+    template_name = "onboarding/admin/calendar.html"
+    page_title = gettext_lazy("Calendar feed")
+    header_icon = "date"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["feed"] = CalendarFeedToken.objects.visible_to(self.request.user).first()
+        token = self.request.session.pop("onboarding_calendar_token", None)
+        if token:
+            context["feed_url"] = self.request.build_absolute_uri(reverse("onboarding:calendar_feed", args=[token]))
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.POST.get("action") == "revoke":
+            if services.calendar_token_revoke(acting_user=request.user):
+                messages.success(request, _("Your calendar feed address no longer works."))
+        else:
+            token = services.calendar_token_create(acting_user=request.user)
+            # Shown once on the next page; only the hash is stored.
+            request.session["onboarding_calendar_token"] = token
+            messages.success(request, _("New calendar feed address created; any earlier one stopped working."))
+        return HttpResponseRedirect(reverse("onboarding_admin:calendar"))

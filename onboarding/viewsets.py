@@ -1,0 +1,307 @@
+"""Wagtail admin listings and edit forms for onboarding records (registered in wagtail_hooks).
+
+The generic views are narrowed to `visible_to(user)`, join what their columns show (so a listing
+costs the same number of queries for 5 rows or 500), and return to a `next` page when given one
+(e.g. back to the roundtable or candidate page that linked to the form).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.views import generic
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from onboarding.models import (
+    ActionItem,
+    Agreement,
+    CountryAssessment,
+    Interaction,
+    Roundtable,
+    RoundtableParticipant,
+)
+
+
+def _next_url(request: Any) -> str | None:
+    candidate = request.GET.get("next") or request.POST.get("next")
+    if candidate and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()}):
+        return candidate
+    return None
+
+
+class ScopedIndexView(generic.IndexView):
+    related: tuple[str, ...] = ()
+
+    def get_base_queryset(self) -> models.QuerySet:
+        queryset = self.model.objects.visible_to(self.request.user)
+        return queryset.select_related(*self.related) if self.related else queryset
+
+
+class ScopedObjectMixin:
+    def get_queryset(self) -> models.QuerySet:
+        return self.model.objects.visible_to(self.request.user)
+
+
+class ReturningCreateView(generic.CreateView):
+    """Prefills from the query string (?roundtable=, ?hotline=, ?country=) and returns to ?next=."""
+
+    prefill: tuple[str, ...] = ()
+
+    def get_initial(self) -> dict[str, Any]:
+        initial = super().get_initial()
+        for name in self.prefill:
+            if value := self.request.GET.get(name):
+                initial[name] = value
+        return initial
+
+    def get_add_url(self) -> str:
+        url = super().get_add_url()
+        query = self.request.GET.urlencode()
+        return f"{url}{'&' if '?' in url else '?'}{query}" if query else url
+
+    def get_success_url(self) -> str:
+        return _next_url(self.request) or super().get_success_url()
+
+
+class ReturningEditView(ScopedObjectMixin, generic.EditView):
+    def get_edit_url(self) -> str:
+        url = super().get_edit_url()
+        next_url = _next_url(self.request)
+        return f"{url}?{self.request.GET.urlencode()}" if next_url else url
+
+    def get_success_url(self) -> str:
+        return _next_url(self.request) or super().get_success_url()
+
+
+class ScopedDeleteView(ScopedObjectMixin, generic.DeleteView):
+    def get_success_url(self) -> str:
+        return _next_url(self.request) or super().get_success_url()
+
+
+class OnboardingViewSet(ModelViewSet):
+    add_to_admin_menu = False
+    copy_view_enabled = False
+    inspect_view_enabled = False
+    index_view_class = ScopedIndexView
+    add_view_class = ReturningCreateView
+    edit_view_class = ReturningEditView
+    delete_view_class = ScopedDeleteView
+    list_per_page = 50
+    related: tuple[str, ...] = ()
+    prefill: tuple[str, ...] = ()
+
+    def get_index_view_kwargs(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_index_view_kwargs(related=self.related, **kwargs)
+
+    def get_add_view_kwargs(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_add_view_kwargs(prefill=self.prefill, **kwargs)
+
+
+# -- Roundtables ------------------------------------------------------------------------------
+class RoundtableIndexView(ScopedIndexView):
+    def get_edit_url(self, instance: Roundtable) -> str:
+        return reverse("onboarding_admin:roundtable", args=[instance.pk])
+
+
+class RoundtableViewSet(OnboardingViewSet):
+    model = Roundtable
+    icon = "group"
+    name = "onboarding_roundtables"
+    url_prefix = "onboarding/roundtables"
+    index_view_class = RoundtableIndexView
+    related = ("country", "hotline")
+    prefill = ("country", "hotline")
+    list_display = [
+        "title",
+        "code",
+        "country",
+        "hotline",
+        DateColumn("starts_at", label=_("Date")),
+        Column("status", accessor="get_status_display", label=_("Status")),
+        Column("format", accessor="get_format_display", label=_("Format")),
+    ]
+    list_filter = ["status", "format", "country"]
+    search_fields = ["title", "venue", "code"]
+    ordering = ["-starts_at"]
+    panels = [
+        FieldPanel("title"),
+        FieldRowPanel([FieldPanel("country"), FieldPanel("hotline")]),
+        FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")]),
+        FieldRowPanel([FieldPanel("format"), FieldPanel("status")]),
+        FieldPanel("venue"),
+        FieldPanel("agenda"),
+        FieldPanel("outcomes"),
+        FieldPanel("code"),
+    ]
+
+
+class ParticipantViewSet(OnboardingViewSet):
+    model = RoundtableParticipant
+    icon = "user"
+    name = "onboarding_participants"
+    url_prefix = "onboarding/participants"
+    related = ("roundtable", "organisation", "contact")
+    prefill = ("roundtable", "organisation", "sector")
+    list_display = [
+        "organisation",
+        "contact",
+        Column("sector", accessor="get_sector_display", label=_("Sector")),
+        "roundtable",
+        Column("status", accessor="get_status_display", label=_("Attendance")),
+        "committed",
+    ]
+    list_filter = ["sector", "status", "committed"]
+    panels = [
+        FieldPanel("roundtable"),
+        FieldRowPanel([FieldPanel("organisation"), FieldPanel("contact")]),
+        FieldPanel("sector"),
+        FieldRowPanel([FieldPanel("status"), FieldPanel("committed")]),
+        FieldPanel("notes"),
+    ]
+
+
+class ActionItemViewSet(OnboardingViewSet):
+    model = ActionItem
+    icon = "tasks"
+    name = "onboarding_action_items"
+    url_prefix = "onboarding/action-items"
+    menu_label = _("Action items")
+    related = ("roundtable__country", "owner_user", "owner_organisation")
+    prefill = ("roundtable",)
+    list_display = [
+        "title",
+        "roundtable",
+        Column("owner", accessor="owner_label", label=_("Owner")),
+        DateColumn("due_on", label=_("Due")),
+        Column("status", accessor="get_status_display", label=_("Status")),
+        Column("overdue", accessor="overdue_label", label=_("Overdue")),
+    ]
+    list_filter = ["status", "due_on"]
+    search_fields = ["title"]
+    ordering = ["due_on"]
+    panels = [
+        FieldPanel("roundtable"),
+        FieldPanel("title"),
+        FieldRowPanel([FieldPanel("owner_user"), FieldPanel("owner_organisation")]),
+        FieldRowPanel([FieldPanel("due_on"), FieldPanel("status"), FieldPanel("completed_on")]),
+        FieldPanel("notes"),
+    ]
+
+
+# -- Agreements -------------------------------------------------------------------------------
+class AgreementIndexView(ScopedIndexView):
+    def get_edit_url(self, instance: Agreement) -> str:
+        return reverse("onboarding_admin:agreement", args=[instance.pk])
+
+
+class AgreementViewSet(OnboardingViewSet):
+    model = Agreement
+    icon = "doc-full"
+    name = "onboarding_agreements"
+    url_prefix = "onboarding/agreements"
+    index_view_class = AgreementIndexView
+    related = ("country", "hotline")
+    prefill = ("country", "hotline", "kind")
+    list_display = [
+        "title",
+        "reference",
+        Column("kind", accessor="get_kind_display", label=_("Kind")),
+        "country",
+        "hotline",
+        Column("status", accessor="status_label", label=_("Status")),
+        DateColumn("signed_on", label=_("Signed")),
+        DateColumn("expires_on", label=_("Expires")),
+    ]
+    list_filter = ["kind", "status", "country"]
+    search_fields = ["title", "reference"]
+    panels = [
+        FieldRowPanel([FieldPanel("kind"), FieldPanel("status")]),
+        FieldPanel("title"),
+        FieldRowPanel([FieldPanel("country"), FieldPanel("hotline")]),
+        FieldRowPanel([FieldPanel("signed_on"), FieldPanel("expires_on")]),
+        FieldPanel("covers_first_operating_year"),
+        InlinePanel("parties", label=_("Parties"), min_num=1),
+        FieldPanel("notes"),
+        FieldPanel("reference"),
+    ]
+
+
+# -- Assessments and interactions -------------------------------------------------------------
+class AssessmentCreateView(ReturningCreateView):
+    def save_instance(self) -> CountryAssessment:
+        self.form.instance.assessed_by = self.request.user
+        return super().save_instance()
+
+
+class CountryAssessmentViewSet(OnboardingViewSet):
+    model = CountryAssessment
+    icon = "clipboard-list"
+    name = "onboarding_assessments"
+    url_prefix = "onboarding/country-assessments"
+    add_view_class = AssessmentCreateView
+    related = ("country", "assessed_by")
+    prefill = ("country",)
+    list_display = [
+        "country",
+        DateColumn("assessed_on", label=_("Assessed")),
+        Column("overall_rating", accessor="get_overall_rating_display", label=_("Overall rating")),
+        Column("average_score", label=_("Average score (1-5)")),
+        "on_target_list",
+    ]
+    list_filter = ["overall_rating", "on_target_list"]
+    panels = [
+        FieldRowPanel([FieldPanel("country"), FieldPanel("assessed_on")]),
+        MultiFieldPanel(
+            [FieldPanel(name, help_text=help) for name, _label, help in CountryAssessment.CRITERIA],
+            heading=_("Criteria: 1 (poor) to 5 (strong)"),
+        ),
+        FieldRowPanel([FieldPanel("overall_rating"), FieldPanel("on_target_list")]),
+        FieldPanel("summary"),
+    ]
+
+
+class InteractionCreateView(ReturningCreateView):
+    def save_instance(self) -> Interaction:
+        self.form.instance.recorded_by = self.request.user
+        return super().save_instance()
+
+
+class InteractionViewSet(OnboardingViewSet):
+    model = Interaction
+    icon = "comment"
+    name = "onboarding_interactions"
+    url_prefix = "onboarding/interactions"
+    add_view_class = InteractionCreateView
+    related = ("hotline", "recorded_by")
+    prefill = ("hotline", "kind")
+    list_display = [
+        "subject",
+        "hotline",
+        Column("kind", accessor="get_kind_display", label=_("Kind")),
+        DateColumn("occurred_on", label=_("Date")),
+        "recorded_by",
+    ]
+    list_filter = ["kind", "hotline"]
+    search_fields = ["subject", "summary"]
+    panels = [
+        FieldRowPanel([FieldPanel("hotline"), FieldPanel("kind"), FieldPanel("occurred_on")]),
+        FieldPanel("subject"),
+        FieldPanel("summary"),
+        FieldPanel("organisations"),
+    ]
+
+
+VIEWSETS = [
+    RoundtableViewSet(),
+    ParticipantViewSet(),
+    ActionItemViewSet(),
+    AgreementViewSet(),
+    CountryAssessmentViewSet(),
+    InteractionViewSet(),
+]

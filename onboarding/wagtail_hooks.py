@@ -1,0 +1,131 @@
+"""Registration only: admin URLs, viewsets, the "Onboarding" menu, audit action names, reminder
+producers and the portal's panel and menu entry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import include, path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+
+from accounts.areas import AreaMenuItem, AreaPanel
+from onboarding import admin_urls, reminders, selectors
+from onboarding.viewsets import VIEWSETS
+
+
+@hooks.register("register_admin_urls")
+def register_onboarding_urls() -> list:
+    return [path("onboarding/", include(admin_urls, namespace="onboarding_admin"))]
+
+
+@hooks.register("register_admin_viewset")
+def register_onboarding_viewsets() -> list:
+    return VIEWSETS
+
+
+class PermissionMenuItem(MenuItem):
+    def __init__(self, *args: Any, permission: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.permission = permission
+
+    def is_shown(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(self.permission)
+
+
+class LazyUrlMenuItem(PermissionMenuItem):
+    """A menu item whose URL is reversed when first needed (URLconfs are not ready at import)."""
+
+    def __init__(self, label: Any, url_name: str, **kwargs: Any) -> None:
+        super().__init__(label, "", **kwargs)
+        self.url_name = url_name
+
+    def render_component(self, request: HttpRequest) -> Any:
+        self.url = reverse(self.url_name)
+        return super().render_component(request)
+
+
+@hooks.register("register_admin_menu_item")
+def register_onboarding_menu() -> SubmenuMenuItem:
+    items = [
+        ("Pipeline board", _("Pipeline board"), "onboarding_admin:board", "onboarding.view_stagechange", "table"),
+        ("Candidates", _("Candidates"), "onboarding_admin:candidates", "onboarding.view_stagechange", "list-ul"),
+        ("Roundtables", _("Roundtables"), "onboarding_roundtables:index", "onboarding.view_roundtable", "group"),
+        ("Action items", _("Action items"), "onboarding_action_items:index", "onboarding.view_actionitem", "tasks"),
+        ("Agreements", _("Agreements"), "onboarding_agreements:index", "onboarding.view_agreement", "doc-full"),
+        (
+            "Expiring agreements",
+            _("Expiring in 90 days"),
+            "onboarding_admin:agreements_expiring",
+            "onboarding.view_agreement",
+            "warning",
+        ),
+        (
+            "Country assessments",
+            _("Country assessments"),
+            "onboarding_assessments:index",
+            "onboarding.view_countryassessment",
+            "clipboard-list",
+        ),
+        ("Interactions", _("Interactions"), "onboarding_interactions:index", "onboarding.view_interaction", "comment"),
+        ("Coverage", _("Stakeholder coverage"), "onboarding_admin:coverage", "onboarding.view_roundtable", "table"),
+        ("Calendar", _("Calendar feed"), "onboarding_admin:calendar", "onboarding.view_roundtable", "date"),
+    ]
+    menu = Menu(
+        items=[
+            LazyUrlMenuItem(
+                label,
+                url_name,
+                name=f"onboarding-{key.lower().replace(' ', '-')}",
+                permission=perm,
+                icon_name=icon,
+                order=index,
+            )
+            for index, (key, label, url_name, perm, icon) in enumerate(items)
+        ]
+    )
+    return SubmenuMenuItem(_("Onboarding"), menu, name="onboarding", icon_name="site", order=250)
+
+
+@hooks.register("register_log_actions")
+def register_onboarding_actions(actions: Any) -> None:
+    actions.register_action("onboarding.stage_change", _("Change stage"), _("Lifecycle stage changed"))
+    actions.register_action("onboarding.candidate_create", _("Add candidate"), _("Candidate added"))
+    actions.register_action("onboarding.candidate_update", _("Edit candidate"), _("Candidate profile edited"))
+    actions.register_action("onboarding.host_create", _("Add host organisation"), _("Host organisation added"))
+    actions.register_action("onboarding.minutes_upload", _("Upload minutes"), _("Minutes uploaded"))
+    actions.register_action("onboarding.agreement_document", _("Upload agreement"), _("Agreement document uploaded"))
+    actions.register_action("onboarding.attendance", _("Record attendance"), _("Attendance recorded"))
+    actions.register_action(
+        "onboarding.mou_alternative_propose", _("Propose MoU alternative"), _("MoU alternative proposed")
+    )
+    actions.register_action(
+        "onboarding.mou_alternative_decide", _("Decide MoU alternative"), _("MoU alternative decided")
+    )
+    actions.register_action("onboarding.calendar_token_create", _("Create calendar feed"), _("Calendar feed created"))
+    actions.register_action("onboarding.calendar_token_revoke", _("Revoke calendar feed"), _("Calendar feed revoked"))
+
+
+hooks.register(reminders.REMINDER_PRODUCERS_HOOK, reminders.action_item_reminders)
+hooks.register(reminders.REMINDER_PRODUCERS_HOOK, reminders.agreement_expiry_reminders)
+hooks.register(reminders.REMINDER_PRODUCERS_HOOK, reminders.on_hold_review_reminders)
+
+
+@hooks.register("portal_menu_items")
+def onboarding_portal_menu(request: HttpRequest) -> list[AreaMenuItem]:
+    if not selectors.portal_candidates(user=request.user):
+        return []
+    return [AreaMenuItem(order=10, label=str(_("Onboarding")), url=reverse("portal:onboarding_status"))]
+
+
+@hooks.register("portal_home_panels")
+def onboarding_portal_panel(request: HttpRequest) -> list[AreaPanel]:
+    statuses = [
+        selectors.portal_status(user=request.user, hotline=hotline)
+        for hotline in selectors.portal_candidates(user=request.user)
+    ]
+    if not statuses:
+        return []
+    return [AreaPanel(order=10, template="onboarding/portal/panel.html", context={"statuses": statuses})]
