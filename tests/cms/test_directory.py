@@ -1,0 +1,104 @@
+"""Where to report: the directory follows the registry at once, despite the page cache."""
+
+from __future__ import annotations
+
+import pytest
+
+from network.models import Hotline
+from tests.cms.factories import make_hotline, set_stage
+
+pytestmark = pytest.mark.django_db
+
+
+def _rows(client, query: str = "") -> str:
+    response = client.get("/where-to-report/" + query)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_lists_member_hotlines_with_their_public_fields(client, site_tree):
+    make_hotline("DE", name="Netzwache", url="https://netzwache.example.org/report")
+    make_hotline("FR", name="Signal France", serves=("MC",), stage=Hotline.Stage.PROVISIONAL_MEMBER)
+    make_hotline("GH", name="Ghana Candidate Hotline", stage=Hotline.Stage.OPERATIONAL_PREPARATION)
+    html = _rows(client)
+    assert '<a href="https://netzwache.example.org/report" rel="noopener">Netzwache</a>' in html
+    assert "Germany" in html and "France" in html
+    # A hotline appears under every country it serves.
+    assert "Monaco" in html and html.count("Signal France") == 2
+    # Candidates are never named.
+    assert "Ghana Candidate Hotline" not in html
+
+
+def test_suspended_and_ceased_hotlines_leave_at_once_despite_the_cache(client, site_tree):
+    first = make_hotline("DE", name="Netzwache")
+    second = make_hotline("AT", name="Alpine Hotline")
+    assert "Netzwache" in _rows(client)
+    cached = client.get("/where-to-report/")
+    assert cached["X-Page-Cache"] == "hit"
+
+    set_stage(first, Hotline.Stage.SUSPENDED)
+    html = _rows(client)
+    assert "Netzwache" not in html and "Alpine Hotline" in html
+
+    set_stage(second, Hotline.Stage.CEASED)
+    assert "Alpine Hotline" not in _rows(client)
+
+    # Reinstated: back at once too.
+    set_stage(first, Hotline.Stage.FULL_MEMBER)
+    assert "Netzwache" in _rows(client)
+
+
+def test_bulk_updates_that_bump_the_data_version_are_seen(client, site_tree):
+    from core import dataversion
+
+    hotline = make_hotline("DE", name="Netzwache")
+    assert "Netzwache" in _rows(client)
+    Hotline.objects.filter(pk=hotline.pk).update(stage=Hotline.Stage.SUSPENDED)
+    dataversion.bump()
+    assert "Netzwache" not in _rows(client)
+
+
+def test_new_members_and_changed_reporting_pages_appear(client, site_tree):
+    assert "Netzwache" not in _rows(client)
+    hotline = make_hotline("DE", name="Netzwache", url="https://old.example.org/")
+    assert "https://old.example.org/" in _rows(client)
+    hotline.public_reporting_url = "https://new.example.org/"
+    hotline.save()
+    html = _rows(client)
+    assert "https://new.example.org/" in html and "https://old.example.org/" not in html
+
+
+def test_filter_by_country_region_and_text(client, site_tree):
+    make_hotline("DE", name="Netzwache")
+    make_hotline("KE", name="Kenya Safe Web")
+    make_hotline("BR", name="Safer Brazil")
+
+    html = _rows(client, "?country=KE")
+    assert "Kenya Safe Web" in html and "Netzwache" not in html and "Safer Brazil" not in html
+
+    html = _rows(client, "?region=europe")
+    assert "Netzwache" in html and "Kenya Safe Web" not in html
+
+    html = _rows(client, "?q=braz")
+    assert "Safer Brazil" in html and "Netzwache" not in html
+    html = _rows(client, "?q=netzw")
+    assert "Netzwache" in html and "Safer Brazil" not in html
+
+    html = _rows(client, "?q=nowhere-at-all")
+    assert "No hotline matches your search" in html
+
+
+def test_a_country_without_a_hotline_says_so(client, site_tree):
+    make_hotline("DE", name="Netzwache")
+    make_hotline("TD", name="Chad Candidate", stage=Hotline.Stage.EXPLORING)
+    html = _rows(client, "?country=TD")
+    assert "There is no member hotline in Chad yet" in html
+    assert "Report to a neighbouring country" in html
+    assert "Netzwache" not in html and "Chad Candidate" not in html
+
+
+def test_french_directory_shows_french_country_names(client, site_tree):
+    make_hotline("DE", name="Netzwache")
+    html = client.get("/fr/ou-signaler/?country=ES").content.decode()
+    assert "Allemagne" in client.get("/fr/ou-signaler/").content.decode()
+    assert "Il n’y a pas encore de hotline membre en Espagne" in html or "Espagne" in html
