@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 RUN_SETTINGS ?= config.settings.local
 
-.PHONY: run test lint check lock bench clean help
+.PHONY: run test lint check lock bench clean help messages
 
 help:
 	@echo "make run    serve the app with demo data on http://127.0.0.1:8000 (plus a task worker)"
@@ -15,6 +15,7 @@ help:
 	@echo "make lint   ruff check and format check"
 	@echo "make lock   regenerate requirements/*.txt from pyproject.toml"
 	@echo "make bench  run the benchmarks in bench/ (slow)"
+	@echo "make messages  update locale/fr and locale/es from the code (needs GNU gettext) and compile them"
 
 $(PY):
 	@py=$$(scripts/find-python) || exit 1; \
@@ -48,6 +49,14 @@ test: check lint
 
 lock:
 	scripts/lock
+
+# Translations: collect the strings of every app into locale/{fr,es}/LC_MESSAGES/django.po
+# (makemessages needs GNU gettext's xgettext), then compile the .mo files in pure Python (polib).
+# The .mo files are committed; a test fails when one is older than its .po.
+MESSAGES_IGNORE := --ignore=.venv --ignore=tests --ignore=bench --ignore=staticfiles --ignore=media --ignore=private
+messages: $(VENV)/.installed-dev
+	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemessages -l fr -l es --no-obsolete $(MESSAGES_IGNORE)
+	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) compile_translations
 
 bench: $(VENV)/.installed-dev
 	$(PY) bench/run.py

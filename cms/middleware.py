@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.urls import Resolver404, resolve
@@ -12,10 +13,13 @@ PUBLIC_URL_NAMES = frozenset({"wagtail_serve", "cms_search", "cms_feed_rss", "cm
 
 
 def is_public_site_path(path: str) -> bool:
-    try:
-        match = resolve(path)
-    except Resolver404:
-        return False
+    """Whether an unprefixed path is a page of the (English) public site."""
+    # Resolve as English: the language-prefix pattern matches unprefixed paths only for it.
+    with translation.override(settings.LANGUAGE_CODE):
+        try:
+            match = resolve(path)
+        except Resolver404:
+            return False
     return match.url_name in PUBLIC_URL_NAMES
 
 
