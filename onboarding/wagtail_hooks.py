@@ -104,6 +104,8 @@ def register_onboarding_actions(actions: Any) -> None:
     actions.register_action(
         "onboarding.mou_alternative_decide", _("Decide MoU alternative"), _("MoU alternative decided")
     )
+    actions.register_action("onboarding.import.create", _("Import"), _("Created by a workbook import"))
+    actions.register_action("onboarding.import.update", _("Import"), _("Updated by a workbook import"))
     actions.register_action("onboarding.calendar_token_create", _("Create calendar feed"), _("Calendar feed created"))
     actions.register_action("onboarding.calendar_token_revoke", _("Revoke calendar feed"), _("Calendar feed revoked"))
 

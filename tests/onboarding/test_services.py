@@ -205,8 +205,12 @@ def test_expired_agreements_do_not_count(network_staff, candidate_hotline, facts
     move(candidate_hotline, "start_stakeholder_engagement", network_staff)
     from onboarding.selectors import gate_facts
 
-    AgreementFactory(hotline=candidate_hotline, kind="le_mou", expires_on=timezone.localdate() - timedelta(days=1),
-                     signed_on=timezone.localdate() - timedelta(days=400))
+    AgreementFactory(
+        hotline=candidate_hotline,
+        kind="le_mou",
+        expires_on=timezone.localdate() - timedelta(days=1),
+        signed_on=timezone.localdate() - timedelta(days=400),
+    )
     assert gate_facts(hotline=candidate_hotline).le_mou_signed is False
 
 
