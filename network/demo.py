@@ -160,12 +160,14 @@ def seed(ctx: DemoContext) -> None:
     countries = Country.objects.in_bulk()
 
     # Hotlines and their hosts: the real shape, repeated for --scale.
-    plan = [(i, MEMBERS[i % len(MEMBERS)]) for i in range(n)]
+    # Fewer hotlines than the real network: an even sample of it (old and new, full and provisional).
+    size = len(MEMBERS)
+    plan = [(i, MEMBERS[(i * size) // n] if n < size else MEMBERS[i % size]) for i in range(n)]
     organisations, hotlines, seen_brands = [], [], set()
     for i, member in plan:
         country = countries[member.country]
         round_ = i // len(MEMBERS)
-        same_country = sum(1 for _, m in plan[: i % len(MEMBERS)] if m.country == member.country)
+        same_country = sum(1 for _, m in plan[round_ * size : i] if m.country == member.country)
         pattern, org_type = HOST_PATTERNS[(same_country + round_) % len(HOST_PATTERNS)]
         org_name = pattern.format(country=country.name)
         brand = f"{BRANDS[(same_country * 3 + hash_code(member.country)) % len(BRANDS)]} {country.name}"
@@ -373,7 +375,8 @@ def seed(ctx: DemoContext) -> None:
     dataversion.bump()
 
     member_hotlines = [h for h in hotlines if h.stage in Hotline.MEMBER_STAGES]
-    demo_hotline = next(h for h in hotlines if h.country_id == DEMO_MEMBER_COUNTRY and h.stage == "full_member")
+    full_members = [h for h in hotlines if h.stage == Hotline.Stage.FULL_MEMBER] or hotlines
+    demo_hotline = next((h for h in full_members if h.country_id == DEMO_MEMBER_COUNTRY), full_members[0])
     if "member" in ctx.users:
         from accounts.services import affiliation_set
 

@@ -22,7 +22,8 @@ from wagtail.actions.create import CreateAction
 from wagtail.actions.delete import DeleteAction
 from wagtail.actions.edit import EditAction
 
-from core.audit import audit, changed_fields
+from core.audit import audit
+from core.audit import changed_fields as _core_changed_fields
 
 # Bookkeeping columns that say nothing a reader of the history needs.
 SKIPPED_FIELDS = {"created_at", "updated_at"}
@@ -44,6 +45,19 @@ def field_values(instance: models.Model, *, from_database: bool = False) -> dict
         for field in instance._meta.many_to_many:
             values[field.name] = sorted(str(pk) for pk in getattr(instance, field.name).values_list("pk", flat=True))
     return values
+
+
+def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """{field: [old, new]} for the fields that differ; lists (many-to-many keys) stay lists."""
+    return _core_changed_fields(_lists_as_tuples(before), _lists_as_tuples(after)) | {
+        name: [before.get(name), after.get(name)]
+        for name in set(before) | set(after)
+        if isinstance(before.get(name, after.get(name)), list) and before.get(name) != after.get(name)
+    }
+
+
+def _lists_as_tuples(values: dict[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in values.items() if not isinstance(value, list)}
 
 
 def created_fields(instance: models.Model) -> dict[str, list[Any]]:

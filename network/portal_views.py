@@ -31,6 +31,11 @@ from network.models import (
 )
 
 
+def _data(request: HttpRequest) -> Any:
+    """The submitted data on POST (even when empty, so the form is bound and says what is missing)."""
+    return request.POST if request.method == "POST" else None
+
+
 def _hotline(request: HttpRequest, pk: int) -> Hotline:
     return get_object_or_404(selectors.portal_hotlines(user=request.user), pk=pk)
 
@@ -91,7 +96,7 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
 @portal_user_required
 def public_profile(request: HttpRequest, pk: int) -> HttpResponse:
     hotline = _hotline(request, pk)
-    form = PublicProfileForm(request.POST or None, instance=hotline)
+    form = PublicProfileForm(_data(request), instance=hotline)
     if request.method == "POST" and _save(
         form,
         lambda: services.hotline_update_profile(hotline=hotline, values=form.cleaned_data, acting_user=request.user),
@@ -119,7 +124,7 @@ def annual_profiles(request: HttpRequest, pk: int) -> HttpResponse:
 def annual_profile_add(request: HttpRequest, pk: int) -> HttpResponse:
     hotline = _hotline(request, pk)
     initial = {"year": timezone.localdate().year}
-    form = AnnualProfileForm(request.POST or None, instance=HotlineAnnualProfile(hotline=hotline), initial=initial)
+    form = AnnualProfileForm(_data(request), instance=HotlineAnnualProfile(hotline=hotline), initial=initial)
     if request.method == "POST" and _save(
         form,
         lambda: services.annual_profile_submit(hotline=hotline, values=form.cleaned_data, acting_user=request.user),
@@ -135,7 +140,7 @@ def annual_profile_edit(request: HttpRequest, pk: int, profile_pk: int) -> HttpR
     profile = get_object_or_404(
         HotlineAnnualProfile.objects.visible_to(request.user).filter(hotline=hotline), pk=profile_pk
     )
-    form = AnnualProfileForm(request.POST or None, instance=profile)
+    form = AnnualProfileForm(_data(request), instance=profile)
     if request.method == "POST" and _save(
         form,
         lambda: services.annual_profile_update(profile=profile, values=form.cleaned_data, acting_user=request.user),
@@ -158,7 +163,7 @@ def statistics_add(request: HttpRequest, pk: int) -> HttpResponse:
     hotline = _hotline(request, pk)
     year = timezone.localdate().year - 1
     initial = {"period_start": f"{year}-01-01", "period_end": f"{year}-12-31"}
-    form = StatisticsForm(request.POST or None, instance=HotlineStatistics(hotline=hotline), initial=initial)
+    form = StatisticsForm(_data(request), instance=HotlineStatistics(hotline=hotline), initial=initial)
     if request.method == "POST" and _save(
         form,
         lambda: services.statistics_submit(hotline=hotline, values=form.cleaned_data, acting_user=request.user),
@@ -183,7 +188,7 @@ def statistics_edit(request: HttpRequest, pk: int, return_pk: int) -> HttpRespon
     if statistics_return.validation_status == HotlineStatistics.Validation.VALIDATED:
         messages.info(request, _("This return has been validated and can no longer be changed."))
         return redirect("portal:network_statistics", pk=hotline.pk)
-    form = StatisticsForm(request.POST or None, instance=statistics_return)
+    form = StatisticsForm(_data(request), instance=statistics_return)
     if request.method == "POST" and _save(
         form,
         lambda: services.statistics_update(
@@ -218,7 +223,7 @@ def analysts(request: HttpRequest, pk: int) -> HttpResponse:
 @portal_user_required
 def analyst_add(request: HttpRequest, pk: int) -> HttpResponse:
     hotline = _hotline(request, pk)
-    form = AnalystForm(request.POST or None, instance=Analyst(hotline=hotline))
+    form = AnalystForm(_data(request), instance=Analyst(hotline=hotline))
     if request.method == "POST" and _save(
         form, lambda: services.analyst_register(hotline=hotline, values=form.cleaned_data, acting_user=request.user)
     ):
@@ -237,7 +242,7 @@ def analyst_add(request: HttpRequest, pk: int) -> HttpResponse:
 def analyst_edit(request: HttpRequest, pk: int, analyst_pk: int) -> HttpResponse:
     hotline = _hotline(request, pk)
     analyst = get_object_or_404(Analyst.objects.visible_to(request.user).filter(hotline=hotline), pk=analyst_pk)
-    form = AnalystForm(request.POST or None, instance=analyst)
+    form = AnalystForm(_data(request), instance=analyst)
     if request.method == "POST" and _save(
         form, lambda: services.analyst_update(analyst=analyst, values=form.cleaned_data, acting_user=request.user)
     ):
@@ -265,7 +270,7 @@ def training_nominate(request: HttpRequest, pk: int, event_pk: int) -> HttpRespo
     hotline = _hotline(request, pk)
     today = timezone.localdate()
     event = get_object_or_404(selectors.upcoming_events(user=request.user, today=today), pk=event_pk)
-    form = NominationForm(request.POST or None, hotline=hotline, event=event)
+    form = NominationForm(_data(request), hotline=hotline, event=event)
     if request.method == "POST" and _save(
         form,
         lambda: services.training_nominate(

@@ -314,7 +314,7 @@ def contact_erase(*, contact: Contact, acting_user: Any) -> Contact:
         contact.role = contact.email = contact.phone = ""
         contact.erased_at = timezone.now()
         contact.save()
-        for entry in ModelLogEntry.objects.select_for_update().for_instance(contact):
+        for entry in ModelLogEntry.objects.for_instance(contact).select_for_update():
             entry.label = str(contact)
             changed = (entry.data or {}).get("changed")
             if isinstance(changed, dict):

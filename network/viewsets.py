@@ -106,9 +106,10 @@ class ChangesColumn(Column):
 
 
 class NetworkHistoryView(HistoryView):
-    """Wagtail's history, with the fields each entry changed (old → new)."""
+    """Wagtail's history, with the fields each entry changed (old → new); readers may see it too."""
 
     viewset = None
+    any_permission_required = ["add", "change", "delete", "view"]
 
     def get_base_object_queryset(self) -> QuerySet:
         return self.model._default_manager.visible_to(self.request.user)
@@ -133,7 +134,7 @@ class NetworkInspectView(InspectView):
     @cached_property
     def header_more_buttons(self) -> list:
         buttons = list(super().header_more_buttons)
-        if self.viewset is not None and self.user_has_permission("change"):
+        if self.viewset is not None:
             from wagtail.admin.widgets.button import Button
 
             history = reverse(self.viewset.get_url_name("history"), args=(self.object.pk,))
