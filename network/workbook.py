@@ -26,7 +26,11 @@ class AuditedModelSheet(ModelSheet):
     """A model sheet whose import leaves a history entry (with the changed fields) per written row."""
 
     def import_row(self, values: dict[str, Any], ctx: ImportContext, *, row: int) -> tuple[str, Any]:
-        existing = ctx.resolve(self, self.key_of(values))
+        key = self.key_of(values)
+        existing = ctx.resolve(self, key)
+        if existing is None:
+            # Remember the miss, so that the row's import does not look the key up a second time.
+            ctx.by_key.setdefault(self.name, {})[key] = None
         before = field_values(existing) if existing is not None else None
         outcome, obj = super().import_row(values, ctx, row=row)
         where = {"sheet": self.name, "row": row}
