@@ -9,7 +9,7 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.test import RequestFactory
 
 from accounts.roles import Role
-from tests.cms.conftest import publish
+from tests.cms.site import publish
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,7 @@ from cms.models import (
     ResourcePage,
     StandardPage,
 )
-from tests.cms.conftest import add
+from tests.cms.site import add
 
 pytestmark = pytest.mark.django_db
 
