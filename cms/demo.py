@@ -467,7 +467,11 @@ def _seed(ctx: DemoContext) -> None:
             ("objective", "Hold roundtables with law enforcement, government and industry in each country."),
             ("objective", "Train the new hotline's analysts and guide it to membership."),
         ),
-        figures=_stream(_figure("new_members", start=start, end=today), _figure("countries_covered")),
+        figures=_stream(
+            _figure("roundtables_held", start=start, end=today),
+            _figure("new_members", start=start, end=today),
+            _figure("countries_covered"),
+        ),
         body=_stream(
             (
                 "paragraph",

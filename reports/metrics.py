@@ -197,6 +197,17 @@ def new_members(*, period: Period | None = None, scope: Scope | None = None) -> 
     return hotlines.count()
 
 
+def roundtables_held(*, period: Period | None = None, scope: Scope | None = None) -> int:
+    from onboarding.models import Roundtable
+
+    roundtables = Roundtable.objects.held()
+    if period is not None:
+        roundtables = roundtables.filter(starts_at__date__gte=period.start, starts_at__date__lte=period.end)
+    if scope is not None:
+        roundtables = roundtables.filter(scope.country_q("country__"))
+    return roundtables.count()
+
+
 register(
     Metric(
         key="member_hotlines",
@@ -267,5 +278,18 @@ register(
         unit=_("hotlines"),
         public=True,
         compute=new_members,
+    )
+)
+register(
+    Metric(
+        key="roundtables_held",
+        label=_("Roundtables held"),
+        definition=_(
+            "Country roundtables held with prospective hotlines and their stakeholders (law enforcement, "
+            "government, industry), by the day they took place (by default, all of them)."
+        ),
+        unit=_("roundtables"),
+        public=True,
+        compute=roundtables_held,
     )
 )

@@ -21,6 +21,7 @@ PUBLIC_NETWORK_METRICS = {
     "analysts",
     "hotlines_by_region",
     "new_members",
+    "roundtables_held",
 }
 ZERO_REGIONS = {
     "europe": 0,
@@ -72,6 +73,7 @@ def test_every_metric_on_empty_data():
     assert metrics.compute("analysts") == 0
     assert metrics.compute("new_members") == 0
     assert metrics.compute("hotlines_by_region") == ZERO_REGIONS
+    assert metrics.compute("roundtables_held") == 0
 
 
 def test_network_metrics_today(network):
@@ -139,3 +141,30 @@ def test_small_counts_are_suppressed():
 def test_a_period_must_not_end_before_it_starts():
     with pytest.raises(ValueError, match="ends"):
         Period(date(2024, 2, 1), date(2024, 1, 1))
+
+
+def test_roundtables_held(network):
+    from datetime import datetime, time
+
+    from network.models import Country
+    from onboarding.models import Roundtable
+
+    def roundtable(code: str, day: date, status: str) -> None:
+        Roundtable.objects.create(
+            title=f"Roundtable {code} {day}",
+            country=Country.objects.get(code=code),
+            starts_at=timezone.make_aware(datetime.combine(day, time(10))),
+            status=status,
+            format=Roundtable.Format.ONLINE,
+        )
+
+    roundtable("GH", date(2023, 3, 1), Roundtable.Status.HELD)
+    roundtable("GH", date(2023, 9, 1), Roundtable.Status.HELD)
+    roundtable("KE", date(2024, 2, 1), Roundtable.Status.HELD)
+    roundtable("KE", date(2024, 5, 1), Roundtable.Status.CANCELLED)
+    roundtable("NP", date(2023, 6, 1), Roundtable.Status.HELD)
+    roundtable("NP", timezone.localdate() + timedelta(days=30), Roundtable.Status.PLANNED)
+    assert metrics.compute("roundtables_held") == 4
+    assert metrics.compute("roundtables_held", period=Period(date(2023, 1, 1), date(2023, 12, 31))) == 3
+    assert metrics.compute("roundtables_held", scope=Scope.of(regions=["sub_saharan_africa"])) == 3
+    assert metrics.compute("roundtables_held", scope=Scope.of(countries=["NP"])) == 1
