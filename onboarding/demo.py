@@ -66,26 +66,47 @@ class Plan:
 # Preferred countries (none has a hotline in the real network today); a taken one is replaced
 # from FALLBACK_COUNTRIES in order.
 PLANS = [
-    Plan("GH", "SafeNet Ghana", "Accra Digital Child Safety Trust", Stage.OPERATIONAL_PREPARATION, 64,
-         user="candidate"),
-    Plan("NP", "Surakshit Web Nepal", "Himalayan Forum for Online Child Protection", Stage.STAKEHOLDER_ENGAGEMENT, 95,
-         user="candidate2"),
+    Plan(
+        "GH", "SafeNet Ghana", "Accra Digital Child Safety Trust", Stage.OPERATIONAL_PREPARATION, 64, user="candidate"
+    ),
+    Plan(
+        "NP",
+        "Surakshit Web Nepal",
+        "Himalayan Forum for Online Child Protection",
+        Stage.STAKEHOLDER_ENGAGEMENT,
+        95,
+        user="candidate2",
+    ),
     Plan("SN", "Sunu Net Senegal", "Association Teranga pour un Internet Sûr", Stage.IDENTIFIED, 9),
     Plan("LK", "ClearPath Sri Lanka", "Lanka Safe Childhood Network", Stage.EXPLORING, 30),
     Plan("JO", "Aman Online Jordan", "Petra Centre for Digital Wellbeing", Stage.FEASIBILITY_REVIEW, 12),
     Plan("PY", "Red Segura Paraguay", "Fundación Guaraní por la Niñez Digital", Stage.STAKEHOLDER_ENGAGEMENT, 210),
     Plan("MA", "Safe Click Maroc", "Association Atlas pour l'Enfance Connectée", Stage.APPLICATION_SUBMITTED, 18),
     Plan("ET", "Tena Net Ethiopia", "Addis Child Online Safety Initiative", Stage.UNDER_ASSESSMENT, 41),
-    Plan("GT", "Alerta Web Guatemala", "Fundación Quetzal para la Protección Infantil", Stage.ON_HOLD, 75,
-         paused=Stage.OPERATIONAL_PREPARATION),
+    Plan(
+        "GT",
+        "Alerta Web Guatemala",
+        "Fundación Quetzal para la Protección Infantil",
+        Stage.ON_HOLD,
+        75,
+        paused=Stage.OPERATIONAL_PREPARATION,
+    ),
     Plan("BO", "Reporte Seguro Bolivia", "Colectivo Andino por la Infancia en Red", Stage.NOT_FEASIBLE, 160),
-]  # fmt: skip
+]
 FALLBACK_COUNTRIES = ["RW", "SL", "CI", "BD", "VN", "EC", "TN", "LB", "UZ", "MN", "BJ", "MW"]
 # Fictional company-name prefixes per country (a landmark or river), for the stakeholders below.
 PREFIXES = {
-    "GH": "Volta", "NP": "Himal", "SN": "Teranga", "LK": "Serendib", "JO": "Petra", "PY": "Paraná",
-    "MA": "Atlas", "ET": "Abay", "GT": "Quetzal", "BO": "Illimani",
-}  # fmt: skip
+    "GH": "Volta",
+    "NP": "Himal",
+    "SN": "Teranga",
+    "LK": "Serendib",
+    "JO": "Petra",
+    "PY": "Paraná",
+    "MA": "Atlas",
+    "ET": "Abay",
+    "GT": "Quetzal",
+    "BO": "Illimani",
+}
 
 # Stakeholders invited in every candidate country: (name pattern, organisation type, sector).
 STAKEHOLDERS = [
@@ -102,12 +123,29 @@ STAKEHOLDERS = [
     ("{country} Child Rights Coalition", Organisation.Type.NGO, Sector.NGO),
     ("UN Children's Agency Country Office ({country})", Organisation.Type.INTERNATIONAL_ORG, Sector.INTERNATIONAL_ORG),
     ("{country} University Cyber Research Lab", Organisation.Type.ACADEMIA, Sector.ACADEMIA),
-]  # fmt: skip
+]
 CONTACT_NAMES = [
-    "Abena Owusu", "Binod Thapa", "Awa Ndiaye", "Dilani Perera", "Rami Haddad", "Lucía Benítez", "Youssef Amrani",
-    "Hanna Tesfaye", "Marisol Cifuentes", "Javier Mamani", "Efua Mensah", "Sita Gurung", "Moussa Diop",
-    "Nuwan Silva", "Layla Nasser", "Carmen Ortiz", "Salma Benali", "Dawit Bekele", "Rosa Ajú", "Pedro Quispe",
-]  # fmt: skip
+    "Abena Owusu",
+    "Binod Thapa",
+    "Awa Ndiaye",
+    "Dilani Perera",
+    "Rami Haddad",
+    "Lucía Benítez",
+    "Youssef Amrani",
+    "Hanna Tesfaye",
+    "Marisol Cifuentes",
+    "Javier Mamani",
+    "Efua Mensah",
+    "Sita Gurung",
+    "Moussa Diop",
+    "Nuwan Silva",
+    "Layla Nasser",
+    "Carmen Ortiz",
+    "Salma Benali",
+    "Dawit Bekele",
+    "Rosa Ajú",
+    "Pedro Quispe",
+]
 INTERACTIONS = [
     (Interaction.Kind.CALL, "Introductory call with the association"),
     (Interaction.Kind.MEETING, "Meeting with the host's board"),
@@ -218,8 +256,15 @@ def _place(plans: list[Plan]) -> list[Plan]:
         if plan.country in taken or any(p.country == plan.country for p in placed):
             country = fallbacks.pop(0)
             name = Country.objects.get(pk=country).name
-            plan = Plan(country, f"SafeNet {name}", f"{name} Coalition for Child Online Safety", plan.stage,
-                        plan.days_in_stage, plan.paused, plan.user)  # fmt: skip
+            plan = Plan(
+                country,
+                f"SafeNet {name}",
+                f"{name} Coalition for Child Online Safety",
+                plan.stage,
+                plan.days_in_stage,
+                plan.paused,
+                plan.user,
+            )
         placed.append(plan)
     return placed
 
@@ -267,13 +312,11 @@ REASONS = {
     Stage.NOT_FEASIBLE: "No legal basis for notice and takedown and no host able to operate safely at present.",
     Stage.SUSPENDED: "Quality-assurance review found serious gaps; suspended pending corrective actions.",
     Stage.CEASED: "Host organisation closed the hotline for lack of funding.",
-}  # fmt: skip
+}
 
 
 def _change(hotline: Hotline, source: str, target: str, at: datetime, staff: Any) -> StageChange:
-    transition = next(
-        (t.name for t in workflow.transitions_from(source) if t.target == target), ""
-    ) if source else ""  # fmt: skip
+    transition = next((t.name for t in workflow.transitions_from(source) if t.target == target), "") if source else ""
     review = None
     if target in (Stage.ON_HOLD, Stage.SUSPENDED):
         review = max(timezone.localdate(at) + timedelta(days=120), timezone.localdate() + timedelta(days=20))
@@ -298,8 +341,9 @@ def _stakeholders(
         country = countries[plan.country]
         short = PREFIXES.get(plan.country, country.name.split(",")[0].split(" ")[0])
         for pattern, kind, sector in STAKEHOLDERS:
-            organisations.append(Organisation(name=pattern.format(country=country.name, short=short), type=kind,
-                                              country=country))  # fmt: skip
+            organisations.append(
+                Organisation(name=pattern.format(country=country.name, short=short), type=kind, country=country)
+            )
             sectors.append(sector)
     Organisation.objects.bulk_create(organisations)
     by_country: dict[str, list[tuple[Organisation, str]]] = {}
@@ -549,21 +593,41 @@ def _agreements(ctx, plans, hotlines, histories, stakeholders, hosts) -> list[Ag
         donor_like = (organisations[Sector.INTERNATIONAL_ORG], Sector.INTERNATIONAL_ORG)
         if prepared is None:
             add(Agreement.Kind.LE_MOU, "Cooperation MoU with the police cybercrime unit", police, None, None)
-            add(Agreement.Kind.LETTER_OF_SUPPORT, "Ministry letter of support", ministry,
-                timezone.localdate(engaged) + timedelta(days=60), None)  # fmt: skip
+            add(
+                Agreement.Kind.LETTER_OF_SUPPORT,
+                "Ministry letter of support",
+                ministry,
+                timezone.localdate(engaged) + timedelta(days=60),
+                None,
+            )
             continue
         signed = timezone.localdate(prepared) - timedelta(days=20)
         if plan.country != "ET":  # Ethiopia works with an approved alternative instead of an MoU
             add(Agreement.Kind.LE_MOU, "Cooperation MoU with the police cybercrime unit", police, signed, 3)
         add(Agreement.Kind.LETTER_OF_SUPPORT, "Ministry letter of support", ministry, signed - timedelta(days=30), None)
         add(Agreement.Kind.FUNDING, "First-year operating grant", donor_like, signed - timedelta(days=10), 1, True)
-        add(Agreement.Kind.NOTICE_AND_TAKEDOWN, "Notice-and-takedown arrangement with ISPs", isp,
-            signed + timedelta(days=15), 2)  # fmt: skip
+        add(
+            Agreement.Kind.NOTICE_AND_TAKEDOWN,
+            "Notice-and-takedown arrangement with ISPs",
+            isp,
+            signed + timedelta(days=15),
+            2,
+        )
         past_application = TRACK.index(plan.paused or plan.stage) >= TRACK.index(Stage.APPLICATION_SUBMITTED)
-        add(Agreement.Kind.CODE_OF_PRACTICE, "Code of Practice declaration", host_party,
-            signed + timedelta(days=60) if past_application else None, None)  # fmt: skip
-        add(Agreement.Kind.DATA_PROCESSING, "Data-processing agreement with the association", host_party,
-            signed + timedelta(days=45), None)  # fmt: skip
+        add(
+            Agreement.Kind.CODE_OF_PRACTICE,
+            "Code of Practice declaration",
+            host_party,
+            signed + timedelta(days=60) if past_application else None,
+            None,
+        )
+        add(
+            Agreement.Kind.DATA_PROCESSING,
+            "Data-processing agreement with the association",
+            host_party,
+            signed + timedelta(days=45),
+            None,
+        )
 
     # Member hotlines' MoUs, some expiring within 90 days (the renewal list and its reminders).
     members = list(Hotline.objects.members().select_related("host_organisation", "country").order_by("pk")[:6])
@@ -650,8 +714,9 @@ def _analysts(ctx, plans, hotlines) -> None:
 def _member_histories(ctx: DemoContext, staff: Any, now: datetime) -> int:
     """A full stage history for every member, ending at its joining and full-membership dates;
     then one member suspended and one ceased."""
-    members = list(Hotline.objects.members().order_by("pk").only("pk", "stage", "stage_entered_at", "joined_on",
-                                                                  "full_member_on"))  # fmt: skip
+    members = list(
+        Hotline.objects.members().order_by("pk").only("pk", "stage", "stage_entered_at", "joined_on", "full_member_on")
+    )
     changes: list[StageChange] = []
     path_to_member = TRACK[: TRACK.index(Stage.PROVISIONAL_MEMBER) + 1]
     for hotline in members:

@@ -1,0 +1,184 @@
+"""Generated lifecycle docs, demo data, calendar files, coverage matrix and model rules."""
+
+from __future__ import annotations
+
+import io
+import itertools
+import random
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from core.seeding import DemoContext
+from network import demo as network_demo
+from network.models import Hotline
+from onboarding import demo, ics, selectors
+from onboarding.docs import lifecycle_markdown
+from onboarding.models import ActionItem, Agreement, Roundtable, RoundtableParticipant, StageChange
+from tests.onboarding.factories import (
+    AgreementFactory,
+    HotlineFactory,
+    OrganisationFactory,
+    ParticipantFactory,
+    RoundtableFactory,
+    add_party,
+    country,
+)
+
+
+def test_committed_lifecycle_doc_is_current():
+    committed = (Path(settings.BASE_DIR) / "docs" / "lifecycle.md").read_text(encoding="utf-8")
+    assert committed == lifecycle_markdown(), "docs/lifecycle.md is out of date: run `manage.py lifecycle_docs`"
+    assert "```mermaid" in committed and "submit_application" in committed
+
+
+# -- Calendar files ---------------------------------------------------------------------------
+def test_ics_escapes_and_folds_long_lines():
+    assert ics.escape_text("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne"
+    line = "DESCRIPTION:" + "é" * 100
+    folded = ics.fold(line)
+    assert all(len(part.encode()) <= 75 for part in folded.split("\r\n"))
+    assert folded.replace("\r\n ", "") == line
+
+
+def test_ics_calendar_has_events_in_utc_and_all_day_items():
+    events = [
+        selectors.CalendarEvent(
+            uid="roundtable-1@onboarding",
+            summary="Roundtable: Accra, Ghana",
+            start=datetime(2026, 3, 12, 9, tzinfo=UTC),
+            end=datetime(2026, 3, 12, 13, tzinfo=UTC),
+            location="Hall; room 2",
+        ),
+        selectors.CalendarEvent(
+            uid="action-item-2@onboarding",
+            summary="Due",
+            start=date(2026, 3, 20),
+            end=date(2026, 3, 21),
+            cancelled=True,
+        ),
+    ]
+    body = ics.calendar(events, name="Onboarding", now=datetime(2026, 3, 1, tzinfo=UTC))
+    assert body.startswith("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n") and body.endswith("END:VCALENDAR\r\n")
+    assert "DTSTART:20260312T090000Z" in body and "SUMMARY:Roundtable: Accra\\, Ghana" in body
+    assert "LOCATION:Hall\\; room 2" in body
+    assert "DTSTART;VALUE=DATE:20260320" in body and "STATUS:CANCELLED" in body
+
+
+# -- Coverage matrix --------------------------------------------------------------------------
+@pytest.mark.django_db
+def test_coverage_counts_distinct_organisations_per_sector_and_flags_gaps(staff_user):
+    hotline = HotlineFactory(country=country("GH"))
+    police = OrganisationFactory(country=country("GH"))
+    first = RoundtableFactory(hotline=hotline)
+    second = RoundtableFactory(hotline=hotline, starts_at=timezone.now() - timedelta(days=2))
+    ParticipantFactory(roundtable=first, organisation=police, sector="law_enforcement", committed=True)
+    ParticipantFactory(roundtable=second, organisation=police, sector="law_enforcement")
+    ParticipantFactory(roundtable=first, sector="industry_isp", status=RoundtableParticipant.Status.ABSENT)
+    RoundtableFactory(hotline=hotline, status=Roundtable.Status.CANCELLED)
+    mou = AgreementFactory(hotline=hotline)
+    add_party(mou, police, "law_enforcement")
+
+    [ghana] = selectors.coverage(user=staff_user, country=country("GH"))
+    cells = {cell.sector: cell for cell in ghana.cells}
+    le = cells["law_enforcement"]
+    assert (le.invited, le.attended, le.committed, le.agreement_signed, le.level, le.gap) == (
+        1,
+        1,
+        1,
+        1,
+        "agreement_signed",
+        False,
+    )
+    isp = cells["industry_isp"]
+    assert (isp.invited, isp.attended, isp.level, isp.gap) == (1, 0, "invited", True)
+    assert cells["government"].gap and not cells["academia"].gap  # academia is optional
+    overview = selectors.coverage(user=staff_user)
+    assert [c.country.pk for c in overview] == ["GH"]
+
+
+@pytest.mark.django_db
+def test_coverage_is_empty_for_users_who_see_nothing(make_user):
+    RoundtableFactory(hotline=HotlineFactory(country=country("GH")))
+    assert selectors.coverage(user=make_user()) == []
+
+
+# -- Model rules ------------------------------------------------------------------------------
+@pytest.mark.django_db
+def test_model_rules_name_what_is_wrong():
+    hotline = HotlineFactory(country=country("GH"))
+    roundtable = Roundtable(
+        title="x",
+        country=country("KE"),
+        hotline=hotline,
+        starts_at=timezone.now() + timedelta(days=1),
+        status="held",
+        format="in_person",
+        venue="",
+    )
+    with pytest.raises(ValidationError) as wrong:
+        roundtable.full_clean()
+    assert set(wrong.value.message_dict) == {"hotline", "status", "venue"}
+    agreement = Agreement(
+        kind="letter_of_support", title="x", country=country("GH"), status="signed", covers_first_operating_year=True
+    )
+    with pytest.raises(ValidationError) as wrong:
+        agreement.full_clean()
+    assert {"signed_on", "covers_first_operating_year"} <= set(wrong.value.message_dict)
+    item = ActionItem(roundtable=RoundtableFactory(), title="x", due_on=timezone.localdate())
+    with pytest.raises(ValidationError, match="Give the owner"):
+        item.full_clean()
+    assert Roundtable.next_code("GH", timezone.now()).startswith("RT-GH-")
+
+
+@pytest.mark.django_db
+def test_references_are_generated_and_unique():
+    first = AgreementFactory(reference="")
+    second = AgreementFactory(reference="", hotline=first.hotline)
+    assert first.reference == "AG-KE-LE-MOU-1" and second.reference == "AG-KE-LE-MOU-2"
+    day = timezone.now() - timedelta(days=3)
+    one, two = RoundtableFactory(starts_at=day), RoundtableFactory(starts_at=day)
+    assert two.code == one.code + "-2"
+
+
+# -- Demo -------------------------------------------------------------------------------------
+@pytest.mark.django_db
+def test_demo_candidates_histories_and_users(make_user):
+    ctx = DemoContext(
+        rng=random.Random(5), seed=5, scale=None, password="x", today=timezone.localdate(), stdout=io.StringIO()
+    )
+    for key in ("staff", "candidate", "candidate2", "admin"):
+        ctx.users[key] = make_user(email=f"{key}@example.org")
+    network_demo.seed(ctx)
+    member_countries = set(Hotline.objects.members().values_list("country_id", flat=True))
+    demo.seed(ctx)
+
+    candidates = list(Hotline.objects.filter(candidate_profile__isnull=False))
+    assert len(candidates) >= 8
+    assert len({h.stage for h in candidates}) >= 8
+    assert not member_countries & {h.country_id for h in candidates}
+    stages = set(Hotline.objects.values_list("stage", flat=True))
+    assert {"suspended", "ceased", "on_hold", "not_feasible"} <= stages
+
+    # Every hotline's history ends where the registry says it is, and chains without gaps.
+    for hotline in Hotline.objects.all():
+        history = list(StageChange.objects.filter(hotline=hotline).order_by("changed_at"))
+        assert history and history[0].from_stage == "" and history[0].to_stage == "identified", hotline
+        assert (history[-1].to_stage, history[-1].changed_at) == (hotline.stage, hotline.stage_entered_at), hotline
+        assert all(a.to_stage == b.from_stage for a, b in itertools.pairwise(history)), hotline
+        if hotline.joined_on:
+            admitted = next(c for c in history if c.to_stage == "provisional_member")
+            assert timezone.localdate(admitted.changed_at) == hotline.joined_on
+
+    first, second = (ctx.users[k].affiliation_or_none.object_id for k in ("candidate", "candidate2"))
+    assert first != second
+    assert {first, second} <= {h.host_organisation_id for h in candidates}
+
+    sectors = set(RoundtableParticipant.objects.values_list("sector", flat=True))
+    assert {"law_enforcement", "government", "industry_isp", "ngo", "host_candidate"} <= sectors
+    assert ActionItem.objects.overdue().exists() and ActionItem.objects.due_within(7).exists()
+    assert Agreement.objects.expiring(within_days=90).exists()

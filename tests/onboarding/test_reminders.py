@@ -1,0 +1,114 @@
+"""send_reminders: due-soon and overdue action items, expiring agreements, on-hold reviews; each once."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
+from wagtail import hooks
+
+from core.models import OutgoingEmail
+from network.models import Hotline
+from onboarding.models import ActionItem, StageChange
+from onboarding.reminders import REMINDER_PRODUCERS_HOOK, Reminder
+from tests.onboarding.factories import ActionItemFactory, AgreementFactory, HotlineFactory, RoundtableFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def run(django_capture_on_commit_callbacks, capsys):
+    """Run the command as cron would: queued emails go out once its transactions commit."""
+
+    def _run() -> str:
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("send_reminders")
+        return capsys.readouterr().out
+
+    return _run
+
+
+def test_action_items_due_soon_and_overdue_are_reminded_once(make_user, run):
+    owner = make_user(email="owner@example.org")
+    today = timezone.localdate()
+    soon = ActionItemFactory(owner_user=owner, title="Send the draft MoU", due_on=today + timedelta(days=3))
+    late = ActionItemFactory(owner_user=owner, title="Name a focal point", due_on=today - timedelta(days=2))
+    ActionItemFactory(owner_user=owner, title="Far away", due_on=today + timedelta(days=30))
+    ActionItemFactory(owner_user=owner, title="Already done", due_on=today - timedelta(days=2), status="done")
+
+    first = run()
+    assert "2 queued" in first
+    subjects = sorted(m.subject for m in mail.outbox)
+    assert any("Due on" in s and "Send the draft MoU" in s for s in subjects)
+    assert any("Overdue since" in s and "Name a focal point" in s for s in subjects)
+    assert all(m.to == ["owner@example.org"] for m in mail.outbox)
+
+    second = run()
+    assert "0 queued" in second
+    assert len(mail.outbox) == 2
+
+    # A new due date is a new reminder; a due-soon item that becomes overdue is reminded again.
+    soon.due_on = today - timedelta(days=1)
+    soon.save()
+    late.status = ActionItem.Status.DONE
+    late.save()
+    run()
+    assert len(mail.outbox) == 3 and "Overdue since" in mail.outbox[-1].subject
+
+
+def test_items_without_an_owner_account_go_to_the_lead_staff_member(make_user, run):
+    lead = make_user(email="lead@example.org")
+    roundtable = RoundtableFactory(hotline=HotlineFactory(lead_staff=lead))
+    ActionItemFactory(roundtable=roundtable, owner_user=None, due_on=timezone.localdate())
+    run()
+    assert [m.to for m in mail.outbox] == [["lead@example.org"]]
+
+
+def test_expiring_agreements_and_due_on_hold_reviews(make_user, run):
+    lead = make_user(email="lead@example.org")
+    hotline = HotlineFactory(lead_staff=lead, stage=Hotline.Stage.ON_HOLD, paused_stage="exploring")
+    hotline.stage_entered_at = timezone.now() - timedelta(days=50)
+    hotline.save()
+    StageChange.objects.create(
+        hotline=hotline,
+        from_stage="exploring",
+        to_stage="on_hold",
+        reason="Elections",
+        review_date=timezone.localdate() - timedelta(days=1),
+        changed_at=hotline.stage_entered_at,
+    )
+    AgreementFactory(hotline=hotline, title="MoU to renew", expires_on=timezone.localdate() + timedelta(days=60))
+    AgreementFactory(hotline=hotline, title="Far expiry", expires_on=timezone.localdate() + timedelta(days=200))
+    run()
+    run()
+    subjects = sorted(m.subject for m in mail.outbox)
+    assert len(subjects) == 2
+    assert any("MoU to renew" in s for s in subjects) and any("is on hold" in s for s in subjects)
+
+
+def test_other_apps_add_reminders_through_the_hook(run):
+    def producer(today):
+        yield Reminder(
+            dedupe_key=f"test:evidence:{today}",
+            to=["reviewer@example.org"],
+            subject="Evidence expires",
+            template="onboarding/email/action_item_reminder.txt",
+            context={"item": ActionItemFactory.build(title="x", due_on=today), "overdue": False, "url": "/"},
+        )
+
+    with hooks.register_temporarily(REMINDER_PRODUCERS_HOOK, producer):
+        run()
+        run()
+    assert [m.subject for m in mail.outbox].count("[Hotline network] Evidence expires") == 1
+    assert OutgoingEmail.objects.filter(dedupe_key__startswith="test:evidence:").count() == 1
+
+
+def test_send_reminders_also_retries_emails_that_are_due(run):
+    stuck = OutgoingEmail.objects.create(to=["a@example.org"], subject="Stuck", body="x")
+    OutgoingEmail.objects.filter(pk=stuck.pk).update(created_at=timezone.now() - timedelta(hours=1))
+    run()
+    stuck.refresh_from_db()
+    assert stuck.status == OutgoingEmail.Status.SENT
