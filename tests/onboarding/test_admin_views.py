@@ -358,3 +358,74 @@ def test_board_query_count_is_constant(world, client_for, django_assert_max_num_
     with django_assert_max_num_queries(small):
         content = client.get(url).content.decode()
     assert content.count('class="ob-card') >= 17
+
+
+def test_agreement_with_its_parties_through_the_admin_form(world, client_for):
+    from onboarding.models import Agreement
+
+    ministry = world.roundtable.participants.get(sector="government").organisation
+    response = client_for(world.staff).post(
+        reverse("onboarding_agreements:add"),
+        {
+            "kind": "letter_of_support",
+            "status": "signed",
+            "title": "Ministry letter",
+            "country": "GH",
+            "hotline": world.hotline.pk,
+            "signed_on": (timezone.localdate() - timedelta(days=2)).isoformat(),
+            "expires_on": "",
+            "notes": "",
+            "reference": "",
+            "parties-TOTAL_FORMS": "1",
+            "parties-INITIAL_FORMS": "0",
+            "parties-MIN_NUM_FORMS": "1",
+            "parties-MAX_NUM_FORMS": "1000",
+            "parties-0-organisation": ministry.pk,
+            "parties-0-sector": "government",
+            "parties-0-id": "",
+            "parties-0-ORDER": "0",
+            "parties-0-DELETE": "",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    agreement = Agreement.objects.get(title="Ministry letter")
+    assert agreement.reference == "AG-GH-LETTER-OF-SUPPORT-1"
+    assert list(agreement.parties.values_list("organisation", "sector")) == [(ministry.pk, "government")]
+
+
+def test_roundtable_created_from_the_candidate_page_link(world, client_for):
+    from onboarding.models import Roundtable
+
+    back = reverse("onboarding_admin:candidate", args=[world.hotline.pk])
+    url = reverse("onboarding_roundtables:add") + f"?country=GH&hotline={world.hotline.pk}&next={back}"
+    response = client_for(world.staff).post(
+        url,
+        {
+            "title": "Tamale roundtable",
+            "country": "GH",
+            "hotline": world.hotline.pk,
+            "starts_at": "2030-05-04 09:30",
+            "ends_at": "",
+            "format": "in_person",
+            "status": "planned",
+            "venue": "",
+            "agenda": "",
+            "outcomes": "",
+            "code": "",
+        },
+    )
+    assert response.status_code == 200 and "Give the venue" in response.content.decode()
+    response = client_for(world.staff).post(
+        url,
+        {
+            "title": "Tamale roundtable",
+            "country": "GH",
+            "hotline": world.hotline.pk,
+            "starts_at": "2030-05-04 09:30",
+            "format": "in_person",
+            "status": "planned",
+            "venue": "Tamale Civic Hall",
+        },
+    )
+    assert response["Location"] == back
+    assert Roundtable.objects.get(title="Tamale roundtable").code == "RT-GH-2030-05-04"
