@@ -57,14 +57,18 @@ class PermissionRequiredMixin:
         """Load what the view works on (404 when not visible to the user)."""
 
 
-class AdminPage(PermissionRequiredMixin, WagtailAdminTemplateMixin, TemplateView):
+class OnboardingAdminMixin(PermissionRequiredMixin, WagtailAdminTemplateMixin):
     header_icon = "site"
 
     def get_header_buttons(self) -> list:
         return []
 
     def get_breadcrumbs_items(self) -> list[dict[str, Any]]:
-        return [*self.breadcrumbs_items, {"url": reverse("onboarding_admin:board"), "label": _("Onboarding")}]
+        return []  # the full header: a visible h1 with the page's title and subject
+
+
+class AdminPage(OnboardingAdminMixin, TemplateView):
+    pass
 
 
 def _candidate_or_404(request: HttpRequest, pk: int) -> Hotline:
@@ -79,9 +83,6 @@ class BoardView(AdminPage):
     template_name = "onboarding/admin/board.html"
     page_title = gettext_lazy("Pipeline board")
     header_icon = "table"
-
-    def get_breadcrumbs_items(self) -> list[dict[str, Any]]:
-        return []
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -115,7 +116,7 @@ class CandidateListView(AdminPage):
         return context
 
 
-class CandidateCreateView(PermissionRequiredMixin, WagtailAdminTemplateMixin, FormView):
+class CandidateCreateView(OnboardingAdminMixin, FormView):
     permission_required = "onboarding.add_candidateprofile"
     template_name = "onboarding/admin/form.html"
     form_class = CandidateCreateForm
@@ -161,14 +162,19 @@ class CandidateDetailView(AdminPage):
     page_title = gettext_lazy("Candidate")
     header_icon = "site"
 
+    def prepare(self, request: HttpRequest, **kwargs: Any) -> None:
+        self.hotline = _candidate_or_404(request, kwargs["pk"])
+
+    def get_page_subtitle(self) -> str:
+        return self.hotline.brand_name
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        hotline = _candidate_or_404(self.request, self.kwargs["pk"])
+        hotline = self.hotline
         facts = selectors.gate_facts(hotline=hotline)
         now = timezone.now()
         context.update(
             hotline=hotline,
-            page_subtitle=hotline.brand_name,
             profile=CandidateProfile.objects.filter(hotline=hotline).first(),
             time=workflow.time_in_stage(hotline.stage, (now - hotline.stage_entered_at).days),
             steps=selectors.next_steps(hotline=hotline, user=self.request.user, facts=facts),
@@ -182,11 +188,8 @@ class CandidateDetailView(AdminPage):
         )
         return context
 
-    def get_page_subtitle(self) -> str:
-        return ""
 
-
-class CandidateEditView(PermissionRequiredMixin, WagtailAdminTemplateMixin, FormView):
+class CandidateEditView(OnboardingAdminMixin, FormView):
     permission_required = "onboarding.change_candidateprofile"
     template_name = "onboarding/admin/form.html"
     form_class = CandidateProfileForm
@@ -217,7 +220,7 @@ class CandidateEditView(PermissionRequiredMixin, WagtailAdminTemplateMixin, Form
         return redirect("onboarding_admin:candidate", self.hotline.pk)
 
 
-class TransitionView(PermissionRequiredMixin, WagtailAdminTemplateMixin, FormView):
+class TransitionView(OnboardingAdminMixin, FormView):
     """Asks for the reason (and review date) of one transition, shows what is missing, applies it."""
 
     permission_required = "onboarding.view_stagechange"
@@ -284,7 +287,7 @@ class TransitionView(PermissionRequiredMixin, WagtailAdminTemplateMixin, FormVie
 
 
 # -- MoU alternatives -------------------------------------------------------------------------
-class MouAlternativeCreateView(PermissionRequiredMixin, WagtailAdminTemplateMixin, FormView):
+class MouAlternativeCreateView(OnboardingAdminMixin, FormView):
     permission_required = "onboarding.add_moualternative"
     template_name = "onboarding/admin/form.html"
     form_class = MouAlternativeForm
@@ -322,7 +325,7 @@ class MouAlternativeCreateView(PermissionRequiredMixin, WagtailAdminTemplateMixi
         return redirect("onboarding_admin:candidate", self.hotline.pk)
 
 
-class MouAlternativeDecideView(PermissionRequiredMixin, WagtailAdminTemplateMixin, FormView):
+class MouAlternativeDecideView(OnboardingAdminMixin, FormView):
     permission_required = "onboarding.change_moualternative"
     template_name = "onboarding/admin/mou_decide.html"
     form_class = MouDecisionForm
@@ -379,9 +382,15 @@ class RoundtableDetailView(AdminPage):
     page_title = gettext_lazy("Roundtable")
     header_icon = "group"
 
+    def prepare(self, request: HttpRequest, **kwargs: Any) -> None:
+        self.roundtable = _roundtable_or_404(request, kwargs["pk"])
+
+    def get_page_subtitle(self) -> str:
+        return self.roundtable.title
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        roundtable = _roundtable_or_404(self.request, self.kwargs["pk"])
+        roundtable = self.roundtable
         participants = list(
             RoundtableParticipant.objects.filter(roundtable=roundtable).select_related("organisation", "contact")
         )
@@ -392,7 +401,6 @@ class RoundtableDetailView(AdminPage):
         missing_groups = workflow.missing_sector_groups(sectors_attended)
         context.update(
             roundtable=roundtable,
-            page_subtitle=roundtable.title,
             participants=participants,
             action_items=items,
             can_record_attendance=roundtable.status != Roundtable.Status.CANCELLED
@@ -403,9 +411,6 @@ class RoundtableDetailView(AdminPage):
             here=self.request.get_full_path(),
         )
         return context
-
-    def get_page_subtitle(self) -> str:
-        return ""
 
 
 class RoundtableAttendanceView(PermissionRequiredMixin, View):
@@ -482,9 +487,15 @@ class AgreementDetailView(AdminPage):
     page_title = gettext_lazy("Agreement")
     header_icon = "doc-full"
 
+    def prepare(self, request: HttpRequest, **kwargs: Any) -> None:
+        self.agreement = _agreement_or_404(request, kwargs["pk"])
+
+    def get_page_subtitle(self) -> str:
+        return self.agreement.title
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        agreement = _agreement_or_404(self.request, self.kwargs["pk"])
+        agreement = self.agreement
         context.update(
             agreement=agreement,
             parties=list(agreement.parties.select_related("organisation")),

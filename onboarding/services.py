@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from accounts.access import has_role, is_staff_user
 from accounts.models import User
 from accounts.roles import Role
+from core import dataversion
 from core.audit import audit
 from core.mail import queue_email
 from core.uploads import check_document, store_document
@@ -334,6 +335,7 @@ def roundtable_record_attendance(
             )
             participant.committed = participant.pk in committed_ids
         RoundtableParticipant.objects.bulk_update(participants, ["status", "committed"])
+        dataversion.bump()  # bulk updates send no signals
         if locked.status == Roundtable.Status.PLANNED and attended_ids:
             locked.status = Roundtable.Status.HELD
             locked.save(update_fields=["status", "updated_at"])

@@ -11,10 +11,11 @@ from typing import Any
 
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
-from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
@@ -26,6 +27,20 @@ from onboarding.models import (
     Roundtable,
     RoundtableParticipant,
 )
+
+
+def date_column(name: str, label: Any) -> Column:
+    """A sortable absolute date (Wagtail's DateColumn says "just now" for dates in the future)."""
+
+    def value(instance: Any) -> str:
+        day = getattr(instance, name)
+        if day is None:
+            return "—"
+        if hasattr(day, "tzinfo"):
+            return timezone.localtime(day).strftime("%Y-%m-%d %H:%M")
+        return day.isoformat()
+
+    return Column(name, label=label, accessor=value, sort_key=name)
 
 
 def _next_url(request: Any) -> str | None:
@@ -122,13 +137,13 @@ class RoundtableViewSet(OnboardingViewSet):
         "code",
         "country",
         "hotline",
-        DateColumn("starts_at", label=_("Date")),
+        date_column("starts_at", _("Date")),
         Column("status", accessor="get_status_display", label=_("Status")),
         Column("format", accessor="get_format_display", label=_("Format")),
     ]
     list_filter = ["status", "format", "country"]
     search_fields = ["title", "venue", "code"]
-    ordering = ["-starts_at"]
+    ordering = "-starts_at"
     panels = [
         FieldPanel("title"),
         FieldRowPanel([FieldPanel("country"), FieldPanel("hotline")]),
@@ -178,13 +193,13 @@ class ActionItemViewSet(OnboardingViewSet):
         "title",
         "roundtable",
         Column("owner", accessor="owner_label", label=_("Owner")),
-        DateColumn("due_on", label=_("Due")),
+        date_column("due_on", _("Due")),
         Column("status", accessor="get_status_display", label=_("Status")),
         Column("overdue", accessor="overdue_label", label=_("Overdue")),
     ]
     list_filter = ["status", "due_on"]
     search_fields = ["title"]
-    ordering = ["due_on"]
+    ordering = "due_on"
     panels = [
         FieldPanel("roundtable"),
         FieldPanel("title"),
@@ -215,11 +230,12 @@ class AgreementViewSet(OnboardingViewSet):
         "country",
         "hotline",
         Column("status", accessor="status_label", label=_("Status")),
-        DateColumn("signed_on", label=_("Signed")),
-        DateColumn("expires_on", label=_("Expires")),
+        date_column("signed_on", _("Signed")),
+        date_column("expires_on", _("Expires")),
     ]
     list_filter = ["kind", "status", "country"]
     search_fields = ["title", "reference"]
+    ordering = "expires_on"
     panels = [
         FieldRowPanel([FieldPanel("kind"), FieldPanel("status")]),
         FieldPanel("title"),
@@ -249,7 +265,7 @@ class CountryAssessmentViewSet(OnboardingViewSet):
     prefill = ("country",)
     list_display = [
         "country",
-        DateColumn("assessed_on", label=_("Assessed")),
+        date_column("assessed_on", _("Assessed")),
         Column("overall_rating", accessor="get_overall_rating_display", label=_("Overall rating")),
         Column("average_score", label=_("Average score (1-5)")),
         "on_target_list",
@@ -284,11 +300,12 @@ class InteractionViewSet(OnboardingViewSet):
         "subject",
         "hotline",
         Column("kind", accessor="get_kind_display", label=_("Kind")),
-        DateColumn("occurred_on", label=_("Date")),
+        date_column("occurred_on", _("Date")),
         "recorded_by",
     ]
     list_filter = ["kind", "hotline"]
     search_fields = ["subject", "summary"]
+    ordering = "-occurred_on"
     panels = [
         FieldRowPanel([FieldPanel("hotline"), FieldPanel("kind"), FieldPanel("occurred_on")]),
         FieldPanel("subject"),

@@ -346,7 +346,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     ),
     _t(
         "declare_not_feasible",
-        gettext_lazy("Not feasible"),
+        gettext_lazy("Declare not feasible"),
         [Stage.FEASIBILITY_REVIEW],
         Stage.NOT_FEASIBLE,
         help=gettext_lazy("The review found that a hotline cannot be set up in this country now."),
@@ -401,7 +401,13 @@ TRANSITIONS: tuple[Transition, ...] = (
         Stage.PROVISIONAL_MEMBER,
         forward=True,
     ),
-    _t("reject_application", gettext_lazy("Reject the application"), [Stage.DECISION_PENDING], Stage.REJECTED),
+    _t(
+        "reject_application",
+        gettext_lazy("Reject the application"),
+        [Stage.DECISION_PENDING],
+        Stage.REJECTED,
+        help=gettext_lazy("The candidate may prepare a new application later."),
+    ),
     _t(
         "reopen_application",
         gettext_lazy("Re-apply: back to operational preparation"),
@@ -433,7 +439,13 @@ TRANSITIONS: tuple[Transition, ...] = (
         forward=True,
         help=gettext_lazy("Back to the stage the candidate was paused in."),
     ),
-    _t("withdraw", gettext_lazy("Withdrawn"), ACTIVE_STAGES, Stage.WITHDRAWN),
+    _t(
+        "withdraw",
+        gettext_lazy("Withdraw"),
+        ACTIVE_STAGES,
+        Stage.WITHDRAWN,
+        help=gettext_lazy("The candidate or the association stops the onboarding."),
+    ),
     _t(
         "suspend",
         gettext_lazy("Suspend membership"),
@@ -451,7 +463,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     ),
     _t(
         "cease",
-        gettext_lazy("Membership ceased"),
+        gettext_lazy("End the membership"),
         [*MEMBER_STAGES, Stage.SUSPENDED],
         Stage.CEASED,
     ),

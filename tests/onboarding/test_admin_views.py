@@ -153,7 +153,8 @@ def test_candidate_page_lists_whats_missing_per_next_step_and_the_timeline(world
         client_for(world.staff).get(reverse("onboarding_admin:candidate", args=[world.hotline.pk])).content.decode()
     )
     assert "Record the host organisation and the date it agreed to host the hotline." in content
-    assert "Put on hold" in content and "Withdrawn" in content
+    assert "Put on hold" in content and "Withdraw" in content
+    assert "<h1" in content and "SafeNet Ghana" in content.split("<h1", 1)[1].split("</h1>", 1)[0]
     assert "Accra roundtable" in content and "Police MoU Ghana" in content
     assert reverse("onboarding_admin:transition", args=[world.hotline.pk, "withdraw"]) in content
     # start_exploring has unmet gates: no button to it.
