@@ -121,3 +121,30 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         marker = item.get_closest_marker("django_db")
         if marker and marker.kwargs.get("transaction") and "serialized_rollback" not in marker.kwargs:
             item.add_marker(pytest.mark.django_db(*marker.args, **{**marker.kwargs, "serialized_rollback": True}))
+
+
+_serialized_contents: dict[str, str] = {}
+
+
+def _carry_serialized_contents() -> None:
+    """Once Playwright's event loop runs, tests get a fresh database connection object, without the
+    data Django serialized for `serialized_rollback` (restored before a transactional test, and
+    the reason its flush afterwards skips post_migrate): carry that data over to it."""
+    from django.db import connections
+
+    for alias in connections:
+        connection = connections[alias]
+        if hasattr(connection, "_test_serialized_contents"):
+            _serialized_contents[alias] = connection._test_serialized_contents
+        elif alias in _serialized_contents:
+            connection._test_serialized_contents = _serialized_contents[alias]
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    _carry_serialized_contents()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    _carry_serialized_contents()
