@@ -28,6 +28,7 @@ from core.uploads import check_document, private_storage, store_document
 from core.workbook import ImportResult, export_workbook, registry
 from network import services
 from network.forms import WorkbookUploadForm
+from network.viewsets import TitledPageMixin
 
 SESSION_KEY = "network_workbook_upload"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -62,7 +63,7 @@ def _preview(request: HttpRequest, result: ImportResult, *, filename: str, **ext
     return TemplateResponse(request, "network/admin/workbook_preview.html", context, status=200 if result.ok else 400)
 
 
-class WorkbookImportView(NetworkStaffOnlyMixin, WagtailAdminTemplateMixin, FormView):
+class WorkbookImportView(NetworkStaffOnlyMixin, TitledPageMixin, WagtailAdminTemplateMixin, FormView):
     template_name = "network/admin/workbook_import.html"
     form_class = WorkbookUploadForm
     page_title = gettext_lazy("Import / export the network workbook")

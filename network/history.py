@@ -141,7 +141,7 @@ def describe_changes(entries: Iterable[Any]) -> None:
     labels: dict[type[models.Model], dict[str, str]] = {}
     for related, pks in wanted.items():
         found = related._default_manager.in_bulk([_coerce_pk(related, pk) for pk in pks])
-        labels[related] = {str(pk): _safe_label(obj) for pk, obj in found.items()}
+        labels[related] = {str(pk): str(obj) for pk, obj in found.items()}
     for entry in entries:
         model = _entry_model(entry)
         lines = []
@@ -189,11 +189,6 @@ def _coerce_pk(model: type[models.Model], value: Any) -> Any:
         return model._meta.pk.to_python(value)
     except Exception:
         return value
-
-
-def _safe_label(obj: models.Model) -> str:
-    # A contact's name is personal data: other records' histories show it only while it is held.
-    return str(obj)
 
 
 def _readable(field: models.Field | None, value: Any, labels: dict[type[models.Model], dict[str, str]]) -> str:

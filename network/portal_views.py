@@ -161,8 +161,8 @@ def statistics(request: HttpRequest, pk: int) -> HttpResponse:
 @portal_user_required
 def statistics_add(request: HttpRequest, pk: int) -> HttpResponse:
     hotline = _hotline(request, pk)
-    year = timezone.localdate().year - 1
-    initial = {"period_start": f"{year}-01-01", "period_end": f"{year}-12-31"}
+    year = selectors.first_year_without_return(hotline=hotline, today=timezone.localdate())
+    initial = {"period_start": f"{year}-01-01", "period_end": f"{year}-12-31"} if year else {}
     form = StatisticsForm(_data(request), instance=HotlineStatistics(hotline=hotline), initial=initial)
     if request.method == "POST" and _save(
         form,

@@ -162,6 +162,16 @@ def returns_due(*, hotline: Hotline, today: date) -> list[DueReturn]:
     return due
 
 
+def first_year_without_return(*, hotline: Hotline, today: date, years_back: int = 3) -> int | None:
+    """The latest of the last `years_back` calendar years that no statistics return covers yet."""
+    returns = list(HotlineStatistics.objects.filter(hotline=hotline).values_list("period_start", "period_end"))
+    for year in range(today.year - 1, today.year - 1 - years_back, -1):
+        first, last = date(year, 1, 1), date(year, 12, 31)
+        if not any(start <= last and end >= first for start, end in returns):
+            return year
+    return None
+
+
 def portal_analysts(*, hotline: Hotline, today: date) -> list[Analyst]:
     return list(
         Analyst.objects.filter(hotline=hotline)

@@ -55,6 +55,13 @@ from network.models import (
 )
 
 
+class TitledPageMixin:
+    """Breadcrumbs that end with the page's own title (Wagtail shows only "Home" otherwise)."""
+
+    def get_breadcrumbs_items(self) -> list[dict[str, Any]]:
+        return [*super().get_breadcrumbs_items(), {"url": "", "label": self.get_page_title()}]
+
+
 def csv_safe(value: Any) -> Any:
     """Text that a spreadsheet would read as a formula is written with a leading apostrophe."""
     text = str(value) if value is not None else ""
@@ -319,7 +326,7 @@ class ContactFilterSet(WagtailFilterSet):
         return past if value else queryset.exclude(pk__in=past.values("pk"))
 
 
-class ContactEraseView(WagtailAdminTemplateMixin, TemplateView):
+class ContactEraseView(TitledPageMixin, WagtailAdminTemplateMixin, TemplateView):
     """Confirm, then anonymise a contact (services.contact_erase)."""
 
     template_name = "network/admin/contact_erase.html"
@@ -358,7 +365,7 @@ class ContactEraseView(WagtailAdminTemplateMixin, TemplateView):
         return redirect("network_contact:retention")
 
 
-class ContactRetentionView(WagtailAdminTemplateMixin, TemplateView):
+class ContactRetentionView(TitledPageMixin, WagtailAdminTemplateMixin, TemplateView):
     """Contacts held past their retention date, to erase (or to renew their lawful basis)."""
 
     template_name = "network/admin/contact_retention.html"

@@ -322,3 +322,30 @@ def test_contacts_past_retention_are_listed_and_erased_with_confirmation(client_
     assert "Personal data erased" in history and "Old Person" not in history
     assert client.post(erase, follow=True).status_code == 200  # already erased: a message, nothing else
     assert denied(client_for(capacity_user).post(erase))
+
+
+def test_event_codes_and_certificate_expiry_are_filled_in(client_for, capacity_user, side_a):
+    client = client_for(capacity_user)
+    course = CourseFactory(kind="welfare", certificate_valid_months=12)
+    response = client.post(
+        reverse("network_event:add"),
+        {"course": course.pk, "starts_on": "2024-04-02", "ends_on": "2024-04-03", "city": "Riga", "country": "LV"},
+    )
+    assert response.status_code == 302
+    event = course.events.get()
+    assert event.code == "WELFARE-2024-04"
+    response = client.post(
+        reverse("network_participation:add"),
+        {
+            "event": event.pk,
+            "participant_type": "analyst",
+            "analyst": side_a.analyst.pk,
+            "status": "completed",
+            "certified_on": "2024-04-03",
+        },
+    )
+    assert response.status_code == 302
+    place = event.participations.get()
+    assert place.certificate_expires_on == date(2025, 4, 3)
+    entry = ModelLogEntry.objects.for_instance(place).get(action="wagtail.create")
+    assert entry.user == capacity_user and entry.data["changed"]["certificate_expires_on"] == [None, "2025-04-03"]
