@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -569,9 +569,3 @@ def calendar_events_for(*, user: Any, now: datetime | None = None, past_days: in
             )
         )
     return events
-
-
-def countries_without_hotline(candidates: Iterable[str]) -> list[str]:
-    """Those of `candidates` (country codes) where no hotline of any stage exists yet."""
-    taken = set(Hotline.objects.filter(country_id__in=list(candidates)).values_list("country_id", flat=True))
-    return [code for code in candidates if code not in taken]

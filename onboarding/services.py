@@ -32,6 +32,7 @@ from core.uploads import check_document, store_document
 from network.models import Country, Hotline, Organisation
 from onboarding import selectors, workflow
 from onboarding.models import (
+    Agreement,
     CalendarFeedToken,
     CandidateProfile,
     MouAlternative,
@@ -289,11 +290,11 @@ def roundtable_attach_minutes(*, roundtable: Roundtable, upload: File, acting_us
     return document
 
 
-def agreement_attach_document(*, agreement: Any, upload: File, acting_user: User) -> PrivateDocument:
+def agreement_attach_document(*, agreement: Agreement, upload: File, acting_user: User) -> PrivateDocument:
     _require_network_staff(acting_user, _("Only network staff can upload agreements."))
     with transaction.atomic():
         document = _store(upload, folder="onboarding/agreements", acting_user=acting_user)
-        type(agreement).objects.filter(pk=agreement.pk).update(document=document, updated_at=timezone.now())
+        Agreement.objects.filter(pk=agreement.pk).update(document=document, updated_at=timezone.now())
         agreement.document = document
         audit(
             agreement,
