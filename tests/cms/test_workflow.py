@@ -70,3 +70,19 @@ def test_scheduled_publishing_goes_live_with_publish_scheduled(client, site_tree
     assert ArticlePage.objects.get(pk=article.pk).live
     assert client.get("/news/embargoed/").status_code == 200
     assert "Embargoed news" in client.get("/news/").content.decode()
+
+
+def test_editors_can_open_every_page_form_in_the_admin(client_for, make_user, site_tree):
+    editor = client_for(make_user(Role.EDITOR, is_staff=True))
+    for page in (site_tree.home, site_tree.article, site_tree.project, site_tree.campaign, site_tree.resource):
+        response = editor.get(f"/admin/pages/{page.pk}/edit/")
+        assert response.status_code == 200, page
+    # The live figure block offers the public metrics of the shared registry.
+    html = editor.get(f"/admin/pages/{site_tree.home.pk}/edit/").content.decode()
+    assert "member_hotlines" in html and "roundtables_held" in html
+    response = editor.get(f"/admin/pages/add/cms/articlepage/{site_tree.news.pk}/")
+    assert response.status_code == 200
+    # Translating is offered to editors (simple_translation).
+    response = editor.get(f"/admin/translation/submit/page/{site_tree.about.pk}/")
+    assert response.status_code == 200
+    assert "Spanish" in response.content.decode()
