@@ -23,10 +23,18 @@ from accounts.roles import Role
 
 
 class NetworkStaffOnlyMixin:
+    """Invitations are managed by network staff; the page title also shows in the breadcrumbs."""
+
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not has_role(request.user, Role.NETWORK_STAFF):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self) -> list[dict[str, Any]]:
+        items = list(super().get_breadcrumbs_items())
+        if not isinstance(self, InvitationIndexView):
+            items.append({"url": reverse("accounts_admin:invitation_index"), "label": _("Invitations")})
+        return [*items, {"url": "", "label": str(self.page_title)}]
 
 
 class InvitationIndexView(NetworkStaffOnlyMixin, WagtailAdminTemplateMixin, TemplateView):

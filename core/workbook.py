@@ -266,9 +266,7 @@ class ModelSheet(Sheet):
         if obj is None:
             if key in ctx.failed_keys.get(target.name, set()):
                 raise ValidationError(f"“{value}” has errors in the {target.name} sheet.")
-            raise ValidationError(
-                f"Unknown {target.name[:-1] if target.name.endswith('s') else target.name} “{value}”."
-            )
+            raise ValidationError(f"“{value}” is not in the {target.name} sheet nor already recorded.")
         return obj
 
     def _column(self, header: str) -> Column:
@@ -491,8 +489,11 @@ def import_workbook(data: bytes | io.BufferedIOBase, *, dry_run: bool = False) -
             continue
         parsed[sheet.name] = _parse_sheet(book[sheet.name], sheet, result)
     book.close()
-    if result.errors:
-        return result
+    if any(error.row <= 1 for error in result.errors):
+        return result  # the workbook's shape is wrong (sheets, columns): rows cannot be read reliably
+    # Rows with unreadable cells or duplicate keys are reported already; the others are still
+    # validated below so that one run reports every problem.
+    bad_rows = {(error.sheet, error.row) for error in result.errors}
 
     ctx = ImportContext()
     try:
@@ -503,6 +504,9 @@ def import_workbook(data: bytes | io.BufferedIOBase, *, dry_run: bool = False) -
                     continue
                 changes = result.changes.setdefault(sheet.name, SheetChanges())
                 for row_number, values in rows:
+                    if (sheet.name, row_number) in bad_rows:
+                        ctx.failed_keys.setdefault(sheet.name, set()).add(sheet.key_of(values))
+                        continue
                     try:
                         with transaction.atomic():
                             outcome, _obj = sheet.import_row(values, ctx, row=row_number)

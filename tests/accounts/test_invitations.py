@@ -140,3 +140,11 @@ def test_invitation_actions_are_audited(staff_user):
     actions = list(ModelLogEntry.objects.filter(object_id=str(created.invitation.pk)).values_list("action", "user_id"))
     assert ("accounts.invitation.create", staff_user.pk) in actions
     assert ("accounts.invitation.revoke", staff_user.pk) in actions
+
+
+def test_invitation_admin_pages_say_where_you_are(staff_user, client_for):
+    client = client_for(staff_user)
+    add = client.get(reverse("accounts_admin:invitation_add")).content.decode()
+    breadcrumbs = add[add.index('aria-label="Breadcrumb"') :].split("</nav>")[0]
+    assert "Invitations" in breadcrumbs
+    assert "Invite a person" in breadcrumbs

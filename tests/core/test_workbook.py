@@ -89,7 +89,7 @@ def test_row_errors_found_while_writing_roll_everything_back():
     )
     result = import_workbook(data)
     messages = {(e.row, e.column): e.message for e in result.errors}
-    assert "Unknown" in messages[(3, "country")]
+    assert "not in the Countries sheet" in messages[(3, "country")]
     assert (4, "website") in messages
     assert Organisation.objects.count() == 0
     assert not result.written
