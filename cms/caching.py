@@ -1,6 +1,7 @@
 """Public pages served from the shared cache.
 
-A page's cached HTML is keyed by the site version (bumped when any page is published, unpublished,
+A page's cached HTML is keyed by the code version (templates, translations and Python of this
+deployment), the site version (bumped when any page is published, unpublished,
 moved or deleted, and when snippets, documents, images, sites or locales change), by the registry's
 data version (`core.dataversion`: bumped by every write to network, onboarding and reports
 models), and by the request (host, language, path, the page's own query parameters). So a
@@ -14,8 +15,11 @@ any response whose rendering touched the CSRF token or set a cookie.
 from __future__ import annotations
 
 import hashlib
+from functools import cache as once
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -25,6 +29,24 @@ from core import dataversion
 
 SITE_VERSION_KEY = "cms:site-version"
 PAGE_CACHE_SECONDS = 600
+
+
+# Where the code that renders public pages lives (templates, translations, Python).
+_CODE_FOLDERS = ("cms", "core", "accounts", "network", "onboarding", "reports", "locale")
+_CODE_SUFFIXES = {".py", ".html", ".txt", ".mo"}
+
+
+@once
+def code_version() -> str:
+    """A fingerprint of this process's code: a deployment never serves pages cached by the old one."""
+    digest = hashlib.sha256()
+    base = Path(settings.BASE_DIR)
+    for folder in _CODE_FOLDERS:
+        for path in sorted((base / folder).rglob("*")):
+            if path.suffix in _CODE_SUFFIXES and path.is_file():
+                stat = path.stat()
+                digest.update(f"{path.relative_to(base)}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()[:12]
 
 
 def site_version() -> int:
@@ -69,7 +91,7 @@ def page_cache_key(request: HttpRequest, page_id: int, query_params: tuple[str, 
         [request.get_host(), translation.get_language() or "", request.path, repr(params)],
     )
     digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
-    return f"cms:page:{site_version()}:{dataversion.current()}:{page_id}:{digest}"
+    return f"cms:page:{code_version()}:{site_version()}:{dataversion.current()}:{page_id}:{digest}"
 
 
 class CachedPageMixin:

@@ -9,6 +9,7 @@ whatever the number of hotlines.
 from __future__ import annotations
 
 import gettext
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -36,8 +37,17 @@ def country_name(code: str, fallback: str, *, language: str | None = None) -> st
     record = pycountry.countries.get(alpha_2=code)
     if record is None:
         return fallback
-    translated = _iso3166_translation(language).gettext(record.name)
-    return fallback if translated == record.name else translated
+    catalogue = _iso3166_translation(language)
+    # The everyday name ("Corée du Sud") where ISO has one, else the official short name.
+    for english in (getattr(record, "common_name", None), record.name):
+        if english and (translated := catalogue.gettext(english)) != english:
+            return translated
+    return fallback
+
+
+def name_sort_key(name: str) -> str:
+    """Sort "États-Unis" with the E's, not after Z."""
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
 
 
 def region_label(code: str) -> str:
@@ -94,7 +104,7 @@ def directory(*, query: str = "", country: str = "", region: str = "") -> Direct
             countries[code] = served_country
             by_country.setdefault(code, []).append(entry)
 
-    needle = query.strip().casefold()
+    needle = name_sort_key(query.strip())  # accent- and case-insensitive
     country = country.strip().upper()
     rows: list[DirectoryCountry] = []
     for code, entries in by_country.items():
@@ -105,15 +115,15 @@ def directory(*, query: str = "", country: str = "", region: str = "") -> Direct
         if region and record.programme_region != region:
             continue
         if needle and not (
-            needle in name.casefold()
-            or needle in record.name.casefold()
-            or any(needle in entry.name.casefold() for entry in entries)
+            needle in name_sort_key(name)
+            or needle in name_sort_key(record.name)
+            or any(needle in name_sort_key(entry.name) for entry in entries)
         ):
             continue
         rows.append(
             DirectoryCountry(code, name, record.programme_region, region_label(record.programme_region), tuple(entries))
         )
-    rows.sort(key=lambda row: row.name.casefold())
+    rows.sort(key=lambda row: name_sort_key(row.name))
     uncovered = None
     if country and not rows:
         record = Country.objects.filter(code=country).first()
@@ -124,7 +134,7 @@ def directory(*, query: str = "", country: str = "", region: str = "") -> Direct
 def country_choices() -> list[tuple[str, str]]:
     """Every country, by its name in the active language (for the directory's filter)."""
     rows = [(code, country_name(code, name)) for code, name in Country.objects.values_list("code", "name")]
-    return sorted(rows, key=lambda row: row[1].casefold())
+    return sorted(rows, key=lambda row: name_sort_key(row[1]))
 
 
 # --- Network map ----------------------------------------------------------------------------
@@ -151,7 +161,7 @@ def country_statuses() -> list[CountryStatus]:
     for code, iso3, name in Country.objects.values_list("code", "alpha3", "name"):
         status = MEMBER if code in member_codes else CANDIDATE if code in candidate_codes else NONE
         statuses.append(CountryStatus(iso3, country_name(code, name), status))
-    statuses.sort(key=lambda row: row.name.casefold())
+    statuses.sort(key=lambda row: name_sort_key(row.name))
     return statuses
 
 

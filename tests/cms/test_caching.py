@@ -105,3 +105,12 @@ def test_registry_and_site_versions_are_part_of_the_key(client, site_tree):
     assert client.get("/facts/")["X-Page-Cache"] == "miss"
     publish(site_tree.reload(site_tree.campaign))
     assert client.get("/facts/")["X-Page-Cache"] == "miss"
+
+
+def test_a_new_deployment_does_not_serve_pages_cached_by_the_old_one(client, site_tree, monkeypatch):
+    from cms import caching
+
+    client.get("/about/")
+    assert client.get("/about/")["X-Page-Cache"] == "hit"
+    monkeypatch.setattr(caching, "code_version", lambda: "next-release")
+    assert client.get("/about/")["X-Page-Cache"] == "miss"

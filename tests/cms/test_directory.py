@@ -101,4 +101,8 @@ def test_french_directory_shows_french_country_names(client, site_tree):
     make_hotline("DE", name="Netzwache")
     html = client.get("/fr/ou-signaler/?country=ES").content.decode()
     assert "Allemagne" in client.get("/fr/ou-signaler/").content.decode()
+    # Searching is accent- and case-insensitive, in the visitor's language and in English.
+    make_hotline("US", name="Safer States")
+    assert "Safer States" in client.get("/fr/ou-signaler/?q=etats").content.decode()
+    assert "Safer States" in client.get("/fr/ou-signaler/?q=UNITED").content.decode()
     assert "Il n’y a pas encore de hotline membre en Espagne" in html or "Espagne" in html

@@ -112,3 +112,15 @@ def test_every_string_of_the_site_portal_shell_and_emails_is_translated(language
         and not entry.translated()
     ]
     assert missing == []
+
+
+def test_country_names_in_the_visitors_language_sort_naturally():
+    from cms.selectors import country_name, name_sort_key
+
+    with translation.override("fr"):
+        assert country_name("KR", "South Korea") == "Corée du Sud"
+        assert country_name("US", "United States") == "États-Unis"
+    with translation.override("es"):
+        assert country_name("DE", "Germany") == "Alemania"
+    assert country_name("DE", "Germany", language="en") == "Germany"
+    assert sorted(["Zambie", "États-Unis", "Espagne"], key=name_sort_key) == ["Espagne", "États-Unis", "Zambie"]
