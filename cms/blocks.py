@@ -129,6 +129,8 @@ class LiveFigureBlock(blocks.StructBlock):
             # A metric removed from the registry (or made private) shows nothing rather than failing.
             context["figure"] = None
         context["metrics_threshold"] = metrics.SMALL_COUNT_THRESHOLD
+        # In a page body the figure is a section of its own; in a figures grid, under its heading.
+        context["figure_heading"] = (parent_context or {}).get("figure_heading", "h2")
         return context
 
 
