@@ -15,11 +15,9 @@ class CmsConfig(AppConfig):
             "cms.add_partnerorganisation",
             "cms.change_partnerorganisation",
             "simple_translation.submit_translation",
-            "wagtaildocs.add_document",
-            "wagtaildocs.change_document",
-            "wagtailimages.add_image",
-            "wagtailimages.change_image",
         ]
+        # Pages, images and documents: Wagtail's own page and collection permissions, kept by the
+        # Editor and Moderator groups (accounts/migrations/0002_roles.py).
         register_role_permissions(
             {
                 Role.EDITOR: editorial,

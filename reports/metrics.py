@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import formats, timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext
@@ -124,7 +124,7 @@ def _reference_date(period: Period | None) -> date:
     return period.end if period else timezone.localdate()
 
 
-def _members(*, period: Period | None, scope: Scope | None):  # -> HotlineQuerySet
+def _members(*, period: Period | None, scope: Scope | None) -> QuerySet:
     from network.models import Hotline
 
     hotlines = Hotline.objects.members()

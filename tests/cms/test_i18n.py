@@ -54,12 +54,12 @@ def test_english_stays_at_the_root_whatever_the_browser_prefers(client, site_tre
 
 def test_language_links_point_to_the_translated_page(client, site_tree):
     html = client.get("/where-to-report/").content.decode()
-    assert '<a href="/fr/ou-signaler/" lang="fr" hreflang="fr">français</a>' in html
+    assert '<a href="/fr/ou-signaler/" lang="fr" hreflang="fr">Français</a>' in html
     # No Spanish translation of the directory: the link goes to the Spanish home page if any, else
     # it is left out. Here there is no Spanish home page at all.
-    assert 'hreflang="es">español' not in html
+    assert 'hreflang="es">Español' not in html
     # A page without a French translation links to the French home page.
-    assert '<a href="/fr/" lang="fr" hreflang="fr">français</a>' in client.get("/about/").content.decode()
+    assert '<a href="/fr/" lang="fr" hreflang="fr">Français</a>' in client.get("/about/").content.decode()
     # Public pages carry no form that needs a CSRF token (they are cached and shared).
     assert "csrfmiddlewaretoken" not in html
 
