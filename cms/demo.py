@@ -571,6 +571,24 @@ TRANSLATIONS: dict[str, dict[str, dict[str, Any]]] = {
                 "Un réseau international de hotlines où chacun peut signaler les contenus d'abus sexuels "
                 "sur enfants trouvés en ligne."
             ),
+            "body": _stream(
+                (
+                    "paragraph",
+                    _p(
+                        "Les hotlines membres reçoivent les signalements du public, examinent les contenus et "
+                        "travaillent avec la police et les hébergeurs pour les faire retirer au plus vite.",
+                        "L'association soutient ses membres par la formation, l'assurance qualité, les échanges "
+                        "entre pairs et une plateforme sécurisée pour transmettre les signalements entre pays.",
+                    ),
+                ),
+                (
+                    "quote",
+                    {
+                        "quote": "Aucun pays ne devrait rester sans lieu où signaler.",
+                        "attribution": "La mission de l'association",
+                    },
+                ),
+            ),
         },
         "news": {"title": "Actualités", "slug": "actualites", "intro": "Les nouvelles du réseau et de ses projets."},
         "directory": {
@@ -617,6 +635,24 @@ TRANSLATIONS: dict[str, dict[str, dict[str, Any]]] = {
             "intro": (
                 "Una red internacional de líneas de denuncia donde cualquiera puede denunciar material de "
                 "abuso sexual infantil encontrado en internet."
+            ),
+            "body": _stream(
+                (
+                    "paragraph",
+                    _p(
+                        "Las líneas miembro reciben las denuncias del público, evalúan el contenido y colaboran "
+                        "con la policía y los proveedores de alojamiento para retirarlo lo antes posible.",
+                        "La asociación apoya a sus miembros con formación, garantía de calidad, intercambios "
+                        "entre pares y una plataforma segura para transmitir denuncias entre países.",
+                    ),
+                ),
+                (
+                    "quote",
+                    {
+                        "quote": "Ningún país debería quedarse sin un lugar donde denunciar.",
+                        "attribution": "La misión de la asociación",
+                    },
+                ),
             ),
         },
         "news": {"title": "Noticias", "slug": "noticias", "intro": "Noticias de la red y de sus proyectos."},
