@@ -100,6 +100,11 @@ def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
+        # This session fixture starts before the first browser test's database set-up: hand the
+        # migrated data saved for `serialized_rollback` to the connection objects Playwright's event
+        # loop brings, so that set-up restores it even after an earlier transactional test emptied
+        # the database.
+        _carry_serialized_contents()
         instance = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
         yield instance
         instance.close()
