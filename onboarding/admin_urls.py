@@ -1,6 +1,7 @@
 from django.urls import path
 
 from onboarding import admin_views as views
+from onboarding import review_views
 
 app_name = "onboarding_admin"
 
@@ -42,4 +43,30 @@ urlpatterns = [
     path("coverage/", views.CoverageView.as_view(), name="coverage"),
     path("coverage/<str:code>/", views.CoverageCountryView.as_view(), name="coverage_country"),
     path("calendar/", views.CalendarView.as_view(), name="calendar"),
+    # The dossier: checklist review, reviewers, evidence, assessments, decisions, templates
+    path("reviews/", review_views.ReviewQueueView.as_view(), name="review_queue"),
+    path("reviews/items/<int:pk>/", review_views.ReviewItemView.as_view(), name="review_item"),
+    path("evidence/<int:pk>/download/", review_views.EvidenceDownloadView.as_view(), name="evidence_download"),
+    path("candidates/<int:pk>/dossier/", review_views.DossierView.as_view(), name="dossier"),
+    path("candidates/<int:pk>/checklist/start/", review_views.ChecklistStartView.as_view(), name="checklist_start"),
+    path(
+        "candidates/<int:pk>/checklist/version/", review_views.ChecklistVersionView.as_view(), name="checklist_version"
+    ),
+    path("candidates/<int:pk>/reviewers/add/", review_views.ReviewerAssignView.as_view(), name="reviewer_assign"),
+    path("assignments/<int:pk>/remove/", review_views.ReviewerUnassignView.as_view(), name="reviewer_unassign"),
+    path("assignments/", review_views.AssignmentsView.as_view(), name="assignments"),
+    path("assignments/<int:pk>/declare/", review_views.DeclareView.as_view(), name="assignment_declare"),
+    path("assessments/", review_views.AssessmentListView.as_view(), name="assessments"),
+    path("candidates/<int:pk>/assessments/add/", review_views.AssessmentCreateView.as_view(), name="assessment_add"),
+    path("assessments/<int:pk>/", review_views.AssessmentDetailView.as_view(), name="assessment"),
+    path("assessments/<int:pk>/edit/", review_views.AssessmentEditView.as_view(), name="assessment_edit"),
+    path("assessments/<int:pk>/report.pdf", review_views.AssessmentReportView.as_view(), name="assessment_report"),
+    path("assessments/<int:pk>/decision/", review_views.DecisionCreateView.as_view(), name="decision_add"),
+    path("checklist-templates/<int:pk>/", review_views.TemplateDetailView.as_view(), name="template"),
+    path("checklist-templates/<int:pk>/publish/", review_views.TemplatePublishView.as_view(), name="template_publish"),
+    path(
+        "checklist-templates/<int:pk>/new-version/",
+        review_views.TemplateNewVersionView.as_view(),
+        name="template_new_version",
+    ),
 ]

@@ -185,6 +185,7 @@ class CandidateDetailView(AdminPage):
                 MouAlternative.objects.filter(hotline=hotline).select_related("proposed_by", "decided_by", "document")
             ),
             paused_label=workflow.stage_label(hotline.paused_stage) if hotline.paused_stage else "",
+            checklist_progress=selectors.checklist_progress(hotline=hotline),
         )
         return context
 

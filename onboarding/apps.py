@@ -18,6 +18,16 @@ class OnboardingConfig(AppConfig):
             "agreement",
             "agreementparty",
             "moualternative",
+            "checklisttemplate",
+            "checklist",
+            "checklistitem",
+            "evidencedocument",
+            "itemcomment",
+            "reviewerassignment",
+            "assessment",
+            "finding",
+            "correctiveaction",
+            "decision",
         ]
         register_role_permissions(
             {
@@ -29,6 +39,28 @@ class OnboardingConfig(AppConfig):
                         for verb in ("add", "change", "delete", "view")
                     ),
                     "onboarding.view_stagechange",
+                ],
+                # Accreditation reviewers work on the dossiers assigned to them (`visible_to` narrows
+                # every one of these to those dossiers): review items, comment, record findings,
+                # corrective actions and the report, declare their conflicts of interest.
+                Role.REVIEWER: [
+                    "onboarding.view_checklistitem",
+                    "onboarding.change_checklistitem",
+                    "onboarding.view_checklist",
+                    "onboarding.view_evidencedocument",
+                    "onboarding.view_itemcomment",
+                    "onboarding.add_itemcomment",
+                    "onboarding.view_reviewerassignment",
+                    "onboarding.change_reviewerassignment",
+                    "onboarding.view_assessment",
+                    "onboarding.change_assessment",
+                    "onboarding.view_finding",
+                    "onboarding.add_finding",
+                    "onboarding.change_finding",
+                    "onboarding.view_correctiveaction",
+                    "onboarding.add_correctiveaction",
+                    "onboarding.change_correctiveaction",
+                    "onboarding.view_decision",
                 ],
                 # Grants managers report on roundtables and agreements; they do not change them.
                 Role.GRANTS: [

@@ -14,8 +14,8 @@ from accounts.models import User
 from accounts.roles import Role
 from core.uploads import ACCEPT_ATTRIBUTE, accepted_types_text, check_document
 from network.models import Country, Organisation
-from onboarding import workflow
-from onboarding.models import CandidateProfile
+from onboarding import checklist_rules, workflow
+from onboarding.models import Assessment, CandidateProfile, Decision, Finding
 
 
 def staff_members() -> Any:
@@ -155,3 +155,190 @@ class MouDecisionForm(forms.Form):
         required=False,
         help_text=_("Required when declining."),
     )
+
+
+# -- Dossier: checklist items and evidence ----------------------------------------------------
+class DateInput(forms.DateInput):
+    """A native date field: works without JavaScript in the portal."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Your answer"),
+        required=False,
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Explain how you meet this item; attach documents below where evidence is required."),
+    )
+
+
+class EvidenceUploadForm(forms.Form):
+    document = forms.FileField(
+        label=_("Document"),
+        help_text=accepted_types_text,
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
+    )
+    description = forms.CharField(label=_("Description (optional)"), max_length=300, required=False)
+    expires_on = forms.DateField(
+        label=_("Valid until (optional)"),
+        required=False,
+        widget=DateInput,
+        help_text=_("For certificates and other documents that expire: the items it supports reopen after this date."),
+    )
+
+    def clean_document(self) -> Any:
+        upload = self.cleaned_data["document"]
+        check_document(upload)  # raises ValidationError naming what is wrong
+        return upload
+
+
+class LinkEvidenceForm(forms.Form):
+    document = forms.ModelChoiceField(
+        label=_("A document already in your dossier"), queryset=None, empty_label=_("Choose a document")
+    )
+
+    def __init__(self, *args: Any, documents: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["document"].queryset = documents
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(label=_("Comment"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class ReviewForm(forms.Form):
+    """One text box shared by the review buttons (accept, request changes, waive, ...)."""
+
+    comment = forms.CharField(
+        label=_("Comment or reason"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Required to request changes (the candidate sees it) and to waive (the reason)."),
+    )
+
+
+class CorrectiveActionCompleteForm(forms.Form):
+    note = forms.CharField(label=_("What was done"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+# -- Dossier: reviewers -----------------------------------------------------------------------
+def reviewers() -> Any:
+    return User.objects.filter(groups__name=str(Role.REVIEWER), is_active=True, is_superuser=False).distinct()
+
+
+class ReviewerAssignForm(forms.Form):
+    reviewer = forms.ModelChoiceField(label=_("Reviewer"), queryset=User.objects.none())
+
+    def __init__(self, *args: Any, hotline: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reviewer"].queryset = reviewers().exclude(review_assignments__hotline=hotline).order_by("email")
+
+
+class DeclarationForm(forms.Form):
+    has_conflict = forms.TypedChoiceField(
+        label=_("Do you have a conflict of interest with this candidate or its host organisation?"),
+        choices=[("no", _("No, I have no conflict of interest")), ("yes", _("Yes, I have a conflict of interest"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        help_text=_(
+            "For example: you work or worked for the host organisation or a funder of it, a relative works there, "
+            "or you advise it. When in doubt, declare it and explain."
+        ),
+    )
+    statement = forms.CharField(
+        label=_("Explanation"),
+        required=False,
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Required when you declare a conflict."),
+    )
+
+
+# -- Dossier: assessments and decisions -------------------------------------------------------
+class AssessmentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Assessment.Kind.choices)
+    mode = forms.ChoiceField(label=_("Mode"), choices=Assessment.Mode.choices)
+    starts_on = forms.DateField(label=_("Starts on"), widget=AdminDateInput)
+    ends_on = forms.DateField(label=_("Ends on"), required=False, widget=AdminDateInput)
+
+
+class AssessmentEditForm(AssessmentForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["kind"]
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("Why is it cancelled?"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class FindingsForm(forms.Form):
+    """A rating and a finding for each of the 14 areas."""
+
+    def __init__(self, *args: Any, findings: dict[int, Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for area, _label in checklist_rules.AREAS:
+            finding = findings.get(area)
+            self.fields[f"rating_{area}"] = forms.ChoiceField(
+                label=_("Rating: %(area)s") % {"area": checklist_rules.area_label(area)},
+                choices=[("", _("Not assessed yet")), *Finding.Rating.choices],
+                required=False,
+                initial=finding.rating if finding else "",
+            )
+            self.fields[f"text_{area}"] = forms.CharField(
+                label=_("Finding: %(area)s") % {"area": checklist_rules.area_label(area)},
+                required=False,
+                max_length=5000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                initial=finding.text if finding else "",
+            )
+
+    def areas(self) -> list[tuple[int, str, Any, Any]]:
+        return [
+            (area, checklist_rules.area_label(area), self[f"rating_{area}"], self[f"text_{area}"])
+            for area, _label in checklist_rules.AREAS
+        ]
+
+    def findings(self) -> dict[int, tuple[str, str]]:
+        data = self.cleaned_data
+        return {area: (data[f"rating_{area}"], data[f"text_{area}"]) for area, _label in checklist_rules.AREAS}
+
+
+class CorrectiveActionForm(forms.Form):
+    title = forms.CharField(label=_("Action"), max_length=300)
+    description = forms.CharField(label=_("Details"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    area = forms.TypedChoiceField(
+        label=_("Area"),
+        choices=[("", "—"), *checklist_rules.AREAS],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    owner = forms.CharField(label=_("Owner"), max_length=200, help_text=_("Who at the hotline does it."))
+    due_on = forms.DateField(label=_("Due on"), widget=AdminDateInput)
+
+
+class ReportForm(forms.Form):
+    recommendation = forms.ChoiceField(label=_("Recommendation"), choices=())
+    summary = forms.CharField(label=_("Report summary"), widget=forms.Textarea(attrs={"rows": 6}))
+
+    def __init__(self, *args: Any, assessment: Assessment, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["recommendation"].choices = [("", "—"), *assessment.recommendation_choices()]
+
+
+class DecisionForm(forms.Form):
+    body = forms.CharField(label=_("Decision-making body"), max_length=200, initial=_("General Assembly"))
+    decided_on = forms.DateField(label=_("Decided on"), widget=AdminDateInput)
+    minutes_reference = forms.CharField(label=_("Minutes reference"), max_length=200)
+    votes_for = forms.IntegerField(label=_("Votes for"), min_value=0)
+    votes_against = forms.IntegerField(label=_("Votes against"), min_value=0)
+    votes_abstaining = forms.IntegerField(label=_("Abstentions"), min_value=0)
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Decision.Outcome.choices, widget=forms.RadioSelect)
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))

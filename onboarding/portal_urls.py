@@ -14,4 +14,18 @@ urlpatterns = [
         portal_views.roundtable_ics,
         name="onboarding_roundtable_ics",
     ),
+    path("onboarding/<int:pk>/checklist/", portal_views.checklist, name="onboarding_checklist"),
+    path("onboarding/checklist/items/<int:pk>/", portal_views.checklist_item, name="onboarding_checklist_item"),
+    path("onboarding/evidence/<int:pk>/download/", portal_views.evidence_download, name="onboarding_evidence"),
+    path("onboarding/corrective-actions/", portal_views.corrective_actions, name="onboarding_corrective_actions"),
+    path(
+        "onboarding/corrective-actions/<int:pk>/",
+        portal_views.corrective_action,
+        name="onboarding_corrective_action",
+    ),
+    path(
+        "onboarding/assessments/<int:pk>/report.pdf",
+        portal_views.assessment_report,
+        name="onboarding_assessment_report",
+    ),
 ]

@@ -1,12 +1,16 @@
 """The hotline portal's onboarding pages: a candidate's own users see their stage, progress, what is
-missing, upcoming roundtables and agreements, and may submit the application when it is ready.
+missing, upcoming roundtables and agreements, and may submit the application when it is ready;
+they work through their checklist (answers, evidence, submission, comments with the reviewers),
+and member hotlines follow up the corrective actions of their assessments.
 Every page starts from `visible_to(request.user)`; another organisation's candidate answers 404."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -14,8 +18,24 @@ from accounts.access import portal_user_required
 from network.models import Hotline
 from onboarding import selectors, services, workflow
 from onboarding.downloads import ics_response
-from onboarding.forms import PortalSubmitForm
-from onboarding.models import ActionItem, Roundtable, RoundtableParticipant
+from onboarding.forms import (
+    AnswerForm,
+    CommentForm,
+    CorrectiveActionCompleteForm,
+    EvidenceUploadForm,
+    LinkEvidenceForm,
+    PortalSubmitForm,
+)
+from onboarding.models import (
+    ActionItem,
+    Assessment,
+    ChecklistItem,
+    CorrectiveAction,
+    EvidenceDocument,
+    Roundtable,
+    RoundtableParticipant,
+)
+from onboarding.review_views import evidence_response, report_response
 
 
 def _own_candidate(request: HttpRequest, pk: int) -> Hotline:
@@ -41,7 +61,11 @@ def candidate(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "onboarding/portal/candidate.html",
-        {"status": selectors.portal_status(user=request.user, hotline=hotline), "hotline": hotline},
+        {
+            "status": selectors.portal_status(user=request.user, hotline=hotline),
+            "hotline": hotline,
+            "checklist": selectors.checklist_overview(user=request.user, hotline=hotline),
+        },
     )
 
 
@@ -98,3 +122,195 @@ def roundtable(request: HttpRequest, pk: int) -> HttpResponse:
 def roundtable_ics(request: HttpRequest, pk: int) -> HttpResponse:
     item = _own_roundtable(request, pk)
     return ics_response([selectors.roundtable_event(item)], name=item.title, filename=item.code)
+
+
+# -- The checklist ----------------------------------------------------------------------------
+@portal_user_required
+def checklist(request: HttpRequest, pk: int) -> HttpResponse:
+    hotline = get_object_or_404(Hotline.objects.visible_to(request.user).select_related("country"), pk=pk)
+    overview = selectors.checklist_overview(user=request.user, hotline=hotline, status=request.GET.get("status", ""))
+    if overview is None:
+        raise Http404("No checklist yet.")
+    return render(
+        request,
+        "onboarding/portal/checklist.html",
+        {"hotline": hotline, "overview": overview, "filters": selectors.STATUS_FILTERS},
+    )
+
+
+def _own_item(request: HttpRequest, pk: int) -> ChecklistItem:
+    return get_object_or_404(
+        ChecklistItem.objects.visible_to(request.user)
+        .active()
+        .select_related("template_item", "checklist__hotline", "checklist__template", "submitted_by", "reviewed_by"),
+        pk=pk,
+    )
+
+
+@portal_user_required
+def checklist_item(request: HttpRequest, pk: int) -> HttpResponse:
+    """The item page: guidance, answer, evidence (upload or link), submit, thread, history.
+    Each form posts here with its `action`; success redirects back (plain HTML, no JavaScript)."""
+    item = _own_item(request, pk)
+    hotline = item.checklist.hotline
+    forms: dict[str, Any] = {}
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        outcome = _item_post(request, item, action, forms)
+        if outcome is not None:
+            return outcome
+        item = _own_item(request, pk)
+    page = selectors.item_page(user=request.user, item=item)
+    documents = EvidenceDocument.objects.visible_to(request.user).filter(pk__in=[d.pk for d in page.other_documents])
+    context = {
+        "hotline": hotline,
+        "item": item,
+        "page": page,
+        "answer_form": forms.get("save") or AnswerForm(initial={"answer": item.answer}),
+        "upload_form": forms.get("upload") or EvidenceUploadForm(),
+        "link_form": forms.get("link") or LinkEvidenceForm(documents=documents),
+        "comment_form": forms.get("comment") or CommentForm(),
+        "errors": forms.get("errors", []),
+    }
+    return render(request, "onboarding/portal/checklist_item.html", context)
+
+
+def _item_post(request: HttpRequest, item: ChecklistItem, action: str, forms: dict[str, Any]) -> HttpResponse | None:
+    """Apply one posted form; a redirect on success, None (with the bound form in `forms`) on error."""
+    user = request.user
+    here = redirect("portal:onboarding_checklist_item", item.pk)
+    try:
+        if action == "save":
+            form = forms["save"] = AnswerForm(request.POST)
+            if form.is_valid():
+                services.item_save_answer(item=item, answer=form.cleaned_data["answer"], acting_user=user)
+                messages.success(request, _("Your answer is saved."))
+                return here
+        elif action == "upload":
+            form = forms["upload"] = EvidenceUploadForm(request.POST, request.FILES)
+            if form.is_valid():
+                document = services.evidence_upload(
+                    hotline=item.checklist.hotline,
+                    upload=form.cleaned_data["document"],
+                    description=form.cleaned_data["description"],
+                    expires_on=form.cleaned_data["expires_on"],
+                    items=[item],
+                    acting_user=user,
+                )
+                messages.success(request, _("“%(name)s” uploaded.") % {"name": document.original_name})
+                return here
+        elif action == "link":
+            documents = EvidenceDocument.objects.visible_to(user).filter(hotline=item.checklist.hotline)
+            form = forms["link"] = LinkEvidenceForm(request.POST, documents=documents)
+            if form.is_valid():
+                services.evidence_link(document=form.cleaned_data["document"], item=item, acting_user=user)
+                messages.success(request, _("The document now supports this item too."))
+                return here
+        elif action == "unlink":
+            document = get_object_or_404(
+                EvidenceDocument.objects.visible_to(user), pk=request.POST.get("document") or 0
+            )
+            services.evidence_unlink(document=document, item=item, acting_user=user)
+            messages.success(request, _("“%(name)s” no longer supports this item.") % {"name": document.original_name})
+            return here
+        elif action == "submit":
+            services.item_submit(item=item, acting_user=user)
+            messages.success(request, _("Submitted: the association's reviewers are told."))
+            return here
+        elif action == "comment":
+            form = forms["comment"] = CommentForm(request.POST)
+            if form.is_valid():
+                services.item_comment(item=item, body=form.cleaned_data["body"], acting_user=user)
+                messages.success(request, _("Comment sent."))
+                return here
+        else:
+            raise Http404
+    except ValidationError as exc:
+        forms["errors"] = exc.messages
+    except PermissionDenied as exc:
+        forms["errors"] = [str(exc) or _("You cannot do this.")]
+    forms.setdefault("errors", [])
+    return None
+
+
+@portal_user_required
+def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
+    document = get_object_or_404(EvidenceDocument.objects.visible_to(request.user), pk=pk)
+    return evidence_response(document, request.user)
+
+
+# -- Corrective actions -----------------------------------------------------------------------
+@portal_user_required
+def corrective_actions(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "onboarding/portal/corrective_actions.html",
+        {"actions": selectors.portal_corrective_actions(user=request.user)},
+    )
+
+
+@portal_user_required
+def corrective_action(request: HttpRequest, pk: int) -> HttpResponse:
+    action = get_object_or_404(
+        CorrectiveAction.objects.visible_to(request.user)
+        .exclude(assessment__status=Assessment.Status.CANCELLED)
+        .select_related("assessment__hotline", "completed_by", "verified_by"),
+        pk=pk,
+    )
+    upload_form, complete_form, errors = EvidenceUploadForm(), CorrectiveActionCompleteForm(), []
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "upload":
+                upload_form = EvidenceUploadForm(request.POST, request.FILES)
+                if upload_form.is_valid():
+                    document = services.evidence_upload(
+                        hotline=action.assessment.hotline,
+                        upload=upload_form.cleaned_data["document"],
+                        description=upload_form.cleaned_data["description"],
+                        expires_on=upload_form.cleaned_data["expires_on"],
+                        corrective_actions=[action],
+                        acting_user=request.user,
+                    )
+                    messages.success(request, _("“%(name)s” uploaded.") % {"name": document.original_name})
+                    return redirect("portal:onboarding_corrective_action", action.pk)
+            elif request.POST.get("action") == "complete":
+                complete_form = CorrectiveActionCompleteForm(request.POST)
+                if complete_form.is_valid():
+                    services.corrective_action_complete(
+                        action=action, note=complete_form.cleaned_data["note"], acting_user=request.user
+                    )
+                    messages.success(request, _("Reported done: the reviewers will verify it."))
+                    return redirect("portal:onboarding_corrective_action", action.pk)
+            else:
+                raise Http404
+        except ValidationError as exc:
+            errors = exc.messages
+        except PermissionDenied as exc:
+            errors = [str(exc)]
+    evidence = (
+        EvidenceDocument.objects.visible_to(request.user).filter(corrective_actions=action).order_by("uploaded_at")
+    )
+    return render(
+        request,
+        "onboarding/portal/corrective_action.html",
+        {
+            "action": action,
+            "evidence": list(evidence),
+            "upload_form": upload_form,
+            "complete_form": complete_form,
+            "errors": errors,
+            "editable": action.status in (CorrectiveAction.Status.OPEN, CorrectiveAction.Status.IN_PROGRESS),
+        },
+    )
+
+
+@portal_user_required
+def assessment_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """A completed assessment report of the user's own hotline."""
+    assessment = get_object_or_404(
+        Assessment.objects.visible_to(request.user)
+        .filter(status=Assessment.Status.COMPLETED)
+        .select_related("hotline__country", "hotline__host_organisation", "report_completed_by"),
+        pk=pk,
+    )
+    return report_response(assessment)

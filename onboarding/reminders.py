@@ -132,3 +132,114 @@ def on_hold_review_reminders(today: date) -> Iterable[Reminder]:
                 "url": _admin_url("onboarding_admin:candidate", change.hotline_id),
             },
         )
+
+
+EVIDENCE_EXPIRY_NOTICE_DAYS = 30
+CORRECTIVE_ACTION_DUE_SOON_DAYS = 14
+
+
+def _portal_url(name: str, *args: Any) -> str:
+    return _admin_url(name, *args)  # the same site: WAGTAILADMIN_BASE_URL + path
+
+
+def evidence_expiry_reminders(today: date) -> Iterable[Reminder]:
+    """Evidence whose validity ended before today: the accepted or submitted items it supported become
+    expired (once per expiry date, through the service), and the candidate's users and the
+    association's side (the items' reviewers, the dossier's reviewers, the lead staff) are told."""
+    from onboarding import selectors, services
+
+    for expired in services.evidence_expire_due(today=today):
+        document = expired.document
+        hotline = document.hotline
+        context = {"document": document, "hotline": hotline, "items": expired.items}
+        key = f"onboarding:evidence-expired:{document.pk}:{document.expires_on.isoformat()}"
+        subject = _("Evidence expired: %(name)s (%(hotline)s)") % {
+            "name": document.original_name,
+            "hotline": hotline.brand_name,
+        }
+        yield Reminder(
+            dedupe_key=f"{key}:candidate",
+            to=selectors.candidate_user_emails(hotline=hotline),
+            subject=subject,
+            template="onboarding/email/evidence_expired.txt",
+            context={**context, "url": _portal_url("portal:onboarding_checklist", hotline.pk)},
+        )
+        reviewers = {
+            item.reviewed_by.email for item in expired.items if item.reviewed_by and item.reviewed_by.is_active
+        }
+        yield Reminder(
+            dedupe_key=f"{key}:association",
+            to=sorted(reviewers | set(selectors.association_emails(hotline=hotline))),
+            subject=subject,
+            template="onboarding/email/evidence_expired.txt",
+            context={**context, "url": _admin_url("onboarding_admin:dossier", hotline.pk), "staff": True},
+        )
+
+
+def evidence_expiring_reminders(today: date) -> Iterable[Reminder]:
+    """Evidence in use that expires within 30 days: the candidate's users, once per expiry date."""
+    from django.db.models import Q
+
+    from onboarding import selectors
+    from onboarding.models import EvidenceDocument
+
+    documents = (
+        EvidenceDocument.objects.filter(
+            expires_on__gte=today, expires_on__lte=today + timedelta(days=EVIDENCE_EXPIRY_NOTICE_DAYS)
+        )
+        .filter(Q(links__item__removed_at__isnull=True, links__isnull=False) | Q(corrective_actions__isnull=False))
+        .distinct()
+        .select_related("hotline")
+        .order_by("expires_on", "pk")
+    )
+    for document in documents:
+        yield Reminder(
+            dedupe_key=f"onboarding:evidence-expiring:{document.pk}:{document.expires_on.isoformat()}",
+            to=selectors.candidate_user_emails(hotline=document.hotline),
+            subject=_("Expires on %(date)s: %(name)s")
+            % {
+                "date": document.expires_on.isoformat(),
+                "name": document.original_name,
+            },
+            template="onboarding/email/evidence_expiring.txt",
+            context={
+                "document": document,
+                "hotline": document.hotline,
+                "url": _portal_url("portal:onboarding_checklist", document.hotline_id),
+            },
+        )
+
+
+def corrective_action_reminders(today: date) -> Iterable[Reminder]:
+    """Open corrective actions due within two weeks or overdue: the hotline's users and its lead staff,
+    once per due date and kind."""
+    from onboarding import selectors
+    from onboarding.models import Assessment, CorrectiveAction
+
+    actions = (
+        CorrectiveAction.objects.filter(
+            status__in=[CorrectiveAction.Status.OPEN, CorrectiveAction.Status.IN_PROGRESS],
+            due_on__lte=today + timedelta(days=CORRECTIVE_ACTION_DUE_SOON_DAYS),
+        )
+        .exclude(assessment__status=Assessment.Status.CANCELLED)
+        .select_related("assessment__hotline__lead_staff")
+        .order_by("due_on", "pk")
+    )
+    for action in actions:
+        hotline = action.assessment.hotline
+        overdue = action.due_on < today
+        kind = "overdue" if overdue else "due-soon"
+        lead = hotline.lead_staff
+        yield Reminder(
+            dedupe_key=f"onboarding:corrective-action:{action.pk}:{kind}:{action.due_on.isoformat()}",
+            to=[*selectors.candidate_user_emails(hotline=hotline), *([lead.email] if lead and lead.is_active else [])],
+            subject=(_("Overdue since %(date)s: %(title)s") if overdue else _("Due on %(date)s: %(title)s"))
+            % {"date": action.due_on.isoformat(), "title": action.title},
+            template="onboarding/email/corrective_action_reminder.txt",
+            context={
+                "action": action,
+                "hotline": hotline,
+                "overdue": overdue,
+                "url": _portal_url("portal:onboarding_corrective_action", action.pk),
+            },
+        )

@@ -1,9 +1,10 @@
 """Reads across onboarding and the registry, for screens, gates, reminders and the calendar.
 
 - `gate_facts_for` builds the facts every gate looks at for many hotlines in a constant number
-  of queries (the board shows unmet gates for every card). Checklist, assessment and decision
-  facts are filled by providers registered with `register_fact_provider`; without one they stay
-  "not recorded yet", so those gates list them as missing.
+  of queries (the board shows unmet gates for every card), checklist, reviewer, assessment and
+  decision facts included (`_dossier_facts`): with no checklist, assessment or decision recorded
+  they stay "not recorded yet", so those gates list them as missing. Providers registered with
+  `register_fact_provider` run last and may add or override facts.
 - Every function that serves a user starts from `visible_to(user)`.
 """
 
@@ -19,20 +20,33 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.access import has_role, is_authenticated, organisation_id_for
 from accounts.models import Affiliation, User
 from accounts.roles import Role
 from network.models import Country, Hotline, Organisation, Sector, TrainingCourse, TrainingParticipation
+from onboarding import checklist_rules as rules
 from onboarding import workflow
 from onboarding.models import (
     ActionItem,
     Agreement,
     AgreementParty,
+    Assessment,
     CandidateProfile,
+    Checklist,
+    ChecklistItem,
+    ChecklistTemplate,
+    CorrectiveAction,
     CountryAssessment,
+    Decision,
+    EvidenceDocument,
+    Finding,
     Interaction,
+    ItemComment,
+    ItemEvent,
     MouAlternative,
+    ReviewerAssignment,
     Roundtable,
     RoundtableParticipant,
     StageChange,
@@ -134,12 +148,110 @@ def gate_facts_for(*, hotlines: Sequence[Hotline], today: date | None = None) ->
             {TrainingCourse.Kind.CORE, TrainingCourse.Kind.CONTENT_ASSESSMENT} <= k for k in analysts.values()
         )
 
+    for pk, extra in _dossier_facts(ids, today).items():
+        values[pk].update(extra)
+
     for provider in _fact_providers:
         for pk, extra in provider(ids, today).items():
             if pk in values:
                 values[pk].update(extra)
 
     return {pk: replace(workflow.GateFacts(), **found) for pk, found in values.items()}
+
+
+def _item_title(code: str, title: str) -> str:
+    return f"{code} {title}"
+
+
+def _dossier_facts(ids: Sequence[int], today: date) -> dict[int, dict[str, Any]]:
+    """Checklist, reviewer, assessment and decision facts for `ids`, in six queries."""
+    facts: dict[int, dict[str, Any]] = defaultdict(dict)
+
+    # Checklist: what is done, per gated stage and for the named items.
+    for pk in Checklist.objects.filter(hotline_id__in=ids).values_list("hotline_id", flat=True):
+        facts[pk].update(application_items_open=[], stage_items_open={s: [] for s in rules.GATED_STAGES})
+    rows = (
+        ChecklistItem.objects.active()
+        .filter(checklist__hotline_id__in=ids)
+        .order_by("template_item__sort_order", "code")
+        .values_list(
+            "checklist__hotline_id",
+            "code",
+            "state",
+            "waiver_reason",
+            "waiver_approved_by_id",
+            "template_item__title",
+            "template_item__gates_stage",
+            "template_item__gate_fact",
+        )
+    )
+    for pk, code, state, reason, approver, title, stage, gate_fact in rows:
+        done = rules.is_done(state, waiver_approved=bool(reason.strip()) and approver is not None)
+        if gate_fact == rules.GATE_FACT_HOST_DUE_DILIGENCE:
+            facts[pk]["host_due_diligence_accepted"] = done
+        elif gate_fact == rules.GATE_FACT_LEGAL_REVIEW:
+            facts[pk]["legal_review_accepted"] = done
+        if done:
+            continue
+        if stage in rules.UP_TO_APPLICATION:
+            facts[pk]["application_items_open"].append(_item_title(code, title))
+        if not gate_fact:
+            facts[pk]["stage_items_open"][stage].append(_item_title(code, title))
+    for found in facts.values():
+        if "application_items_open" in found:
+            found["application_items_open"] = tuple(found["application_items_open"])
+            found["stage_items_open"] = tuple((s, tuple(t)) for s, t in found["stage_items_open"].items())
+
+    # Reviewers of the dossier and their conflict-of-interest declarations.
+    for pk, declared, conflicted in ReviewerAssignment.objects.filter(hotline_id__in=ids).values_list(
+        "hotline_id", "coi_declared_at", "has_conflict"
+    ):
+        found = facts[pk]
+        found["reviewers_assigned"] = found.get("reviewers_assigned", 0) + 1
+        found["reviewers_without_coi_declaration"] = found.get("reviewers_without_coi_declaration", 0) + (
+            declared is None
+        )
+        found["reviewers_conflicted"] = found.get("reviewers_conflicted", 0) + bool(conflicted)
+
+    # The latest application assessment (pre-membership or follow-up) and the latest QA review.
+    latest_application: dict[int, dict[str, Any]] = {}
+    latest_qa: dict[int, dict[str, Any]] = {}
+    assessments = (
+        Assessment.objects.filter(hotline_id__in=ids)
+        .exclude(status=Assessment.Status.CANCELLED)
+        .order_by("starts_on", "id")
+        .values("id", "hotline_id", "kind", "status", "recommendation")
+    )
+    for row in assessments:
+        if row["kind"] == Assessment.Kind.QA_REVIEW:
+            if row["status"] == Assessment.Status.COMPLETED:
+                latest_qa[row["hotline_id"]] = row
+        else:
+            latest_application[row["hotline_id"]] = row
+    for pk, row in latest_application.items():
+        facts[pk]["assessment_recommendation_recorded"] = row["status"] == Assessment.Status.COMPLETED and bool(
+            row["recommendation"]
+        )
+    by_assessment = {row["id"]: pk for pk, row in latest_application.items()}
+    for assessment_id, outcome in Decision.objects.filter(assessment_id__in=by_assessment).values_list(
+        "assessment_id", "outcome"
+    ):
+        facts[by_assessment[assessment_id]]["decision_outcome"] = (
+            workflow.DECISION_ADMIT if outcome == Decision.Outcome.ADMIT else workflow.DECISION_REJECT
+        )
+    open_actions = dict(
+        CorrectiveAction.objects.open()
+        .filter(assessment_id__in=[row["id"] for row in latest_qa.values()])
+        .values("assessment_id")
+        .annotate(n=Count("id"))
+        .values_list("assessment_id", "n")
+    )
+    for pk, row in latest_qa.items():
+        recommendation = row["recommendation"]
+        facts[pk]["qa_review_passed"] = recommendation == Assessment.Recommendation.PASSED or (
+            recommendation == Assessment.Recommendation.PASSED_WITH_ACTIONS and not open_actions.get(row["id"])
+        )
+    return facts
 
 
 # -- Who may move what ------------------------------------------------------------------------
@@ -517,6 +629,39 @@ def candidate_user_emails(*, hotline: Hotline) -> list[str]:
     return sorted(User.objects.filter(pk__in=affiliated, is_active=True).values_list("email", flat=True))
 
 
+def dossier_actors(*, user: Any, hotline: Hotline) -> frozenset[str]:
+    """The checklist actors `user` is for `hotline`: network staff, an assigned reviewer (declared,
+    no conflict), and/or the candidate's own portal user."""
+    if not is_authenticated(user):
+        return frozenset()
+    actors: set[str] = set()
+    if has_role(user, Role.NETWORK_STAFF):
+        actors.add(rules.STAFF)
+    if has_role(user, Role.REVIEWER) and ReviewerAssignment.objects.open_to(user).filter(hotline=hotline).exists():
+        actors.add(rules.REVIEWER)
+    if not user.is_superuser and organisation_id_for(user) == hotline.host_organisation_id:
+        actors.add(rules.CANDIDATE)
+    return frozenset(actors)
+
+
+def reviewer_emails(*, hotline: Hotline) -> list[str]:
+    """Active reviewers the dossier is open to (declared, no conflict)."""
+    return sorted(
+        ReviewerAssignment.objects.filter(
+            hotline=hotline, coi_declared_at__isnull=False, has_conflict=False, reviewer__is_active=True
+        ).values_list("reviewer__email", flat=True)
+    )
+
+
+def association_emails(*, hotline: Hotline) -> list[str]:
+    """Who on the association's side hears about a dossier: its reviewers and the lead staff member."""
+    emails = set(reviewer_emails(hotline=hotline))
+    lead = hotline.lead_staff
+    if lead is not None and lead.is_active:
+        emails.add(lead.email)
+    return sorted(emails)
+
+
 # -- Calendar ---------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class CalendarEvent:
@@ -569,3 +714,386 @@ def calendar_events_for(*, user: Any, now: datetime | None = None, past_days: in
             )
         )
     return events
+
+
+# == The dossier ===============================================================================
+@dataclass(frozen=True)
+class ItemRow:
+    item: ChecklistItem
+    overdue: bool
+    evidence_count: int
+    comment_count: int
+
+    @property
+    def state_label(self) -> str:
+        return self.item.state_label
+
+
+@dataclass(frozen=True)
+class AreaBlock:
+    area: int
+    label: str
+    progress: rules.Progress
+    rows: list[ItemRow]
+
+    @property
+    def progress_id(self) -> str:
+        return f"progress-area-{self.area}"
+
+
+@dataclass(frozen=True)
+class ChecklistOverview:
+    checklist: Checklist
+    progress: rules.Progress
+    areas: list[AreaBlock]
+    yours: list[ItemRow]
+    ours: list[ItemRow]
+    status: str
+    counts: dict[str, int]
+
+    @property
+    def filter_options(self) -> list[tuple[str, str, int]]:
+        return [(value, str(label), self.counts.get(value, 0)) for value, label in STATUS_FILTERS]
+
+
+STATUS_FILTERS: tuple[tuple[str, Any], ...] = (*rules.STATES, ("overdue", gettext_lazy("Overdue")))
+
+
+def _item_rows(queryset: Any, today: date) -> list[ItemRow]:
+    items = (
+        queryset.active()
+        .select_related("template_item")
+        .annotate(
+            evidence_count=Count("evidence_links", distinct=True),
+            comment_count=Count("comments", distinct=True),
+        )
+        .order_by("template_item__sort_order", "code")
+    )
+    return [
+        ItemRow(
+            item=item,
+            overdue=item.is_overdue(today),
+            evidence_count=item.evidence_count,
+            comment_count=item.comment_count,
+        )
+        for item in items
+    ]
+
+
+def checklist_overview(
+    *, user: Any, hotline: Hotline, status: str = "", today: date | None = None
+) -> ChecklistOverview | None:
+    """The checklist by area with progress (overall and per area), filtered by status, and the next
+    actions: the candidate's ("yours") and the association's ("ours"). Three queries."""
+    today = today or timezone.localdate()
+    checklist = Checklist.objects.visible_to(user).select_related("template", "hotline").filter(hotline=hotline).first()
+    if checklist is None:
+        return None
+    rows = _item_rows(ChecklistItem.objects.visible_to(user).filter(checklist=checklist), today)
+    measured = rules.progress(
+        rules.ItemStatus(r.item.area, r.item.state, r.item.waiver_approved and bool(r.item.waiver_reason)) for r in rows
+    )
+    counts: dict[str, int] = defaultdict(int)
+    for row in rows:
+        counts[row.item.state] += 1
+        counts["overdue"] += row.overdue
+    valid = {key for key, _label in STATUS_FILTERS}
+    status = status if status in valid else ""
+    shown = [r for r in rows if not status or (r.overdue if status == "overdue" else r.item.state == status)]
+    areas = []
+    for area, _label in rules.AREAS:
+        in_area = [r for r in shown if r.item.area == area]
+        if area not in measured.by_area or (status and not in_area):
+            continue
+        areas.append(AreaBlock(area=area, label=rules.area_label(area), progress=measured.by_area[area], rows=in_area))
+
+    def urgency(row: ItemRow) -> tuple:
+        first = row.item.state in (rules.CHANGES_REQUESTED, rules.EXPIRED)
+        return (not first, not row.overdue, row.item.due_on or date.max, row.item.template_item.sort_order)
+
+    yours = sorted((r for r in rows if r.item.state in rules.CANDIDATE_TURN), key=urgency)
+    ours = sorted(
+        (r for r in rows if rules.awaits_us(r.item.state, waiver_approved=r.item.waiver_approved)),
+        key=lambda r: r.item.submitted_at or r.item.waived_at or r.item.state_changed_at,
+    )
+    return ChecklistOverview(
+        checklist=checklist,
+        progress=measured.overall,
+        areas=areas,
+        yours=yours,
+        ours=ours,
+        status=status,
+        counts=dict(counts),
+    )
+
+
+def checklist_progress(*, hotline: Hotline) -> rules.Progress | None:
+    """Done over total for a hotline's checklist (None without one), in one query."""
+    rows = list(
+        ChecklistItem.objects.active()
+        .filter(checklist__hotline=hotline)
+        .values_list("template_item__area", "state", "waiver_reason", "waiver_approved_by_id")
+    )
+    if not rows:
+        return None
+    return rules.progress(
+        rules.ItemStatus(area, state, bool(reason) and approver is not None) for area, state, reason, approver in rows
+    ).overall
+
+
+@dataclass(frozen=True)
+class LinkedDocument:
+    document: EvidenceDocument
+    expired: bool
+
+
+@dataclass(frozen=True)
+class ItemPage:
+    item: ChecklistItem
+    hotline: Hotline
+    actors: frozenset[str]
+    documents: list[LinkedDocument]
+    other_documents: list[EvidenceDocument]
+    comments: list[ItemComment]
+    events: list[ItemEvent]
+    actions: list[str]
+    overdue: bool
+
+    @property
+    def editable(self) -> bool:
+        return rules.EDIT in self.actions
+
+    @property
+    def can_comment(self) -> bool:
+        return bool(self.actors) and self.item.removed_at is None
+
+
+def item_page(*, user: Any, item: ChecklistItem, today: date | None = None) -> ItemPage:
+    """Everything the item page shows: guidance, evidence, other documents of the dossier to link,
+    the thread, the history and the actions `user` may take. A fixed number of queries."""
+    today = today or timezone.localdate()
+    hotline = item.checklist.hotline
+    actors = dossier_actors(user=user, hotline=hotline)
+    linked = list(
+        EvidenceDocument.objects.visible_to(user)
+        .filter(links__item=item)
+        .select_related("uploaded_by")
+        .order_by("uploaded_at", "pk")
+    )
+    linked_ids = {d.pk for d in linked}
+    others = [
+        d
+        for d in EvidenceDocument.objects.visible_to(user).filter(hotline=hotline).order_by("-uploaded_at", "pk")
+        if d.pk not in linked_ids and not d.is_expired(today)
+    ]
+    facts = rules.ItemFacts(
+        state=item.state,
+        submitted_by=item.submitted_by_id,
+        waived_by=item.waived_by_id,
+        waiver_approved=item.waiver_approved,
+    )
+    actions = []
+    if item.removed_at is None:
+        for action in rules.actions_from(item.state, actors):
+            if action.name == rules.EXPIRE:
+                continue
+            if action.not_by == rules.SUBMITTER and getattr(user, "pk", None) == facts.submitted_by:
+                continue
+            if action.not_by == rules.WAIVER and getattr(user, "pk", None) == facts.waived_by:
+                continue
+            if action.name == rules.APPROVE_WAIVER and facts.waiver_approved:
+                continue
+            actions.append(action.name)
+    return ItemPage(
+        item=item,
+        hotline=hotline,
+        actors=actors,
+        documents=[LinkedDocument(d, d.is_expired(today)) for d in linked],
+        other_documents=others,
+        comments=list(ItemComment.objects.visible_to(user).filter(item=item).select_related("author")),
+        events=list(ItemEvent.objects.visible_to(user).filter(item=item).select_related("actor")),
+        actions=actions,
+        overdue=item.is_overdue(today),
+    )
+
+
+# -- Review queue -----------------------------------------------------------------------------
+AGE_FILTERS: tuple[tuple[str, int], ...] = (("7", 7), ("14", 14), ("30", 30))
+
+
+def review_queue(
+    *,
+    user: Any,
+    area: int | None = None,
+    hotline_id: int | None = None,
+    older_than_days: int | None = None,
+    now: datetime | None = None,
+) -> Any:
+    """Submitted items awaiting review in the dossiers open to `user`, oldest submission first."""
+    now = now or timezone.now()
+    items = (
+        ChecklistItem.objects.visible_to(user)
+        .awaiting_review()
+        .select_related("template_item", "checklist__hotline__country", "submitted_by")
+        .annotate(evidence_count=Count("evidence_links", distinct=True))
+        .order_by("submitted_at", "pk")
+    )
+    if area:
+        items = items.filter(template_item__area=area)
+    if hotline_id:
+        items = items.filter(checklist__hotline_id=hotline_id)
+    if older_than_days:
+        items = items.filter(submitted_at__lte=now - timedelta(days=older_than_days))
+    return items
+
+
+def review_queue_candidates(*, user: Any) -> list[tuple[int, str]]:
+    """The candidates with items awaiting review (for the queue's filter)."""
+    return list(
+        ChecklistItem.objects.visible_to(user)
+        .awaiting_review()
+        .values_list("checklist__hotline_id", "checklist__hotline__brand_name")
+        .distinct()
+        .order_by("checklist__hotline__brand_name")
+    )
+
+
+# -- Dossier (admin) --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class DossierDocument:
+    document: EvidenceDocument
+    codes: list[str]
+    expired: bool
+    downloads: int
+
+
+@dataclass(frozen=True)
+class Dossier:
+    hotline: Hotline
+    overview: ChecklistOverview | None
+    newer_template: ChecklistTemplate | None
+    assignments: list[ReviewerAssignment]
+    assessments: list[Assessment]
+    documents: list[DossierDocument]
+
+
+def dossier(*, user: Any, hotline: Hotline, today: date | None = None) -> Dossier:
+    today = today or timezone.localdate()
+    overview = checklist_overview(user=user, hotline=hotline, today=today)
+    newer = None
+    if overview is not None:
+        current = overview.checklist.template
+        newer = (
+            ChecklistTemplate.objects.published()
+            .filter(name=current.name, version__gt=current.version)
+            .order_by("-version")
+            .first()
+        )
+    documents = []
+    for document in (
+        EvidenceDocument.objects.visible_to(user)
+        .filter(hotline=hotline)
+        .prefetch_related("links__item")
+        .annotate(download_count=Count("downloads", distinct=True))
+        .select_related("uploaded_by")
+        .order_by("-uploaded_at", "pk")
+    ):
+        documents.append(
+            DossierDocument(
+                document=document,
+                codes=sorted(link.item.code for link in document.links.all()),
+                expired=document.is_expired(today),
+                downloads=document.download_count,
+            )
+        )
+    return Dossier(
+        hotline=hotline,
+        overview=overview,
+        newer_template=newer,
+        assignments=list(
+            ReviewerAssignment.objects.visible_to(user)
+            .filter(hotline=hotline)
+            .select_related("reviewer", "assigned_by")
+        ),
+        assessments=list(
+            Assessment.objects.visible_to(user)
+            .filter(hotline=hotline)
+            .select_related("decision")
+            .order_by("-starts_on", "-pk")
+        ),
+        documents=documents,
+    )
+
+
+# -- Assessment report ------------------------------------------------------------------------
+def assessment_report_data(*, assessment: Assessment, today: date | None = None) -> Any:
+    """The frozen snapshot `onboarding.pdf.build_assessment_report` turns into the report."""
+    from onboarding import pdf
+
+    today = today or timezone.localdate()
+    hotline = assessment.hotline
+    reviewers = tuple(
+        pdf.ReviewerLine(
+            name=assignment.reviewer.get_full_name() or assignment.reviewer.email,
+            declared_on=timezone.localdate(assignment.coi_declared_at) if assignment.coi_declared_at else None,
+        )
+        for assignment in ReviewerAssignment.objects.filter(hotline=hotline, has_conflict=False)
+        .select_related("reviewer")
+        .order_by("reviewer__last_name", "reviewer__email")
+    )
+    findings = tuple(
+        pdf.FindingLine(area=rules.area_label(f.area), rating=f.get_rating_display(), text=f.text)
+        for f in Finding.objects.filter(assessment=assessment).order_by("area")
+    )
+    actions = tuple(
+        pdf.ActionLine(
+            title=a.title,
+            area=rules.area_label(a.area) if a.area else "—",
+            owner=a.owner,
+            due_on=a.due_on,
+            status=a.get_status_display(),
+        )
+        for a in CorrectiveAction.objects.filter(assessment=assessment).order_by("due_on", "pk")
+    )
+    decision = Decision.objects.filter(assessment=assessment).first()
+    completed_by = assessment.report_completed_by
+    return pdf.AssessmentReportData(
+        reference=assessment.reference,
+        hotline=hotline.brand_name,
+        country=hotline.country.name,
+        host_organisation=hotline.host_organisation.name,
+        kind=assessment.get_kind_display(),
+        mode=assessment.get_mode_display(),
+        status=assessment.get_status_display(),
+        starts_on=assessment.starts_on,
+        ends_on=assessment.ends_on,
+        recommendation=assessment.get_recommendation_display() if assessment.recommendation else "",
+        summary=assessment.summary,
+        completed_on=timezone.localdate(assessment.report_completed_at) if assessment.report_completed_at else None,
+        completed_by=(completed_by.get_full_name() or completed_by.email) if completed_by else "",
+        generated_on=today,
+        reviewers=reviewers,
+        findings=findings,
+        corrective_actions=actions,
+        decision=pdf.DecisionLine(
+            body=decision.body,
+            decided_on=decision.decided_on,
+            minutes_reference=decision.minutes_reference,
+            vote=decision.vote_text,
+            outcome=decision.get_outcome_display(),
+        )
+        if decision
+        else None,
+        not_final=not assessment.is_completed,
+    )
+
+
+# -- Portal: corrective actions ---------------------------------------------------------------
+def portal_corrective_actions(*, user: Any) -> list[CorrectiveAction]:
+    return list(
+        CorrectiveAction.objects.visible_to(user)
+        .exclude(assessment__status=Assessment.Status.CANCELLED)
+        .select_related("assessment__hotline")
+        .annotate(evidence_count=Count("evidence", distinct=True))
+        .order_by("status", "due_on", "pk")
+    )

@@ -22,6 +22,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from onboarding.models import (
     ActionItem,
     Agreement,
+    ChecklistTemplate,
     CountryAssessment,
     Interaction,
     Roundtable,
@@ -314,6 +315,92 @@ class InteractionViewSet(OnboardingViewSet):
     ]
 
 
+# -- Checklist templates ----------------------------------------------------------------------
+class TemplateIndexView(ScopedIndexView):
+    def get_edit_url(self, instance: ChecklistTemplate) -> str:
+        return reverse("onboarding_admin:template", args=[instance.pk])
+
+    def get_base_queryset(self) -> models.QuerySet:
+        return super().get_base_queryset().annotate(item_count=models.Count("items", distinct=True))
+
+
+class TemplateCreateView(generic.CreateView):
+    """A new checklist (version 1) or, by name, the next version of an existing one, as a draft."""
+
+    def save_instance(self) -> ChecklistTemplate:
+        instance = self.form.instance
+        latest = ChecklistTemplate.objects.filter(name=instance.name).aggregate(n=models.Max("version"))["n"] or 0
+        instance.version = latest + 1
+        instance.created_by = self.request.user
+        return super().save_instance()
+
+    def get_success_url(self) -> str:
+        return reverse("onboarding_admin:template", args=[self.object.pk])
+
+
+class DraftOnlyMixin:
+    """Published and retired versions are frozen: candidates' checklists point at them."""
+
+    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        from django.contrib import messages
+        from django.shortcuts import redirect
+
+        template = ChecklistTemplate.objects.visible_to(request.user).filter(pk=kwargs.get("pk")).first()
+        if template is not None and not template.is_draft:
+            messages.error(
+                request,
+                _("Version %(version)s is %(status)s and cannot change: create a new version to edit.")
+                % {"version": template.version, "status": template.get_status_display().lower()},
+            )
+            return redirect("onboarding_admin:template", template.pk)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class TemplateEditView(DraftOnlyMixin, ReturningEditView):
+    def get_success_url(self) -> str:
+        return reverse("onboarding_admin:template", args=[self.object.pk])
+
+
+class TemplateDeleteView(DraftOnlyMixin, ScopedDeleteView):
+    pass
+
+
+class ChecklistTemplateViewSet(OnboardingViewSet):
+    model = ChecklistTemplate
+    icon = "list-ul"
+    name = "onboarding_templates"
+    url_prefix = "onboarding/checklist-templates"
+    index_view_class = TemplateIndexView
+    add_view_class = TemplateCreateView
+    edit_view_class = TemplateEditView
+    delete_view_class = TemplateDeleteView
+    list_display = [
+        "name",
+        "version",
+        Column("status", accessor="get_status_display", label=_("Status")),
+        Column("item_count", label=_("Items")),
+        date_column("published_at", _("Published")),
+    ]
+    list_filter = ["status"]
+    ordering = ["name", "-version"]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("notes"),
+        InlinePanel(
+            "items",
+            label=_("Items"),
+            min_num=1,
+            panels=[
+                FieldRowPanel([FieldPanel("code"), FieldPanel("area")]),
+                FieldPanel("title"),
+                FieldPanel("guidance"),
+                FieldRowPanel([FieldPanel("gates_stage"), FieldPanel("due_days"), FieldPanel("evidence_required")]),
+                FieldPanel("gate_fact"),
+            ],
+        ),
+    ]
+
+
 VIEWSETS = [
     RoundtableViewSet(),
     ParticipantViewSet(),
@@ -321,4 +408,5 @@ VIEWSETS = [
     AgreementViewSet(),
     CountryAssessmentViewSet(),
     InteractionViewSet(),
+    ChecklistTemplateViewSet(),
 ]

@@ -13,6 +13,7 @@ from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
 from accounts.areas import AreaMenuItem, AreaPanel
 from onboarding import admin_urls, reminders, selectors
+from onboarding.models import Checklist, CorrectiveAction
 from onboarding.viewsets import VIEWSETS
 
 
@@ -72,6 +73,28 @@ def register_onboarding_menu() -> SubmenuMenuItem:
         ("Interactions", _("Interactions"), "onboarding_interactions:index", "onboarding.view_interaction", "comment"),
         ("Coverage", _("Stakeholder coverage"), "onboarding_admin:coverage", "onboarding.view_roundtable", "table"),
         ("Calendar", _("Calendar feed"), "onboarding_admin:calendar", "onboarding.view_roundtable", "date"),
+        ("Review queue", _("Review queue"), "onboarding_admin:review_queue", "onboarding.view_checklistitem", "tasks"),
+        (
+            "Assignments",
+            _("My review assignments"),
+            "onboarding_admin:assignments",
+            "onboarding.view_reviewerassignment",
+            "user",
+        ),
+        (
+            "Assessments",
+            _("Assessments"),
+            "onboarding_admin:assessments",
+            "onboarding.view_assessment",
+            "clipboard-list",
+        ),
+        (
+            "Checklist templates",
+            _("Checklist templates"),
+            "onboarding_templates:index",
+            "onboarding.change_checklisttemplate",
+            "list-ul",
+        ),
     ]
     menu = Menu(
         items=[
@@ -108,18 +131,64 @@ def register_onboarding_actions(actions: Any) -> None:
     actions.register_action("onboarding.import.update", _("Import"), _("Updated by a workbook import"))
     actions.register_action("onboarding.calendar_token_create", _("Create calendar feed"), _("Calendar feed created"))
     actions.register_action("onboarding.calendar_token_revoke", _("Revoke calendar feed"), _("Calendar feed revoked"))
+    # The dossier
+    for action, label, message in (
+        ("template_create", _("Create checklist version"), _("Checklist version created")),
+        ("template_publish", _("Publish checklist version"), _("Checklist version published")),
+        ("template_retire", _("Retire checklist version"), _("Checklist version retired")),
+        ("checklist_create", _("Start checklist"), _("Checklist started")),
+        ("checklist_version", _("Move checklist version"), _("Checklist moved to a new version")),
+        ("item.edit", _("Save answer"), _("Checklist answer saved")),
+        ("item.submit", _("Submit item"), _("Checklist item submitted")),
+        ("item.accept", _("Accept item"), _("Checklist item accepted")),
+        ("item.request_changes", _("Request changes"), _("Changes requested on a checklist item")),
+        ("item.waive", _("Waive item"), _("Checklist item waived")),
+        ("item.approve_waiver", _("Approve waiver"), _("Checklist waiver approved")),
+        ("item.decline_waiver", _("Decline waiver"), _("Checklist waiver declined")),
+        ("item.expire", _("Evidence expired"), _("Checklist item expired with its evidence")),
+        ("item.comment", _("Comment"), _("Comment on a checklist item")),
+        ("item.evidence_add", _("Add evidence"), _("Evidence added to a checklist item")),
+        ("item.evidence_remove", _("Remove evidence"), _("Evidence removed from a checklist item")),
+        ("evidence_upload", _("Upload evidence"), _("Evidence uploaded")),
+        ("evidence_expire", _("Evidence expired"), _("Evidence document expired")),
+        ("reviewer_assign", _("Assign reviewer"), _("Reviewer assigned")),
+        ("reviewer_unassign", _("Remove reviewer"), _("Reviewer removed")),
+        ("reviewer_declare", _("Declare conflicts"), _("Conflict-of-interest declaration")),
+        ("assessment_create", _("Plan assessment"), _("Assessment planned")),
+        ("assessment_update", _("Change assessment"), _("Assessment changed")),
+        ("assessment_cancel", _("Cancel assessment"), _("Assessment cancelled")),
+        ("assessment_findings", _("Record findings"), _("Assessment findings recorded")),
+        ("assessment_report", _("Complete report"), _("Assessment report completed")),
+        ("corrective_action_create", _("Add corrective action"), _("Corrective action added")),
+        ("corrective_action_evidence", _("Add evidence"), _("Evidence added to a corrective action")),
+        ("corrective_action_complete", _("Complete corrective action"), _("Corrective action reported done")),
+        ("corrective_action_verify", _("Verify corrective action"), _("Corrective action verified or sent back")),
+        ("decision_record", _("Record decision"), _("Membership decision recorded")),
+    ):
+        actions.register_action(f"onboarding.{action}", label, message)
 
 
 hooks.register(reminders.REMINDER_PRODUCERS_HOOK, reminders.action_item_reminders)
 hooks.register(reminders.REMINDER_PRODUCERS_HOOK, reminders.agreement_expiry_reminders)
 hooks.register(reminders.REMINDER_PRODUCERS_HOOK, reminders.on_hold_review_reminders)
+hooks.register(reminders.REMINDER_PRODUCERS_HOOK, reminders.evidence_expiry_reminders)
+hooks.register(reminders.REMINDER_PRODUCERS_HOOK, reminders.evidence_expiring_reminders)
+hooks.register(reminders.REMINDER_PRODUCERS_HOOK, reminders.corrective_action_reminders)
 
 
 @hooks.register("portal_menu_items")
 def onboarding_portal_menu(request: HttpRequest) -> list[AreaMenuItem]:
-    if not selectors.portal_candidates(user=request.user):
-        return []
-    return [AreaMenuItem(order=10, label=str(_("Onboarding")), url=reverse("portal:onboarding_status"))]
+    items = []
+    if selectors.portal_candidates(user=request.user):
+        items.append(AreaMenuItem(order=10, label=str(_("Onboarding")), url=reverse("portal:onboarding_status")))
+    checklists = list(Checklist.objects.visible_to(request.user).values_list("hotline_id", flat=True)[:2])
+    if len(checklists) == 1:
+        url = reverse("portal:onboarding_checklist", args=[checklists[0]])
+        items.append(AreaMenuItem(order=11, label=str(_("Checklist")), url=url))
+    if CorrectiveAction.objects.visible_to(request.user).exists():
+        url = reverse("portal:onboarding_corrective_actions")
+        items.append(AreaMenuItem(order=12, label=str(_("Corrective actions")), url=url))
+    return items
 
 
 @hooks.register("portal_home_panels")

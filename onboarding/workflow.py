@@ -73,11 +73,16 @@ class GateFacts:
     # Checklist (None: no checklist recorded for this candidate yet)
     host_due_diligence_accepted: bool | None = None
     legal_review_accepted: bool | None = None
-    # Titles of checklist items gating the application that are neither accepted nor validly waived.
+    # Titles of checklist items needed up to the application (their stage is stakeholder engagement,
+    # operational preparation or the application) that are neither accepted nor validly waived.
     application_items_open: tuple[str, ...] | None = None
-    # Assessment
+    # Per stage an item can gate (stakeholder engagement, operational preparation, full membership):
+    # the titles of its open items, the items named by their own gate left out.
+    stage_items_open: tuple[tuple[str, tuple[str, ...]], ...] | None = None
+    # Assessment: reviewers assigned to the dossier, those yet to declare, those who declared a conflict
     reviewers_assigned: int | None = None
     reviewers_without_coi_declaration: int = 0
+    reviewers_conflicted: int = 0
     assessment_recommendation_recorded: bool | None = None
     # Decision: "admit" or "reject" once a complete decision (body, date, minutes, vote) is recorded
     decision_outcome: str | None = None
@@ -179,13 +184,43 @@ def application_checklist_complete(facts: GateFacts) -> str | None:
     if facts.application_items_open is None:
         return _("Onboarding checklist: the items required for the application are not recorded yet.")
     if facts.application_items_open:
-        count = len(facts.application_items_open)
-        shown = ", ".join(facts.application_items_open[:5]) + (", …" if count > 5 else "")
         return _("%(count)s checklist item(s) still to be accepted or waived: %(items)s.") % {
-            "count": count,
-            "items": shown,
+            "count": len(facts.application_items_open),
+            "items": _open_titles_text(facts.application_items_open),
         }
     return None
+
+
+def _open_titles_text(titles: tuple[str, ...]) -> str:
+    return ", ".join(titles[:5]) + (", …" if len(titles) > 5 else "")
+
+
+def _stage_checklist_gate(stage: str) -> GateCheck:
+    """A gate: the checklist items needed before `stage` are all accepted or validly waived."""
+
+    def gate(facts: GateFacts) -> str | None:
+        if facts.stage_items_open is None:
+            return _("Onboarding checklist: the items needed before “%(stage)s” are not recorded yet.") % {
+                "stage": stage_label(stage)
+            }
+        titles = dict(facts.stage_items_open).get(stage, ())
+        if titles:
+            return _(
+                "%(count)s checklist item(s) needed before “%(stage)s” still to be accepted or waived: %(items)s."
+            ) % {
+                "count": len(titles),
+                "stage": stage_label(stage),
+                "items": _open_titles_text(titles),
+            }
+        return None
+
+    gate.__name__ = gate.__qualname__ = f"checklist_items_for_{stage}"
+    return gate
+
+
+checklist_items_for_stakeholder_engagement = _stage_checklist_gate(Stage.STAKEHOLDER_ENGAGEMENT)
+checklist_items_for_operational_preparation = _stage_checklist_gate(Stage.OPERATIONAL_PREPARATION)
+checklist_items_for_full_member = _stage_checklist_gate(Stage.FULL_MEMBER)
 
 
 def analysts_core_trained(facts: GateFacts) -> str | None:
@@ -209,6 +244,10 @@ def reviewers_assigned_with_coi(facts: GateFacts) -> str | None:
     if facts.reviewers_without_coi_declaration:
         return _("%(count)s assigned reviewer(s) still have to declare any conflict of interest.") % {
             "count": facts.reviewers_without_coi_declaration
+        }
+    if facts.reviewers_conflicted:
+        return _("%(count)s assigned reviewer(s) declared a conflict of interest: assign someone else instead.") % {
+            "count": facts.reviewers_conflicted
         }
     return None
 
@@ -257,20 +296,25 @@ def core_and_content_training_done(facts: GateFacts) -> str | None:
 # What entering each stage requires (DOMAIN: "Gates").
 ENTRY_GATES: dict[str, tuple[GateCheck, ...]] = {
     Stage.EXPLORING: (host_organisation_recorded, first_interaction_logged),
-    Stage.STAKEHOLDER_ENGAGEMENT: (country_assessment_recorded, host_due_diligence_accepted),
+    Stage.STAKEHOLDER_ENGAGEMENT: (
+        country_assessment_recorded,
+        host_due_diligence_accepted,
+        checklist_items_for_stakeholder_engagement,
+    ),
     Stage.OPERATIONAL_PREPARATION: (
         roundtable_with_key_sectors,
         law_enforcement_mou,
         legal_review_accepted,
         letter_of_support,
         first_year_funding,
+        checklist_items_for_operational_preparation,
     ),
     Stage.APPLICATION_SUBMITTED: (application_checklist_complete, analysts_core_trained, code_of_practice_declared),
     Stage.UNDER_ASSESSMENT: (reviewers_assigned_with_coi,),
     Stage.DECISION_PENDING: (assessment_report_with_recommendation,),
     Stage.PROVISIONAL_MEMBER: (decision_to_admit,),
     Stage.REJECTED: (decision_to_reject,),
-    Stage.FULL_MEMBER: (quality_assurance_passed, core_and_content_training_done),
+    Stage.FULL_MEMBER: (quality_assurance_passed, core_and_content_training_done, checklist_items_for_full_member),
 }
 
 ALL_GATES: tuple[GateCheck, ...] = tuple(dict.fromkeys(g for gates in ENTRY_GATES.values() for g in gates))

@@ -165,7 +165,7 @@ def test_on_hold_and_resume_through_the_service(network_staff, candidate_hotline
 def test_admission_and_full_membership_set_the_registry_dates(network_staff, candidate_hotline, facts_provider):
     candidate_hotline.stage = Stage.DECISION_PENDING
     candidate_hotline.save()
-    facts_provider(decision_outcome="admit", qa_review_passed=True)
+    facts_provider(decision_outcome="admit", qa_review_passed=True, stage_items_open=())
     move(candidate_hotline, "admit_provisional_member", network_staff)
     candidate_hotline.refresh_from_db()
     assert candidate_hotline.joined_on == timezone.localdate() and candidate_hotline.full_member_on is None
@@ -180,7 +180,7 @@ def test_admission_and_full_membership_set_the_registry_dates(network_staff, can
 def test_roundtable_gate_uses_held_roundtables_with_attendance(network_staff, candidate_hotline, facts_provider):
     candidate_hotline.stage = Stage.STAKEHOLDER_ENGAGEMENT
     candidate_hotline.save()
-    facts_provider(legal_review_accepted=True)
+    facts_provider(legal_review_accepted=True, stage_items_open=())
     AgreementFactory(hotline=candidate_hotline, kind="le_mou")
     AgreementFactory(hotline=candidate_hotline, kind="letter_of_support")
     AgreementFactory(hotline=candidate_hotline, kind="funding", covers_first_operating_year=True)
@@ -201,7 +201,7 @@ def test_expired_agreements_do_not_count(network_staff, candidate_hotline, facts
     candidate_hotline.stage = Stage.FEASIBILITY_REVIEW
     candidate_hotline.save()
     CountryAssessmentFactory(country=country("GH"))
-    facts_provider(host_due_diligence_accepted=True)
+    facts_provider(host_due_diligence_accepted=True, stage_items_open=())
     move(candidate_hotline, "start_stakeholder_engagement", network_staff)
     from onboarding.selectors import gate_facts
 
