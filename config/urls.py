@@ -36,3 +36,5 @@ urlpatterns += i18n_patterns(
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )
+
+handler500 = "core.views.server_error"

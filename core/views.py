@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import logging
+import sys
 
-from django.db import DatabaseError, connection
-from django.http import HttpRequest, JsonResponse
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -22,3 +24,13 @@ def healthz(request: HttpRequest) -> JsonResponse:
         logger.error("Health check: database unreachable (%s)", type(exc).__name__)
         return JsonResponse({"status": "error", "checks": {"database": "unreachable"}}, status=503)
     return JsonResponse({"status": "ok", "checks": {"database": "ok"}})
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: a friendly page, never a traceback; 503 when the database cannot be reached."""
+    exception = sys.exc_info()[1]
+    if isinstance(exception, OperationalError | InterfaceError):
+        response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = "60"
+        return response
+    return HttpResponse(render_to_string("500.html"), status=500)
