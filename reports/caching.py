@@ -1,0 +1,56 @@
+"""Dashboard content in the shared cache, keyed by everything it depends on.
+
+The key holds the data version (`core.dataversion.current()`, bumped by every write to the
+registry, lifecycle and reports models), the dashboard, the filters (period and scope), the
+user's access scope, the language and the day. A repeated load with the same key does no query
+for data and no aggregation; any write changes the version, so the next load recomputes, in every
+process at once (the cache is shared). Entries also expire after `TIMEOUT` seconds, because
+"today" figures (days in stage) move with the clock.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from django.core.cache import cache
+from django.utils import translation
+
+from accounts.access import is_staff_user
+from core import dataversion
+from reports.scope import Period, Scope, period_key, scope_key
+
+TIMEOUT = 15 * 60
+
+
+def access_scope(user: Any) -> str:
+    """What the user may see, as far as the dashboards' frames go. Every frame's `visible_to`
+    gives staff the whole network (a test checks it for each staff role), so staff share entries;
+    anyone else gets entries of their own."""
+    if is_staff_user(user):
+        return "staff"
+    return f"user-{user.pk}"
+
+
+def dashboard_key(*, slug: str, period: Period | None, scope: Scope | None, user: Any, today: date) -> str:
+    filters = hashlib.sha256(f"{period_key(period)}|{scope_key(scope)}".encode()).hexdigest()[:24]
+    parts = [
+        "reports:dashboard",
+        str(dataversion.current()),
+        slug,
+        access_scope(user),
+        translation.get_language() or "",
+        today.isoformat(),
+        filters,
+    ]
+    return ":".join(parts)
+
+
+def cached[T](key: str, build: Callable[[], T]) -> T:
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, TIMEOUT)
+    return value

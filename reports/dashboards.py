@@ -1,0 +1,665 @@
+"""The staff dashboards: what each shows, who may see it, and how its content is built.
+
+A `Dashboard` names the frames it reads, its headline metrics and a function that turns frames
+into `Section`s (a title, the definition of what is counted, a table and, usually, a chart). The
+table is the accessible alternative to the chart and exactly what the CSV and XLSX downloads
+contain: its columns carry the labels shown, its cells the values shown.
+
+`build()` is the whole pipeline for one dashboard: frames (selectors, one query each) ->
+aggregations -> tables and charts. Views cache its result (`reports.caching`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from reports import aggregations as agg
+from reports import charts, metrics
+from reports.metrics import Context
+
+
+@dataclass(frozen=True)
+class Headline:
+    key: str
+    label: str
+    value: str
+    unit: str
+    definition: str
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    definition: str
+    table: pd.DataFrame
+    figure: str | None = None  # plotly JSON
+    empty: str = ""  # said instead of the table when it has no rows
+
+    @property
+    def rows(self) -> list[list[Any]]:
+        return self.table.astype(object).where(self.table.notna(), None).to_numpy().tolist()
+
+
+@dataclass(frozen=True)
+class DashboardData:
+    headlines: list[Headline] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+    def section(self, key: str) -> Section:
+        for section in self.sections:
+            if section.key == key:
+                return section
+        raise KeyError(key)
+
+
+SectionBuilder = Callable[[Mapping[str, pd.DataFrame], Context], list[Section]]
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    slug: str
+    title: str | Promise
+    description: str | Promise
+    icon: str
+    frames: tuple[str, ...]
+    headlines: tuple[str, ...]
+    sections: SectionBuilder
+    notices: Callable[[], list[str]] = lambda: []
+
+    @property
+    def permission_codename(self) -> str:
+        return f"view_{self.slug}_dashboard"
+
+    @property
+    def permission(self) -> str:
+        return f"reports.{self.permission_codename}"
+
+
+# -- Tables ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Col:
+    """A table column: the source column, its heading, and how cells are shown."""
+
+    source: str
+    label: str
+    kind: str = "text"  # text, int, float, or "label" (mapped through `labels`)
+    labels: Mapping[str, str] | None = None
+
+
+def table(frame: pd.DataFrame, columns: Sequence[Col]) -> pd.DataFrame:
+    """The frame's chosen columns under their headings, with cells as shown (labels, rounding)."""
+    out: dict[str, Any] = {}
+    for column in columns:
+        values = frame[column.source] if column.source in frame.columns else pd.Series([], dtype=object)
+        if column.kind == "int":
+            out[column.label] = pd.array(pd.to_numeric(values, errors="coerce").round(), dtype="Int64")
+        elif column.kind == "float":
+            out[column.label] = pd.to_numeric(values, errors="coerce").astype("float64").round(1)
+        elif column.kind == "label":
+            labels = column.labels or {}
+            out[column.label] = [labels.get(str(value), str(value)) if value != "" else "" for value in values]
+        else:
+            out[column.label] = [
+                ("" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value))
+                for value in values
+            ]
+    return pd.DataFrame(out, columns=[column.label for column in columns])
+
+
+def _breakdown_frame(breakdown: Mapping[str, Any], key_name: str = "key", value_name: str = "value") -> pd.DataFrame:
+    return pd.DataFrame({key_name: list(breakdown), value_name: list(breakdown.values())})
+
+
+def _definition(*keys: str) -> str:
+    return " ".join(str(metrics.get(key).definition) for key in keys)
+
+
+def _region_labels() -> dict[str, str]:
+    return metrics.region_labels()
+
+
+def _programme_regions() -> list[str]:
+    return [key for key in metrics.region_labels() if key != "unassigned"]
+
+
+def _stage_labels() -> dict[str, str]:
+    return metrics.stage_labels()
+
+
+def _json(figure: Any) -> str:
+    return charts.figure_json(figure)
+
+
+# -- Network overview -----------------------------------------------------------------------------
+def network_sections(f: Mapping[str, pd.DataFrame], c: Context) -> list[Section]:
+    stage_labels, region_labels = _stage_labels(), _region_labels()
+    by_stage = agg.stage_region_table(
+        f["hotlines"],
+        f["stage_changes"],
+        period=c.period,
+        scope=c.scope,
+        today=c.today,
+        stages=list(stage_labels),
+        regions=_programme_regions(),
+    )
+    stage_columns = [column for column in by_stage.columns if column != "region"]
+    by_stage_table = table(
+        by_stage.assign(total=by_stage[stage_columns].sum(axis=1) if stage_columns else 0),
+        [
+            Col("region", _("Programme region"), "label", region_labels),
+            *(Col(stage, stage_labels.get(stage, stage), "int") for stage in stage_columns),
+            Col("total", _("Total"), "int"),
+        ],
+    )
+    years = agg.new_members_by_year(f["hotlines"], period=c.period, scope=c.scope, today=c.today)
+    countries = agg.countries_by_region(
+        f["hotline_countries"], period=c.period, scope=c.scope, regions=_programme_regions()
+    )
+    gaps = agg.coverage_gaps(f["country_assessments"], f["hotline_countries"], f["hotlines"], scope=c.scope)
+    ratings = {
+        "favourable": _("Favourable"),
+        "conditional": _("Favourable with conditions"),
+        "unfavourable": _("Unfavourable"),
+    }
+    return [
+        Section(
+            "stage_region",
+            _("Hotlines by stage and region"),
+            _definition("hotlines_by_stage")
+            + " "
+            + _("Regions are the programme regions of the hotlines' home countries."),
+            by_stage_table,
+            _json(charts.stage_region_chart(by_stage, stage_labels=stage_labels, region_labels=region_labels)),
+        ),
+        Section(
+            "new_members",
+            _("New members per year"),
+            _("Member hotlines (today) by the year they joined, within the period (every year without one)."),
+            table(years, [Col("year", _("Year joined")), Col("new_members", _("New members"), "int")]),
+            _json(charts.new_members_chart(years)),
+            empty=_("No member joined in the period."),
+        ),
+        Section(
+            "countries",
+            _("Countries covered by region"),
+            _definition("countries_covered"),
+            table(
+                countries,
+                [Col("region", _("Programme region"), "label", region_labels), Col("countries", _("Countries"), "int")],
+            ),
+            _json(charts.countries_by_region_chart(countries, region_labels=region_labels)),
+        ),
+        Section(
+            "coverage_gaps",
+            _("Target countries without a member hotline"),
+            _definition("coverage_gaps")
+            + " "
+            + _("Countries where a candidate is being set up are listed with its stage."),
+            table(
+                gaps,
+                [
+                    Col("country", _("Country")),
+                    Col("region", _("Programme region"), "label", region_labels),
+                    Col("rating", _("Country assessment"), "label", ratings),
+                    Col("candidate_stage", _("Candidate's stage"), "label", stage_labels),
+                ],
+            ),
+            empty=_("Every target country in the scope has a member hotline."),
+        ),
+    ]
+
+
+# -- Pipeline -----------------------------------------------------------------------------------------
+def pipeline_sections(f: Mapping[str, pd.DataFrame], c: Context) -> list[Section]:
+    stage_labels, targets = _stage_labels(), metrics.stage_targets()
+    funnel = agg.funnel(f["stage_changes"], f["hotlines"], period=c.period, scope=c.scope, today=c.today)
+    times = agg.time_in_stage_table(
+        f["stage_changes"], f["hotlines"], period=c.period, scope=c.scope, today=c.today, now=c.now, targets=targets
+    )
+    stalled = agg.stalled_candidates(f["hotlines"], scope=c.scope, now=c.now, targets=targets)
+    return [
+        Section(
+            "funnel",
+            _("Funnel by stage"),
+            _(
+                "For each stage of the track, the hotlines that have reached it (entered it or a later stage), "
+                "among those whose lifecycle history starts in the period (all without a period), and those in "
+                "it now."
+            ),
+            table(
+                funnel,
+                [
+                    Col("stage", _("Stage"), "label", stage_labels),
+                    Col("reached", _("Reached the stage"), "int"),
+                    Col("in_stage_now", _("In the stage now"), "int"),
+                ],
+            ),
+            _json(charts.funnel_chart(funnel, stage_labels=stage_labels)),
+        ),
+        Section(
+            "time_in_stage",
+            _("Time in stage against the targets"),
+            _definition("median_days_in_stage")
+            + " "
+            + _(
+                "Candidates there now are measured from the day they entered the stage; targets come from the "
+                "published hotline-creation timeline."
+            ),
+            table(
+                times,
+                [
+                    Col("stage", _("Stage"), "label", stage_labels),
+                    Col("target_days", _("Target (days)"), "int"),
+                    Col("completed_stays", _("Completed stays"), "int"),
+                    Col("median_days_completed", _("Median days, completed stays"), "float"),
+                    Col("in_stage_now", _("Candidates there now"), "int"),
+                    Col("median_days_now", _("Median days so far"), "float"),
+                    Col("over_target_now", _("Over target now"), "int"),
+                ],
+            ),
+            _json(charts.time_in_stage_chart(times, stage_labels=stage_labels)),
+        ),
+        Section(
+            "stalled",
+            _("Stalled candidates"),
+            _definition("stalled_candidates"),
+            table(
+                stalled,
+                [
+                    Col("brand_name", _("Candidate")),
+                    Col("country", _("Country")),
+                    Col("stage", _("Stage"), "label", stage_labels),
+                    Col("days_in_stage", _("Days in stage"), "int"),
+                    Col("target_days", _("Target (days)"), "int"),
+                    Col("days_over", _("Days over target"), "int"),
+                ],
+            ),
+            _json(charts.stalled_chart(stalled)) if len(stalled) else None,
+            empty=_("No candidate is over its stage's target."),
+        ),
+    ]
+
+
+# -- Roundtables and stakeholder coverage ---------------------------------------------------------------
+def roundtable_sections(f: Mapping[str, pd.DataFrame], c: Context) -> list[Section]:
+    sector_labels = metrics.sector_labels()
+    sectors = list(sector_labels)
+    per_year = agg.roundtables_by_year(f["roundtables"], period=c.period, scope=c.scope, today=c.today)
+    mix = agg.roundtable_sector_coverage(
+        f["roundtable_participants"], period=c.period, scope=c.scope, today=c.today, sectors=sectors
+    )
+    matrix = agg.coverage_matrix(
+        f["roundtable_participants"], f["agreement_parties"], scope=c.scope, today=c.today, sectors=sectors
+    )
+    level_labels = [_("None yet"), _("Invited"), _("Attended"), _("Committed"), _("Agreement signed")]
+    levels = {str(index): label for index, label in enumerate(level_labels)}
+    mous = agg.mous_by_country(f["agreements"], period=c.period, scope=c.scope, today=c.today)
+    return [
+        Section(
+            "roundtables_per_year",
+            _("Roundtables per year"),
+            _definition("roundtables_held") + " " + _("Planned roundtables (not cancelled) are shown beside them."),
+            table(
+                per_year, [Col("year", _("Year")), Col("held", _("Held"), "int"), Col("planned", _("Planned"), "int")]
+            ),
+            _json(charts.roundtables_chart(per_year)),
+            empty=_("No roundtable in the period."),
+        ),
+        Section(
+            "sector_mix",
+            _("Sector mix of roundtables"),
+            _definition("roundtable_sector_coverage"),
+            table(
+                _breakdown_frame(mix),
+                [Col("key", _("Sector"), "label", sector_labels), Col("value", _("Roundtables attended"), "int")],
+            ),
+            _json(
+                charts.breakdown_chart(
+                    mix,
+                    labels=sector_labels,
+                    title=_("Roundtables attended by each sector"),
+                    x_title=_("Roundtables held"),
+                    y_title=_("Sector"),
+                    horizontal=True,
+                )
+            ),
+        ),
+        Section(
+            "coverage",
+            _("Stakeholder coverage: country by sector"),
+            _(
+                "For each country with roundtables (not cancelled) or agreements, the furthest status any "
+                "organisation of each sector has reached: invited, attended, committed to cooperate, or party to "
+                "an agreement in force. Roundtable dates do not narrow this matrix: it shows where each country "
+                "stands today."
+            ),
+            table(
+                matrix,
+                [
+                    Col("country_name", _("Country")),
+                    *(Col(sector, sector_labels[sector], "label", levels) for sector in sectors),
+                ],
+            )
+            if len(matrix)
+            else table(matrix, [Col("country_name", _("Country"))]),
+            _json(
+                charts.coverage_heatmap(matrix, sectors=sectors, sector_labels=sector_labels, level_labels=level_labels)
+            )
+            if len(matrix)
+            else None,
+            empty=_("No roundtables or agreements in the scope."),
+        ),
+        Section(
+            "mous",
+            _("Law-enforcement MoUs"),
+            _definition("mous_signed", "mous_pending", "mous_expiring"),
+            table(
+                mous,
+                [
+                    Col("country", _("Country")),
+                    Col("signed_in_period", _("Signed in the period"), "int"),
+                    Col("in_force", _("In force"), "int"),
+                    Col("pending", _("Pending"), "int"),
+                    Col("expiring", _("Expiring within 90 days"), "int"),
+                ],
+            ),
+            _json(charts.mous_chart(mous)) if len(mous) else None,
+            empty=_("No law-enforcement MoU in the scope."),
+        ),
+    ]
+
+
+# -- Capacity and training ---------------------------------------------------------------------------
+def _expiring_section(f: Mapping[str, pd.DataFrame], c: Context) -> Section:
+    expiring = agg.certificates_expiring(f["training_places"], period=c.period, scope=c.scope, today=c.today)
+    return Section(
+        "certificates_expiring",
+        _("Certificates expiring within 90 days"),
+        _definition("certificates_expiring"),
+        table(
+            expiring,
+            [
+                Col("expires_on", _("Expires on")),
+                Col("analyst_code", _("Analyst (code)")),
+                Col("brand_name", _("Hotline")),
+                Col("course", _("Course")),
+            ],
+        ),
+        empty=_("No certificate expires within 90 days."),
+    )
+
+
+def capacity_sections(f: Mapping[str, pd.DataFrame], c: Context) -> list[Section]:
+    region_labels = _region_labels()
+    kind_labels, type_labels = metrics.course_kind_labels(), metrics.participant_type_labels()
+    per_hotline = agg.analysts_per_hotline(f["hotlines"], f["analysts"], period=c.period, scope=c.scope, today=c.today)
+    distribution = agg.analysts_per_hotline_distribution(per_hotline)
+    trained = agg.analysts_trained_by_kind(
+        f["training_places"], period=c.period, scope=c.scope, today=c.today, kinds=list(kind_labels)
+    )
+    people = agg.people_trained_by_type(
+        f["training_places"], period=c.period, scope=c.scope, today=c.today, types=list(type_labels)
+    )
+    timeline = agg.certificate_expiry_timeline(f["training_places"], scope=c.scope, today=c.today)
+    single = per_hotline[per_hotline["analysts"] == 1]
+    return [
+        Section(
+            "analysts_per_hotline",
+            _("Analysts per member hotline"),
+            _definition("analysts") + " " + _("Member hotlines counted by how many analysts work there."),
+            table(distribution, [Col("analysts", _("Analysts")), Col("hotlines", _("Member hotlines"), "int")]),
+            _json(charts.analysts_distribution_chart(distribution)),
+        ),
+        Section(
+            "trained_by_kind",
+            _("Analysts trained by course kind"),
+            _definition("analysts_trained_by_course_kind"),
+            table(
+                _breakdown_frame(trained),
+                [Col("key", _("Course kind"), "label", kind_labels), Col("value", _("Analysts"), "int")],
+            ),
+            _json(
+                charts.breakdown_chart(
+                    trained,
+                    labels=kind_labels,
+                    title=_("Analysts trained by course kind"),
+                    x_title=_("Course kind"),
+                    y_title=_("Analysts"),
+                )
+            ),
+        ),
+        Section(
+            "people_by_type",
+            _("People trained by participant type"),
+            _definition("people_trained_by_participant_type"),
+            table(
+                _breakdown_frame(people),
+                [Col("key", _("Participant type"), "label", type_labels), Col("value", _("People"), "int")],
+            ),
+            _json(
+                charts.breakdown_chart(
+                    people,
+                    labels=type_labels,
+                    title=_("People trained by participant type"),
+                    x_title=_("Participant type"),
+                    y_title=_("People"),
+                )
+            ),
+        ),
+        Section(
+            "expiry_timeline",
+            _("Certification expiry timeline"),
+            _(
+                "Training certificates of analysts still working, by the month they expire, over the next 12 "
+                "months (the period filter does not apply: this looks ahead from today)."
+            ),
+            table(timeline, [Col("month", _("Month")), Col("certificates", _("Certificates expiring"), "int")]),
+            _json(charts.certificate_timeline_chart(timeline)),
+        ),
+        _expiring_section(f, c),
+        Section(
+            "single_analyst",
+            _("Single-analyst alerts"),
+            _definition("single_analyst_hotlines"),
+            table(
+                single,
+                [
+                    Col("brand_name", _("Hotline")),
+                    Col("country", _("Country")),
+                    Col("region", _("Programme region"), "label", region_labels),
+                    Col("analysts", _("Analysts"), "int"),
+                ],
+            ),
+            empty=_("No member hotline depends on a single analyst."),
+        ),
+    ]
+
+
+# -- Quality ----------------------------------------------------------------------------------------
+def quality_sections(f: Mapping[str, pd.DataFrame], c: Context) -> list[Section]:
+    by_year = agg.certificates_by_year(f["training_places"], period=c.period, scope=c.scope, today=c.today)
+    return [
+        Section(
+            "certificates_by_year",
+            _("Certificates issued and expiring"),
+            _definition("certificates_issued")
+            + " "
+            + _("Expiring: certificates whose validity ends in that year, whether or not they were renewed."),
+            table(
+                by_year,
+                [Col("year", _("Year")), Col("issued", _("Issued"), "int"), Col("expiring", _("Expiring"), "int")],
+            ),
+            _json(charts.certificates_by_year_chart(by_year)),
+            empty=_("No certificate in the period."),
+        ),
+        _expiring_section(f, c),
+    ]
+
+
+def quality_notices() -> list[str]:
+    return [
+        _(
+            "Quality-assurance reviews due and done, and open corrective actions, are not recorded in the "
+            "toolkit yet: they appear here once accreditation assessments are recorded."
+        )
+    ]
+
+
+# -- Operations -------------------------------------------------------------------------------------
+def operations_sections(f: Mapping[str, pd.DataFrame], c: Context) -> list[Section]:
+    region_labels = _region_labels()
+    by_year = agg.statistics_by_year(f["statistics"], period=c.period, scope=c.scope, today=c.today)
+    by_region = agg.statistics_by_region(
+        f["statistics"], period=c.period, scope=c.scope, today=c.today, regions=_programme_regions()
+    )
+    common = [
+        Col("returns", _("Returns"), "int"),
+        Col("reports_received", _("Reports received"), "int"),
+        Col("content_urls_processed", _("Content URLs processed"), "int"),
+        Col("share_removed_within_3_days", _("% removed within 3 days"), "float"),
+    ]
+    definition = _definition("reports_received", "content_urls_processed", "share_removed_within_3_days")
+    return [
+        Section(
+            "statistics_by_year",
+            _("Statistics trends"),
+            definition + " " + _("Years are those in which the returns' reporting periods ended."),
+            table(by_year, [Col("year", _("Year")), *common]),
+            _json(charts.statistics_trend_chart(by_year)),
+            empty=_("No statistics returns in the period."),
+        ),
+        Section(
+            "statistics_by_region",
+            _("Statistics by region"),
+            definition + " " + _("Regions are the programme regions of the hotlines' home countries."),
+            table(by_region, [Col("region", _("Programme region"), "label", region_labels), *common]),
+            _json(charts.statistics_region_chart(by_region, region_labels=region_labels)),
+        ),
+    ]
+
+
+# -- Grant progress ------------------------------------------------------------------------------------
+def grant_notices() -> list[str]:
+    return [
+        _(
+            "Grants are not recorded in the toolkit yet, so there is no grant progress to show: this "
+            "dashboard will list each grant's indicators against their baselines and targets once grants "
+            "and their indicators are recorded with donor reporting."
+        )
+    ]
+
+
+def no_sections(f: Mapping[str, pd.DataFrame], c: Context) -> list[Section]:
+    return []
+
+
+DASHBOARDS: tuple[Dashboard, ...] = (
+    Dashboard(
+        "network",
+        gettext_lazy("Network overview"),
+        gettext_lazy(
+            "The network at a glance: hotlines by stage and region, countries covered, new members, coverage gaps."
+        ),
+        "globe",
+        ("hotlines", "stage_changes", "hotline_countries", "country_assessments"),
+        ("member_hotlines", "full_members", "countries_covered", "new_members", "active_candidates", "coverage_gaps"),
+        network_sections,
+    ),
+    Dashboard(
+        "pipeline",
+        gettext_lazy("Pipeline"),
+        gettext_lazy(
+            "Candidates through the lifecycle: the funnel, time in each stage against its target, stalled candidates."
+        ),
+        "table",
+        ("hotlines", "stage_changes"),
+        ("active_candidates", "stalled_candidates", "conversion_exploring_to_member"),
+        pipeline_sections,
+    ),
+    Dashboard(
+        "roundtables",
+        gettext_lazy("Roundtables and stakeholder coverage"),
+        gettext_lazy(
+            "Roundtables held, which sectors came, which countries still lack a sector, law-enforcement MoUs."
+        ),
+        "group",
+        ("roundtables", "roundtable_participants", "agreement_parties", "agreements"),
+        ("roundtables_held", "mous_signed", "mous_pending", "mous_expiring"),
+        roundtable_sections,
+    ),
+    Dashboard(
+        "capacity",
+        gettext_lazy("Capacity and training"),
+        gettext_lazy("Analysts per hotline, training, certification expiry and hotlines that depend on one analyst."),
+        "user",
+        ("hotlines", "analysts", "training_places"),
+        ("analysts", "certified_analysts", "certificates_expiring", "single_analyst_hotlines", "training_events_held"),
+        capacity_sections,
+    ),
+    Dashboard(
+        "quality",
+        gettext_lazy("Quality"),
+        gettext_lazy("Certificates issued and expiring; quality-assurance reviews and corrective actions."),
+        "tick-inverse",
+        ("training_places",),
+        ("certificates_issued", "certificates_expiring"),
+        quality_sections,
+        quality_notices,
+    ),
+    Dashboard(
+        "operations",
+        gettext_lazy("Operations"),
+        gettext_lazy("The hotlines' aggregate statistics: trends per year and per region."),
+        "history",
+        ("statistics",),
+        ("reports_received", "content_urls_processed", "share_removed_within_3_days"),
+        operations_sections,
+    ),
+    Dashboard(
+        "grants",
+        gettext_lazy("Grant progress"),
+        gettext_lazy("Each grant's indicators against their baselines and targets."),
+        "doc-full",
+        (),
+        (),
+        no_sections,
+        grant_notices,
+    ),
+)
+
+BY_SLUG: dict[str, Dashboard] = {dashboard.slug: dashboard for dashboard in DASHBOARDS}
+
+
+def get(slug: str) -> Dashboard:
+    return BY_SLUG[slug]
+
+
+def headlines(keys: Sequence[str], frames: Mapping[str, pd.DataFrame], context: Context) -> list[Headline]:
+    result = []
+    for key in keys:
+        metric = metrics.get(key)
+        value = metrics.evaluate(metric, frames, context)
+        result.append(
+            Headline(
+                key, str(metric.label), metrics.display_value(metric, value), str(metric.unit), str(metric.definition)
+            )
+        )
+    return result
+
+
+def build(dashboard: Dashboard, frames: Mapping[str, pd.DataFrame], context: Context) -> DashboardData:
+    """Everything one dashboard shows, from its frames."""
+    return DashboardData(
+        headlines=headlines(dashboard.headlines, frames, context),
+        sections=dashboard.sections(frames, context),
+        notices=dashboard.notices(),
+    )

@@ -1,0 +1,54 @@
+"""Registration only: the dashboards' admin URLs and "Dashboards" menu, their permissions in the
+group settings, and the personal panels on the admin home page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import Permission
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.urls import include, path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+
+from reports import admin_urls
+from reports.dashboards import DASHBOARDS, Dashboard
+from reports.panels import CertificatesExpiringPanel, MyActionItemsPanel, MyCandidatesPanel
+
+
+@hooks.register("register_admin_urls")
+def register_dashboard_urls() -> list:
+    return [path("dashboards/", include(admin_urls, namespace="reports_dashboards"))]
+
+
+class DashboardMenuItem(MenuItem):
+    """Shown to users allowed to see the dashboard; its URL is reversed when first rendered."""
+
+    def __init__(self, dashboard: Dashboard, order: int) -> None:
+        super().__init__(dashboard.title, "", name=f"dashboard-{dashboard.slug}", icon_name=dashboard.icon, order=order)
+        self.dashboard = dashboard
+
+    def is_shown(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(self.dashboard.permission)
+
+    def render_component(self, request: HttpRequest) -> Any:
+        self.url = reverse("reports_dashboards:dashboard", args=[self.dashboard.slug])
+        return super().render_component(request)
+
+
+@hooks.register("register_admin_menu_item")
+def register_dashboards_menu() -> SubmenuMenuItem:
+    menu = Menu(items=[DashboardMenuItem(dashboard, index) for index, dashboard in enumerate(DASHBOARDS)])
+    return SubmenuMenuItem(_("Dashboards"), menu, name="dashboards", icon_name="view", order=150)
+
+
+@hooks.register("register_permissions")
+def register_dashboard_permissions() -> QuerySet:
+    return Permission.objects.filter(content_type__app_label="reports", content_type__model="dashboard")
+
+
+@hooks.register("construct_homepage_panels")
+def add_personal_panels(request: HttpRequest, panels: list[Any]) -> None:
+    panels[:0] = [MyCandidatesPanel(), MyActionItemsPanel(), CertificatesExpiringPanel()]
