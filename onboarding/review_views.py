@@ -484,7 +484,8 @@ class AssessmentCreateView(OnboardingAdminMixin, FormView):
 
 
 class AssessmentEditView(OnboardingAdminMixin, FormView):
-    permission_required = "onboarding.change_assessment"
+    # Planning (dates, mode, cancelling) is network staff's, like creating: reviewers change findings and report.
+    permission_required = "onboarding.add_assessment"
     template_name = "onboarding/admin/assessment_edit.html"
     form_class = AssessmentEditForm
     page_title = gettext_lazy("Change the assessment")
