@@ -173,15 +173,15 @@ def test_done_overdue_and_whose_turn():
 
 
 def spec(code: str, **changes) -> rules.TemplateItemSpec:
-    values = dict(
-        code=code,
-        area=1,
-        title=f"Item {code}",
-        guidance="<p>Guidance</p>",
-        evidence_required=True,
-        gates_stage="application_submitted",
-        due_days=30,
-    )
+    values = {
+        "code": code,
+        "area": 1,
+        "title": f"Item {code}",
+        "guidance": "<p>Guidance</p>",
+        "evidence_required": True,
+        "gates_stage": "application_submitted",
+        "due_days": 30,
+    }
     values.update(changes)
     return rules.TemplateItemSpec(**values)
 
