@@ -18,6 +18,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
+from pandas.api.types import is_string_dtype
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
 from reports import caching, dashboards, selectors
@@ -131,7 +132,7 @@ def _safe_cell(value: Any) -> Any:
 def export_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """The table as downloaded: the same cells, with text that a spreadsheet would run as a formula
     made inert."""
-    return frame.apply(lambda column: column.map(_safe_cell) if column.dtype == object else column)
+    return frame.apply(lambda column: column.map(_safe_cell) if is_string_dtype(column) else column)
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:

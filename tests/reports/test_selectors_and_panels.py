@@ -1,0 +1,137 @@
+"""Selectors: frames keep their shape on empty data, run one query each and are scoped by
+`visible_to`; the personal panels on the admin home page."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.roles import STAFF_ROLES, Role
+from accounts.services import affiliation_set
+from network.models import Hotline
+from onboarding.models import ActionItem
+from reports import caching, selectors
+from tests.reports.world import build_world
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_frame_keeps_its_columns_and_types_when_empty():
+    for name, loader in selectors.FRAMES.items():
+        frame = loader(user=None)
+        assert frame.empty, name
+        columns = getattr(selectors, f"{name.upper()}_COLUMNS", None)
+        if columns is not None:
+            assert list(frame.columns) == [column.name for column in columns], name
+    hotlines = selectors.hotlines_frame(user=None)
+    assert str(hotlines["joined_on"].dtype).startswith("datetime64")
+    assert str(hotlines["hotline_id"].dtype) == "Int64"
+
+
+def test_every_frame_is_one_query():
+    build_world()
+    for name, loader in selectors.FRAMES.items():
+        with CaptureQueriesContext(connection) as captured:
+            frame = loader(user=None)
+        assert len(captured.captured_queries) == 1, name
+        assert not frame.empty, name
+
+
+def test_frames_start_from_visible_to(make_user):
+    world = build_world()
+    portal_user = make_user(email="kenya.user@example.org")
+    affiliation_set(user=portal_user, target=world.hotlines["KE"].host_organisation, acting_user=None)
+    hotlines = selectors.hotlines_frame(user=portal_user)
+    assert hotlines["brand_name"].tolist() == ["Kenya line"]
+    assert set(selectors.analysts_frame(user=portal_user)["code"]) == {"KE-1", "KE-2"}
+    assert selectors.stage_changes_frame(user=portal_user).empty  # staff notes
+    assert selectors.country_assessments_frame(user=portal_user).empty
+    assert selectors.statistics_frame(user=portal_user)["brand_name"].tolist() == ["Kenya line"]
+    assert selectors.load_frames(["hotlines"], user=make_user())["hotlines"].empty
+
+
+@pytest.mark.parametrize("role", STAFF_ROLES)
+def test_every_staff_role_sees_the_whole_network_in_every_frame(role, make_user):
+    """The dashboards' cache entries are shared by all staff (`caching.access_scope`): that holds
+    only while every frame shows staff everything. A narrower `visible_to` must change the key."""
+    build_world()
+    user = make_user(role)
+    assert caching.access_scope(user) == "staff"
+    for name, loader in selectors.FRAMES.items():
+        assert len(loader(user=user)) == len(loader(user=None)), (role, name)
+
+
+def test_derived_frames_and_unknown_names():
+    build_world()
+    frames = selectors.Frames()
+    with CaptureQueriesContext(connection) as captured:
+        places = frames["training_places"]
+        frames["analysts"]
+    assert len(captured.captured_queries) == 3  # participations, events, analysts: once each
+    assert set(places["analyst_code"]) >= {"DE-1", "FR-1", "KE-1"}
+    with pytest.raises(KeyError, match="No frame named 'nothing'"):
+        frames["nothing"]
+
+
+# -- Admin home panels ---------------------------------------------------------------------------------
+@pytest.fixture
+def lead(make_user):
+    return make_user(Role.NETWORK_STAFF, email="lead@example.org")
+
+
+def test_home_panels_show_my_candidates_action_items_and_expiring_certificates(client_for, lead):
+    world = build_world()
+    Hotline.objects.filter(pk__in=[world.hotlines["GH"].pk, world.hotlines["NP"].pk]).update(lead_staff=lead)
+    roundtable = world.hotlines["GH"].roundtables.first()
+    today = timezone.localdate()
+    ActionItem.objects.create(
+        roundtable=roundtable, title="Send the draft MoU", owner_user=lead, due_on=today - timedelta(days=2)
+    )
+    ActionItem.objects.create(
+        roundtable=roundtable, title="Book the venue", owner_user=lead, due_on=today + timedelta(days=5)
+    )
+    ActionItem.objects.create(
+        roundtable=roundtable, title="Far away", owner_user=lead, due_on=today + timedelta(days=40)
+    )
+    ActionItem.objects.create(
+        roundtable=roundtable, title="Already done", owner_user=lead, due_on=today, status=ActionItem.Status.DONE
+    )
+    html = client_for(lead).get(reverse("wagtailadmin_home")).content.decode()
+    assert "My candidates" in html and "Ghana line" in html and "Nepal line" in html
+    assert "Over target by 20 days" in html
+    assert "Send the draft MoU" in html and "Book the venue" in html and "Overdue" in html
+    assert "Far away" not in html and "Already done" not in html
+    assert "1 certificate expiring within 90 days" in html and "DE-1" in html
+    assert "DE-2" not in html  # left the hotline
+
+
+def test_home_panels_are_personal_and_follow_permissions(client_for, make_user):
+    build_world()
+    other = make_user(Role.NETWORK_STAFF)
+    html = client_for(other).get(reverse("wagtailadmin_home")).content.decode()
+    assert "My candidates" not in html and "My action items" not in html
+    assert "certificate expiring" in html  # staff may see the training records
+    editor_html = client_for(make_user(Role.EDITOR)).get(reverse("wagtailadmin_home")).content.decode()
+    assert "certificate expiring" not in editor_html and "My candidates" not in editor_html
+
+
+def test_home_panel_queries_do_not_grow(client_for, lead, django_assert_max_num_queries):
+    world = build_world()
+    client = client_for(lead)
+    Hotline.objects.filter(pk=world.hotlines["GH"].pk).update(lead_staff=lead)
+    client.get(reverse("wagtailadmin_home"))
+    with CaptureQueriesContext(connection) as small:
+        client.get(reverse("wagtailadmin_home"))
+    Hotline.objects.filter(pk=world.hotlines["NP"].pk).update(lead_staff=lead)
+    roundtable = world.hotlines["GH"].roundtables.first()
+    for index in range(8):
+        ActionItem.objects.create(
+            roundtable=roundtable, title=f"Item {index}", owner_user=lead, due_on=timezone.localdate()
+        )
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        client.get(reverse("wagtailadmin_home"))
