@@ -22,7 +22,7 @@ PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F
 LEVEL_COLOURS = ("#f2f2f2", "#c6dbef", "#6baed6", "#2171b5", "#08306b")
 
 
-def _layout(title: str, x_title: str, y_title: str, **extra: Any) -> dict[str, Any]:
+def _layout(title: str, x_title: str, y_title: str, *, categories: bool = False, **extra: Any) -> dict[str, Any]:
     layout: dict[str, Any] = {
         "template": go.layout.Template(),
         "title": {"text": title, "x": 0, "xanchor": "left"},
@@ -36,7 +36,16 @@ def _layout(title: str, x_title: str, y_title: str, **extra: Any) -> dict[str, A
         "plot_bgcolor": "#ffffff",
         "height": 380,
     }
+    if categories:
+        # Years, months and bucket labels are names here, not numbers or dates to interpolate.
+        layout["xaxis"]["type"] = "category"
     layout.update(extra)
+    return layout
+
+
+def _region_axis(layout: dict[str, Any]) -> dict[str, Any]:
+    """Region names are long: slant them so that none is cut."""
+    layout["xaxis"]["tickangle"] = -25
     return layout
 
 
@@ -64,8 +73,8 @@ def breakdown_chart(
     names = _labels(keys, labels)
     values = [breakdown[key] for key in keys]
     if horizontal:
-        bar = go.Bar(x=values, y=names, orientation="h", name=y_title, hovertemplate="%{y}: %{x}<extra></extra>")
-        layout = _layout(title, y_title, x_title, height=max(320, 28 * len(keys) + 120))
+        bar = go.Bar(x=values, y=names, orientation="h", name=x_title, hovertemplate="%{y}: %{x}<extra></extra>")
+        layout = _layout(title, x_title, y_title, height=max(320, 28 * len(keys) + 120))
         layout["yaxis"]["autorange"] = "reversed"
     else:
         bar = go.Bar(x=names, y=values, name=y_title, hovertemplate="%{x}: %{y}<extra></extra>")
@@ -86,19 +95,24 @@ def stage_region_chart(
     ]
     return go.Figure(
         data=traces,
-        layout=_layout(_("Hotlines by stage and region"), _("Programme region"), _("Hotlines"), barmode="stack"),
+        layout=_region_axis(
+            _layout(_("Hotlines by stage and region"), _("Programme region"), _("Hotlines"), barmode="stack")
+        ),
     )
 
 
 def new_members_chart(table: pd.DataFrame) -> go.Figure:
     bar = go.Bar(x=table["year"].astype(str).tolist(), y=table["new_members"].tolist(), name=_("New members"))
-    return go.Figure(data=[bar], layout=_layout(_("New members per year"), _("Year joined"), _("Hotlines")))
+    return go.Figure(
+        data=[bar], layout=_layout(_("New members per year"), _("Year joined"), _("Hotlines"), categories=True)
+    )
 
 
 def countries_by_region_chart(table: pd.DataFrame, *, region_labels: Mapping[str, str]) -> go.Figure:
     bar = go.Bar(x=_labels(table["region"], region_labels), y=table["countries"].tolist(), name=_("Countries"))
     return go.Figure(
-        data=[bar], layout=_layout(_("Countries covered by region"), _("Programme region"), _("Countries"))
+        data=[bar],
+        layout=_region_axis(_layout(_("Countries covered by region"), _("Programme region"), _("Countries"))),
     )
 
 
@@ -162,7 +176,7 @@ def roundtables_chart(table: pd.DataFrame) -> go.Figure:
             go.Bar(x=years, y=table["held"].tolist(), name=_("Held")),
             go.Bar(x=years, y=table["planned"].tolist(), name=_("Planned")),
         ],
-        layout=_layout(_("Roundtables per year"), _("Year"), _("Roundtables"), barmode="stack"),
+        layout=_layout(_("Roundtables per year"), _("Year"), _("Roundtables"), categories=True, barmode="stack"),
     )
 
 
@@ -218,7 +232,12 @@ def analysts_distribution_chart(table: pd.DataFrame) -> go.Figure:
     bar = go.Bar(x=table["analysts"].tolist(), y=table["hotlines"].tolist(), name=_("Member hotlines"))
     return go.Figure(
         data=[bar],
-        layout=_layout(_("Analysts per member hotline"), _("Analysts working at the hotline"), _("Member hotlines")),
+        layout=_layout(
+            _("Analysts per member hotline"),
+            _("Analysts working at the hotline"),
+            _("Member hotlines"),
+            categories=True,
+        ),
     )
 
 
@@ -226,7 +245,9 @@ def certificate_timeline_chart(table: pd.DataFrame) -> go.Figure:
     bar = go.Bar(x=table["month"].tolist(), y=table["certificates"].tolist(), name=_("Certificates expiring"))
     return go.Figure(
         data=[bar],
-        layout=_layout(_("Certificates expiring in the next 12 months"), _("Month of expiry"), _("Certificates")),
+        layout=_layout(
+            _("Certificates expiring in the next 12 months"), _("Month of expiry"), _("Certificates"), categories=True
+        ),
     )
 
 
@@ -237,7 +258,13 @@ def certificates_by_year_chart(table: pd.DataFrame) -> go.Figure:
             go.Bar(x=years, y=table["issued"].tolist(), name=_("Issued")),
             go.Bar(x=years, y=table["expiring"].tolist(), name=_("Expiring")),
         ],
-        layout=_layout(_("Certificates issued and expiring per year"), _("Year"), _("Certificates"), barmode="group"),
+        layout=_layout(
+            _("Certificates issued and expiring per year"),
+            _("Year"),
+            _("Certificates"),
+            categories=True,
+            barmode="group",
+        ),
     )
 
 
@@ -245,7 +272,7 @@ def certificates_by_year_chart(table: pd.DataFrame) -> go.Figure:
 def statistics_trend_chart(table: pd.DataFrame) -> go.Figure:
     """Reports and content URLs per year (left axis) and the share removed within 3 days (right axis)."""
     years = table["year"].astype(str).tolist()
-    layout = _layout(_("Statistics per year"), _("Year the reporting period ended"), _("Count"))
+    layout = _layout(_("Statistics per year"), _("Year the reporting period ended"), _("Count"), categories=True)
     layout["yaxis2"] = {
         "title": {"text": _("% removed within 3 days")},
         "overlaying": "y",
@@ -282,5 +309,5 @@ def statistics_region_chart(table: pd.DataFrame, *, region_labels: Mapping[str, 
             go.Bar(x=regions, y=table["reports_received"].tolist(), name=_("Reports received")),
             go.Bar(x=regions, y=table["content_urls_processed"].tolist(), name=_("Content URLs processed")),
         ],
-        layout=_layout(_("Statistics by region"), _("Programme region"), _("Count"), barmode="group"),
+        layout=_region_axis(_layout(_("Statistics by region"), _("Programme region"), _("Count"), barmode="group")),
     )

@@ -45,7 +45,7 @@ def test_breakdown_chart_vertical_and_horizontal():
         breakdown, labels=labels, title="T", x_title="Roundtables", y_title="Sector", horizontal=True
     )
     assert flipped.data[0].orientation == "h" and list(flipped.data[0].y) == ["Law enforcement", "NGO"]
-    assert titles(flipped) == ("T", "Sector", "Roundtables")
+    assert titles(flipped) == ("T", "Roundtables", "Sector")
 
 
 def test_pipeline_charts():

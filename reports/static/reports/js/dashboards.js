@@ -17,7 +17,7 @@
         }
         var figure = JSON.parse(source.textContent);
         element.hidden = false;
-        element.setAttribute("role", "img");
+        element.setAttribute("role", "figure");
         element.setAttribute("aria-label", element.getAttribute("data-label") || "");
         window.Plotly.newPlot(element, figure.data || [], figure.layout || {}, CONFIG);
         element.setAttribute("data-drawn", "true");
