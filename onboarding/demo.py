@@ -8,17 +8,30 @@ stakeholder engagement on: a country assessment, roundtables with realistic sect
 (attendance, commitments, action items, some due soon or overdue), agreements and one
 approved alternative to a law-enforcement MoU. Every member hotline of the registry gets a full
 history back to its first contact, derived from its joining and full-membership dates; one
-member is suspended and one has ceased. The `candidate` and `candidate2` demo users belong to
-two different candidates. Rows are written with `bulk_create`.
+member is suspended and one has ceased. Every stage change also has its audit entry, as the
+transition service writes it, so hotlines' history pages show it. The `candidate` and
+`candidate2` demo users belong to two different candidates.
+
+The dossiers: each candidate has a checklist on the published template, in states that follow its
+stage (what the stages behind it needed is accepted, what it works towards is in every state,
+later items mostly not started), with small generated PDF documents as evidence (one expired, one
+expiring soon), a few comment threads and each item's history. The `reviewer` demo user is
+assigned to three dossiers (conflicts declared) and to a fourth where the declaration is awaited.
+The candidate under assessment has an assessment in progress; the newest provisional member has a
+completed pre-membership assessment and the membership decision that admitted it; the `member`
+demo user's hotline has a completed quality-assurance review with open corrective actions. Rows
+are written with `bulk_create`.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.utils import timezone
+from django.utils.text import slugify
 
 from core import dataversion
 from core.seeding import DemoContext
@@ -34,15 +47,28 @@ from network.models import (
     TrainingParticipation,
     add_months,
 )
+from onboarding import checklist_rules as rules
 from onboarding import workflow
 from onboarding.models import (
     ActionItem,
     Agreement,
     AgreementParty,
+    Assessment,
     CandidateProfile,
+    Checklist,
+    ChecklistItem,
+    ChecklistTemplate,
+    CorrectiveAction,
     CountryAssessment,
+    Decision,
+    EvidenceDocument,
+    EvidenceLink,
+    Finding,
     Interaction,
+    ItemComment,
+    ItemEvent,
     MouAlternative,
+    ReviewerAssignment,
     Roundtable,
     RoundtableParticipant,
     StageChange,
@@ -220,6 +246,7 @@ def seed(ctx: DemoContext) -> None:
             )
         )
     StageChange.objects.bulk_create(changes)
+    _stage_change_log_entries(changes)
     CandidateProfile.objects.bulk_create(profiles)
 
     _interactions(ctx, plans, hotlines, histories, stakeholders, staff)
@@ -238,12 +265,15 @@ def seed(ctx: DemoContext) -> None:
             if key in ctx.users:
                 affiliation_set(user=ctx.users[key], target=by_user[key].host_organisation, acting_user=None)
 
+    dossiers = _dossiers(ctx, plans, hotlines, histories, staff)
+
     dataversion.bump()
     ctx.objects.update(candidate_hotlines=hotlines, roundtables=roundtables, agreements=agreements)
     ctx.log(
         f"{len(hotlines)} candidates, {len(changes) + members} stage changes "
         f"({members} for member hotlines), {len(roundtables)} roundtables, {len(agreements)} agreements"
     )
+    ctx.log(dossiers)
 
 
 # -- Candidates -------------------------------------------------------------------------------
@@ -715,7 +745,9 @@ def _member_histories(ctx: DemoContext, staff: Any, now: datetime) -> int:
     """A full stage history for every member, ending at its joining and full-membership dates;
     then one member suspended and one ceased."""
     members = list(
-        Hotline.objects.members().order_by("pk").only("pk", "stage", "stage_entered_at", "joined_on", "full_member_on")
+        Hotline.objects.members()
+        .order_by("pk")
+        .only("pk", "brand_name", "stage", "stage_entered_at", "joined_on", "full_member_on")
     )
     changes: list[StageChange] = []
     path_to_member = TRACK[: TRACK.index(Stage.PROVISIONAL_MEMBER) + 1]
@@ -765,6 +797,509 @@ def _member_histories(ctx: DemoContext, staff: Any, now: datetime) -> int:
         ceased.stage, ceased.paused_stage, ceased.stage_entered_at = Stage.CEASED, "", ceased_at
         ends = [suspended, ceased]
     StageChange.objects.bulk_create(changes, batch_size=2000)
+    _stage_change_log_entries(changes)
     if ends:
         Hotline.objects.bulk_update(ends, ["stage", "paused_stage", "stage_entered_at"])
     return len(changes)
+
+
+# -- Audit entries ----------------------------------------------------------------------------
+def _stage_change_log_entries(changes: list[StageChange]) -> None:
+    """The audit entry `hotline_transition` writes for each move, so history pages show the demo's too."""
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import ModelLogEntry
+
+    hotline_type = ContentType.objects.get_for_model(Hotline)
+    ModelLogEntry.objects.bulk_create(
+        [
+            ModelLogEntry(
+                content_type=hotline_type,
+                object_id=str(change.hotline_id),
+                label=change.hotline.brand_name,
+                action="onboarding.stage_change",
+                timestamp=change.changed_at,
+                user=change.changed_by,
+                data={
+                    "transition": change.transition,
+                    "from": change.from_stage,
+                    "to": change.to_stage,
+                    "reason": change.reason,
+                    "review_date": change.review_date.isoformat() if change.review_date else None,
+                },
+            )
+            for change in changes
+            if change.from_stage  # the first entry is the candidate's creation, not a transition
+        ],
+        batch_size=2000,
+    )
+
+
+# -- Dossiers ---------------------------------------------------------------------------------
+COMMENTS = [
+    (
+        "The document covers intake and assessment, but not what happens when a provider does not remove "
+        "the content. Please add the follow-up step.",
+        "Thank you, we have added the escalation to the police liaison after 72 hours. New version attached.",
+    ),
+    (
+        "The contract with the counsellor is signed by the previous director; is it still in force?",
+        "Yes, it was renewed in January. We attached the renewal letter as well.",
+    ),
+    (
+        "Could you say who keeps the list of hosting providers' abuse contacts up to date?",
+        "",
+    ),
+]
+STATE_MIX = (
+    (rules.ACCEPTED, 0.35),
+    (rules.SUBMITTED, 0.2),
+    (rules.CHANGES_REQUESTED, 0.1),
+    (rules.IN_PROGRESS, 0.2),
+    (rules.NOT_STARTED, 0.15),
+)
+
+
+def _demo_pdf(title: str, hotline: str, day: date) -> bytes:
+    """A one-page PDF standing for a candidate's document (clearly fictional)."""
+    import io
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer, pagesize=A4, invariant=1)
+    page.setTitle(title)
+    page.setFont("Helvetica-Bold", 16)
+    page.drawString(72, 760, title)
+    page.setFont("Helvetica", 11)
+    page.drawString(72, 730, hotline)
+    page.drawString(72, 712, f"Dated {day.isoformat()}")
+    page.drawString(72, 680, "Fictional document generated for the toolkit's demonstration data.")
+    page.showPage()
+    page.save()
+    return buffer.getvalue()
+
+
+def _where(plan: Plan) -> int:
+    """How far along the track the candidate got (its paused stage when on hold)."""
+    stage = plan.paused or plan.stage
+    if stage == Stage.NOT_FEASIBLE:
+        stage = Stage.FEASIBILITY_REVIEW
+    return TRACK.index(stage)
+
+
+def _item_state(ctx: DemoContext, plan: Plan, gates: str) -> str:
+    where, gated = _where(plan), TRACK.index(gates)
+    if where >= gated:
+        return rules.ACCEPTED  # the candidate entered that stage: what it needed was done
+    work = TRACK.index(rules.WORK_STAGE[gates])
+    if where == work or (where > work and where < gated):
+        roll, total = ctx.rng.random(), 0.0
+        for state, share in STATE_MIX:
+            total += share
+            if roll < total:
+                return state
+        return rules.NOT_STARTED
+    if where == work - 1 and ctx.rng.random() < 0.25:
+        return rules.IN_PROGRESS  # starting early on what comes next
+    return rules.NOT_STARTED
+
+
+def _dossiers(ctx: DemoContext, plans: list[Plan], hotlines: list[Hotline], histories: dict, staff: Any) -> str:
+    """Checklists, evidence, comments, reviewers, assessments and decisions (see the module docstring)."""
+    from core.uploads import KINDS, store_bytes
+
+    template = ChecklistTemplate.objects.published().order_by("-version").first()
+    reviewer = ctx.users.get("reviewer")
+    if template is None or staff is None:
+        return "no published checklist template: no dossiers"
+    specs = list(template.items.all())
+    users = {p.user: ctx.users.get(p.user) for p in plans if p.user}
+    checklists = Checklist.objects.bulk_create(
+        [
+            Checklist(hotline=h, template=template, created_by=staff, created_at=histories[p.country][0][2])
+            for p, h in zip(plans, hotlines, strict=True)
+        ]
+    )
+    items: list[ChecklistItem] = []
+    plan_of: list[Plan] = []
+    for plan, checklist in zip(plans, checklists, strict=True):
+        entered = {target: timezone.localdate(at) for _source, target, at in histories[plan.country]}
+        for spec in specs:
+            state = _item_state(ctx, plan, spec.gates_stage)
+            if plan.country == "MA" and spec.code == "13.2":
+                state = rules.WAIVED
+            if plan.country == "GH" and spec.code == "12.3":
+                state = rules.EXPIRED
+            work = entered.get(rules.WORK_STAGE[spec.gates_stage])
+            items.append(
+                ChecklistItem(
+                    checklist=checklist,
+                    template_item=spec,
+                    code=spec.code,
+                    state=state,
+                    due_on=work + timedelta(days=spec.due_days) if work else None,
+                    answer="",
+                )
+            )
+            plan_of.append(plan)
+
+    # Timestamps, people and answers follow the state.
+    now = timezone.now()
+    events: list[ItemEvent] = []
+    edited_at: dict[int, datetime] = {}
+    for item, plan in zip(items, plan_of, strict=True):
+        history = histories[plan.country]
+        start = history[0][2]
+        submitter = users.get(plan.user) or staff
+        work_entered = _after(history, rules.WORK_STAGE[item.template_item.gates_stage]) or start
+        span = max(1, int((now - work_entered).total_seconds() // 3600) - 24)
+        moments = sorted(work_entered + timedelta(hours=ctx.rng.randint(1, span)) for _ in range(4))
+        edited, submitted_at, reviewed_at, last = moments
+        events.append(ItemEvent(item=item, action="created", to_state=rules.NOT_STARTED, actor=staff, at=start))
+        item.state_changed_at = start
+        if item.state == rules.NOT_STARTED:
+            continue
+        if item.state == rules.WAIVED:
+            item.waiver_reason = "The ministry runs the national awareness campaign; the hotline contributes to it."
+            item.waived_by, item.waived_at = staff, submitted_at
+            item.waiver_approved_by, item.waiver_approved_at = ctx.users.get("admin") or staff, reviewed_at
+            item.state_changed_at = submitted_at
+            events.append(
+                ItemEvent(
+                    item=item,
+                    action="waive",
+                    from_state=rules.NOT_STARTED,
+                    to_state=rules.WAIVED,
+                    actor=staff,
+                    at=submitted_at,
+                    note=item.waiver_reason,
+                )
+            )
+            events.append(
+                ItemEvent(
+                    item=item,
+                    action="approve_waiver",
+                    from_state=rules.WAIVED,
+                    to_state=rules.WAIVED,
+                    actor=item.waiver_approved_by,
+                    at=reviewed_at,
+                )
+            )
+            continue
+        edited_at[id(item)] = edited
+        item.answer = f"{item.template_item.title}: see the attached document for {plan.brand}."
+        events.append(
+            ItemEvent(
+                item=item,
+                action="edit",
+                from_state=rules.NOT_STARTED,
+                to_state=rules.IN_PROGRESS,
+                actor=submitter,
+                at=edited,
+            )
+        )
+        item.state_changed_at = edited
+        if item.state == rules.IN_PROGRESS:
+            continue
+        item.submitted_by, item.submitted_at = submitter, submitted_at
+        item.state_changed_at = submitted_at
+        events.append(
+            ItemEvent(
+                item=item,
+                action="submit",
+                from_state=rules.IN_PROGRESS,
+                to_state=rules.SUBMITTED,
+                actor=submitter,
+                at=submitted_at,
+            )
+        )
+        if item.state == rules.SUBMITTED:
+            continue
+        verdict = rules.CHANGES_REQUESTED if item.state == rules.CHANGES_REQUESTED else rules.ACCEPTED
+        item.reviewed_by, item.reviewed_at = reviewer or staff, reviewed_at
+        item.state_changed_at = reviewed_at
+        events.append(
+            ItemEvent(
+                item=item,
+                action="request_changes" if verdict == rules.CHANGES_REQUESTED else "accept",
+                from_state=rules.SUBMITTED,
+                to_state=verdict,
+                actor=item.reviewed_by,
+                at=reviewed_at,
+            )
+        )
+        if item.state == rules.EXPIRED:
+            item.state_changed_at = last
+            events.append(
+                ItemEvent(item=item, action="expire", from_state=rules.ACCEPTED, to_state=rules.EXPIRED, at=last)
+            )
+    ChecklistItem.objects.bulk_create(items, batch_size=1000)
+
+    # Evidence: a small PDF per item that needs one and has been worked on; one document sometimes
+    # supports the next item too. One has expired (the item above), one expires within a month.
+    documents: list[EvidenceDocument] = []
+    supported: list[list[ChecklistItem]] = []
+    by_checklist: dict[int, list[ChecklistItem]] = {}
+    for item in items:
+        by_checklist.setdefault(item.checklist_id, []).append(item)
+    for checklist_items in by_checklist.values():
+        worked = [
+            i
+            for i in checklist_items
+            if i.template_item.evidence_required and i.state not in (rules.NOT_STARTED, rules.WAIVED)
+        ]
+        for index, item in enumerate(worked):
+            if item.state == rules.IN_PROGRESS and index % 2:
+                continue
+            hotline = item.checklist.hotline
+            edited = edited_at.get(id(item), item.state_changed_at)
+            uploaded = edited + (item.submitted_at - edited) / 2 if item.submitted_at else edited
+            day = timezone.localdate(uploaded)
+            data = _demo_pdf(item.template_item.title, f"{hotline.brand_name}, {hotline.host_organisation.name}", day)
+            expires = None
+            if item.state == rules.EXPIRED:
+                expires = ctx.today - timedelta(days=6)
+            elif item.code == "2.1":
+                expires = ctx.today + timedelta(days=21 if hotline.country_id == "GH" else 300)
+            documents.append(
+                EvidenceDocument(
+                    hotline=hotline,
+                    stored_name=store_bytes(data, folder=f"onboarding/evidence/{hotline.pk}", extension="pdf"),
+                    original_name=f"{item.code}-{slugify(item.template_item.title)[:60]}.pdf",
+                    content_type=KINDS["pdf"].content_type,
+                    size=len(data),
+                    sha256=hashlib.sha256(data).hexdigest(),
+                    expires_on=expires,
+                    expiry_processed_for=expires if item.state == rules.EXPIRED else None,
+                    uploaded_by=item.submitted_by or staff,
+                    uploaded_at=uploaded,
+                )
+            )
+            following = [item]
+            if item.code in ("10.1", "11.1"):
+                following += [i for i in checklist_items if i.code in ("10.3", "11.2") and i.state == item.state]
+            supported.append(following)
+    EvidenceDocument.objects.bulk_create(documents)
+    links = []
+    for document, linked in zip(documents, supported, strict=True):
+        for item in linked:
+            links.append(
+                EvidenceLink(
+                    document=document, item=item, linked_by=document.uploaded_by, linked_at=document.uploaded_at
+                )
+            )
+            events.append(
+                ItemEvent(
+                    item=item,
+                    action="evidence_add",
+                    from_state=rules.IN_PROGRESS,
+                    to_state=rules.IN_PROGRESS,
+                    actor=document.uploaded_by,
+                    at=document.uploaded_at,
+                    note=document.original_name,
+                )
+            )
+    EvidenceLink.objects.bulk_create(links)
+    ItemEvent.objects.bulk_create(events, batch_size=2000)
+
+    # A few threads: a reviewer's request and the candidate's answer.
+    comments = []
+    threads = [i for i in items if i.state == rules.CHANGES_REQUESTED][: len(COMMENTS)]
+    for item, (question, answer) in zip(threads, COMMENTS, strict=False):
+        comments.append(ItemComment(item=item, author=item.reviewed_by, body=question, created_at=item.reviewed_at))
+        if answer:
+            comments.append(
+                ItemComment(
+                    item=item,
+                    author=item.submitted_by,
+                    body=answer,
+                    created_at=item.reviewed_at + timedelta(hours=20),
+                )
+            )
+    ItemComment.objects.bulk_create(comments)
+
+    by_country = {p.country: h for p, h in zip(plans, hotlines, strict=True)}
+    assignments = _reviewers(ctx, by_country, histories, staff, reviewer)
+    assessments = _accreditation(ctx, by_country, histories, staff, reviewer)
+    return (
+        f"{len(checklists)} checklists ({len(items)} items, {len(documents)} evidence documents, "
+        f"{len(comments)} comments), {assignments} reviewer assignments, {assessments} assessments"
+    )
+
+
+def _reviewers(ctx: DemoContext, by_country: dict, histories: dict, staff: Any, reviewer: Any) -> int:
+    if reviewer is None:
+        return 0
+    rows = []
+    for code, declared in (("GH", True), ("MA", True), ("ET", True), ("PY", False)):
+        hotline = by_country.get(code)
+        if hotline is None:
+            continue
+        assigned = max(histories[code][-1][2] - timedelta(days=10), histories[code][0][2])
+        rows.append(
+            ReviewerAssignment(
+                hotline=hotline,
+                reviewer=reviewer,
+                assigned_by=staff,
+                assigned_at=assigned,
+                coi_declared_at=assigned + timedelta(days=1) if declared else None,
+                coi_statement="I have no link with the host organisation or its funders." if declared else "",
+            )
+        )
+    ReviewerAssignment.objects.bulk_create(rows)
+    return len(rows)
+
+
+FINDINGS = {
+    Finding.Rating.MEETS: "In place and documented; staff interviewed know the procedure.",
+    Finding.Rating.PARTLY_MEETS: "Largely in place; the written procedure lags behind practice.",
+    Finding.Rating.DOES_NOT_MEET: "Not yet in place.",
+}
+
+
+def _findings(ctx: DemoContext, assessment: Assessment, areas: range, reviewer: Any, at: datetime) -> list[Finding]:
+    rows = []
+    for area in areas:
+        rating = ctx.rng.choice([Finding.Rating.MEETS] * 4 + [Finding.Rating.PARTLY_MEETS])
+        rows.append(
+            Finding(
+                assessment=assessment,
+                area=area,
+                rating=rating,
+                text=f"{rules.AREA_LABELS[area]}: {FINDINGS[rating]}",
+                recorded_by=reviewer,
+                updated_at=at,
+            )
+        )
+    return rows
+
+
+def _accreditation(ctx: DemoContext, by_country: dict, histories: dict, staff: Any, reviewer: Any) -> int:
+    """An assessment in progress (the candidate under assessment), a decided one (the newest provisional
+    member) and a completed quality-assurance review with corrective actions (the member user's hotline)."""
+    reviewer = reviewer or staff
+    findings: list[Finding] = []
+    actions: list[CorrectiveAction] = []
+    made = 0
+    under = by_country.get("ET")
+    if under is not None:
+        entered = _after(histories["ET"], Stage.UNDER_ASSESSMENT)
+        start = timezone.localdate(entered) + timedelta(days=14)
+        running = Assessment.objects.create(
+            hotline=under,
+            kind=Assessment.Kind.PRE_MEMBERSHIP,
+            mode=Assessment.Mode.ON_SITE,
+            status=Assessment.Status.IN_PROGRESS,
+            starts_on=start,
+            ends_on=start + timedelta(days=2),
+            created_by=staff,
+            created_at=entered,
+        )
+        findings += _findings(ctx, running, range(1, 10), reviewer, _at(start + timedelta(days=3)))
+        made += 1
+
+    newest = (
+        Hotline.objects.filter(stage=Stage.PROVISIONAL_MEMBER, joined_on__isnull=False).order_by("-joined_on").first()
+    )
+    if newest is not None:
+        joined = newest.joined_on
+        decided = Assessment.objects.create(
+            hotline=newest,
+            kind=Assessment.Kind.PRE_MEMBERSHIP,
+            mode=Assessment.Mode.ON_SITE,
+            status=Assessment.Status.COMPLETED,
+            starts_on=joined - timedelta(days=70),
+            ends_on=joined - timedelta(days=68),
+            recommendation=Assessment.Recommendation.ADMIT_WITH_ACTIONS,
+            summary="The hotline operates as described in its application. Two procedures need to be written down "
+            "during the provisional year.",
+            report_completed_at=_at(joined - timedelta(days=45)),
+            report_completed_by=reviewer,
+            created_by=staff,
+            created_at=_at(joined - timedelta(days=90)),
+        )
+        findings += _findings(ctx, decided, range(1, 15), reviewer, _at(joined - timedelta(days=60)))
+        for title, area, verified in (
+            ("Write down the deconfliction procedure agreed with the police", 4, True),
+            ("Adopt a retention schedule for report data", 11, True),
+        ):
+            actions.append(
+                CorrectiveAction(
+                    assessment=decided,
+                    area=area,
+                    title=title,
+                    owner="Hotline manager",
+                    due_on=joined + timedelta(days=120),
+                    status=CorrectiveAction.Status.VERIFIED if verified else CorrectiveAction.Status.OPEN,
+                    completion_note="Adopted by the board; document shared with the reviewers.",
+                    completed_at=_at(joined + timedelta(days=100)),
+                    verified_at=_at(joined + timedelta(days=110)),
+                    verified_by=reviewer,
+                    created_by=reviewer,
+                    created_at=_at(joined - timedelta(days=45)),
+                )
+            )
+        Decision.objects.create(
+            assessment=decided,
+            body="General Assembly",
+            decided_on=joined,
+            minutes_reference=f"GA-{joined.year}-{joined.month:02d}",
+            votes_for=ctx.rng.randint(30, 44),
+            votes_against=ctx.rng.randint(0, 2),
+            votes_abstaining=ctx.rng.randint(0, 3),
+            outcome=Decision.Outcome.ADMIT,
+            recorded_by=staff,
+            recorded_at=_at(joined, 16),
+        )
+        made += 1
+
+    member = ctx.objects.get("member_hotline")
+    if member is not None:
+        start = ctx.today - timedelta(days=95)
+        review = Assessment.objects.create(
+            hotline=member,
+            kind=Assessment.Kind.QA_REVIEW,
+            mode=Assessment.Mode.REMOTE,
+            status=Assessment.Status.COMPLETED,
+            starts_on=start,
+            ends_on=start + timedelta(days=1),
+            recommendation=Assessment.Recommendation.PASSED_WITH_ACTIONS,
+            summary="A mature hotline. Welfare measures and security logging need attention before the next review.",
+            report_completed_at=_at(start + timedelta(days=20)),
+            report_completed_by=reviewer,
+            created_by=staff,
+            created_at=_at(start - timedelta(days=30)),
+        )
+        findings += _findings(ctx, review, range(1, 15), reviewer, _at(start + timedelta(days=5)))
+        for title, area, due, status in (
+            ("Review the welfare policy with the psychologist", 12, 40, CorrectiveAction.Status.VERIFIED),
+            ("Log and review access to report records every month", 10, 10, CorrectiveAction.Status.IN_PROGRESS),
+            ("Name a deputy for the hotline manager", 2, 60, CorrectiveAction.Status.OPEN),
+        ):
+            actions.append(
+                CorrectiveAction(
+                    assessment=review,
+                    area=area,
+                    title=title,
+                    owner="Hotline manager",
+                    due_on=ctx.today + timedelta(days=due - 45),
+                    status=status,
+                    completion_note="Reviewed with the psychologist in a team session."
+                    if status == CorrectiveAction.Status.VERIFIED
+                    else "",
+                    completed_at=_at(ctx.today - timedelta(days=30))
+                    if status == CorrectiveAction.Status.VERIFIED
+                    else None,
+                    verified_at=_at(ctx.today - timedelta(days=20))
+                    if status == CorrectiveAction.Status.VERIFIED
+                    else None,
+                    verified_by=reviewer if status == CorrectiveAction.Status.VERIFIED else None,
+                    created_by=reviewer,
+                    created_at=_at(start + timedelta(days=20)),
+                )
+            )
+        made += 1
+    Finding.objects.bulk_create(findings)
+    CorrectiveAction.objects.bulk_create(actions)
+    return made

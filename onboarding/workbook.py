@@ -1,5 +1,13 @@
 """Sheets of the onboarding records in the network workbook (documented in docs/data-format.md).
 
+The dossier follows: checklist templates (by name and version) and their items (by code),
+candidates' checklists and item states (by hotline and code), comments (text), evidence documents'
+metadata (by their stored name, which is how a restored private-files folder finds them again; the
+files themselves are not in the workbook), evidence links, reviewer assignments (by hotline and the
+reviewer's email), assessments (by reference), findings (by assessment and area), corrective
+actions (by assessment and title) and decisions (by assessment). Item history stays in the
+database with the audit trail, like every record's history.
+
 They come after the registry's sheets. Natural keys: candidate profiles by hotline, stage history
 by hotline and time (to the second), country assessments by country and date, interactions by
 hotline, date and subject, roundtables and agreements by their reference, participants by
@@ -18,6 +26,7 @@ from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
+from django.db.models.functions import TruncSecond
 from django.utils import timezone
 
 from core.audit import audit
@@ -136,6 +145,135 @@ def _alternative_lookup(key: tuple) -> Any:
 
 def _hotline(help: str = "Brand name of the hotline (Hotlines sheet).", *, required: bool = True) -> Column:
     return Column("hotline", "hotline", kind="ref", ref="Hotlines", required=required, help=help)
+
+
+# -- dossier helpers --------------------------------------------------------------------------
+def _datetime_column(header: str, field: str, help: str) -> Column:
+    return Column(header, field, kind="datetime", export=lambda obj: _to_second(getattr(obj, field)), help=help)
+
+
+def _required_user_column(header: str, field: str, help: str) -> Column:
+    def apply(obj: Any, values: dict[str, Any], ctx: ImportContext) -> None:
+        email = (values.get(header) or "").strip()
+        user = apps.get_model("accounts", "User").objects.filter(email__iexact=email).first() if email else None
+        if user is None:
+            raise ValidationError(f"No account “{email}” (accounts are not part of the workbook: invite them first).")
+        setattr(obj, field, user)
+
+    return Column(
+        header,
+        None,
+        required=True,
+        export=lambda obj: getattr(obj, field).email,
+        apply=apply,
+        help=help,
+    )
+
+
+def _template_lookup(key: tuple) -> Any:
+    name, version = key
+    return _model("ChecklistTemplate").objects.filter(name=name, version=version).first()
+
+
+def _template_of(values: dict[str, Any], ctx: ImportContext, name_header: str, version_header: str) -> Any:
+    key = (values.get(name_header), values.get(version_header))
+    template = ctx.resolve(registry().get("Checklist templates"), key)
+    if template is None:
+        raise ValidationError(f"No checklist template “{key[0]}” version {key[1]} (Checklist templates sheet).")
+    return template
+
+
+def _template_item_lookup(key: tuple) -> Any:
+    name, version, code = key
+    return (
+        _model("ChecklistTemplateItem")
+        .objects.filter(template__name=name, template__version=version, code=code)
+        .first()
+    )
+
+
+def _apply_template(item: Any, values: dict[str, Any], ctx: ImportContext) -> None:
+    item.template = _template_of(values, ctx, "template", "version")
+
+
+def _checklist_lookup(key: tuple) -> Any:
+    return _model("Checklist").objects.filter(hotline__brand_name=key[0]).first()
+
+
+def _apply_checklist_template(checklist: Any, values: dict[str, Any], ctx: ImportContext) -> None:
+    checklist.template = _template_of(values, ctx, "template", "version")
+
+
+def _checklist_of(hotline: str, ctx: ImportContext) -> Any:
+    checklist = ctx.resolve(registry().get("Checklists"), (hotline,))
+    if checklist is None:
+        raise ValidationError(f"“{hotline}” has no checklist (Checklists sheet).")
+    return checklist
+
+
+def _item_lookup(key: tuple) -> Any:
+    hotline, code = key
+    return _model("ChecklistItem").objects.filter(checklist__hotline__brand_name=hotline, code=code).first()
+
+
+def _apply_item_checklist(item: Any, values: dict[str, Any], ctx: ImportContext) -> None:
+    checklist = _checklist_of(values.get("hotline"), ctx)
+    item.checklist = checklist
+    version = values.get("template_version") or checklist.template.version
+    template_item = (
+        _model("ChecklistTemplateItem")
+        .objects.filter(template__name=checklist.template.name, template__version=version, code=values.get("code"))
+        .first()
+    )
+    if template_item is None:
+        raise ValidationError(f"Version {version} of “{checklist.template.name}” has no item “{values.get('code')}”.")
+    item.template_item = template_item
+
+
+def _item_of(values: dict[str, Any], ctx: ImportContext) -> Any:
+    key = (values.get("hotline"), values.get("code"))
+    item = ctx.resolve(registry().get("Checklist items"), key)
+    if item is None:
+        raise ValidationError(f"No checklist item “{key[1]}” for “{key[0]}” (Checklist items sheet).")
+    return item
+
+
+def _comment_lookup(key: tuple) -> Any:
+    hotline, code, created_at, author = key
+    found = _model("ChecklistItem").objects.filter(checklist__hotline__brand_name=hotline, code=code)
+    comments = _model("ItemComment").objects.filter(item__in=found, **_within_second("created_at", created_at))
+    comments = comments.filter(author__email__iexact=author) if author else comments.filter(author__isnull=True)
+    return comments.first()
+
+
+def _apply_comment_item(comment: Any, values: dict[str, Any], ctx: ImportContext) -> None:
+    comment.item = _item_of(values, ctx)
+
+
+def _link_lookup(key: tuple) -> Any:
+    document, hotline, code = key
+    return (
+        _model("EvidenceLink")
+        .objects.filter(document__stored_name=document, item__checklist__hotline__brand_name=hotline, item__code=code)
+        .first()
+    )
+
+
+def _apply_link_item(link: Any, values: dict[str, Any], ctx: ImportContext) -> None:
+    link.item = _item_of(values, ctx)
+
+
+def _assignment_lookup(key: tuple) -> Any:
+    hotline, reviewer = key
+    return (
+        _model("ReviewerAssignment")
+        .objects.filter(hotline__brand_name=hotline, reviewer__email__iexact=reviewer)
+        .first()
+    )
+
+
+def _item_hotline(obj: Any) -> str:
+    return obj.item.checklist.hotline.brand_name
 
 
 SHEETS = [
@@ -416,6 +554,336 @@ SHEETS = [
                 help="When it was decided.",
             ),
             Column("decision_note", "decision_note", help="Decision note."),
+        ],
+    ),
+    # -- The dossier ----------------------------------------------------------------------------
+    AuditedSheet(
+        name="Checklist templates",
+        model="onboarding.ChecklistTemplate",
+        order=200,
+        description="Versions of the onboarding checklist (draft, published, retired).",
+        key_headers=["name", "version"],
+        queryset=lambda: _model("ChecklistTemplate").objects.order_by("name", "version"),
+        lookup=_template_lookup,
+        columns=[
+            Column("name", "name", required=True, help="Name of the checklist."),
+            Column("version", "version", kind="int", required=True, help="Version number."),
+            Column("status", "status", kind="choice", required=True, help="draft, published or retired."),
+            Column("notes", "notes", help="What changed in this version."),
+            _datetime_column("published_at", "published_at", "When it was published (local time)."),
+            _user_column("published_by", "published_by", "Email of the account that published it."),
+        ],
+    ),
+    AuditedSheet(
+        name="Checklist template items",
+        model="onboarding.ChecklistTemplateItem",
+        order=205,
+        description="The items of each template version: code, area (1-14), title, guidance, evidence, the "
+        "stage each gates and its due date.",
+        key_headers=["template", "version", "code"],
+        queryset=lambda: (
+            _model("ChecklistTemplateItem")
+            .objects.select_related("template")
+            .order_by("template__name", "template__version", "sort_order", "code")
+        ),
+        lookup=_template_item_lookup,
+        columns=[
+            Column(
+                "template",
+                None,
+                required=True,
+                export=lambda i: i.template.name,
+                apply=_apply_template,
+                help="Name of the checklist (Checklist templates sheet).",
+            ),
+            Column("version", None, kind="int", required=True, export=lambda i: i.template.version, help="Version."),
+            Column("code", "code", required=True, help="Stable item code, e.g. 3.1."),
+            Column("sort_order", "sort_order", kind="int", help="Position in the checklist."),
+            Column("area", "area", kind="int", required=True, help="Area 1-14 (DOMAIN: the 14 areas)."),
+            Column("title", "title", required=True, help="Title."),
+            Column("guidance", "guidance", help="Guidance (HTML rich text)."),
+            Column("evidence_required", "evidence_required", kind="bool", help="TRUE if a document is required."),
+            Column("gates_stage", "gates_stage", kind="choice", required=True, help="The stage it is needed before."),
+            Column(
+                "due_days", "due_days", kind="int", required=True, help="Due after this many days in the stage before."
+            ),
+            Column(
+                "gate_fact", "gate_fact", kind="choice", help="host_due_diligence or legal_review, for the named gates."
+            ),
+        ],
+    ),
+    AuditedSheet(
+        name="Checklists",
+        model="onboarding.Checklist",
+        order=210,
+        description="Each candidate's checklist and the template version it follows.",
+        key_headers=["hotline"],
+        queryset=lambda: (
+            _model("Checklist").objects.select_related("hotline", "template").order_by("hotline__brand_name")
+        ),
+        lookup=_checklist_lookup,
+        columns=[
+            _hotline(),
+            Column(
+                "template",
+                None,
+                required=True,
+                export=lambda c: c.template.name,
+                apply=_apply_checklist_template,
+                help="Name of the checklist template.",
+            ),
+            Column(
+                "version", None, kind="int", required=True, export=lambda c: c.template.version, help="Its version."
+            ),
+        ],
+    ),
+    AuditedSheet(
+        name="Checklist items",
+        model="onboarding.ChecklistItem",
+        order=215,
+        description="Each candidate's item states, answers, due dates, reviews and waivers.",
+        key_headers=["hotline", "code"],
+        queryset=lambda: (
+            _model("ChecklistItem")
+            .objects.select_related(
+                "checklist__hotline",
+                "template_item__template",
+                "submitted_by",
+                "reviewed_by",
+                "waived_by",
+                "waiver_approved_by",
+            )
+            .order_by("checklist__hotline__brand_name", "template_item__sort_order", "code")
+        ),
+        lookup=_item_lookup,
+        columns=[
+            Column(
+                "hotline",
+                None,
+                required=True,
+                export=lambda i: i.checklist.hotline.brand_name,
+                apply=_apply_item_checklist,
+                help="Brand name of the hotline (Checklists sheet).",
+            ),
+            Column("code", "code", required=True, help="Item code."),
+            Column(
+                "template_version",
+                None,
+                kind="int",
+                export=lambda i: i.template_item.template.version,
+                help="Template version the item follows (empty: the checklist's).",
+            ),
+            Column("state", "state", kind="choice", required=True, help="Item state key."),
+            Column("answer", "answer", help="The candidate's answer."),
+            Column("due_on", "due_on", kind="date", help="Due date."),
+            _datetime_column("state_changed_at", "state_changed_at", "When the state last changed."),
+            _user_column("submitted_by", "submitted_by", "Email of the account that last submitted it."),
+            _datetime_column("submitted_at", "submitted_at", "When it was last submitted."),
+            _user_column("reviewed_by", "reviewed_by", "Email of the last reviewer."),
+            _datetime_column("reviewed_at", "reviewed_at", "When it was last reviewed."),
+            Column("waiver_reason", "waiver_reason", help="Why it was waived."),
+            _user_column("waived_by", "waived_by", "Email of the staff member who waived it."),
+            _datetime_column("waived_at", "waived_at", "When it was waived."),
+            _user_column("waiver_approved_by", "waiver_approved_by", "Email of the second staff member who approved."),
+            _datetime_column("waiver_approved_at", "waiver_approved_at", "When the waiver was approved."),
+            _datetime_column("removed_at", "removed_at", "When a version move dropped it (empty: current)."),
+        ],
+    ),
+    AuditedSheet(
+        name="Checklist comments",
+        model="onboarding.ItemComment",
+        order=220,
+        description="The comment threads of checklist items (text).",
+        key_headers=["hotline", "code", "created_at", "author"],
+        queryset=lambda: (
+            _model("ItemComment")
+            .objects.select_related("item__checklist__hotline", "author")
+            # To the second, as the sheet holds it: the order survives a round trip.
+            .order_by(
+                "item__checklist__hotline__brand_name", "item__code", TruncSecond("created_at"), "author__email", "body"
+            )
+        ),
+        lookup=_comment_lookup,
+        columns=[
+            Column("hotline", None, required=True, export=_item_hotline, apply=_apply_comment_item, help="Hotline."),
+            Column("code", None, required=True, export=lambda c: c.item.code, help="Item code."),
+            _datetime_key_column("created_at", "created_at", "When it was written (local time, to the second)."),
+            _user_column("author", "author", "Email of the author's account."),
+            Column("body", "body", required=True, help="The comment."),
+        ],
+    ),
+    AuditedSheet(
+        name="Evidence documents",
+        model="onboarding.EvidenceDocument",
+        order=225,
+        description="Metadata of the evidence documents (not the files: those stay in the private files folder, "
+        "where `stored_name` finds them).",
+        key_headers=["stored_name"],
+        queryset=lambda: (
+            _model("EvidenceDocument")
+            .objects.select_related("hotline", "uploaded_by")
+            .order_by("hotline__brand_name", "stored_name")
+        ),
+        columns=[
+            Column("stored_name", "stored_name", required=True, help="Name in the private files folder."),
+            _hotline(),
+            Column("original_name", "original_name", required=True, help="File name as uploaded (cleaned)."),
+            Column("content_type", "content_type", required=True, help="Type decided from the content."),
+            Column("size", "size", kind="int", required=True, help="Size in bytes."),
+            Column("sha256", "sha256", required=True, help="SHA-256 of the content."),
+            Column("description", "description", help="Description."),
+            Column("expires_on", "expires_on", kind="date", help="Valid until."),
+            Column(
+                "expiry_processed_for",
+                "expiry_processed_for",
+                kind="date",
+                help="The expiry date whose consequences were applied (items reopened, people told).",
+            ),
+            _user_column("uploaded_by", "uploaded_by", "Email of the uploading account."),
+            _datetime_key_column("uploaded_at", "uploaded_at", "When it was uploaded."),
+        ],
+    ),
+    AuditedSheet(
+        name="Evidence links",
+        model="onboarding.EvidenceLink",
+        order=230,
+        description="Which checklist items each document supports.",
+        key_headers=["document", "hotline", "code"],
+        queryset=lambda: (
+            _model("EvidenceLink")
+            .objects.select_related("document", "item__checklist__hotline", "linked_by")
+            .order_by("document__stored_name", "item__code")
+        ),
+        lookup=_link_lookup,
+        columns=[
+            Column("document", "document", kind="ref", ref="Evidence documents", required=True, help="Stored name."),
+            Column("hotline", None, required=True, export=_item_hotline, apply=_apply_link_item, help="Hotline."),
+            Column("code", None, required=True, export=lambda link: link.item.code, help="Item code."),
+            _user_column("linked_by", "linked_by", "Email of the account that linked it."),
+            _datetime_column("linked_at", "linked_at", "When."),
+        ],
+    ),
+    AuditedSheet(
+        name="Reviewer assignments",
+        model="onboarding.ReviewerAssignment",
+        order=235,
+        description="Reviewers assigned to each dossier and their conflict-of-interest declarations.",
+        key_headers=["hotline", "reviewer"],
+        queryset=lambda: (
+            _model("ReviewerAssignment")
+            .objects.select_related("hotline", "reviewer", "assigned_by")
+            .order_by("hotline__brand_name", "reviewer__email")
+        ),
+        lookup=_assignment_lookup,
+        columns=[
+            _hotline(),
+            _required_user_column("reviewer", "reviewer", "Email of the reviewer's account."),
+            _user_column("assigned_by", "assigned_by", "Email of the staff member who assigned them."),
+            _datetime_column("assigned_at", "assigned_at", "When."),
+            _datetime_column("coi_declared_at", "coi_declared_at", "When they declared (empty: not yet)."),
+            Column("has_conflict", "has_conflict", kind="bool", help="TRUE if they declared a conflict."),
+            Column("coi_statement", "coi_statement", help="Their declaration."),
+        ],
+    ),
+    AuditedSheet(
+        name="Assessments",
+        model="onboarding.Assessment",
+        order=240,
+        description="Accreditation assessments: kind, mode, dates, status, recommendation and report summary.",
+        key_headers=["reference"],
+        queryset=lambda: (
+            _model("Assessment")
+            .objects.select_related("hotline", "report_completed_by", "created_by")
+            .order_by("reference")
+        ),
+        columns=[
+            Column("reference", "reference", required=True, help="Unique reference, e.g. AS-GH-2026-1."),
+            _hotline(),
+            Column("kind", "kind", kind="choice", required=True, help="Kind key."),
+            Column("mode", "mode", kind="choice", required=True, help="on_site or remote."),
+            Column("status", "status", kind="choice", required=True, help="Status key."),
+            Column("starts_on", "starts_on", kind="date", required=True, help="First day."),
+            Column("ends_on", "ends_on", kind="date", help="Last day."),
+            Column("recommendation", "recommendation", kind="choice", help="Recommendation key."),
+            Column("summary", "summary", help="Report summary."),
+            _datetime_column("report_completed_at", "report_completed_at", "When the report was completed."),
+            _user_column("report_completed_by", "report_completed_by", "Email of the account that completed it."),
+            _user_column("created_by", "created_by", "Email of the staff member who planned it."),
+        ],
+    ),
+    AuditedSheet(
+        name="Findings",
+        model="onboarding.Finding",
+        order=245,
+        description="What each assessment found, per area.",
+        key_headers=["assessment", "area"],
+        queryset=lambda: (
+            _model("Finding")
+            .objects.select_related("assessment", "recorded_by")
+            .order_by("assessment__reference", "area")
+        ),
+        columns=[
+            Column("assessment", "assessment", kind="ref", ref="Assessments", required=True, help="Reference."),
+            Column("area", "area", kind="int", required=True, help="Area 1-14."),
+            Column("rating", "rating", kind="choice", required=True, help="meets, partly_meets or does_not_meet."),
+            Column("text", "text", required=True, help="The finding."),
+            _user_column("recorded_by", "recorded_by", "Email of the reviewer who recorded it."),
+        ],
+    ),
+    AuditedSheet(
+        name="Corrective actions",
+        model="onboarding.CorrectiveAction",
+        order=250,
+        description="What assessments asked hotlines to put right: owner, due date, status and evidence.",
+        key_headers=["assessment", "title"],
+        queryset=lambda: (
+            _model("CorrectiveAction")
+            .objects.select_related("assessment", "completed_by", "verified_by", "created_by")
+            .prefetch_related("evidence")
+            .order_by("assessment__reference", "due_on", "title")
+        ),
+        columns=[
+            Column("assessment", "assessment", kind="ref", ref="Assessments", required=True, help="Reference."),
+            Column("title", "title", required=True, help="The action."),
+            Column("area", "area", kind="int", help="Area 1-14, if any."),
+            Column("description", "description", help="Details."),
+            Column("owner", "owner", required=True, help="Who at the hotline does it."),
+            Column("due_on", "due_on", kind="date", required=True, help="Due date."),
+            Column("status", "status", kind="choice", required=True, help="Status key."),
+            Column("completion_note", "completion_note", help="What was done."),
+            _datetime_column("completed_at", "completed_at", "When it was reported done."),
+            _user_column("completed_by", "completed_by", "Email of the account that reported it done."),
+            _datetime_column("verified_at", "verified_at", "When it was verified."),
+            _user_column("verified_by", "verified_by", "Email of the verifying reviewer."),
+            Column(
+                "evidence",
+                "evidence",
+                kind="refs",
+                ref="Evidence documents",
+                help="Stored names of its evidence documents, separated by “; ”.",
+            ),
+            _user_column("created_by", "created_by", "Email of the account that added it."),
+        ],
+    ),
+    AuditedSheet(
+        name="Decisions",
+        model="onboarding.Decision",
+        order=255,
+        description="Membership decisions: body, date, minutes reference, vote and outcome.",
+        key_headers=["assessment"],
+        queryset=lambda: _model("Decision").objects.select_related("assessment", "recorded_by").order_by("decided_on"),
+        columns=[
+            Column("assessment", "assessment", kind="ref", ref="Assessments", required=True, help="Reference."),
+            Column("body", "body", required=True, help="Decision-making body."),
+            Column("decided_on", "decided_on", kind="date", required=True, help="Date of the decision."),
+            Column("minutes_reference", "minutes_reference", required=True, help="Reference of the minutes."),
+            Column("votes_for", "votes_for", kind="int", required=True, help="Votes for."),
+            Column("votes_against", "votes_against", kind="int", required=True, help="Votes against."),
+            Column("votes_abstaining", "votes_abstaining", kind="int", required=True, help="Abstentions."),
+            Column("outcome", "outcome", kind="choice", required=True, help="admit or reject."),
+            Column("notes", "notes", help="Notes."),
+            _user_column("recorded_by", "recorded_by", "Email of the staff member who recorded it."),
+            _datetime_column("recorded_at", "recorded_at", "When it was recorded."),
         ],
     ),
 ]

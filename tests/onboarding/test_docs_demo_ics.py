@@ -151,8 +151,11 @@ def test_demo_candidates_histories_and_users(make_user):
     ctx = DemoContext(
         rng=random.Random(5), seed=5, scale=None, password="x", today=timezone.localdate(), stdout=io.StringIO()
     )
-    for key in ("staff", "candidate", "candidate2", "admin"):
+    for key in ("staff", "candidate", "candidate2", "admin", "member"):
         ctx.users[key] = make_user(email=f"{key}@example.org")
+    from accounts.roles import Role
+
+    ctx.users["reviewer"] = make_user(Role.REVIEWER, email="reviewer@example.org")
     network_demo.seed(ctx)
     member_countries = set(Hotline.objects.members().values_list("country_id", flat=True))
     demo.seed(ctx)
@@ -177,6 +180,56 @@ def test_demo_candidates_histories_and_users(make_user):
     first, second = (ctx.users[k].affiliation_or_none.object_id for k in ("candidate", "candidate2"))
     assert first != second
     assert {first, second} <= {h.host_organisation_id for h in candidates}
+
+    # Dossiers: checklists in states that follow the stage, evidence, threads, reviewers, assessments.
+    from wagtail.models import ModelLogEntry
+
+    from core.uploads import private_storage
+    from onboarding import checklist_rules as rules
+    from onboarding.models import (
+        Assessment,
+        ChecklistItem,
+        CorrectiveAction,
+        Decision,
+        EvidenceDocument,
+        ItemComment,
+        ReviewerAssignment,
+    )
+
+    assert all(hasattr(h, "checklist") for h in candidates)
+
+    def accepted_share(hotline: Hotline) -> float:
+        states = list(ChecklistItem.objects.filter(checklist__hotline=hotline).values_list("state", flat=True))
+        return sum(s == rules.ACCEPTED for s in states) / len(states)
+
+    by_stage = {h.stage: h for h in candidates}
+    assert (
+        accepted_share(by_stage["under_assessment"])
+        > accepted_share(by_stage["operational_preparation"])
+        > accepted_share(by_stage["identified"])
+    )
+    ghana = ChecklistItem.objects.filter(checklist__hotline__host_organisation_id=first)
+    assert {"accepted", "submitted", "changes_requested", "in_progress", "not_started"} <= set(
+        ghana.values_list("state", flat=True)
+    )
+    document = EvidenceDocument.objects.filter(links__isnull=False).first()
+    with private_storage().open(document.stored_name) as handle:
+        assert handle.read(5) == b"%PDF-"
+    assert EvidenceDocument.objects.filter(expires_on__lt=ctx.today).exists()
+    assert ItemComment.objects.count() >= 3
+    assert ReviewerAssignment.objects.filter(reviewer=ctx.users["reviewer"], coi_declared_at__isnull=False).count() == 3
+    under = by_stage["under_assessment"]
+    assert Assessment.objects.get(hotline=under).status == "in_progress"
+    facts = selectors.gate_facts(hotline=under)
+    assert (facts.reviewers_assigned, facts.reviewers_without_coi_declaration) == (1, 0)
+    assert selectors.gate_facts(hotline=by_stage["application_submitted"]).application_items_open == ()
+    decision = Decision.objects.get()
+    assert decision.assessment.hotline.stage == "provisional_member" and decision.outcome == "admit"
+    assert CorrectiveAction.objects.visible_to(ctx.users["member"]).open().exists()
+    transitions = StageChange.objects.exclude(from_stage="").count()
+    assert ModelLogEntry.objects.filter(action="onboarding.stage_change").count() == transitions
+    entry = ModelLogEntry.objects.filter(action="onboarding.stage_change", object_id=str(under.pk)).latest("timestamp")
+    assert (entry.data["to"], entry.timestamp) == ("under_assessment", under.stage_entered_at)
 
     sectors = set(RoundtableParticipant.objects.values_list("sector", flat=True))
     assert {"law_enforcement", "government", "industry_isp", "ngo", "host_candidate"} <= sectors
