@@ -1,11 +1,12 @@
 """Dashboard content in the shared cache, keyed by everything it depends on.
 
-The key holds the data version (`core.dataversion.current()`, bumped by every write to the
-registry, lifecycle and reports models), the dashboard, the filters (period and scope), the
-user's access scope, the language and the day. A repeated load with the same key does no query
-for data and no aggregation; any write changes the version, so the next load recomputes, in every
-process at once (the cache is shared). Entries also expire after `TIMEOUT` seconds, because
-"today" figures (days in stage) move with the clock.
+An entry is stored under the dashboard, the filters (period and scope), the user's access scope,
+the language and the day, together with the data version it was built from
+(`core.dataversion.current()`, bumped by every write to the registry, lifecycle and reports models).
+One cache read fetches the current version and the entry: an entry of an older version is stale
+and is rebuilt, so a write shows at once in every process (the cache is shared). A repeated load
+with the same key does no query for data and no aggregation. Entries also expire after `TIMEOUT`
+seconds, because "today" figures (days in stage) move with the clock.
 """
 
 from __future__ import annotations
@@ -38,7 +39,6 @@ def dashboard_key(*, slug: str, period: Period | None, scope: Scope | None, user
     filters = hashlib.sha256(f"{period_key(period)}|{scope_key(scope)}".encode()).hexdigest()[:24]
     parts = [
         "reports:dashboard",
-        str(dataversion.current()),
         slug,
         access_scope(user),
         translation.get_language() or "",
@@ -49,8 +49,14 @@ def dashboard_key(*, slug: str, period: Period | None, scope: Scope | None, user
 
 
 def cached[T](key: str, build: Callable[[], T]) -> T:
-    value = cache.get(key)
-    if value is None:
-        value = build()
-        cache.set(key, value, TIMEOUT)
+    """The value stored under `key` for the current data version, else `build()` (then stored)."""
+    found = cache.get_many([dataversion.KEY, key])
+    version = found.get(dataversion.KEY)
+    if version is None:
+        version = dataversion.current()
+    entry = found.get(key)
+    if entry is not None and entry[0] == version:
+        return entry[1]
+    value = build()
+    cache.set(key, (version, value), TIMEOUT)
     return value

@@ -101,6 +101,11 @@ def _convert(values: pd.Series, kind: str) -> Any:
     raise ValueError(f"Unknown column kind {kind!r}.")
 
 
+def _load(name: str, user: Any | None) -> pd.DataFrame:
+    source, columns = SOURCES[name]
+    return _frame(_rows(source(user=user), columns), columns)
+
+
 def _visible(model: type[Model], user: Any | None) -> QuerySet:
     manager = model.objects  # type: ignore[attr-defined]
     return manager.all() if user is None else manager.visible_to(user)
@@ -131,9 +136,13 @@ HOTLINE_COLUMNS: tuple[Column, ...] = (
 )
 
 
+def hotlines_source(*, user: Any | None = None) -> QuerySet:
+    return _visible(Hotline, user).order_by("pk")
+
+
 def hotlines_frame(*, user: Any | None = None) -> pd.DataFrame:
     """Every hotline (prospective, member or ended), one row each, with its home country."""
-    return _frame(_rows(_visible(Hotline, user).order_by("pk"), HOTLINE_COLUMNS), HOTLINE_COLUMNS)
+    return _load("hotlines", user)
 
 
 HOTLINE_COUNTRY_COLUMNS: tuple[Column, ...] = (
@@ -149,10 +158,13 @@ HOTLINE_COUNTRY_COLUMNS: tuple[Column, ...] = (
 )
 
 
+def hotline_countries_source(*, user: Any | None = None) -> QuerySet:
+    return _visible(Hotline, user).order_by("pk", "countries_served__code")
+
+
 def hotline_countries_frame(*, user: Any | None = None) -> pd.DataFrame:
     """One row per hotline and country it serves (one row with empty `served_*` when it serves none)."""
-    queryset = _visible(Hotline, user).order_by("pk", "countries_served__code")
-    return _frame(_rows(queryset, HOTLINE_COUNTRY_COLUMNS), HOTLINE_COUNTRY_COLUMNS)
+    return _load("hotline_countries", user)
 
 
 STAGE_CHANGE_COLUMNS: tuple[Column, ...] = (
@@ -163,10 +175,13 @@ STAGE_CHANGE_COLUMNS: tuple[Column, ...] = (
 )
 
 
+def stage_changes_source(*, user: Any | None = None) -> QuerySet:
+    return _visible(StageChange, user).order_by("hotline_id", "changed_at")
+
+
 def stage_changes_frame(*, user: Any | None = None) -> pd.DataFrame:
     """The lifecycle history: every stage change, oldest first per hotline."""
-    queryset = _visible(StageChange, user).order_by("hotline_id", "changed_at")
-    return _frame(_rows(queryset, STAGE_CHANGE_COLUMNS), STAGE_CHANGE_COLUMNS)
+    return _load("stage_changes", user)
 
 
 ANALYST_COLUMNS: tuple[Column, ...] = (
@@ -183,10 +198,13 @@ ANALYST_COLUMNS: tuple[Column, ...] = (
 )
 
 
+def analysts_source(*, user: Any | None = None) -> QuerySet:
+    return _visible(Analyst, user).order_by("pk")
+
+
 def analysts_frame(*, user: Any | None = None) -> pd.DataFrame:
     """Analysts (pseudonymous codes) with their hotline's stage and country."""
-    queryset = _visible(Analyst, user).order_by("pk")
-    return _frame(_rows(queryset, ANALYST_COLUMNS), ANALYST_COLUMNS)
+    return _load("analysts", user)
 
 
 PARTICIPATION_COLUMNS: tuple[Column, ...] = (
@@ -204,11 +222,14 @@ PARTICIPATION_COLUMNS: tuple[Column, ...] = (
 )
 
 
+def participations_source(*, user: Any | None = None) -> QuerySet:
+    return _visible(TrainingParticipation, user).order_by("pk")
+
+
 def participations_frame(*, user: Any | None = None) -> pd.DataFrame:
     """Places at training events: analysts (by id) and other participants (by type only). Events
     and analysts come from their own frames (`training_places` joins them)."""
-    queryset = _visible(TrainingParticipation, user).order_by("pk")
-    return _frame(_rows(queryset, PARTICIPATION_COLUMNS), PARTICIPATION_COLUMNS)
+    return _load("participations", user)
 
 
 TRAINING_EVENT_COLUMNS: tuple[Column, ...] = (
@@ -223,9 +244,12 @@ TRAINING_EVENT_COLUMNS: tuple[Column, ...] = (
 )
 
 
+def training_events_source(*, user: Any | None = None) -> QuerySet:
+    return _visible(TrainingEvent, user).order_by("pk")
+
+
 def training_events_frame(*, user: Any | None = None) -> pd.DataFrame:
-    queryset = _visible(TrainingEvent, user).order_by("pk")
-    return _frame(_rows(queryset, TRAINING_EVENT_COLUMNS), TRAINING_EVENT_COLUMNS)
+    return _load("training_events", user)
 
 
 ROUNDTABLE_COLUMNS: tuple[Column, ...] = (
@@ -239,9 +263,12 @@ ROUNDTABLE_COLUMNS: tuple[Column, ...] = (
 )
 
 
+def roundtables_source(*, user: Any | None = None) -> QuerySet:
+    return _visible(Roundtable, user).order_by("pk")
+
+
 def roundtables_frame(*, user: Any | None = None) -> pd.DataFrame:
-    queryset = _visible(Roundtable, user).order_by("pk")
-    return _frame(_rows(queryset, ROUNDTABLE_COLUMNS), ROUNDTABLE_COLUMNS)
+    return _load("roundtables", user)
 
 
 PARTICIPANT_COLUMNS: tuple[Column, ...] = (
@@ -256,10 +283,13 @@ PARTICIPANT_COLUMNS: tuple[Column, ...] = (
 )
 
 
+def roundtable_participants_source(*, user: Any | None = None) -> QuerySet:
+    return _visible(RoundtableParticipant, user).order_by("pk")
+
+
 def roundtable_participants_frame(*, user: Any | None = None) -> pd.DataFrame:
     """Organisations invited to roundtables, by sector, with attendance and commitment."""
-    queryset = _visible(RoundtableParticipant, user).order_by("pk")
-    return _frame(_rows(queryset, PARTICIPANT_COLUMNS), PARTICIPANT_COLUMNS)
+    return _load("roundtable_participants", user)
 
 
 AGREEMENT_COLUMNS: tuple[Column, ...] = (
@@ -275,9 +305,12 @@ AGREEMENT_COLUMNS: tuple[Column, ...] = (
 )
 
 
+def agreements_source(*, user: Any | None = None) -> QuerySet:
+    return _visible(Agreement, user).order_by("pk")
+
+
 def agreements_frame(*, user: Any | None = None) -> pd.DataFrame:
-    queryset = _visible(Agreement, user).order_by("pk")
-    return _frame(_rows(queryset, AGREEMENT_COLUMNS), AGREEMENT_COLUMNS)
+    return _load("agreements", user)
 
 
 AGREEMENT_PARTY_COLUMNS: tuple[Column, ...] = (
@@ -291,11 +324,13 @@ AGREEMENT_PARTY_COLUMNS: tuple[Column, ...] = (
 )
 
 
+def agreement_parties_source(*, user: Any | None = None) -> QuerySet:
+    return AgreementParty.objects.filter(agreement__in=_visible(Agreement, user)).order_by("pk")
+
+
 def agreement_parties_frame(*, user: Any | None = None) -> pd.DataFrame:
     """Parties to agreements, by sector (for the stakeholder coverage matrix)."""
-    agreements = _visible(Agreement, user)
-    queryset = AgreementParty.objects.filter(agreement__in=agreements).order_by("pk")
-    return _frame(_rows(queryset, AGREEMENT_PARTY_COLUMNS), AGREEMENT_PARTY_COLUMNS)
+    return _load("agreement_parties", user)
 
 
 STATISTICS_COLUMNS: tuple[Column, ...] = (
@@ -313,10 +348,13 @@ STATISTICS_COLUMNS: tuple[Column, ...] = (
 )
 
 
+def statistics_source(*, user: Any | None = None) -> QuerySet:
+    return _visible(HotlineStatistics, user).order_by("pk")
+
+
 def statistics_frame(*, user: Any | None = None) -> pd.DataFrame:
     """Aggregate statistics returns (numbers only) with their hotline's country."""
-    queryset = _visible(HotlineStatistics, user).order_by("pk")
-    return _frame(_rows(queryset, STATISTICS_COLUMNS), STATISTICS_COLUMNS)
+    return _load("statistics", user)
 
 
 TARGET_COUNTRY_COLUMNS: tuple[Column, ...] = (
@@ -330,13 +368,32 @@ TARGET_COUNTRY_COLUMNS: tuple[Column, ...] = (
 )
 
 
+def country_assessments_source(*, user: Any | None = None) -> QuerySet:
+    return _visible(CountryAssessment, user).latest_per_country().order_by("country_id")
+
+
 def country_assessments_frame(*, user: Any | None = None) -> pd.DataFrame:
     """Each assessed country's latest assessment (rating, on the target list or not)."""
-    queryset = _visible(CountryAssessment, user).latest_per_country().order_by("country_id")
-    return _frame(_rows(queryset, TARGET_COUNTRY_COLUMNS), TARGET_COUNTRY_COLUMNS)
+    return _load("country_assessments", user)
 
 
 FrameLoader = Callable[..., pd.DataFrame]
+
+# Each frame: the rows it reads (a QuerySet for `user`) and its columns.
+SOURCES: dict[str, tuple[Callable[..., QuerySet], tuple[Column, ...]]] = {
+    "hotlines": (hotlines_source, HOTLINE_COLUMNS),
+    "hotline_countries": (hotline_countries_source, HOTLINE_COUNTRY_COLUMNS),
+    "stage_changes": (stage_changes_source, STAGE_CHANGE_COLUMNS),
+    "analysts": (analysts_source, ANALYST_COLUMNS),
+    "participations": (participations_source, PARTICIPATION_COLUMNS),
+    "training_events": (training_events_source, TRAINING_EVENT_COLUMNS),
+    "roundtables": (roundtables_source, ROUNDTABLE_COLUMNS),
+    "roundtable_participants": (roundtable_participants_source, PARTICIPANT_COLUMNS),
+    "agreements": (agreements_source, AGREEMENT_COLUMNS),
+    "agreement_parties": (agreement_parties_source, AGREEMENT_PARTY_COLUMNS),
+    "statistics": (statistics_source, STATISTICS_COLUMNS),
+    "country_assessments": (country_assessments_source, TARGET_COUNTRY_COLUMNS),
+}
 
 FRAMES: dict[str, FrameLoader] = {
     "hotlines": hotlines_frame,

@@ -25,9 +25,8 @@ def test_every_frame_keeps_its_columns_and_types_when_empty():
     for name, loader in selectors.FRAMES.items():
         frame = loader(user=None)
         assert frame.empty, name
-        columns = getattr(selectors, f"{name.upper()}_COLUMNS", None)
-        if columns is not None:
-            assert list(frame.columns) == [column.name for column in columns], name
+        columns = selectors.SOURCES[name][1]
+        assert list(frame.columns) == [column.name for column in columns], name
     hotlines = selectors.hotlines_frame(user=None)
     assert str(hotlines["joined_on"].dtype).startswith("datetime64")
     assert str(hotlines["hotline_id"].dtype) == "Int64"

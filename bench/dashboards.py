@@ -1,0 +1,243 @@
+"""Benchmark of the staff dashboards: server time and queries, cold and warm cache, at two scales.
+
+For each scale (100 and 1000 hotlines by default) it builds `seed_demo --scale N` data in a fresh
+database (a temporary SQLite file, or a new PostgreSQL database next to the one DATABASE_URL names,
+dropped afterwards), then, through Django's test client signed in as the demo network staff user:
+
+- cold: the median time of repeated requests after the data version is bumped (as any write does),
+  so the dashboard is rebuilt from the database each time;
+- warm: the median time of repeated requests served from the shared cache;
+- queries of a cold and of a warm request;
+- baseline: the median time to read the same rows with one `.values()` query per frame the
+  dashboard reads (no DataFrames, no aggregation, no charts, no template).
+
+Each scale runs in its own process (Django is configured once per process). The result is one
+JSON document on stdout, with the targets checked at the largest scale:
+
+    python bench/dashboards.py [--scales 100,1000] [--repeat 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGETS = {"cold_ms": 300.0, "warm_ms": 30.0, "queries": 20, "cold_over_baseline": 5.0}
+
+
+# -- Parent: databases, one process per scale, targets ---------------------------------------------
+def _postgres_database(base_url: str, name: str) -> tuple[str, Any]:
+    """Create database `name` beside the one `base_url` names; return its URL and a drop function."""
+    import dj_database_url
+    import psycopg
+
+    config = dj_database_url.parse(base_url)
+    connect = {
+        "host": config.get("HOST") or None,
+        "port": config.get("PORT") or None,
+        "user": config.get("USER") or None,
+        "password": config.get("PASSWORD") or None,
+        "dbname": "postgres",
+        "autocommit": True,
+    }
+
+    def run(sql: str) -> None:
+        with psycopg.connect(**connect) as connection:
+            connection.execute(sql)
+
+    run(f'DROP DATABASE IF EXISTS "{name}"')
+    run(f'CREATE DATABASE "{name}"')
+    stem = base_url.rsplit("/", 1)[0]
+    return f"{stem}/{name}", lambda: run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def run_scale(scale: int, repeat: int, seed: int) -> dict[str, Any]:
+    base_url = os.environ.get("DATABASE_URL", "")
+    with tempfile.TemporaryDirectory(prefix="bench-dashboards-") as folder:
+        if base_url.startswith(("postgres://", "postgresql://")):
+            name = base_url.rsplit("/", 1)[1].split("?")[0] or "hotline"
+            url, drop = _postgres_database(base_url, f"{name}_bench_{scale}")
+        else:
+            url, drop = f"sqlite:///{Path(folder) / f'bench-{scale}.sqlite3'}", lambda: None
+        env = {
+            **os.environ,
+            "DATABASE_URL": url,
+            "DJANGO_SETTINGS_MODULE": "config.settings.local",
+            "DJANGO_DEBUG": "false",
+            "DJANGO_ALLOWED_HOSTS": "testserver",
+            "DJANGO_PRIVATE_ROOT": str(Path(folder) / "private"),
+            "DJANGO_MEDIA_ROOT": str(Path(folder) / "media"),
+            "PYTHONPATH": str(ROOT),
+        }
+        try:
+            completed = subprocess.run(
+                [sys.executable, __file__, "--child", str(scale), "--repeat", str(repeat), "--seed", str(seed)],
+                env=env,
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+        finally:
+            drop()
+    if completed.returncode != 0:
+        raise SystemExit(f"The benchmark at scale {scale} failed:\n{completed.stderr[-4000:]}")
+    return json.loads(completed.stdout)
+
+
+def check_targets(results: list[dict[str, Any]]) -> dict[str, Any]:
+    largest = max(results, key=lambda result: result["scale"])
+    smallest = min(results, key=lambda result: result["scale"])
+    checks: dict[str, Any] = {}
+    for slug, figures in largest["dashboards"].items():
+        ratio = figures["cold_over_baseline"]
+        same_queries = figures["queries_cold"] == smallest["dashboards"][slug]["queries_cold"]
+        checks[slug] = {
+            "cold_ms": figures["cold_ms"] <= TARGETS["cold_ms"],
+            "warm_ms": figures["warm_ms"] <= TARGETS["warm_ms"],
+            "queries": figures["queries_cold"] <= TARGETS["queries"] and figures["queries_warm"] <= TARGETS["queries"],
+            "queries_same_at_each_scale": same_queries,
+            "cold_over_baseline": ratio is None or ratio <= TARGETS["cold_over_baseline"],
+        }
+    return {
+        "at_scale": largest["scale"],
+        "limits": TARGETS,
+        "met": all(all(check.values()) for check in checks.values()),
+        "dashboards": checks,
+    }
+
+
+def machine() -> dict[str, Any]:
+    return {
+        "platform": platform.platform(),
+        "processor": platform.processor() or platform.machine(),
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scales", default="100,1000", help="Hotline counts to seed, comma-separated.")
+    parser.add_argument("--repeat", type=int, default=7, help="Requests per measurement (the median is kept).")
+    parser.add_argument("--seed", type=int, default=2023)
+    parser.add_argument("--child", type=int, default=None, help=argparse.SUPPRESS)
+    options = parser.parse_args()
+    if options.child is not None:
+        print(json.dumps(measure(options.child, options.repeat, options.seed)))
+        return
+    started = time.monotonic()
+    results = [run_scale(int(scale), options.repeat, options.seed) for scale in options.scales.split(",")]
+    report = {
+        "benchmark": "dashboards",
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": machine(),
+        "database": results[0]["database"],
+        "repeat": options.repeat,
+        "results": results,
+        "targets": check_targets(results),
+        "seconds": round(time.monotonic() - started, 1),
+    }
+    print(json.dumps(report, indent=2))
+
+
+# -- Child: seed, then measure every dashboard ---------------------------------------------------------
+def _median_ms(samples: list[float]) -> float:
+    return round(statistics.median(samples) * 1000, 1)
+
+
+def measure(scale: int, repeat: int, seed: int) -> dict[str, Any]:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.models import User
+    from core import dataversion
+    from reports import selectors
+    from reports.dashboards import DASHBOARDS
+
+    started = time.monotonic()
+    call_command("migrate", verbosity=0, interactive=False)
+    with open(os.devnull, "w") as quiet:
+        call_command("seed_demo", scale=scale, seed=seed, force=True, stdout=quiet)
+    seed_seconds = round(time.monotonic() - started, 1)
+
+    user = User.objects.get(email="staff@example.org")
+    client = Client()
+    client.force_login(user)
+
+    def get(path: str) -> tuple[float, int]:
+        with CaptureQueriesContext(connection) as captured:
+            began = time.perf_counter()
+            response = client.get(path)
+            elapsed = time.perf_counter() - began
+        if response.status_code != 200:
+            raise RuntimeError(f"{path} answered {response.status_code}")
+        return elapsed, len(captured.captured_queries)
+
+    def baseline(names: tuple[str, ...]) -> tuple[float, int]:
+        """Read the dashboard's rows with one `.values()` query per frame, nothing else."""
+        sources = [source for name in names for source in selectors.DERIVED.get(name, ((name,), None))[0]]
+        began = time.perf_counter()
+        rows = 0
+        for name in dict.fromkeys(sources):
+            queryset, columns = selectors.SOURCES[name]
+            rows += len(list(queryset(user=user).values(*(column.lookup for column in columns))))
+        return time.perf_counter() - began, rows
+
+    results: dict[str, Any] = {}
+    for dashboard in DASHBOARDS:
+        path = f"/admin/dashboards/{dashboard.slug}/"
+        get(path)  # first load: templates compiled, session and permissions settled
+        cold, cold_queries = [], []
+        for _ in range(repeat):
+            dataversion.bump()  # as any write does: every cached dashboard is stale
+            elapsed, queries = get(path)
+            cold.append(elapsed)
+            cold_queries.append(queries)
+        warm, warm_queries = [], []
+        for _ in range(repeat):
+            elapsed, queries = get(path)
+            warm.append(elapsed)
+            warm_queries.append(queries)
+        base = [baseline(dashboard.frames) for _ in range(repeat)]
+        base_ms = _median_ms([elapsed for elapsed, _rows in base])
+        cold_ms = _median_ms(cold)
+        results[dashboard.slug] = {
+            "cold_ms": cold_ms,
+            "warm_ms": _median_ms(warm),
+            "queries_cold": max(cold_queries),
+            "queries_warm": max(warm_queries),
+            "baseline_ms": base_ms,
+            "baseline_rows": base[0][1],
+            "cold_over_baseline": round(cold_ms / base_ms, 2) if dashboard.frames and base_ms else None,
+        }
+    if connection.vendor == "sqlite":
+        database = "SQLite " + ".".join(str(part) for part in connection.Database.sqlite_version_info)
+    else:
+        database = f"{connection.display_name} {connection.pg_version // 10000}.{connection.pg_version % 10000}"
+    return {
+        "scale": scale,
+        "database": database,
+        "seed_seconds": seed_seconds,
+        "dashboards": results,
+    }
+
+
+if __name__ == "__main__":
+    main()
