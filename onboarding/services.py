@@ -657,7 +657,9 @@ def checklist_move_to_version(
     _require_network_staff(acting_user, _("Only network staff can move a checklist to another version."))
     now = now or timezone.now()
     with transaction.atomic():
-        locked = Checklist.objects.select_for_update().select_related("template", "hotline").get(pk=checklist.pk)
+        locked = (
+            Checklist.objects.select_for_update(of=("self",)).select_related("template", "hotline").get(pk=checklist.pk)
+        )
         current = locked.template
         if template.status != ChecklistTemplate.Status.PUBLISHED:
             raise ValidationError(_("Only a published version can be used."))
@@ -1185,7 +1187,11 @@ def evidence_expire_due(*, today: date) -> list[ExpiredEvidence]:
     results = []
     for pk in list(due):
         with transaction.atomic():
-            document = EvidenceDocument.objects.select_for_update().select_related("hotline__lead_staff").get(pk=pk)
+            document = (
+                EvidenceDocument.objects.select_for_update(of=("self",))
+                .select_related("hotline__lead_staff")
+                .get(pk=pk)
+            )
             if document.expiry_processed_for == document.expires_on or not document.is_expired(today):
                 continue
             expired = []
@@ -1272,7 +1278,9 @@ def reviewer_declare(
         raise ValidationError(_("Describe the conflict of interest."))
     with transaction.atomic():
         locked = (
-            ReviewerAssignment.objects.select_for_update().select_related("hotline__lead_staff").get(pk=assignment.pk)
+            ReviewerAssignment.objects.select_for_update(of=("self",))
+            .select_related("hotline__lead_staff")
+            .get(pk=assignment.pk)
         )
         locked.coi_declared_at = now or timezone.now()
         locked.has_conflict = has_conflict

@@ -280,3 +280,29 @@ def test_the_dossier_round_trips_into_an_empty_database(make_user):
     again = import_workbook(first)
     assert again.ok
     assert all(again.changes[name].created == 0 for name in DOSSIER_SHEETS)
+
+
+def test_bad_dossier_rows_are_named_and_nothing_is_written():
+    from tests.onboarding.dossier import build_dossier
+
+    world = build_dossier()
+    before = m.ChecklistItem.objects.filter(state="accepted").count()
+    data = _workbook(
+        {
+            "Checklist items": [
+                ["hotline", "code", "state"],
+                [world.hotline.brand_name, "2.1", "accepted"],
+                [world.hotline.brand_name, "99.9", "accepted"],
+                ["Unknown hotline", "2.1", "accepted"],
+                [world.hotline.brand_name, "2.2", "approved"],
+            ],
+            "Findings": [["assessment", "area", "rating", "text"], ["AS-XX-1", 3, "meets", "Fine"]],
+        }
+    )
+    result = import_workbook(data)
+    problems = {(e.sheet, e.row, e.column) for e in result.errors}
+    assert ("Checklist items", 3, "hotline") in problems  # no item 99.9 in the checklist's version
+    assert ("Checklist items", 4, "hotline") in problems
+    assert ("Checklist items", 5, "state") in problems
+    assert ("Findings", 2, "assessment") in problems
+    assert m.ChecklistItem.objects.filter(state="accepted").count() == before
