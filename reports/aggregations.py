@@ -1010,3 +1010,221 @@ def statistics_by_region(
     keys = [*regions, *sorted(set(region) - set(regions))]
     table = _statistics_summary(returns, region, keys).rename(columns={"key": "region"})
     return table[(table["returns"] > 0) | table["region"].isin(regions)].reset_index(drop=True)
+
+
+# -- Quality: assessments and corrective actions -----------------------------------------------------
+QA_REVIEW = "qa_review"
+ASSESSMENT_COMPLETED = "completed"
+ASSESSMENT_OPEN_STATUSES: tuple[str, ...] = ("planned", "in_progress")
+QA_RESULTS: tuple[str, ...] = ("passed", "passed_with_actions", "failed")
+VERIFIED = "verified"
+ACTION_STATUSES: tuple[str, ...] = ("open", "in_progress", "completed", "verified")
+ACTION_WORKING_STATUSES: tuple[str, ...] = ("open", "in_progress")
+ASSESSMENT_FIELDS: tuple[str, ...] = (
+    "assessment_id",
+    "reference",
+    "hotline_id",
+    "brand_name",
+    "kind",
+    "status",
+    "recommendation",
+    "starts_on",
+    "ends_on",
+    "report_completed_at",
+    "country",
+    "country_name",
+    "programme_region",
+    "world_region",
+)
+
+
+def assessments_of(assessment_actions: pd.DataFrame) -> pd.DataFrame:
+    """One row per assessment, from the assessment x corrective action frame."""
+    return assessment_actions[list(ASSESSMENT_FIELDS)].drop_duplicates("assessment_id").reset_index(drop=True)
+
+
+def corrective_actions_of(assessment_actions: pd.DataFrame) -> pd.DataFrame:
+    """One row per corrective action, with its assessment and hotline."""
+    actions = assessment_actions[assessment_actions["action_id"].notna()]
+    return actions.rename(
+        columns={
+            "action_id": "id",
+            "action_title": "title",
+            "action_status": "action_status",
+            "action_due_on": "due_on",
+            "action_created_at": "created_at",
+            "action_verified_at": "verified_at",
+            "kind": "assessment_kind",
+            "reference": "assessment_reference",
+        }
+    )[
+        [
+            "id",
+            "title",
+            "action_status",
+            "due_on",
+            "created_at",
+            "verified_at",
+            "assessment_id",
+            "assessment_reference",
+            "assessment_kind",
+            "hotline_id",
+            "brand_name",
+            "country",
+            "country_name",
+            "programme_region",
+            "world_region",
+        ]
+    ].reset_index(drop=True)
+
+
+def _completed_on(assessments: pd.DataFrame) -> pd.Series:
+    """The day an assessment's report was completed (else its last day)."""
+    return assessments["report_completed_at"].dt.normalize().fillna(assessments["ends_on"])
+
+
+def qa_reviews_done(
+    assessments: pd.DataFrame, *, period: Period | None, scope: Scope | None, today: date
+) -> pd.DataFrame:
+    """Quality-assurance reviews whose report was completed in the period (all up to today without one)."""
+    reviews = assessments[
+        (assessments["kind"] == QA_REVIEW)
+        & (assessments["status"] == ASSESSMENT_COMPLETED)
+        & in_scope(assessments, scope)
+    ]
+    return reviews[dated_within(_completed_on(reviews), period, today)]
+
+
+def qa_reviews_done_count(assessments: pd.DataFrame, *, period: Period | None, scope: Scope | None, today: date) -> int:
+    return len(qa_reviews_done(assessments, period=period, scope=scope, today=today))
+
+
+def qa_reviews_by_year(
+    assessments: pd.DataFrame, *, period: Period | None, scope: Scope | None, today: date
+) -> pd.DataFrame:
+    """Completed quality-assurance reviews per year of completion, by result."""
+    reviews = qa_reviews_done(assessments, period=period, scope=scope, today=today)
+    years = _completed_on(reviews).dt.year
+    rows = []
+    for year in sorted(set(years.dropna().astype(int))):
+        chosen = reviews[(years == year).to_numpy()]
+        rows.append(
+            {"year": year, **{result: int((chosen["recommendation"] == result).sum()) for result in QA_RESULTS}}
+        )
+    return pd.DataFrame(rows, columns=["year", *QA_RESULTS])
+
+
+def qa_reviews_due(
+    hotlines: pd.DataFrame,
+    assessments: pd.DataFrame,
+    *,
+    period: Period | None,
+    scope: Scope | None,
+    today: date,
+    cycle_months: int,
+    first_review_months: int,
+    window_days: int = EXPIRY_WINDOW_DAYS,
+) -> pd.DataFrame:
+    """Member hotlines whose quality-assurance review is overdue or due within `window_days` days of
+    the day. A full member is due `cycle_months` after its last completed review (or after becoming a
+    full member, whichever is later); a provisional member `first_review_months` after its last
+    review, or after joining when it has had none. A member with no date at all is due now."""
+    day = reference_day(period, today)
+    stamp = _stamp(day)
+    chosen = hotlines[members(hotlines, period=period) & in_scope(hotlines, scope)]
+    reviews = assessments[(assessments["kind"] == QA_REVIEW) & (assessments["status"] == ASSESSMENT_COMPLETED)]
+    completed = _completed_on(reviews)
+    reviews = reviews.assign(completed_on=completed)[completed <= stamp]
+    last = reviews.groupby("hotline_id")["completed_on"].max()
+    planned = set(
+        assessments.loc[
+            (assessments["kind"] == QA_REVIEW) & assessments["status"].isin(ASSESSMENT_OPEN_STATUSES), "hotline_id"
+        ].dropna()
+    )
+    last_review = pd.Series(
+        last.astype("datetime64[us]").reindex(chosen["hotline_id"].to_numpy()).to_numpy(), index=chosen.index
+    )
+    full = chosen["stage"] == FULL_MEMBER
+    # Full members: from the later of the last review and full membership; provisional members:
+    # from the last review, else from joining.
+    full_base = pd.concat([last_review, chosen["full_member_on"].astype("datetime64[us]")], axis=1).max(axis=1)
+    provisional_base = last_review.fillna(chosen["joined_on"].astype("datetime64[us]"))
+    base = full_base.where(full, provisional_base)
+    due_on = pd.Series(pd.NaT, index=chosen.index, dtype="datetime64[us]")
+    for is_full, months in ((True, cycle_months), (False, first_review_months)):
+        rows = (full == is_full) & base.notna()
+        if rows.any():
+            due_on[rows] = (base[rows] + pd.DateOffset(months=months)).astype("datetime64[us]")
+    due = due_on.isna() | (due_on <= _stamp(day + timedelta(days=window_days)))
+    frame = pd.DataFrame(
+        {
+            "hotline_id": chosen["hotline_id"].to_numpy(),
+            "brand_name": chosen["brand_name"].to_numpy(),
+            "country": chosen["country_name"].to_numpy(),
+            "stage": chosen["stage"].to_numpy(),
+            "last_review": last_review.dt.strftime("%Y-%m-%d").fillna("").to_numpy(),
+            "due_on": due_on.dt.strftime("%Y-%m-%d").fillna("").to_numpy(),
+            "state": ["never" if pd.isna(d) else "overdue" if d < stamp else "due" for d in due_on],
+            "scheduled": chosen["hotline_id"].isin(planned).to_numpy(),
+        },
+        columns=["hotline_id", "brand_name", "country", "stage", "last_review", "due_on", "state", "scheduled"],
+    )
+    return frame[due.to_numpy()].sort_values(["due_on", "brand_name"], ignore_index=True)
+
+
+def qa_reviews_due_count(
+    hotlines: pd.DataFrame,
+    assessments: pd.DataFrame,
+    *,
+    period: Period | None,
+    scope: Scope | None,
+    today: date,
+    cycle_months: int,
+    first_review_months: int,
+) -> int:
+    return len(
+        qa_reviews_due(
+            hotlines,
+            assessments,
+            period=period,
+            scope=scope,
+            today=today,
+            cycle_months=cycle_months,
+            first_review_months=first_review_months,
+        )
+    )
+
+
+def open_corrective_actions(
+    corrective_actions: pd.DataFrame, *, period: Period | None, scope: Scope | None, today: date
+) -> pd.DataFrame:
+    """Corrective actions not yet verified on the day (today, or the period's last day: raised by
+    then and verified after it, if at all), soonest due first; `overdue` when past due and not done."""
+    day = reference_day(period, today)
+    cutoff = _end_of(day)
+    actions = corrective_actions[in_scope(corrective_actions, scope)]
+    if period is None:
+        still_open = actions["action_status"] != VERIFIED
+    else:
+        still_open = (actions["created_at"] < cutoff) & (
+            (actions["action_status"] != VERIFIED) | (actions["verified_at"] >= cutoff)
+        )
+    chosen = actions[still_open]
+    overdue = chosen["action_status"].isin(ACTION_WORKING_STATUSES) & (chosen["due_on"] < _stamp(day))
+    return pd.DataFrame(
+        {
+            "brand_name": chosen["brand_name"].to_numpy(),
+            "assessment": chosen["assessment_reference"].to_numpy(),
+            "title": chosen["title"].to_numpy(),
+            "due_on": chosen["due_on"].dt.strftime("%Y-%m-%d").fillna("").to_numpy(),
+            "status": chosen["action_status"].to_numpy(),
+            "overdue": overdue.to_numpy(),
+        },
+        columns=["brand_name", "assessment", "title", "due_on", "status", "overdue"],
+    ).sort_values(["due_on", "brand_name", "title"], ignore_index=True)
+
+
+def open_corrective_action_count(
+    corrective_actions: pd.DataFrame, *, period: Period | None, scope: Scope | None, today: date
+) -> int:
+    return len(open_corrective_actions(corrective_actions, period=period, scope=scope, today=today))

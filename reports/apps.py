@@ -22,7 +22,8 @@ class ReportsConfig(AppConfig):
                 Role.GRANTS: _dashboards("network", "roundtables", "operations", "grants"),
                 # Capacity-building staff: analysts, training and certificates.
                 Role.CAPACITY: _dashboards("network", "capacity"),
-                # Accreditation reviewers: certificates and quality-assurance follow-up.
-                Role.REVIEWER: _dashboards("network", "quality"),
+                # Accreditation reviewers see the dossiers assigned to them (the review queue), not the
+                # network-wide quality figures.
+                Role.REVIEWER: _dashboards("network"),
             }
         )

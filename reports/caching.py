@@ -19,7 +19,8 @@ from typing import Any
 from django.core.cache import cache
 from django.utils import translation
 
-from accounts.access import is_staff_user
+from accounts.access import has_role
+from accounts.roles import Role
 from core import dataversion
 from reports.scope import Period, Scope, period_key, scope_key
 
@@ -27,11 +28,11 @@ TIMEOUT = 15 * 60
 
 
 def access_scope(user: Any) -> str:
-    """What the user may see, as far as the dashboards' frames go. Every frame's `visible_to`
-    gives staff the whole network (a test checks it for each staff role), so staff share entries;
-    anyone else gets entries of their own."""
-    if is_staff_user(user):
-        return "staff"
+    """What the user may see, as far as the dashboards' frames go. Network staff (and superusers)
+    see the whole network in every frame, so they share entries; any other user, whose view
+    `visible_to` may narrow (a reviewer sees the dossiers assigned to them), gets entries of their own."""
+    if has_role(user, Role.NETWORK_STAFF):
+        return "network"
     return f"user-{user.pk}"
 
 

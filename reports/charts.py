@@ -268,6 +268,24 @@ def certificates_by_year_chart(table: pd.DataFrame) -> go.Figure:
     )
 
 
+def qa_reviews_chart(table: pd.DataFrame, *, result_labels: Mapping[str, str]) -> go.Figure:
+    years = table["year"].astype(str).tolist()
+    colours = {"passed": PALETTE[2], "passed_with_actions": PALETTE[1], "failed": PALETTE[5]}
+    return go.Figure(
+        data=[
+            go.Bar(x=years, y=table[result].tolist(), name=label, marker_color=colours.get(result))
+            for result, label in result_labels.items()
+        ],
+        layout=_layout(
+            _("Quality-assurance reviews per year, by result"),
+            _("Year the report was completed"),
+            _("Reviews"),
+            categories=True,
+            barmode="stack",
+        ),
+    )
+
+
 # -- Operations ---------------------------------------------------------------------------------
 def statistics_trend_chart(table: pd.DataFrame) -> go.Figure:
     """Reports and content URLs per year (left axis) and the share removed within 3 days (right axis)."""

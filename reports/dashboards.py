@@ -486,8 +486,88 @@ def capacity_sections(f: Mapping[str, pd.DataFrame], c: Context) -> list[Section
 
 # -- Quality ----------------------------------------------------------------------------------------
 def quality_sections(f: Mapping[str, pd.DataFrame], c: Context) -> list[Section]:
+    stage_labels = _stage_labels()
+    reviews = agg.qa_reviews_by_year(f["assessments"], period=c.period, scope=c.scope, today=c.today)
+    due = agg.qa_reviews_due(
+        f["hotlines"],
+        f["assessments"],
+        period=c.period,
+        scope=c.scope,
+        today=c.today,
+        cycle_months=metrics.QA_REVIEW_CYCLE_MONTHS,
+        first_review_months=metrics.QA_FIRST_REVIEW_MONTHS,
+    )
+    due_states = {"never": _("No review recorded"), "overdue": _("Overdue"), "due": _("Due within 90 days")}
+    scheduled = {"True": _("Yes"), "False": _("No")}
+    actions = agg.open_corrective_actions(f["corrective_actions"], period=c.period, scope=c.scope, today=c.today)
+    action_states = {
+        "open": _("Open"),
+        "in_progress": _("In progress"),
+        "completed": _("Completed, awaiting verification"),
+    }
+    by_status = {
+        state: int((actions["status"] == state).sum()) for state in agg.ACTION_STATUSES if state != agg.VERIFIED
+    }
+    results = {"passed": _("Passed"), "passed_with_actions": _("Passed with actions"), "failed": _("Not passed")}
     by_year = agg.certificates_by_year(f["training_places"], period=c.period, scope=c.scope, today=c.today)
     return [
+        Section(
+            "qa_reviews_due",
+            _("Quality-assurance reviews due"),
+            _definition("qa_reviews_due"),
+            table(
+                due,
+                [
+                    Col("brand_name", _("Hotline")),
+                    Col("country", _("Country")),
+                    Col("stage", _("Stage"), "label", stage_labels),
+                    Col("last_review", _("Last review")),
+                    Col("due_on", _("Due on")),
+                    Col("state", _("Status"), "label", due_states),
+                    Col("scheduled", _("Review planned"), "label", scheduled),
+                ],
+            ),
+            empty=_("No quality-assurance review is due within 90 days."),
+        ),
+        Section(
+            "qa_reviews_done",
+            _("Quality-assurance reviews done"),
+            _definition("qa_reviews_done"),
+            table(
+                reviews,
+                [Col("year", _("Year")), *(Col(key, label, "int") for key, label in results.items())],
+            ),
+            _json(charts.qa_reviews_chart(reviews, result_labels=results)),
+            empty=_("No quality-assurance review was completed in the period."),
+        ),
+        Section(
+            "corrective_actions",
+            _("Open corrective actions"),
+            _definition("open_corrective_actions"),
+            table(
+                actions.assign(overdue=actions["overdue"].map({True: _("Overdue"), False: ""})),
+                [
+                    Col("due_on", _("Due on")),
+                    Col("brand_name", _("Hotline")),
+                    Col("assessment", _("Assessment")),
+                    Col("title", _("Action")),
+                    Col("status", _("Status"), "label", action_states),
+                    Col("overdue", _("Overdue")),
+                ],
+            ),
+            _json(
+                charts.breakdown_chart(
+                    by_status,
+                    labels=action_states,
+                    title=_("Open corrective actions by status"),
+                    x_title=_("Status"),
+                    y_title=_("Corrective actions"),
+                )
+            )
+            if len(actions)
+            else None,
+            empty=_("No corrective action is open."),
+        ),
         Section(
             "certificates_by_year",
             _("Certificates issued and expiring"),
@@ -502,15 +582,6 @@ def quality_sections(f: Mapping[str, pd.DataFrame], c: Context) -> list[Section]
             empty=_("No certificate in the period."),
         ),
         _expiring_section(f, c),
-    ]
-
-
-def quality_notices() -> list[str]:
-    return [
-        _(
-            "Quality-assurance reviews due and done, and open corrective actions, are not recorded in the "
-            "toolkit yet: they appear here once accreditation assessments are recorded."
-        )
     ]
 
 
@@ -608,12 +679,19 @@ DASHBOARDS: tuple[Dashboard, ...] = (
     Dashboard(
         "quality",
         gettext_lazy("Quality"),
-        gettext_lazy("Certificates issued and expiring; quality-assurance reviews and corrective actions."),
+        gettext_lazy(
+            "Quality-assurance reviews due and done, open corrective actions, certificates issued and expiring."
+        ),
         "tick-inverse",
-        ("training_places",),
-        ("certificates_issued", "certificates_expiring"),
+        ("hotlines", "assessment_actions", "training_places"),
+        (
+            "qa_reviews_due",
+            "qa_reviews_done",
+            "open_corrective_actions",
+            "certificates_issued",
+            "certificates_expiring",
+        ),
         quality_sections,
-        quality_notices,
     ),
     Dashboard(
         "operations",

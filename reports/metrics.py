@@ -588,6 +588,56 @@ _metric(
     ),
 )
 
+# Quality -------------------------------------------------------------------------------------------
+# Working assumptions of the association, in one place: a full member has a quality-assurance
+# review every three years; a provisional member its first one within its provisional year.
+QA_REVIEW_CYCLE_MONTHS = 36
+QA_FIRST_REVIEW_MONTHS = 12
+
+_metric(
+    "qa_reviews_done",
+    _("Quality-assurance reviews done"),
+    _(
+        "Quality-assurance reviews of member hotlines whose report was completed in the period (by default, "
+        "all so far), whatever their result."
+    ),
+    _("reviews"),
+    group=QUALITY,
+    frames=("assessments",),
+    aggregate=lambda f, c: agg.qa_reviews_done_count(f["assessments"], **_pt(c)),
+)
+_metric(
+    "qa_reviews_due",
+    _("Quality-assurance reviews due"),
+    _(
+        "Member hotlines whose quality-assurance review is overdue or due within 90 days of the day (today, "
+        "or the period's last day): full members three years after their last review (or after becoming "
+        "full members), provisional members within their first year."
+    ),
+    _("hotlines"),
+    group=QUALITY,
+    frames=("hotlines", "assessments"),
+    aggregate=lambda f, c: agg.qa_reviews_due_count(
+        f["hotlines"],
+        f["assessments"],
+        **_pt(c),
+        cycle_months=QA_REVIEW_CYCLE_MONTHS,
+        first_review_months=QA_FIRST_REVIEW_MONTHS,
+    ),
+)
+_metric(
+    "open_corrective_actions",
+    _("Open corrective actions"),
+    _(
+        "Corrective actions raised by assessments that are not yet verified and closed, today (for a period: "
+        "raised by its last day and not verified by then)."
+    ),
+    _("actions"),
+    group=QUALITY,
+    frames=("corrective_actions",),
+    aggregate=lambda f, c: agg.open_corrective_action_count(f["corrective_actions"], **_pt(c)),
+)
+
 # Operations ----------------------------------------------------------------------------------------
 _metric(
     "reports_received",

@@ -1,6 +1,7 @@
-"""Personal panels on the Wagtail admin home page: my candidates, my action items due or overdue,
-certificates expiring within 90 days. Each reads through `reports.selectors` (which start from
-`visible_to(user)`) and renders nothing when it has nothing to say."""
+"""Personal panels on the Wagtail admin home page: my candidates, checklist items awaiting my review,
+my action items due or overdue, certificates expiring within 90 days. Each reads through
+`reports.selectors` (which start from `visible_to(user)`) and renders nothing when it has nothing
+to say."""
 
 from __future__ import annotations
 
@@ -44,7 +45,7 @@ class MyCandidatesPanel(PersonalPanel):
 class MyActionItemsPanel(PersonalPanel):
     name = "my_action_items"
     template_name = "reports/panels/my_action_items.html"
-    order = 41
+    order = 42
 
     def items(self, request: Any) -> dict[str, Any] | None:
         today = timezone.localdate()
@@ -55,10 +56,22 @@ class MyActionItemsPanel(PersonalPanel):
 class CertificatesExpiringPanel(PersonalPanel):
     name = "certificates_expiring"
     template_name = "reports/panels/certificates_expiring.html"
-    order = 42
+    order = 43
 
     def items(self, request: Any) -> dict[str, Any] | None:
         if not request.user.has_perm("network.view_trainingparticipation"):
             return None
         expiring = selectors.certificates_expiring(user=request.user)
         return {"expiring": expiring} if expiring.total else None
+
+
+class AwaitingReviewPanel(PersonalPanel):
+    name = "items_awaiting_review"
+    template_name = "reports/panels/awaiting_review.html"
+    order = 41
+
+    def items(self, request: Any) -> dict[str, Any] | None:
+        if not request.user.has_perm("onboarding.view_checklistitem"):
+            return None
+        awaiting = selectors.items_awaiting_review(user=request.user)
+        return {"awaiting": awaiting} if awaiting.total else None

@@ -42,6 +42,8 @@ from onboarding.models import (
     ActionItem,
     Agreement,
     AgreementParty,
+    Assessment,
+    ChecklistItem,
     CountryAssessment,
     Roundtable,
     RoundtableParticipant,
@@ -377,6 +379,38 @@ def country_assessments_frame(*, user: Any | None = None) -> pd.DataFrame:
     return _load("country_assessments", user)
 
 
+ASSESSMENT_ACTION_COLUMNS: tuple[Column, ...] = (
+    Column("assessment_id", "pk", "int"),
+    Column("reference", "reference"),
+    Column("hotline_id", "hotline_id", "int"),
+    Column("brand_name", "hotline__brand_name"),
+    Column("kind", "kind"),
+    Column("status", "status"),
+    Column("recommendation", "recommendation"),
+    Column("starts_on", "starts_on", "date"),
+    Column("ends_on", "ends_on", "date"),
+    Column("report_completed_at", "report_completed_at", "datetime"),
+    *_geography("hotline__"),
+    Column("action_id", "corrective_actions__id", "int"),
+    Column("action_title", "corrective_actions__title"),
+    Column("action_status", "corrective_actions__status"),
+    Column("action_due_on", "corrective_actions__due_on", "date"),
+    Column("action_created_at", "corrective_actions__created_at", "datetime"),
+    Column("action_verified_at", "corrective_actions__verified_at", "datetime"),
+)
+
+
+def assessment_actions_source(*, user: Any | None = None) -> QuerySet:
+    return _visible(Assessment, user).order_by("pk", "corrective_actions__id")
+
+
+def assessment_actions_frame(*, user: Any | None = None) -> pd.DataFrame:
+    """Accreditation assessments (pre-membership, quality-assurance reviews, follow-ups), one row per
+    corrective action they raised (one row with empty `action_*` when they raised none). The
+    dossier's `visible_to` applies: network staff see all, a reviewer the dossiers open to them."""
+    return _load("assessment_actions", user)
+
+
 FrameLoader = Callable[..., pd.DataFrame]
 
 # Each frame: the rows it reads (a QuerySet for `user`) and its columns.
@@ -393,6 +427,7 @@ SOURCES: dict[str, tuple[Callable[..., QuerySet], tuple[Column, ...]]] = {
     "agreement_parties": (agreement_parties_source, AGREEMENT_PARTY_COLUMNS),
     "statistics": (statistics_source, STATISTICS_COLUMNS),
     "country_assessments": (country_assessments_source, TARGET_COUNTRY_COLUMNS),
+    "assessment_actions": (assessment_actions_source, ASSESSMENT_ACTION_COLUMNS),
 }
 
 FRAMES: dict[str, FrameLoader] = {
@@ -408,12 +443,15 @@ FRAMES: dict[str, FrameLoader] = {
     "agreement_parties": agreement_parties_frame,
     "statistics": statistics_frame,
     "country_assessments": country_assessments_frame,
+    "assessment_actions": assessment_actions_frame,
 }
 
 
 # Frames joined from others in pandas (no query of their own): name -> (sources, join).
 DERIVED: dict[str, tuple[tuple[str, ...], Callable[..., pd.DataFrame]]] = {
     "training_places": (("participations", "training_events", "analysts"), aggregations.training_places),
+    "assessments": (("assessment_actions",), aggregations.assessments_of),
+    "corrective_actions": (("assessment_actions",), aggregations.corrective_actions_of),
 }
 
 
@@ -522,3 +560,18 @@ def certificates_expiring(
     )
     total = len(first) if len(first) < limit else queryset.count()
     return ExpiringCertificates(total=total, first=first)
+
+
+@dataclass(frozen=True)
+class AwaitingReview:
+    total: int
+    first: list[ChecklistItem]
+
+
+def items_awaiting_review(*, user: Any, limit: int = 10) -> AwaitingReview:
+    """Checklist items submitted for review in the dossiers open to `user`, oldest first, leaving out
+    those `user` submitted (the reviewer must be someone else)."""
+    queryset = ChecklistItem.objects.visible_to(user).awaiting_review().exclude(submitted_by_id=user.pk)
+    first = list(queryset.select_related("template_item", "checklist__hotline").order_by("submitted_at", "pk")[:limit])
+    total = len(first) if len(first) < limit else queryset.count()
+    return AwaitingReview(total=total, first=first)

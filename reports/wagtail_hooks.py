@@ -15,7 +15,12 @@ from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
 from reports import admin_urls
 from reports.dashboards import DASHBOARDS, Dashboard
-from reports.panels import CertificatesExpiringPanel, MyActionItemsPanel, MyCandidatesPanel
+from reports.panels import (
+    AwaitingReviewPanel,
+    CertificatesExpiringPanel,
+    MyActionItemsPanel,
+    MyCandidatesPanel,
+)
 
 
 @hooks.register("register_admin_urls")
@@ -51,4 +56,4 @@ def register_dashboard_permissions() -> QuerySet:
 
 @hooks.register("construct_homepage_panels")
 def add_personal_panels(request: HttpRequest, panels: list[Any]) -> None:
-    panels[:0] = [MyCandidatesPanel(), MyActionItemsPanel(), CertificatesExpiringPanel()]
+    panels[:0] = [MyCandidatesPanel(), AwaitingReviewPanel(), MyActionItemsPanel(), CertificatesExpiringPanel()]

@@ -23,6 +23,7 @@ COLUMNS = {
     "agreement_parties": selectors.AGREEMENT_PARTY_COLUMNS,
     "statistics": selectors.STATISTICS_COLUMNS,
     "country_assessments": selectors.TARGET_COUNTRY_COLUMNS,
+    "assessment_actions": selectors.ASSESSMENT_ACTION_COLUMNS,
 }
 
 # Countries used in the tests: code -> (name, programme region, UN M49 region).
@@ -66,4 +67,6 @@ def empty_frames() -> dict[str, pd.DataFrame]:
     frames["training_places"] = aggregations.training_places(
         frames["participations"], frames["training_events"], frames["analysts"]
     )
+    frames["assessments"] = aggregations.assessments_of(frames["assessment_actions"])
+    frames["corrective_actions"] = aggregations.corrective_actions_of(frames["assessment_actions"])
     return frames

@@ -861,6 +861,10 @@ def test_every_aggregation_on_empty_frames():
     assert agg.share_removed_within_3_days(f["statistics"], **pt) is None
     assert agg.statistics_by_year(f["statistics"], **pt).empty
     assert agg.statistics_by_region(f["statistics"], **pt, regions=["europe"])["returns"].tolist() == [0]
+    assert agg.qa_reviews_done_count(f["assessments"], **pt) == 0
+    assert agg.qa_reviews_by_year(f["assessments"], **pt).empty
+    assert agg.qa_reviews_due_count(f["hotlines"], f["assessments"], **pt, cycle_months=36, first_review_months=12) == 0
+    assert agg.open_corrective_action_count(f["corrective_actions"], **pt) == 0
 
 
 def test_scope_combines_regions_countries_world_regions_and_grants():
@@ -881,3 +885,166 @@ def test_scope_combines_regions_countries_world_regions_and_grants():
         False,
     ]
     assert Scope.of(regions=["europe"]).key() != Scope.of(world_regions=["europe"]).key()
+
+
+# -- Quality ---------------------------------------------------------------------------------------------
+@pytest.fixture
+def assessment_actions() -> pd.DataFrame:
+    def row(assessment: int, hotline: int, code: str, kind: str, status: str, **fields) -> dict:
+        return {
+            "assessment_id": assessment,
+            "reference": f"AS-{assessment}",
+            "hotline_id": hotline,
+            "kind": kind,
+            "status": status,
+            "brand_name": f"{code} line",
+            **geo(code),
+            **fields,
+        }
+
+    raised = at(date(2021, 3, 1))
+    old = {
+        "recommendation": "passed_with_actions",
+        "starts_on": date(2021, 2, 1),
+        "ends_on": date(2021, 2, 3),
+        "report_completed_at": at(date(2021, 3, 1)),
+    }
+    return frame(
+        "assessment_actions",
+        [
+            row(
+                1,
+                1,
+                "DE",
+                "qa_review",
+                "completed",
+                **old,
+                action_id=11,
+                action_title="Welfare policy",
+                action_status="verified",
+                action_due_on=date(2021, 6, 1),
+                action_created_at=raised,
+                action_verified_at=at(date(2021, 6, 1)),
+            ),
+            row(
+                1,
+                1,
+                "DE",
+                "qa_review",
+                "completed",
+                **old,
+                action_id=12,
+                action_title="Retention schedule",
+                action_status="open",
+                action_due_on=date(2024, 6, 20),
+                action_created_at=raised,
+            ),
+            row(
+                1,
+                1,
+                "DE",
+                "qa_review",
+                "completed",
+                **old,
+                action_id=13,
+                action_title="Access log",
+                action_status="completed",
+                action_due_on=date(2024, 6, 25),
+                action_created_at=raised,
+            ),
+            row(
+                2,
+                1,
+                "DE",
+                "qa_review",
+                "completed",
+                recommendation="passed",
+                starts_on=date(2023, 5, 1),
+                ends_on=date(2023, 5, 2),
+                report_completed_at=at(date(2023, 6, 1)),
+            ),
+            row(3, 3, "KE", "qa_review", "planned", starts_on=date(2024, 7, 10)),
+            row(
+                4,
+                5,
+                "GH",
+                "pre_membership",
+                "in_progress",
+                starts_on=date(2024, 6, 1),
+                action_id=41,
+                action_title="Legal opinion",
+                action_status="in_progress",
+                action_due_on=date(2024, 8, 1),
+                action_created_at=at(date(2024, 6, 10)),
+            ),
+        ],
+    )
+
+
+def test_assessments_and_corrective_actions_split_from_one_frame(assessment_actions):
+    assessments = agg.assessments_of(assessment_actions)
+    assert assessments["assessment_id"].tolist() == [1, 2, 3, 4]
+    actions = agg.corrective_actions_of(assessment_actions)
+    assert actions["id"].tolist() == [11, 12, 13, 41]
+    assert actions["assessment_reference"].tolist() == ["AS-1", "AS-1", "AS-1", "AS-4"]
+
+
+def test_quality_assurance_reviews_done_and_due(hotlines, assessment_actions):
+    assessments = agg.assessments_of(assessment_actions)
+    assert agg.qa_reviews_done_count(assessments, period=None, scope=None, today=TODAY) == 2
+    assert agg.qa_reviews_done_count(assessments, period=Y2023, scope=None, today=TODAY) == 1
+    assert agg.qa_reviews_done_count(assessments, period=Y2019, scope=None, today=TODAY) == 0
+    assert records(agg.qa_reviews_by_year(assessments, period=None, scope=None, today=TODAY)) == [
+        {"year": 2021, "passed": 0, "passed_with_actions": 1, "failed": 0},
+        {"year": 2023, "passed": 1, "passed_with_actions": 0, "failed": 0},
+    ]
+    due = agg.qa_reviews_due(
+        hotlines, assessments, period=None, scope=None, today=TODAY, cycle_months=36, first_review_months=12
+    )
+    # Germany: reviewed 2023-06-01, next in 2026. France: full member since 2019-01-01, none since: due
+    # 2022-01-01. Belgium: full member since 2024-06-01: due 2027. Kenya: provisional since 2024-06-20,
+    # first review due 2025-06-20 (not within 90 days of 2024-06-30), though one is planned.
+    assert records(due[["brand_name", "last_review", "due_on", "state", "scheduled"]]) == [
+        {
+            "brand_name": "France line",
+            "last_review": "",
+            "due_on": "2022-01-01",
+            "state": "overdue",
+            "scheduled": False,
+        },
+    ]
+    on_2025 = Period(date(2025, 1, 1), date(2025, 5, 1))
+    later = agg.qa_reviews_due(
+        hotlines, assessments, period=on_2025, scope=None, today=TODAY, cycle_months=36, first_review_months=12
+    )
+    # On 2025-05-01 Kenya's first review (2025-06-20) is within 90 days.
+    assert records(later[["brand_name", "due_on", "state", "scheduled"]]) == [
+        {"brand_name": "France line", "due_on": "2022-01-01", "state": "overdue", "scheduled": False},
+        {"brand_name": "Kenya line", "due_on": "2025-06-20", "state": "due", "scheduled": True},
+    ]
+    # Kenya on 2024-06-30 but with a 10-month first review: due 2025-04-20, beyond 90 days; with 3 months: due.
+    soon = agg.qa_reviews_due(
+        hotlines, assessments, period=None, scope=AFRICA, today=TODAY, cycle_months=36, first_review_months=3
+    )
+    assert records(soon[["brand_name", "due_on", "state", "scheduled"]]) == [
+        {"brand_name": "Kenya line", "due_on": "2024-09-20", "state": "due", "scheduled": True},
+    ]
+
+
+def test_open_corrective_actions(assessment_actions):
+    actions = agg.corrective_actions_of(assessment_actions)
+    table = agg.open_corrective_actions(actions, period=None, scope=None, today=TODAY)
+    assert records(table[["title", "status", "overdue"]]) == [
+        {"title": "Retention schedule", "status": "open", "overdue": True},
+        {"title": "Access log", "status": "completed", "overdue": False},
+        {"title": "Legal opinion", "status": "in_progress", "overdue": False},
+    ]
+    assert agg.open_corrective_action_count(actions, period=Y2023, scope=None, today=TODAY) == 2
+    assert (
+        agg.open_corrective_action_count(
+            actions, period=Period(date(2021, 3, 1), date(2021, 5, 1)), scope=None, today=TODAY
+        )
+        == 3
+    )
+    assert agg.open_corrective_action_count(actions, period=Y2019, scope=None, today=TODAY) == 0
+    assert agg.open_corrective_action_count(actions, period=None, scope=AFRICA, today=TODAY) == 1

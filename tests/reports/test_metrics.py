@@ -79,6 +79,9 @@ def expected_today(today: date) -> dict[str, object]:
         "reports_received": 2300,  # the French return is queried
         "content_urls_processed": 1000,
         "share_removed_within_3_days": 68.0,  # (50 x 400 + 80 x 600) / 1000
+        "qa_reviews_done": 2,  # Germany, twice
+        "qa_reviews_due": 2,  # France (none since full membership in 2019), Kenya (provisional since 2024)
+        "open_corrective_actions": 4,  # the verified one is closed
     }
 
 
@@ -110,6 +113,9 @@ EMPTY = {
     "reports_received": 0,
     "content_urls_processed": 0,
     "share_removed_within_3_days": None,
+    "qa_reviews_done": 0,
+    "qa_reviews_due": 0,
+    "open_corrective_actions": 0,
 }
 
 
@@ -154,9 +160,14 @@ def test_every_metric_for_a_period(world):
         "share_removed_within_3_days": 80.0,
         "median_days_in_stage": NO_MEDIANS,
         "conversion_exploring_to_member": None,
+        "qa_reviews_done": 0,
+        # On 2023-12-31: France overdue; Germany's review of 2021 falls due on 2024-03-01, within 90 days.
+        "qa_reviews_due": 2,
+        "open_corrective_actions": 3,  # raised in 2021, one verified then
     }
     for key, value in expected.items():
         assert metrics.compute(key, period=P2023) == value, key
+    assert metrics.compute("qa_reviews_done", period=Period(date(2021, 1, 1), date(2021, 12, 31))) == 1
 
 
 def test_a_period_without_events(world):
@@ -168,6 +179,8 @@ def test_a_period_without_events(world):
         "training_events_held",
         "reports_received",
         "content_urls_processed",
+        "qa_reviews_done",
+        "open_corrective_actions",
     ):
         assert metrics.compute(key, period=P2019) == 0, key
     assert metrics.compute("share_removed_within_3_days", period=P2019) is None
@@ -193,6 +206,9 @@ def test_metrics_for_a_scope(world):
         "mous_signed": 1,
         "training_events_held": 2,  # the Brussels course had a Kenyan participant
         "single_analyst_hotlines": 0,
+        "qa_reviews_due": 1,
+        "qa_reviews_done": 0,
+        "open_corrective_actions": 1,
     }
     for key, value in expected.items():
         assert metrics.compute(key, scope=AFRICA) == value, key

@@ -55,14 +55,30 @@ def test_frames_start_from_visible_to(make_user):
 
 
 @pytest.mark.parametrize("role", STAFF_ROLES)
-def test_every_staff_role_sees_the_whole_network_in_every_frame(role, make_user):
-    """The dashboards' cache entries are shared by all staff (`caching.access_scope`): that holds
-    only while every frame shows staff everything. A narrower `visible_to` must change the key."""
+def test_only_network_staff_share_cache_entries_and_they_see_every_row(role, make_user):
+    """Cached dashboards are shared by the users of one access scope (`caching.access_scope`): network
+    staff see every row of every frame; other roles, whose `visible_to` may narrow their view (a
+    reviewer sees only the dossiers assigned to them), have entries of their own."""
     build_world()
     user = make_user(role)
-    assert caching.access_scope(user) == "staff"
-    for name, loader in selectors.FRAMES.items():
-        assert len(loader(user=user)) == len(loader(user=None)), (role, name)
+    if role == Role.NETWORK_STAFF:
+        assert caching.access_scope(user) == "network"
+        for name, loader in selectors.FRAMES.items():
+            assert len(loader(user=user)) == len(loader(user=None)), name
+    else:
+        assert caching.access_scope(user) == f"user-{user.pk}"
+
+
+def test_a_reviewer_sees_the_assessments_of_the_dossiers_open_to_them(make_user):
+    from onboarding.models import ReviewerAssignment
+
+    world = build_world()
+    reviewer = make_user(Role.REVIEWER)
+    assert selectors.assessment_actions_frame(user=reviewer).empty
+    ReviewerAssignment.objects.create(
+        hotline=world.hotlines["GH"], reviewer=reviewer, coi_declared_at=timezone.now(), has_conflict=False
+    )
+    assert set(selectors.assessment_actions_frame(user=reviewer)["brand_name"]) == {"Ghana line"}
 
 
 def test_derived_frames_and_unknown_names():
@@ -107,6 +123,35 @@ def test_home_panels_show_my_candidates_action_items_and_expiring_certificates(c
     assert "Far away" not in html and "Already done" not in html
     assert "1 certificate expiring within 90 days" in html and "DE-1" in html
     assert "DE-2" not in html  # left the hotline
+
+
+def test_items_awaiting_my_review(client_for, make_user):
+    from onboarding.models import ChecklistItem, ReviewerAssignment
+    from onboarding.services import checklist_create
+
+    world = build_world()
+    staff = make_user(Role.NETWORK_STAFF)
+    checklist_create(hotline=world.hotlines["GH"], acting_user=staff)
+    items = list(ChecklistItem.objects.filter(checklist__hotline=world.hotlines["GH"]).order_by("pk")[:3])
+    submitter = make_user(Role.NETWORK_STAFF)
+    ChecklistItem.objects.filter(pk__in=[i.pk for i in items[:2]]).update(
+        state="submitted", submitted_at=timezone.now() - timedelta(days=3), submitted_by=submitter
+    )
+    ChecklistItem.objects.filter(pk=items[2].pk).update(
+        state="submitted", submitted_at=timezone.now(), submitted_by=staff
+    )
+    html = client_for(staff).get(reverse("wagtailadmin_home")).content.decode()
+    assert "2 checklist items awaiting my review" in html  # not the one they submitted themselves
+    assert reverse("onboarding_admin:review_item", args=[items[0].pk]) in html
+    reviewer = make_user(Role.REVIEWER)
+    assert "awaiting my review" not in client_for(reviewer).get(reverse("wagtailadmin_home")).content.decode()
+    ReviewerAssignment.objects.create(
+        hotline=world.hotlines["GH"], reviewer=reviewer, coi_declared_at=timezone.now(), has_conflict=False
+    )
+    assert (
+        "3 checklist items awaiting my review"
+        in client_for(reviewer).get(reverse("wagtailadmin_home")).content.decode()
+    )
 
 
 def test_home_panels_are_personal_and_follow_permissions(client_for, make_user):

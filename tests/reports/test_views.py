@@ -29,7 +29,7 @@ ACCESS = {
     Role.NETWORK_STAFF: set(SLUGS),
     Role.GRANTS: {"network", "roundtables", "operations", "grants"},
     Role.CAPACITY: {"network", "capacity"},
-    Role.REVIEWER: {"network", "quality"},
+    Role.REVIEWER: {"network"},
     Role.EDITOR: set(),
     Role.MODERATOR: set(),
 }

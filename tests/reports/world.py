@@ -25,6 +25,8 @@ from network.models import (
 from onboarding.models import (
     Agreement,
     AgreementParty,
+    Assessment,
+    CorrectiveAction,
     CountryAssessment,
     Roundtable,
     RoundtableParticipant,
@@ -250,6 +252,47 @@ def build_world() -> World:
     statistics(h["DE"], 2023, 1200, 600, "80")
     statistics(h["FR"], 2023, 999, 999, "10", status="queried")
     statistics(h["KE"], 2023, 100, 0, None, status="submitted")
+
+    # Assessments: Germany passed two quality-assurance reviews (the older with corrective actions);
+    # France (full member since 2019) has none on record; Kenya's first one is planned; Ghana is
+    # being assessed for membership.
+    def assessment(target: Hotline, kind: str, status: str, starts: date, **fields: Any) -> Assessment:
+        return Assessment.objects.create(hotline=target, kind=kind, status=status, starts_on=starts, **fields)
+
+    old_review = assessment(
+        h["DE"],
+        "qa_review",
+        "completed",
+        date(2021, 2, 1),
+        ends_on=date(2021, 2, 3),
+        recommendation="passed_with_actions",
+        report_completed_at=at(date(2021, 3, 1)),
+    )
+    assessment(
+        h["DE"],
+        "qa_review",
+        "completed",
+        today - timedelta(days=400),
+        ends_on=today - timedelta(days=398),
+        recommendation="passed",
+        report_completed_at=now - timedelta(days=395),
+    )
+    assessment(h["KE"], "qa_review", "planned", today + timedelta(days=10))
+    pre = assessment(h["GH"], "pre_membership", "in_progress", today - timedelta(days=5))
+    raised = at(date(2021, 3, 1))
+
+    def action(source: Assessment, title: str, status: str, due: date, **fields: Any) -> None:
+        CorrectiveAction.objects.create(
+            assessment=source, title=title, owner="Hotline manager", status=status, due_on=due, **fields
+        )
+
+    action(
+        old_review, "Welfare policy", "verified", date(2021, 6, 1), created_at=raised, verified_at=at(date(2021, 6, 1))
+    )
+    action(old_review, "Retention schedule", "open", today - timedelta(days=10), created_at=raised)
+    action(old_review, "Access log review", "completed", today - timedelta(days=5), created_at=raised)
+    action(old_review, "Second analyst", "in_progress", today + timedelta(days=30), created_at=raised)
+    action(pre, "Legal opinion", "open", today + timedelta(days=60))
 
     scores = {
         f"{name}_score": 3
