@@ -1,7 +1,7 @@
 """Dashboard content in the shared cache, keyed by everything it depends on.
 
-An entry is stored under the dashboard, the filters (period and scope), the user's access scope,
-the language and the day, together with the data version it was built from
+An entry is stored under the code version, the dashboard, the filters (period and scope), the
+user's access scope, the language and the day, together with the data version it was built from
 (`core.dataversion.current()`, bumped by every write to the registry, lifecycle and reports models).
 One cache read fetches the current version and the entry: an entry of an older version is stale
 and is rebuilt, so a write shows at once in every process (the cache is shared). A repeated load
@@ -11,11 +11,14 @@ seconds, because "today" figures (days in stage) move with the clock.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
 
@@ -25,6 +28,21 @@ from core import dataversion
 from reports.scope import Period, Scope, period_key, scope_key
 
 TIMEOUT = 15 * 60
+# What builds a dashboard (Python, templates, labels): a deployment never serves entries of the old code.
+_CODE_FOLDERS = ("reports", "network", "onboarding", "locale")
+_CODE_SUFFIXES = {".py", ".html", ".mo"}
+
+
+@functools.cache
+def code_version() -> str:
+    digest = hashlib.sha256()
+    base = Path(settings.BASE_DIR)
+    for folder in _CODE_FOLDERS:
+        for path in sorted((base / folder).rglob("*")):
+            if path.suffix in _CODE_SUFFIXES and path.is_file():
+                stat = path.stat()
+                digest.update(f"{path.relative_to(base)}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()[:12]
 
 
 def access_scope(user: Any) -> str:
@@ -40,6 +58,7 @@ def dashboard_key(*, slug: str, period: Period | None, scope: Scope | None, user
     filters = hashlib.sha256(f"{period_key(period)}|{scope_key(scope)}".encode()).hexdigest()[:24]
     parts = [
         "reports:dashboard",
+        code_version(),
         slug,
         access_scope(user),
         translation.get_language() or "",
