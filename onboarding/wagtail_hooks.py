@@ -194,9 +194,21 @@ def onboarding_portal_menu(request: HttpRequest) -> list[AreaMenuItem]:
 @hooks.register("portal_home_panels")
 def onboarding_portal_panel(request: HttpRequest) -> list[AreaPanel]:
     statuses = [
-        selectors.portal_status(user=request.user, hotline=hotline)
+        (
+            selectors.portal_status(user=request.user, hotline=hotline),
+            selectors.checklist_overview(user=request.user, hotline=hotline),
+        )
         for hotline in selectors.portal_candidates(user=request.user)
     ]
     if not statuses:
         return []
     return [AreaPanel(order=10, template="onboarding/portal/panel.html", context={"statuses": statuses})]
+
+
+@hooks.register("portal_home_panels")
+def corrective_actions_portal_panel(request: HttpRequest) -> list[AreaPanel]:
+    actions = [a for a in selectors.portal_corrective_actions(user=request.user) if a.is_open]
+    if not actions:
+        return []
+    context = {"open": len(actions), "overdue": sum(a.overdue for a in actions)}
+    return [AreaPanel(order=15, template="onboarding/portal/corrective_actions_panel.html", context=context)]

@@ -263,6 +263,20 @@ def test_the_item_page_works_with_plain_forms(world, client_for):
     assert response.status_code == 302 and list(other.items.values_list("code", flat=True)) == ["12.2"]
 
 
+def test_the_portal_home_shows_checklist_progress_and_open_corrective_actions(world, client_for):
+    home = client_for(world.candidate).get(reverse("portal:home")).content.decode()
+    total = ChecklistItem.objects.filter(checklist__hotline=world.hotline).count()
+    assert f"Checklist: 0 of {total} items done (0%)." in home
+    assert "1 corrective action from an assessment is open." in home
+    assert reverse("portal:onboarding_checklist", args=[world.hotline.pk]) in home
+    assert reverse("portal:onboarding_corrective_actions") in home
+    other = client_for(world.candidate2).get(reverse("portal:home")).content.decode()
+    assert (
+        "corrective action" not in other
+        and reverse("portal:onboarding_checklist", args=[world.hotline.pk]) not in other
+    )
+
+
 def test_member_hotline_users_follow_up_corrective_actions(world, client_for):
     url = reverse("portal:onboarding_corrective_action", args=[world.action.pk])
     client = client_for(world.candidate)
