@@ -837,13 +837,6 @@ def _dossier(queryset: models.QuerySet, user: Any, hotline_path: str) -> models.
     return queryset.filter(**{f"{hotline_path}__host_organisation_id": organisation_id})
 
 
-def _dossier_staff_side(queryset: models.QuerySet, user: Any, hotline_path: str) -> models.QuerySet:
-    """Like `_dossier`, without the candidate's portal users (reviewers' working records)."""
-    if not is_staff_user(user):
-        return queryset.none()
-    return _dossier(queryset, user, hotline_path)
-
-
 class ChecklistTemplateQuerySet(models.QuerySet):
     def visible_to(self, user: Any) -> ChecklistTemplateQuerySet:
         return _staff_only(self, user)
