@@ -72,6 +72,14 @@ def _end_of(day: date) -> pd.Timestamp:
     return pd.Timestamp(day) + DAY
 
 
+def add_months(days: pd.Series, months: int) -> pd.Series:
+    """The same day `months` later (the month's last day when it is shorter), for a whole column."""
+    target = days.dt.to_period("M") + months
+    first = target.dt.to_timestamp()
+    day = days.dt.day.clip(upper=target.dt.days_in_month)
+    return (first + pd.to_timedelta(day - 1, unit="D")).astype("datetime64[us]")
+
+
 def in_scope(frame: pd.DataFrame, scope: Scope | None, *, prefix: str = "") -> pd.Series:
     """Rows whose country (read from `{prefix}country` etc.) is in the scope."""
     mask = pd.Series(True, index=frame.index)
@@ -1150,11 +1158,7 @@ def qa_reviews_due(
     full_base = pd.concat([last_review, chosen["full_member_on"].astype("datetime64[us]")], axis=1).max(axis=1)
     provisional_base = last_review.fillna(chosen["joined_on"].astype("datetime64[us]"))
     base = full_base.where(full, provisional_base)
-    due_on = pd.Series(pd.NaT, index=chosen.index, dtype="datetime64[us]")
-    for is_full, months in ((True, cycle_months), (False, first_review_months)):
-        rows = (full == is_full) & base.notna()
-        if rows.any():
-            due_on[rows] = (base[rows] + pd.DateOffset(months=months)).astype("datetime64[us]")
+    due_on = add_months(base, cycle_months).where(full, add_months(base, first_review_months))
     due = due_on.isna() | (due_on <= _stamp(day + timedelta(days=window_days)))
     frame = pd.DataFrame(
         {

@@ -225,7 +225,7 @@ def pipeline_sections(f: Mapping[str, pd.DataFrame], c: Context) -> list[Section
     times = agg.time_in_stage_table(
         f["stage_changes"], f["hotlines"], period=c.period, scope=c.scope, today=c.today, now=c.now, targets=targets
     )
-    stalled = agg.stalled_candidates(f["hotlines"], scope=c.scope, now=c.now, targets=targets)
+    stalled = metrics.stalled_table(f, c)
     return [
         Section(
             "funnel",
@@ -380,7 +380,7 @@ def roundtable_sections(f: Mapping[str, pd.DataFrame], c: Context) -> list[Secti
 
 # -- Capacity and training ---------------------------------------------------------------------------
 def _expiring_section(f: Mapping[str, pd.DataFrame], c: Context) -> Section:
-    expiring = agg.certificates_expiring(f["training_places"], period=c.period, scope=c.scope, today=c.today)
+    expiring = metrics.expiring_certificates_table(f, c)
     return Section(
         "certificates_expiring",
         _("Certificates expiring within 90 days"),
@@ -401,7 +401,7 @@ def _expiring_section(f: Mapping[str, pd.DataFrame], c: Context) -> Section:
 def capacity_sections(f: Mapping[str, pd.DataFrame], c: Context) -> list[Section]:
     region_labels = _region_labels()
     kind_labels, type_labels = metrics.course_kind_labels(), metrics.participant_type_labels()
-    per_hotline = agg.analysts_per_hotline(f["hotlines"], f["analysts"], period=c.period, scope=c.scope, today=c.today)
+    per_hotline = metrics.analysts_per_hotline_table(f, c)
     distribution = agg.analysts_per_hotline_distribution(per_hotline)
     trained = agg.analysts_trained_by_kind(
         f["training_places"], period=c.period, scope=c.scope, today=c.today, kinds=list(kind_labels)
@@ -410,7 +410,7 @@ def capacity_sections(f: Mapping[str, pd.DataFrame], c: Context) -> list[Section
         f["training_places"], period=c.period, scope=c.scope, today=c.today, types=list(type_labels)
     )
     timeline = agg.certificate_expiry_timeline(f["training_places"], scope=c.scope, today=c.today)
-    single = per_hotline[per_hotline["analysts"] == 1]
+    single = metrics.single_analyst_table(f, c)
     return [
         Section(
             "analysts_per_hotline",
@@ -488,18 +488,10 @@ def capacity_sections(f: Mapping[str, pd.DataFrame], c: Context) -> list[Section
 def quality_sections(f: Mapping[str, pd.DataFrame], c: Context) -> list[Section]:
     stage_labels = _stage_labels()
     reviews = agg.qa_reviews_by_year(f["assessments"], period=c.period, scope=c.scope, today=c.today)
-    due = agg.qa_reviews_due(
-        f["hotlines"],
-        f["assessments"],
-        period=c.period,
-        scope=c.scope,
-        today=c.today,
-        cycle_months=metrics.QA_REVIEW_CYCLE_MONTHS,
-        first_review_months=metrics.QA_FIRST_REVIEW_MONTHS,
-    )
+    due = metrics.qa_due_table(f, c)
     due_states = {"never": _("No review recorded"), "overdue": _("Overdue"), "due": _("Due within 90 days")}
     scheduled = {"True": _("Yes"), "False": _("No")}
-    actions = agg.open_corrective_actions(f["corrective_actions"], period=c.period, scope=c.scope, today=c.today)
+    actions = metrics.open_actions_table(f, c)
     action_states = {
         "open": _("Open"),
         "in_progress": _("In progress"),

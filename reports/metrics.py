@@ -23,7 +23,7 @@ Small counts: public views show counts from 1 to `SMALL_COUNT_THRESHOLD - 1` as 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -82,6 +82,13 @@ class Context:
     scope: Scope | None
     today: date
     now: pd.Timestamp
+    # Results shared by a dashboard's figures and tables within one computation (same frames).
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def once(self, key: str, compute: Callable[[], Any]) -> Any:
+        if key not in self.memo:
+            self.memo[key] = compute()
+        return self.memo[key]
 
     @classmethod
     def at(cls, *, period: Period | None = None, scope: Scope | None = None, now: datetime | None = None) -> Context:
@@ -222,6 +229,65 @@ def participant_type_labels() -> dict[str, str]:
 
 def _keys(labels: Callable[[], dict[str, str]], *, drop: tuple[str, ...] = ()) -> list[str]:
     return [key for key in labels() if key not in drop]
+
+
+# --- Tables behind counts -------------------------------------------------------------------------
+# A count shown as a figure and the table listing what it counts come from one computation, so
+# they always agree (and a dashboard computes it once).
+FrameMap = Mapping[str, pd.DataFrame]
+
+
+def stalled_table(f: FrameMap, c: Context) -> pd.DataFrame:
+    return c.once(
+        "stalled", lambda: agg.stalled_candidates(f["hotlines"], scope=c.scope, now=c.now, targets=stage_targets())
+    )
+
+
+def analysts_per_hotline_table(f: FrameMap, c: Context) -> pd.DataFrame:
+    return c.once(
+        "analysts_per_hotline",
+        lambda: agg.analysts_per_hotline(f["hotlines"], f["analysts"], period=c.period, scope=c.scope, today=c.today),
+    )
+
+
+def single_analyst_table(f: FrameMap, c: Context) -> pd.DataFrame:
+    per_hotline = analysts_per_hotline_table(f, c)
+    return per_hotline[per_hotline["analysts"] == 1].reset_index(drop=True)
+
+
+def expiring_certificates_table(f: FrameMap, c: Context) -> pd.DataFrame:
+    return c.once(
+        "certificates_expiring",
+        lambda: agg.certificates_expiring(f["training_places"], period=c.period, scope=c.scope, today=c.today),
+    )
+
+
+def qa_due_table(f: FrameMap, c: Context) -> pd.DataFrame:
+    return c.once(
+        "qa_reviews_due",
+        lambda: agg.qa_reviews_due(
+            f["hotlines"],
+            f["assessments"],
+            period=c.period,
+            scope=c.scope,
+            today=c.today,
+            cycle_months=QA_REVIEW_CYCLE_MONTHS,
+            first_review_months=QA_FIRST_REVIEW_MONTHS,
+        ),
+    )
+
+
+def open_actions_table(f: FrameMap, c: Context) -> pd.DataFrame:
+    return c.once(
+        "open_corrective_actions",
+        lambda: agg.open_corrective_actions(f["corrective_actions"], period=c.period, scope=c.scope, today=c.today),
+    )
+
+
+# Working assumptions of the association, in one place: a full member has a quality-assurance
+# review every three years; a provisional member its first one within its provisional year.
+QA_REVIEW_CYCLE_MONTHS = 36
+QA_FIRST_REVIEW_MONTHS = 12
 
 
 # --- The built-in metrics -----------------------------------------------------------------------
@@ -397,9 +463,7 @@ _metric(
     _("candidates"),
     group=PIPELINE,
     frames=_hotlines,
-    aggregate=lambda f, c: len(
-        agg.stalled_candidates(f["hotlines"], scope=c.scope, now=c.now, targets=stage_targets())
-    ),
+    aggregate=lambda f, c: len(stalled_table(f, c)),
 )
 _metric(
     "median_days_in_stage",
@@ -536,7 +600,7 @@ _metric(
     _("certificates"),
     group=CAPACITY,
     frames=("training_places",),
-    aggregate=lambda f, c: agg.certificates_expiring_count(f["training_places"], **_pt(c)),
+    aggregate=lambda f, c: len(expiring_certificates_table(f, c)),
 )
 _metric(
     "certificates_issued",
@@ -557,7 +621,7 @@ _metric(
     _("hotlines"),
     group=CAPACITY,
     frames=("hotlines", "analysts"),
-    aggregate=lambda f, c: agg.single_analyst_count(f["hotlines"], f["analysts"], **_pt(c)),
+    aggregate=lambda f, c: len(single_analyst_table(f, c)),
 )
 _metric(
     "training_events_held",
@@ -589,11 +653,6 @@ _metric(
 )
 
 # Quality -------------------------------------------------------------------------------------------
-# Working assumptions of the association, in one place: a full member has a quality-assurance
-# review every three years; a provisional member its first one within its provisional year.
-QA_REVIEW_CYCLE_MONTHS = 36
-QA_FIRST_REVIEW_MONTHS = 12
-
 _metric(
     "qa_reviews_done",
     _("Quality-assurance reviews done"),
@@ -617,13 +676,7 @@ _metric(
     _("hotlines"),
     group=QUALITY,
     frames=("hotlines", "assessments"),
-    aggregate=lambda f, c: agg.qa_reviews_due_count(
-        f["hotlines"],
-        f["assessments"],
-        **_pt(c),
-        cycle_months=QA_REVIEW_CYCLE_MONTHS,
-        first_review_months=QA_FIRST_REVIEW_MONTHS,
-    ),
+    aggregate=lambda f, c: len(qa_due_table(f, c)),
 )
 _metric(
     "open_corrective_actions",
@@ -635,7 +688,7 @@ _metric(
     _("actions"),
     group=QUALITY,
     frames=("corrective_actions",),
-    aggregate=lambda f, c: agg.open_corrective_action_count(f["corrective_actions"], **_pt(c)),
+    aggregate=lambda f, c: len(open_actions_table(f, c)),
 )
 
 # Operations ----------------------------------------------------------------------------------------

@@ -6,8 +6,9 @@ import math
 from typing import Any
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -30,4 +31,22 @@ def figure_script(figure_json: str, element_id: str) -> SafeString:
         '<script id="{}" type="application/json">{}</script>',
         element_id,
         mark_safe(figure_json.translate(_JSON_ESCAPES)),  # noqa: S308 (escaped above, JSON only)
+    )
+
+
+@register.simple_tag
+def data_table(section: Any) -> SafeString:
+    """The section's table: a caption, column headers, the first cell of each row as its header.
+
+    Built in Python rather than with template tags: large tables (hundreds of rows) render in a few
+    milliseconds, and every cell goes through the same `cell` text as the CSV download."""
+    caption = _("%(title)s: the data") % {"title": section.title}
+    head = "".join(f'<th scope="col">{escape(heading)}</th>' for heading in section.table.columns)
+    rows = []
+    for row in section.rows:
+        cells = [escape(cell(value)) for value in row]
+        rows.append(f'<tr><th scope="row">{cells[0]}</th>{"".join(f"<td>{c}</td>" for c in cells[1:])}</tr>')
+    return mark_safe(  # noqa: S308 (every piece escaped above)
+        f'<table class="listing rp-table" id="table-{escape(section.key)}"><caption>{escape(caption)}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )

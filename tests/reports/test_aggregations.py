@@ -1048,3 +1048,10 @@ def test_open_corrective_actions(assessment_actions):
     )
     assert agg.open_corrective_action_count(actions, period=Y2019, scope=None, today=TODAY) == 0
     assert agg.open_corrective_action_count(actions, period=None, scope=AFRICA, today=TODAY) == 1
+
+
+def test_add_months_keeps_the_day_or_takes_the_month_end():
+    days = pd.Series(pd.to_datetime(["2024-01-31", "2023-02-28", None, "2020-02-29"]).astype("datetime64[us]"))
+    assert agg.add_months(days, 1).dt.strftime("%Y-%m-%d").tolist()[:2] == ["2024-02-29", "2023-03-28"]
+    assert pd.isna(agg.add_months(days, 1)[2])
+    assert agg.add_months(days, 36).dt.strftime("%Y-%m-%d").tolist()[3] == "2023-02-28"
