@@ -16,7 +16,8 @@ The dossiers: each candidate has a checklist on the published template, in state
 stage (what the stages behind it needed is accepted, what it works towards is in every state,
 later items mostly not started), with small generated PDF documents as evidence (one expired, one
 expiring soon), a few comment threads and each item's history. The `reviewer` demo user is
-assigned to three dossiers (conflicts declared) and to a fourth where the declaration is awaited.
+assigned to three candidates' dossiers (conflicts declared), to a fourth where the declaration is
+awaited, and to the two member dossiers below.
 The candidate under assessment has an assessment in progress; the newest provisional member has a
 completed pre-membership assessment and the membership decision that admitted it; the `member`
 demo user's hotline has a completed quality-assurance review with open corrective actions. Rows
@@ -1302,4 +1303,23 @@ def _accreditation(ctx: DemoContext, by_country: dict, histories: dict, staff: A
         made += 1
     Finding.objects.bulk_create(findings)
     CorrectiveAction.objects.bulk_create(actions)
+    # The reviewer who assessed them is assigned to those dossiers too (conflicts declared first).
+    ReviewerAssignment.objects.bulk_create(
+        [
+            ReviewerAssignment(
+                hotline=assessment.hotline,
+                reviewer=reviewer,
+                assigned_by=staff,
+                assigned_at=assessment.created_at,
+                coi_declared_at=assessment.created_at + timedelta(days=1),
+                coi_statement="I have no link with the hotline, its host organisation or its funders.",
+            )
+            for assessment in Assessment.objects.filter(
+                kind__in=[Assessment.Kind.QA_REVIEW, Assessment.Kind.PRE_MEMBERSHIP]
+            )
+            .exclude(hotline__stage__in=Hotline.CANDIDATE_STAGES)
+            .select_related("hotline")
+        ],
+        ignore_conflicts=True,
+    )
     return made

@@ -217,7 +217,9 @@ def test_demo_candidates_histories_and_users(make_user):
         assert handle.read(5) == b"%PDF-"
     assert EvidenceDocument.objects.filter(expires_on__lt=ctx.today).exists()
     assert ItemComment.objects.count() >= 3
-    assert ReviewerAssignment.objects.filter(reviewer=ctx.users["reviewer"], coi_declared_at__isnull=False).count() == 3
+    declared = ReviewerAssignment.objects.filter(reviewer=ctx.users["reviewer"], coi_declared_at__isnull=False)
+    assert declared.filter(hotline__in=candidates).count() == 3
+    assert Assessment.objects.visible_to(ctx.users["reviewer"]).count() == 3  # every demo assessment
     under = by_stage["under_assessment"]
     assert Assessment.objects.get(hotline=under).status == "in_progress"
     facts = selectors.gate_facts(hotline=under)
