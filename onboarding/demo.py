@@ -954,7 +954,9 @@ def _dossiers(ctx: DemoContext, plans: list[Plan], hotlines: list[Hotline], hist
         start = history[0][2]
         submitter = users.get(plan.user) or staff
         work_entered = _after(history, rules.WORK_STAGE[item.template_item.gates_stage]) or start
-        span = max(1, int((now - work_entered).total_seconds() // 3600) - 24)
+        # Done before the candidate entered the stage it gates (or by now).
+        deadline = _after(history, item.template_item.gates_stage) or now
+        span = max(1, int((deadline - work_entered).total_seconds() // 3600) - 24)
         moments = sorted(work_entered + timedelta(hours=ctx.rng.randint(1, span)) for _ in range(4))
         edited, submitted_at, reviewed_at, last = moments
         events.append(ItemEvent(item=item, action="created", to_state=rules.NOT_STARTED, actor=staff, at=start))
@@ -989,7 +991,11 @@ def _dossiers(ctx: DemoContext, plans: list[Plan], hotlines: list[Hotline], hist
             )
             continue
         edited_at[id(item)] = edited
-        item.answer = f"{item.template_item.title}: see the attached document for {plan.brand}."
+        item.answer = (
+            f"{item.template_item.title}: see the attached document."
+            if item.template_item.evidence_required
+            else f"{item.template_item.title}: in place at {plan.host}; details given at the last meeting."
+        )
         events.append(
             ItemEvent(
                 item=item,
