@@ -983,21 +983,39 @@ def share_removed_within_3_days(
 
 
 def _statistics_summary(returns: pd.DataFrame, by: pd.Series, keys: Iterable[Any]) -> pd.DataFrame:
-    rows = []
-    groups = dict(tuple(returns.groupby(by.to_numpy()))) if len(returns) else {}
-    for key in keys:
-        group = groups.get(key, returns.iloc[0:0])
-        rows.append(
-            {
-                "key": key,
-                "returns": len(group),
-                "reports_received": int(group["reports_received"].sum()),
-                "content_urls_processed": int(group["content_urls_processed"].sum()),
-                "share_removed_within_3_days": _weighted_share(group, "share_removed_within_3_days"),
-            }
+    """Per key: returns, reports and content URLs summed, and the share removed within 3 days
+    weighted by content URLs (over the returns that give it)."""
+    keys = list(keys)
+    urls = returns["content_urls_processed"].fillna(0).astype("float64")
+    known = returns["share_removed_within_3_days"].notna()
+    parts = pd.DataFrame(
+        {
+            "key": by.to_numpy(),
+            "returns": 1,
+            "reports_received": returns["reports_received"].fillna(0).astype("int64").to_numpy(),
+            "content_urls_processed": urls.astype("int64").to_numpy(),
+            "weighted": (returns["share_removed_within_3_days"] * urls).where(known, 0.0).to_numpy(),
+            "weight": urls.where(known, 0.0).to_numpy(),
+        }
+    )
+    sums = parts.groupby("key").sum().reindex(keys, fill_value=0) if len(parts) else None
+    if sums is None:
+        sums = pd.DataFrame(
+            0, index=keys, columns=["returns", "reports_received", "content_urls_processed", "weighted", "weight"]
         )
+    shares = [
+        _round(weighted / weight) if weight > 0 else None
+        for weighted, weight in zip(sums["weighted"], sums["weight"], strict=True)
+    ]
     return pd.DataFrame(
-        rows, columns=["key", "returns", "reports_received", "content_urls_processed", "share_removed_within_3_days"]
+        {
+            "key": keys,
+            "returns": sums["returns"].astype(int).to_numpy(),
+            "reports_received": sums["reports_received"].astype(int).to_numpy(),
+            "content_urls_processed": sums["content_urls_processed"].astype(int).to_numpy(),
+            "share_removed_within_3_days": shares,
+        },
+        columns=["key", "returns", "reports_received", "content_urls_processed", "share_removed_within_3_days"],
     )
 
 
