@@ -652,7 +652,7 @@ def active_member_analysts(
     if period is not None:
         mask &= analysts["hotline_joined_on"] < _end_of(period.end)
     mask &= _active_on(analysts["started_on"], analysts["ended_on"], day)
-    return analysts[mask]
+    return analysts.loc[mask, ["analyst_id", "hotline_id"]]
 
 
 def analyst_count(analysts: pd.DataFrame, *, period: Period | None, scope: Scope | None, today: date) -> int:
@@ -780,7 +780,7 @@ def _completed_places(
     mask &= dated_within(participations["event_ends_on"], period, today)
     if scope is not None and scope.grant is not None:
         mask &= _in_activities(participations, "event_id", scope.grant.training_events)
-    return participations[mask]
+    return participations.loc[mask, ["event_id", "course_kind", "participant_type", "analyst_id"]]
 
 
 def analysts_trained_by_kind(
@@ -834,10 +834,21 @@ def training_events_held_count(
     return len(training_events_held(training_events, participations, period=period, scope=scope, today=today))
 
 
+CERTIFICATE_COLUMNS = (
+    "analyst_id",
+    "analyst_code",
+    "analyst_ended_on",
+    "brand_name",
+    "course_title",
+    "certified_on",
+    "certificate_expires_on",
+)
+
+
 def _certificates(participations: pd.DataFrame, scope: Scope | None) -> pd.DataFrame:
-    return participations[
-        participations["analyst_id"].notna() & participations["certified_on"].notna() & in_scope(participations, scope)
-    ]
+    certified = participations["analyst_id"].notna() & participations["certified_on"].notna()
+    mask = certified & in_scope(participations, scope)
+    return participations.loc[mask, list(CERTIFICATE_COLUMNS)]
 
 
 def certified_analyst_count(
