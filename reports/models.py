@@ -3,8 +3,20 @@ which `apps.py` grants to roles and staff can adjust in the admin's group settin
 
 from __future__ import annotations
 
+import calendar
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+
+from accounts.access import donor_id_for, is_authenticated
+from accounts.roles import Role
 
 
 class Dashboard(models.Model):
@@ -27,3 +39,608 @@ class Dashboard(models.Model):
 
     def __str__(self) -> str:
         return str(self._meta.verbose_name)
+
+
+# --- Donors and grants ---------------------------------------------------------------------------------------
+#
+# Who sees what: staff who hold the model's view permission (grants managers, network staff) see every
+# donor, grant and report; a donor's users see their own donor, its grants and, of its reports, the
+# published ones (and superseded versions kept for the record). Everyone else sees nothing.
+
+
+def _is_grants_staff(user: Any) -> bool:
+    from accounts.access import has_role
+
+    return bool(user.is_superuser) or has_role(user, Role.GRANTS, Role.NETWORK_STAFF)
+
+
+class DonorQuerySet(models.QuerySet):
+    def visible_to(self, user: Any) -> DonorQuerySet:
+        if not is_authenticated(user):
+            return self.none()
+        if _is_grants_staff(user):
+            return self.all()
+        donor_id = donor_id_for(user)
+        return self.filter(pk=donor_id) if donor_id is not None else self.none()
+
+
+class Donor(models.Model):
+    """A funder: a global fund, the European Commission, a foundation, a company, a government."""
+
+    class Kind(models.TextChoices):
+        PUBLIC_FUND = "public_fund", _("Public or multilateral fund")
+        EU = "eu", _("European Union")
+        GOVERNMENT = "government", _("Government")
+        FOUNDATION = "foundation", _("Foundation")
+        COMPANY = "company", _("Company")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    short_name = models.CharField(_("short name"), max_length=40, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.PUBLIC_FUND)
+    country = models.ForeignKey(
+        "network.Country", verbose_name=_("country"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    website = models.URLField(_("website"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    objects = DonorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("donor")
+        verbose_name_plural = _("donors")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GrantScopedQuerySet(models.QuerySet):
+    """Rows that belong to a grant: visible with the grant."""
+
+    grant_path = "grant"
+
+    def visible_to(self, user: Any) -> models.QuerySet:
+        if not is_authenticated(user):
+            return self.none()
+        if _is_grants_staff(user):
+            return self.all()
+        donor_id = donor_id_for(user)
+        if donor_id is None:
+            return self.none()
+        return self.filter(**{f"{self.grant_path}__donor_id": donor_id})
+
+
+class GrantQuerySet(GrantScopedQuerySet):
+    grant_path = ""
+
+    def visible_to(self, user: Any) -> models.QuerySet:
+        if not is_authenticated(user):
+            return self.none()
+        if _is_grants_staff(user):
+            return self.all()
+        donor_id = donor_id_for(user)
+        return self.filter(donor_id=donor_id) if donor_id is not None else self.none()
+
+
+class Grant(models.Model):
+    """A grant agreement with a donor: what it funds, where, when, and how it is reported."""
+
+    class Kind(models.TextChoices):
+        OPERATING = "operating", _("Operating grant")
+        ACTION = "action", _("Action grant")
+
+    donor = models.ForeignKey(Donor, verbose_name=_("donor"), on_delete=models.PROTECT, related_name="grants")
+    code = models.SlugField(
+        _("code"),
+        max_length=40,
+        unique=True,
+        help_text=_("A short unique code used in reports and on the command line, e.g. GF-EXP-2025."),
+    )
+    title = models.CharField(_("title"), max_length=255)
+    programme = models.CharField(_("programme"), max_length=200, blank=True)
+    call_identifier = models.CharField(_("call identifier"), max_length=100, blank=True)
+    agreement_number = models.CharField(_("grant agreement number"), max_length=100, blank=True)
+    beneficiary = models.CharField(
+        _("beneficiary"), max_length=200, blank=True, help_text=_("Leave empty for the association itself.")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.ACTION)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0)])
+    currency = models.CharField(_("currency"), max_length=3, default="EUR", help_text=_("ISO 4217 code, e.g. EUR."))
+    cofunding_rate = models.DecimalField(
+        _("co-funding rate (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("The share of eligible costs the donor pays, in per cent."),
+    )
+    objectives = models.TextField(_("objectives"), blank=True)
+    activities_in_scope = models.TextField(_("activities in scope"), blank=True)
+    countries = models.ManyToManyField(
+        "network.Country", verbose_name=_("countries in scope"), blank=True, related_name="grants"
+    )
+    reporting_period_months = models.PositiveSmallIntegerField(
+        _("reporting period (months)"),
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_("Reports cover consecutive periods of this length from the start of the grant."),
+    )
+
+    objects = GrantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_on", "code"]
+        verbose_name = _("grant")
+        verbose_name_plural = _("grants")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="grant_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.title}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            errors["ends_on"] = _("A grant ends on or after the day it starts.")
+        if self.currency and not (len(self.currency) == 3 and self.currency.isalpha()):
+            errors["currency"] = _("Enter a three-letter currency code such as EUR or USD.")
+        if errors:
+            raise ValidationError(errors)
+        self.currency = (self.currency or "").upper()
+
+    @property
+    def beneficiary_name(self) -> str:
+        return self.beneficiary or settings.ASSOCIATION_NAME
+
+    def reporting_periods(self) -> list[tuple[date, date]]:
+        """The grant's reporting periods: consecutive spans of `reporting_period_months`, the last cut at the end."""
+        periods: list[tuple[date, date]] = []
+        start = self.starts_on
+        while start <= self.ends_on:
+            next_start = _add_months(start, self.reporting_period_months)
+            end = min(next_start - timedelta(days=1), self.ends_on)
+            periods.append((start, end))
+            start = next_start
+        return periods
+
+
+def _add_months(day: date, months: int) -> date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+class WorkPackage(models.Model):
+    grant = models.ForeignKey(Grant, verbose_name=_("grant"), on_delete=models.CASCADE, related_name="work_packages")
+    number = models.PositiveSmallIntegerField(_("number"))
+    title = models.CharField(_("title"), max_length=255)
+    objectives = models.TextField(_("objectives"), blank=True)
+    lead = models.CharField(_("lead"), max_length=200, blank=True)
+    starts_on = models.DateField(_("starts on"), null=True, blank=True)
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+
+    objects = GrantScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["grant", "number"]
+        verbose_name = _("work package")
+        verbose_name_plural = _("work packages")
+        constraints = [models.UniqueConstraint(fields=["grant", "number"], name="work_package_number_unique")]
+
+    def __str__(self) -> str:
+        return f"WP{self.number} {self.title}"
+
+
+class Activity(models.Model):
+    """Something a grant pays for, planned and then implemented; linked to the registry's events."""
+
+    class Kind(models.TextChoices):
+        ROUNDTABLE = "roundtable", _("Roundtable")
+        TRAINING = "training", _("Training")
+        PEER_EXCHANGE = "peer_exchange", _("Peer exchange")
+        CAMPAIGN = "campaign", _("Awareness campaign")
+        MEETING = "meeting", _("Meeting or conference")
+        COORDINATION = "coordination", _("Coordination")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Implemented")
+        DELAYED = "delayed", _("Delayed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    grant = models.ForeignKey(Grant, verbose_name=_("grant"), on_delete=models.CASCADE, related_name="activities")
+    work_package = models.ForeignKey(
+        WorkPackage,
+        verbose_name=_("work package"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="activities",
+    )
+    title = models.CharField(_("title"), max_length=255)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
+    planned_start = models.DateField(_("planned start"))
+    planned_end = models.DateField(_("planned end"), null=True, blank=True)
+    actual_start = models.DateField(_("actual start"), null=True, blank=True)
+    actual_end = models.DateField(_("actual end"), null=True, blank=True)
+    roundtables = models.ManyToManyField(
+        "onboarding.Roundtable", verbose_name=_("roundtables"), blank=True, related_name="grant_activities"
+    )
+    training_events = models.ManyToManyField(
+        "network.TrainingEvent", verbose_name=_("training events"), blank=True, related_name="grant_activities"
+    )
+    other_events = models.TextField(
+        _("other events"), blank=True, help_text=_("Peer exchanges, campaigns or meetings not in the registry.")
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    objects = GrantScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["grant", "planned_start", "title"]
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        errors = {}
+        if self.planned_end and self.planned_start and self.planned_end < self.planned_start:
+            errors["planned_end"] = _("The planned end is on or after the planned start.")
+        if self.actual_end and self.actual_start and self.actual_end < self.actual_start:
+            errors["actual_end"] = _("The actual end is on or after the actual start.")
+        if self.actual_end and not self.actual_start:
+            errors["actual_start"] = _("Enter the actual start too.")
+        if self.work_package_id and self.grant_id and self.work_package.grant_id != self.grant_id:
+            errors["work_package"] = _("Choose a work package of the same grant.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class Deliverable(models.Model):
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        SUBMITTED = "submitted", _("Submitted")
+        ACCEPTED = "accepted", _("Accepted")
+        DELAYED = "delayed", _("Delayed")
+
+    class Dissemination(models.TextChoices):
+        PUBLIC = "public", _("Public")
+        SENSITIVE = "sensitive", _("Sensitive")
+
+    grant = models.ForeignKey(Grant, verbose_name=_("grant"), on_delete=models.CASCADE, related_name="deliverables")
+    work_package = models.ForeignKey(
+        WorkPackage,
+        verbose_name=_("work package"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="deliverables",
+    )
+    code = models.CharField(_("code"), max_length=20, help_text=_("e.g. D2.1"))
+    title = models.CharField(_("title"), max_length=255)
+    due_on = models.DateField(_("due on"))
+    submitted_on = models.DateField(_("submitted on"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
+    dissemination = models.CharField(
+        _("dissemination level"), max_length=20, choices=Dissemination.choices, default=Dissemination.PUBLIC
+    )
+
+    objects = GrantScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["grant", "due_on", "code"]
+        verbose_name = _("deliverable")
+        verbose_name_plural = _("deliverables")
+        constraints = [models.UniqueConstraint(fields=["grant", "code"], name="deliverable_code_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+
+class Milestone(models.Model):
+    grant = models.ForeignKey(Grant, verbose_name=_("grant"), on_delete=models.CASCADE, related_name="milestones")
+    work_package = models.ForeignKey(
+        WorkPackage,
+        verbose_name=_("work package"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="milestones",
+    )
+    code = models.CharField(_("code"), max_length=20, help_text=_("e.g. MS3"))
+    title = models.CharField(_("title"), max_length=255)
+    due_on = models.DateField(_("due on"))
+    achieved_on = models.DateField(_("achieved on"), null=True, blank=True)
+    verification = models.CharField(_("means of verification"), max_length=255, blank=True)
+
+    objects = GrantScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["grant", "due_on", "code"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        constraints = [models.UniqueConstraint(fields=["grant", "code"], name="milestone_code_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+
+class Indicator(models.Model):
+    """A grant's indicator: a metric of the registry computed from live data, or a manual value with
+    the justification of where it comes from."""
+
+    grant = models.ForeignKey(Grant, verbose_name=_("grant"), on_delete=models.CASCADE, related_name="indicators")
+    work_package = models.ForeignKey(
+        WorkPackage,
+        verbose_name=_("work package"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="indicators",
+    )
+    code = models.CharField(_("code"), max_length=20, help_text=_("e.g. I1"))
+    title = models.CharField(_("title"), max_length=255)
+    metric_key = models.CharField(
+        _("metric"),
+        max_length=80,
+        blank=True,
+        help_text=_(
+            "The registry indicator that computes the achieved value from live data. Leave empty for a manual value."
+        ),
+    )
+    manual_value = models.DecimalField(_("manual value"), max_digits=14, decimal_places=2, null=True, blank=True)
+    justification = models.TextField(
+        _("justification"), blank=True, help_text=_("Where a manual value comes from (source, date, who counted).")
+    )
+    baseline = models.DecimalField(_("baseline"), max_digits=14, decimal_places=2, default=0)
+    target = models.DecimalField(_("target"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0)])
+    unit = models.CharField(_("unit"), max_length=40, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = GrantScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["grant", "order", "code"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        constraints = [
+            models.UniqueConstraint(fields=["grant", "code"], name="indicator_code_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(metric_key="") | models.Q(manual_value__isnull=False),
+                name="indicator_metric_or_manual",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    @property
+    def is_manual(self) -> bool:
+        return not self.metric_key
+
+    def clean(self) -> None:
+        from reports import metrics
+
+        errors = {}
+        if self.metric_key and self.manual_value is not None:
+            errors["manual_value"] = _("Choose either a metric or a manual value, not both.")
+        elif not self.metric_key and self.manual_value is None:
+            errors["metric_key"] = _("Choose a metric, or enter a manual value with its justification.")
+        if self.metric_key:
+            try:
+                metric = metrics.get(self.metric_key)
+            except KeyError:
+                errors["metric_key"] = _("There is no metric with the key “%(key)s”.") % {"key": self.metric_key}
+            else:
+                if metric.kind != metrics.COUNT and metric.kind != metrics.PERCENT and metric.kind != metrics.DAYS:
+                    errors["metric_key"] = _("Choose a metric with a single number (not a breakdown).")
+        if self.manual_value is not None and not self.justification.strip():
+            errors["justification"] = _("A manual value needs a justification: where does the number come from?")
+        if errors:
+            raise ValidationError(errors)
+
+
+class Risk(models.Model):
+    class Level(models.TextChoices):
+        LOW = "low", _("Low")
+        MEDIUM = "medium", _("Medium")
+        HIGH = "high", _("High")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        MITIGATED = "mitigated", _("Mitigated")
+        OCCURRED = "occurred", _("Occurred")
+        CLOSED = "closed", _("Closed")
+
+    grant = models.ForeignKey(Grant, verbose_name=_("grant"), on_delete=models.CASCADE, related_name="risks")
+    work_package = models.ForeignKey(
+        WorkPackage, verbose_name=_("work package"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    description = models.TextField(_("description"))
+    likelihood = models.CharField(_("likelihood"), max_length=10, choices=Level.choices, default=Level.MEDIUM)
+    impact = models.CharField(_("impact"), max_length=10, choices=Level.choices, default=Level.MEDIUM)
+    mitigation = models.TextField(_("mitigation"), blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
+
+    objects = GrantScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["grant", "pk"]
+        verbose_name = _("risk")
+        verbose_name_plural = _("risks")
+
+    def __str__(self) -> str:
+        return Truncator(self.description).chars(60)
+
+
+class BudgetLine(models.Model):
+    class Category(models.TextChoices):
+        PERSONNEL = "personnel", _("Personnel")
+        TRAVEL = "travel", _("Travel and subsistence")
+        EQUIPMENT = "equipment", _("Equipment")
+        SUBCONTRACTING = "subcontracting", _("Subcontracting")
+        OTHER_DIRECT = "other_direct", _("Other direct costs")
+        INDIRECT = "indirect", _("Indirect costs")
+
+    grant = models.ForeignKey(Grant, verbose_name=_("grant"), on_delete=models.CASCADE, related_name="budget_lines")
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    description = models.CharField(_("description"), max_length=255, blank=True)
+    planned = models.DecimalField(_("planned"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0)])
+    actual = models.DecimalField(
+        _("actual"), max_digits=14, decimal_places=2, default=0, validators=[MinValueValidator(0)]
+    )
+
+    objects = GrantScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["grant", "category", "pk"]
+        verbose_name = _("budget line")
+        verbose_name_plural = _("budget lines")
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()}: {self.description}" if self.description else self.get_category_display()
+
+
+# --- Donor reports ------------------------------------------------------------------------------------------
+
+
+class DonorReportQuerySet(GrantScopedQuerySet):
+    def visible_to(self, user: Any) -> models.QuerySet:
+        """Staff see every report; a donor's users see the published (and superseded) reports of their grants."""
+        visible = super().visible_to(user)
+        if is_authenticated(user) and not _is_grants_staff(user):
+            visible = visible.filter(status__in=DonorReport.DONOR_VISIBLE_STATUSES)
+        return visible
+
+    def published(self) -> models.QuerySet:
+        return self.filter(status=DonorReport.Status.PUBLISHED)
+
+
+class DonorReport(models.Model):
+    """One version of a grant's report for a period: the frozen data, the PDF rendered from it, its
+    SHA-256 and the generator's version. Published versions never change; a correction is a new
+    version that supersedes the published one (both are kept)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        IN_REVIEW = "in_review", _("In review")
+        PUBLISHED = "published", _("Published")
+        SUPERSEDED = "superseded", _("Superseded")
+
+    class Generation(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    DONOR_VISIBLE_STATUSES = (Status.PUBLISHED, Status.SUPERSEDED)
+
+    grant = models.ForeignKey(Grant, verbose_name=_("grant"), on_delete=models.PROTECT, related_name="reports")
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    supersedes = models.OneToOneField(
+        "self",
+        verbose_name=_("supersedes"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="superseded_by",
+    )
+    summary = models.TextField(
+        _("publishable summary"), blank=True, help_text=_("Shown on the report's first pages; plain paragraphs.")
+    )
+    correction_note = models.TextField(_("what this version corrects"), blank=True)
+    # The generation, run by the task worker.
+    generation = models.CharField(_("generation"), max_length=20, choices=Generation.choices, default=Generation.QUEUED)
+    generation_error = models.TextField(_("generation error"), blank=True)
+    task_id = models.CharField(max_length=64, blank=True, editable=False)
+    # What the generation produced: set together, once, when it succeeds.
+    data = models.JSONField(_("data snapshot"), null=True, blank=True, editable=False)
+    pdf_name = models.CharField(_("stored PDF"), max_length=255, blank=True, editable=False)
+    pdf_sha256 = models.CharField(_("PDF SHA-256"), max_length=64, blank=True, editable=False, db_index=True)
+    pdf_size = models.PositiveIntegerField(_("PDF size (bytes)"), null=True, blank=True, editable=False)
+    generator_version = models.CharField(_("generator version"), max_length=40, blank=True, editable=False)
+    generated_at = models.DateTimeField(_("generated at"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = DonorReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["grant", "-period_start", "-version"]
+        verbose_name = _("donor report")
+        verbose_name_plural = _("donor reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grant", "period_start", "period_end", "version"], name="donor_report_version_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")), name="donor_report_period_order"
+            ),
+            # A published report has its PDF.
+            models.CheckConstraint(
+                condition=~models.Q(status__in=["published", "superseded"]) | ~models.Q(pdf_sha256=""),
+                name="donor_report_published_has_pdf",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grant.code} {self.period_start}–{self.period_end} v{self.version}"
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status in (self.Status.PUBLISHED, self.Status.SUPERSEDED)
+
+    @property
+    def has_pdf(self) -> bool:
+        return bool(self.pdf_name)
+
+    @property
+    def download_name(self) -> str:
+        return f"{self.grant.code}-{self.period_start:%Y%m%d}-{self.period_end:%Y%m%d}-v{self.version}.pdf"
+
+
+class DonorReportDownloadQuerySet(models.QuerySet):
+    def visible_to(self, user: Any) -> models.QuerySet:
+        if not is_authenticated(user):
+            return self.none()
+        if _is_grants_staff(user):
+            return self.all()
+        return self.filter(user=user)
+
+
+class DonorReportDownload(models.Model):
+    """Who downloaded which report version, and when."""
+
+    report = models.ForeignKey(DonorReport, on_delete=models.CASCADE, related_name="downloads")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    downloaded_at = models.DateTimeField(default=timezone.now)
+
+    objects = DonorReportDownloadQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-downloaded_at"]
+        verbose_name = _("report download")
+        verbose_name_plural = _("report downloads")
+
+    def __str__(self) -> str:
+        return f"{self.report} ← {self.user}"

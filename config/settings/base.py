@@ -271,6 +271,8 @@ SECURE_CSP = {
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAIL_SITE_NAME = env_str("WAGTAIL_SITE_NAME", "Hotline network")
+# The association's legal name: the beneficiary and author of donor reports.
+ASSOCIATION_NAME = env_str("ASSOCIATION_NAME", "International Association of Internet Hotlines")
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILADMIN_LOGIN_URL = "account_login"
 WAGTAIL_PASSWORD_RESET_ENABLED = False
