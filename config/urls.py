@@ -33,6 +33,8 @@ if settings.DEBUG:
 # The public site: English at /, French at /fr/, Spanish at /es/.
 urlpatterns += i18n_patterns(
     *cms_urls.public_urlpatterns,
+    # Wagtail's own sign-in form (for private pages) would sign staff in without MFA or rate limits.
+    path("_util/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -15,7 +15,7 @@ import django_filters
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, ProtectedError, Q, QuerySet
+from django.db.models import Count, F, ProtectedError, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
@@ -860,7 +860,7 @@ class TrainingParticipationViewSet(NetworkViewSet):
         "event.course.get_kind_display",
         "participant_label",
         "get_participant_type_display",
-        "analyst.hotline.brand_name",
+        "hotline_name",
         "get_status_display",
         "certified_on",
         "certificate_expires_on",
@@ -871,10 +871,14 @@ class TrainingParticipationViewSet(NetworkViewSet):
         "event.course.get_kind_display": gettext_lazy("Kind"),
         "participant_label": gettext_lazy("Participant"),
         "get_participant_type_display": gettext_lazy("Participant type"),
-        "analyst.hotline.brand_name": gettext_lazy("Hotline"),
+        "hotline_name": gettext_lazy("Hotline"),
         "get_status_display": gettext_lazy("Status"),
     }
     export_filename = "training-participation"
+
+    def list_queryset(self, queryset: QuerySet) -> QuerySet:
+        # Participants who are not analysts (police officers, partners) have no hotline: an empty cell.
+        return super().list_queryset(queryset).annotate(hotline_name=F("analyst__hotline__brand_name"))
 
     @cached_property
     def list_display(self) -> list:  # type: ignore[override]

@@ -343,8 +343,12 @@ class DraftOnlyMixin:
 
     def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
         from django.contrib import messages
+        from django.core.exceptions import PermissionDenied
         from django.shortcuts import redirect
 
+        # The permission first: only those who may change a template learn whether it is frozen.
+        if not self.user_has_permission(self.permission_required):
+            raise PermissionDenied
         template = ChecklistTemplate.objects.visible_to(request.user).filter(pk=kwargs.get("pk")).first()
         if template is not None and not template.is_draft:
             messages.error(
