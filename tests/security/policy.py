@@ -77,9 +77,6 @@ def visible_markers(role: str, *, public_page: bool) -> set[str]:
     return seen
 
 
-
-
-
 # -- rules ---------------------------------------------------------------------------------------
 Param = str | Callable[[World], Any]
 
@@ -197,9 +194,7 @@ def model_viewset(
 
 
 def network_viewset(namespace: str, obj: Param, **kwargs: Any) -> dict[str, Rule]:
-    return model_viewset(
-        namespace, obj, inspect=True, index_queries=("?q=QZ", "?export=csv", "?export=xlsx"), **kwargs
-    )
+    return model_viewset(namespace, obj, inspect=True, index_queries=("?q=QZ", "?export=csv", "?export=xlsx"), **kwargs)
 
 
 def onboarding_viewset(namespace: str, obj: Param, **kwargs: Any) -> dict[str, Rule]:
@@ -229,7 +224,8 @@ def dashboard_export_variants(world: World) -> tuple[Variant, ...]:
             for fmt in ("csv", "xlsx"):
                 params = {"slug": lit(slug), "section": lit(section), "fmt": lit(fmt)}
                 variants.append(Variant(f"{slug}/{section}.{fmt}", allow, params))
-        variants.append(Variant(f"{slug}/unknown", NOBODY, {"slug": lit(slug), "section": lit("nope"), "fmt": lit("csv")}))
+        unknown = {"slug": lit(slug), "section": lit("nope"), "fmt": lit("csv")}
+        variants.append(Variant(f"{slug}/unknown", NOBODY, unknown))
     return tuple(variants)
 
 
@@ -478,9 +474,7 @@ POLICY: dict[str, Rule] = {
     "onboarding_admin:mou_alternative_document": Rule(one(NETWORK, pk="alternative_CB")),
     "onboarding_admin:roundtable": Rule(one(ROUNDTABLE_READERS, pk="roundtable_CB")),
     "onboarding_admin:roundtable_attendance": Rule(one(NETWORK, pk="roundtable_CB"), ok=POST_ONLY, writes=True),
-    "onboarding_admin:roundtable_minutes_upload": Rule(
-        one(NETWORK, pk="roundtable_CB"), ok=POST_ONLY, writes=True
-    ),
+    "onboarding_admin:roundtable_minutes_upload": Rule(one(NETWORK, pk="roundtable_CB"), ok=POST_ONLY, writes=True),
     "onboarding_admin:roundtable_minutes": Rule(one(ROUNDTABLE_READERS, pk="roundtable_CB")),
     "onboarding_admin:roundtable_ics": Rule(one(ROUNDTABLE_READERS, pk="roundtable_CB")),
     "onboarding_admin:agreement": Rule(one(ROUNDTABLE_READERS, pk="agreement_CB")),
@@ -558,9 +552,7 @@ POLICY: dict[str, Rule] = {
         (V("published", NETWORK, {"pk": "template_published"}), V("draft", NETWORK, {"pk": "template_draft"}))
     ),
     "onboarding_admin:template_publish": Rule(one(NETWORK, pk="template_draft"), ok=POST_ONLY, writes=True),
-    "onboarding_admin:template_new_version": Rule(
-        one(NETWORK, pk="template_published"), ok=POST_ONLY, writes=True
-    ),
+    "onboarding_admin:template_new_version": Rule(one(NETWORK, pk="template_published"), ok=POST_ONLY, writes=True),
     **onboarding_viewset(
         "onboarding_roundtables", "roundtable_CB", view=ROUNDTABLE_READERS, add=NETWORK, change=NETWORK, delete=NETWORK
     ),
@@ -595,9 +587,7 @@ POLICY: dict[str, Rule] = {
         object_variants=(("draft", "template_draft", None), ("published", "template_published", OK_ANY)),
     ),
     # -- the network registry in the admin ---------------------------------------------------------------
-    **network_viewset(
-        "network_hotline", "MB", view=REGISTRY_READERS, add=NETWORK, change=NETWORK, delete=roles(ADMIN)
-    ),
+    **network_viewset("network_hotline", "MB", view=REGISTRY_READERS, add=NETWORK, change=NETWORK, delete=roles(ADMIN)),
     **network_viewset(
         "network_organisation", "organisation_CB", view=REGISTRY_READERS, add=NETWORK, change=NETWORK, delete=NETWORK
     ),
@@ -609,23 +599,43 @@ POLICY: dict[str, Rule] = {
         "network_country", attr("CB", "country_id"), view=REGISTRY_READERS, add=NOBODY, change=NETWORK, delete=NOBODY
     ),
     **network_viewset(
-        "network_analyst", "analyst_MB", view=CAPACITY_READERS, add=CAPACITY_KEEPERS, change=CAPACITY_KEEPERS,
+        "network_analyst",
+        "analyst_MB",
+        view=CAPACITY_READERS,
+        add=CAPACITY_KEEPERS,
+        change=CAPACITY_KEEPERS,
         delete=CAPACITY_KEEPERS,
     ),
     **network_viewset(
-        "network_course", "course", view=CAPACITY_READERS, add=CAPACITY_KEEPERS, change=CAPACITY_KEEPERS,
+        "network_course",
+        "course",
+        view=CAPACITY_READERS,
+        add=CAPACITY_KEEPERS,
+        change=CAPACITY_KEEPERS,
         delete=CAPACITY_KEEPERS,
     ),
     **network_viewset(
-        "network_event", "event_past", view=CAPACITY_READERS, add=CAPACITY_KEEPERS, change=CAPACITY_KEEPERS,
+        "network_event",
+        "event_past",
+        view=CAPACITY_READERS,
+        add=CAPACITY_KEEPERS,
+        change=CAPACITY_KEEPERS,
         delete=CAPACITY_KEEPERS,
     ),
     **network_viewset(
-        "network_participation", "participation", view=CAPACITY_READERS, add=CAPACITY_KEEPERS,
-        change=CAPACITY_KEEPERS, delete=CAPACITY_KEEPERS,
+        "network_participation",
+        "participation",
+        view=CAPACITY_READERS,
+        add=CAPACITY_KEEPERS,
+        change=CAPACITY_KEEPERS,
+        delete=CAPACITY_KEEPERS,
     ),
     **network_viewset(
-        "network_profile", "profile_MB", view=CAPACITY_READERS, add=CAPACITY_KEEPERS, change=CAPACITY_KEEPERS,
+        "network_profile",
+        "profile_MB",
+        view=CAPACITY_READERS,
+        add=CAPACITY_KEEPERS,
+        change=CAPACITY_KEEPERS,
         delete=CAPACITY_KEEPERS,
     ),
     # Statistics returns: network staff validate them; the other readers read.

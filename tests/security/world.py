@@ -36,7 +36,7 @@ from django.utils import timezone
 
 DRAFT_MARKER = "QZDRAFT7"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-DEMO_PASSWORD = "security-world-password-2026"  # noqa: S105 (test-only accounts)
+DEMO_PASSWORD = "security-world-password-2026"
 
 # Demo roles, in the order the matrix reports them; None is the anonymous visitor.
 ROLES: tuple[str, ...] = (
@@ -332,9 +332,7 @@ def _registry_extras(world: World) -> None:
                 validation_status=HotlineStatistics.Validation.SUBMITTED
             )
         world.objects[f"statistics_{key}"] = open_return
-        validated = returns.filter(validation_status=HotlineStatistics.Validation.VALIDATED).exclude(
-            pk=open_return.pk
-        )
+        validated = returns.filter(validation_status=HotlineStatistics.Validation.VALIDATED).exclude(pk=open_return.pk)
         world.objects[f"statistics_validated_{key}"] = validated.first()
         nominee = next(
             (a for a in analysts if not TrainingParticipation.objects.filter(event=upcoming, analyst=a).exists()),
