@@ -515,6 +515,10 @@ class BudgetLine(models.Model):
 # --- Donor reports ------------------------------------------------------------------------------------------
 
 
+class FrozenReportError(ValidationError):
+    """A change to a published (or superseded) donor report, which never changes."""
+
+
 class DonorReportQuerySet(GrantScopedQuerySet):
     def visible_to(self, user: Any) -> models.QuerySet:
         """Staff see every report; a donor's users see the published (and superseded) reports of their grants."""
@@ -605,6 +609,33 @@ class DonorReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.grant.code} {self.period_start}–{self.period_end} v{self.version}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not self._state.adding:
+            self._refuse_changes_to_frozen()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        stored = type(self)._base_manager.filter(pk=self.pk).values_list("status", flat=True).first()
+        if stored in self.DONOR_VISIBLE_STATUSES:
+            raise FrozenReportError(_("A published report is kept for the record; it cannot be deleted."))
+        return super().delete(*args, **kwargs)
+
+    def _refuse_changes_to_frozen(self) -> None:
+        """Once published, a report never changes, except published -> superseded (nothing else)."""
+        stored = type(self)._base_manager.filter(pk=self.pk).first()
+        if stored is None or stored.status not in self.DONOR_VISIBLE_STATUSES:
+            return
+        changed = {
+            field.attname
+            for field in self._meta.concrete_fields
+            if getattr(stored, field.attname) != getattr(self, field.attname)
+        }
+        superseding = (
+            changed == {"status"} and stored.status == self.Status.PUBLISHED and self.status == self.Status.SUPERSEDED
+        )
+        if changed and not superseding:
+            raise FrozenReportError(_("A published report cannot be changed; correct it with a new version instead."))
 
     @property
     def is_frozen(self) -> bool:
