@@ -26,9 +26,10 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import pandas as pd
-from django.db.models import CharField, FloatField, Model, Q, QuerySet
+from django.db.models import CharField, Count, FloatField, Model, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from network.models import (
     Analyst,
@@ -49,8 +50,9 @@ from onboarding.models import (
     RoundtableParticipant,
     StageChange,
 )
-from reports import aggregations
-from reports.scope import GrantCoverage
+from reports import aggregations, report_data
+from reports.metrics import SMALL_COUNT_THRESHOLD
+from reports.scope import GrantCoverage, Period, Scope
 
 
 @dataclass(frozen=True)
@@ -491,15 +493,49 @@ def load_frames(names: Iterable[str], *, user: Any | None = None) -> Frames:
 
 
 # -- Grants -----------------------------------------------------------------------------------
-# Grants are not recorded yet (donor reporting adds them). These two functions are where the
-# dashboards' grant filter reads them: the choices, and a grant's coverage as a scope.
+# The dashboards' grant filter reads these: the choices, and a grant's coverage as a scope.
 def grant_options(*, user: Any) -> list[tuple[str, str]]:
-    """(code, label) of the grants `user` may filter by; empty while no grants are recorded."""
-    return []
+    """(code, label) of the grants `user` may filter by."""
+    from reports.models import Grant
+
+    return [(code, f"{code}: {title}") for code, title in Grant.objects.visible_to(user).values_list("code", "title")]
 
 
 def grant_coverage(*, code: str, user: Any) -> GrantCoverage:
-    raise LookupError(f"No grant with the code {code!r}.")
+    from reports.models import Grant
+
+    grant = Grant.objects.visible_to(user).filter(code=code).first()
+    if grant is None:
+        raise LookupError(f"No grant with the code {code!r}.")
+    return grant_coverage_of(grant=grant)
+
+
+def grant_coverage_of(*, grant: Any) -> GrantCoverage:
+    """The grant's countries and the roundtables and training events its activities are linked to
+    (None for a kind of event no activity links: then its countries alone narrow the counts); a grant
+    without countries covers them all. Three or four queries."""
+    from reports.models import Activity
+
+    countries = frozenset(grant.countries.values_list("code", flat=True))
+    if not countries:
+        # A grant without countries in scope (an operating grant for the whole network) covers every country.
+        from network.models import Country
+
+        countries = frozenset(Country.objects.values_list("code", flat=True))
+    roundtables = frozenset(
+        Activity.roundtables.through.objects.filter(activity__grant=grant).values_list("roundtable_id", flat=True)
+    )
+    training_events = frozenset(
+        Activity.training_events.through.objects.filter(activity__grant=grant).values_list(
+            "trainingevent_id", flat=True
+        )
+    )
+    return GrantCoverage(
+        code=grant.code,
+        countries=countries,
+        roundtables=roundtables or None,
+        training_events=training_events or None,
+    )
 
 
 # -- Admin home panels ------------------------------------------------------------------------
@@ -575,3 +611,416 @@ def items_awaiting_review(*, user: Any, limit: int = 10) -> AwaitingReview:
     first = list(queryset.select_related("template_item", "checklist__hotline").order_by("submitted_at", "pk")[:limit])
     total = len(first) if len(first) < limit else queryset.count()
     return AwaitingReview(total=total, first=first)
+
+
+# -- Donor reports ----------------------------------------------------------------------------
+# `donor_report_data` freezes everything a donor report shows (reports.report_data). Indicators of
+# the registry are computed with the metrics' own aggregations on frames loaded once each, the
+# annexes from the same frames, so the query count does not grow with indicators, activities or
+# events: the grant's own rows (one query per kind), its coverage, the country names, the frames the
+# report needs and the candidate hotlines.
+ANNEX_FRAMES = ("roundtables", "roundtable_participants", "training_events", "training_places", "hotlines")
+
+
+def donor_report_data(
+    *,
+    grant: Any,
+    period_start: date,
+    period_end: date,
+    version: int,
+    summary: str,
+    generated_on: date,
+    language: str = "en",
+    now: datetime | None = None,
+) -> report_data.DonorReportData:
+    """The frozen data of `grant`'s report for the period (labels in `language`). `now` is the moment
+    "today" figures are computed at (default: the clock); `generated_on` is only printed."""
+    from django.utils import translation
+
+    if period_end < period_start:
+        raise ValueError(f"The period ends ({period_end}) before it starts ({period_start}).")
+    with translation.override(language):
+        return _donor_report_data(
+            grant=grant,
+            period=Period(period_start, period_end),
+            version=version,
+            summary=summary,
+            generated_on=generated_on,
+            language=language,
+            now=now,
+        )
+
+
+def _donor_report_data(
+    *, grant: Any, period: Period, version: int, summary: str, generated_on: date, language: str, now: datetime | None
+) -> report_data.DonorReportData:
+    from network.models import Country
+    from reports import metrics
+    from reports.models import Activity, BudgetLine, Deliverable, Indicator, Milestone, Risk, WorkPackage
+
+    coverage = grant_coverage_of(grant=grant)
+    scope = Scope.of(grant=coverage)
+    context = metrics.Context.at(period=period, scope=scope, now=now)
+    frames = Frames()
+    country_names = dict(Country.objects.values_list("code", "name"))
+    grant_countries = sorted(grant.countries.values_list("name", flat=True))
+
+    work_packages = tuple(
+        report_data.WorkPackageLine(
+            number=wp.number,
+            title=wp.title,
+            objectives=wp.objectives,
+            lead=wp.lead,
+            starts_on=_iso(wp.starts_on),
+            ends_on=_iso(wp.ends_on),
+        )
+        for wp in WorkPackage.objects.filter(grant=grant).order_by("number")
+    )
+
+    indicators = tuple(
+        _indicator_line(indicator, grant=grant, period=period, frames=frames, context=context)
+        for indicator in Indicator.objects.filter(grant=grant).select_related("work_package").order_by("order", "code")
+    )
+    activities = tuple(
+        report_data.ActivityLine(
+            title=activity.title,
+            kind=activity.kind,
+            kind_text=str(activity.get_kind_display()),
+            status=activity.status,
+            status_text=str(activity.get_status_display()),
+            work_package=activity.work_package.number if activity.work_package else None,
+            planned_start=activity.planned_start.isoformat(),
+            planned_end=_iso(activity.planned_end),
+            actual_start=_iso(activity.actual_start),
+            actual_end=_iso(activity.actual_end),
+            roundtables=activity.roundtable_count,
+            training_events=activity.training_event_count,
+            other_events=len([line for line in activity.other_events.splitlines() if line.strip()]),
+        )
+        for activity in Activity.objects.filter(grant=grant)
+        .select_related("work_package")
+        .annotate(
+            roundtable_count=Count("roundtables", distinct=True),
+            training_event_count=Count("training_events", distinct=True),
+        )
+        .order_by("planned_start", "title", "pk")
+    )
+    deliverables = tuple(
+        report_data.DeliverableLine(
+            code=item.code,
+            title=item.title,
+            work_package=item.work_package.number if item.work_package else None,
+            due_on=item.due_on.isoformat(),
+            submitted_on=_iso(item.submitted_on),
+            status=item.status,
+            status_text=str(item.get_status_display()),
+            dissemination=item.dissemination,
+            dissemination_text=str(item.get_dissemination_display()),
+        )
+        for item in Deliverable.objects.filter(grant=grant).select_related("work_package").order_by("due_on", "code")
+    )
+    milestones = tuple(
+        report_data.MilestoneLine(
+            code=item.code,
+            title=item.title,
+            work_package=item.work_package.number if item.work_package else None,
+            due_on=item.due_on.isoformat(),
+            achieved_on=_iso(item.achieved_on),
+            verification=item.verification,
+        )
+        for item in Milestone.objects.filter(grant=grant).select_related("work_package").order_by("due_on", "code")
+    )
+    risks = tuple(
+        report_data.RiskLine(
+            description=risk.description,
+            work_package=risk.work_package.number if risk.work_package else None,
+            likelihood=risk.likelihood,
+            likelihood_text=str(risk.get_likelihood_display()),
+            impact=risk.impact,
+            impact_text=str(risk.get_impact_display()),
+            mitigation=risk.mitigation,
+            status=risk.status,
+            status_text=str(risk.get_status_display()),
+        )
+        for risk in Risk.objects.filter(grant=grant).select_related("work_package").order_by("pk")
+    )
+    budget_lines = tuple(
+        report_data.BudgetLineRow(
+            category=line.category,
+            category_text=str(line.get_category_display()),
+            description=line.description,
+            planned=float(line.planned),
+            actual=float(line.actual),
+            execution=_share(float(line.actual), float(line.planned)),
+        )
+        for line in BudgetLine.objects.filter(grant=grant).order_by("category", "pk")
+    )
+    planned = sum((line.planned for line in budget_lines), 0.0)
+    actual = sum((line.actual for line in budget_lines), 0.0)
+    today = context.today
+    return report_data.DonorReportData(
+        schema_version=report_data.SCHEMA_VERSION,
+        grant_code=grant.code,
+        grant_title=grant.title,
+        programme=grant.programme,
+        call_identifier=grant.call_identifier,
+        agreement_number=grant.agreement_number,
+        grant_kind=grant.kind,
+        grant_kind_text=str(grant.get_kind_display()),
+        grant_starts_on=grant.starts_on.isoformat(),
+        grant_ends_on=grant.ends_on.isoformat(),
+        amount=float(grant.amount),
+        currency=grant.currency,
+        cofunding_rate=float(grant.cofunding_rate),
+        countries=tuple(grant_countries),
+        donor_name=grant.donor.name,
+        beneficiary=grant.beneficiary_name,
+        period_start=period.start.isoformat(),
+        period_end=period.end.isoformat(),
+        version=version,
+        generated_on=generated_on.isoformat(),
+        language=language,
+        summary=summary,
+        objectives=grant.objectives,
+        work_packages=work_packages,
+        indicators=indicators,
+        activities=activities,
+        deliverables=deliverables,
+        milestones=milestones,
+        risks=risks,
+        budget_lines=budget_lines,
+        budget_planned=round(planned, 2),
+        budget_actual=round(actual, 2),
+        budget_execution=_share(actual, planned),
+        roundtables=_roundtable_annex(frames, period=period, scope=scope, today=today, country_names=country_names),
+        trainings=_training_annex(frames, period=period, scope=scope, today=today, country_names=country_names),
+        candidates_by_stage=_candidate_annex(coverage),
+        small_count_threshold=SMALL_COUNT_THRESHOLD,
+    )
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _share(part: float | None, whole: float) -> float | None:
+    """`part` as a percentage of `whole`, one decimal (None when `whole` is 0 or `part` unknown)."""
+    if part is None or not whole:
+        return None
+    return round(100 * part / whole, 1)
+
+
+def _indicator_line(indicator: Any, *, grant: Any, period: Period, frames: Frames, context: Any) -> Any:
+    from reports import metrics
+
+    if indicator.metric_key:
+        metric = metrics.get(indicator.metric_key)
+        value = metrics.evaluate(metric, frames, context)
+        if isinstance(value, dict):
+            value = sum(v for v in value.values() if v is not None)
+        achieved = None if value is None else float(value)
+        definition = str(metric.definition)
+        unit = indicator.unit or str(metric.unit)
+        source = "metric"
+    else:
+        achieved = float(indicator.manual_value)
+        definition = indicator.justification
+        unit = indicator.unit
+        source = "manual"
+    baseline, target = float(indicator.baseline), float(indicator.target)
+    status = indicator_status(
+        baseline=baseline,
+        target=target,
+        achieved=achieved,
+        elapsed=_elapsed(grant.starts_on, grant.ends_on, period.end),
+    )
+    return report_data.IndicatorLine(
+        code=indicator.code,
+        title=indicator.title,
+        source=source,
+        metric_key=indicator.metric_key,
+        definition=definition,
+        unit=unit,
+        baseline=baseline,
+        target=target,
+        achieved=achieved,
+        percentage=_share(achieved, target),
+        status=status,
+        status_text=str(INDICATOR_STATUS_TEXT[status]),
+        work_package=indicator.work_package.number if indicator.work_package else None,
+    )
+
+
+def _elapsed(starts_on: date, ends_on: date, on: date) -> float:
+    """The share of the grant's duration passed by the end of day `on` (0 to 1)."""
+    total = (ends_on - starts_on).days + 1
+    return min(max(((on - starts_on).days + 1) / total, 0.0), 1.0)
+
+
+INDICATOR_STATUS_TEXT = {
+    report_data.ACHIEVED: gettext_lazy("Target achieved"),
+    report_data.ON_TRACK: gettext_lazy("On track"),
+    report_data.AT_RISK: gettext_lazy("At risk"),
+    report_data.BEHIND: gettext_lazy("Behind"),
+}
+
+
+def indicator_status(*, baseline: float, target: float, achieved: float | None, elapsed: float) -> str:
+    """Where an indicator stands at the end of a period that is `elapsed` (0-1) through the grant:
+    achieved when it reached its target; else on track when its progress from the baseline is at
+    least 90 % of the time elapsed, at risk from 60 %, behind below that (or when nothing was measured).
+    A target below the baseline is a reduction: reached when the value is at or below it."""
+    if achieved is None:
+        return report_data.BEHIND
+    decreasing = target < baseline
+    if (achieved <= target) if decreasing else (achieved >= target):
+        return report_data.ACHIEVED
+    progress = (achieved - baseline) / (target - baseline) if target != baseline else 0.0
+    if progress >= 0.9 * elapsed:
+        return report_data.ON_TRACK
+    if progress >= 0.6 * elapsed:
+        return report_data.AT_RISK
+    return report_data.BEHIND
+
+
+def suppress_counts(
+    cells: Iterable[tuple[str, str, int]], *, total: int | None = None, threshold: int = SMALL_COUNT_THRESHOLD
+) -> tuple[tuple[report_data.Count, ...], int | None]:
+    """Breakdown cells (key, label, count; zeros left out) and their total, with counts from 1 to
+    `threshold - 1` replaced by None. When a total is shown and exactly one cell is hidden, the next
+    smallest cell is hidden too (or the total), so that no hidden count follows by subtraction."""
+    kept = [(key, label, count) for key, label, count in cells if count]
+    small = {key for key, _label, count in kept if 0 < count < threshold}
+    if total is not None and 0 < total < threshold:
+        total = None
+    if total is not None and len(small) == 1:
+        others = sorted((count, key) for key, _label, count in kept if key not in small)
+        if others:
+            small.add(others[0][1])
+        else:
+            total = None
+    return tuple(report_data.Count(key, label, None if key in small else count) for key, label, count in kept), total
+
+
+def _hidden(count: int, threshold: int = SMALL_COUNT_THRESHOLD) -> int | None:
+    return None if 0 < count < threshold else count
+
+
+def _roundtable_annex(
+    frames: Frames, *, period: Period, scope: Scope, today: date, country_names: Mapping[str, str]
+) -> tuple[report_data.RoundtableAnnexLine, ...]:
+    from network.models import Sector
+
+    held = aggregations.held_roundtables(frames["roundtables"], period=period, scope=scope, today=today)
+    if held.empty:
+        return ()
+    held = held.sort_values(["starts_at", "code"], kind="stable")
+    participants = frames["roundtable_participants"]
+    participants = participants[participants["roundtable_id"].isin(held["roundtable_id"])]
+    invited = participants.groupby(["roundtable_id", "sector"]).size()
+    attended = participants[participants["status"] == aggregations.ATTENDED].groupby("roundtable_id").size()
+    sector_labels = {value: str(label) for value, label in Sector.choices}
+    sector_order = {value: index for index, value in enumerate(sector_labels)}
+    by_roundtable: dict[int, list[tuple[str, str, int]]] = {}
+    for (roundtable_id, sector), count in invited.items():
+        by_roundtable.setdefault(int(roundtable_id), []).append((sector, sector_labels.get(sector, sector), int(count)))
+    lines = []
+    for row in held.itertuples(index=False):
+        cells = sorted(by_roundtable.get(int(row.roundtable_id), []), key=lambda cell: sector_order.get(cell[0], 99))
+        total = sum(cell[2] for cell in cells)
+        counts, total_shown = suppress_counts(cells, total=total)
+        lines.append(
+            report_data.RoundtableAnnexLine(
+                code=row.code,
+                title=row.title,
+                date=row.starts_at.date().isoformat(),
+                country=country_names.get(row.country, row.country),
+                participants_by_sector=counts,
+                invited=total_shown,
+                attended=_hidden(int(attended.get(row.roundtable_id, 0))),
+            )
+        )
+    return tuple(lines)
+
+
+def _training_annex(
+    frames: Frames, *, period: Period, scope: Scope, today: date, country_names: Mapping[str, str]
+) -> tuple[report_data.TrainingAnnexLine, ...]:
+    from network.models import TrainingCourse, TrainingParticipation
+
+    places = frames["training_places"]
+    events = aggregations.training_events_held(
+        frames["training_events"], places, period=period, scope=scope, today=today
+    )
+    if events.empty:
+        return ()
+    events = events.sort_values(["starts_on", "code"], kind="stable")
+    completed = places[
+        (places["status"] == aggregations.COMPLETED)
+        & places["event_id"].isin(events["event_id"])
+        & aggregations.in_scope(places, scope)
+    ]
+    by_type = completed.groupby(["event_id", "participant_type"]).size()
+    by_country = completed.groupby(["event_id", "country"]).size()
+    type_labels = {value: str(label) for value, label in TrainingParticipation.ParticipantType.choices}
+    type_order = {value: index for index, value in enumerate(type_labels)}
+    kind_labels = {value: str(label) for value, label in TrainingCourse.Kind.choices}
+    types_of: dict[int, list[tuple[str, str, int]]] = {}
+    for (event_id, kind), count in by_type.items():
+        types_of.setdefault(int(event_id), []).append((kind, type_labels.get(kind, kind), int(count)))
+    countries_of: dict[int, list[tuple[str, str, int]]] = {}
+    for (event_id, code), count in by_country.items():
+        name = country_names.get(code, code) if code else str(gettext_lazy("Not recorded"))
+        countries_of.setdefault(int(event_id), []).append((code, name, int(count)))
+    lines = []
+    for row in events.itertuples(index=False):
+        event_id = int(row.event_id)
+        type_cells = sorted(types_of.get(event_id, []), key=lambda cell: type_order.get(cell[0], 99))
+        country_cells = sorted(countries_of.get(event_id, []), key=lambda cell: (cell[1], cell[0]))
+        total = sum(cell[2] for cell in type_cells)
+        type_counts, total_shown = suppress_counts(type_cells, total=total)
+        country_counts, _total = suppress_counts(country_cells, total=total)
+        lines.append(
+            report_data.TrainingAnnexLine(
+                code=row.code,
+                title=row.course_title,
+                course_kind=row.course_kind,
+                course_kind_text=kind_labels.get(row.course_kind, row.course_kind),
+                starts_on=row.starts_on.date().isoformat(),
+                ends_on=row.ends_on.date().isoformat(),
+                country=country_names.get(row.country, row.country) if row.country else "",
+                online=bool(row.online),
+                by_participant_type=type_counts,
+                by_country=country_counts,
+                people_trained=total_shown,
+            )
+        )
+    return tuple(lines)
+
+
+def _candidate_annex(coverage: GrantCoverage) -> tuple[report_data.CandidateStageLine, ...]:
+    """Candidate hotlines in the grant's countries today, by stage; a name only where the host
+    organisation consented to its name in reports."""
+    rows = (
+        Hotline.objects.candidates()
+        .filter(country_id__in=coverage.countries)
+        .order_by("brand_name")
+        .values_list("stage", "brand_name", "host_organisation__name", "host_organisation__publish_name_consent")
+    )
+    counts: dict[str, int] = {}
+    names: dict[str, list[str]] = {}
+    for stage, brand_name, organisation, consent in rows:
+        counts[stage] = counts.get(stage, 0) + 1
+        if consent:
+            names.setdefault(stage, []).append(f"{brand_name} ({organisation})" if organisation else brand_name)
+    labels = {value: str(label) for value, label in Hotline.Stage.choices}
+    return tuple(
+        report_data.CandidateStageLine(
+            stage=stage,
+            stage_text=labels[stage],
+            count=_hidden(counts[stage]),
+            names=tuple(names.get(stage, ())),
+        )
+        for stage in Hotline.CANDIDATE_STAGES
+        if counts.get(stage)
+    )
