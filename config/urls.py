@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
+from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
@@ -26,6 +27,13 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     *cms_urls.root_urlpatterns,
 ]
+
+if settings.BENCH_BARE_VIEW:
+    # The load benchmark's ceiling: an empty view behind the same middleware (bench/load.py).
+    def _bench_bare(request: HttpRequest) -> HttpResponse:
+        return HttpResponse("ok", content_type="text/plain")
+
+    urlpatterns.insert(0, path("_bench/bare", _bench_bare))
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -289,6 +289,11 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 
+# --- Benchmarks ------------------------------------------------------------------------------
+# Serve /_bench/bare (an empty view behind the whole middleware stack) as the load benchmark's
+# ceiling. Never on in a deployment.
+BENCH_BARE_VIEW = env_bool("BENCH_BARE_VIEW", False)
+
 # --- Logging -----------------------------------------------------------------------------------
 LOGGING = {
     "version": 1,
