@@ -1,5 +1,22 @@
 from django.apps import AppConfig
 
+# Donors, grants and what a grant plans: managed in the "Grants" admin menu.
+GRANT_MODELS = (
+    "donor",
+    "grant",
+    "workpackage",
+    "activity",
+    "deliverable",
+    "milestone",
+    "indicator",
+    "risk",
+    "budgetline",
+)
+
+
+def _grant_perms(*actions: str) -> list[str]:
+    return [f"reports.{action}_{model}" for model in GRANT_MODELS for action in actions]
+
 
 def _dashboards(*slugs: str) -> list[str]:
     return [f"reports.view_{slug}_dashboard" for slug in slugs]
@@ -14,12 +31,17 @@ class ReportsConfig(AppConfig):
 
         register_role_permissions(
             {
-                # Network staff run the network: every dashboard.
-                Role.NETWORK_STAFF: _dashboards(
-                    "network", "pipeline", "roundtables", "capacity", "quality", "operations", "grants"
-                ),
-                # Grants managers report to donors: the network, roundtables, statistics and grants.
-                Role.GRANTS: _dashboards("network", "roundtables", "operations", "grants"),
+                # Network staff run the network: every dashboard; they read the grants (no changes).
+                Role.NETWORK_STAFF: [
+                    *_dashboards("network", "pipeline", "roundtables", "capacity", "quality", "operations", "grants"),
+                    *_grant_perms("view"),
+                ],
+                # Grants managers report to donors: the network, roundtables, statistics and grants; they
+                # manage donors and grants.
+                Role.GRANTS: [
+                    *_dashboards("network", "roundtables", "operations", "grants"),
+                    *_grant_perms("add", "change", "delete", "view"),
+                ],
                 # Capacity-building staff: analysts, training and certificates.
                 Role.CAPACITY: _dashboards("network", "capacity"),
                 # Accreditation reviewers see the dossiers assigned to them (the review queue), not the

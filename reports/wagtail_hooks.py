@@ -1,5 +1,6 @@
 """Registration only: the dashboards' admin URLs and "Dashboards" menu, their permissions in the
-group settings, and the personal panels on the admin home page."""
+group settings, the personal panels on the admin home page, and the "Grants" menu with its audited
+create/edit/delete actions."""
 
 from __future__ import annotations
 
@@ -13,8 +14,21 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
+from network.history import AuditedCreateAction, AuditedDeleteAction, AuditedEditAction
 from reports import admin_urls
 from reports.dashboards import DASHBOARDS, Dashboard
+from reports.grants_viewsets import GrantsViewSetGroup
+from reports.models import (
+    Activity,
+    BudgetLine,
+    Deliverable,
+    Donor,
+    Grant,
+    Indicator,
+    Milestone,
+    Risk,
+    WorkPackage,
+)
 from reports.panels import (
     AwaitingReviewPanel,
     CertificatesExpiringPanel,
@@ -57,3 +71,22 @@ def register_dashboard_permissions() -> QuerySet:
 @hooks.register("construct_homepage_panels")
 def add_personal_panels(request: HttpRequest, panels: list[Any]) -> None:
     panels[:0] = [MyCandidatesPanel(), AwaitingReviewPanel(), MyActionItemsPanel(), CertificatesExpiringPanel()]
+
+
+# -- the Grants menu ------------------------------------------------------------------------------------------
+
+GRANT_MODELS = (Donor, Grant, WorkPackage, Activity, Deliverable, Milestone, Indicator, Risk, BudgetLine)
+
+
+@hooks.register("register_admin_viewset")
+def register_grants_viewsets() -> GrantsViewSetGroup:
+    return GrantsViewSetGroup()
+
+
+@hooks.register("register_actions")
+def register_grants_audited_actions(registry: Any) -> None:
+    # The admin's create/edit/delete of donors and grants' rows log the changed fields too.
+    for model in GRANT_MODELS:
+        registry.register(model, AuditedCreateAction)
+        registry.register(model, AuditedEditAction)
+        registry.register(model, AuditedDeleteAction)
