@@ -1,0 +1,257 @@
+"""Donor report data: the selector freezes the grant's figures from the live records (indicators by
+the registry's definitions on the grant's scope, annexes with small counts suppressed, candidate names
+only with consent) in a fixed number of queries, and the data survives a JSON round trip unchanged."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from onboarding.models import Roundtable
+from reports import report_data as rd
+from reports import selectors
+from reports.models import Activity, Deliverable, Indicator
+from tests.reports.donor_world import GENERATED_ON, JUSTIFICATION, PERIOD, SUMMARY, build_donor_world, country
+
+
+def report(grant, **kwargs):
+    return selectors.donor_report_data(
+        grant=grant,
+        period_start=PERIOD[0],
+        period_end=PERIOD[1],
+        version=kwargs.pop("version", 1),
+        summary=SUMMARY,
+        generated_on=GENERATED_ON,
+        **kwargs,
+    )
+
+
+# -- Pure rules --------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("achieved", "elapsed", "status"),
+    [
+        (10.0, 0.5, rd.ACHIEVED),
+        (12.0, 0.1, rd.ACHIEVED),
+        (5.0, 0.5, rd.ON_TRACK),  # half way, half the time
+        (4.5, 0.5, rd.ON_TRACK),  # 90 % of the expected progress
+        (3.0, 0.5, rd.AT_RISK),
+        (2.0, 0.5, rd.BEHIND),
+        (None, 0.5, rd.BEHIND),
+    ],
+)
+def test_indicator_status_compares_progress_with_time_elapsed(achieved, elapsed, status):
+    assert selectors.indicator_status(baseline=0, target=10, achieved=achieved, elapsed=elapsed) == status
+
+
+def test_a_target_below_the_baseline_is_a_reduction():
+    assert selectors.indicator_status(baseline=30, target=10, achieved=9, elapsed=0.5) == rd.ACHIEVED
+    assert selectors.indicator_status(baseline=30, target=10, achieved=20, elapsed=0.5) == rd.ON_TRACK
+    assert selectors.indicator_status(baseline=30, target=10, achieved=29, elapsed=0.5) == rd.BEHIND
+
+
+def test_small_counts_are_hidden_and_cannot_be_worked_out_from_the_total():
+    cells = [("a", "A", 6), ("b", "B", 7), ("c", "C", 2), ("d", "D", 0)]
+    counts, total = selectors.suppress_counts(cells, total=15)
+    # "c" is small; "a" (the next smallest) is hidden with it so that 15 - 7 leaves two unknowns.
+    assert [(c.key, c.count) for c in counts] == [("a", None), ("b", 7), ("c", None)]
+    assert total == 15
+    counts, total = selectors.suppress_counts([("a", "A", 3)], total=3)
+    assert [c.count for c in counts] == [None] and total is None
+    counts, total = selectors.suppress_counts([("a", "A", 9), ("b", "B", 5)], total=14)
+    assert [c.count for c in counts] == [9, 5] and total == 14
+    counts, total = selectors.suppress_counts([("a", "A", 9), ("b", "B", 1)])
+    assert [c.count for c in counts] == [9, None] and total is None
+
+
+def minimal_data(**overrides) -> rd.DonorReportData:
+    fields = {
+        "schema_version": rd.SCHEMA_VERSION,
+        "grant_code": "G",
+        "grant_title": "T",
+        "programme": "",
+        "call_identifier": "",
+        "agreement_number": "",
+        "grant_kind": "action",
+        "grant_kind_text": "Action grant",
+        "grant_starts_on": "2025-01-01",
+        "grant_ends_on": "2025-12-31",
+        "amount": 0.0,
+        "currency": "EUR",
+        "cofunding_rate": 50.0,
+        "countries": (),
+        "donor_name": "D",
+        "beneficiary": "B",
+        "period_start": "2025-01-01",
+        "period_end": "2025-06-30",
+        "version": 1,
+        "generated_on": "2025-07-01",
+        "language": "en",
+        "summary": "",
+        "objectives": "",
+    }
+    return rd.DonorReportData(**{**fields, **overrides})
+
+
+def test_json_round_trip_gives_equal_data_for_a_hand_built_report():
+    data = minimal_data(
+        amount=10,  # an int where a float is declared comes back as the same number
+        countries=("Ελλάδα", "Україна"),
+        language="fr",
+        indicators=(
+            rd.IndicatorLine("I1", "t", "manual", "", "why", "u", 0.0, 10.0, None, None, rd.BEHIND, "Behind", 2),
+        ),
+        roundtables=(rd.RoundtableAnnexLine("c", "t", "2025-02-01", "Kenya", (rd.Count("k", "K", None),), None, 7),),
+        candidates_by_stage=(rd.CandidateStageLine("exploring", "Exploring", None, ("خط المساعدة",)),),
+    )
+    stored = json.loads(json.dumps(rd.to_json(data)))
+    back = rd.from_json(stored)
+    assert back == data
+    assert rd.to_json(back) == stored
+    assert isinstance(back.roundtables, tuple) and isinstance(back.roundtables[0].participants_by_sector, tuple)
+
+
+def test_from_json_refuses_another_schema_version_and_unknown_fields():
+    payload = rd.to_json(minimal_data())
+    with pytest.raises(ValueError, match="schema version"):
+        rd.from_json({**payload, "schema_version": 99})
+    with pytest.raises(ValueError, match="Unknown fields"):
+        rd.from_json({**payload, "surprise": 1})
+
+
+# -- The selector ------------------------------------------------------------------------------------
+@pytest.mark.django_db
+def test_the_report_data_freezes_the_grant_and_its_records():
+    world = build_donor_world()
+    data = report(world.grant)
+
+    assert (data.grant_code, data.agreement_number, data.donor_name) == (
+        "GF-EXP-2025",
+        "GA-2024-0117",
+        "Global Child Safety Fund",
+    )
+    assert (data.period_start, data.period_end, data.generated_on, data.version) == (
+        "2025-01-01",
+        "2025-12-31",
+        "2026-01-20",
+        1,
+    )
+    assert data.programme == "Safe Online" and data.call_identifier == "SO-2024-CALL-2"
+    assert data.countries == ("Ghana", "Kenya")
+    assert data.summary == SUMMARY
+    assert [wp.number for wp in data.work_packages] == [1, 2]
+
+    i1, i2, i3 = data.indicators
+    # One linked roundtable was held in 2025 (the Kumasi one is not the grant's, the other is from 2024).
+    assert (i1.code, i1.source, i1.achieved, i1.target, i1.percentage) == ("I1", "metric", 1.0, 4.0, 25.0)
+    assert i1.status == rd.BEHIND and i1.status_text == "Behind"
+    assert "roundtables held" in i1.definition.lower()
+    assert (i2.achieved, i2.percentage, i2.status) == (1.0, 50.0, rd.ON_TRACK)
+    assert (i3.source, i3.achieved, i3.percentage, i3.status) == ("manual", 1250.0, 125.0, rd.ACHIEVED)
+    assert i3.definition == JUSTIFICATION
+
+    engagement, training = data.activities
+    assert (engagement.roundtables, engagement.training_events, engagement.other_events) == (2, 0, 2)
+    assert (training.actual_start, training.actual_end, training.status) == ("2025-05-05", "2025-05-07", "done")
+    assert [d.code for d in data.deliverables] == ["D1.1"] and data.deliverables[0].status_text == "Accepted"
+    assert data.milestones[0].achieved_on == "2025-05-07"
+    assert data.risks[0].impact_text == "High"
+
+    assert [(b.category, b.planned, b.actual, b.execution) for b in data.budget_lines] == [
+        ("personnel", 100000.0, 45000.5, 45.0),
+        ("travel", 20000.0, 12000.0, 60.0),
+    ]
+    assert (data.budget_planned, data.budget_actual, data.budget_execution) == (120000.0, 57000.5, 47.5)
+
+
+@pytest.mark.django_db
+def test_annexes_count_the_grants_events_and_suppress_small_counts():
+    world = build_donor_world()
+    data = report(world.grant)
+
+    (accra,) = data.roundtables
+    assert (accra.code, accra.date, accra.country) == ("accra-2025", "2025-03-10", "Ghana")
+    sectors = {cell.key: cell.count for cell in accra.participants_by_sector}
+    # 2 internet providers are a small count; the police (6) are hidden with them, since the total shows.
+    assert sectors == {"law_enforcement": None, "government": 7, "industry_isp": None}
+    assert (accra.invited, accra.attended) == (15, 11)
+
+    (nairobi,) = data.trainings
+    assert (nairobi.code, nairobi.course_kind, nairobi.country) == ("CORE-NBO-2025", "core", "Kenya")
+    by_type = {cell.key: cell.count for cell in nairobi.by_participant_type}
+    assert by_type == {"analyst": None, "law_enforcement": 6, "ngo": None}
+    assert {cell.label: cell.count for cell in nairobi.by_country} == {"Kenya": 13}
+    assert nairobi.people_trained == 13
+
+
+@pytest.mark.django_db
+def test_candidates_are_named_only_with_their_hosts_consent():
+    world = build_donor_world()
+    data = report(world.grant)
+
+    stages = {line.stage: line for line in data.candidates_by_stage}
+    # Nepal is outside the grant; Kenya is a member, not a candidate.
+    assert set(stages) == {"exploring", "stakeholder_engagement"}
+    assert stages["stakeholder_engagement"].names == ("Ghana Safe Line (Ghana Child Online Trust)",)
+    assert stages["exploring"].names == ()  # Accra Youth Network did not consent
+    assert all(line.count is None for line in stages.values())  # one each: fewer than 5
+    text = json.dumps(rd.to_json(data))
+    assert "Accra Web Watch" not in text and "Accra Youth Network" not in text
+
+
+@pytest.mark.django_db
+def test_labels_are_frozen_in_the_reports_language():
+    world = build_donor_world()
+    data = report(world.grant, language="fr")
+    english = report(world.grant)
+    assert data.language == "fr"
+    # The registry's definitions are translated: the French report keeps the French text.
+    assert data.indicators[0].definition != english.indicators[0].definition
+
+
+@pytest.mark.django_db
+def test_the_selectors_data_survives_a_json_round_trip():
+    world = build_donor_world()
+    data = report(world.grant)
+    stored = json.loads(json.dumps(rd.to_json(data)))
+    assert rd.from_json(stored) == data
+
+
+def _grow(world):
+    """Five more of every kind of row: indicators, activities with events, deliverables."""
+    grant = world.grant
+    for index in range(5):
+        Indicator.objects.create(
+            grant=grant, code=f"X{index}", title="More", metric_key="roundtables_held", target=10, order=10 + index
+        )
+        Indicator.objects.create(
+            grant=grant, code=f"M{index}", title="Manual", manual_value=Decimal(3), justification="Counted.", target=5
+        )
+        activity = Activity.objects.create(grant=grant, title=f"Extra {index}", planned_start=date(2025, 2, 1))
+        roundtable = Roundtable.objects.create(
+            code=f"extra-{index}", title="Extra", country=country("KE"), status="held", starts_at=_at(2025, 8, 1)
+        )
+        activity.roundtables.set([roundtable])
+        Deliverable.objects.create(grant=grant, code=f"D9.{index}", title="Extra", due_on=date(2025, 9, 1))
+
+
+def _at(year, month, day):
+    from tests.reports.donor_world import at
+
+    return at(date(year, month, day))
+
+
+@pytest.mark.django_db
+def test_the_selector_runs_a_fixed_number_of_queries(django_assert_max_num_queries):
+    world = build_donor_world()
+    with CaptureQueriesContext(connection) as small:
+        report(world.grant)
+    _grow(world)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        data = report(world.grant)
+    assert len(data.indicators) == 13 and len(data.roundtables) == 6
+    assert len(small.captured_queries) <= 25
