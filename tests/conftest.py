@@ -16,6 +16,8 @@ from accounts.models import User
 from accounts.roles import Role
 from tests.accounts.factories import UserFactory
 
+pytest_plugins = ["tests.audit_plugin"]
+
 
 @pytest.fixture(autouse=True)
 def _isolated_state(settings: Any, tmp_path: Path) -> Iterator[None]:

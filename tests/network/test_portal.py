@@ -258,3 +258,48 @@ def test_other_roles_cannot_use_portal_services(side_a, make_user):
     stranger = make_user()
     with pytest.raises(PermissionDenied):
         services.hotline_update_profile(hotline=side_a.hotline, values={"description": "x"}, acting_user=stranger)
+
+
+def test_annual_profile_and_statistics_corrections_are_audited_until_validated(client_for, side_a, side_b):
+    client = client_for(side_a.user)
+    profile_url = reverse("portal:network_annual_profile_edit", args=(side_a.hotline.pk, side_a.profile.pk))
+    data = {
+        "year": side_a.profile.year,
+        "analyst_headcount": 4,
+        "fte": "3",
+        "psychological_support": "regular",
+        "languages": "fr, nl",
+        "welfare_policy": "on",
+    }
+    assert client.post(profile_url, data).status_code == 302
+    side_a.profile.refresh_from_db()
+    assert side_a.profile.analyst_headcount == 4 and side_a.profile.submitted_by == side_a.user
+    entries = ModelLogEntry.objects.filter(action="network.annual_profile.update", object_id=str(side_a.profile.pk))
+    assert entries.exists()
+    # Another hotline's profile is not reachable.
+    foreign = reverse("portal:network_annual_profile_edit", args=(side_a.hotline.pk, side_b.profile.pk))
+    assert client.post(foreign, data).status_code == 404
+
+    statistics = side_a.statistics
+    statistics.validation_status = HotlineStatistics.Validation.SUBMITTED
+    statistics.save()
+    url = reverse("portal:network_statistics_edit", args=(side_a.hotline.pk, statistics.pk))
+    values = {
+        "period_start": statistics.period_start.isoformat(),
+        "period_end": statistics.period_end.isoformat(),
+        "reports_received": "321",
+        "content_urls_processed": "400",
+        "share_assessed_illegal": "50",
+        "share_removed_within_3_days": "40",
+        "share_referred_le_within_3_days": "30",
+    }
+    assert client.post(url, values).status_code == 302
+    statistics.refresh_from_db()
+    assert statistics.reports_received == 321
+    assert ModelLogEntry.objects.filter(action="network.statistics.update", object_id=str(statistics.pk)).exists()
+    statistics.validation_status = HotlineStatistics.Validation.VALIDATED
+    statistics.save()
+    response = client.post(url, {**values, "reports_received": "999"})
+    assert response.status_code == 302
+    statistics.refresh_from_db()
+    assert statistics.reports_received == 321

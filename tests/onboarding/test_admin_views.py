@@ -430,3 +430,32 @@ def test_roundtable_created_from_the_candidate_page_link(world, client_for):
     )
     assert response["Location"] == back
     assert Roundtable.objects.get(title="Tamale roundtable").code == "RT-GH-2030-05-04"
+
+
+def test_candidate_profile_edit_saves_the_lead_and_is_audited(world, client_for):
+    from wagtail.models import ModelLogEntry
+
+    if not hasattr(world.hotline, "candidate_profile"):
+        CandidateProfileFactory(hotline=world.hotline)
+    url = reverse("onboarding_admin:candidate_edit", args=[world.hotline.pk])
+    confirmed = timezone.localdate() - timedelta(days=2)
+    data = {
+        "identified_on": (timezone.localdate() - timedelta(days=30)).isoformat(),
+        "source": "outreach",
+        "host_confirmed_on": confirmed.isoformat(),
+        "target_membership_on": "",
+        "notes": "Met the board in Accra.",
+        "lead_staff": "",
+    }
+    # A reviewer may read candidates but not edit them.
+    assert client_for(world.reviewer).post(url, data).status_code in (302, 403)
+    world.hotline.refresh_from_db()
+    assert world.hotline.lead_staff == world.staff
+    response = client_for(world.staff).post(url, data)
+    assert response["Location"] == reverse("onboarding_admin:candidate", args=[world.hotline.pk])
+    world.hotline.refresh_from_db()
+    assert world.hotline.lead_staff is None
+    assert world.hotline.candidate_profile.host_confirmed_on == confirmed
+    entries = ModelLogEntry.objects.filter(action="onboarding.candidate_update", object_id=str(world.hotline.pk))
+    entry = entries.latest("pk")
+    assert entry.user == world.staff and entry.data["host_confirmed_on"] == confirmed.isoformat()

@@ -11,8 +11,10 @@ from io import StringIO
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
+from wagtail.models import ModelLogEntry
 
 from core.models import OutgoingEmail
 from network.models import Hotline
@@ -295,3 +297,41 @@ def test_corrective_action_reminders_go_out_once_per_due_date(world):
     CorrectiveAction.objects.filter(pk=action.pk).update(due_on=timezone.localdate() - timedelta(days=1))
     call_command("send_reminders", stdout=StringIO())
     assert OutgoingEmail.objects.filter(subject__startswith="Overdue since", subject__contains="retention").count() == 1
+
+
+def test_staff_reschedule_an_open_assessment_through_its_edit_page(world, client_for):
+    assessment = plan_assessment(world)
+    url = reverse("onboarding_admin:assessment_edit", args=(assessment.pk,))
+    new_start = timezone.localdate() - timedelta(days=1)
+    response = client_for(world.staff).post(url, {"mode": "on_site", "starts_on": new_start.isoformat(), "ends_on": ""})
+    assert response.status_code == 302
+    assessment.refresh_from_db()
+    assert (assessment.mode, assessment.starts_on) == ("on_site", new_start)
+    entry = ModelLogEntry.objects.filter(action="onboarding.assessment_update", object_id=str(assessment.pk)).get()
+    assert entry.user == world.staff and "mode" in entry.data["changed"]
+    # Reviewers see the assessment but cannot change it.
+    with pytest.raises(PermissionDenied):
+        services.assessment_update(
+            assessment=assessment, mode="remote", starts_on=new_start, ends_on=None, acting_user=world.reviewer
+        )
+
+
+def test_cancelling_an_assessment_needs_a_reason_and_freezes_it(world, client_for):
+    assessment = plan_assessment(world)
+    url = reverse("onboarding_admin:assessment_edit", args=(assessment.pk,))
+    client = client_for(world.staff)
+    response = client.post(url, {"action": "cancel", "reason": "  "})
+    assert response.status_code == 200
+    assessment.refresh_from_db()
+    assert assessment.status != Assessment.Status.CANCELLED
+    assert client.post(url, {"action": "cancel", "reason": "The candidate asked to postpone."}).status_code == 302
+    assessment.refresh_from_db()
+    assert assessment.status == Assessment.Status.CANCELLED
+    entry = ModelLogEntry.objects.get(action="onboarding.assessment_cancel", object_id=str(assessment.pk))
+    assert entry.data["reason"] == "The candidate asked to postpone."
+    with pytest.raises(ValidationError, match="cannot change"):
+        services.assessment_update(
+            assessment=assessment, mode="remote", starts_on=assessment.starts_on, ends_on=None, acting_user=world.staff
+        )
+    with pytest.raises(ValidationError, match="planned or running"):
+        services.assessment_cancel(assessment=assessment, reason="Again", acting_user=world.staff)

@@ -1,0 +1,129 @@
+"""Audit completeness, enforced while the whole suite runs.
+
+Every public function of every app's `services.py` is found by introspection and wrapped for the
+test session. Each call that writes to the database (INSERT, UPDATE or DELETE on a table other than
+the bookkeeping tables below) must also write an audit entry (a Wagtail log entry) before it returns.
+`tests/security/test_audit_completeness.py` runs last and fails on any call that did not, naming the
+service; in a whole-suite run it also fails on any service no test ever called.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import re
+import sys
+from collections import defaultdict
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+import pytest
+
+SERVICE_APPS = ["accounts", "network", "onboarding", "reports", "cms", "core"]
+OUR_PACKAGES = (*SERVICE_APPS, "config", "tests")
+AUDIT_TABLES = {"wagtailcore_modellogentry", "wagtailcore_pagelogentry"}
+# Download records are audit records themselves: who took which file, and when.
+DOWNLOAD_LOG_TABLES = {"onboarding_evidencedownload", "reports_donorreportdownload"}
+# Services whose writes are not state changes, and why.
+EXEMPT = {
+    "onboarding.services.calendar_token_user": "stamps the feed token's last use; reading a feed changes nothing",
+}
+# Writes that are not state changes users care about: sessions, caches, queues, search indexes, and
+# the mail outbox (the email is the notification of an audited change, not a change itself).
+BOOKKEEPING_TABLES = {
+    "django_session",
+    "core_cache",
+    "core_outgoingemail",
+    "django_tasks_db_dbtaskresult",
+    "usersessions_usersession",
+    "wagtailsearch_indexentry",
+    "wagtailcore_referenceindex",
+    "wagtailcore_modellogentry",
+    "wagtailcore_pagelogentry",
+}
+# Test directories whose presence makes a session a whole-suite run.
+SUITE_DIRS = ("accounts", "core", "network", "onboarding", "cms", "reports")
+
+_WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([A-Za-z0-9_]+)"?', re.IGNORECASE)
+
+services: dict[str, Callable[..., Any]] = {}
+called: set[str] = set()
+violations: dict[str, list[str]] = defaultdict(list)
+state = {"whole_suite": False, "installed": False}
+
+
+def written_tables(sql: str) -> str | None:
+    match = _WRITE.match(sql)
+    return match.group(1).lower() if match else None
+
+
+def _wrap(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    @wraps(function)
+    def audited_call(*args: Any, **kwargs: Any) -> Any:
+        from django.db import connection
+
+        tables: list[str] = []
+
+        def watch(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any) -> Any:
+            table = written_tables(sql)
+            if table:
+                tables.append(table)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(watch):
+            result = function(*args, **kwargs)
+        called.add(name)
+        changed = sorted({t for t in tables if t not in BOOKKEEPING_TABLES})
+        if changed and not (AUDIT_TABLES | DOWNLOAD_LOG_TABLES) & set(tables) and name not in EXEMPT:
+            violations[name].append(f"wrote {', '.join(changed)} without an audit entry")
+        return result
+
+    audited_call.__audit_wrapped__ = function  # type: ignore[attr-defined]
+    return audited_call
+
+
+def discover_services() -> dict[str, Callable[..., Any]]:
+    found: dict[str, Callable[..., Any]] = {}
+    for app in SERVICE_APPS:
+        try:
+            module = importlib.import_module(f"{app}.services")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{app}.services":
+                raise
+            continue
+        for attr, value in vars(module).items():
+            if attr.startswith("_") or not inspect.isfunction(value):
+                continue
+            original = getattr(value, "__audit_wrapped__", value)
+            if original.__module__ == module.__name__:
+                found[f"{module.__name__}.{attr}"] = original
+    return found
+
+
+def install() -> None:
+    if state["installed"]:
+        return
+    services.update(discover_services())
+    wrapped = {id(function): _wrap(name, function) for name, function in services.items()}
+    for module_name, module in list(sys.modules.items()):
+        if module is None or not module_name.startswith(OUR_PACKAGES):
+            continue
+        for attr, value in list(vars(module).items()):
+            replacement = wrapped.get(id(value))
+            if replacement is not None:
+                setattr(module, attr, replacement)
+    state["installed"] = True
+
+
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    dirs = {item.nodeid.split("/")[1] for item in items if item.nodeid.startswith("tests/") and "/" in item.nodeid}
+    state["whole_suite"] = all(d in dirs for d in SUITE_DIRS)
+    # The completeness check runs after everything else.
+    last = [item for item in items if "test_audit_completeness" in item.nodeid]
+    items[:] = [item for item in items if item not in last] + last
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _audit_services() -> None:
+    install()
