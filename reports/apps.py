@@ -35,12 +35,18 @@ class ReportsConfig(AppConfig):
                 Role.NETWORK_STAFF: [
                     *_dashboards("network", "pipeline", "roundtables", "capacity", "quality", "operations", "grants"),
                     *_grant_perms("view"),
+                    "reports.view_donorreport",
                 ],
                 # Grants managers report to donors: the network, roundtables, statistics and grants; they
                 # manage donors and grants.
                 Role.GRANTS: [
                     *_dashboards("network", "roundtables", "operations", "grants"),
                     *_grant_perms("add", "change", "delete", "view"),
+                    # Donor reports: prepared, reviewed and published through the lifecycle services
+                    # (never deleted: published versions are kept for the record).
+                    "reports.add_donorreport",
+                    "reports.change_donorreport",
+                    "reports.view_donorreport",
                 ],
                 # Capacity-building staff: analysts, training and certificates.
                 Role.CAPACITY: _dashboards("network", "capacity"),

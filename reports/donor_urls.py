@@ -1,3 +1,12 @@
 """Routes this app adds to /donors/ (namespace "donors")."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from reports import donor_views
+
+urlpatterns: list = [
+    path("grants/<int:pk>/", donor_views.grant_detail, name="grant"),
+    path("reports/<int:pk>/download/", donor_views.report_download, name="report_download"),
+    # Public: anyone holding a report's PDF can check it is the one the association published.
+    path("verify/", donor_views.verify, name="verify"),
+]

@@ -85,9 +85,8 @@ def _enqueue_generation(report_id: int) -> None:
     except Exception:
         logger.exception("Could not enqueue the generation of donor report %s; retry it from the admin", report_id)
         return
-    DonorReport.objects.filter(pk=report_id, generation__in=[Generation.QUEUED, Generation.RUNNING]).update(
-        task_id=str(result.id)[:64]
-    )
+    # Bookkeeping only (which task ran it); the immediate backend has already finished by now.
+    DonorReport.objects.filter(pk=report_id, status=Status.DRAFT).update(task_id=str(result.id)[:64])
 
 
 def _queue_generation(report: DonorReport) -> None:

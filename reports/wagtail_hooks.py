@@ -35,6 +35,7 @@ from reports.panels import (
     MyActionItemsPanel,
     MyCandidatesPanel,
 )
+from reports.report_viewsets import DonorReportViewSet  # noqa: F401 (adds "Donor reports" to the Grants menu)
 
 
 @hooks.register("register_admin_urls")
