@@ -101,14 +101,40 @@ def test_compiled_catalogues_are_current():
 
 @pytest.mark.parametrize("language", ["fr", "es"])
 def test_every_string_of_the_site_portal_shell_and_emails_is_translated(language):
-    """Strings of cms, accounts and core (the public site, the portal and donor shells, emails)."""
+    """Strings of cms, accounts and core (the public site, the portal and donor shells, emails), of the
+    hotline portal (member and onboarding pages and views), of every email template, and of the models,
+    forms, rules and services whose labels and messages a portal user reads."""
     catalogue = polib.pofile(str(Path(settings.BASE_DIR) / "locale" / language / "LC_MESSAGES" / "django.po"))
-    owned = ("cms/", "accounts/", "core/", "reports/metrics.py")
+    owned = (
+        "cms/",
+        "accounts/",
+        "core/",
+        "reports/metrics.py",
+        # The hotline portal: member hotline and onboarding pages and views.
+        "network/portal",
+        "network/templates/network/portal",
+        "onboarding/portal",
+        "onboarding/templates/onboarding/portal",
+        # Statuses, choices, validation and error messages a portal user sees, and email subjects.
+        "network/models.py",
+        "network/forms.py",
+        "network/services.py",
+        "network/selectors.py",
+        "onboarding/models.py",
+        "onboarding/forms.py",
+        "onboarding/services.py",
+        "onboarding/selectors.py",
+        "onboarding/workflow.py",
+        "onboarding/checklist_rules.py",
+        "onboarding/reminders.py",
+    )
     missing = [
         entry.msgid
         for entry in catalogue
         if not entry.obsolete
-        and any(path.startswith(owned) for path, _line in entry.occurrences)
+        and any(
+            path.startswith(owned) or ("/templates/" in path and "/email/" in path) for path, _line in entry.occurrences
+        )
         and not entry.translated()
     ]
     assert missing == []
