@@ -96,6 +96,51 @@ def seed(ctx: DemoContext) -> None:
         for model in (WorkPackage, Indicator, Activity, Deliverable, Milestone, Risk, BudgetLine)
     }
     ctx.log("2 donors, 2 grants, " + ", ".join(f"{count} {name}" for name, count in rows.items()))
+    _publish_demo_reports(ctx, [action, operating])
+
+
+def _publish_demo_reports(ctx: DemoContext, grants: list[Grant]) -> None:
+    """One published report per grant (its finished period), generated here rather than by the worker,
+    through the same services as the admin, so the donor area has something to show."""
+    from reports import services
+
+    manager = ctx.users.get("grants")
+    if manager is None:
+        ctx.log("no grants manager among the demo users: no donor reports")
+        return
+    periods = ctx.objects["grant_report_periods"]
+    for grant in grants:
+        start, end = periods[grant.code]
+        report = services.donor_report_create(
+            grant=grant,
+            period_start=start,
+            period_end=end,
+            summary=DEMO_SUMMARIES.get(grant.kind, ""),
+            acting_user=manager,
+        )
+        report = services.donor_report_generate(report_id=report.pk)
+        if report is None or report.generation != report.Generation.DONE:
+            ctx.log(f"donor report of {grant.code} not generated: {report.generation_error if report else ''}")
+            continue
+        services.donor_report_submit(report=report, acting_user=manager)
+        services.donor_report_publish(report=report, acting_user=manager)
+    ctx.log(f"{len(grants)} donor reports published")
+
+
+DEMO_SUMMARIES = {
+    Grant.Kind.ACTION: (
+        "Over the period the network engaged stakeholders in the candidate countries of the action: "
+        "roundtables brought law enforcement, government and industry together, and candidate hotlines "
+        "moved towards operational preparation.\n\n"
+        "Training built the first analysts' skills; the indicators below show progress against the targets "
+        "agreed with the fund."
+    ),
+    Grant.Kind.OPERATING: (
+        "The operating grant kept the network's coordination running: member hotlines were supported, "
+        "analysts trained and quality reviews held.\n\n"
+        "The indicators below are computed from the network's own records and frozen with this report."
+    ),
+}
 
 
 def _finished_period(grant: Grant, today: date) -> tuple[date, date]:
