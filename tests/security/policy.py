@@ -233,6 +233,45 @@ def page_path(name: str) -> Callable[[World], str]:
     return lambda world: world[name].relative_url(world["site"])
 
 
+# -- donor reports ---------------------------------------------------------------------------------------
+def donor_grant(owner: str) -> Callable[[World], Any]:
+    """The demo grant of donor `owner` ("DA": donor's, "DB": donor2's)."""
+
+    def pk(world: World) -> Any:
+        from reports.models import Grant
+
+        return Grant.objects.filter(donor=world[owner]).order_by("pk").values_list("pk", flat=True).first()
+
+    return pk
+
+
+def donor_report(owner: str, status: str = "published") -> Callable[[World], Any]:
+    """A demo report of donor `owner`'s grant with `status` (the demo publishes one per grant)."""
+
+    def pk(world: World) -> Any:
+        from reports.models import DonorReport
+
+        reports = DonorReport.objects.filter(grant__donor=world[owner], status=status).order_by("pk")
+        return reports.values_list("pk", flat=True).first()
+
+    return pk
+
+
+REPORT_READERS = roles(ADMIN, STAFF, GRANTS)  # network staff read donor reports
+REPORT_KEEPERS = roles(ADMIN, GRANTS)  # grants managers prepare, review and publish them
+
+
+def donor_report_admin(*, allow: frozenset[str], ok: frozenset[int] = frozenset({200})) -> Rule:
+    return Rule(
+        (
+            V("donor A's report", allow, {"pk": donor_report("DA")}),
+            V("donor B's report", allow, {"pk": donor_report("DB")}),
+        ),
+        ok=ok,
+        writes=allow == REPORT_KEEPERS,
+    )
+
+
 # -- the table ---------------------------------------------------------------------------------------
 POLICY: dict[str, Rule] = {
     # -- site-wide ------------------------------------------------------------------------------
@@ -649,6 +688,31 @@ POLICY: dict[str, Rule] = {
     "reports_dashboards:index": rule(DASHBOARD_ROLES["network"]),
     "reports_dashboards:dashboard": Rule(dashboard_variants),
     "reports_dashboards:export": Rule(dashboard_export_variants),
+    # -- donor reports: the admin (Grants menu) ----------------------------------------------------------
+    "reports_donor_reports:index": rule(REPORT_READERS),
+    "reports_donor_reports:add": rule(REPORT_KEEPERS, writes=True),
+    "reports_donor_reports:report": donor_report_admin(allow=REPORT_READERS),
+    "reports_donor_reports:preview": donor_report_admin(allow=REPORT_READERS),
+    "reports_donor_reports:publish": donor_report_admin(allow=REPORT_KEEPERS),
+    **{
+        f"reports_donor_reports:{name}": donor_report_admin(ok=POST_ONLY, allow=REPORT_KEEPERS)
+        for name in ("summary", "submit", "return", "correct", "retry")
+    },
+    # -- donor reports: the donor area and the public verification page ----------------------------------
+    "donors:grant": Rule(
+        (
+            V("donor A's grant", roles(DONOR), {"pk": donor_grant("DA")}),
+            V("donor B's grant", roles(DONOR2), {"pk": donor_grant("DB")}),
+        )
+    ),
+    "donors:report_download": Rule(
+        (
+            V("donor A's published report", roles(DONOR), {"pk": donor_report("DA")}),
+            V("donor B's published report", roles(DONOR2), {"pk": donor_report("DB")}),
+        ),
+        note="records the download",
+    ),
+    "donors:verify": rule(EVERYONE, public=True, note="anyone may check a PDF; the answer names the report only"),
     # -- the CMS snippets our app registers (partners and donors on project pages) --------------------------
     **{
         f"wagtailsnippets_cms_partnerorganisation:{action}": Rule(
