@@ -239,6 +239,7 @@ def table(
 ) -> Table:
     result = Table(list(rows), colWidths=list(widths), repeatRows=1 if header else 0)
     style = [
+        ("FONTNAME", (0, 0), (-1, -1), FONT),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("GRID", (0, 0), (-1, -1), 0.4, RULE),
         ("LEFTPADDING", (0, 0), (-1, -1), 3),
@@ -290,6 +291,7 @@ def bar_chart(
     bar_room = 7 * len(series) + 6
     height = max(60.0, bar_room * len(labels)) + 40
     drawing = Drawing(WIDTH, height)
+    drawing.initialFontName = FONT  # the renderer's starting font (else Helvetica joins the PDF's fonts)
     chart = HorizontalBarChart()
     chart.x, chart.y = 110, 26
     chart.width, chart.height = WIDTH - 130, height - 40
@@ -391,6 +393,14 @@ def contents(b: Blocks) -> Story:
     toc = TableOfContents()
     toc.levelStyles = b.s.toc
     toc.dotsMinLevel = 0
+    toc.tableStyle = TableStyle(
+        [
+            ("FONTNAME", (0, 0), (-1, -1), FONT),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ]
+    )
     return [b.p(_("Contents"), b.s.h1), toc, PageBreak()]
 
 
@@ -513,7 +523,7 @@ class Sections:
                     b.cell(", ".join(events) or "—"),
                 ]
             )
-        story.append(table(rows, [52 * mm, 11 * mm, 23 * mm, 24 * mm, 24 * mm, 18 * mm, WIDTH - 152 * mm]))
+        story.append(table(rows, [46 * mm, 11 * mm, 24 * mm, 24 * mm, 24 * mm, 22 * mm, WIDTH - 151 * mm]))
         return story
 
     def deliverables(self) -> Story:
@@ -575,7 +585,7 @@ class Sections:
             ]
             for risk in d.risks
         ]
-        story.append(table(rows, [55 * mm, 11 * mm, 18 * mm, 16 * mm, WIDTH - 118 * mm, 18 * mm]))
+        story.append(table(rows, [52 * mm, 11 * mm, 21 * mm, 18 * mm, WIDTH - 124 * mm, 22 * mm]))
         return story
 
     def budget(self) -> Story:
@@ -748,6 +758,7 @@ def render_story(data: DonorReportData, story: Story, styles: Styles) -> bytes:
         creator=f"hotline network toolkit ({GENERATOR_VERSION})",
         producer=f"hotline network toolkit ({GENERATOR_VERSION})",
         lang=data.language,
+        initialFontName=FONT,
         invariant=1,
     )
     doc.multiBuild(story, canvasmaker=canvas_class(data, header, styles))
