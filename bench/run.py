@@ -2,6 +2,7 @@
 
     python bench/run.py            # what `make bench` runs
     python bench/run.py dashboards # only bench/dashboards.py
+    python bench/run.py donor_report  # only the donor report generation (bench/donor_report.py)
 
 Arguments after `--` go to every script (e.g. `-- --repeat 3`).
 """
