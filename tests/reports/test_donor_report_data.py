@@ -255,3 +255,28 @@ def test_the_selector_runs_a_fixed_number_of_queries(django_assert_max_num_queri
         data = report(world.grant)
     assert len(data.indicators) == 13 and len(data.roundtables) == 6
     assert len(small.captured_queries) <= 25
+
+
+@pytest.mark.django_db
+def test_a_grants_coverage_is_its_countries_and_the_events_its_activities_link(make_user):
+    from accounts.roles import Role
+
+    world = build_donor_world()
+    coverage = selectors.grant_coverage_of(grant=world.grant)
+    assert coverage.code == "GF-EXP-2025"
+    assert coverage.countries == {"GH", "KE"}
+    assert set(Roundtable.objects.filter(pk__in=coverage.roundtables).values_list("code", flat=True)) == {
+        "accra-2025",
+        "accra-2024",
+    }
+    assert len(coverage.training_events) == 1
+    # The dashboards' grant filter offers it to grants staff, and to nobody else.
+    staff = make_user(Role.GRANTS)
+    assert selectors.grant_options(user=staff) == [
+        ("GF-EXP-2025", "GF-EXP-2025: Expanding the hotline network in Africa")
+    ]
+    assert selectors.grant_coverage(code="GF-EXP-2025", user=staff) == coverage
+    outsider = make_user(Role.EDITOR)
+    assert selectors.grant_options(user=outsider) == []
+    with pytest.raises(LookupError):
+        selectors.grant_coverage(code="GF-EXP-2025", user=outsider)
