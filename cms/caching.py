@@ -10,6 +10,10 @@ also expire after `PAGE_CACHE_SECONDS`, for anything time-based (a campaign that
 
 Never cached: signed-in users, previews, anything but GET/HEAD, requests carrying messages, and
 any response whose rendering touched the CSRF token or set a cookie.
+
+A cached page is served before Wagtail routes the request (`PageCacheMiddleware`): storing a page
+also stores which page its host, language and path lead to, under the site version (which every
+change to the page tree, sites or view restrictions bumps), so a hit runs no database query.
 """
 
 from __future__ import annotations
@@ -85,6 +89,51 @@ def is_cacheable_request(request: HttpRequest) -> bool:
     )
 
 
+def route_cache_key(request: HttpRequest) -> str:
+    """Where the page that serves this host, language and path is recorded (page id, its query parameters)."""
+    raw = "|".join([request.get_host(), translation.get_language() or "", request.path])
+    digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
+    return f"cms:route:{code_version()}:{site_version()}:{digest}"
+
+
+def _cached_response(cached: dict[str, Any]) -> HttpResponse:
+    response = HttpResponse(cached["content"], content_type=cached["content_type"], status=cached["status"])
+    response["X-Page-Cache"] = "hit"
+    return response
+
+
+def cached_page_response(request: HttpRequest) -> HttpResponse | None:
+    """The cached page for this request when the request allows it and both entries are there."""
+    if not is_cacheable_request(request):
+        return None
+    route = cache.get(route_cache_key(request))
+    if route is None:
+        return None
+    page_id, query_params = route
+    cached = cache.get(page_cache_key(request, page_id, tuple(query_params)))
+    return None if cached is None else _cached_response(cached)
+
+
+class PageCacheMiddleware:
+    """Serve cached public pages without routing them through the page tree (no queries on a hit).
+
+    Runs as the view is about to be called, so every middleware still applies to the response."""
+
+    def __init__(self, get_response: Any) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view_func: Any, view_args: Any, view_kwargs: Any
+    ) -> HttpResponse | None:
+        match = getattr(request, "resolver_match", None)
+        if match is None or match.url_name != "wagtail_serve":
+            return None
+        return cached_page_response(request)
+
+
 def page_cache_key(request: HttpRequest, page_id: int, query_params: tuple[str, ...]) -> str:
     params = sorted((name, value) for name in query_params for value in request.GET.getlist(name) if value)
     raw = "|".join(
@@ -107,9 +156,7 @@ class CachedPageMixin:
         cached = cache.get(key)
         if cached is not None:
             request.is_preview = False
-            response = HttpResponse(cached["content"], content_type=cached["content_type"], status=cached["status"])
-            response["X-Page-Cache"] = "hit"
-            return response
+            return _cached_response(cached)
         response = super().serve(request, *args, **kwargs)  # type: ignore[misc]
         if hasattr(response, "render"):
             response.render()
@@ -119,9 +166,11 @@ class CachedPageMixin:
             and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
             and not _has_pending_messages(request)
         ):
-            cache.set(
-                key,
-                {"content": response.content, "content_type": response["Content-Type"], "status": 200},
+            cache.set_many(
+                {
+                    key: {"content": response.content, "content_type": response["Content-Type"], "status": 200},
+                    route_cache_key(request): (self.pk, self.cache_query_params),  # type: ignore[attr-defined]
+                },
                 PAGE_CACHE_SECONDS,
             )
             response["X-Page-Cache"] = "miss"
@@ -143,6 +192,8 @@ WATCHED_MODELS = frozenset(
     {
         "wagtailcore.Site",
         "wagtailcore.Locale",
+        # A restriction added to a page: its cached copy must not be served past the check.
+        "wagtailcore.PageViewRestriction",
         "wagtaildocs.Document",
         "wagtailimages.Image",
         "cms.PartnerOrganisation",

@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "accounts.middleware.StaffIdleTimeoutMiddleware",
     "accounts.middleware.StaffMfaRequiredMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, so that a cached public page still goes through every middleware above.
+    "cms.caching.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -1,0 +1,66 @@
+"""A cached public page is served before Wagtail routes the request: no database query on a hit,
+and nothing that changes the page tree or a page's restrictions leaves a stale copy reachable."""
+
+from __future__ import annotations
+
+import pytest
+from wagtail.models import PageViewRestriction
+
+from accounts.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_cached_page_is_served_without_any_query(client, site_tree, django_assert_num_queries):
+    first = client.get("/about/")
+    assert first["X-Page-Cache"] == "miss"
+    with django_assert_num_queries(0):
+        second = client.get("/about/")
+    assert second["X-Page-Cache"] == "hit"
+    assert second.content == first.content
+    assert "script-src" in second["Content-Security-Policy"]
+    assert second["X-Frame-Options"] == "DENY"
+
+
+def test_a_page_restricted_after_caching_is_no_longer_served_from_the_cache(client, site_tree):
+    client.get("/about/")
+    assert client.get("/about/")["X-Page-Cache"] == "hit"
+    PageViewRestriction.objects.create(page=site_tree.reload(site_tree.about), restriction_type="login")
+    response = client.get("/about/")
+    assert response.status_code == 302
+    assert "Who we are." not in response.content.decode()
+
+
+def test_an_unpublished_page_is_gone_at_once(client, site_tree):
+    assert client.get("/news/how-a-hotline-works/").status_code == 200
+    assert client.get("/news/how-a-hotline-works/")["X-Page-Cache"] == "hit"
+    site_tree.reload(site_tree.article).unpublish()
+    assert client.get("/news/how-a-hotline-works/").status_code == 404
+
+
+def test_a_moved_page_is_not_served_at_its_old_path(client, site_tree):
+    client.get("/about/")
+    about = site_tree.reload(site_tree.about)
+    about.slug = "who-we-are"
+    about.save_revision().publish()
+    assert client.get("/about/").status_code == 404
+    assert client.get("/who-we-are/").status_code == 200
+
+
+def test_signed_in_users_are_routed_as_usual(client_for, make_user, site_tree):
+    anonymous = client_for(None)
+    anonymous.get("/about/")
+    assert anonymous.get("/about/")["X-Page-Cache"] == "hit"
+    response = client_for(make_user(Role.EDITOR)).get("/about/")
+    assert "X-Page-Cache" not in response
+    assert "Sign out" in response.content.decode()
+
+
+def test_the_query_parameters_a_page_reads_still_pick_the_entry(client, site_tree):
+    public = client.get("/resources/?audience=public").content.decode()
+    assert "How to report safely" in public
+    client.get("/resources/?audience=industry")
+    cached = client.get("/resources/?audience=industry")
+    assert cached["X-Page-Cache"] == "hit"
+    assert "How to report safely" not in cached.content.decode()
+    assert client.get("/resources/?audience=public&utm_source=x")["X-Page-Cache"] == "hit"
