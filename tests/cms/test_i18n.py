@@ -102,8 +102,8 @@ def test_compiled_catalogues_are_current():
 @pytest.mark.parametrize("language", ["fr", "es"])
 def test_every_string_of_the_site_portal_shell_and_emails_is_translated(language):
     """Strings of cms, accounts and core (the public site, the portal and donor shells, emails), of the
-    hotline portal (member and onboarding pages and views), of every email template, and of the models,
-    forms, rules and services whose labels and messages a portal user reads."""
+    hotline portal (member and onboarding pages and views), of the donor area, of every email template, and
+    of the models, forms, rules and services whose labels and messages a portal user reads."""
     catalogue = polib.pofile(str(Path(settings.BASE_DIR) / "locale" / language / "LC_MESSAGES" / "django.po"))
     owned = (
         "cms/",
@@ -115,6 +115,9 @@ def test_every_string_of_the_site_portal_shell_and_emails_is_translated(language
         "network/templates/network/portal",
         "onboarding/portal",
         "onboarding/templates/onboarding/portal",
+        # The donor area: a donor's grants, their published reports and the report verification page.
+        "reports/donor_views.py",
+        "reports/templates/reports/donors/",
         # Statuses, choices, validation and error messages a portal user sees, and email subjects.
         "network/models.py",
         "network/forms.py",
