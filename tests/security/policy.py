@@ -257,6 +257,29 @@ def donor_report(owner: str, status: str = "published") -> Callable[[World], Any
     return pk
 
 
+def grant_row(model: str) -> Callable[[World], Any]:
+    """A row of donor B's grant (the grant itself for "Grant") in the Grants menu's viewsets."""
+
+    def pk(world: World) -> Any:
+        from django.apps import apps
+
+        rows = apps.get_model("reports", model).objects
+        rows = rows.filter(donor=world["DB"]) if model == "Grant" else rows.filter(grant__donor=world["DB"])
+        return rows.order_by("pk").values_list("pk", flat=True).first()
+
+    return pk
+
+
+GRANT_ROWS = {
+    "reports_grant": "Grant",
+    "reports_work_package": "WorkPackage",
+    "reports_indicator": "Indicator",
+    "reports_activity": "Activity",
+    "reports_deliverable": "Deliverable",
+    "reports_milestone": "Milestone",
+    "reports_risk": "Risk",
+    "reports_budget_line": "BudgetLine",
+}
 REPORT_READERS = roles(ADMIN, STAFF, GRANTS)  # network staff read donor reports
 REPORT_KEEPERS = roles(ADMIN, GRANTS)  # grants managers prepare, review and publish them
 
@@ -688,6 +711,22 @@ POLICY: dict[str, Rule] = {
     "reports_dashboards:index": rule(DASHBOARD_ROLES["network"]),
     "reports_dashboards:dashboard": Rule(dashboard_variants),
     "reports_dashboards:export": Rule(dashboard_export_variants),
+    # -- grants: the admin (Grants menu); grants managers keep them, network staff read them --------------
+    **network_viewset(
+        "reports_donor", "DB", view=REPORT_READERS, add=REPORT_KEEPERS, change=REPORT_KEEPERS, delete=REPORT_KEEPERS
+    ),
+    **{
+        network_key: rule_set
+        for namespace, model in GRANT_ROWS.items()
+        for network_key, rule_set in network_viewset(
+            namespace,
+            grant_row(model),
+            view=REPORT_READERS,
+            add=REPORT_KEEPERS,
+            change=REPORT_KEEPERS,
+            delete=REPORT_KEEPERS,
+        ).items()
+    },
     # -- donor reports: the admin (Grants menu) ----------------------------------------------------------
     "reports_donor_reports:index": rule(REPORT_READERS),
     "reports_donor_reports:add": rule(REPORT_KEEPERS, writes=True),
