@@ -61,6 +61,21 @@ def site_version() -> int:
     return int(version)
 
 
+def _versions(request: HttpRequest) -> tuple[int, int]:
+    """The site and data versions, read in one cache round trip, once per request."""
+    versions = getattr(request, "_cms_cache_versions", None)
+    if versions is None:
+        found = cache.get_many([SITE_VERSION_KEY, dataversion.KEY])
+        site = found.get(SITE_VERSION_KEY)
+        data = found.get(dataversion.KEY)
+        versions = (
+            int(site) if site is not None else site_version(),
+            int(data) if data is not None else dataversion.current(),
+        )
+        request._cms_cache_versions = versions  # type: ignore[attr-defined]
+    return versions
+
+
 def bump_site_version() -> None:
     """Mark every cached page stale, now and again after the surrounding commit."""
     _bump_now()
@@ -93,7 +108,7 @@ def route_cache_key(request: HttpRequest) -> str:
     """Where the page that serves this host, language and path is recorded (page id, its query parameters)."""
     raw = "|".join([request.get_host(), translation.get_language() or "", request.path])
     digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
-    return f"cms:route:{code_version()}:{site_version()}:{digest}"
+    return f"cms:route:{code_version()}:{_versions(request)[0]}:{digest}"
 
 
 def _cached_response(cached: dict[str, Any]) -> HttpResponse:
@@ -140,7 +155,8 @@ def page_cache_key(request: HttpRequest, page_id: int, query_params: tuple[str, 
         [request.get_host(), translation.get_language() or "", request.path, repr(params)],
     )
     digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
-    return f"cms:page:{code_version()}:{site_version()}:{dataversion.current()}:{page_id}:{digest}"
+    site, data = _versions(request)
+    return f"cms:page:{code_version()}:{site}:{data}:{page_id}:{digest}"
 
 
 class CachedPageMixin:

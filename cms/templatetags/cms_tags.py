@@ -7,12 +7,15 @@ from typing import Any
 
 from django import template
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest
 from django.urls import translate_url
 from django.utils import translation
 from django.utils.html import strip_tags
 from django.utils.translation import get_language_info
 from wagtail.models import Locale, Page, Site
+
+from cms.caching import PAGE_CACHE_SECONDS, code_version, site_version
 
 register = template.Library()
 
@@ -38,32 +41,66 @@ def _request(context: template.Context) -> HttpRequest:
     return context["request"]
 
 
-def _localized_home(request: HttpRequest) -> Page | None:
+def _site_chrome(request: HttpRequest) -> dict[str, Any] | None:
+    """What every page of a site and language shows around it: the home page (of the visitor's
+    language) and its URL, the menu, and each language's home URL.
+
+    Kept in the shared cache under the site version (which publishing, moving, deleting pages and
+    changing sites or locales bump), and on the request, so a page renders it with no query."""
+    memo = request.__dict__.setdefault("_cms_tags", {})
+    if "chrome" in memo:
+        return memo["chrome"]
     site = Site.find_for_request(request)
     if site is None:
+        memo["chrome"] = None
         return None
-    return site.root_page.localized
+    key = f"cms:chrome:{code_version()}:{site_version()}:{site.pk}:{translation.get_language()}"
+    chrome = cache.get(key)
+    if chrome is None:
+        chrome = _build_site_chrome(request, site)
+        cache.set(key, chrome, PAGE_CACHE_SECONDS)
+    memo["chrome"] = chrome
+    return chrome
+
+
+def _build_site_chrome(request: HttpRequest, site: Site) -> dict[str, Any]:
+    home = site.root_page.localized
+    return {
+        "home_pk": home.pk,
+        "home_url": home.get_url(request),
+        "menu": [
+            (child.title, child.get_url(request), child.path) for child in home.get_children().live().public().in_menu()
+        ],
+        "home_urls": {
+            page.locale.language_code: page.get_url(request)
+            for page in site.root_page.get_translations(inclusive=True).live().select_related("locale")
+        },
+    }
+
+
+def _translations(request: HttpRequest, page: Page) -> list[Page]:
+    """The page in each language it is live in (language links and hreflang share one query)."""
+    memo = request.__dict__.setdefault("_cms_tags", {})
+    key = ("translations", page.pk)
+    if key not in memo:
+        memo[key] = list(page.get_translations(inclusive=True).live().select_related("locale"))
+    return memo[key]
 
 
 @register.simple_tag(takes_context=True)
 def site_home_url(context: template.Context) -> str:
-    request = _request(context)
-    home = _localized_home(request)
-    return (home.get_url(request) if home else None) or "/"
+    chrome = _site_chrome(_request(context))
+    return (chrome["home_url"] if chrome else None) or "/"
 
 
 @register.simple_tag(takes_context=True)
 def site_menu(context: template.Context, page: Page) -> dict[str, Any]:
     """The home page of the page's language and its children marked "show in menus"."""
-    request = _request(context)
-    home = _localized_home(request)
-    if home is None:
+    chrome = _site_chrome(_request(context))
+    if chrome is None:
         return {"home_url": "/", "is_home": False, "items": []}
-    items = [
-        MenuItem(child.title, child.get_url(request), page.path.startswith(child.path))
-        for child in home.get_children().live().public().in_menu()
-    ]
-    return {"home_url": home.get_url(request), "is_home": page.pk == home.pk, "items": items}
+    items = [MenuItem(title, url, page.path.startswith(path)) for title, url, path in chrome["menu"]]
+    return {"home_url": chrome["home_url"], "is_home": page.pk == chrome["home_pk"], "items": items}
 
 
 @register.simple_tag(takes_context=True)
@@ -79,21 +116,12 @@ def page_languages(context: template.Context, page: Page | None) -> list[Languag
                 LanguageLink(code, get_language_info(code)["name_local"], translate_url(path, code), code == current)
             )
         return links
-    translations = {
-        p.locale.language_code: p for p in page.get_translations(inclusive=True).live().select_related("locale")
-    }
-    site = Site.find_for_request(request)
-    homes: dict[str, Page] = {}
-    if site is not None:
-        homes = {
-            p.locale.language_code: p
-            for p in site.root_page.get_translations(inclusive=True).live().select_related("locale")
-        }
+    translations = {p.locale.language_code: p for p in _translations(request, page)}
+    chrome = _site_chrome(request)
+    home_urls: dict[str, str] = chrome["home_urls"] if chrome else {}
     for code, _name in settings.LANGUAGES:
-        target = translations.get(code) or homes.get(code)
-        if target is None:
-            continue
-        url = target.get_url(request)
+        target = translations.get(code)
+        url = target.get_url(request) if target is not None else home_urls.get(code)
         if url:
             links.append(LanguageLink(code, get_language_info(code)["name_local"], url, code == current))
     return links
@@ -116,11 +144,10 @@ def page_meta(context: template.Context, page: Page) -> dict[str, Any]:
     image_url = ""
     if image is not None:
         image_url = request.build_absolute_uri(image.get_rendition("fill-1200x630").url)
-    alternates = [
-        {"code": p.locale.language_code, "url": p.get_full_url(request)}
-        for p in page.get_translations(inclusive=True).live().select_related("locale")
-    ]
-    language = page.locale.language_code if isinstance(page.locale, Locale) else translation.get_language()
+    translations = _translations(request, page)
+    alternates = [{"code": p.locale.language_code, "url": p.get_full_url(request)} for p in translations]
+    own = next((p.locale for p in translations if p.pk == page.pk), None) or page.locale
+    language = own.language_code if isinstance(own, Locale) else translation.get_language()
     return {
         "canonical": page.get_full_url(request),
         "description": strip_tags(str(description))[:300],

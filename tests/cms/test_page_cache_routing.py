@@ -64,3 +64,30 @@ def test_the_query_parameters_a_page_reads_still_pick_the_entry(client, site_tre
     assert cached["X-Page-Cache"] == "hit"
     assert "How to report safely" not in cached.content.decode()
     assert client.get("/resources/?audience=public&utm_source=x")["X-Page-Cache"] == "hit"
+
+
+def test_the_menu_and_language_links_follow_the_page_tree(client_for, make_user, site_tree):
+    from cms.models import StandardPage
+    from tests.cms.site import add, publish
+
+    # Signed-in users are never served cached pages, but the site's menu is shared chrome.
+    editor = client_for(make_user(Role.EDITOR))
+    assert "Get involved" not in editor.get("/about/").content.decode()
+    home = site_tree.reload(site_tree.home)
+    page = add(home, StandardPage(title="Get involved", slug="get-involved", show_in_menus=True))
+    publish(page)
+    html = editor.get("/about/").content.decode()
+    assert 'href="/get-involved/"' in html
+    site_tree.reload(page).unpublish()
+    assert "Get involved" not in editor.get("/about/").content.decode()
+
+
+def test_a_page_renders_its_chrome_from_the_cache(client_for, make_user, site_tree, django_assert_max_num_queries):
+    editor = client_for(make_user(Role.EDITOR))
+    editor.get("/news/how-a-hotline-works/")
+    editor.get("/about/")
+    with django_assert_max_num_queries(40) as captured:
+        editor.get("/about/")
+    # No query looks for the menu's pages: the menu came from the cache.
+    conditions = [query["sql"].split("WHERE", 1)[-1] for query in captured.captured_queries if "WHERE" in query["sql"]]
+    assert not any('"show_in_menus"' in condition for condition in conditions)
