@@ -315,3 +315,26 @@ def variants_of(route: Route, found: Rule | Coarse, world: World) -> list[Varian
     if isinstance(found, Rule):
         return list(found.variants_for(world))
     return [coarse_variant(route, world, found)]
+
+
+def pages_by_one_role(world: World, *, writes_only: bool = False) -> list[tuple[Route, str, str]]:
+    """(route, role, path) for every object variant of our routes, as the first signed-in role the
+    policy lets in (the anonymous visitor for public-only variants). Routes whose parameters cannot
+    be filled are left out here: the access matrix reports them."""
+    found = []
+    for route in walk_routes():
+        rule = explicit_rule(route)
+        if not isinstance(rule, Rule) or rule.shadowed or (writes_only and not rule.writes):
+            continue
+        for variant in rule.variants_for(world):
+            allowed = [role for role in ROLES if role in variant.allow]
+            if not allowed:
+                continue
+            role = next((r for r in allowed if r != "anonymous"), allowed[0])
+            try:
+                path: str | None = variant_path(route, variant, world)
+            except Exception:
+                path = None
+            if path is not None and hits(path, route):
+                found.append((route, role, path))
+    return found
