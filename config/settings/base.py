@@ -124,7 +124,8 @@ _redis_url = env_str("REDIS_URL")
 if _redis_url:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis backend, reusing one client per connection pool (core/cache.py).
+            "BACKEND": "core.cache.RedisCache",
             "LOCATION": _redis_url,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "hotline"),
         }
