@@ -357,6 +357,21 @@ def test_filtered_grant_list_exports_as_a_spreadsheet(make_user, client_for):
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
 
 
+def test_exports_leave_empty_cells_for_missing_optional_links(make_user, client_for):
+    """A donor without a country and an activity outside any work package export as empty cells."""
+    grant = make_grant("GF-2")
+    Activity.objects.create(grant=grant, title="Coordination call", planned_start=date(2025, 3, 1))
+    client = client_for(make_user(Role.GRANTS))
+    for name in ("reports_donor:index", "reports_activity:index"):
+        for fmt in ("csv", "xlsx"):
+            response = client.get(reverse(name), {"export": fmt})
+            assert response.status_code == 200, (name, fmt)
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+            assert body
+    text = b"".join(client.get(reverse("reports_activity:index"), {"export": "csv"}).streaming_content).decode()
+    assert "Coordination call" in text and "Roundtables" in text
+
+
 def test_list_pages_keep_a_bounded_number_of_queries(make_user, client_for, django_assert_max_num_queries):
     client = client_for(make_user(Role.GRANTS))
     make_grant("GF-1")
