@@ -12,8 +12,10 @@ Never cached: signed-in users, previews, anything but GET/HEAD, requests carryin
 any response whose rendering touched the CSRF token or set a cookie.
 
 A cached page is served before Wagtail routes the request (`PageCacheMiddleware`): storing a page
-also stores which page its host, language and path lead to, under the site version (which every
-change to the page tree, sites or view restrictions bumps), so a hit runs no database query.
+also records which page its host, language and path lead to, with the site version (which every
+change to the page tree, sites or view restrictions bumps) it was recorded under; a record of an
+older version is ignored. A hit runs no database query and two cache reads (the versions with the
+record, then the page).
 """
 
 from __future__ import annotations
@@ -61,11 +63,12 @@ def site_version() -> int:
     return int(version)
 
 
-def _versions(request: HttpRequest) -> tuple[int, int]:
-    """The site and data versions, read in one cache round trip, once per request."""
+def _versions(request: HttpRequest, *also: str) -> tuple[int, int, dict[str, Any]]:
+    """The site and data versions, read once per request in one cache round trip, with the
+    entries named in `also` (read in that same round trip)."""
+    found = cache.get_many([SITE_VERSION_KEY, dataversion.KEY, *also])
     versions = getattr(request, "_cms_cache_versions", None)
     if versions is None:
-        found = cache.get_many([SITE_VERSION_KEY, dataversion.KEY])
         site = found.get(SITE_VERSION_KEY)
         data = found.get(dataversion.KEY)
         versions = (
@@ -73,6 +76,14 @@ def _versions(request: HttpRequest) -> tuple[int, int]:
             int(data) if data is not None else dataversion.current(),
         )
         request._cms_cache_versions = versions  # type: ignore[attr-defined]
+    return versions[0], versions[1], found
+
+
+def _request_versions(request: HttpRequest) -> tuple[int, int]:
+    versions = getattr(request, "_cms_cache_versions", None)
+    if versions is None:
+        site, data, _found = _versions(request)
+        return site, data
     return versions
 
 
@@ -105,10 +116,11 @@ def is_cacheable_request(request: HttpRequest) -> bool:
 
 
 def route_cache_key(request: HttpRequest) -> str:
-    """Where the page that serves this host, language and path is recorded (page id, its query parameters)."""
+    """Where the page that serves this host, language and path is recorded: the site version it
+    was recorded under, the page's id and the query parameters it reads."""
     raw = "|".join([request.get_host(), translation.get_language() or "", request.path])
     digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
-    return f"cms:route:{code_version()}:{_versions(request)[0]}:{digest}"
+    return f"cms:route:{code_version()}:{digest}"
 
 
 def _cached_response(cached: dict[str, Any]) -> HttpResponse:
@@ -121,10 +133,13 @@ def cached_page_response(request: HttpRequest) -> HttpResponse | None:
     """The cached page for this request when the request allows it and both entries are there."""
     if not is_cacheable_request(request):
         return None
-    route = cache.get(route_cache_key(request))
-    if route is None:
+    key = route_cache_key(request)
+    site, _data, found = _versions(request, key)
+    route = found.get(key)
+    # A route recorded under an older site version may lead elsewhere now (pages moved, unpublished).
+    if route is None or route[0] != site:
         return None
-    page_id, query_params = route
+    _site, page_id, query_params = route
     cached = cache.get(page_cache_key(request, page_id, tuple(query_params)))
     return None if cached is None else _cached_response(cached)
 
@@ -155,7 +170,7 @@ def page_cache_key(request: HttpRequest, page_id: int, query_params: tuple[str, 
         [request.get_host(), translation.get_language() or "", request.path, repr(params)],
     )
     digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
-    site, data = _versions(request)
+    site, data = _request_versions(request)
     return f"cms:page:{code_version()}:{site}:{data}:{page_id}:{digest}"
 
 
@@ -185,7 +200,11 @@ class CachedPageMixin:
             cache.set_many(
                 {
                     key: {"content": response.content, "content_type": response["Content-Type"], "status": 200},
-                    route_cache_key(request): (self.pk, self.cache_query_params),  # type: ignore[attr-defined]
+                    route_cache_key(request): (
+                        _request_versions(request)[0],
+                        self.pk,  # type: ignore[attr-defined]
+                        self.cache_query_params,
+                    ),
                 },
                 PAGE_CACHE_SECONDS,
             )
