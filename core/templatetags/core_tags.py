@@ -9,7 +9,11 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def script_nonce(context: template.Context) -> str:
     """Render ` nonce="..."` for an inline script, with or without the request in the context."""
-    nonce = context.get("csp_nonce") or current_csp_nonce.get()
-    if not nonce:
+    # Django's lazy nonce is falsy until something generates it: test for its presence, not its truth, so
+    # that the first inline script of a page generates it (and the CSP header then carries it).
+    nonce = context.get("csp_nonce")
+    if nonce is None:
+        nonce = current_csp_nonce.get()
+    if nonce is None:
         return ""
-    return format_html(' nonce="{}"', nonce)
+    return format_html(' nonce="{}"', str(nonce))

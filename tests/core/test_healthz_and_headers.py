@@ -4,6 +4,7 @@ from unittest import mock
 
 import pytest
 from django.db import OperationalError
+from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
@@ -56,3 +57,20 @@ def test_friendly_404(client):
     response = client.get("/no-such-page-here/")
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
+
+
+def test_a_widget_script_first_on_its_page_generates_the_nonce_the_header_carries(staff_user, client_for):
+    """Django's nonce is generated lazily: when a date widget's script is the page's first inline
+    script, it must generate the nonce, and the Content-Security-Policy header must then allow it."""
+    import re
+
+    from tests.onboarding.world import build_world
+
+    world = build_world()
+    response = client_for(world.staff).get(reverse("onboarding_admin:candidate_add"))
+    html = response.content.decode()
+    scripts = re.findall(r"<script([^>]*)>initDateChooser", html)
+    assert scripts, "the candidate form has a date chooser"
+    nonces = {re.search(r'nonce="([^"]+)"', attrs).group(1) for attrs in scripts}
+    assert len(nonces) == 1
+    assert f"'nonce-{nonces.pop()}'" in response["Content-Security-Policy"]
