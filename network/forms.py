@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from network.models import (
@@ -48,10 +49,14 @@ class PublicProfileForm(forms.ModelForm):
         hotline: Hotline = self.instance
         self.fields["countries_served"].queryset = Country.objects.order_by("name")
         self.fields["countries_served"].widget.attrs["size"] = 12
-        self.fields["countries_served"].help_text = _(
-            "Every country you take reports for. Your home country (%(country)s) is always included. "
-            "Hold Ctrl (Cmd on a Mac) to choose several."
-        ) % {"country": hotline.country}
+        # Django shows help text as HTML: stored names in it are escaped.
+        self.fields["countries_served"].help_text = format_html(
+            _(
+                "Every country you take reports for. Your home country ({country}) is always included. "
+                "Hold Ctrl (Cmd on a Mac) to choose several."
+            ),
+            country=str(hotline.country),
+        )
         self.fields["point_of_contact"].queryset = Contact.objects.not_erased().filter(
             organisation_id=hotline.host_organisation_id
         )

@@ -13,6 +13,7 @@ and to the candidate's own portal users (`_dossier`).
 
 from __future__ import annotations
 
+import html
 from datetime import date, timedelta
 from typing import Any
 
@@ -955,6 +956,14 @@ class ChecklistTemplateItem(Orderable):
         )
 
     def clean(self) -> None:
+        # The editor keeps guidance to its features; a workbook import brings raw HTML: filter it the same way.
+        if self.guidance:
+            from wagtail.admin.rich_text.converters.editor_html import EditorHTMLConverter
+
+            features = self._meta.get_field("guidance").features
+            cleaned = EditorHTMLConverter(features=features).to_database_format(self.guidance)
+            if html.unescape(cleaned) != html.unescape(self.guidance):  # not merely re-encoded quotes
+                self.guidance = cleaned
         errors: dict[str, Any] = {}
         if self.code and not all(c.isalnum() or c in ".-" for c in self.code):
             errors["code"] = _("Use letters, digits, dots and hyphens only (e.g. 3.1).")

@@ -315,3 +315,18 @@ def test_expired_evidence_reopens_the_application_gate(world):
         in selectors.gate_facts(hotline=world.hotline).application_items_open
     )
     assert services.evidence_expire_due(today=timezone.localdate()) == []  # once per expiry date
+
+
+@pytest.mark.django_db
+def test_guidance_keeps_the_editors_formatting_and_loses_scripts_from_any_source():
+    """Guidance is rich text: what the editor allows stays, markup from a workbook does not run."""
+    template = ChecklistTemplate.objects.published().get()
+    item = template.items.first()
+    item.guidance = (
+        '<p>Show <b>signed</b> minutes <a href="https://example.org/x" onclick="steal()">here</a>.</p>'
+        "<script>alert(1)</script><img src=x onerror=alert(2)><ul><li>One</li></ul>"
+    )
+    item.full_clean()
+    assert "<script" not in item.guidance and "onerror" not in item.guidance and "onclick" not in item.guidance
+    assert "<b>signed</b>" in item.guidance and "<li>One</li>" in item.guidance
+    assert 'href="https://example.org/x"' in item.guidance
