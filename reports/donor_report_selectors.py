@@ -16,6 +16,7 @@ from wagtail.models import ModelLogEntry
 
 from accounts.models import Affiliation, User
 from reports.models import DonorReport, Grant
+from reports.selectors import INDICATOR_STATUS_TEXT
 
 # A generation that has been "running" this long lost its worker (killed, restarted): it may be retried.
 GENERATION_STALE_AFTER = timedelta(minutes=15)
@@ -158,7 +159,8 @@ def frozen_indicators(data: dict[str, Any]) -> list[IndicatorProgress]:
                 achieved=row.get("achieved"),
                 percent=row.get("percent", row.get("percentage")),
                 status=str(row.get("status", "") or ""),
-                status_text=str(row.get("status_text", "") or ""),
+                # The status in the reader's language (the frozen text is in the report's language).
+                status_text=str(INDICATOR_STATUS_TEXT.get(row.get("status"), row.get("status_text", "") or "")),
             )
         )
     return progress

@@ -261,3 +261,21 @@ def test_command_fails_clearly_on_bad_input(tmp_path: Path, grant: str, period: 
     with pytest.raises(CommandError, match=message.replace("(", r"\(").replace(")", r"\)")):
         call_command("generate_donor_report", "--grant", grant, "--period", period, "--out", str(out))
     assert not out.exists()
+
+
+def test_grant_page_names_indicator_statuses_in_the_readers_language(setup: dict[str, Any], client_for: Any) -> None:
+    from django.utils import translation
+
+    from reports.selectors import INDICATOR_STATUS_TEXT
+
+    client = client_for(setup["donor"])
+    url = reverse("donors:grant", args=[setup["grant_a"].pk])
+    english = client.get(url).content.decode()
+    statuses = [key for key, label in INDICATOR_STATUS_TEXT.items() if str(label) in english]
+    assert statuses, "the page names each indicator's status"
+    french = client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    with translation.override("fr"):
+        in_french = {key: str(INDICATOR_STATUS_TEXT[key]) for key in statuses}
+    with translation.override("en"):
+        assert all(in_french[key] != str(INDICATOR_STATUS_TEXT[key]) for key in statuses)  # really translated
+    assert all(label in french for label in in_french.values())
