@@ -198,7 +198,10 @@ def _locust(
     raw = json.loads(out.read_text())
     groups = {}
     for group, samples in raw["samples_ms"].items():
-        groups[group] = _summary(samples, raw["measured_seconds"]) | {"users": users.get(group)}
+        groups[group] = _summary(samples, raw["measured_seconds"]) | {
+            "users": users.get(group),
+            "mean_kb": round(raw["bytes"].get(group, 0) / len(samples) / 1024, 1),
+        }
     for group, failed in raw["failures"].items():
         groups.setdefault(group, {"requests": 0})["failures"] = failed
     for figures in groups.values():
@@ -505,7 +508,10 @@ def main() -> None:
         "--reuse-database", action="store_true", help="Keep the database for the next run, and reuse a kept one."
     )
     parser.add_argument("--prepare", type=Path, default=None, help=argparse.SUPPRESS)
-    options = parser.parse_args()
+    # bench/run.py passes the arguments after `--` to every script: leave the other scripts' alone.
+    options, ignored = parser.parse_known_args()
+    if ignored:
+        print(f"load.py ignores {' '.join(ignored)}", file=sys.stderr)
     if options.prepare is not None:
         prepare(options.prepare, options.staff_users)
         return

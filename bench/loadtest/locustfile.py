@@ -44,6 +44,7 @@ SIGN_IN = "sign-in"
 
 _samples: dict[str, list[float]] = {}
 _failures: dict[str, int] = {}
+_bytes: dict[str, int] = {}
 _failure_examples: list[str] = []
 _cache_headers: dict[str, int] = {}
 _window: dict[str, float] = {}
@@ -71,7 +72,9 @@ def _user_started(environment: Any) -> None:
 
 
 @events.request.add_listener
-def _record(name: str, response_time: float, exception: BaseException | None, **kwargs: Any) -> None:
+def _record(
+    name: str, response_time: float, response_length: int, exception: BaseException | None, **kwargs: Any
+) -> None:
     now = time.monotonic()
     if exception is not None:
         _failures[name] = _failures.get(name, 0) + 1
@@ -81,6 +84,7 @@ def _record(name: str, response_time: float, exception: BaseException | None, **
     if "start" not in _window or not _window["start"] <= now <= _window["end"]:
         return
     _samples.setdefault(name, []).append(response_time)
+    _bytes[name] = _bytes.get(name, 0) + (response_length or 0)
 
 
 @events.quitting.add_listener
@@ -92,6 +96,7 @@ def _write(**kwargs: Any) -> None:
             {
                 "measured_seconds": measured,
                 "samples_ms": _samples,
+                "bytes": _bytes,
                 "failures": _failures,
                 "failure_examples": _failure_examples,
                 "page_cache": _cache_headers,
