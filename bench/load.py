@@ -196,6 +196,9 @@ def _locust(
     if not out.exists():
         raise SystemExit(f"locust ({label}) wrote no samples:\n{completed.stderr[-4000:]}")
     raw = json.loads(out.read_text())
+    if not raw["measured_seconds"]:
+        # Some user never started (a sign-in that raised): the timed window never opened.
+        raise SystemExit(f"locust ({label}): not every user started, nothing was timed:\n{completed.stderr[-4000:]}")
     groups = {}
     for group, samples in raw["samples_ms"].items():
         groups[group] = _summary(samples, raw["measured_seconds"]) | {
