@@ -408,6 +408,8 @@ def run(options: argparse.Namespace) -> dict[str, Any]:
             "cache": "Redis" if redis_url else "database",
             "database": "PostgreSQL on 127.0.0.1",
             "tracebacks_in_log": server_log.count("Traceback"),
+            # The server's own account of any error (the log is in a folder removed at the end).
+            "log_tail": server_log[-6000:] if "Traceback" in server_log else "",
         },
         "plan": paths,
         "mixed": mixed,
