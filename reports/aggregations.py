@@ -23,7 +23,8 @@ from typing import Any
 
 import pandas as pd
 
-from reports.scope import Period, Scope
+from reports import report_data
+from reports.scope import GrantCoverage, Period, Scope
 
 # -- Vocabulary (equal to network.models.Hotline and friends; checked by a test) ---------------
 TRACK: tuple[str, ...] = (
@@ -1261,3 +1262,116 @@ def open_corrective_action_count(
     corrective_actions: pd.DataFrame, *, period: Period | None, scope: Scope | None, today: date
 ) -> int:
     return len(open_corrective_actions(corrective_actions, period=period, scope=scope, today=today))
+
+
+# -- Grant indicators ----------------------------------------------------------------------------
+# Where an indicator stands (report_data's vocabulary). Used by donor reports and the grant dashboard.
+ACHIEVED = report_data.ACHIEVED
+ON_TRACK = report_data.ON_TRACK
+AT_RISK = report_data.AT_RISK
+BEHIND = report_data.BEHIND
+
+
+def share(part: float | None, whole: float) -> float | None:
+    """`part` as a percentage of `whole`, one decimal (None when `whole` is 0 or `part` unknown)."""
+    if part is None or not whole:
+        return None
+    return round(100 * part / whole, 1)
+
+
+def elapsed_share(starts_on: date, ends_on: date, on: date) -> float:
+    """The share of a grant's duration passed by the end of day `on` (0 to 1)."""
+    total = (ends_on - starts_on).days + 1
+    return min(max(((on - starts_on).days + 1) / total, 0.0), 1.0)
+
+
+def indicator_status(*, baseline: float, target: float, achieved: float | None, elapsed: float) -> str:
+    """Where an indicator stands at the end of a period that is `elapsed` (0-1) through the grant:
+    achieved when it reached its target; else on track when its progress from the baseline is at
+    least 90 % of the time elapsed, at risk from 60 %, behind below that (or when nothing was measured).
+    A target below the baseline is a reduction: reached when the value is at or below it."""
+    if achieved is None:
+        return BEHIND
+    decreasing = target < baseline
+    if (achieved <= target) if decreasing else (achieved >= target):
+        return ACHIEVED
+    progress = (achieved - baseline) / (target - baseline) if target != baseline else 0.0
+    if progress >= 0.9 * elapsed:
+        return ON_TRACK
+    if progress >= 0.6 * elapsed:
+        return AT_RISK
+    return BEHIND
+
+
+def _ids(text: str) -> frozenset[int] | None:
+    ids = frozenset(int(part) for part in text.split(",") if part.strip())
+    return ids or None
+
+
+def grant_coverages(grant_indicators: pd.DataFrame) -> dict[str, GrantCoverage]:
+    """Each grant's coverage (by code) from the `grant_indicators` frame's comma-separated columns:
+    its countries (every country for a grant without any) and the roundtables and training events its
+    activities link (None when none is linked: then its countries alone narrow those counts)."""
+    coverages: dict[str, GrantCoverage] = {}
+    for row in grant_indicators.drop_duplicates("grant_code").itertuples(index=False):
+        coverages[row.grant_code] = GrantCoverage(
+            code=row.grant_code,
+            countries=frozenset(code for code in row.grant_countries.split(",") if code),
+            roundtables=_ids(row.grant_roundtables),
+            training_events=_ids(row.grant_training_events),
+        )
+    return coverages
+
+
+def grant_period(starts_on: date, ends_on: date, today: date) -> Period:
+    """A grant's span up to `today` (its first day while it has not started)."""
+    return Period(starts_on, max(starts_on, min(ends_on, today)))
+
+
+INDICATOR_PROGRESS_COLUMNS = (
+    "indicator_id",
+    "grant_code",
+    "code",
+    "title",
+    "metric_key",
+    "unit",
+    "baseline",
+    "target",
+    "achieved",
+    "percentage",
+    "status",
+)
+
+
+def indicator_progress(
+    grant_indicators: pd.DataFrame, *, achieved: Mapping[int, float | None], elapsed: Mapping[str, float]
+) -> pd.DataFrame:
+    """One row per indicator (the frame's order): baseline, target, the `achieved` value (by
+    indicator id; a manual indicator's own value when absent), that value as a percentage of the
+    target, and its status for the share of its grant's time `elapsed` (by grant code)."""
+    rows = []
+    for row in grant_indicators.itertuples(index=False):
+        indicator_id = int(row.indicator_id)
+        if indicator_id in achieved:
+            value = achieved[indicator_id]
+        else:
+            value = None if pd.isna(row.manual_value) else float(row.manual_value)
+        baseline, target = float(row.baseline), float(row.target)
+        rows.append(
+            (
+                indicator_id,
+                row.grant_code,
+                row.code,
+                row.title,
+                row.metric_key,
+                row.unit,
+                baseline,
+                target,
+                value,
+                share(value, target),
+                indicator_status(
+                    baseline=baseline, target=target, achieved=value, elapsed=elapsed.get(row.grant_code, 1.0)
+                ),
+            )
+        )
+    return pd.DataFrame.from_records(rows, columns=list(INDICATOR_PROGRESS_COLUMNS))

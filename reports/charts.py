@@ -329,3 +329,73 @@ def statistics_region_chart(table: pd.DataFrame, *, region_labels: Mapping[str, 
         ],
         layout=_region_axis(_layout(_("Statistics by region"), _("Programme region"), _("Count"), barmode="group")),
     )
+
+
+# -- Grants ---------------------------------------------------------------------------------------
+# Colour of each indicator status (report_data's keys); the legend and the table name them.
+STATUS_COLOURS = {"achieved": "#009E73", "on_track": "#0072B2", "at_risk": "#E69F00", "behind": "#D55E00"}
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def indicator_progress_chart(table: pd.DataFrame, *, status_labels: Mapping[str, str], title: str) -> go.Figure:
+    """Each indicator's achieved value as a percentage of its target (horizontal bars, one trace per
+    status so that the legend names each colour), against the target's line at 100 %."""
+    names = [f"{row.code} {_short(row.title)}" for row in table.itertuples(index=False)]
+    traces = []
+    for status, colour in STATUS_COLOURS.items():
+        chosen = (table["status"] == status).to_numpy()
+        if not chosen.any():
+            continue
+        percentages = [None if pd.isna(value) else float(value) for value in table.loc[chosen, "percentage"]]
+        traces.append(
+            go.Bar(
+                x=percentages,
+                y=[name for name, keep in zip(names, chosen, strict=True) if keep],
+                orientation="h",
+                name=status_labels.get(status, status),
+                marker_color=colour,
+                text=[status_labels.get(status, status)] * len(percentages),
+                hovertemplate="%{y}: %{x} % · %{text}<extra></extra>",
+                textposition="none",
+            )
+        )
+    layout = _layout(
+        title,
+        _("Achieved, as a percentage of the target"),
+        _("Indicator"),
+        height=max(300, 34 * len(names) + 160),
+        barmode="overlay",
+        shapes=[
+            {
+                "type": "line",
+                "xref": "x",
+                "yref": "paper",
+                "x0": 100,
+                "x1": 100,
+                "y0": 0,
+                "y1": 1,
+                "line": {"color": "#333333", "width": 2, "dash": "dash"},
+            }
+        ],
+        annotations=[
+            {
+                "x": 100,
+                "xref": "x",
+                "y": 1,
+                "yref": "paper",
+                "yanchor": "bottom",
+                "text": _("Target"),
+                "showarrow": False,
+            }
+        ],
+    )
+    layout["yaxis"]["autorange"] = "reversed"
+    layout["yaxis"]["type"] = "category"
+    layout["yaxis"]["categoryorder"] = "array"
+    layout["yaxis"]["categoryarray"] = names
+    layout["xaxis"]["rangemode"] = "tozero"
+    layout["xaxis"]["ticksuffix"] = " %"
+    return go.Figure(data=traces, layout=layout)

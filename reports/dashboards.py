@@ -12,7 +12,7 @@ aggregations -> tables and charts. Views cache its result (`reports.caching`).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -21,8 +21,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from reports import aggregations as agg
-from reports import charts, metrics
+from reports import charts, metrics, selectors
 from reports.metrics import Context
+from reports.scope import Period, Scope
 
 
 @dataclass(frozen=True)
@@ -611,18 +612,135 @@ def operations_sections(f: Mapping[str, pd.DataFrame], c: Context) -> list[Secti
 
 
 # -- Grant progress ------------------------------------------------------------------------------------
-def grant_notices() -> list[str]:
-    return [
-        _(
-            "Grants are not recorded in the toolkit yet, so there is no grant progress to show: this "
-            "dashboard will list each grant's indicators against their baselines and targets once grants "
-            "and their indicators are recorded with donor reporting."
+def _number(value: Any) -> int | float | None:
+    """A baseline, target or value as shown: whole numbers without ".0", others to two decimals."""
+    if value is None or pd.isna(value):
+        return None
+    value = round(float(value), 2)
+    return int(value) if value.is_integer() else value
+
+
+def _grant_context(c: Context, coverage: Any, period: Any) -> Context:
+    """The dashboard's context for one grant: its period, and its coverage within the regions chosen."""
+    base = c.scope or Scope()
+    scope = Scope(base.regions, base.countries, base.world_regions, coverage)
+    return replace(c, period=period, scope=scope, memo={})
+
+
+def grant_indicator_rows(f: Mapping[str, pd.DataFrame], c: Context) -> tuple[pd.DataFrame, dict[str, Period]]:
+    """Each indicator's progress (`aggregations.indicator_progress`), its metric's label and definition
+    or its manual justification, for the grants in the filter (every grant visible without one), and
+    the period each grant was computed for: the dashboard's period, or the grant's span up to today.
+    An indicator linked to a metric is computed live by the registry's own evaluation over the grant's
+    coverage, on frames loaded once each (however many grants and indicators)."""
+    indicators = f["grant_indicators"]
+    if c.scope is not None and c.scope.grant is not None:
+        indicators = indicators[indicators["grant_code"] == c.scope.grant.code]
+    coverages = agg.grant_coverages(indicators)
+    achieved: dict[int, float | None] = {}
+    elapsed: dict[str, float] = {}
+    periods: dict[str, Period] = {}
+    sources: dict[int, tuple[str, str]] = {}
+    for grant_code, rows in indicators.groupby("grant_code", sort=False):
+        starts_on, ends_on = rows["grant_starts_on"].iloc[0].date(), rows["grant_ends_on"].iloc[0].date()
+        period = c.period or agg.grant_period(starts_on, ends_on, c.today)
+        periods[str(grant_code)] = period
+        elapsed[str(grant_code)] = agg.elapsed_share(starts_on, ends_on, min(period.end, c.today))
+        context = _grant_context(c, coverages[str(grant_code)], period)
+        for row in rows.itertuples(index=False):
+            indicator_id = int(row.indicator_id)
+            if not row.metric_key:
+                sources[indicator_id] = (_("Manual value"), row.justification)
+                continue
+            try:
+                metric = metrics.get(row.metric_key)
+            except KeyError:
+                achieved[indicator_id] = None
+                sources[indicator_id] = (row.metric_key, _("This metric is no longer available."))
+                continue
+            achieved[indicator_id] = selectors.metric_achieved(metric, f, context)
+            sources[indicator_id] = (str(metric.label), str(metric.definition))
+    progress = agg.indicator_progress(indicators, achieved=achieved, elapsed=elapsed)
+    progress["source"] = [sources[int(i)][0] for i in progress["indicator_id"]]
+    progress["definition"] = [sources[int(i)][1] for i in progress["indicator_id"]]
+    return progress, periods
+
+
+def _indicator_table(progress: pd.DataFrame) -> pd.DataFrame:
+    status_text = {key: str(label) for key, label in selectors.INDICATOR_STATUS_TEXT.items()}
+    numbers = {
+        _("Baseline"): "baseline",
+        _("Target"): "target",
+        _("Achieved"): "achieved",
+        _("% of target"): "percentage",
+    }
+    columns = {
+        _("Code"): progress["code"].astype(str).tolist(),
+        _("Indicator"): progress["title"].astype(str).tolist(),
+        _("Unit"): progress["unit"].astype(str).tolist(),
+        **{label: pd.Series([_number(v) for v in progress[key]], dtype=object) for label, key in numbers.items()},
+        _("Status"): [status_text.get(status, status) for status in progress["status"]],
+        _("Measured by"): progress["source"].astype(str).tolist(),
+        _("Definition or justification"): progress["definition"].astype(str).tolist(),
+    }
+    return pd.DataFrame({label: pd.Series(values, dtype=object) for label, values in columns.items()})
+
+
+def _grant_definition(period: Period | None) -> str:
+    text = _(
+        "Each indicator against its baseline and target. An indicator linked to a registry metric is computed "
+        "live, by the metric's definition, over the grant's countries and the roundtables and training events "
+        "its activities are linked to (within the regions chosen); a manual value is shown as recorded, with "
+        "its justification. % of target: the achieved value as a share of the target. Status: target achieved; "
+        "else on track when the progress from the baseline is at least 90 % of the share of the grant's time "
+        "elapsed at the period's end (today at the latest), at risk from 60 %, behind below that."
+    )
+    if period is None:
+        return text
+    return (
+        text
+        + " "
+        + _("Period: %(start)s to %(end)s.") % {"start": period.start.isoformat(), "end": period.end.isoformat()}
+    )
+
+
+def grant_sections(f: Mapping[str, pd.DataFrame], c: Context) -> list[Section]:
+    """One section per grant (its indicators' table and chart), or one empty section when no grant in
+    the filter has indicators."""
+    progress, periods = grant_indicator_rows(f, c)
+    if progress.empty:
+        filtered = c.scope is not None and c.scope.grant is not None
+        return [
+            Section(
+                "indicators",
+                _("Grant indicators"),
+                _grant_definition(c.period),
+                _indicator_table(progress),
+                empty=_("This grant has no indicators yet.") if filtered else _("No grant has indicators yet."),
+            )
+        ]
+    status_labels = {key: str(label) for key, label in selectors.INDICATOR_STATUS_TEXT.items()}
+    titles = dict(zip(f["grant_indicators"]["grant_code"], f["grant_indicators"]["grant_title"], strict=False))
+    sections = []
+    for grant_code, rows in progress.groupby("grant_code", sort=False):
+        code = str(grant_code)
+        title = _("%(code)s: %(title)s") % {"code": code, "title": titles.get(code, "")}
+        sections.append(
+            Section(
+                f"indicators-{code}",
+                title,
+                _grant_definition(periods[code]),
+                _indicator_table(rows),
+                _json(
+                    charts.indicator_progress_chart(
+                        rows,
+                        status_labels=status_labels,
+                        title=_("%(code)s: achieved against target") % {"code": code},
+                    )
+                ),
+            )
         )
-    ]
-
-
-def no_sections(f: Mapping[str, pd.DataFrame], c: Context) -> list[Section]:
-    return []
+    return sections
 
 
 DASHBOARDS: tuple[Dashboard, ...] = (
@@ -699,10 +817,9 @@ DASHBOARDS: tuple[Dashboard, ...] = (
         gettext_lazy("Grant progress"),
         gettext_lazy("Each grant's indicators against their baselines and targets."),
         "doc-full",
+        ("grant_indicators",),
         (),
-        (),
-        no_sections,
-        grant_notices,
+        grant_sections,
     ),
 )
 

@@ -26,8 +26,20 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import pandas as pd
-from django.db.models import CharField, Count, FloatField, Model, Q, QuerySet
-from django.db.models.functions import Cast
+from django.db.models import (
+    CharField,
+    Count,
+    FloatField,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    StringAgg,
+    Subquery,
+    TextField,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -413,6 +425,74 @@ def assessment_actions_frame(*, user: Any | None = None) -> pd.DataFrame:
     return _load("assessment_actions", user)
 
 
+GRANT_INDICATOR_COLUMNS: tuple[Column, ...] = (
+    Column("indicator_id", "pk", "int"),
+    Column("grant_id", "grant_id", "int"),
+    Column("grant_code", "grant__code"),
+    Column("grant_title", "grant__title"),
+    Column("grant_starts_on", "grant__starts_on", "date"),
+    Column("grant_ends_on", "grant__ends_on", "date"),
+    # The grant's coverage (`aggregations.grant_coverages`), comma-separated, read by subqueries.
+    Column("grant_countries", "coverage_countries"),
+    Column("grant_roundtables", "coverage_roundtables"),
+    Column("grant_training_events", "coverage_training_events"),
+    Column("code", "code"),
+    Column("title", "title"),
+    Column("metric_key", "metric_key"),
+    Column("manual_value", "manual_value", "float"),
+    Column("justification", "justification"),
+    Column("baseline", "baseline", "float"),
+    Column("target", "target", "float"),
+    Column("unit", "unit"),
+    Column("work_package", "work_package__number", "int"),
+)
+
+
+def _joined(rows: QuerySet, group: str, value: Any) -> Subquery:
+    """`value` of `rows` (already narrowed to one grant) joined with commas (in no order), as one scalar."""
+    return Subquery(
+        rows.order_by()
+        .values(group)
+        .annotate(joined=StringAgg(Cast(value, output_field=CharField()), Value(",")))
+        .values("joined")[:1]
+    )
+
+
+def grant_indicators_source(*, user: Any | None = None) -> QuerySet:
+    from network.models import Country
+    from reports.models import Activity, Grant, Indicator
+
+    grant = OuterRef("grant_id")
+    countries = _joined(Grant.countries.through.objects.filter(grant_id=grant), "grant_id", "country_id")
+    # A grant without countries in scope (an operating grant for the whole network) covers every country.
+    every_country = _joined(Country.objects.annotate(every=Value(1)), "every", "code")
+    roundtables = _joined(
+        Activity.roundtables.through.objects.filter(activity__grant_id=grant), "activity__grant_id", "roundtable_id"
+    )
+    training_events = _joined(
+        Activity.training_events.through.objects.filter(activity__grant_id=grant),
+        "activity__grant_id",
+        "trainingevent_id",
+    )
+    return (
+        _visible(Indicator, user)
+        .filter(grant__in=_visible(Grant, user))
+        .annotate(
+            coverage_countries=Coalesce(countries, every_country, Value(""), output_field=TextField()),
+            coverage_roundtables=Coalesce(roundtables, Value(""), output_field=TextField()),
+            coverage_training_events=Coalesce(training_events, Value(""), output_field=TextField()),
+        )
+        .order_by("-grant__starts_on", "grant__code", "order", "code", "pk")
+    )
+
+
+def grant_indicators_frame(*, user: Any | None = None) -> pd.DataFrame:
+    """Every indicator of the grants `user` may see, one row each, with its grant (code, title, span)
+    and what the grant covers (`aggregations.grant_coverages` reads it): one query, whatever the
+    number of grants, indicators, countries and linked activities."""
+    return _load("grant_indicators", user)
+
+
 FrameLoader = Callable[..., pd.DataFrame]
 
 # Each frame: the rows it reads (a QuerySet for `user`) and its columns.
@@ -430,6 +510,7 @@ SOURCES: dict[str, tuple[Callable[..., QuerySet], tuple[Column, ...]]] = {
     "statistics": (statistics_source, STATISTICS_COLUMNS),
     "country_assessments": (country_assessments_source, TARGET_COUNTRY_COLUMNS),
     "assessment_actions": (assessment_actions_source, ASSESSMENT_ACTION_COLUMNS),
+    "grant_indicators": (grant_indicators_source, GRANT_INDICATOR_COLUMNS),
 }
 
 FRAMES: dict[str, FrameLoader] = {
@@ -446,6 +527,7 @@ FRAMES: dict[str, FrameLoader] = {
     "statistics": statistics_frame,
     "country_assessments": country_assessments_frame,
     "assessment_actions": assessment_actions_frame,
+    "grant_indicators": grant_indicators_frame,
 }
 
 
@@ -751,7 +833,7 @@ def _donor_report_data(
             description=line.description,
             planned=float(line.planned),
             actual=float(line.actual),
-            execution=_share(float(line.actual), float(line.planned)),
+            execution=aggregations.share(float(line.actual), float(line.planned)),
         )
         for line in BudgetLine.objects.filter(grant=grant).order_by("category", "pk")
     )
@@ -791,7 +873,7 @@ def _donor_report_data(
         budget_lines=budget_lines,
         budget_planned=round(planned, 2),
         budget_actual=round(actual, 2),
-        budget_execution=_share(actual, planned),
+        budget_execution=aggregations.share(actual, planned),
         roundtables=_roundtable_annex(frames, period=period, scope=scope, today=today, country_names=country_names),
         trainings=_training_annex(frames, period=period, scope=scope, today=today, country_names=country_names),
         candidates_by_stage=_candidate_annex(coverage),
@@ -803,22 +885,12 @@ def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def _share(part: float | None, whole: float) -> float | None:
-    """`part` as a percentage of `whole`, one decimal (None when `whole` is 0 or `part` unknown)."""
-    if part is None or not whole:
-        return None
-    return round(100 * part / whole, 1)
-
-
 def _indicator_line(indicator: Any, *, grant: Any, period: Period, frames: Frames, context: Any) -> Any:
     from reports import metrics
 
     if indicator.metric_key:
         metric = metrics.get(indicator.metric_key)
-        value = metrics.evaluate(metric, frames, context)
-        if isinstance(value, dict):
-            value = sum(v for v in value.values() if v is not None)
-        achieved = None if value is None else float(value)
+        achieved = metric_achieved(metric, frames, context)
         definition = str(metric.definition)
         unit = indicator.unit or str(metric.unit)
         source = "metric"
@@ -832,7 +904,7 @@ def _indicator_line(indicator: Any, *, grant: Any, period: Period, frames: Frame
         baseline=baseline,
         target=target,
         achieved=achieved,
-        elapsed=_elapsed(grant.starts_on, grant.ends_on, period.end),
+        elapsed=aggregations.elapsed_share(grant.starts_on, grant.ends_on, period.end),
     )
     return report_data.IndicatorLine(
         code=indicator.code,
@@ -844,43 +916,34 @@ def _indicator_line(indicator: Any, *, grant: Any, period: Period, frames: Frame
         baseline=baseline,
         target=target,
         achieved=achieved,
-        percentage=_share(achieved, target),
+        percentage=aggregations.share(achieved, target),
         status=status,
         status_text=str(INDICATOR_STATUS_TEXT[status]),
         work_package=indicator.work_package.number if indicator.work_package else None,
     )
 
 
-def _elapsed(starts_on: date, ends_on: date, on: date) -> float:
-    """The share of the grant's duration passed by the end of day `on` (0 to 1)."""
-    total = (ends_on - starts_on).days + 1
-    return min(max(((on - starts_on).days + 1) / total, 0.0), 1.0)
+def metric_achieved(metric: Any, frames: Mapping[str, pd.DataFrame], context: Any) -> float | None:
+    """What an indicator linked to `metric` achieved: the metric's own evaluation for the context
+    (period and scope, e.g. a grant's coverage) on frames already loaded; a breakdown counts as its
+    total. Donor reports and the grant dashboard both read it."""
+    from reports import metrics
+
+    value = metrics.evaluate(metric, frames, context)
+    if isinstance(value, dict):
+        value = sum(v for v in value.values() if v is not None)
+    return None if value is None else float(value)
 
 
+# Where an indicator stands, named in the reader's language (the keys are report_data's statuses).
 INDICATOR_STATUS_TEXT = {
     report_data.ACHIEVED: gettext_lazy("Target achieved"),
     report_data.ON_TRACK: gettext_lazy("On track"),
     report_data.AT_RISK: gettext_lazy("At risk"),
     report_data.BEHIND: gettext_lazy("Behind"),
 }
-
-
-def indicator_status(*, baseline: float, target: float, achieved: float | None, elapsed: float) -> str:
-    """Where an indicator stands at the end of a period that is `elapsed` (0-1) through the grant:
-    achieved when it reached its target; else on track when its progress from the baseline is at
-    least 90 % of the time elapsed, at risk from 60 %, behind below that (or when nothing was measured).
-    A target below the baseline is a reduction: reached when the value is at or below it."""
-    if achieved is None:
-        return report_data.BEHIND
-    decreasing = target < baseline
-    if (achieved <= target) if decreasing else (achieved >= target):
-        return report_data.ACHIEVED
-    progress = (achieved - baseline) / (target - baseline) if target != baseline else 0.0
-    if progress >= 0.9 * elapsed:
-        return report_data.ON_TRACK
-    if progress >= 0.6 * elapsed:
-        return report_data.AT_RISK
-    return report_data.BEHIND
+# Pure, in `aggregations` (the grant dashboard uses it too); kept here under its known name.
+indicator_status = aggregations.indicator_status
 
 
 def suppress_counts(

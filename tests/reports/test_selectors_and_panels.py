@@ -16,6 +16,7 @@ from accounts.services import affiliation_set
 from network.models import Hotline
 from onboarding.models import ActionItem
 from reports import caching, selectors
+from tests.reports.donor_report_factories import make_grant
 from tests.reports.world import build_world
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +35,7 @@ def test_every_frame_keeps_its_columns_and_types_when_empty():
 
 def test_every_frame_is_one_query():
     build_world()
+    make_grant()  # a grant with an indicator (grant_indicators)
     for name, loader in selectors.FRAMES.items():
         with CaptureQueriesContext(connection) as captured:
             frame = loader(user=None)

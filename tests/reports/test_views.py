@@ -170,9 +170,9 @@ def test_invalid_filters_are_named_and_not_applied(staff_client, world):
     assert "ends before it starts" in response.content.decode()
 
 
-def test_grant_progress_says_plainly_that_grants_do_not_exist_yet(staff_client, world):
+def test_grant_progress_says_plainly_that_no_grant_has_indicators_yet(staff_client, world):
     page = soup(staff_client.get(url("grants")))
-    assert "Grants are not recorded in the toolkit yet" in page.get_text()
+    assert page.select_one(".rp-empty").get_text(strip=True) == "No grant has indicators yet."
     assert page.select_one("#id_grant").has_attr("disabled")
 
 
