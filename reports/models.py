@@ -54,14 +54,23 @@ def _is_grants_staff(user: Any) -> bool:
     return bool(user.is_superuser) or has_role(user, Role.GRANTS, Role.NETWORK_STAFF)
 
 
-class DonorQuerySet(models.QuerySet):
-    def visible_to(self, user: Any) -> DonorQuerySet:
+class DonorScopedQuerySet(models.QuerySet):
+    """Rows of one donor: all of them for grants staff, their own donor's for a donor's users.
+    `donor_field` is the lookup from the row to its donor's id."""
+
+    donor_field = "grant__donor_id"
+
+    def visible_to(self, user: Any) -> models.QuerySet:
         if not is_authenticated(user):
             return self.none()
         if _is_grants_staff(user):
             return self.all()
         donor_id = donor_id_for(user)
-        return self.filter(pk=donor_id) if donor_id is not None else self.none()
+        return self.filter(**{self.donor_field: donor_id}) if donor_id is not None else self.none()
+
+
+class DonorQuerySet(DonorScopedQuerySet):
+    donor_field = "pk"
 
 
 class Donor(models.Model):
@@ -95,32 +104,12 @@ class Donor(models.Model):
         return self.name
 
 
-class GrantScopedQuerySet(models.QuerySet):
+class GrantScopedQuerySet(DonorScopedQuerySet):
     """Rows that belong to a grant: visible with the grant."""
 
-    grant_path = "grant"
 
-    def visible_to(self, user: Any) -> models.QuerySet:
-        if not is_authenticated(user):
-            return self.none()
-        if _is_grants_staff(user):
-            return self.all()
-        donor_id = donor_id_for(user)
-        if donor_id is None:
-            return self.none()
-        return self.filter(**{f"{self.grant_path}__donor_id": donor_id})
-
-
-class GrantQuerySet(GrantScopedQuerySet):
-    grant_path = ""
-
-    def visible_to(self, user: Any) -> models.QuerySet:
-        if not is_authenticated(user):
-            return self.none()
-        if _is_grants_staff(user):
-            return self.all()
-        donor_id = donor_id_for(user)
-        return self.filter(donor_id=donor_id) if donor_id is not None else self.none()
+class GrantQuerySet(DonorScopedQuerySet):
+    donor_field = "donor_id"
 
 
 class Grant(models.Model):

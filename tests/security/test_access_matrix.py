@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -32,29 +31,14 @@ from tests.security.matrix import (
     walk_routes,
 )
 from tests.security.policy import Rule
-from tests.security.world import OWNERS, ROLES, World, marker, storage_settings, world_in_transaction
+from tests.security.world import OWNERS, ROLES, World, marker
 
 ALL_MARKERS = {marker(owner, kind) for owner in (*OWNERS, "DA", "DB") for kind in ("REG", "DOS", "PUB")} | {
     policy.DRAFT_MARKER
 }
 
 
-@pytest.fixture(scope="module")
-def world_root(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    return tmp_path_factory.mktemp("security-world")
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup: None, django_db_blocker: Any, world_root: Any) -> Iterator[World]:
-    with django_db_blocker.unblock(), world_in_transaction(world_root) as built:
-        yield built
-
-
-@pytest.fixture(autouse=True)
-def _world_files(settings: Any, world_root: Any) -> None:
-    """The world's uploaded files stay where it stored them (the shared fixture moves storage per test)."""
-    for name, value in storage_settings(world_root).items():
-        setattr(settings, name, value)
+pytestmark = pytest.mark.usefixtures("world_files")
 
 
 def test_every_url_pattern_has_a_policy_entry() -> None:

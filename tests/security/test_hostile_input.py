@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 from tests.security import policy
 from tests.security.matrix import pages_by_one_role
-from tests.security.world import World, storage_settings, world_in_transaction
+from tests.security.world import World
 
 SCRIPT = "<script>window.__pwned=1</script>"
 IMAGE = '"><img src=x onerror="window.__pwned=1">'
@@ -116,21 +116,7 @@ def parse_forms(route: str, role: str, page: str, html: str) -> Iterator[Form]:
             yield form
 
 
-@pytest.fixture(scope="module")
-def world_root(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    return tmp_path_factory.mktemp("hostile-world")
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup: None, django_db_blocker: Any, world_root: Any) -> Iterator[World]:
-    with django_db_blocker.unblock(), world_in_transaction(world_root) as built:
-        yield built
-
-
-@pytest.fixture(autouse=True)
-def _world_files(settings: Any, world_root: Any) -> None:
-    for name, value in storage_settings(world_root).items():
-        setattr(settings, name, value)
+pytestmark = pytest.mark.usefixtures("world_files")
 
 
 def _client(world: World, role: str) -> Client:
