@@ -146,8 +146,8 @@ SHEETS = [
         model="reports.Indicator",
         order=330,
         description=(
-            "A grant's indicators: a metric key of the registry (`reports/metrics.py`) computed from live data, or a manual "
-            "value with its justification; baseline and target."
+            "A grant's indicators: a metric key of the registry (`reports/metrics.py`) computed from live data, "
+            "or a manual value with its justification; baseline and target."
         ),
         key_headers=["grant", "code"],
         queryset=_grant_rows("Indicator", "work_package", order=("order", "code")),
