@@ -193,12 +193,9 @@ class Clients:
 def response_text(response: HttpResponse) -> str:
     """Everything a user could read in the response, lower-cased: the body (inside XLSX and PDF
     files too) and the headers that carry names (file name, redirect target)."""
-    if getattr(response, "streaming", False):
-        # Reading the stream to its end closes the response the way the test client does (without
-        # closing the database connection, which on PostgreSQL would end the test's transaction).
-        body = b"".join(response.streaming_content)
-    else:
-        body = response.content
+    # A stream read to its end closes the response the way the test client does (without closing the
+    # database connection, which on PostgreSQL would end the test's transaction).
+    body = b"".join(response.streaming_content) if getattr(response, "streaming", False) else response.content
     parts = [body]
     if body[:2] == b"PK":
         try:
