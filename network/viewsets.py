@@ -32,6 +32,7 @@ from wagtail.admin.views.generic.history import HistoryView
 from wagtail.admin.views.generic.models import DeleteView, EditView, IndexView, InspectView
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.coreutils import multigetattr
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
@@ -69,7 +70,25 @@ def csv_safe(value: Any) -> Any:
 
 
 # -- views shared by every network viewset -------------------------------------------------------
-class NetworkIndexView(IndexView):
+class OptionalRelationExportMixin:
+    """Spreadsheet exports through an optional relation ("country.code" of a row without a country)
+    give an empty cell, not an error."""
+
+    list_export: list[str]
+
+    def to_row_dict(self, item: Any) -> dict[str, Any]:
+        return {field: optional_path_value(item, field) for field in self.list_export}
+
+
+def optional_path_value(item: Any, path: str) -> Any:
+    parts = path.split(".")
+    for depth in range(1, len(parts)):
+        if multigetattr(item, ".".join(parts[:depth])) is None:
+            return None
+    return multigetattr(item, path)
+
+
+class NetworkIndexView(OptionalRelationExportMixin, IndexView):
     viewset: NetworkViewSet | None = None
     custom_value_preprocess = {**IndexView.custom_value_preprocess, str: {IndexView.FORMAT_CSV: csv_safe}}
 

@@ -19,6 +19,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from network.viewsets import OptionalRelationExportMixin
 from onboarding.models import (
     ActionItem,
     Agreement,
@@ -51,7 +52,7 @@ def _next_url(request: Any) -> str | None:
     return None
 
 
-class ScopedIndexView(generic.IndexView):
+class ScopedIndexView(OptionalRelationExportMixin, generic.IndexView):
     related: tuple[str, ...] = ()
 
     def get_base_queryset(self) -> models.QuerySet:

@@ -24,7 +24,7 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.forms.models import ModelChoiceIterator, modelform_factory
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -309,17 +309,16 @@ class DonorViewSet(GrantsViewSet):
     filterset_class = DonorFilterSet
     search_fields = ["name", "short_name"]
     ordering = ["name"]
-    # Annotated, not "country.code": a donor without a country exports an empty cell.
-    list_export = ["name", "short_name", "get_kind_display", "country_code", "website", "grant_count"]
+    list_export = ["name", "short_name", "get_kind_display", "country.code", "website", "grant_count"]
     export_headings = {
         "get_kind_display": gettext_lazy("Kind"),
-        "country_code": gettext_lazy("Country code"),
+        "country.code": gettext_lazy("Country code"),
         "grant_count": gettext_lazy("Grants"),
     }
     export_filename = "donors"
 
     def list_queryset(self, queryset: QuerySet) -> QuerySet:
-        return super().list_queryset(queryset).annotate(grant_count=Count("grants"), country_code=F("country__code"))
+        return super().list_queryset(queryset).annotate(grant_count=Count("grants"))
 
     @cached_property
     def list_display(self) -> list:  # type: ignore[override]
@@ -519,7 +518,7 @@ class ActivityViewSet(GrantChildViewSet):
     ordering = ["grant__code", "planned_start"]
     list_export = [
         "grant.code",
-        "work_package_number",
+        "work_package.number",
         "title",
         "get_kind_display",
         "get_status_display",
@@ -533,7 +532,7 @@ class ActivityViewSet(GrantChildViewSet):
     ]
     export_headings = {
         "grant.code": gettext_lazy("Grant"),
-        "work_package_number": gettext_lazy("Work package"),
+        "work_package.number": gettext_lazy("Work package"),
         "get_kind_display": gettext_lazy("Kind"),
         "get_status_display": gettext_lazy("Status"),
         "roundtable_count": gettext_lazy("Roundtables"),
@@ -546,8 +545,6 @@ class ActivityViewSet(GrantChildViewSet):
             super()
             .list_queryset(queryset)
             .annotate(
-                # An activity outside any work package exports an empty cell.
-                work_package_number=F("work_package__number"),
                 roundtable_count=Count("roundtables", distinct=True),
                 training_event_count=Count("training_events", distinct=True),
             )
