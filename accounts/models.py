@@ -71,10 +71,14 @@ class User(AbstractUser):
     def display_name(self) -> str:
         return self.get_full_name() or self.email
 
-    @cached_property
+    @property
     def role_names(self) -> frozenset[str]:
-        """Names of the staff roles (groups) this user holds."""
-        return frozenset(self.groups.values_list("name", flat=True))
+        """Names of the staff roles (groups) this user holds, read with the user's permissions
+        (`accounts.backends.load_access`), once per user object."""
+        from accounts.backends import load_access
+
+        load_access(self)
+        return self._role_names_cache
 
     @cached_property
     def affiliation_or_none(self) -> Affiliation | None:
