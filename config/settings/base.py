@@ -134,7 +134,7 @@ else:
     # Shared between processes (web servers and workers) without extra services.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "BACKEND": "core.cache.DatabaseCache",
             "LOCATION": "core_cache",
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "hotline"),
         }

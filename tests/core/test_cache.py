@@ -45,3 +45,62 @@ def test_reads_and_writes_through_the_shared_client():
         assert backend.incr("counter") == 2
     finally:
         backend.delete_many(["greeting", "counter"])
+
+
+# -- The database cache (used without Redis) ---------------------------------------------------------
+@pytest.fixture
+def table_cache(db, settings):
+    from django.core.cache import caches
+    from django.core.management import call_command
+
+    settings.CACHES = {
+        **settings.CACHES,
+        "table": {
+            "BACKEND": "core.cache.DatabaseCache",
+            "LOCATION": "core_cache_test",
+            "OPTIONS": {"MAX_ENTRIES": 5, "CULL_FREQUENCY": 2},
+        },
+    }
+    call_command("createcachetable", "core_cache_test", verbosity=0)
+    return caches["table"]
+
+
+def _rows(table: str = "core_cache_test") -> list[str]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT cache_key FROM {connection.ops.quote_name(table)} ORDER BY cache_key")  # noqa: S608
+        return [row[0] for row in cursor.fetchall()]
+
+
+def test_the_database_cache_writes_an_entry_with_one_statement(table_cache):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        table_cache.set("dashboard", {"rows": [1, 2]}, 60)
+        table_cache.set("dashboard", {"rows": [3]}, 60)
+    statements = [q["sql"] for q in captured.captured_queries if "SAVEPOINT" not in q["sql"]]
+    assert len(statements) == 2 and all(sql.startswith("INSERT INTO") for sql in statements)
+    assert table_cache.get("dashboard") == {"rows": [3]}
+    assert len(_rows()) == 1
+
+
+def test_the_database_cache_keeps_djangos_meaning(table_cache):
+    table_cache.set("forever", "kept", None)
+    table_cache.set("gone", "soon", 0)
+    assert table_cache.get("forever") == "kept"
+    assert table_cache.get("gone") is None
+    assert table_cache.get_many(["forever", "missing"]) == {"forever": "kept"}
+    assert table_cache.add("forever", "other") is False  # add and touch: Django's own path
+    assert table_cache.add("new", "added", 60) is True
+    assert table_cache.touch("new", 120) is True
+    table_cache.delete("new")
+    assert table_cache.get("new") is None
+
+
+def test_the_database_cache_culls_above_its_maximum(table_cache):
+    for index in range(12):
+        table_cache.set(f"k{index:02d}", index, 60)
+        assert len(_rows()) <= 6  # MAX_ENTRIES 5: culled as soon as a write makes more
+    assert table_cache.get("k11") == 11  # the newest entry stays
