@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -41,17 +42,22 @@ class DashboardFilterForm(forms.Form):
     region = forms.ChoiceField(
         label=_("Region (UN M49)"), required=False, choices=[("", _("All regions")), *WORLD_REGIONS]
     )
-    grant = forms.ChoiceField(label=_("Grant"), required=False)
+    # A grant code, checked in `clean()` against the grants the user may see; the select's options come
+    # with the dashboard's cached content (`offer_grants`), so a page load does not query them.
+    grant = forms.CharField(label=_("Grant"), required=False, max_length=50, widget=forms.Select)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        grants = selectors.grant_options(user=user)
-        self.has_grants = bool(grants)
-        self.fields["grant"].choices = [("", _("All grants")), *grants]
-        if not grants:
-            self.fields["grant"].disabled = True
-            self.fields["grant"].help_text = _("No grants are recorded yet.")
+        self.fields["grant"].widget.choices = [("", _("All grants"))]
+
+    def offer_grants(self, grants: Sequence[tuple[str, str]]) -> None:
+        """The grant filter's options, (code, label) of the grants the user may see, for showing the form
+        (after validation: a disabled field ignores what was submitted)."""
+        field = self.fields["grant"]
+        field.widget.choices = [("", _("All grants")), *grants]
+        field.disabled = not grants
+        field.help_text = "" if grants else _("No grants are recorded yet.")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -44,6 +44,7 @@ def _dashboard_or_deny(request: HttpRequest, slug: str) -> Dashboard:
 class Content:
     data: DashboardData
     html: str
+    grants: tuple[tuple[str, str], ...] = ()  # the grant filter's options for this user
 
 
 def dashboard_content(*, dashboard: Dashboard, form: DashboardFilterForm, user: Any) -> Content:
@@ -63,7 +64,7 @@ def dashboard_content(*, dashboard: Dashboard, form: DashboardFilterForm, user: 
             "reports/includes/dashboard_body.html",
             {"dashboard": dashboard, "data": data, "query": query},
         )
-        return Content(data, html)
+        return Content(data, html, tuple(selectors.grant_options(user=user)))
 
     return caching.cached(key, build)
 
@@ -105,6 +106,7 @@ class DashboardView(WagtailAdminTemplateMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         form = DashboardFilterForm(self.request.GET or None, user=self.request.user)
         content = dashboard_content(dashboard=self.dashboard, form=form, user=self.request.user)
+        form.offer_grants(content.grants)
         context.update(
             dashboard=self.dashboard,
             dashboards=visible_dashboards(self.request.user),

@@ -211,6 +211,26 @@ def test_the_grant_filter_shows_only_that_grant(staff_client, world):
     assert [section["id"] for section in other.select(".rp-section")] == ["section-indicators-OG-2025"]
 
 
+def test_the_grant_filter_offers_the_visible_grants_and_names_an_unknown_code(staff_client, world):
+    page = soup(staff_client.get(url()))
+    select = page.select_one("#id_grant")
+    assert not select.has_attr("disabled")
+    options = [(option["value"], option.get_text(strip=True)) for option in select.select("option")]
+    assert options[0] == ("", "All grants")
+    assert {value for value, _label in options[1:]} == {"GF-EXP-2025", "OG-2025"}
+    chosen = soup(staff_client.get(url(grant="OG-2025")))
+    assert chosen.select_one("#id_grant option[selected]")["value"] == "OG-2025"
+    unknown = soup(staff_client.get(url(grant="NO-SUCH-GRANT")))
+    errors = " ".join(error.get_text(" ", strip=True) for error in unknown.select(".rp-error"))
+    assert "This grant does not exist or is not visible to you." in errors
+    # Not applied: every grant is shown.
+    assert len(unknown.select(".rp-section")) == 2
+    # The options come with the cached page, and a new grant shows at once.
+    _more_grant(world["donor"], 1)
+    again = soup(staff_client.get(url()))
+    assert "MORE-1" in [option["value"] for option in again.select("#id_grant option")]
+
+
 def test_the_region_filter_narrows_the_grants_metrics_not_its_manual_values(staff_client, world):
     page = soup(staff_client.get(url(programme_region="south_asia", **YEAR_2025_H1)))
     # Ghana is not in South Asia: nothing of GF-EXP-2025 counts; the network grant keeps Nepal's roundtable.
