@@ -7,8 +7,9 @@ stage history at plausible intervals around the phase targets, a contact log, an
 stakeholder engagement on: a country assessment, roundtables with realistic sector mixes
 (attendance, commitments, action items, some due soon or overdue), agreements and one
 approved alternative to a law-enforcement MoU. Every member hotline of the registry gets a full
-history back to its first contact, derived from its joining and full-membership dates; one
-member is suspended and one has ceased. Every stage change also has its audit entry, as the
+history back to its first contact, derived from its joining and full-membership dates, with the two
+roundtables of its stakeholder engagement (so roundtables grow with `--scale`); one member is
+suspended and one has ceased. Every stage change also has its audit entry, as the
 transition service writes it, so hotlines' history pages show it. The `candidate` and
 `candidate2` demo users belong to two different candidates.
 
@@ -256,7 +257,8 @@ def seed(ctx: DemoContext) -> None:
     agreements = _agreements(ctx, plans, hotlines, histories, stakeholders, hosts)
     _alternatives(ctx, plans, hotlines, histories, staff, ctx.users.get("admin"))
     _analysts(ctx, plans, hotlines)
-    members = _member_histories(ctx, staff, now)
+    members, engagements = _member_histories(ctx, staff, now)
+    _member_roundtables(ctx, engagements)
 
     if "candidate" in ctx.users or "candidate2" in ctx.users:
         from accounts.services import affiliation_set
@@ -742,15 +744,26 @@ def _analysts(ctx, plans, hotlines) -> None:
 
 
 # -- Member hotlines --------------------------------------------------------------------------
-def _member_histories(ctx: DemoContext, staff: Any, now: datetime) -> int:
+def _member_histories(ctx: DemoContext, staff: Any, now: datetime) -> tuple[int, list[tuple[Hotline, date, date]]]:
     """A full stage history for every member, ending at its joining and full-membership dates;
-    then one member suspended and one ceased."""
+    then one member suspended and one ceased. Returns the number of stage changes and, per member,
+    when its stakeholder engagement began and ended (for `_member_roundtables`)."""
     members = list(
         Hotline.objects.members()
         .order_by("pk")
-        .only("pk", "brand_name", "stage", "stage_entered_at", "joined_on", "full_member_on")
+        .only(
+            "pk",
+            "brand_name",
+            "stage",
+            "stage_entered_at",
+            "joined_on",
+            "full_member_on",
+            "country_id",
+            "host_organisation_id",
+        )
     )
     changes: list[StageChange] = []
+    engagements: list[tuple[Hotline, date, date]] = []
     path_to_member = TRACK[: TRACK.index(Stage.PROVISIONAL_MEMBER) + 1]
     for hotline in members:
         joined = hotline.joined_on or timezone.localdate(hotline.stage_entered_at)
@@ -763,6 +776,8 @@ def _member_histories(ctx: DemoContext, staff: Any, now: datetime) -> int:
             moments.append(when)
         moments.reverse()
         stages = [s for s in path_to_member if s != Stage.CHANGES_REQUESTED]
+        engaged = stages.index(Stage.STAKEHOLDER_ENGAGEMENT)
+        engagements.append((hotline, moments[engaged], moments[engaged + 1]))
         moves = [("", stages[0], _at(moments[0], 9))]
         moves += [(stages[i - 1], stages[i], _at(moments[i], 10 + i % 6)) for i in range(1, len(stages))]
         if hotline.stage == Stage.FULL_MEMBER:
@@ -801,7 +816,95 @@ def _member_histories(ctx: DemoContext, staff: Any, now: datetime) -> int:
     _stage_change_log_entries(changes)
     if ends:
         Hotline.objects.bulk_update(ends, ["stage", "paused_stage", "stage_entered_at"])
-    return len(changes)
+    return len(changes), engagements
+
+
+# The sectors a member's roundtables brought together, with a fictional organisation per country.
+MEMBER_STAKEHOLDERS = [
+    ("National Police Cybercrime Unit ({country})", Organisation.Type.LAW_ENFORCEMENT, Sector.LAW_ENFORCEMENT),
+    ("Ministry of Digital Affairs ({country})", Organisation.Type.GOVERNMENT, Sector.GOVERNMENT),
+    ("{country} Internet Providers Association", Organisation.Type.INDUSTRY_ASSOCIATION, Sector.INDUSTRY_ISP),
+    ("{country} Hosting and Cloud Forum", Organisation.Type.INDUSTRY_ASSOCIATION, Sector.INDUSTRY_HOSTING),
+    ("{country} Children's Rights Network", Organisation.Type.NGO, Sector.NGO),
+]
+
+
+def _member_roundtables(ctx: DemoContext, engagements: list[tuple[Hotline, date, date]]) -> None:
+    """Every member went through stakeholder engagement: two roundtables held then (the second with
+    law enforcement, government and industry all attending, as operational preparation needs), with
+    fictional stakeholder organisations of the member's country. So the roundtable records grow with
+    the network, as they would (`--scale`)."""
+    countries = {hotline.country_id for hotline, _engaged, _prepared in engagements}
+    names = dict(Country.objects.filter(code__in=countries).values_list("code", "name"))
+    wanted = {
+        pattern.format(country=names[code]): (code, kind, sector)
+        for code in sorted(countries)
+        for pattern, kind, sector in MEMBER_STAKEHOLDERS
+    }
+    found = {organisation.name: organisation for organisation in Organisation.objects.filter(name__in=wanted)}
+    created = Organisation.objects.bulk_create(
+        [
+            Organisation(name=name, type=kind, country_id=code)
+            for name, (code, kind, _s) in wanted.items()
+            if name not in found
+        ],
+        batch_size=2000,
+    )
+    found.update({organisation.name: organisation for organisation in created})
+    organisations: dict[str, list[tuple[Organisation, str]]] = {}
+    for name, (code, _kind, sector) in wanted.items():
+        organisations.setdefault(code, []).append((found[name], sector))
+    roundtables: list[tuple[Roundtable, Hotline, bool]] = []
+    for hotline, engaged, prepared in engagements:
+        latest = min(prepared, ctx.today) - timedelta(days=2)
+        days = [min(engaged + timedelta(days=40), latest), min(engaged + timedelta(days=110), latest)]
+        for number, day in enumerate(dict.fromkeys(days), start=1):
+            roundtables.append(
+                (
+                    Roundtable(
+                        code=f"RT-{hotline.country_id}-{day:%Y-%m-%d}-{hotline.pk}",
+                        title=f"National roundtable {number} on the {hotline.brand_name} hotline",
+                        country_id=hotline.country_id,
+                        hotline=hotline,
+                        status=Roundtable.Status.HELD,
+                        starts_at=_at(day, 9),
+                        ends_at=_at(day, 13),
+                        format=Roundtable.Format.IN_PERSON,
+                        venue=f"{names[hotline.country_id]} Conference Centre",
+                        outcomes="Participants endorsed the hotline and named focal points.",
+                    ),
+                    hotline,
+                    number > 1 or len(set(days)) == 1,
+                )
+            )
+    Roundtable.objects.bulk_create([roundtable for roundtable, _hotline, _complete in roundtables], batch_size=2000)
+    participants: list[RoundtableParticipant] = []
+    for roundtable, hotline, complete in roundtables:
+        participants.append(
+            RoundtableParticipant(
+                roundtable=roundtable,
+                organisation_id=hotline.host_organisation_id,
+                sector=Sector.HOST_CANDIDATE,
+                status=RoundtableParticipant.Status.ATTENDED,
+                committed=True,
+            )
+        )
+        for organisation, sector in organisations[hotline.country_id]:
+            if organisation.pk == hotline.host_organisation_id:  # the host may be, say, the providers' association
+                continue
+            key = sector in (Sector.LAW_ENFORCEMENT, Sector.GOVERNMENT, Sector.INDUSTRY_ISP)
+            attended = (complete and key) or ctx.rng.random() < 0.75
+            participants.append(
+                RoundtableParticipant(
+                    roundtable=roundtable,
+                    organisation=organisation,
+                    sector=sector,
+                    status=RoundtableParticipant.Status.ATTENDED if attended else RoundtableParticipant.Status.ABSENT,
+                    committed=attended and key and complete,
+                )
+            )
+    RoundtableParticipant.objects.bulk_create(participants, batch_size=2000)
+    ctx.log(f"{len(roundtables)} roundtables held by member hotlines during their stakeholder engagement")
 
 
 # -- Audit entries ----------------------------------------------------------------------------
