@@ -9,7 +9,9 @@ dropped afterwards), then, through Django's test client signed in as the demo ne
 - warm: the median time of repeated requests served from the shared cache;
 - queries of a cold and of a warm request;
 - baseline: the median time to read the same rows with one `.values()` query per frame the
-  dashboard reads (no DataFrames, no aggregation, no charts, no template).
+  dashboard reads (no DataFrames, no aggregation, no charts, no template). The frames are those a
+  build of the dashboard actually loaded: its declared frames and, for grant progress, those of the
+  metrics its indicators are linked to.
 
 Each scale runs in its own process (Django is configured once per process). The result is one
 JSON document on stdout, with the targets checked at the largest scale:
@@ -21,65 +23,24 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+from common import ROOT, child_env, database_name, machine, median_ms, scratch_database
+from common import seed as seed_demo
+
 TARGETS = {"cold_ms": 300.0, "warm_ms": 30.0, "queries": 20, "cold_over_baseline": 5.0}
 
 
-# -- Parent: databases, one process per scale, targets ---------------------------------------------
-def _postgres_database(base_url: str, name: str) -> tuple[str, Any]:
-    """Create database `name` beside the one `base_url` names; return its URL and a drop function."""
-    import dj_database_url
-    import psycopg
-
-    config = dj_database_url.parse(base_url)
-    connect = {
-        "host": config.get("HOST") or None,
-        "port": config.get("PORT") or None,
-        "user": config.get("USER") or None,
-        "password": config.get("PASSWORD") or None,
-        "dbname": "postgres",
-        "autocommit": True,
-    }
-
-    def run(sql: str) -> None:
-        with psycopg.connect(**connect) as connection:
-            connection.execute(sql)
-
-    run(f'DROP DATABASE IF EXISTS "{name}"')
-    run(f'CREATE DATABASE "{name}"')
-    stem = base_url.rsplit("/", 1)[0]
-    return f"{stem}/{name}", lambda: run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
+# -- Parent: one process per scale, targets -----------------------------------------------------------
 def run_scale(scale: int, repeat: int, seed: int) -> dict[str, Any]:
-    base_url = os.environ.get("DATABASE_URL", "")
     with tempfile.TemporaryDirectory(prefix="bench-dashboards-") as folder:
-        if base_url.startswith(("postgres://", "postgresql://")):
-            name = base_url.rsplit("/", 1)[1].split("?")[0] or "hotline"
-            url, drop = _postgres_database(base_url, f"{name}_bench_{scale}")
-        else:
-            url, drop = f"sqlite:///{Path(folder) / f'bench-{scale}.sqlite3'}", lambda: None
-        env = {
-            **os.environ,
-            "DATABASE_URL": url,
-            "DJANGO_SETTINGS_MODULE": "config.settings.local",
-            "DJANGO_DEBUG": "false",
-            "DJANGO_ALLOWED_HOSTS": "testserver",
-            "DJANGO_PRIVATE_ROOT": str(Path(folder) / "private"),
-            "DJANGO_MEDIA_ROOT": str(Path(folder) / "media"),
-            "PYTHONPATH": str(ROOT),
-        }
+        url, drop = scratch_database(folder, str(scale))
+        env = child_env(url, folder)
         try:
             completed = subprocess.run(
                 [sys.executable, __file__, "--child", str(scale), "--repeat", str(repeat), "--seed", str(seed)],
@@ -118,15 +79,6 @@ def check_targets(results: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def machine() -> dict[str, Any]:
-    return {
-        "platform": platform.platform(),
-        "processor": platform.processor() or platform.machine(),
-        "cpus": os.cpu_count(),
-        "python": platform.python_version(),
-    }
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scales", default="100,1000", help="Hotline counts to seed, comma-separated.")
@@ -153,29 +105,21 @@ def main() -> None:
 
 
 # -- Child: seed, then measure every dashboard ---------------------------------------------------------
-def _median_ms(samples: list[float]) -> float:
-    return round(statistics.median(samples) * 1000, 1)
-
-
 def measure(scale: int, repeat: int, seed: int) -> dict[str, Any]:
     import django
 
     django.setup()
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     from accounts.models import User
     from core import dataversion
-    from reports import selectors
+    from reports import dashboards, selectors
     from reports.dashboards import DASHBOARDS
+    from reports.metrics import Context
 
-    started = time.monotonic()
-    call_command("migrate", verbosity=0, interactive=False)
-    with open(os.devnull, "w") as quiet:
-        call_command("seed_demo", scale=scale, seed=seed, force=True, stdout=quiet)
-    seed_seconds = round(time.monotonic() - started, 1)
+    seed_seconds = seed_demo(scale, seed)
 
     user = User.objects.get(email="staff@example.org")
     client = Client()
@@ -190,12 +134,17 @@ def measure(scale: int, repeat: int, seed: int) -> dict[str, Any]:
             raise RuntimeError(f"{path} answered {response.status_code}")
         return elapsed, len(captured.captured_queries)
 
+    def frames_read(dashboard: Any) -> tuple[str, ...]:
+        """The frames a build of `dashboard` reads from the database."""
+        frames = selectors.load_frames(dashboard.frames, user=user)
+        dashboards.build(dashboard, frames, Context.at(period=None, scope=None))
+        return frames.queried
+
     def baseline(names: tuple[str, ...]) -> tuple[float, int]:
-        """Read the dashboard's rows with one `.values()` query per frame, nothing else."""
-        sources = [source for name in names for source in selectors.DERIVED.get(name, ((name,), None))[0]]
+        """Read these frames' rows with one `.values()` query per frame, nothing else."""
         began = time.perf_counter()
         rows = 0
-        for name in dict.fromkeys(sources):
+        for name in names:
             queryset, columns = selectors.SOURCES[name]
             rows += len(list(queryset(user=user).values(*(column.lookup for column in columns))))
         return time.perf_counter() - began, rows
@@ -215,25 +164,23 @@ def measure(scale: int, repeat: int, seed: int) -> dict[str, Any]:
             elapsed, queries = get(path)
             warm.append(elapsed)
             warm_queries.append(queries)
-        base = [baseline(dashboard.frames) for _ in range(repeat)]
-        base_ms = _median_ms([elapsed for elapsed, _rows in base])
-        cold_ms = _median_ms(cold)
+        read = frames_read(dashboard)
+        base = [baseline(read) for _ in range(repeat)]
+        base_ms = median_ms([elapsed for elapsed, _rows in base])
+        cold_ms = median_ms(cold)
         results[dashboard.slug] = {
             "cold_ms": cold_ms,
-            "warm_ms": _median_ms(warm),
+            "warm_ms": median_ms(warm),
             "queries_cold": max(cold_queries),
             "queries_warm": max(warm_queries),
             "baseline_ms": base_ms,
             "baseline_rows": base[0][1],
+            "baseline_frames": list(read),
             "cold_over_baseline": round(cold_ms / base_ms, 2) if dashboard.frames and base_ms else None,
         }
-    if connection.vendor == "sqlite":
-        database = "SQLite " + ".".join(str(part) for part in connection.Database.sqlite_version_info)
-    else:
-        database = f"{connection.display_name} {connection.pg_version // 10000}.{connection.pg_version % 10000}"
     return {
         "scale": scale,
-        "database": database,
+        "database": database_name(),
         "seed_seconds": seed_seconds,
         "dashboards": results,
     }

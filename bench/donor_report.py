@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import resource
 import statistics
 import subprocess
@@ -37,25 +36,12 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
-from dashboards import _postgres_database, machine  # noqa: E402
+from common import ROOT, child_env, database_name, machine, median_ms, scratch_database  # noqa: E402
+from common import seed as seed_demo  # noqa: E402
 
 TARGETS = {"total_ms": 3000.0, "peak_mb": 300.0, "build_over_baseline": 1.5}
 GENERATED_ON = date(2026, 1, 15)
-
-
-def _env(url: str, folder: str) -> dict[str, str]:
-    return {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DJANGO_SETTINGS_MODULE": "config.settings.local",
-        "DJANGO_DEBUG": "false",
-        "DJANGO_ALLOWED_HOSTS": "testserver",
-        "DJANGO_PRIVATE_ROOT": str(Path(folder) / "private"),
-        "DJANGO_MEDIA_ROOT": str(Path(folder) / "media"),
-        "PYTHONPATH": str(ROOT),
-    }
 
 
 def _child(args: list[str], env: dict[str, str]) -> dict[str, Any]:
@@ -68,14 +54,9 @@ def _child(args: list[str], env: dict[str, str]) -> dict[str, Any]:
 
 
 def run(scale: int, repeat: int, seed: int) -> dict[str, Any]:
-    base_url = os.environ.get("DATABASE_URL", "")
     with tempfile.TemporaryDirectory(prefix="bench-donor-report-") as folder:
-        if base_url.startswith(("postgres://", "postgresql://")):
-            name = base_url.rsplit("/", 1)[1].split("?")[0] or "hotline"
-            url, drop = _postgres_database(base_url, f"{name}_bench_reports_{scale}")
-        else:
-            url, drop = f"sqlite:///{Path(folder) / f'bench-{scale}.sqlite3'}", lambda: None
-        env = _env(url, folder)
+        url, drop = scratch_database(folder, f"reports_{scale}")
+        env = child_env(url, folder)
         try:
             timings = _child(["--measure", str(scale), "--repeat", str(repeat), "--seed", str(seed)], env)
             heaviest = max(timings["grants"], key=lambda grant: grant["total_ms"])
@@ -133,10 +114,6 @@ def main() -> None:
 
 
 # -- Children --------------------------------------------------------------------------------------------
-def _median_ms(samples: list[float]) -> float:
-    return round(statistics.median(samples) * 1000, 1)
-
-
 def _generate(grant: Any, period: tuple[date, date]) -> Any:
     from reports import selectors
 
@@ -208,18 +185,13 @@ def measure(scale: int, repeat: int, seed: int) -> dict[str, Any]:
     import pypdf
 
     django.setup()
-    from django.core.management import call_command
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     from reports import pdf
     from reports.models import Grant
 
-    started = time.monotonic()
-    call_command("migrate", verbosity=0, interactive=False)
-    with open(os.devnull, "w") as quiet:
-        call_command("seed_demo", scale=scale, seed=seed, force=True, stdout=quiet)
-    seed_seconds = round(time.monotonic() - started, 1)
+    seed_seconds = seed_demo(scale, seed)
     pdf.register_fonts()
 
     grants = []
@@ -240,7 +212,7 @@ def measure(scale: int, repeat: int, seed: int) -> dict[str, Any]:
             base.append(baseline(data, toc=True))
             single.append(baseline(data, toc=False))
         pages = len(pypdf.PdfReader(io.BytesIO(document)).pages)
-        build_ms, base_ms = _median_ms(build), _median_ms(base)
+        build_ms, base_ms = median_ms(build), median_ms(base)
         grants.append(
             {
                 "grant": grant.code,
@@ -253,20 +225,16 @@ def measure(scale: int, repeat: int, seed: int) -> dict[str, Any]:
                 "pages": pages,
                 "pdf_kb": round(len(document) / 1024, 1),
                 "queries": len(captured.captured_queries),
-                "selector_ms": _median_ms(selector),
+                "selector_ms": median_ms(selector),
                 "build_ms": build_ms,
-                "total_ms": _median_ms(total),
+                "total_ms": median_ms(total),
                 "baseline_ms": base_ms,
-                "baseline_single_pass_ms": _median_ms(single),
+                "baseline_single_pass_ms": median_ms(single),
                 # Each build is paired with the baseline run right after it (the machine's load hits both).
                 "build_over_baseline": round(statistics.median(b / a for b, a in zip(build, base, strict=True)), 2),
             }
         )
-    if connection.vendor == "sqlite":
-        database = "SQLite " + ".".join(str(part) for part in connection.Database.sqlite_version_info)
-    else:
-        database = f"{connection.display_name} {connection.pg_version // 10000}.{connection.pg_version % 10000}"
-    return {"scale": scale, "database": database, "seed_seconds": seed_seconds, "grants": grants}
+    return {"scale": scale, "database": database_name(), "seed_seconds": seed_seconds, "grants": grants}
 
 
 def memory(code: str, period: str) -> dict[str, Any]:

@@ -34,7 +34,6 @@ import argparse
 import json
 import math
 import os
-import platform
 import secrets
 import signal
 import socket
@@ -48,7 +47,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+from common import POSTGRES, ROOT, machine, postgres_database
+
 LOCUSTFILE = Path(__file__).resolve().parent / "loadtest" / "locustfile.py"
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/hotline_bench_load"
 TARGETS = {
@@ -71,42 +71,13 @@ USER_VARIABLES = {PUBLIC: "PUBLIC", ARTICLE: "ARTICLE", PORTAL: "PORTAL", DASHBO
 
 # -- Database, server ---------------------------------------------------------------------------------
 def _database(base_url: str, *, reuse: bool) -> tuple[str, Any]:
-    """Create a fresh database beside the one `base_url` names; return its URL and a drop function.
-
-    With `reuse`, an existing database of that name is kept (seed_demo then does nothing) and
-    nothing is dropped at the end."""
-    import dj_database_url
-    import psycopg
-
-    if not base_url.startswith(("postgres://", "postgresql://")):
-        base_url = DEFAULT_DATABASE
-        name = DEFAULT_DATABASE.rsplit("/", 1)[1]
-    else:
-        name = (base_url.rsplit("/", 1)[1].split("?")[0] or "hotline") + "_bench_load"
-    config = dj_database_url.parse(base_url)
-    connect = {
-        "host": config.get("HOST") or None,
-        "port": config.get("PORT") or None,
-        "user": config.get("USER") or None,
-        "password": config.get("PASSWORD") or None,
-        "dbname": "postgres",
-        "autocommit": True,
-    }
-
-    def run(sql: str) -> None:
-        with psycopg.connect(**connect) as connection:
-            connection.execute(sql)
-
-    url = f"{base_url.rsplit('/', 1)[0]}/{name}"
-    if reuse:
-        with psycopg.connect(**connect) as connection:
-            exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not exists:
-            run(f'CREATE DATABASE "{name}"')
-        return url, lambda: None
-    run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    run(f'CREATE DATABASE "{name}"')
-    return url, lambda: run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    """A fresh PostgreSQL database beside the one `base_url` names (`<name>_bench_load`, or
+    DEFAULT_DATABASE when `base_url` is not PostgreSQL); with `reuse`, kept as it is (seed_demo then
+    does nothing) and not dropped at the end."""
+    if not base_url.startswith(POSTGRES):
+        return postgres_database(DEFAULT_DATABASE, DEFAULT_DATABASE.rsplit("/", 1)[1], reuse=reuse)
+    name = (base_url.rsplit("/", 1)[1].split("?")[0] or "hotline") + "_bench_load"
+    return postgres_database(base_url, name, reuse=reuse)
 
 
 def _free_port() -> int:
@@ -273,15 +244,6 @@ def check_targets(mixed: dict[str, Any], ceilings: dict[str, Any]) -> dict[str, 
 
 
 # -- Parent ---------------------------------------------------------------------------------------------
-def machine() -> dict[str, Any]:
-    return {
-        "platform": platform.platform(),
-        "processor": platform.processor() or platform.machine(),
-        "cpus": os.cpu_count(),
-        "python": platform.python_version(),
-    }
-
-
 def run(options: argparse.Namespace) -> dict[str, Any]:
     started = time.monotonic()
     redis_url = "" if options.no_redis else os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"

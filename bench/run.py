@@ -16,10 +16,12 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+# This runner and the helpers the benchmarks share.
+NOT_BENCHMARKS = {"run.py", "common.py", "__init__.py"}
 
 
 def scripts(chosen: list[str]) -> list[Path]:
-    found = sorted(path for path in HERE.glob("*.py") if path.name not in {"run.py", "__init__.py"})
+    found = sorted(path for path in HERE.glob("*.py") if path.name not in NOT_BENCHMARKS)
     if chosen:
         found = [path for path in found if path.stem in chosen]
         missing = set(chosen) - {path.stem for path in found}

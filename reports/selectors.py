@@ -569,6 +569,11 @@ class Frames(Mapping[str, pd.DataFrame]):
             self[name]
         return self
 
+    @property
+    def queried(self) -> tuple[str, ...]:
+        """The frames read from the database so far (a derived frame counts as its sources), in order."""
+        return tuple(name for name in self._loaded if name in FRAMES)
+
 
 def load_frames(names: Iterable[str], *, user: Any | None = None) -> Frames:
     return Frames(user=user).load(names)
