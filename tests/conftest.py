@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.core.servers.basehttp import ThreadedWSGIServer
 from django.test import Client
+from django.test.testcases import LiveServerThread
 
 from accounts.models import User
 from accounts.roles import Role
@@ -91,6 +94,35 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--disable-dev-shm-usage",
 ]
+
+
+class SerialisedWSGIServer(ThreadedWSGIServer):
+    """The live server of the browser tests, answering one request at a time.
+
+    Django's live server handles each request in its own thread, and with SQLite in memory every
+    thread shares the test's one connection, transaction state included: two requests at once (a
+    click while the previous page still loads its scripts) can end or roll back each other's
+    transaction, and a signed-in user then finds their session gone. Browsers keep several
+    connections open, so the server stays threaded; only the application runs one request at a time.
+    """
+
+    def set_app(self, application: Any) -> None:
+        lock = threading.Lock()
+
+        def serialised(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+            with lock:
+                response = application(environ, start_response)
+                try:
+                    return list(response)
+                finally:
+                    if hasattr(response, "close"):
+                        response.close()
+
+        super().set_app(serialised)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    LiveServerThread.server_class = SerialisedWSGIServer
 
 
 @pytest.fixture(scope="session")
