@@ -144,12 +144,30 @@ def browser() -> Iterator[Any]:
         instance.close()
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[Any]:
+    report = yield
+    if report.when == "call":
+        item.stash[_CALL_FAILED] = report.failed
+    return report
+
+
+_CALL_FAILED = pytest.StashKey[bool]()
+
+
 @pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
+def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
     context = browser.new_context(locale="en-GB")
     context.set_default_timeout(15_000)
     page = context.new_page()
     yield page
+    if request.node.stash.get(_CALL_FAILED, False):
+        # Where a failed browser test left the page, and what it said (sign-in and permission
+        # messages included), in the failure's report.
+        try:
+            print(f"The page was at {page.url}:\n{page.locator('body').inner_text(timeout=2_000)[:2_000]}")
+        except Exception as exc:  # a diagnostic, never the test's own failure
+            print(f"The page was at {page.url} (its text could not be read: {exc})")
     context.close()
 
 
