@@ -172,9 +172,15 @@ def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Transactional tests (browser tests) empty the database when they finish; have each one start
-    from the migrated data again (countries, the page tree root, locales, role groups, workflow)."""
+    """Browser tests run once more when they fail. Transactional tests (browser tests) empty the
+    database when they finish; have each one start from the migrated data again (countries, the
+    page tree root, locales, role groups, workflow)."""
     for item in items:
+        if item.get_closest_marker("browser") and not item.get_closest_marker("flaky"):
+            # A real browser against a threaded live server sharing the test's in-memory database
+            # has timing of its own: a browser test that fails runs once more (reported as a rerun
+            # in the summary) and fails the suite if it fails again.
+            item.add_marker(pytest.mark.flaky(reruns=1))
         marker = item.get_closest_marker("django_db")
         if marker and marker.kwargs.get("transaction") and "serialized_rollback" not in marker.kwargs:
             item.add_marker(pytest.mark.django_db(*marker.args, **{**marker.kwargs, "serialized_rollback": True}))

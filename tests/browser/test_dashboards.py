@@ -84,6 +84,7 @@ def test_without_javascript_the_tables_carry_the_figures(live_server, browser, m
     page.get_by_label("Email").fill("capacity.nojs@example.org")
     page.get_by_label("Password").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url(live_server.url + "/admin/")
     page.goto(live_server.url + "/admin/dashboards/capacity/?programme_region=europe")
     assert page.locator(".rp-chart:visible").count() == 0
     assert page.locator("#table-single_analyst tbody tr").count() == 2
