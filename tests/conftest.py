@@ -100,10 +100,11 @@ class SerialisedWSGIServer(ThreadedWSGIServer):
     """The live server of the browser tests, answering one request at a time.
 
     Django's live server handles each request in its own thread, and with SQLite in memory every
-    thread shares the test's one connection, transaction state included: two requests at once (a
-    click while the previous page still loads its scripts) can end or roll back each other's
-    transaction, and a signed-in user then finds their session gone. Browsers keep several
-    connections open, so the server stays threaded; only the application runs one request at a time.
+    request thread shares one connection (the one the test thread had when the server started),
+    transaction state included: two requests at once (a click while the previous page still loads
+    its scripts) can end or roll back each other's transaction, and a signed-in user then finds
+    their session gone. Browsers keep several connections open, so the server stays threaded; only
+    the application runs one request at a time.
     """
 
     def set_app(self, application: Any) -> None:
