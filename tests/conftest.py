@@ -178,9 +178,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     page tree root, locales, role groups, workflow)."""
     for item in items:
         if item.get_closest_marker("browser") and not item.get_closest_marker("flaky"):
-            # A real browser against a threaded live server sharing the test's in-memory database
-            # has timing of its own: a browser test that fails runs once more (reported as a rerun
-            # in the summary) and fails the suite if it fails again.
+            # Reported as a rerun in the summary; a second failure fails the suite (docs/decisions.md).
             item.add_marker(pytest.mark.flaky(reruns=1))
         marker = item.get_closest_marker("django_db")
         if marker and marker.kwargs.get("transaction") and "serialized_rollback" not in marker.kwargs:
