@@ -197,19 +197,23 @@ class Figure:
 
 
 def public_figure(key: str, *, start: date | None = None, end: date | None = None, region: str = "") -> Figure:
-    """One public metric, ready to show with its definition. Small counts are suppressed."""
+    """One public metric, ready to show with its definition. Small counts of people are not shown
+    ("fewer than 5"); counts of hotlines and countries are."""
     metric = metrics.get(key)
     if not metric.public:
         raise ValueError(f"The metric {key!r} is not public.")
     period = Period(start, end) if start and end else None
     scope = Scope.of(regions=[region]) if region else None
     value = metric.compute(period=period, scope=scope)
+    people = metric.counts_people
     breakdown: tuple[tuple[str, str], ...] = ()
     if isinstance(value, dict):
-        breakdown = tuple((region_label(code), metrics.display_count(count)) for code, count in value.items())
-        display = metrics.display_count(sum(value.values()))
+        breakdown = tuple(
+            (region_label(code), metrics.display_count(count, people=people)) for code, count in value.items()
+        )
+        display = metrics.display_count(sum(value.values()), people=people)
     else:
-        display = metrics.display_count(value)
+        display = metrics.display_count(value, people=people)
     return Figure(key, str(metric.label), str(metric.definition), str(metric.unit), display, breakdown)
 
 

@@ -146,6 +146,8 @@ COURSES = [
 ]  # fmt: skip
 # Training events in a year, for the real network's size (24 in 2022); scaled with the network.
 EVENTS_PER_YEAR = 24
+# Before the last two years: one core course a quarter, for five years.
+OLDER_CORE_QUARTERS = 20
 EVENT_CITIES = [
     ("NL", "Amsterdam"), ("BE", "Brussels"), ("PT", "Lisbon"), ("PL", "Warsaw"), ("DE", "Berlin"),
     ("IE", "Dublin"), ("HR", "Zagreb"), ("TH", "Bangkok"), ("ZA", "Johannesburg"), ("MX", "Mexico City"),
@@ -414,18 +416,24 @@ def seed(ctx: DemoContext) -> None:
 def build_events(
     ctx: DemoContext, courses: list[TrainingCourse], countries: dict[str, Country], factor: float
 ) -> list[TrainingEvent]:
-    """Two years of past events and a few upcoming ones, every course kind among them."""
+    """Two years of past events and a few upcoming ones, every course kind among them; before that, a
+    core course every quarter for five more years (the certificates analysts held then)."""
     rng, today = ctx.rng, ctx.today
     past = round(2 * EVENTS_PER_YEAR * factor)
     upcoming = max(4, round(4 * factor))
+    older = OLDER_CORE_QUARTERS
     weights = [8, 5, 6, 5, 3, 3, 3, 2]
+    core = next(course for course in courses if course.kind == TrainingCourse.Kind.CORE)
     events, codes = [], set()
-    for index in range(past + upcoming):
+    for index in range(past + upcoming + older):
         course = courses[index % len(courses)] if index < len(courses) else rng.choices(courses, weights)[0]
         if index < past:
             start = today - timedelta(days=rng.randint(10, 730))
-        else:
+        elif index < past + upcoming:
             start = today + timedelta(days=rng.randint(14, 120))
+        else:
+            course = core
+            start = today - timedelta(days=730 + 91 * (index - past - upcoming + 1) + rng.randint(0, 20))
         online = course.kind == TrainingCourse.Kind.ONLINE_CERTIFICATION or rng.random() < 0.3
         length = 0 if online else rng.choice([1, 2, 2, 3, 4])
         country_code, city = rng.choice(EVENT_CITIES)
@@ -459,10 +467,15 @@ def build_participations(
     countries: dict[str, Country],
 ) -> list[TrainingParticipation]:
     rng, today = ctx.rng, ctx.today
+    recent = today - timedelta(days=730)
     by_kind: dict[str, list[TrainingEvent]] = {}
+    older_core: list[TrainingEvent] = []
     for event in events:
-        if event.starts_on <= today:
+        if recent <= event.starts_on <= today:
             by_kind.setdefault(event.course.kind, []).append(event)
+        elif event.starts_on < recent:
+            older_core.append(event)
+    older_core.sort(key=lambda event: event.starts_on)
     upcoming = [e for e in events if e.starts_on > today]
     rows: list[TrainingParticipation] = []
     taken: set[tuple[int, int]] = set()
@@ -492,6 +505,11 @@ def build_participations(
         )
 
     for analyst in analysts:
+        # Analysts who started before the last two years took the core course soon after starting.
+        started = analyst.started_on or recent
+        first = next((e for e in older_core if e.starts_on >= started), None)
+        if started < recent and first is not None and (analyst.ended_on is None or first.ends_on <= analyst.ended_on):
+            place(first, analyst, TrainingParticipation.Status.COMPLETED)
         if analyst.ended_on is not None and rng.random() < 0.5:
             continue
         plan = [TrainingCourse.Kind.CORE] if rng.random() < 0.88 else []

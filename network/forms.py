@@ -153,7 +153,7 @@ class NominationForm(forms.Form):
     def __init__(self, *args: Any, hotline: Hotline, event: TrainingEvent, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["analysts"].queryset = (
-            Analyst.objects.filter(hotline=hotline).active().exclude(participations__event=event).order_by("code")
+            Analyst.objects.filter(hotline=hotline).working_on().exclude(participations__event=event).order_by("code")
         )
         self.fields["analysts"].label_from_instance = lambda analyst: f"{analyst.code} ({analyst.get_role_display()})"
 

@@ -243,10 +243,9 @@ class HotlineQuerySet(models.QuerySet):
         return self.filter(country__programme_region=region)
 
     def with_analyst_counts(self, on: date | None = None) -> HotlineQuerySet:
-        """Annotate `active_analyst_count`: analysts without an end date, or ending on/after `on`."""
-        today = on or timezone.localdate()
-        active = Q(analysts__ended_on__isnull=True) | Q(analysts__ended_on__gte=today)
-        return self.annotate(active_analyst_count=models.Count("analysts", filter=active, distinct=True))
+        """Annotate `active_analyst_count`: the analysts working on `on` (today by default)."""
+        working = analyst_working_on(on or timezone.localdate(), prefix="analysts__")
+        return self.annotate(active_analyst_count=models.Count("analysts", filter=working, distinct=True))
 
     def visible_to(self, user: Any) -> HotlineQuerySet:
         if (everything := _staff_or_none(self, user)) is not None:
@@ -414,10 +413,20 @@ class HotlineScopedQuerySet(models.QuerySet):
         return self.filter(**{f"{self.hotline_path}__host_organisation_id": organisation_id})
 
 
+def analyst_working_on(day: date, *, prefix: str = "") -> Q:
+    """Analysts working on `day`: started by then (or no start recorded) and not yet left. The one
+    definition of "an analyst still working"; `prefix` reaches the analyst from another model
+    ("analyst__", "analysts__"). Its pure form is `reports.aggregations.working_on` (a parity test
+    runs both on the same rows)."""
+    return (Q(**{f"{prefix}started_on__isnull": True}) | Q(**{f"{prefix}started_on__lte": day})) & (
+        Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gte": day})
+    )
+
+
 class AnalystQuerySet(HotlineScopedQuerySet):
-    def active(self, on: date | None = None) -> AnalystQuerySet:
-        today = on or timezone.localdate()
-        return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
+    def working_on(self, day: date | None = None) -> AnalystQuerySet:
+        """Analysts working on `day` (today by default): `analyst_working_on`."""
+        return self.filter(analyst_working_on(day or timezone.localdate()))
 
 
 ANALYST_CODE = re.compile(r"^(?=.*\d)[A-Z0-9][A-Z0-9_-]{1,19}$")
@@ -461,9 +470,14 @@ class Analyst(models.Model):
     def __str__(self) -> str:
         return f"{self.code} ({self.hotline})"
 
+    def is_working_on(self, day: date) -> bool:
+        """The instance form of `analyst_working_on`."""
+        return (self.started_on is None or self.started_on <= day) and (self.ended_on is None or self.ended_on >= day)
+
     @property
     def is_active(self) -> bool:
-        return self.ended_on is None or self.ended_on >= timezone.localdate()
+        """Working today."""
+        return self.is_working_on(timezone.localdate())
 
     def clean(self) -> None:
         self.code = (self.code or "").strip().upper()
@@ -632,12 +646,20 @@ class TrainingEvent(models.Model):
 class TrainingParticipationQuerySet(HotlineScopedQuerySet):
     hotline_path = "analyst__hotline"
 
-    def certificates_expiring(self, *, within_days: int = 90, on: date | None = None) -> TrainingParticipationQuerySet:
-        today = on or timezone.localdate()
+    def certificates_valid(self, *, on: date | None = None) -> TrainingParticipationQuerySet:
+        """Certificates valid on `on` (today by default): issued by then, not expired before it, held by
+        an analyst working that day. Pure form: `reports.aggregations.valid_certificates_on`."""
+        day = on or timezone.localdate()
         return self.filter(
-            certificate_expires_on__gte=today,
-            certificate_expires_on__lte=today + timedelta(days=within_days),
-        )
+            analyst_working_on(day, prefix="analyst__"),
+            analyst__isnull=False,
+            certified_on__lte=day,
+        ).filter(Q(certificate_expires_on__isnull=True) | Q(certificate_expires_on__gte=day))
+
+    def certificates_expiring(self, *, within_days: int = 90, on: date | None = None) -> TrainingParticipationQuerySet:
+        """Certificates valid on `on` that expire within `within_days` days (of working analysts only)."""
+        day = on or timezone.localdate()
+        return self.certificates_valid(on=day).filter(certificate_expires_on__lte=day + timedelta(days=within_days))
 
 
 class TrainingParticipation(models.Model):
@@ -741,10 +763,6 @@ class TrainingParticipation(models.Model):
     @property
     def completed(self) -> bool:
         return self.status == self.Status.COMPLETED
-
-    def certificate_expires_within(self, days: int, on: date | None = None) -> bool:
-        today = on or timezone.localdate()
-        return bool(self.certificate_expires_on and today <= self.certificate_expires_on <= today + timedelta(days))
 
     def clean(self) -> None:
         self.reference = (self.reference or "").strip()

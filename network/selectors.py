@@ -79,7 +79,7 @@ def hotline_overview(*, hotline: Hotline, today: date, history_limit: int = 25) 
         )
         .order_by("code")
     )
-    active = [a for a in analysts if a.ended_on is None or a.ended_on >= today]
+    active = [a for a in analysts if a.is_working_on(today)]
     role_labels = dict(Analyst.Role.choices)
     roles = [
         RoleCount(label=str(role_labels[key]), count=sum(1 for a in active if a.role == key))
@@ -106,7 +106,7 @@ def hotline_overview(*, hotline: Hotline, today: date, history_limit: int = 25) 
 
 def training_coverage(*, hotline: Hotline, today: date) -> list[CoverageRow]:
     """Per course kind: active analysts of the hotline who completed a course of that kind."""
-    active = Analyst.objects.filter(hotline=hotline).active(today)
+    active = Analyst.objects.filter(hotline=hotline).working_on(today)
     active_count = active.count()
     trained = dict(
         TrainingParticipation.objects.filter(analyst__in=active, status=TrainingParticipation.Status.COMPLETED)

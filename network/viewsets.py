@@ -16,6 +16,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, F, ProtectedError, Q, QuerySet
+from django.forms.models import modelform_factory
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
@@ -38,6 +39,7 @@ from wagtail.permissions import register_permission_policy
 
 from accounts.access import has_role
 from accounts.roles import Role
+from core.forms import ContributedFieldsForm
 from network import selectors, services
 from network.history import describe_changes
 from network.models import (
@@ -665,7 +667,7 @@ class AnalystFilterSet(WagtailFilterSet):
     def filter_active(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
         if value is None:
             return queryset
-        active = queryset.active()
+        active = queryset.working_on()
         return active if value else queryset.exclude(pk__in=active.values("pk"))
 
 
@@ -810,7 +812,13 @@ class TrainingEventViewSet(NetworkViewSet):
         ]
 
     def get_form_class(self, for_update: bool = False) -> Any:
-        form_class = super().get_form_class(for_update)
+        # Other apps may add fields (reports: the grant activities that funded the event).
+        form_class = modelform_factory(
+            self.model,
+            form=ContributedFieldsForm,
+            fields=self.form_fields,
+            formfield_callback=self.formfield_for_dbfield,
+        )
         form_class.base_fields["code"].required = False
         return form_class
 

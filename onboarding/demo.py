@@ -1285,6 +1285,41 @@ def _findings(ctx: DemoContext, assessment: Assessment, areas: range, reviewer: 
     return rows
 
 
+def _qa_review_history(ctx: DemoContext, member: Hotline | None, staff: Any) -> int:
+    """The last quality-assurance review of the other full members, 3 to 44 months ago (so that some are
+    due or overdue on the three-year cycle); about one member in eight has none on record."""
+    reviews = []
+    full_members = Hotline.objects.filter(stage=Stage.FULL_MEMBER).exclude(pk=getattr(member, "pk", None))
+    for hotline in full_members.order_by("pk").only("pk", "full_member_on", "country_id"):
+        if ctx.rng.random() < 0.125:
+            continue
+        done = ctx.today - timedelta(days=ctx.rng.randint(90, 1340))
+        if hotline.full_member_on and done < hotline.full_member_on:
+            done = hotline.full_member_on + timedelta(days=ctx.rng.randint(30, 200))
+            if done >= ctx.today:
+                continue
+        start = done - timedelta(days=25)
+        reviews.append(
+            Assessment(
+                reference=f"AS-{hotline.country_id}-{start.year}-QA{hotline.pk}",
+                hotline=hotline,
+                kind=Assessment.Kind.QA_REVIEW,
+                mode=ctx.rng.choice([Assessment.Mode.REMOTE, Assessment.Mode.ON_SITE]),
+                status=Assessment.Status.COMPLETED,
+                starts_on=start,
+                ends_on=start + timedelta(days=1),
+                recommendation=Assessment.Recommendation.PASSED,
+                summary="Meets the Code of Practice; no corrective action.",
+                report_completed_at=_at(done),
+                report_completed_by=staff,
+                created_by=staff,
+                created_at=_at(start - timedelta(days=30)),
+            )
+        )
+    Assessment.objects.bulk_create(reviews, batch_size=1000)
+    return len(reviews)
+
+
 def _accreditation(ctx: DemoContext, by_country: dict, histories: dict, staff: Any, reviewer: Any) -> int:
     """An assessment in progress (the candidate under assessment), a decided one (the newest provisional
     member) and a completed quality-assurance review with corrective actions (the member user's hotline)."""
@@ -1431,4 +1466,6 @@ def _accreditation(ctx: DemoContext, by_country: dict, histories: dict, staff: A
         ],
         ignore_conflicts=True,
     )
+    # Earlier reviews by other reviewers: on record, without opening the dossiers to the demo reviewer.
+    made += _qa_review_history(ctx, member, staff)
     return made

@@ -25,7 +25,15 @@ from django.utils.translation import gettext_lazy
 from accounts.access import has_role, is_authenticated, organisation_id_for
 from accounts.models import Affiliation, User
 from accounts.roles import Role
-from network.models import Country, Hotline, Organisation, Sector, TrainingCourse, TrainingParticipation
+from network.models import (
+    Country,
+    Hotline,
+    Organisation,
+    Sector,
+    TrainingCourse,
+    TrainingParticipation,
+    analyst_working_on,
+)
 from onboarding import checklist_rules as rules
 from onboarding import workflow
 from onboarding.models import (
@@ -139,7 +147,7 @@ def gate_facts_for(*, hotlines: Sequence[Hotline], today: date | None = None) ->
         status=TrainingParticipation.Status.COMPLETED,
         event__course__kind__in=[TrainingCourse.Kind.CORE, TrainingCourse.Kind.CONTENT_ASSESSMENT],
         event__ends_on__lte=today,
-    ).filter(Q(analyst__ended_on__isnull=True) | Q(analyst__ended_on__gte=today))
+    ).filter(analyst_working_on(today, prefix="analyst__"))
     for pk, analyst_id, kind in completed.values_list("analyst__hotline_id", "analyst_id", "event__course__kind"):
         trained[pk][analyst_id].add(kind)
     for pk, analysts in trained.items():
@@ -486,8 +494,10 @@ class CountryCoverage:
 
 
 def coverage(*, user: Any, country: Country | None = None, today: date | None = None) -> list[CountryCoverage]:
-    """Sector x status counts of distinct organisations, per country (all countries with roundtables
-    or candidates, or just `country`). Three queries whatever the number of countries."""
+    """Sector x status counts of distinct organisations, per country: every country with a roundtable
+    (not cancelled), an agreement in force or a candidate, or just `country`. The stakeholder coverage
+    dashboard computes the same cells from its frames (`reports.aggregations.coverage_cells`; a parity
+    test runs both on the same rows). A fixed number of queries whatever the number of countries."""
     today = today or timezone.localdate()
     roundtables = Roundtable.objects.visible_to(user).exclude(status=Roundtable.Status.CANCELLED)
     participants = RoundtableParticipant.objects.filter(roundtable__in=roundtables)
@@ -498,10 +508,11 @@ def coverage(*, user: Any, country: Country | None = None, today: date | None = 
         countries = [country]
     else:
         with_candidates = Hotline.objects.visible_to(user).candidates().values("country_id")
+        with_agreements = AgreementParty.objects.filter(agreement__in=agreements).values("agreement__country_id")
         countries = list(
-            Country.objects.filter(Q(pk__in=roundtables.values("country_id")) | Q(pk__in=with_candidates)).order_by(
-                "name"
-            )
+            Country.objects.filter(
+                Q(pk__in=roundtables.values("country_id")) | Q(pk__in=with_candidates) | Q(pk__in=with_agreements)
+            ).order_by("name")
         )
     counts: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
     rows = participants.values("roundtable__country_id", "sector").annotate(

@@ -14,11 +14,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from core.forms import ContributedFieldsForm, ContributedFieldsPanel
 from network.viewsets import OptionalRelationExportMixin
 from onboarding.models import (
     ActionItem,
@@ -146,16 +147,21 @@ class RoundtableViewSet(OnboardingViewSet):
     list_filter = ["status", "format", "country"]
     search_fields = ["title", "venue", "code"]
     ordering = "-starts_at"
-    panels = [
-        FieldPanel("title"),
-        FieldRowPanel([FieldPanel("country"), FieldPanel("hotline")]),
-        FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")]),
-        FieldRowPanel([FieldPanel("format"), FieldPanel("status")]),
-        FieldPanel("venue"),
-        FieldPanel("agenda"),
-        FieldPanel("outcomes"),
-        FieldPanel("code"),
-    ]
+    # Other apps may add fields (reports: the grant activities that funded the roundtable).
+    edit_handler = ObjectList(
+        [
+            FieldPanel("title"),
+            FieldRowPanel([FieldPanel("country"), FieldPanel("hotline")]),
+            FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")]),
+            FieldRowPanel([FieldPanel("format"), FieldPanel("status")]),
+            FieldPanel("venue"),
+            FieldPanel("agenda"),
+            FieldPanel("outcomes"),
+            FieldPanel("code"),
+            ContributedFieldsPanel(),
+        ],
+        base_form_class=ContributedFieldsForm,
+    )
 
 
 class ParticipantViewSet(OnboardingViewSet):

@@ -42,6 +42,7 @@ TRACK: tuple[str, ...] = (
 )
 CANDIDATE_STAGES: tuple[str, ...] = (*TRACK[:9], "on_hold")
 MEMBER_STAGES: tuple[str, ...] = ("provisional_member", "full_member")
+PROVISIONAL_MEMBER = "provisional_member"
 FULL_MEMBER = "full_member"
 EXPLORING = "exploring"
 HELD = "held"
@@ -95,10 +96,19 @@ def in_scope(frame: pd.DataFrame, scope: Scope | None, *, prefix: str = "") -> p
     return mask
 
 
-def _in_activities(frame: pd.DataFrame, column: str, ids: frozenset[int] | None) -> pd.Series:
-    if ids is None:
-        return pd.Series(True, index=frame.index)
-    return frame[column].isin(ids)
+def _geography(scope: Scope) -> Scope:
+    return Scope(scope.regions, scope.countries, scope.world_regions, None)
+
+
+def events_in_scope(frame: pd.DataFrame, scope: Scope | None, *, column: str, kind: str) -> pd.Series:
+    """Rows of events (roundtables or training events, or rows about them) in the scope. A grant whose
+    activities link events of this `kind` ("roundtables", "training_events") counts the events it
+    links, wherever they took place (within the regions chosen); a grant that links none counts the
+    events in its countries. `column` holds the event's id."""
+    linked = getattr(scope.grant, kind) if scope is not None and scope.grant is not None else None
+    if linked is None:
+        return in_scope(frame, scope)
+    return in_scope(frame, _geography(scope)) & frame[column].isin(linked)
 
 
 def dated_within(values: pd.Series, period: Period | None, today: date) -> pd.Series:
@@ -121,44 +131,142 @@ def _round(value: float | None, digits: int = 1) -> float | None:
     return round(float(value), digits)
 
 
+# -- One home per rule: the pure forms -----------------------------------------------------------
+# Each rule below is also a QuerySet method on its model (named beside it); tests/reports/
+# test_rule_parity.py runs both forms on the same rows and fails when they disagree.
+def working_on(started: pd.Series, ended: pd.Series, day: date) -> pd.Series:
+    """Analysts working on `day`: started by then (or no start recorded) and not yet ended
+    (`Analyst.objects.working_on(day)`)."""
+    stamp = _stamp(day)
+    return (started.isna() | (started <= stamp)) & (ended.isna() | (ended >= stamp))
+
+
+def certificate_valid_on(certified_on: pd.Series, expires_on: pd.Series, day: date) -> pd.Series:
+    """Certificates issued by `day` and not expired before it (`TrainingParticipation.objects.
+    certificates_valid(on=day)`, which also requires the analyst to be working that day)."""
+    stamp = _stamp(day)
+    return certified_on.notna() & (certified_on <= stamp) & (expires_on.isna() | (expires_on >= stamp))
+
+
+def expires_within(expires_on: pd.Series, day: date, days: int) -> pd.Series:
+    """Dates from `day` to `day + days` inclusive (`certificates_expiring`, `Agreement.objects.expiring`)."""
+    return expires_on.notna() & (expires_on >= _stamp(day)) & (expires_on <= _stamp(day + timedelta(days=days)))
+
+
+def in_force_on(status: pd.Series, signed_on: pd.Series, expires_on: pd.Series, day: date) -> pd.Series:
+    """Agreements in force on `day`: signed by then and not expired (`Agreement.objects.in_force(day)`)."""
+    stamp = _stamp(day)
+    return (status == SIGNED) & (signed_on <= stamp) & (expires_on.isna() | (expires_on >= stamp))
+
+
 # -- Hotlines and membership --------------------------------------------------------------------
-def members(hotlines: pd.DataFrame, *, period: Period | None) -> pd.Series:
-    """Members today, or (for a period) members today that had joined by its last day."""
-    mask = hotlines["stage"].isin(MEMBER_STAGES)
-    if period is not None:
-        mask &= hotlines["joined_on"] < _end_of(period.end)
-    return mask
+def stages_on(hotlines: pd.DataFrame, stage_changes: pd.DataFrame, *, day: date, today: date) -> pd.Series:
+    """Each hotline's lifecycle stage on `day` (indexed by hotline id; "" when it was not in the
+    lifecycle yet, or nothing recorded says where it was).
+
+    Today and later: the current stage. Before, the first rule that applies:
+    1. the stage entered by the hotline's last recorded change up to that day (the stage history);
+    2. without any recorded change: its current stage, from the day it entered it ("in this stage
+       since") on;
+    3. a member from its recorded joining date (a full member from its full-membership date), while
+       the history or its current stage does not say otherwise (history that starts later, or a
+       hotline that has since been suspended or has ceased);
+    4. the stage its first later change left (not a member stage before its joining date);
+    5. without any recorded change or joining date: its current stage, from its creation on.
+    """
+    stages = pd.Series(hotlines["stage"].to_numpy(), index=hotlines["hotline_id"].to_numpy(), dtype=object)
+    if day >= today:
+        return stages
+    cutoff = _end_of(day)
+    ids = stages.index
+    changes = stage_changes[stage_changes["hotline_id"].isin(ids)]
+    has_history = ids.isin(changes["hotline_id"].dropna().to_numpy())
+    joined = hotlines["joined_on"].to_numpy()
+    full = hotlines["full_member_on"].to_numpy()
+    result = pd.Series("", index=ids, dtype=object)
+    # 5. No history and no joining date: the current stage since the hotline was created.
+    rule = ~has_history & pd.isna(joined) & (hotlines["created_at"] < cutoff).to_numpy()
+    result[rule] = stages[rule]
+    # 4. The stage the first later change left; a member stage only where no joining date says later.
+    first_later = changes[changes["changed_at"] >= cutoff].groupby("hotline_id")["from_stage"].first()
+    joined_by_id = pd.Series(joined, index=ids)
+    member_before_joining = first_later.isin(MEMBER_STAGES) & joined_by_id.reindex(first_later.index).notna()
+    first_later = first_later[~member_before_joining]
+    result.loc[first_later.index] = first_later.to_numpy()
+    # 3. The recorded membership dates.
+    stamp = _stamp(day)
+    joined_by = pd.notna(joined) & (joined <= stamp)
+    full_by = pd.notna(full) & (full <= stamp)
+    result[joined_by & ~full_by] = PROVISIONAL_MEMBER
+    result[joined_by & full_by] = FULL_MEMBER
+    # 2. No history: the current stage from the day the hotline entered it.
+    rule = ~has_history & (hotlines["stage_entered_at"] < cutoff).to_numpy()
+    result[rule] = stages[rule]
+    # 1. The stage history.
+    last_earlier = changes[changes["changed_at"] < cutoff].groupby("hotline_id")["to_stage"].last()
+    result.loc[last_earlier.index] = last_earlier.to_numpy()
+    return result
 
 
-def member_count(hotlines: pd.DataFrame, *, period: Period | None, scope: Scope | None) -> int:
-    return int((members(hotlines, period=period) & in_scope(hotlines, scope)).sum())
+def members_on(hotlines: pd.DataFrame, stage_changes: pd.DataFrame, *, day: date, today: date) -> pd.Series:
+    """A mask over `hotlines`' rows: provisional or full members on `day` (`stages_on`)."""
+    return stages_on(hotlines, stage_changes, day=day, today=today).isin(MEMBER_STAGES).to_numpy()
 
 
-def full_member_count(hotlines: pd.DataFrame, *, period: Period | None, scope: Scope | None) -> int:
-    mask = members(hotlines, period=period) & in_scope(hotlines, scope) & (hotlines["stage"] == FULL_MEMBER)
-    if period is not None:
-        mask &= hotlines["full_member_on"] < _end_of(period.end)
-    return int(mask.sum())
+def member_ids_on(hotlines: pd.DataFrame, stage_changes: pd.DataFrame, *, day: date, today: date) -> pd.Index:
+    """The ids of the hotlines that were provisional or full members on `day`."""
+    stages = stages_on(hotlines, stage_changes, day=day, today=today)
+    return stages.index[stages.isin(MEMBER_STAGES).to_numpy()]
+
+
+def member_count(
+    hotlines: pd.DataFrame, stage_changes: pd.DataFrame, *, period: Period | None, scope: Scope | None, today: date
+) -> int:
+    day = reference_day(period, today)
+    return int((members_on(hotlines, stage_changes, day=day, today=today) & in_scope(hotlines, scope)).sum())
+
+
+def full_member_count(
+    hotlines: pd.DataFrame, stage_changes: pd.DataFrame, *, period: Period | None, scope: Scope | None, today: date
+) -> int:
+    day = reference_day(period, today)
+    stages = stages_on(hotlines, stage_changes, day=day, today=today).to_numpy()
+    return int(((stages == FULL_MEMBER) & in_scope(hotlines, scope).to_numpy()).sum())
+
+
+def joined_within(hotlines: pd.DataFrame, period: Period | None, today: date) -> pd.Series:
+    """Hotlines whose recorded joining date falls in the period (up to today without one), whatever
+    their stage since."""
+    return hotlines["joined_on"].notna() & dated_within(hotlines["joined_on"], period, today)
 
 
 def new_member_count(hotlines: pd.DataFrame, *, period: Period | None, scope: Scope | None, today: date) -> int:
-    """Members that joined in the period (by default, this calendar year so far)."""
+    """Hotlines that joined in the period (by default, this calendar year so far)."""
     period = period or Period(date(today.year, 1, 1), today)
-    mask = hotlines["stage"].isin(MEMBER_STAGES) & dated_within(hotlines["joined_on"], period, today)
-    return int((mask & in_scope(hotlines, scope)).sum())
+    return int((joined_within(hotlines, period, today) & in_scope(hotlines, scope)).sum())
 
 
 def members_by_region(
-    hotlines: pd.DataFrame, *, period: Period | None, scope: Scope | None, regions: Sequence[str]
+    hotlines: pd.DataFrame,
+    stage_changes: pd.DataFrame,
+    *,
+    period: Period | None,
+    scope: Scope | None,
+    today: date,
+    regions: Sequence[str],
 ) -> dict[str, int]:
-    chosen = hotlines[members(hotlines, period=period) & in_scope(hotlines, scope)]
+    day = reference_day(period, today)
+    chosen = hotlines[members_on(hotlines, stage_changes, day=day, today=today) & in_scope(hotlines, scope)]
     counts = chosen["programme_region"].replace("", "unassigned").value_counts()
     return _breakdown(counts, regions)
 
 
-def covered_countries(hotline_countries: pd.DataFrame, *, period: Period | None, scope: Scope | None) -> pd.DataFrame:
-    """Countries where the public can report to a member hotline: homes and countries served, once each."""
-    chosen = hotline_countries[members(hotline_countries, period=period)]
+def covered_countries(
+    hotline_countries: pd.DataFrame, member_ids: Iterable[int], *, scope: Scope | None
+) -> pd.DataFrame:
+    """Countries where the public can report to one of the member hotlines `member_ids`: their home
+    countries and the countries they serve, once each."""
+    chosen = hotline_countries[hotline_countries["hotline_id"].isin(list(member_ids))]
     geography = ["country", "country_name", "programme_region", "world_region"]
     served = chosen[[f"served_{name}" for name in geography]].set_axis(geography, axis=1)
     served = served[served["country"] != ""]
@@ -166,35 +274,20 @@ def covered_countries(hotline_countries: pd.DataFrame, *, period: Period | None,
     return countries[in_scope(countries, scope)].sort_values("country_name").reset_index(drop=True)
 
 
-def countries_covered_count(hotline_countries: pd.DataFrame, *, period: Period | None, scope: Scope | None) -> int:
-    return len(covered_countries(hotline_countries, period=period, scope=scope))
-
-
-def stages_on(hotlines: pd.DataFrame, stage_changes: pd.DataFrame, *, day: date, today: date) -> pd.Series:
-    """Each hotline's stage on `day` (indexed by hotline id; "" before it entered the lifecycle).
-
-    Today and later: the current stage. Before: the stage entered by the last change up to that
-    day; else the stage the first later change left, when the hotline existed then; a hotline
-    without any recorded change keeps its current stage from its creation on.
-    """
-    stages = pd.Series(hotlines["stage"].to_numpy(), index=hotlines["hotline_id"].to_numpy(), dtype=object)
-    if day >= today:
-        return stages
-    cutoff = _end_of(day)
-    created = pd.Series((hotlines["created_at"] < cutoff).to_numpy(), index=stages.index)
-    result = pd.Series("", index=stages.index, dtype=object)
-    with_history = stages.index.isin(stage_changes["hotline_id"].dropna().to_numpy())
-    without = ~with_history & created.to_numpy()
-    result[without] = stages[without]
-    later = stage_changes[stage_changes["changed_at"] >= cutoff]
-    first_later = later.groupby("hotline_id")["from_stage"].first()
-    first_later = first_later[(first_later != "") & first_later.index.isin(created[created].index)]
-    result.loc[first_later.index] = first_later.to_numpy()
-    earlier = stage_changes[stage_changes["changed_at"] < cutoff]
-    last_earlier = earlier.groupby("hotline_id")["to_stage"].last()
-    last_earlier = last_earlier[last_earlier.index.isin(result.index)]
-    result.loc[last_earlier.index] = last_earlier.to_numpy()
-    return result
+def countries_covered_on(
+    hotlines: pd.DataFrame,
+    stage_changes: pd.DataFrame,
+    hotline_countries: pd.DataFrame,
+    *,
+    period: Period | None,
+    scope: Scope | None,
+    today: date,
+) -> pd.DataFrame:
+    """The countries covered by the hotlines that were members on the day (today, or the period's last)."""
+    day = reference_day(period, today)
+    return covered_countries(
+        hotline_countries, member_ids_on(hotlines, stage_changes, day=day, today=today), scope=scope
+    )
 
 
 def hotlines_by_stage(
@@ -248,40 +341,47 @@ def stage_region_table(
 def new_members_by_year(
     hotlines: pd.DataFrame, *, period: Period | None, scope: Scope | None, today: date
 ) -> pd.DataFrame:
-    """Members (today) by the year they joined, within the period (all years without one)."""
-    mask = hotlines["stage"].isin(MEMBER_STAGES) & dated_within(hotlines["joined_on"], period, today)
-    years = hotlines.loc[mask & in_scope(hotlines, scope), "joined_on"].dt.year
+    """Hotlines by the year they joined (whatever their stage since), within the period (all years
+    without one): the rows of `new_member_count` for a period of whole years."""
+    years = hotlines.loc[joined_within(hotlines, period, today) & in_scope(hotlines, scope), "joined_on"].dt.year
     counts = years.value_counts().sort_index()
     if len(counts):
         counts = counts.reindex(range(int(counts.index.min()), int(counts.index.max()) + 1), fill_value=0)
     return pd.DataFrame({"year": counts.index.astype(int), "new_members": counts.to_numpy().astype(int)})
 
 
-def countries_by_region(
-    hotline_countries: pd.DataFrame, *, period: Period | None, scope: Scope | None, regions: Sequence[str]
-) -> pd.DataFrame:
-    countries = covered_countries(hotline_countries, period=period, scope=scope)
+def countries_by_region(countries: pd.DataFrame, *, regions: Sequence[str]) -> pd.DataFrame:
+    """Covered countries (`countries_covered_on`) counted by programme region."""
     counts = _breakdown(countries["programme_region"].replace("", "unassigned").value_counts(), regions)
     return pd.DataFrame({"region": list(counts), "countries": list(counts.values())})
+
+
+COVERAGE_GAP_COLUMNS = ("country", "region", "rating", "candidate_stage")
 
 
 def coverage_gaps(
     country_assessments: pd.DataFrame,
     hotline_countries: pd.DataFrame,
     hotlines: pd.DataFrame,
+    stage_changes: pd.DataFrame,
     *,
+    period: Period | None,
     scope: Scope | None,
+    today: date,
 ) -> pd.DataFrame:
-    """Countries on the target list (latest assessment) that no member hotline covers today, with
-    the furthest candidate there, if any."""
+    """Countries on the target list (their latest assessment) that no member hotline covered on the
+    day (today, or the period's last day), each with the furthest stage a candidate there had reached
+    that day ("" for none). Its number of rows is the `coverage_gaps` figure."""
+    day = reference_day(period, today)
     targets = country_assessments[country_assessments["on_target_list"] & in_scope(country_assessments, scope)]
-    covered = set(covered_countries(hotline_countries, period=None, scope=None)["country"])
+    stages = stages_on(hotlines, stage_changes, day=day, today=today)
+    members = stages.index[stages.isin(MEMBER_STAGES).to_numpy()]
+    covered = set(covered_countries(hotline_countries, members, scope=None)["country"])
     gaps = targets[~targets["country"].isin(covered)]
-    candidates = hotlines[hotlines["stage"].isin(CANDIDATE_STAGES)]
     order = {stage: index for index, stage in enumerate(CANDIDATE_STAGES)}
     furthest: dict[str, str] = {}
-    for country, stage in zip(candidates["country"], candidates["stage"], strict=True):
-        if country not in furthest or order[stage] > order[furthest[country]]:
+    for country, stage in zip(hotlines["country"], stages.to_numpy(), strict=True):
+        if stage in order and (country not in furthest or order[stage] > order[furthest[country]]):
             furthest[country] = stage
     return pd.DataFrame(
         {
@@ -289,15 +389,9 @@ def coverage_gaps(
             "region": gaps["programme_region"].to_numpy(),
             "rating": gaps["overall_rating"].to_numpy(),
             "candidate_stage": [furthest.get(code, "") for code in gaps["country"]],
-        }
+        },
+        columns=list(COVERAGE_GAP_COLUMNS),
     ).sort_values(["region", "country"], ignore_index=True)
-
-
-def coverage_gap_count(
-    country_assessments: pd.DataFrame, hotline_countries: pd.DataFrame, hotlines: pd.DataFrame, *, scope: Scope | None
-) -> int:
-    gaps = coverage_gaps(country_assessments, hotline_countries, hotlines, scope=scope)
-    return int((gaps["candidate_stage"] == "").sum())
 
 
 # -- Lifecycle: stays, funnel, conversion -------------------------------------------------------
@@ -319,6 +413,11 @@ def stays(stage_changes: pd.DataFrame) -> pd.DataFrame:
 
 def _hotline_ids_in_scope(hotlines: pd.DataFrame, scope: Scope | None) -> pd.Series:
     return hotlines.loc[in_scope(hotlines, scope), "hotline_id"]
+
+
+def in_scope_ids(hotlines: pd.DataFrame, scope: Scope | None) -> pd.Index:
+    """The ids of the hotlines whose home country is in the scope."""
+    return pd.Index(_hotline_ids_in_scope(hotlines, scope).to_numpy())
 
 
 def median_days_in_stage(
@@ -462,11 +561,11 @@ def conversion_rate(
 def held_roundtables(
     roundtables: pd.DataFrame, *, period: Period | None, scope: Scope | None, today: date
 ) -> pd.DataFrame:
-    mask = (roundtables["status"] == HELD) & in_scope(roundtables, scope)
+    mask = (roundtables["status"] == HELD) & events_in_scope(
+        roundtables, scope, column="roundtable_id", kind="roundtables"
+    )
     if period is not None:
         mask &= dated_within(roundtables["starts_at"], period, today)
-    if scope is not None and scope.grant is not None:
-        mask &= _in_activities(roundtables, "roundtable_id", scope.grant.roundtables)
     return roundtables[mask]
 
 
@@ -480,11 +579,11 @@ def roundtables_by_year(
     roundtables: pd.DataFrame, *, period: Period | None, scope: Scope | None, today: date
 ) -> pd.DataFrame:
     """Roundtables held, and planned (not cancelled, not yet held), per year of their date."""
-    mask = in_scope(roundtables, scope) & (roundtables["status"] != CANCELLED)
+    mask = events_in_scope(roundtables, scope, column="roundtable_id", kind="roundtables") & (
+        roundtables["status"] != CANCELLED
+    )
     if period is not None:
         mask &= (roundtables["starts_at"] >= _stamp(period.start)) & (roundtables["starts_at"] < _end_of(period.end))
-    if scope is not None and scope.grant is not None:
-        mask &= _in_activities(roundtables, "roundtable_id", scope.grant.roundtables)
     chosen = roundtables[mask]
     table = pd.crosstab(chosen["starts_at"].dt.year, chosen["status"]) if len(chosen) else pd.DataFrame()
     table = table.reindex(columns=[HELD, "planned"], fill_value=0)
@@ -503,12 +602,10 @@ def _attended_at_held(
     mask = (
         (participants["roundtable_status"] == HELD)
         & (participants["status"] == ATTENDED)
-        & in_scope(participants, scope)
+        & events_in_scope(participants, scope, column="roundtable_id", kind="roundtables")
     )
     if period is not None:
         mask &= dated_within(participants["starts_at"], period, today)
-    if scope is not None and scope.grant is not None:
-        mask &= _in_activities(participants, "roundtable_id", scope.grant.roundtables)
     return participants[mask]
 
 
@@ -521,61 +618,121 @@ def roundtable_sector_coverage(
 
 
 COVERAGE_LEVELS: tuple[str, ...] = ("", "invited", "attended", "committed", "agreement_signed")
+COVERAGE_STATUSES: tuple[str, ...] = COVERAGE_LEVELS[1:]
+COVERAGE_CELL_COLUMNS: tuple[str, ...] = ("country", "sector", *COVERAGE_STATUSES)
 
 
-def coverage_matrix(
+def coverage_countries(
+    roundtables: pd.DataFrame,
+    agreement_parties: pd.DataFrame,
+    hotlines: pd.DataFrame,
+    stage_changes: pd.DataFrame,
+    *,
+    day: date,
+    today: date,
+    scope: Scope | None,
+) -> pd.DataFrame:
+    """The rows of the stakeholder coverage matrix on `day`: countries with a roundtable (not
+    cancelled; held or planned by that day, any date for today), an agreement in force that day, or
+    a candidate in the lifecycle that day (`onboarding.selectors.coverage`, tested for parity)."""
+    held = _coverage_roundtables(roundtables, day=day, today=today, scope=scope)
+    signed = _coverage_agreements(agreement_parties, day=day, scope=scope)
+    stages = stages_on(hotlines, stage_changes, day=day, today=today).to_numpy()
+    candidates = hotlines[pd.Series(stages, index=hotlines.index).isin(CANDIDATE_STAGES) & in_scope(hotlines, scope)]
+    columns = ["country", "country_name"]
+    countries = pd.concat([held[columns], signed[columns], candidates[columns]], ignore_index=True)
+    return countries.drop_duplicates("country").sort_values("country_name", ignore_index=True)
+
+
+def _coverage_roundtables(roundtables: pd.DataFrame, *, day: date, today: date, scope: Scope | None) -> pd.DataFrame:
+    mask = (roundtables["status"] != CANCELLED) & events_in_scope(
+        roundtables, scope, column="roundtable_id", kind="roundtables"
+    )
+    if day < today:
+        mask &= roundtables["starts_at"] < _end_of(day)
+    return roundtables[mask]
+
+
+def _coverage_agreements(agreement_parties: pd.DataFrame, *, day: date, scope: Scope | None) -> pd.DataFrame:
+    in_force = in_force_on(
+        agreement_parties["agreement_status"], agreement_parties["signed_on"], agreement_parties["expires_on"], day
+    )
+    return agreement_parties[in_force & in_scope(agreement_parties, scope)]
+
+
+def coverage_cells(
+    roundtables: pd.DataFrame,
     participants: pd.DataFrame,
     agreement_parties: pd.DataFrame,
     *,
+    day: date,
+    today: date,
+    scope: Scope | None,
+) -> pd.DataFrame:
+    """Country x sector: how many distinct organisations of the sector were invited to, attended or
+    committed at the country's roundtables (as in `coverage_countries`), and are party to an agreement
+    in force there on `day`. One row per country and sector with any of them."""
+    held = _coverage_roundtables(roundtables, day=day, today=today, scope=scope)
+    invited = participants[participants["roundtable_id"].isin(held["roundtable_id"])]
+    signed = _coverage_agreements(agreement_parties, day=day, scope=scope)
+    parts = [
+        invited.assign(status_name="invited"),
+        invited[invited["status"] == ATTENDED].assign(status_name="attended"),
+        invited[invited["committed"]].assign(status_name="committed"),
+        signed.assign(status_name="agreement_signed"),
+    ]
+    rows = pd.concat(
+        [part[["country", "sector", "organisation_id", "status_name"]] for part in parts], ignore_index=True
+    )
+    if not len(rows):
+        return pd.DataFrame(columns=list(COVERAGE_CELL_COLUMNS))
+    counts = rows.groupby(["country", "sector", "status_name"])["organisation_id"].nunique().unstack(fill_value=0)
+    counts = counts.reindex(columns=list(COVERAGE_STATUSES), fill_value=0).astype(int).reset_index()
+    counts.columns.name = None
+    return counts[list(COVERAGE_CELL_COLUMNS)]
+
+
+def coverage_level(cells: pd.DataFrame) -> pd.Series:
+    """The furthest status reached in each cell (the index in `COVERAGE_LEVELS`, 0 for none)."""
+    level = pd.Series(0, index=cells.index)
+    for index, status in enumerate(COVERAGE_STATUSES, start=1):
+        level[cells[status] > 0] = index
+    return level
+
+
+def coverage_matrix(
+    roundtables: pd.DataFrame,
+    participants: pd.DataFrame,
+    agreement_parties: pd.DataFrame,
+    hotlines: pd.DataFrame,
+    stage_changes: pd.DataFrame,
+    *,
+    period: Period | None,
     scope: Scope | None,
     today: date,
     sectors: Sequence[str],
 ) -> pd.DataFrame:
-    """Country x sector: the furthest status any organisation of the sector reached (the index of
-    `COVERAGE_LEVELS`: 0 none, 1 invited, 2 attended, 3 committed, 4 agreement signed and in force).
-    Rows: countries with roundtables (not cancelled) or agreements in the scope, by name."""
-    invited = participants[(participants["roundtable_status"] != CANCELLED) & in_scope(participants, scope)]
-    if scope is not None and scope.grant is not None:
-        invited = invited[_in_activities(invited, "roundtable_id", scope.grant.roundtables)]
-    level = pd.Series(1, index=invited.index)
-    level[invited["status"] == ATTENDED] = 2
-    level[invited["committed"]] = 3
-    levels = pd.DataFrame(
-        {
-            "country": invited["country"],
-            "country_name": invited["country_name"],
-            "sector": invited["sector"],
-            "level": level,
-        }
+    """Country (`coverage_countries`) x sector: the furthest status any organisation of the sector had
+    reached on the day (today, or the period's last day): the index of `COVERAGE_LEVELS` (0 none,
+    1 invited, 2 attended, 3 committed, 4 party to an agreement in force)."""
+    day = reference_day(period, today)
+    countries = coverage_countries(
+        roundtables, agreement_parties, hotlines, stage_changes, day=day, today=today, scope=scope
     )
-    day = _stamp(today)
-    in_force = (
-        (agreement_parties["agreement_status"] == SIGNED)
-        & (agreement_parties["signed_on"] <= day)
-        & (agreement_parties["expires_on"].isna() | (agreement_parties["expires_on"] >= day))
-        & in_scope(agreement_parties, scope)
+    cells = coverage_cells(roundtables, participants, agreement_parties, day=day, today=today, scope=scope)
+    wide = (
+        cells.assign(level=coverage_level(cells)).pivot_table(
+            index="country", columns="sector", values="level", aggfunc="max"
+        )
+        if len(cells)
+        else pd.DataFrame()
     )
-    signed = agreement_parties[in_force]
-    levels = pd.concat(
-        [
-            levels,
-            pd.DataFrame(
-                {
-                    "country": signed["country"],
-                    "country_name": signed["country_name"],
-                    "sector": signed["sector"],
-                    "level": 4,
-                }
-            ),
-        ],
-        ignore_index=True,
-    )
-    if not len(levels):
-        return pd.DataFrame(columns=["country", "country_name", *sectors])
-    wide = levels.pivot_table(index=["country", "country_name"], columns="sector", values="level", aggfunc="max")
-    wide = wide.reindex(columns=list(sectors)).fillna(0).astype(int).reset_index()
+    wide = wide.reindex(index=countries["country"].to_numpy(), columns=list(sectors)).fillna(0).astype(int)
     wide.columns.name = None
-    return wide.sort_values("country_name", ignore_index=True)
+    wide.index.name = "country"
+    wide = wide.reset_index()
+    wide.insert(1, "country_name", countries["country_name"].to_numpy())
+    return wide
 
 
 def _mous(agreements: pd.DataFrame, scope: Scope | None) -> pd.DataFrame:
@@ -601,16 +758,12 @@ def mous_pending_count(agreements: pd.DataFrame, *, period: Period | None, scope
 
 
 def _in_force_on(agreements: pd.DataFrame, day: date) -> pd.Series:
-    stamp = _stamp(day)
-    return (
-        (agreements["status"] == SIGNED)
-        & (agreements["signed_on"] <= stamp)
-        & (agreements["expires_on"].isna() | (agreements["expires_on"] >= stamp))
-    )
+    return in_force_on(agreements["status"], agreements["signed_on"], agreements["expires_on"], day)
 
 
 def _expiring_on(agreements: pd.DataFrame, day: date, days: int = EXPIRY_WINDOW_DAYS) -> pd.Series:
-    return _in_force_on(agreements, day) & (agreements["expires_on"] <= _stamp(day + timedelta(days=days)))
+    """In force on `day` and expiring within `days` days (`Agreement.objects.expiring`)."""
+    return _in_force_on(agreements, day) & expires_within(agreements["expires_on"], day, days)
 
 
 def mous_expiring_count(agreements: pd.DataFrame, *, period: Period | None, scope: Scope | None, today: date) -> int:
@@ -640,32 +793,55 @@ def mous_by_country(
 
 
 # -- Capacity and training ----------------------------------------------------------------------
-def _active_on(started: pd.Series, ended: pd.Series, day: date) -> pd.Series:
-    stamp = _stamp(day)
-    return (started.isna() | (started <= stamp)) & (ended.isna() | (ended >= stamp))
-
-
-def active_member_analysts(
-    analysts: pd.DataFrame, *, period: Period | None, scope: Scope | None, today: date
+def member_analysts_on(
+    analysts: pd.DataFrame, member_ids: Iterable[int], *, day: date, scope: Scope | None
 ) -> pd.DataFrame:
-    day = reference_day(period, today)
-    mask = analysts["hotline_stage"].isin(MEMBER_STAGES) & in_scope(analysts, scope)
-    if period is not None:
-        mask &= analysts["hotline_joined_on"] < _end_of(period.end)
-    mask &= _active_on(analysts["started_on"], analysts["ended_on"], day)
+    """Analysts working on `day` at one of the member hotlines `member_ids` (the hotlines that were
+    members that day), in the scope: the population of the `analysts` figure."""
+    mask = analysts["hotline_id"].isin(list(member_ids)) & in_scope(analysts, scope)
+    mask &= working_on(analysts["started_on"], analysts["ended_on"], day)
     return analysts.loc[mask, ["analyst_id", "hotline_id"]]
 
 
-def analyst_count(analysts: pd.DataFrame, *, period: Period | None, scope: Scope | None, today: date) -> int:
-    return len(active_member_analysts(analysts, period=period, scope=scope, today=today))
+def active_member_analysts(
+    analysts: pd.DataFrame,
+    hotlines: pd.DataFrame,
+    stage_changes: pd.DataFrame,
+    *,
+    period: Period | None,
+    scope: Scope | None,
+    today: date,
+) -> pd.DataFrame:
+    day = reference_day(period, today)
+    members = member_ids_on(hotlines, stage_changes, day=day, today=today)
+    return member_analysts_on(analysts, members, day=day, scope=scope)
+
+
+def analyst_count(
+    analysts: pd.DataFrame,
+    hotlines: pd.DataFrame,
+    stage_changes: pd.DataFrame,
+    *,
+    period: Period | None,
+    scope: Scope | None,
+    today: date,
+) -> int:
+    return len(active_member_analysts(analysts, hotlines, stage_changes, period=period, scope=scope, today=today))
 
 
 def analysts_per_hotline(
-    hotlines: pd.DataFrame, analysts: pd.DataFrame, *, period: Period | None, scope: Scope | None, today: date
+    hotlines: pd.DataFrame,
+    stage_changes: pd.DataFrame,
+    analysts: pd.DataFrame,
+    *,
+    period: Period | None,
+    scope: Scope | None,
+    today: date,
 ) -> pd.DataFrame:
-    """Member hotlines (as in `member_count`) with their active analysts on the day (0 included)."""
-    chosen = hotlines[members(hotlines, period=period) & in_scope(hotlines, scope)]
-    active = active_member_analysts(analysts, period=period, scope=None, today=today)
+    """Member hotlines on the day (as in `member_count`) with their analysts working that day (0 included)."""
+    day = reference_day(period, today)
+    chosen = hotlines[members_on(hotlines, stage_changes, day=day, today=today) & in_scope(hotlines, scope)]
+    active = member_analysts_on(analysts, chosen["hotline_id"], day=day, scope=None)
     counts = active.groupby("hotline_id").size()
     return pd.DataFrame(
         {
@@ -686,19 +862,6 @@ def analysts_per_hotline_distribution(per_hotline: pd.DataFrame, *, cap: int = 1
     return pd.DataFrame({"analysts": labels, "hotlines": counts.to_numpy().astype(int)})
 
 
-def single_analyst_hotlines(
-    hotlines: pd.DataFrame, analysts: pd.DataFrame, *, period: Period | None, scope: Scope | None, today: date
-) -> pd.DataFrame:
-    per_hotline = analysts_per_hotline(hotlines, analysts, period=period, scope=scope, today=today)
-    return per_hotline[per_hotline["analysts"] == 1].reset_index(drop=True)
-
-
-def single_analyst_count(
-    hotlines: pd.DataFrame, analysts: pd.DataFrame, *, period: Period | None, scope: Scope | None, today: date
-) -> int:
-    return len(single_analyst_hotlines(hotlines, analysts, period=period, scope=scope, today=today))
-
-
 PLACE_COLUMNS = (
     "participation_id",
     "event_id",
@@ -709,6 +872,7 @@ PLACE_COLUMNS = (
     "participant_type",
     "analyst_id",
     "analyst_code",
+    "analyst_started_on",
     "analyst_ended_on",
     "hotline_id",
     "brand_name",
@@ -747,10 +911,21 @@ def training_places(
         }
     )
     people = analysts[
-        ["analyst_id", "code", "ended_on", "hotline_id", "brand_name", "country", "programme_region", "world_region"]
+        [
+            "analyst_id",
+            "code",
+            "started_on",
+            "ended_on",
+            "hotline_id",
+            "brand_name",
+            "country",
+            "programme_region",
+            "world_region",
+        ]
     ].rename(
         columns={
             "code": "analyst_code",
+            "started_on": "analyst_started_on",
             "ended_on": "analyst_ended_on",
             "country": "analyst_country",
             "programme_region": "analyst_programme_region",
@@ -777,10 +952,10 @@ def training_places(
 def _completed_places(
     participations: pd.DataFrame, *, period: Period | None, scope: Scope | None, today: date
 ) -> pd.DataFrame:
-    mask = (participations["status"] == COMPLETED) & in_scope(participations, scope)
+    mask = (participations["status"] == COMPLETED) & events_in_scope(
+        participations, scope, column="event_id", kind="training_events"
+    )
     mask &= dated_within(participations["event_ends_on"], period, today)
-    if scope is not None and scope.grant is not None:
-        mask &= _in_activities(participations, "event_id", scope.grant.training_events)
     return participations.loc[mask, ["event_id", "course_kind", "participant_type", "analyst_id"]]
 
 
@@ -814,13 +989,15 @@ def training_events_held(
     today: date,
 ) -> pd.DataFrame:
     """Events that ended in the period (by today); in scope when held in a country of the scope or
-    attended by a participant from one."""
+    attended by a participant from one (with a grant that links training events: the ones it links)."""
     mask = dated_within(training_events["ends_on"], period, today) & (training_events["ends_on"] < _end_of(today))
     if scope is not None:
-        from_scope = set(participations.loc[in_scope(participations, scope), "event_id"].dropna())
-        mask &= in_scope(training_events, scope) | training_events["event_id"].isin(from_scope)
-        if scope.grant is not None:
-            mask &= _in_activities(training_events, "event_id", scope.grant.training_events)
+        linked = scope.grant.training_events if scope.grant is not None else None
+        geography = _geography(scope) if linked is not None else scope
+        from_scope = set(participations.loc[in_scope(participations, geography), "event_id"].dropna())
+        mask &= in_scope(training_events, geography) | training_events["event_id"].isin(from_scope)
+        if linked is not None:
+            mask &= training_events["event_id"].isin(linked)
     return training_events[mask]
 
 
@@ -836,9 +1013,13 @@ def training_events_held_count(
 
 
 CERTIFICATE_COLUMNS = (
+    "participation_id",
     "analyst_id",
+    "event_id",
     "analyst_code",
+    "analyst_started_on",
     "analyst_ended_on",
+    "hotline_id",
     "brand_name",
     "course_title",
     "certified_on",
@@ -847,23 +1028,46 @@ CERTIFICATE_COLUMNS = (
 
 
 def _certificates(participations: pd.DataFrame, scope: Scope | None) -> pd.DataFrame:
+    """Certificates of registered analysts in the scope; with a grant whose activities link training
+    events, only those of the events it funded (as for the trainings it counts)."""
     certified = participations["analyst_id"].notna() & participations["certified_on"].notna()
-    mask = certified & in_scope(participations, scope)
+    mask = certified & events_in_scope(participations, scope, column="event_id", kind="training_events")
     return participations.loc[mask, list(CERTIFICATE_COLUMNS)]
 
 
-def certified_analyst_count(
-    participations: pd.DataFrame, *, period: Period | None, scope: Scope | None, today: date
-) -> int:
-    """Analysts still working on the day who hold a certificate valid that day."""
-    day = reference_day(period, today)
-    stamp = _stamp(day)
+def valid_certificates_on(participations: pd.DataFrame, *, day: date, scope: Scope | None) -> pd.DataFrame:
+    """Certificates valid on `day` held by analysts working that day (any hotline)."""
     certificates = _certificates(participations, scope)
-    valid = (certificates["certified_on"] <= stamp) & (
-        certificates["certificate_expires_on"].isna() | (certificates["certificate_expires_on"] >= stamp)
-    )
-    working = certificates["analyst_ended_on"].isna() | (certificates["analyst_ended_on"] >= stamp)
-    return int(certificates.loc[valid & working, "analyst_id"].nunique())
+    valid = certificate_valid_on(certificates["certified_on"], certificates["certificate_expires_on"], day)
+    working = working_on(certificates["analyst_started_on"], certificates["analyst_ended_on"], day)
+    return certificates[valid & working]
+
+
+def certified_analysts(
+    participations: pd.DataFrame, member_analysts: pd.DataFrame, *, day: date, scope: Scope | None
+) -> pd.Series:
+    """The ids of the analysts among `member_analysts` (the `analysts` figure's population on `day`)
+    who hold at least one certificate valid that day."""
+    valid = valid_certificates_on(participations, day=day, scope=scope)
+    ids = pd.Index(valid["analyst_id"].dropna().unique())
+    return member_analysts["analyst_id"][member_analysts["analyst_id"].isin(ids)].drop_duplicates()
+
+
+def certified_analyst_count(
+    participations: pd.DataFrame,
+    analysts: pd.DataFrame,
+    hotlines: pd.DataFrame,
+    stage_changes: pd.DataFrame,
+    *,
+    period: Period | None,
+    scope: Scope | None,
+    today: date,
+) -> int:
+    """Analysts counted by `analyst_count` (working at a member hotline on the day) who hold a
+    certificate valid that day: a subset of them."""
+    day = reference_day(period, today)
+    population = active_member_analysts(analysts, hotlines, stage_changes, period=period, scope=scope, today=today)
+    return len(certified_analysts(participations, population, day=day, scope=scope))
 
 
 def certificates_expiring(
@@ -874,19 +1078,11 @@ def certificates_expiring(
     today: date,
     days: int = EXPIRY_WINDOW_DAYS,
 ) -> pd.DataFrame:
-    """Certificates of analysts still working that are valid on the day and expire within `days` days."""
+    """Certificates valid on the day, of analysts working that day, that expire within `days` days
+    (`TrainingParticipation.objects.certificates_expiring`)."""
     day = reference_day(period, today)
-    stamp = _stamp(day)
-    certificates = _certificates(participations, scope)
-    expires = certificates["certificate_expires_on"]
-    working = certificates["analyst_ended_on"].isna() | (certificates["analyst_ended_on"] >= stamp)
-    mask = (
-        (certificates["certified_on"] <= stamp)
-        & (expires >= stamp)
-        & (expires <= _stamp(day + timedelta(days=days)))
-        & working
-    )
-    chosen = certificates[mask]
+    valid = valid_certificates_on(participations, day=day, scope=scope)
+    chosen = valid[expires_within(valid["certificate_expires_on"], day, days)]
     return pd.DataFrame(
         {
             "analyst_code": chosen["analyst_code"].to_numpy(),
@@ -896,12 +1092,6 @@ def certificates_expiring(
         },
         columns=["analyst_code", "brand_name", "course", "expires_on"],
     ).sort_values(["expires_on", "brand_name", "analyst_code"], ignore_index=True)
-
-
-def certificates_expiring_count(
-    participations: pd.DataFrame, *, period: Period | None, scope: Scope | None, today: date
-) -> int:
-    return len(certificates_expiring(participations, period=period, scope=scope, today=today))
 
 
 def certificates_issued(
@@ -920,11 +1110,10 @@ def certificates_issued_count(
 def certificate_expiry_timeline(
     participations: pd.DataFrame, *, scope: Scope | None, today: date, months: int = 12
 ) -> pd.DataFrame:
-    """Certificates of working analysts expiring in each of the next `months` months (this month first)."""
-    stamp = _stamp(today)
-    certificates = _certificates(participations, scope)
-    working = certificates["analyst_ended_on"].isna() | (certificates["analyst_ended_on"] >= stamp)
-    expires = certificates.loc[working & (certificates["certificate_expires_on"] >= stamp), "certificate_expires_on"]
+    """Certificates valid today, of analysts working today, by the month they expire over the next
+    `months` months (this month first)."""
+    valid = valid_certificates_on(participations, day=today, scope=scope)
+    expires = valid["certificate_expires_on"].dropna()
     first = pd.Period(today, freq="M")
     labels = [str(first + step) for step in range(months)]
     counts = expires.dt.to_period("M").astype(str).value_counts()
@@ -937,16 +1126,9 @@ def certificates_by_year(
     """Certificates issued and certificates expiring (of any analyst) per calendar year."""
     certificates = _certificates(participations, scope)
     issued = certificates.loc[dated_within(certificates["certified_on"], period, today), "certified_on"].dt.year
-    expiring = certificates.loc[
-        certificates["certificate_expires_on"].notna()
-        & (
-            (certificates["certificate_expires_on"] >= _stamp(period.start))
-            & (certificates["certificate_expires_on"] < _end_of(period.end))
-            if period
-            else certificates["certificate_expires_on"].notna()
-        ),
-        "certificate_expires_on",
-    ].dt.year
+    expires = certificates["certificate_expires_on"]
+    expiring_mask = expires.notna() if period is None else dated_within(expires, period, today)
+    expiring = certificates.loc[expiring_mask, "certificate_expires_on"].dt.year
     years = sorted(set(issued) | set(expiring))
     issued_counts, expiring_counts = issued.value_counts(), expiring.value_counts()
     return pd.DataFrame(
@@ -1152,8 +1334,41 @@ def qa_reviews_by_year(
     return pd.DataFrame(rows, columns=["year", *QA_RESULTS])
 
 
+QA_DUE_COLUMNS = ("hotline_id", "brand_name", "country", "stage", "last_review", "due_on", "state", "scheduled")
+QA_UNREVIEWED_COLUMNS = ("hotline_id", "brand_name", "country", "stage", "joined_on", "scheduled")
+
+
+def _qa_members(
+    hotlines: pd.DataFrame,
+    stage_changes: pd.DataFrame,
+    assessments: pd.DataFrame,
+    *,
+    day: date,
+    today: date,
+    scope: Scope | None,
+) -> pd.DataFrame:
+    """Members on `day` in the scope, with their stage that day, their last quality-assurance review
+    completed by then (NaT for none) and whether a review is planned or under way."""
+    stages = stages_on(hotlines, stage_changes, day=day, today=today).to_numpy()
+    chosen = hotlines.assign(stage_on_day=stages)[pd.Series(stages, index=hotlines.index).isin(MEMBER_STAGES)]
+    chosen = chosen[in_scope(chosen, scope)]
+    reviews = assessments[(assessments["kind"] == QA_REVIEW) & (assessments["status"] == ASSESSMENT_COMPLETED)]
+    completed = _completed_on(reviews)
+    last = reviews.assign(completed_on=completed)[completed < _end_of(day)].groupby("hotline_id")["completed_on"].max()
+    planned = set(
+        assessments.loc[
+            (assessments["kind"] == QA_REVIEW) & assessments["status"].isin(ASSESSMENT_OPEN_STATUSES), "hotline_id"
+        ].dropna()
+    )
+    return chosen.assign(
+        last_review=last.astype("datetime64[us]").reindex(chosen["hotline_id"].to_numpy()).to_numpy(),
+        scheduled=chosen["hotline_id"].isin(planned).to_numpy(),
+    )
+
+
 def qa_reviews_due(
     hotlines: pd.DataFrame,
+    stage_changes: pd.DataFrame,
     assessments: pd.DataFrame,
     *,
     period: Period | None,
@@ -1163,70 +1378,62 @@ def qa_reviews_due(
     first_review_months: int,
     window_days: int = EXPIRY_WINDOW_DAYS,
 ) -> pd.DataFrame:
-    """Member hotlines whose quality-assurance review is overdue or due within `window_days` days of
-    the day. A full member is due `cycle_months` after its last completed review (or after becoming a
-    full member, whichever is later); a provisional member `first_review_months` after its last
-    review, or after joining when it has had none. A member with no date at all is due now."""
+    """Members on the day (today, or the period's last day) with a quality-assurance review on record
+    whose next review is overdue or due within `window_days` days of the day: a full member
+    `cycle_months` after its last review (or after becoming a full member, if later), a provisional
+    member `first_review_months` after its last review. Members with no review on record are not
+    here: they are `qa_unreviewed_members` (their history may predate the toolkit)."""
     day = reference_day(period, today)
-    stamp = _stamp(day)
-    chosen = hotlines[members(hotlines, period=period) & in_scope(hotlines, scope)]
-    reviews = assessments[(assessments["kind"] == QA_REVIEW) & (assessments["status"] == ASSESSMENT_COMPLETED)]
-    completed = _completed_on(reviews)
-    reviews = reviews.assign(completed_on=completed)[completed <= stamp]
-    last = reviews.groupby("hotline_id")["completed_on"].max()
-    planned = set(
-        assessments.loc[
-            (assessments["kind"] == QA_REVIEW) & assessments["status"].isin(ASSESSMENT_OPEN_STATUSES), "hotline_id"
-        ].dropna()
-    )
-    last_review = pd.Series(
-        last.astype("datetime64[us]").reindex(chosen["hotline_id"].to_numpy()).to_numpy(), index=chosen.index
-    )
-    full = chosen["stage"] == FULL_MEMBER
-    # Full members: from the later of the last review and full membership; provisional members:
-    # from the last review, else from joining.
-    full_base = pd.concat([last_review, chosen["full_member_on"].astype("datetime64[us]")], axis=1).max(axis=1)
-    provisional_base = last_review.fillna(chosen["joined_on"].astype("datetime64[us]"))
-    base = full_base.where(full, provisional_base)
+    chosen = _qa_members(hotlines, stage_changes, assessments, day=day, today=today, scope=scope)
+    chosen = chosen[chosen["last_review"].notna()]
+    full = chosen["stage_on_day"] == FULL_MEMBER
+    last_review = chosen["last_review"].astype("datetime64[us]")
+    full_since = chosen["full_member_on"].astype("datetime64[us]").where(full)
+    base = pd.concat([last_review, full_since], axis=1).max(axis=1).astype("datetime64[us]")
     due_on = add_months(base, cycle_months).where(full, add_months(base, first_review_months))
-    due = due_on.isna() | (due_on <= _stamp(day + timedelta(days=window_days)))
+    stamp = _stamp(day)
+    due = due_on <= _stamp(day + timedelta(days=window_days))
     frame = pd.DataFrame(
         {
             "hotline_id": chosen["hotline_id"].to_numpy(),
             "brand_name": chosen["brand_name"].to_numpy(),
             "country": chosen["country_name"].to_numpy(),
-            "stage": chosen["stage"].to_numpy(),
-            "last_review": last_review.dt.strftime("%Y-%m-%d").fillna("").to_numpy(),
-            "due_on": due_on.dt.strftime("%Y-%m-%d").fillna("").to_numpy(),
-            "state": ["never" if pd.isna(d) else "overdue" if d < stamp else "due" for d in due_on],
-            "scheduled": chosen["hotline_id"].isin(planned).to_numpy(),
+            "stage": chosen["stage_on_day"].to_numpy(),
+            "last_review": last_review.dt.strftime("%Y-%m-%d").to_numpy(),
+            "due_on": due_on.dt.strftime("%Y-%m-%d").to_numpy(),
+            "state": ["overdue" if d < stamp else "due" for d in due_on],
+            "scheduled": chosen["scheduled"].to_numpy(),
         },
-        columns=["hotline_id", "brand_name", "country", "stage", "last_review", "due_on", "state", "scheduled"],
+        columns=list(QA_DUE_COLUMNS),
     )
     return frame[due.to_numpy()].sort_values(["due_on", "brand_name"], ignore_index=True)
 
 
-def qa_reviews_due_count(
+def qa_unreviewed_members(
     hotlines: pd.DataFrame,
+    stage_changes: pd.DataFrame,
     assessments: pd.DataFrame,
     *,
     period: Period | None,
     scope: Scope | None,
     today: date,
-    cycle_months: int,
-    first_review_months: int,
-) -> int:
-    return len(
-        qa_reviews_due(
-            hotlines,
-            assessments,
-            period=period,
-            scope=scope,
-            today=today,
-            cycle_months=cycle_months,
-            first_review_months=first_review_months,
-        )
-    )
+) -> pd.DataFrame:
+    """Members on the day with no quality-assurance review on record by then (counted apart from the
+    reviews due: no due date is made up for them)."""
+    day = reference_day(period, today)
+    chosen = _qa_members(hotlines, stage_changes, assessments, day=day, today=today, scope=scope)
+    chosen = chosen[chosen["last_review"].isna()]
+    return pd.DataFrame(
+        {
+            "hotline_id": chosen["hotline_id"].to_numpy(),
+            "brand_name": chosen["brand_name"].to_numpy(),
+            "country": chosen["country_name"].to_numpy(),
+            "stage": chosen["stage_on_day"].to_numpy(),
+            "joined_on": chosen["joined_on"].dt.strftime("%Y-%m-%d").fillna("").to_numpy(),
+            "scheduled": chosen["scheduled"].to_numpy(),
+        },
+        columns=list(QA_UNREVIEWED_COLUMNS),
+    ).sort_values(["brand_name"], ignore_index=True)
 
 
 def open_corrective_actions(
@@ -1285,17 +1492,27 @@ def elapsed_share(starts_on: date, ends_on: date, on: date) -> float:
     return min(max(((on - starts_on).days + 1) / total, 0.0), 1.0)
 
 
+def progress_share(*, baseline: float, target: float, achieved: float | None) -> float | None:
+    """The share of the way from the baseline to the target that `achieved` covers, in per cent with one
+    decimal (0 at the baseline, 100 at the target, negative when it moved away); None when nothing was
+    measured or the target is the baseline."""
+    if achieved is None or target == baseline:
+        return None
+    return round(100 * (achieved - baseline) / (target - baseline), 1)
+
+
 def indicator_status(*, baseline: float, target: float, achieved: float | None, elapsed: float) -> str:
     """Where an indicator stands at the end of a period that is `elapsed` (0-1) through the grant:
-    achieved when it reached its target; else on track when its progress from the baseline is at
-    least 90 % of the time elapsed, at risk from 60 %, behind below that (or when nothing was measured).
-    A target below the baseline is a reduction: reached when the value is at or below it."""
+    achieved when it reached its target; else, from its progress from the baseline to the target
+    (`progress_share`), on track when that is at least 90 % of the time elapsed, at risk from 60 %,
+    behind below that (or when nothing was measured). A target below the baseline is a reduction:
+    reached when the value is at or below it."""
     if achieved is None:
         return BEHIND
     decreasing = target < baseline
     if (achieved <= target) if decreasing else (achieved >= target):
         return ACHIEVED
-    progress = (achieved - baseline) / (target - baseline) if target != baseline else 0.0
+    progress = (progress_share(baseline=baseline, target=target, achieved=achieved) or 0.0) / 100
     if progress >= 0.9 * elapsed:
         return ON_TRACK
     if progress >= 0.6 * elapsed:
@@ -1334,11 +1551,12 @@ INDICATOR_PROGRESS_COLUMNS = (
     "code",
     "title",
     "metric_key",
+    "scope",
     "unit",
     "baseline",
     "target",
     "achieved",
-    "percentage",
+    "progress",
     "status",
 )
 
@@ -1346,9 +1564,9 @@ INDICATOR_PROGRESS_COLUMNS = (
 def indicator_progress(
     grant_indicators: pd.DataFrame, *, achieved: Mapping[int, float | None], elapsed: Mapping[str, float]
 ) -> pd.DataFrame:
-    """One row per indicator (the frame's order): baseline, target, the `achieved` value (by
-    indicator id; a manual indicator's own value when absent), that value as a percentage of the
-    target, and its status for the share of its grant's time `elapsed` (by grant code)."""
+    """One row per indicator (the frame's order): its scope, baseline, target, the `achieved` value (by
+    indicator id; a manual indicator's own value when absent), its progress from the baseline to the
+    target (`progress_share`), and its status for the share of its grant's time `elapsed` (by grant code)."""
     rows = []
     for row in grant_indicators.itertuples(index=False):
         indicator_id = int(row.indicator_id)
@@ -1364,11 +1582,12 @@ def indicator_progress(
                 row.code,
                 row.title,
                 row.metric_key,
+                row.scope,
                 row.unit,
                 baseline,
                 target,
                 value,
-                share(value, target),
+                progress_share(baseline=baseline, target=target, achieved=value),
                 indicator_status(
                     baseline=baseline, target=target, achieved=value, elapsed=elapsed.get(row.grant_code, 1.0)
                 ),

@@ -341,15 +341,15 @@ def _short(text: str, limit: int = 40) -> str:
 
 
 def indicator_progress_chart(table: pd.DataFrame, *, status_labels: Mapping[str, str], title: str) -> go.Figure:
-    """Each indicator's achieved value as a percentage of its target (horizontal bars, one trace per
-    status so that the legend names each colour), against the target's line at 100 %."""
+    """Each indicator's progress from its baseline to its target, in per cent of the way (horizontal bars,
+    one trace per status so that the legend names each colour), against the target's line at 100 %."""
     names = [f"{row.code} {_short(row.title)}" for row in table.itertuples(index=False)]
     traces = []
     for status, colour in STATUS_COLOURS.items():
         chosen = (table["status"] == status).to_numpy()
         if not chosen.any():
             continue
-        percentages = [None if pd.isna(value) else float(value) for value in table.loc[chosen, "percentage"]]
+        percentages = [None if pd.isna(value) else float(value) for value in table.loc[chosen, "progress"]]
         traces.append(
             go.Bar(
                 x=percentages,
@@ -364,7 +364,7 @@ def indicator_progress_chart(table: pd.DataFrame, *, status_labels: Mapping[str,
         )
     layout = _layout(
         title,
-        _("Achieved, as a percentage of the target"),
+        _("Progress from baseline to target (%)"),
         _("Indicator"),
         height=max(300, 34 * len(names) + 160),
         barmode="overlay",

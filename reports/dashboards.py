@@ -12,7 +12,8 @@ aggregations -> tables and charts. Views cache its result (`reports.caching`).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -23,7 +24,8 @@ from django.utils.translation import gettext_lazy
 from reports import aggregations as agg
 from reports import charts, metrics, selectors
 from reports.metrics import Context
-from reports.scope import Period, Scope
+from reports.scope import Scope, indicator_scope
+from reports.selectors import INDICATOR_SCOPE_TEXT
 
 
 @dataclass(frozen=True)
@@ -145,7 +147,7 @@ def network_sections(f: Mapping[str, pd.DataFrame], c: Context) -> list[Section]
     stage_labels, region_labels = _stage_labels(), _region_labels()
     by_stage = agg.stage_region_table(
         f["hotlines"],
-        f["stage_changes"],
+        metrics.history(f, c),
         period=c.period,
         scope=c.scope,
         today=c.today,
@@ -162,10 +164,8 @@ def network_sections(f: Mapping[str, pd.DataFrame], c: Context) -> list[Section]
         ],
     )
     years = agg.new_members_by_year(f["hotlines"], period=c.period, scope=c.scope, today=c.today)
-    countries = agg.countries_by_region(
-        f["hotline_countries"], period=c.period, scope=c.scope, regions=_programme_regions()
-    )
-    gaps = agg.coverage_gaps(f["country_assessments"], f["hotline_countries"], f["hotlines"], scope=c.scope)
+    countries = agg.countries_by_region(metrics.countries_covered_table(f, c), regions=_programme_regions())
+    gaps = metrics.coverage_gaps_table(f, c)
     ratings = {
         "favourable": _("Favourable"),
         "conditional": _("Favourable with conditions"),
@@ -184,7 +184,9 @@ def network_sections(f: Mapping[str, pd.DataFrame], c: Context) -> list[Section]
         Section(
             "new_members",
             _("New members per year"),
-            _("Member hotlines (today) by the year they joined, within the period (every year without one)."),
+            _definition("new_members")
+            + " "
+            + _("By the year they joined, within the period (every year without one)."),
             table(years, [Col("year", _("Year joined")), Col("new_members", _("New members"), "int")]),
             _json(charts.new_members_chart(years)),
             empty=_("No member joined in the period."),
@@ -202,9 +204,7 @@ def network_sections(f: Mapping[str, pd.DataFrame], c: Context) -> list[Section]
         Section(
             "coverage_gaps",
             _("Target countries without a member hotline"),
-            _definition("coverage_gaps")
-            + " "
-            + _("Countries where a candidate is being set up are listed with its stage."),
+            _definition("coverage_gaps"),
             table(
                 gaps,
                 [
@@ -299,7 +299,15 @@ def roundtable_sections(f: Mapping[str, pd.DataFrame], c: Context) -> list[Secti
         f["roundtable_participants"], period=c.period, scope=c.scope, today=c.today, sectors=sectors
     )
     matrix = agg.coverage_matrix(
-        f["roundtable_participants"], f["agreement_parties"], scope=c.scope, today=c.today, sectors=sectors
+        f["roundtables"],
+        f["roundtable_participants"],
+        f["agreement_parties"],
+        f["hotlines"],
+        metrics.history(f, c),
+        period=c.period,
+        scope=c.scope,
+        today=c.today,
+        sectors=sectors,
     )
     level_labels = [_("None yet"), _("Invited"), _("Attended"), _("Committed"), _("Agreement signed")]
     levels = {str(index): label for index, label in enumerate(level_labels)}
@@ -338,10 +346,11 @@ def roundtable_sections(f: Mapping[str, pd.DataFrame], c: Context) -> list[Secti
             "coverage",
             _("Stakeholder coverage: country by sector"),
             _(
-                "For each country with roundtables (not cancelled) or agreements, the furthest status any "
-                "organisation of each sector has reached: invited, attended, committed to cooperate, or party to "
-                "an agreement in force. Roundtable dates do not narrow this matrix: it shows where each country "
-                "stands today."
+                "For each country with a roundtable (not cancelled), an agreement in force or a candidate in the "
+                "lifecycle on the day (today, or the period's last day), the furthest status any organisation of "
+                "each sector had reached: invited, attended, committed to cooperate, or party to an agreement in "
+                "force. Roundtables count from their date on, planned ones too when the day is today; the "
+                "onboarding coverage screen shows the same cells with the organisations counted."
             ),
             table(
                 matrix,
@@ -357,7 +366,7 @@ def roundtable_sections(f: Mapping[str, pd.DataFrame], c: Context) -> list[Secti
             )
             if len(matrix)
             else None,
-            empty=_("No roundtables or agreements in the scope."),
+            empty=_("No roundtables, agreements or candidates in the scope."),
         ),
         Section(
             "mous",
@@ -490,7 +499,8 @@ def quality_sections(f: Mapping[str, pd.DataFrame], c: Context) -> list[Section]
     stage_labels = _stage_labels()
     reviews = agg.qa_reviews_by_year(f["assessments"], period=c.period, scope=c.scope, today=c.today)
     due = metrics.qa_due_table(f, c)
-    due_states = {"never": _("No review recorded"), "overdue": _("Overdue"), "due": _("Due within 90 days")}
+    unreviewed = metrics.qa_unreviewed_table(f, c)
+    due_states = {"overdue": _("Overdue"), "due": _("Due within 90 days")}
     scheduled = {"True": _("Yes"), "False": _("No")}
     actions = metrics.open_actions_table(f, c)
     action_states = {
@@ -521,6 +531,22 @@ def quality_sections(f: Mapping[str, pd.DataFrame], c: Context) -> list[Section]
                 ],
             ),
             empty=_("No quality-assurance review is due within 90 days."),
+        ),
+        Section(
+            "qa_unreviewed",
+            _("Members with no review recorded"),
+            _definition("qa_unreviewed_members"),
+            table(
+                unreviewed,
+                [
+                    Col("brand_name", _("Hotline")),
+                    Col("country", _("Country")),
+                    Col("stage", _("Stage"), "label", stage_labels),
+                    Col("joined_on", _("Member since")),
+                    Col("scheduled", _("Review planned"), "label", scheduled),
+                ],
+            ),
+            empty=_("Every member hotline has a quality-assurance review on record."),
         ),
         Section(
             "qa_reviews_done",
@@ -620,33 +646,28 @@ def _number(value: Any) -> int | float | None:
     return int(value) if value.is_integer() else value
 
 
-def _grant_context(c: Context, coverage: Any, period: Any) -> Context:
-    """The dashboard's context for one grant: its period, and its coverage within the regions chosen."""
-    base = c.scope or Scope()
-    scope = Scope(base.regions, base.countries, base.world_regions, coverage)
-    return replace(c, period=period, scope=scope, memo={})
-
-
-def grant_indicator_rows(f: Mapping[str, pd.DataFrame], c: Context) -> tuple[pd.DataFrame, dict[str, Period]]:
+def grant_indicator_rows(f: Mapping[str, pd.DataFrame], c: Context) -> tuple[pd.DataFrame, dict[str, date]]:
     """Each indicator's progress (`aggregations.indicator_progress`), its metric's label and definition
     or its manual justification, for the grants in the filter (every grant visible without one), and
-    the period each grant was computed for: the dashboard's period, or the grant's span up to today.
-    An indicator linked to a metric is computed live by the registry's own evaluation over the grant's
-    coverage, on frames loaded once each (however many grants and indicators)."""
+    the day each grant's indicators stand at: the period's last day (the dashboard's period, or the
+    grant's span up to today), never after the grant ends. An indicator linked to a metric is measured
+    by `metrics.indicator_value` on its own scope (the grant's coverage or the whole network, within the
+    regions chosen), as its baseline was, on frames loaded once each (however many grants and indicators)."""
     indicators = f["grant_indicators"]
     if c.scope is not None and c.scope.grant is not None:
         indicators = indicators[indicators["grant_code"] == c.scope.grant.code]
     coverages = agg.grant_coverages(indicators)
+    within = None if c.scope is None else Scope(c.scope.regions, c.scope.countries, c.scope.world_regions)
     achieved: dict[int, float | None] = {}
     elapsed: dict[str, float] = {}
-    periods: dict[str, Period] = {}
+    days: dict[str, date] = {}
     sources: dict[int, tuple[str, str]] = {}
     for grant_code, rows in indicators.groupby("grant_code", sort=False):
         starts_on, ends_on = rows["grant_starts_on"].iloc[0].date(), rows["grant_ends_on"].iloc[0].date()
         period = c.period or agg.grant_period(starts_on, ends_on, c.today)
-        periods[str(grant_code)] = period
-        elapsed[str(grant_code)] = agg.elapsed_share(starts_on, ends_on, min(period.end, c.today))
-        context = _grant_context(c, coverages[str(grant_code)], period)
+        day = min(period.end, ends_on)
+        days[str(grant_code)] = day
+        elapsed[str(grant_code)] = agg.elapsed_share(starts_on, ends_on, min(day, c.today))
         for row in rows.itertuples(index=False):
             indicator_id = int(row.indicator_id)
             if not row.metric_key:
@@ -658,63 +679,60 @@ def grant_indicator_rows(f: Mapping[str, pd.DataFrame], c: Context) -> tuple[pd.
                 achieved[indicator_id] = None
                 sources[indicator_id] = (row.metric_key, _("This metric is no longer available."))
                 continue
-            achieved[indicator_id] = selectors.metric_achieved(metric, f, context)
+            scope = indicator_scope(row.scope, coverages[str(grant_code)], within)
+            achieved[indicator_id] = metrics.indicator_value(metric, f, c, scope=scope, since=starts_on, day=day)
             sources[indicator_id] = (str(metric.label), str(metric.definition))
     progress = agg.indicator_progress(indicators, achieved=achieved, elapsed=elapsed)
     progress["source"] = [sources[int(i)][0] for i in progress["indicator_id"]]
     progress["definition"] = [sources[int(i)][1] for i in progress["indicator_id"]]
-    return progress, periods
+    progress["baseline_note"] = indicators["baseline_justification"].to_numpy()
+    return progress, days
 
 
 def _indicator_table(progress: pd.DataFrame) -> pd.DataFrame:
     status_text = {key: str(label) for key, label in selectors.INDICATOR_STATUS_TEXT.items()}
+    scope_text = {key: str(label) for key, label in INDICATOR_SCOPE_TEXT.items()}
     numbers = {
         _("Baseline"): "baseline",
         _("Target"): "target",
         _("Achieved"): "achieved",
-        _("% of target"): "percentage",
+        _("Progress from baseline to target (%)"): "progress",
     }
+    definitions = [
+        f"{definition} {_('Baseline: %(why)s') % {'why': note}}" if note else str(definition)
+        for definition, note in zip(progress["definition"], progress["baseline_note"], strict=True)
+    ]
     columns = {
         _("Code"): progress["code"].astype(str).tolist(),
         _("Indicator"): progress["title"].astype(str).tolist(),
+        _("Scope"): [scope_text.get(key, key) for key in progress["scope"]],
         _("Unit"): progress["unit"].astype(str).tolist(),
         **{label: pd.Series([_number(v) for v in progress[key]], dtype=object) for label, key in numbers.items()},
         _("Status"): [status_text.get(status, status) for status in progress["status"]],
         _("Measured by"): progress["source"].astype(str).tolist(),
-        _("Definition or justification"): progress["definition"].astype(str).tolist(),
+        _("Definition or justification"): definitions,
     }
     return pd.DataFrame({label: pd.Series(values, dtype=object) for label, values in columns.items()})
 
 
-def _grant_definition(period: Period | None) -> str:
-    text = _(
-        "Each indicator against its baseline and target. An indicator linked to a registry metric is computed "
-        "live, by the metric's definition, over the grant's countries and the roundtables and training events "
-        "its activities are linked to (within the regions chosen); a manual value is shown as recorded, with "
-        "its justification. % of target: the achieved value as a share of the target. Status: target achieved; "
-        "else on track when the progress from the baseline is at least 90 % of the share of the grant's time "
-        "elapsed at the period's end (today at the latest), at risk from 60 %, behind below that."
-    )
-    if period is None:
+def _grant_definition(day: date | None) -> str:
+    text = str(metrics.INDICATOR_METHOD)
+    if day is None:
         return text
-    return (
-        text
-        + " "
-        + _("Period: %(start)s to %(end)s.") % {"start": period.start.isoformat(), "end": period.end.isoformat()}
-    )
+    return text + " " + _("Indicators as they stood on %(day)s.") % {"day": day.isoformat()}
 
 
 def grant_sections(f: Mapping[str, pd.DataFrame], c: Context) -> list[Section]:
     """One section per grant (its indicators' table and chart), or one empty section when no grant in
     the filter has indicators."""
-    progress, periods = grant_indicator_rows(f, c)
+    progress, days = grant_indicator_rows(f, c)
     if progress.empty:
         filtered = c.scope is not None and c.scope.grant is not None
         return [
             Section(
                 "indicators",
                 _("Grant indicators"),
-                _grant_definition(c.period),
+                _grant_definition(None),
                 _indicator_table(progress),
                 empty=_("This grant has no indicators yet.") if filtered else _("No grant has indicators yet."),
             )
@@ -729,7 +747,7 @@ def grant_sections(f: Mapping[str, pd.DataFrame], c: Context) -> list[Section]:
             Section(
                 f"indicators-{code}",
                 title,
-                _grant_definition(periods[code]),
+                _grant_definition(days[code]),
                 _indicator_table(rows),
                 _json(
                     charts.indicator_progress_chart(
@@ -751,7 +769,7 @@ DASHBOARDS: tuple[Dashboard, ...] = (
             "The network at a glance: hotlines by stage and region, countries covered, new members, coverage gaps."
         ),
         "globe",
-        ("hotlines", "stage_changes", "hotline_countries", "country_assessments"),
+        ("hotlines", "hotline_countries", "country_assessments"),
         ("member_hotlines", "full_members", "countries_covered", "new_members", "active_candidates", "coverage_gaps"),
         network_sections,
     ),
@@ -773,7 +791,7 @@ DASHBOARDS: tuple[Dashboard, ...] = (
             "Roundtables held, which sectors came, which countries still lack a sector, law-enforcement MoUs."
         ),
         "group",
-        ("roundtables", "roundtable_participants", "agreement_parties", "agreements"),
+        ("roundtables", "roundtable_participants", "agreement_parties", "agreements", "hotlines"),
         ("roundtables_held", "mous_signed", "mous_pending", "mous_expiring"),
         roundtable_sections,
     ),
@@ -796,6 +814,7 @@ DASHBOARDS: tuple[Dashboard, ...] = (
         ("hotlines", "assessment_actions", "training_places"),
         (
             "qa_reviews_due",
+            "qa_unreviewed_members",
             "qa_reviews_done",
             "open_corrective_actions",
             "certificates_issued",

@@ -49,11 +49,15 @@ ACTION_GRANT_COUNTRIES = 6
 
 @dataclass(frozen=True)
 class IndicatorPlan:
+    """A demo indicator. A metric's baseline is measured, as the admin does (`Indicator` baselines are
+    never typed in the demo); its target is `target`, or the measured baseline plus `increase`."""
+
     code: str
     title: str
     metric_key: str = ""
     target: int = 0
-    baseline: int = 0
+    increase: int | None = None
+    scope: str = Indicator.Scope.GRANT
     unit: str = ""
     work_package: int | None = None
     manual_value: int | None = None
@@ -207,8 +211,8 @@ def _action_grant(ctx: DemoContext, donor: Donor) -> Grant:
                 "I4",
                 "Certified analysts in the network",
                 "certified_analysts",
-                target=260,
-                baseline=240,
+                increase=60,
+                scope=Indicator.Scope.NETWORK,
                 unit="analysts",
                 work_package=3,
             ),
@@ -217,8 +221,8 @@ def _action_grant(ctx: DemoContext, donor: Donor) -> Grant:
                 "I6",
                 "Countries covered by a member hotline",
                 "countries_covered",
-                target=54,
-                baseline=50,
+                increase=4,
+                scope=Indicator.Scope.NETWORK,
                 unit="countries",
                 work_package=4,
             ),
@@ -226,8 +230,7 @@ def _action_grant(ctx: DemoContext, donor: Donor) -> Grant:
                 "I7",
                 "Candidates in the membership pipeline",
                 "active_candidates",
-                target=8,
-                baseline=3,
+                increase=3,
                 unit="candidates",
                 work_package=4,
             ),
@@ -426,7 +429,13 @@ def _operating_grant(ctx: DemoContext, donor: Donor) -> Grant:
         wps,
         [
             IndicatorPlan(
-                "K1", "Member hotlines", "member_hotlines", target=56, baseline=54, unit="hotlines", work_package=1
+                "K1",
+                "Member hotlines",
+                "member_hotlines",
+                increase=2,
+                scope=Indicator.Scope.NETWORK,
+                unit="hotlines",
+                work_package=1,
             ),
             IndicatorPlan(
                 "K2", "Training events held", "training_events_held", target=24, unit="events", work_package=2
@@ -435,8 +444,8 @@ def _operating_grant(ctx: DemoContext, donor: Donor) -> Grant:
                 "K3",
                 "Certified analysts",
                 "certified_analysts",
-                target=250,
-                baseline=240,
+                increase=40,
+                scope=Indicator.Scope.NETWORK,
                 unit="analysts",
                 work_package=2,
             ),
@@ -447,8 +456,8 @@ def _operating_grant(ctx: DemoContext, donor: Donor) -> Grant:
                 "K5",
                 "Countries covered by a member hotline",
                 "countries_covered",
-                target=52,
-                baseline=50,
+                increase=2,
+                scope=Indicator.Scope.NETWORK,
                 unit="countries",
                 work_package=1,
             ),
@@ -600,24 +609,33 @@ def _work_packages(grant: Grant, plans: list[tuple[str, str]], start: date, end:
 
 
 def _indicators(grant: Grant, wps: dict[int, WorkPackage], plans: list[IndicatorPlan]) -> None:
-    Indicator.objects.bulk_create(
-        [
-            Indicator(
-                grant=grant,
-                work_package=wps.get(plan.work_package) if plan.work_package else None,
-                code=plan.code,
-                title=plan.title,
-                metric_key=plan.metric_key,
-                manual_value=Decimal(plan.manual_value) if plan.manual_value is not None else None,
-                justification=plan.justification,
-                baseline=Decimal(plan.baseline),
-                target=Decimal(plan.target),
-                unit=plan.unit,
-                order=order,
-            )
-            for order, plan in enumerate(plans, start=1)
-        ]
-    )
+    """The grant's indicators, each metric's baseline measured on its scope on the baseline day (the day
+    before the grant starts) by the function the admin uses, on frames loaded once."""
+    from reports import selectors
+
+    frames = selectors.Frames()
+    indicators = []
+    for order, plan in enumerate(plans, start=1):
+        indicator = Indicator(
+            grant=grant,
+            work_package=wps.get(plan.work_package) if plan.work_package else None,
+            code=plan.code,
+            title=plan.title,
+            metric_key=plan.metric_key,
+            scope=plan.scope,
+            manual_value=Decimal(plan.manual_value) if plan.manual_value is not None else None,
+            justification=plan.justification,
+            target=Decimal(plan.target),
+            unit=plan.unit,
+            order=order,
+        )
+        measured = selectors.measured_baseline(indicator, frames=frames)
+        if measured is not None:
+            indicator.baseline = indicator.baseline_measured = Decimal(str(round(measured, 2)))
+            if plan.increase is not None:
+                indicator.target = indicator.baseline + plan.increase
+        indicators.append(indicator)
+    Indicator.objects.bulk_create(indicators)
 
 
 def _activities(

@@ -15,8 +15,10 @@ from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
 from accounts.models import Affiliation, User
+from reports import report_data
+from reports.metrics import hidden_count_text
 from reports.models import DonorReport, Grant
-from reports.selectors import INDICATOR_STATUS_TEXT
+from reports.selectors import INDICATOR_SCOPE_TEXT, INDICATOR_STATUS_TEXT
 
 # A generation that has been "running" this long lost its worker (killed, restarted): it may be retried.
 GENERATION_STALE_AFTER = timedelta(minutes=15)
@@ -107,13 +109,19 @@ def donor_reports(*, user: Any, grant: Grant) -> QuerySet:
 
 @dataclass(frozen=True)
 class IndicatorProgress:
+    """An indicator as donors see it: a small count of people is replaced by its text (`*_hidden`)."""
+
     code: str
     title: str
     unit: str
+    scope_text: str
     baseline: Any
+    baseline_hidden: str
     target: Any
     achieved: Any
-    percent: Any
+    achieved_hidden: str
+    progress: Any
+    progress_hidden: str
     status: str
     status_text: str
 
@@ -143,24 +151,29 @@ def grant_progress(*, user: Any, grant: Grant) -> GrantProgress:
 
 
 def frozen_indicators(data: dict[str, Any]) -> list[IndicatorProgress]:
-    """The indicator rows of a report's frozen data (the JSON of `report_data.to_json`)."""
-    rows = data.get("indicators") or []
+    """The indicator rows of a report's frozen data (the JSON of `report_data.to_json`, any schema
+    version), with small counts of people hidden as in the PDF (`report_data.shown_indicator`)."""
+    frozen = report_data.from_json(data)
+    threshold = frozen.small_count_threshold
     progress = []
-    for row in rows:
-        if not isinstance(row, dict):
-            continue
+    for line in frozen.indicators:
+        shown = report_data.shown_indicator(line, threshold)
         progress.append(
             IndicatorProgress(
-                code=str(row.get("code", "")),
-                title=str(row.get("title", "")),
-                unit=str(row.get("unit", "") or ""),
-                baseline=row.get("baseline"),
-                target=row.get("target"),
-                achieved=row.get("achieved"),
-                percent=row.get("percent", row.get("percentage")),
-                status=str(row.get("status", "") or ""),
+                code=line.code,
+                title=line.title,
+                unit=line.unit,
+                scope_text=str(INDICATOR_SCOPE_TEXT.get(line.scope, line.scope_text)),
+                baseline=shown.baseline,
+                baseline_hidden=hidden_count_text(shown.baseline_hidden, threshold) if shown.baseline_hidden else "",
+                target=line.target,
+                achieved=shown.achieved,
+                achieved_hidden=hidden_count_text(shown.achieved_hidden, threshold) if shown.achieved_hidden else "",
+                progress=shown.progress,
+                progress_hidden=hidden_count_text(shown.progress_hidden, threshold) if shown.progress_hidden else "",
+                status=line.status,
                 # The status in the reader's language (the frozen text is in the report's language).
-                status_text=str(INDICATOR_STATUS_TEXT.get(row.get("status"), row.get("status_text", "") or "")),
+                status_text=str(INDICATOR_STATUS_TEXT.get(line.status, line.status_text)),
             )
         )
     return progress

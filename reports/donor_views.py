@@ -18,6 +18,7 @@ from accounts.access import donor_user_required
 from core.uploads import check_document, private_file_response
 from reports import (
     donor_report_hooks,  # noqa: F401 (registers the donor area's panel and menu)
+    metrics,
     services,
 )
 from reports import donor_report_selectors as selectors
@@ -32,7 +33,7 @@ def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "reports/donors/grant.html",
-        {"grant": grant, "progress": progress, "reports": reports},
+        {"grant": grant, "progress": progress, "reports": reports, "method": metrics.INDICATOR_METHOD},
     )
 
 

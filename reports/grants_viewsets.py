@@ -37,10 +37,11 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.models import CreateView
 from wagtail.admin.viewsets.base import ViewSetGroup
 
+from core.forms import ContributedField
 from network.models import Country, ProgrammeRegion, TrainingEvent
 from network.viewsets import NetworkEditView, NetworkInspectView, NetworkViewSet
 from onboarding.models import Roundtable
-from reports import metrics
+from reports import grant_services, metrics, selectors
 from reports.models import (
     Activity,
     BudgetLine,
@@ -146,6 +147,78 @@ class ActivityForm(GrantChildForm):
         self.fields["training_events"].label_from_instance = _event_label
 
 
+class IndicatorForm(GrantChildForm):
+    """A metric's baseline is measured on the indicator's scope and baseline day when the indicator is
+    made (or its metric, scope or baseline day changes) and kept after that; the baseline field may be
+    left empty to take it. Another value needs the justification the model asks for."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "baseline" in self.fields:
+            self.fields["baseline"].required = False
+        self._saved = Indicator.objects.filter(pk=self.instance.pk).select_related("grant").first()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        grant, metric_key = cleaned.get("grant"), cleaned.get("metric_key") or ""
+        indicator = self.instance
+        indicator.grant = grant
+        indicator.metric_key = metric_key
+        indicator.scope = cleaned.get("scope") or Indicator.Scope.GRANT
+        indicator.baseline_on = cleaned.get("baseline_on")
+        if grant is None or self.errors:
+            return cleaned
+        if not metric_key:
+            indicator.baseline_measured = None
+            if cleaned.get("baseline") is None:
+                cleaned["baseline"] = Decimal(0)
+            return cleaned
+        if not indicator.measures_like(self._saved) or self._saved.baseline_measured is None:
+            try:
+                measured = selectors.measured_baseline(indicator)
+            except KeyError:
+                return cleaned  # the model's clean names the unknown metric
+            indicator.baseline_measured = None if measured is None else Decimal(str(round(measured, 2)))
+        else:
+            indicator.baseline_measured = self._saved.baseline_measured
+        if cleaned.get("baseline") is None:
+            cleaned["baseline"] = indicator.baseline_measured if indicator.baseline_measured is not None else Decimal(0)
+        return cleaned
+
+
+def grant_activity_fields(model: type, instance: Any) -> list[ContributedField]:
+    """The "Grant activities" field of the roundtable and training event forms (`core.forms`): the
+    activities of the grants that funded the event, so that their figures count it."""
+    if model is Roundtable:
+        field_name = "roundtables"
+    elif model is TrainingEvent:
+        field_name = "training_events"
+    else:
+        return []
+    activities = Activity.objects.select_related("grant").order_by("-grant__starts_on", "grant__code", "planned_start")
+    initial = list(activities.filter(**{field_name: instance})) if instance is not None and instance.pk else []
+    field = forms.ModelMultipleChoiceField(
+        queryset=activities,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Grant activities"),
+        help_text=_(
+            "The grant activities that funded this event. A grant that links events counts only the ones it "
+            "links in its figures; its page lists the events in its countries and period that none links."
+        ),
+    )
+    field.label_from_instance = _activity_label
+
+    def save(event: Any, value: Any, user: Any) -> None:
+        grant_services.event_grant_activities_set(event=event, activities=value or [], acting_user=user)
+
+    return [ContributedField("grant_activities", field, initial, save)]
+
+
+def _activity_label(activity: Activity) -> str:
+    return f"{activity.grant.code} · {activity.title} ({activity.planned_start:%Y-%m-%d})"
+
+
 def _roundtable_label(roundtable: Roundtable) -> str:
     return f"{timezone.localtime(roundtable.starts_at):%Y-%m-%d} · {roundtable.country.name} · {roundtable.title}"
 
@@ -245,6 +318,8 @@ class GrantInspectView(NetworkInspectView):
             budget_execution=round(actual * 100 / planned, 1) if planned else None,
             report_count=grant.reports.count(),
             today=timezone.localdate(),
+            unlinked=selectors.grant_unlinked_events(grant=grant),
+            scope_labels=dict(Indicator.Scope.choices),
         )
         return context
 
@@ -663,15 +738,19 @@ class IndicatorViewSet(GrantChildViewSet):
     menu_label = gettext_lazy("Indicators")
     name = "reports_indicator"
     url_prefix = "grants/indicators"
+    form_class = IndicatorForm
     form_fields = [
         "grant",
         "work_package",
         "code",
         "title",
         "metric_key",
+        "scope",
         "manual_value",
         "justification",
+        "baseline_on",
         "baseline",
+        "baseline_justification",
         "target",
         "unit",
         "order",
@@ -684,13 +763,21 @@ class IndicatorViewSet(GrantChildViewSet):
         "code",
         "title",
         "metric_key",
+        "get_scope_display",
         "manual_value",
         "justification",
+        "baseline_day",
         "baseline",
+        "baseline_measured",
+        "baseline_justification",
         "target",
         "unit",
     ]
-    export_headings = {"grant.code": gettext_lazy("Grant")}
+    export_headings = {
+        "grant.code": gettext_lazy("Grant"),
+        "get_scope_display": gettext_lazy("Scope"),
+        "baseline_day": gettext_lazy("Baseline day"),
+    }
     export_filename = "indicators"
 
     @cached_property
@@ -700,6 +787,7 @@ class IndicatorViewSet(GrantChildViewSet):
             "title",
             "grant",
             Column("source", label=gettext_lazy("Source"), accessor=_indicator_source),
+            "scope",
             "baseline",
             "target",
             "unit",

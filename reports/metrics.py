@@ -23,17 +23,21 @@ Small counts: public views show counts from 1 to `SMALL_COUNT_THRESHOLD - 1` as 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 import pandas as pd
+from django.conf import settings
 from django.utils import formats, timezone
-from django.utils.functional import Promise
+from django.utils.functional import Promise, lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from reports import aggregations as agg
+from reports import report_data
 from reports.scope import GrantCoverage, Period, Scope
 
 __all__ = [
@@ -64,6 +68,10 @@ COUNT = "count"
 BREAKDOWN = "breakdown"
 PERCENT = "percent"
 DAYS = "days"
+
+# What a value describes: the state on a day, or what happened within a period.
+ON_DAY = "on_day"
+IN_PERIOD = "in_period"
 
 # Groups of metrics (dashboards list them by group).
 NETWORK = "network"
@@ -116,6 +124,12 @@ class Metric:
     group: str = NETWORK
     # For breakdowns: the label of each key (called when shown, in the active language).
     labels: Callable[[], dict[str, str]] | None = None
+    # ON_DAY: the state on one day (today, or a period's last day); IN_PERIOD: what happened within
+    # the period (by default as its definition says). Grant indicators measure an ON_DAY metric on
+    # the day, an IN_PERIOD metric cumulatively since the grant started (`indicator_value`).
+    measure: str = ON_DAY
+    # Counts of people (analysts, participants): small values are not shown in donor and public views.
+    counts_people: bool = False
 
     def __post_init__(self) -> None:
         if self.compute is None and self.aggregate is None:
@@ -172,15 +186,80 @@ def evaluate(metric: Metric, frames: Mapping[str, pd.DataFrame], context: Contex
     return metric.aggregate(frames, context)
 
 
+def indicator_value(
+    metric: Metric,
+    frames: Mapping[str, pd.DataFrame],
+    context: Context,
+    *,
+    scope: Scope | None,
+    since: date,
+    day: date,
+) -> float | None:
+    """What a grant indicator linked to `metric` stands at on `day`, over `scope` (computed at the
+    context's moment): an ON_DAY metric's value that day; an IN_PERIOD metric's value from `since`
+    (the grant's first day) to `day` (0, or nothing for a share, before `since`). Its baseline is the
+    same function on the baseline day, so a baseline and an achieved value are always measured the
+    same way. A breakdown counts as its total."""
+    if metric.measure == IN_PERIOD:
+        if day < since:
+            return 0.0 if metric.kind == COUNT else None
+        period = Period(since, day)
+    else:
+        period = Period(day, day)
+    value = evaluate(metric, frames, replace(context, period=period, scope=scope, memo={}))
+    if isinstance(value, dict):
+        value = sum(v for v in value.values() if v is not None)
+    return None if value is None else float(value)
+
+
+# How a grant indicator linked to a metric is measured: shown beside every indicator table.
+INDICATOR_METHOD = _(
+    "An indicator linked to a metric is measured by the metric's definition on the indicator's scope (the "
+    "grant's coverage or the whole network): a figure of the state on a day (members, analysts, countries) "
+    "as it stood on the period's last day, a count of events (roundtables, trainings, certificates) from the "
+    "grant's first day to the period's last (cumulative since the start). Its baseline is the same metric, on "
+    "the same scope, on the baseline day. Progress from baseline to target: (achieved - baseline) / (target - "
+    "baseline), the share of the way covered. Status: target achieved; else on track when the progress is at "
+    "least 90 % of the share of the grant's time elapsed at the period's end (today at the latest), at risk "
+    "from 60 %, behind below that."
+)
+
+
 def is_small_count(value: int) -> bool:
+    """A count of people from 1 to `SMALL_COUNT_THRESHOLD - 1`: not shown in donor and public views."""
     return 0 < value < SMALL_COUNT_THRESHOLD
 
 
-def display_count(value: int) -> str:
-    """A count as the public sees it: "fewer than 5" for 1-4, else the localised number."""
-    if is_small_count(value):
-        return gettext("fewer than %(threshold)s") % {"threshold": SMALL_COUNT_THRESHOLD}
+def small_count_text(threshold: int = SMALL_COUNT_THRESHOLD) -> str:
+    return gettext("fewer than %(threshold)s") % {"threshold": threshold}
+
+
+def hidden_count_text(reason: str, threshold: int = SMALL_COUNT_THRESHOLD) -> str:
+    """What is shown instead of a hidden count (`report_data.SMALL` or `SUPPRESSED`): "fewer than 5" for a
+    small count of people, "suppressed" for a value hidden only so that a small count cannot be worked out."""
+    if reason == report_data.SUPPRESSED:
+        return gettext("suppressed")
+    return small_count_text(threshold)
+
+
+def display_count(value: int, *, people: bool = True) -> str:
+    """A count as the public and donors see it: a count of people from 1 to 4 as "fewer than 5",
+    every other count (organisations, countries, events) as the localised number."""
+    if people and is_small_count(value):
+        return small_count_text()
     return formats.number_format(value, force_grouping=True)
+
+
+def format_number(value: float | int | Decimal | None, digits: int = 0) -> str:
+    """A figure as printed everywhere (PDF, donor area, admin pages): grouped, rounded to at most
+    `digits` decimals and printed with only the decimals it has (50.6, never 50.60); "—" for nothing."""
+    if value is None:
+        return "—"
+    rounded = round(float(value), digits)
+    if rounded.is_integer():
+        return formats.number_format(int(rounded), 0, force_grouping=True)
+    decimals = len(f"{rounded:.{digits}f}".rstrip("0").split(".")[1])
+    return formats.number_format(rounded, decimals, force_grouping=True)
 
 
 def display_value(metric: Metric, value: MetricValue) -> str:
@@ -237,6 +316,44 @@ def _keys(labels: Callable[[], dict[str, str]], *, drop: tuple[str, ...] = ()) -
 FrameMap = Mapping[str, pd.DataFrame]
 
 
+def day_of(c: Context) -> date:
+    """The day "on a day" figures describe: the period's last day, or today."""
+    return agg.reference_day(c.period, c.today)
+
+
+def history(f: FrameMap, c: Context) -> pd.DataFrame:
+    """The stage history for the context's day: the `stage_changes` frame when the day is in the past;
+    an empty one for today (today's stages are the current ones), so today's figures never load it."""
+    if day_of(c) < c.today:
+        return f["stage_changes"]
+    from reports.selectors import empty_frame
+
+    return empty_frame("stage_changes")
+
+
+def stages_on_day(f: FrameMap, c: Context) -> pd.Series:
+    """Each hotline's stage on the context's day (`aggregations.stages_on`), computed once."""
+    day = day_of(c)
+    return c.once(
+        f"stages:{day.isoformat()}",
+        lambda: agg.stages_on(f["hotlines"], history(f, c), day=day, today=c.today),
+    )
+
+
+def member_ids(f: FrameMap, c: Context) -> pd.Index:
+    """The hotlines that were provisional or full members on the context's day."""
+    stages = stages_on_day(f, c)
+    return stages.index[stages.isin(agg.MEMBER_STAGES).to_numpy()]
+
+
+def member_analysts(f: FrameMap, c: Context) -> pd.DataFrame:
+    """The `analysts` figure's population: analysts working at member hotlines on the day, in scope."""
+    return c.once(
+        "member_analysts",
+        lambda: agg.member_analysts_on(f["analysts"], member_ids(f, c), day=day_of(c), scope=c.scope),
+    )
+
+
 def stalled_table(f: FrameMap, c: Context) -> pd.DataFrame:
     return c.once(
         "stalled", lambda: agg.stalled_candidates(f["hotlines"], scope=c.scope, now=c.now, targets=stage_targets())
@@ -246,7 +363,9 @@ def stalled_table(f: FrameMap, c: Context) -> pd.DataFrame:
 def analysts_per_hotline_table(f: FrameMap, c: Context) -> pd.DataFrame:
     return c.once(
         "analysts_per_hotline",
-        lambda: agg.analysts_per_hotline(f["hotlines"], f["analysts"], period=c.period, scope=c.scope, today=c.today),
+        lambda: agg.analysts_per_hotline(
+            f["hotlines"], history(f, c), f["analysts"], period=c.period, scope=c.scope, today=c.today
+        ),
     )
 
 
@@ -262,17 +381,49 @@ def expiring_certificates_table(f: FrameMap, c: Context) -> pd.DataFrame:
     )
 
 
+def countries_covered_table(f: FrameMap, c: Context) -> pd.DataFrame:
+    return c.once(
+        "countries_covered",
+        lambda: agg.covered_countries(f["hotline_countries"], member_ids(f, c), scope=c.scope),
+    )
+
+
+def coverage_gaps_table(f: FrameMap, c: Context) -> pd.DataFrame:
+    return c.once(
+        "coverage_gaps",
+        lambda: agg.coverage_gaps(
+            f["country_assessments"],
+            f["hotline_countries"],
+            f["hotlines"],
+            history(f, c),
+            period=c.period,
+            scope=c.scope,
+            today=c.today,
+        ),
+    )
+
+
 def qa_due_table(f: FrameMap, c: Context) -> pd.DataFrame:
     return c.once(
         "qa_reviews_due",
         lambda: agg.qa_reviews_due(
             f["hotlines"],
+            history(f, c),
             f["assessments"],
             period=c.period,
             scope=c.scope,
             today=c.today,
-            cycle_months=QA_REVIEW_CYCLE_MONTHS,
-            first_review_months=QA_FIRST_REVIEW_MONTHS,
+            cycle_months=qa_review_cycle_months(),
+            first_review_months=qa_first_review_months(),
+        ),
+    )
+
+
+def qa_unreviewed_table(f: FrameMap, c: Context) -> pd.DataFrame:
+    return c.once(
+        "qa_unreviewed",
+        lambda: agg.qa_unreviewed_members(
+            f["hotlines"], history(f, c), f["assessments"], period=c.period, scope=c.scope, today=c.today
         ),
     )
 
@@ -284,10 +435,14 @@ def open_actions_table(f: FrameMap, c: Context) -> pd.DataFrame:
     )
 
 
-# Working assumptions of the association, in one place: a full member has a quality-assurance
-# review every three years; a provisional member its first one within its provisional year.
-QA_REVIEW_CYCLE_MONTHS = 36
-QA_FIRST_REVIEW_MONTHS = 12
+def qa_review_cycle_months() -> int:
+    """Months from a full member's last quality-assurance review to the next (setting `QA_REVIEW_CYCLE_MONTHS`)."""
+    return int(settings.QA_REVIEW_CYCLE_MONTHS)
+
+
+def qa_first_review_months() -> int:
+    """Months from a provisional member's last review to the next (setting `QA_FIRST_REVIEW_MONTHS`)."""
+    return int(settings.QA_FIRST_REVIEW_MONTHS)
 
 
 # --- The built-in metrics -----------------------------------------------------------------------
@@ -303,6 +458,8 @@ def _metric(
     kind: str = COUNT,
     group: str = NETWORK,
     labels: Callable[[], dict[str, str]] | None = None,
+    measure: str = ON_DAY,
+    counts_people: bool = False,
 ) -> Metric:
     return register(
         Metric(
@@ -316,134 +473,155 @@ def _metric(
             kind=kind,
             group=group,
             labels=labels,
+            measure=measure,
+            counts_people=counts_people,
         )
     )
-
-
-def _p(c: Context) -> dict[str, Any]:
-    return {"period": c.period, "scope": c.scope}
 
 
 def _pt(c: Context) -> dict[str, Any]:
     return {"period": c.period, "scope": c.scope, "today": c.today}
 
 
-_hotlines = ("hotlines",)
 _history = ("hotlines", "stage_changes")
+
+# How an "on a day" figure reads the lifecycle, said once and added to each definition that uses it.
+_ON_THE_DAY = _(
+    "Stages are taken as they were on the day, from the stage history; where a hotline has no history "
+    "before the day, it is taken to have been in its current stage since it entered it, and before that "
+    "a member from its recorded joining date (a full member from its full-membership date)."
+)
+
+
+def _on_the_day(text: Promise) -> Promise:
+    return format_lazy("{} {}", text, _ON_THE_DAY)
+
 
 # Network -----------------------------------------------------------------------------------------
 _metric(
     "member_hotlines",
     _("Member hotlines"),
-    _(
-        "Hotlines that are provisional or full members of the network today (for a period: those "
-        "that had joined by its last day). Suspended and ceased hotlines are not counted."
+    _on_the_day(
+        _(
+            "Hotlines that were provisional or full members of the network on the day (today, or the "
+            "period's last day); suspended and ceased hotlines are not counted."
+        )
     ),
     _("hotlines"),
     public=True,
-    frames=_hotlines,
-    aggregate=lambda f, c: agg.member_count(f["hotlines"], **_p(c)),
+    frames=_history,
+    aggregate=lambda f, c: len(member_ids(f, c).intersection(agg.in_scope_ids(f["hotlines"], c.scope))),
 )
 _metric(
     "full_members",
     _("Full members"),
-    _(
-        "Member hotlines that have passed their quality-assurance review and hold full membership "
-        "(for a period: full members by its last day)."
-    ),
+    _on_the_day(_("Member hotlines that were full members on the day (today, or the period's last day).")),
     _("hotlines"),
     public=True,
-    frames=_hotlines,
-    aggregate=lambda f, c: agg.full_member_count(f["hotlines"], **_p(c)),
+    frames=_history,
+    aggregate=lambda f, c: int(
+        (stages_on_day(f, c) == agg.FULL_MEMBER).loc[agg.in_scope_ids(f["hotlines"], c.scope)].sum()
+    ),
 )
 _metric(
     "countries_covered",
     _("Countries covered"),
-    _(
-        "Countries where the public can report to a member hotline: each member hotline's home "
-        "country and every country it takes reports for, counted once."
+    _on_the_day(
+        _(
+            "Countries where the public could report to a member hotline on the day (today, or the period's "
+            "last day): each member hotline's home country and every country it takes reports for (as recorded "
+            "today), counted once."
+        )
     ),
     _("countries"),
     public=True,
-    frames=("hotline_countries",),
-    aggregate=lambda f, c: agg.countries_covered_count(f["hotline_countries"], **_p(c)),
+    frames=("hotline_countries", *_history),
+    aggregate=lambda f, c: len(countries_covered_table(f, c)),
 )
 _metric(
     "analysts",
     _("Analysts"),
-    _(
-        "Analysts working at member hotlines on the day (today, or the period's last day), from the "
-        "hotlines' pseudonymous analyst records."
+    _on_the_day(
+        _(
+            "Analysts working at member hotlines on the day (today, or the period's last day): started by then "
+            "and not yet left, from the hotlines' pseudonymous analyst records."
+        )
     ),
     _("analysts"),
     public=True,
     group=CAPACITY,
-    frames=("analysts",),
-    aggregate=lambda f, c: agg.analyst_count(f["analysts"], **_pt(c)),
+    frames=("analysts", *_history),
+    counts_people=True,
+    aggregate=lambda f, c: len(member_analysts(f, c)),
 )
 _metric(
     "hotlines_by_region",
     _("Member hotlines by region"),
-    _("Member hotlines counted by the programme region of their home country."),
+    _("Member hotlines (as counted by “Member hotlines”) by the programme region of their home country."),
     _("hotlines"),
     public=True,
     kind=BREAKDOWN,
-    frames=_hotlines,
+    frames=_history,
     labels=region_labels,
     aggregate=lambda f, c: agg.members_by_region(
-        f["hotlines"], **_p(c), regions=_keys(region_labels, drop=("unassigned",))
+        f["hotlines"], history(f, c), **_pt(c), regions=_keys(region_labels, drop=("unassigned",))
     ),
 )
 _metric(
     "new_members",
     _("New members"),
-    _("Member hotlines that joined the network in the period (by default, this calendar year so far)."),
+    _(
+        "Hotlines that joined the network in the period (by default, this calendar year so far), by their "
+        "recorded joining date, whatever their stage since."
+    ),
     _("hotlines"),
     public=True,
-    frames=_hotlines,
+    frames=("hotlines",),
+    measure=IN_PERIOD,
     aggregate=lambda f, c: agg.new_member_count(f["hotlines"], **_pt(c)),
 )
 _metric(
     "hotlines_by_stage",
     _("Hotlines by stage"),
-    _(
-        "Hotlines counted by their lifecycle stage today (for a period: on its last day, from the "
-        "stage history), prospective, member and ended alike."
+    _on_the_day(
+        _(
+            "Hotlines counted by their lifecycle stage on the day (today, or the period's last day), "
+            "prospective, member and ended alike."
+        )
     ),
     _("hotlines"),
     kind=BREAKDOWN,
     frames=_history,
     labels=stage_labels,
-    aggregate=lambda f, c: agg.hotlines_by_stage(
-        f["hotlines"], f["stage_changes"], **_pt(c), stages=_keys(stage_labels)
-    ),
+    aggregate=lambda f, c: agg.hotlines_by_stage(f["hotlines"], history(f, c), **_pt(c), stages=_keys(stage_labels)),
 )
 _metric(
     "coverage_gaps",
-    _("Target countries without a hotline"),
+    _("Target countries without a member hotline"),
     _(
-        "Countries on the association's target list (their latest country assessment) that no member "
-        "hotline covers today and where no candidate is being set up."
+        "Countries on the association's target list (their latest country assessment) that no member hotline "
+        "covered on the day (today, or the period's last day); the table beside it lists each, with the "
+        "furthest stage a candidate there had reached."
     ),
     _("countries"),
-    frames=("country_assessments", "hotline_countries", "hotlines"),
-    aggregate=lambda f, c: agg.coverage_gap_count(
-        f["country_assessments"], f["hotline_countries"], f["hotlines"], scope=c.scope
-    ),
+    frames=("country_assessments", "hotline_countries", *_history),
+    aggregate=lambda f, c: len(coverage_gaps_table(f, c)),
 )
 
 # Pipeline ------------------------------------------------------------------------------------------
 _metric(
     "active_candidates",
     _("Active candidates"),
-    _(
-        "Prospective hotlines in an active lifecycle stage (identified to decision pending, or on hold) "
-        "today (for a period: on its last day, from the stage history)."
+    _on_the_day(
+        _(
+            "Prospective hotlines in an active lifecycle stage (identified to decision pending, or on hold) "
+            "on the day (today, or the period's last day)."
+        )
     ),
     _("candidates"),
     group=PIPELINE,
     frames=_history,
-    aggregate=lambda f, c: agg.active_candidate_count(f["hotlines"], f["stage_changes"], **_pt(c)),
+    aggregate=lambda f, c: agg.active_candidate_count(f["hotlines"], history(f, c), **_pt(c)),
 )
 
 
@@ -458,11 +636,12 @@ _metric(
     _("Stalled candidates"),
     _(
         "Candidates that have been in their current stage of the track longer than its target today "
-        "(targets follow the published hotline-creation timeline; on hold has none)."
+        "(targets follow the published hotline-creation timeline; on hold has none). The period filter does "
+        "not apply: this is about today."
     ),
     _("candidates"),
     group=PIPELINE,
-    frames=_hotlines,
+    frames=("hotlines",),
     aggregate=lambda f, c: len(stalled_table(f, c)),
 )
 _metric(
@@ -478,6 +657,7 @@ _metric(
     group=PIPELINE,
     frames=_history,
     labels=stage_labels,
+    measure=IN_PERIOD,
     aggregate=lambda f, c: agg.median_days_in_stage(f["stage_changes"], f["hotlines"], **_pt(c)),
 )
 _metric(
@@ -491,6 +671,7 @@ _metric(
     kind=PERCENT,
     group=PIPELINE,
     frames=_history,
+    measure=IN_PERIOD,
     aggregate=lambda f, c: agg.conversion_rate(f["stage_changes"], f["hotlines"], **_pt(c)),
 )
 
@@ -500,12 +681,14 @@ _metric(
     _("Roundtables held"),
     _(
         "Country roundtables held with prospective hotlines and their stakeholders (law enforcement, "
-        "government, industry), by the day they took place (by default, all of them)."
+        "government, industry), by the day they took place (by default, all of them). With a grant: only "
+        "the roundtables its activities are linked to, when it links any."
     ),
     _("roundtables"),
     public=True,
     group=ROUNDTABLES,
     frames=("roundtables",),
+    measure=IN_PERIOD,
     aggregate=lambda f, c: agg.roundtables_held_count(f["roundtables"], **_pt(c)),
 )
 _metric(
@@ -520,6 +703,7 @@ _metric(
     group=ROUNDTABLES,
     frames=("roundtable_participants",),
     labels=sector_labels,
+    measure=IN_PERIOD,
     aggregate=lambda f, c: agg.roundtable_sector_coverage(
         f["roundtable_participants"], **_pt(c), sectors=_keys(sector_labels)
     ),
@@ -534,14 +718,15 @@ _metric(
     _("MoUs"),
     group=ROUNDTABLES,
     frames=("agreements",),
+    measure=IN_PERIOD,
     aggregate=lambda f, c: agg.mous_signed_count(f["agreements"], **_pt(c)),
 )
 _metric(
     "mous_pending",
     _("Law-enforcement MoUs pending"),
     _(
-        "Memoranda of understanding with law enforcement in draft or under negotiation today (for a "
-        "period: recorded by its last day and not signed by then)."
+        "Memoranda of understanding with law enforcement recorded and not yet signed on the day (today, or "
+        "the period's last day)."
     ),
     _("MoUs"),
     group=ROUNDTABLES,
@@ -552,8 +737,8 @@ _metric(
     "mous_expiring",
     _("Law-enforcement MoUs expiring"),
     _(
-        "Memoranda of understanding with law enforcement in force today (or on the period's last day) "
-        "that expire within the next 90 days."
+        "Memoranda of understanding with law enforcement in force on the day (today, or the period's last "
+        "day: signed by then and not expired) that expire within the next 90 days."
     ),
     _("MoUs"),
     group=ROUNDTABLES,
@@ -567,13 +752,16 @@ _metric(
     _("Analysts trained by course kind"),
     _(
         "Registered analysts (of any hotline) who completed a training of each kind, by the event's "
-        "last day in the period (by default, ever); an analyst counts once per kind."
+        "last day in the period (by default, ever); an analyst counts once per kind. With a grant: only "
+        "the training events its activities are linked to, when it links any."
     ),
     _("analysts"),
     kind=BREAKDOWN,
     group=CAPACITY,
     frames=("training_places",),
     labels=course_kind_labels,
+    measure=IN_PERIOD,
+    counts_people=True,
     aggregate=lambda f, c: agg.analysts_trained_by_kind(
         f["training_places"], **_pt(c), kinds=_keys(course_kind_labels)
     ),
@@ -581,21 +769,27 @@ _metric(
 _metric(
     "certified_analysts",
     _("Certified analysts"),
-    _(
-        "Analysts still working on the day (today, or the period's last day) who hold at least one "
-        "training certificate valid that day."
+    _on_the_day(
+        _(
+            "Of the analysts counted by “Analysts” (working at member hotlines on the day), those who hold at "
+            "least one training certificate valid that day: always a part of them. With a grant: certificates "
+            "from the training events its activities are linked to, when it links any."
+        )
     ),
     _("analysts"),
     group=CAPACITY,
-    frames=("training_places",),
-    aggregate=lambda f, c: agg.certified_analyst_count(f["training_places"], **_pt(c)),
+    frames=("training_places", "analysts", *_history),
+    counts_people=True,
+    aggregate=lambda f, c: len(
+        agg.certified_analysts(f["training_places"], member_analysts(f, c), day=day_of(c), scope=c.scope)
+    ),
 )
 _metric(
     "certificates_expiring",
     _("Certificates expiring within 90 days"),
     _(
-        "Training certificates of analysts still working that are valid today (or on the period's "
-        "last day) and expire within the next 90 days."
+        "Training certificates valid on the day (today, or the period's last day) that expire within the next "
+        "90 days, held by analysts of any hotline, member or candidate, who are still working."
     ),
     _("certificates"),
     group=CAPACITY,
@@ -605,22 +799,28 @@ _metric(
 _metric(
     "certificates_issued",
     _("Certificates issued"),
-    _("Training certificates issued to analysts in the period (by default, all issued so far)."),
+    _(
+        "Training certificates issued to analysts in the period (by default, all issued so far). With a "
+        "grant: certificates from the training events its activities are linked to, when it links any."
+    ),
     _("certificates"),
     group=QUALITY,
     frames=("training_places",),
+    measure=IN_PERIOD,
     aggregate=lambda f, c: agg.certificates_issued_count(f["training_places"], **_pt(c)),
 )
 _metric(
     "single_analyst_hotlines",
     _("Single-analyst hotlines"),
-    _(
-        "Member hotlines with exactly one analyst working on the day (today, or the period's last day): "
-        "a hotline that depends on one person."
+    _on_the_day(
+        _(
+            "Member hotlines (as counted by “Member hotlines”) with exactly one analyst working on the day: "
+            "a hotline that depends on one person."
+        )
     ),
     _("hotlines"),
     group=CAPACITY,
-    frames=("hotlines", "analysts"),
+    frames=("analysts", *_history),
     aggregate=lambda f, c: len(single_analyst_table(f, c)),
 )
 _metric(
@@ -628,11 +828,13 @@ _metric(
     _("Training events held"),
     _(
         "Training events that ended in the period (by default, all past events). With a region or "
-        "country scope: events held there or attended by participants from there."
+        "country scope: events held there or attended by participants from there. With a grant: only "
+        "the training events its activities are linked to, when it links any."
     ),
     _("events"),
     group=CAPACITY,
     frames=("training_events", "training_places"),
+    measure=IN_PERIOD,
     aggregate=lambda f, c: agg.training_events_held_count(f["training_events"], f["training_places"], **_pt(c)),
 )
 _metric(
@@ -647,6 +849,8 @@ _metric(
     group=CAPACITY,
     frames=("training_places",),
     labels=participant_type_labels,
+    measure=IN_PERIOD,
+    counts_people=True,
     aggregate=lambda f, c: agg.people_trained_by_type(
         f["training_places"], **_pt(c), types=_keys(participant_type_labels)
     ),
@@ -663,20 +867,43 @@ _metric(
     _("reviews"),
     group=QUALITY,
     frames=("assessments",),
+    measure=IN_PERIOD,
     aggregate=lambda f, c: agg.qa_reviews_done_count(f["assessments"], **_pt(c)),
 )
 _metric(
     "qa_reviews_due",
     _("Quality-assurance reviews due"),
-    _(
-        "Member hotlines whose quality-assurance review is overdue or due within 90 days of the day (today, "
-        "or the period's last day): full members three years after their last review (or after becoming "
-        "full members), provisional members within their first year."
+    _on_the_day(
+        format_lazy(
+            _(
+                "Member hotlines on the day (today, or the period's last day) with a quality-assurance review on "
+                "record whose next review is overdue or due within 90 days: a full member {cycle} months after its "
+                "last review (or after becoming a full member, if later), a provisional member {first} months "
+                "after its last review. Members with no review on record are counted apart."
+            ),
+            cycle=lazy(lambda: str(qa_review_cycle_months()), str)(),
+            first=lazy(lambda: str(qa_first_review_months()), str)(),
+        )
     ),
     _("hotlines"),
     group=QUALITY,
-    frames=("hotlines", "assessments"),
+    frames=("assessments", *_history),
     aggregate=lambda f, c: len(qa_due_table(f, c)),
+)
+_metric(
+    "qa_unreviewed_members",
+    _("Members with no review recorded"),
+    _on_the_day(
+        _(
+            "Member hotlines on the day (today, or the period's last day) with no quality-assurance review on "
+            "record by then. Their history may predate the toolkit, so no due date is made up for them: record "
+            "their last review, or plan one."
+        )
+    ),
+    _("hotlines"),
+    group=QUALITY,
+    frames=("assessments", *_history),
+    aggregate=lambda f, c: len(qa_unreviewed_table(f, c)),
 )
 _metric(
     "open_corrective_actions",
@@ -702,6 +929,7 @@ _metric(
     _("reports"),
     group=OPERATIONS,
     frames=("statistics",),
+    measure=IN_PERIOD,
     aggregate=lambda f, c: agg.reports_received(f["statistics"], **_pt(c)),
 )
 _metric(
@@ -714,6 +942,7 @@ _metric(
     _("URLs"),
     group=OPERATIONS,
     frames=("statistics",),
+    measure=IN_PERIOD,
     aggregate=lambda f, c: agg.content_urls_processed(f["statistics"], **_pt(c)),
 )
 _metric(
@@ -727,5 +956,6 @@ _metric(
     kind=PERCENT,
     group=OPERATIONS,
     frames=("statistics",),
+    measure=IN_PERIOD,
     aggregate=lambda f, c: agg.share_removed_within_3_days(f["statistics"], **_pt(c)),
 )

@@ -367,7 +367,12 @@ class Milestone(models.Model):
 
 class Indicator(models.Model):
     """A grant's indicator: a metric of the registry computed from live data, or a manual value with
-    the justification of where it comes from."""
+    the justification of where it comes from. A metric's indicator names its scope, and its baseline
+    is that metric measured on that scope on the baseline day, frozen when the indicator is made."""
+
+    class Scope(models.TextChoices):
+        GRANT = "grant", _("The grant's coverage")
+        NETWORK = "network", _("The whole network")
 
     grant = models.ForeignKey(Grant, verbose_name=_("grant"), on_delete=models.CASCADE, related_name="indicators")
     work_package = models.ForeignKey(
@@ -392,7 +397,42 @@ class Indicator(models.Model):
     justification = models.TextField(
         _("justification"), blank=True, help_text=_("Where a manual value comes from (source, date, who counted).")
     )
-    baseline = models.DecimalField(_("baseline"), max_digits=14, decimal_places=2, default=0)
+    scope = models.CharField(
+        _("scope"),
+        max_length=20,
+        choices=Scope.choices,
+        default=Scope.GRANT,
+        help_text=_(
+            "What a metric is measured over: the grant's coverage (its countries, and the roundtables and training "
+            "events its activities are linked to), or the whole network. The baseline is measured on the same scope."
+        ),
+    )
+    baseline_on = models.DateField(
+        _("baseline day"),
+        null=True,
+        blank=True,
+        help_text=_("The day the baseline describes. Left empty: the day before the grant starts."),
+    )
+    baseline = models.DecimalField(
+        _("baseline"),
+        max_digits=14,
+        decimal_places=2,
+        default=0,
+        help_text=_(
+            "For a metric, leave it empty: it is measured on the baseline day, on the indicator's scope, and kept. "
+            "Another value needs a justification, which reports show."
+        ),
+    )
+    # What the metric gave on the baseline day when the indicator was made (or its metric, scope or
+    # baseline day changed); None for a manual indicator, or one made before baselines were measured.
+    baseline_measured = models.DecimalField(
+        _("measured baseline"), max_digits=14, decimal_places=2, null=True, blank=True, editable=False
+    )
+    baseline_justification = models.TextField(
+        _("why another baseline"),
+        blank=True,
+        help_text=_("Required when the baseline is not the measured one: where the other value comes from."),
+    )
     target = models.DecimalField(_("target"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0)])
     unit = models.CharField(_("unit"), max_length=40, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -418,6 +458,28 @@ class Indicator(models.Model):
     def is_manual(self) -> bool:
         return not self.metric_key
 
+    @property
+    def baseline_day(self) -> date | None:
+        """The day the baseline describes: as recorded, else the day before the grant starts."""
+        if self.baseline_on:
+            return self.baseline_on
+        return self.grant.starts_on - timedelta(days=1) if self.grant_id else None
+
+    @property
+    def baseline_overridden(self) -> bool:
+        """A metric's indicator whose baseline is not the value measured for it."""
+        return self.baseline_measured is not None and self.baseline != self.baseline_measured
+
+    def measures_like(self, other: Indicator | None) -> bool:
+        """Whether `other` (the saved row) measures its baseline the same way: same metric, scope and day.
+        A frozen baseline is kept while this holds, and measured again when it does not."""
+        return (
+            other is not None
+            and other.metric_key == self.metric_key
+            and other.scope == self.scope
+            and other.baseline_day == self.baseline_day
+        )
+
     def clean(self) -> None:
         from reports import metrics
 
@@ -436,8 +498,18 @@ class Indicator(models.Model):
                     errors["metric_key"] = _("Choose a metric with a single number (not a breakdown).")
         if self.manual_value is not None and not self.justification.strip():
             errors["justification"] = _("A manual value needs a justification: where does the number come from?")
+        if self.metric_key and self.baseline_overridden and not self.baseline_justification.strip():
+            errors["baseline_justification"] = _(
+                "The baseline measured for this metric on its scope is %(measured)s. Explain why the indicator "
+                "uses %(baseline)s instead, or leave the baseline empty to use the measured one."
+            ) % {"measured": _plain(self.baseline_measured), "baseline": _plain(self.baseline)}
         if errors:
             raise ValidationError(errors)
+
+
+def _plain(value: Any) -> str:
+    """A decimal as people write it: 54, 12.5."""
+    return format(value.normalize(), "f") if value is not None else ""
 
 
 class Risk(models.Model):

@@ -62,9 +62,10 @@ from reportlab.platypus import (
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from reports import report_data as rd
+from reports.metrics import INDICATOR_METHOD, format_number, hidden_count_text
 from reports.report_data import DonorReportData
 
-GENERATOR_VERSION = "donor-report-1"
+GENERATOR_VERSION = "donor-report-2"
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FONT = "DejaVuSans"
@@ -138,24 +139,47 @@ class Styles:
         ]
 
 
-def number(value: float | int | None, digits: int = 0) -> str:
-    """A figure as printed: grouped, with `digits` decimals unless it is whole; "—" for nothing."""
+number = format_number
+
+
+def money(value: float | None) -> str:
+    """An amount: whole amounts without decimals, others with two (cents)."""
     if value is None:
         return "—"
     if float(value).is_integer():
         return formats.number_format(int(value), 0, force_grouping=True)
-    return formats.number_format(round(float(value), max(digits, 1)), max(digits, 1), force_grouping=True)
+    return formats.number_format(round(float(value), 2), 2, force_grouping=True)
 
 
 def percent(value: float | None) -> str:
-    return "—" if value is None else f"{formats.number_format(value, 1)} %"
+    return "—" if value is None else f"{number(value, 1)} %"
 
 
-def count(value: int | None, threshold: int) -> str:
-    """A suppressed count (None) as "fewer than N"."""
+def hidden_text(reason: str, threshold: int) -> str:
+    """Why a count is not shown: a small count of people, or one hidden only to protect another."""
+    return hidden_count_text(reason or rd.SMALL, threshold)
+
+
+def count(value: int | None, threshold: int, hidden: str = rd.SMALL) -> str:
+    """A count as printed; a hidden one (None) says why (`hidden_text`)."""
     if value is None:
-        return _("fewer than %(threshold)s") % {"threshold": threshold}
+        return hidden_text(hidden or rd.SMALL, threshold)
     return formats.number_format(value, 0, force_grouping=True)
+
+
+def breakdown_lines(cells: Sequence[rd.Count], threshold: int, noun: str) -> str:
+    """A breakdown as lines "label: count". Cells hidden as small counts are gathered in one closing
+    line ("3 countries with fewer than 5 participants each"), so a row never lists many of them."""
+    shown = [f"{cell.label}: {count(cell.count, threshold, cell.hidden)}" for cell in cells if cell.hidden != rd.SMALL]
+    small = [cell for cell in cells if cell.hidden == rd.SMALL]
+    if len(small) == 1:
+        shown.append(f"{small[0].label}: {count(None, threshold)}")
+    elif small:
+        shown.append(
+            _("%(n)s %(noun)s with fewer than %(threshold)s participants each")
+            % {"n": len(small), "noun": noun, "threshold": threshold}
+        )
+    return "\n".join(shown)
 
 
 def day(value: str | None) -> str:
@@ -326,17 +350,23 @@ def bar_chart(
 
 
 def indicator_chart(data: DonorReportData) -> Drawing | None:
-    lines = [line for line in data.indicators if line.target]
+    """Each indicator's progress from its baseline to its target (100 % = target reached), for the
+    indicators whose progress is measured and shown."""
+    lines = [
+        line
+        for line in data.indicators
+        if line.progress is not None and not rd.shown_indicator(line, data.small_count_threshold).progress_hidden
+    ]
     if not lines:
         return None
     labels = [line.code for line in lines]
-    achieved = [min(line.percentage or 0.0, 200.0) for line in lines]
+    progress = [min(max(line.progress or 0.0, 0.0), 200.0) for line in lines]
     return bar_chart(
         labels,
-        [[100.0] * len(lines), achieved],
-        [_("Target (100 %)"), _("Achieved (% of target)")],
+        [[100.0] * len(lines), progress],
+        [_("Target (100 %)"), _("Progress from baseline to target")],
         [TARGET_COLOUR, ACHIEVED_COLOUR],
-        caption=_("Achieved against target, per cent of each indicator's target"),
+        caption=_("Progress from each indicator's baseline to its target, per cent of the way"),
     )
 
 
@@ -436,8 +466,8 @@ class Sections:
                     "good": achieved,
                     "total": len(d.indicators),
                     "spent": percent(d.budget_execution),
-                    "actual": number(d.budget_actual, 2),
-                    "planned": number(d.budget_planned, 2),
+                    "actual": money(d.budget_actual),
+                    "planned": money(d.budget_planned),
                     "currency": d.currency,
                 }
             )
@@ -463,29 +493,66 @@ class Sections:
 
     def indicators(self) -> Story:
         d, b = self.data, self.b
+        threshold = d.small_count_threshold
         story: Story = [CondPageBreak(60 * mm), self.h1(_("3. Indicators"))]
         if not d.indicators:
             return [*story, b.p(_("No indicators recorded."), self.s.muted)]
         rows: list[list[Any]] = [
-            b.head(_("Indicator"), _("Unit"), _("Baseline"), _("Target"), _("Achieved"), _("% of target"), _("Status"))
+            b.head(
+                _("Indicator"),
+                _("Scope"),
+                _("Unit"),
+                _("Baseline"),
+                _("Target"),
+                _("Achieved"),
+                _("Progress from baseline to target"),
+                _("Status"),
+            )
         ]
         extra = []
         for index, line in enumerate(d.indicators, start=1):
+            shown = rd.shown_indicator(line, threshold)
             rows.append(
                 [
                     b.cell(f"{line.code} {line.title}"),
+                    b.cell(line.scope_text),
                     b.cell(line.unit),
-                    b.cell(number(line.baseline, 2)),
+                    b.cell(
+                        hidden_text(shown.baseline_hidden, threshold)
+                        if shown.baseline_hidden
+                        else number(shown.baseline, 2)
+                    ),
                     b.cell(number(line.target, 2)),
-                    b.cell(number(line.achieved, 2)),
-                    b.cell(percent(line.percentage)),
+                    b.cell(
+                        hidden_text(shown.achieved_hidden, threshold)
+                        if shown.achieved_hidden
+                        else number(shown.achieved, 2)
+                    ),
+                    b.cell(
+                        hidden_text(shown.progress_hidden, threshold)
+                        if shown.progress_hidden
+                        else percent(shown.progress)
+                    ),
                     Paragraph(
                         markup(line.status_text), ParagraphStyle("st", parent=self.s.small_bold, textColor=colors.white)
                     ),
                 ]
             )
-            extra.append(("BACKGROUND", (6, index), (6, index), STATUS_COLOURS.get(line.status, MUTED)))
-        story.append(table(rows, [58 * mm, 20 * mm, 17 * mm, 17 * mm, 17 * mm, 17 * mm, WIDTH - 146 * mm], extra=extra))
+            extra.append(("BACKGROUND", (7, index), (7, index), STATUS_COLOURS.get(line.status, MUTED)))
+        widths = [42 * mm, 24 * mm, 21 * mm, 17 * mm, 15 * mm, 17 * mm, 19 * mm]
+        story.append(table(rows, [*widths, WIDTH - sum(widths)], extra=extra))
+        story.append(b.p(str(INDICATOR_METHOD), self.s.muted))
+        if any(line.counts_people for line in d.indicators):
+            story.append(
+                b.p(
+                    _(
+                        "Indicators that count people show values from 1 to %(below)s as “fewer than %(threshold)s”; "
+                        "their progress is then “suppressed”, as it would give the value away."
+                    )
+                    % {"below": threshold - 1, "threshold": threshold},
+                    self.s.muted,
+                )
+            )
         chart = indicator_chart(d)
         if chart is not None:
             story += [Spacer(1, 4 * mm), chart]
@@ -494,6 +561,13 @@ class Sections:
             source = _("Computed from the network's records") if line.source == "metric" else _("Manual value")
             story.append(b.p(f"{line.code} {line.title}", self.s.small_bold))
             story.append(b.p(f"{source}: {line.definition}", self.s.small))
+            baseline = _("Baseline on %(day)s, on %(scope)s.") % {
+                "day": day(line.baseline_on),
+                "scope": line.scope_text.lower() if line.scope_text else "—",
+            }
+            if line.baseline_note:
+                baseline += " " + _("Not the measured value: %(why)s") % {"why": line.baseline_note}
+            story.append(b.p(baseline, self.s.small))
         return story
 
     def activities(self) -> Story:
@@ -594,7 +668,7 @@ class Sections:
         story.append(
             b.p(
                 _("Grant amount: %(amount)s %(currency)s; the donor funds %(rate)s of eligible costs.")
-                % {"amount": number(d.amount, 2), "currency": d.currency, "rate": percent(d.cofunding_rate)}
+                % {"amount": money(d.amount), "currency": d.currency, "rate": percent(d.cofunding_rate)}
             )
         )
         if not d.budget_lines:
@@ -604,8 +678,8 @@ class Sections:
             [
                 b.cell(line.category_text),
                 b.cell(line.description or "—"),
-                b.cell(number(line.planned, 2)),
-                b.cell(number(line.actual, 2)),
+                b.cell(money(line.planned)),
+                b.cell(money(line.actual)),
                 b.cell(percent(line.execution)),
             ]
             for line in d.budget_lines
@@ -614,8 +688,8 @@ class Sections:
             [
                 b.head(_("Total"))[0],
                 b.cell(""),
-                b.head(number(d.budget_planned, 2))[0],
-                b.head(number(d.budget_actual, 2))[0],
+                b.head(money(d.budget_planned))[0],
+                b.head(money(d.budget_actual))[0],
                 b.head(percent(d.budget_execution))[0],
             ]
         )
@@ -632,8 +706,9 @@ class Sections:
         story.append(
             b.p(
                 _(
-                    "Counts from 1 to %(below)s are shown as “fewer than %(threshold)s”, "
-                    "so that no small group can be singled out."
+                    "Counts of people from 1 to %(below)s are shown as “fewer than %(threshold)s”, so that no small "
+                    "group can be singled out; a count hidden only so that such a count cannot be worked out from a "
+                    "total is shown as “suppressed”. Counts of organisations, countries and events are never hidden."
                 )
                 % {"below": threshold - 1, "threshold": threshold},
                 self.s.muted,
@@ -642,7 +717,14 @@ class Sections:
         story.append(self.h2(_("A. Roundtables held in the period")))
         if d.roundtables:
             rows: list[list[Any]] = [
-                b.head(_("Date"), _("Roundtable"), _("Country"), _("Invited by sector"), _("Invited"), _("Attended"))
+                b.head(
+                    _("Date"),
+                    _("Roundtable"),
+                    _("Country"),
+                    _("Organisations invited, by sector"),
+                    _("Organisations invited"),
+                    _("Organisations attending"),
+                )
             ]
             for line in d.roundtables:
                 sectors = "\n".join(
@@ -674,12 +756,9 @@ class Sections:
                         b.cell(f"{line.starts_on} – {line.ends_on}"),
                         b.cell(f"{line.code} {line.title} ({line.course_kind_text})"),
                         b.cell(place),
-                        b.cell(
-                            "\n".join(f"{c.label}: {count(c.count, threshold)}" for c in line.by_participant_type)
-                            or "—"
-                        ),
-                        b.cell("\n".join(f"{c.label}: {count(c.count, threshold)}" for c in line.by_country) or "—"),
-                        b.cell(count(line.people_trained, threshold)),
+                        b.cell(breakdown_lines(line.by_participant_type, threshold, _("participant types")) or "—"),
+                        b.cell(breakdown_lines(line.by_country, threshold, _("countries")) or "—"),
+                        b.cell(count(line.people_trained, threshold, line.people_trained_hidden)),
                     ]
                 )
             story.append(table(rows, [24 * mm, 40 * mm, 20 * mm, WIDTH - 146 * mm, 42 * mm, 20 * mm]))
@@ -690,10 +769,10 @@ class Sections:
         story.append(
             b.p(
                 _(
-                    "Prospective hotlines in the grant's countries on %(date)s. "
-                    "Names are given only where the host organisation consented."
+                    "Prospective hotlines in the grant's countries on %(date)s, the period's last day, by their "
+                    "stage that day. Names are given only where the host organisation consented."
                 )
-                % {"date": d.generated_on},
+                % {"date": d.period_end},
                 self.s.muted,
             )
         )

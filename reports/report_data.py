@@ -10,14 +10,17 @@ Invariants:
 - Plain values only: text, ints, floats, None and tuples of line dataclasses. Dates are ISO strings
   ("2025-01-31"); choice fields carry their key and the label in the report's language (the label
   is frozen too, so a later translation change does not change an old report).
-- Small counts are already suppressed here: a count from 1 to `small_count_threshold - 1` in the
-  annexes' breakdowns is `None` (shown as "fewer than 5"), and, where a row shows a total, a
-  second cell is suppressed with it so the first cannot be worked out by subtraction.
-  Indicator values, budgets and the counts of whole-report events are not suppressed: they are
-  programme figures, not groups of people or organisations.
+- Small counts of people are already suppressed here: a count of people from 1 to
+  `small_count_threshold - 1` in the annexes' breakdowns is `None` with `hidden` = SMALL (shown as
+  "fewer than 5"), and, where a row shows a total, a second cell (or the total) is hidden with it,
+  with `hidden` = SUPPRESSED (shown as "suppressed", never as "fewer than 5"), so the first cannot be
+  worked out by subtraction. Counts of organisations, countries and events are never suppressed.
+  An indicator that counts people (`counts_people`) keeps its values; every view of it for donors
+  hides a small baseline or achieved value (`shown_indicator`).
 - `generated_on` is given by the caller, never read from the clock by the builder.
 
-Bump `SCHEMA_VERSION` when a field changes meaning or shape; `from_json` refuses other versions.
+Bump `SCHEMA_VERSION` when a field changes meaning or shape, and teach `from_json` to read the older
+versions still stored (`_UPGRADES`): a published report's data is never rewritten.
 """
 
 from __future__ import annotations
@@ -28,7 +31,12 @@ import typing
 from dataclasses import dataclass
 from typing import Any
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+# Why a count is not shown (`Count.hidden` and the annexes' totals): a small count of people, or a
+# count hidden only so that a small one cannot be worked out by subtraction.
+SMALL = "small"
+SUPPRESSED = "suppressed"
 
 # Indicator status keys, best first.
 ACHIEVED = "achieved"
@@ -58,13 +66,22 @@ class IndicatorLine:
     # The registry's definition for a metric, the justification for a manual value.
     definition: str
     unit: str
+    # What the metric is measured over (`Indicator.Scope`: "grant" or "network") and its label.
+    scope: str
+    scope_text: str
     baseline: float
+    # The day the baseline describes, and why it is not the measured one ("" when it is).
+    baseline_on: str | None
+    baseline_note: str
     target: float
     achieved: float | None
-    # Achieved as a percentage of the target (None when the target is 0 or nothing was measured).
-    percentage: float | None
+    # The share of the way from the baseline to the target covered, in per cent (None when nothing was
+    # measured or the target is the baseline).
+    progress: float | None
     status: str
     status_text: str
+    # Whether the value counts people (small values are not shown to donors).
+    counts_people: bool = False
     work_package: int | None = None
 
 
@@ -134,11 +151,12 @@ class BudgetLineRow:
 
 @dataclass(frozen=True)
 class Count:
-    """One cell of a breakdown: a key, its label and the count (None: suppressed, a small count)."""
+    """One cell of a breakdown: a key, its label and the count (None when hidden: `hidden` says why)."""
 
     key: str
     label: str
     count: int | None
+    hidden: str = ""
 
 
 @dataclass(frozen=True)
@@ -147,7 +165,7 @@ class RoundtableAnnexLine:
     title: str
     date: str
     country: str
-    # Organisations invited, by sector, and how many of them attended.
+    # Distinct organisations invited, by sector, and how many of them attended (organisations: never hidden).
     participants_by_sector: tuple[Count, ...]
     invited: int | None
     attended: int | None
@@ -167,12 +185,14 @@ class TrainingAnnexLine:
     by_participant_type: tuple[Count, ...]
     by_country: tuple[Count, ...]
     people_trained: int | None
+    people_trained_hidden: str = ""
 
 
 @dataclass(frozen=True)
 class CandidateStageLine:
     stage: str
     stage_text: str
+    # Candidate hotlines (organisations: never hidden).
     count: int | None
     # Only organisations that consented to their name in reports (network.Organisation.publish_name_consent).
     names: tuple[str, ...]
@@ -229,11 +249,89 @@ def to_json(data: DonorReportData) -> dict[str, Any]:
 
 
 def from_json(payload: dict[str, Any]) -> DonorReportData:
-    """The data back from `to_json`'s output (after any JSON round trip): equal to the original."""
+    """The data back from `to_json`'s output (after any JSON round trip): equal to the original. Data of
+    an older schema version is read as the current one (`_UPGRADES`)."""
     version = payload.get("schema_version")
+    while version != SCHEMA_VERSION and version in _UPGRADES:
+        payload = {**_UPGRADES[version](payload), "schema_version": version + 1}
+        version += 1
     if version != SCHEMA_VERSION:
         raise ValueError(f"Donor report data of schema version {version!r}; this code reads {SCHEMA_VERSION}.")
     return _load(DonorReportData, payload)
+
+
+def _from_version_1(payload: dict[str, Any]) -> dict[str, Any]:
+    """Version 1 had "% of target" and no scope: its indicators measured the grant's coverage, their
+    values were not hidden, and a hidden annex count was always a small one."""
+
+    def indicator(row: dict[str, Any]) -> dict[str, Any]:
+        row = {key: value for key, value in row.items() if key != "percentage"}
+        baseline, target, achieved = row.get("baseline", 0.0), row.get("target", 0.0), row.get("achieved")
+        progress = None
+        if achieved is not None and target != baseline:
+            progress = round(100 * (achieved - baseline) / (target - baseline), 1)
+        return {
+            **row,
+            "scope": "grant",
+            "scope_text": "",
+            "baseline_on": None,
+            "baseline_note": "",
+            "progress": progress,
+            "counts_people": False,
+        }
+
+    def counts(cells: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [{**cell, "hidden": SMALL if cell.get("count") is None else ""} for cell in cells]
+
+    def training(line: dict[str, Any]) -> dict[str, Any]:
+        return {
+            **line,
+            "by_participant_type": counts(line.get("by_participant_type", [])),
+            "by_country": counts(line.get("by_country", [])),
+            "people_trained_hidden": SMALL if line.get("people_trained") is None else "",
+        }
+
+    def roundtable(line: dict[str, Any]) -> dict[str, Any]:
+        return {**line, "participants_by_sector": counts(line.get("participants_by_sector", []))}
+
+    return {
+        **payload,
+        "indicators": [indicator(row) for row in payload.get("indicators", [])],
+        "trainings": [training(line) for line in payload.get("trainings", [])],
+        "roundtables": [roundtable(line) for line in payload.get("roundtables", [])],
+    }
+
+
+# schema version -> the function that turns its payload into the next version's.
+_UPGRADES: dict[int, Any] = {1: _from_version_1}
+
+
+@dataclass(frozen=True)
+class ShownIndicator:
+    """An indicator's values as donors see them: a count of people from 1 to the threshold minus one
+    is hidden (SMALL), and its progress with it (SUPPRESSED: it would give the hidden value away)."""
+
+    baseline: float | None
+    baseline_hidden: str
+    achieved: float | None
+    achieved_hidden: str
+    progress: float | None
+    progress_hidden: str
+
+
+def shown_indicator(line: IndicatorLine, threshold: int) -> ShownIndicator:
+    def small(value: float | None) -> bool:
+        return line.counts_people and value is not None and 0 < value < threshold
+
+    baseline_small, achieved_small = small(line.baseline), small(line.achieved)
+    return ShownIndicator(
+        baseline=None if baseline_small else line.baseline,
+        baseline_hidden=SMALL if baseline_small else "",
+        achieved=None if achieved_small else line.achieved,
+        achieved_hidden=SMALL if achieved_small else "",
+        progress=None if baseline_small or achieved_small else line.progress,
+        progress_hidden=SUPPRESSED if (baseline_small or achieved_small) and line.progress is not None else "",
+    )
 
 
 def _dump(value: Any) -> Any:

@@ -102,6 +102,22 @@ class Scope:
         return ";".join(parts)
 
 
+# An indicator's scope (`reports.models.Indicator.Scope`): what its metric is measured over.
+GRANT_SCOPE = "grant"
+NETWORK_SCOPE = "network"
+
+
+def indicator_scope(kind: str, coverage: GrantCoverage, within: Scope | None = None) -> Scope | None:
+    """The scope an indicator's metric is measured over: the grant's coverage, or the whole network
+    (each narrowed to the regions and countries of `within`, a dashboard's filter, when given)."""
+    base = within or Scope()
+    if kind == GRANT_SCOPE:
+        return Scope(base.regions, base.countries, base.world_regions, coverage)
+    if kind != NETWORK_SCOPE:
+        raise ValueError(f"Unknown indicator scope {kind!r}.")
+    return None if base.is_everything else Scope(base.regions, base.countries, base.world_regions, None)
+
+
 def period_key(period: Period | None) -> str:
     return period.key() if period else "-"
 

@@ -64,7 +64,8 @@ from onboarding.models import (
 )
 from reports import aggregations, report_data
 from reports.metrics import SMALL_COUNT_THRESHOLD
-from reports.scope import GrantCoverage, Period, Scope
+from reports.models import Indicator
+from reports.scope import GrantCoverage, Period, Scope, indicator_scope
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,11 @@ def _convert(values: pd.Series, kind: str) -> Any:
         stamps = pd.to_datetime(values, utc=True, format="ISO8601", errors="coerce")
         return stamps.dt.tz_convert(timezone.get_current_timezone()).dt.tz_localize(None).astype("datetime64[us]")
     raise ValueError(f"Unknown column kind {kind!r}.")
+
+
+def empty_frame(name: str) -> pd.DataFrame:
+    """Frame `name` with no rows, with its columns and types."""
+    return _frame([], SOURCES[name][1])
 
 
 def _load(name: str, user: Any | None) -> pd.DataFrame:
@@ -208,8 +214,6 @@ ANALYST_COLUMNS: tuple[Column, ...] = (
     Column("started_on", "started_on", "date"),
     Column("ended_on", "ended_on", "date"),
     Column("brand_name", "hotline__brand_name"),
-    Column("hotline_stage", "hotline__stage"),
-    Column("hotline_joined_on", "hotline__joined_on", "date"),
     *_geography("hotline__"),
 )
 
@@ -219,7 +223,8 @@ def analysts_source(*, user: Any | None = None) -> QuerySet:
 
 
 def analysts_frame(*, user: Any | None = None) -> pd.DataFrame:
-    """Analysts (pseudonymous codes) with their hotline's stage and country."""
+    """Analysts (pseudonymous codes) with their hotline and its country (whether the hotline was a
+    member on a day comes from the `hotlines` and `stage_changes` frames)."""
     return _load("analysts", user)
 
 
@@ -439,6 +444,9 @@ GRANT_INDICATOR_COLUMNS: tuple[Column, ...] = (
     Column("code", "code"),
     Column("title", "title"),
     Column("metric_key", "metric_key"),
+    Column("scope", "scope"),
+    Column("baseline_on", "baseline_on", "date"),
+    Column("baseline_justification", "baseline_justification"),
     Column("manual_value", "manual_value", "float"),
     Column("justification", "justification"),
     Column("baseline", "baseline", "float"),
@@ -625,6 +633,51 @@ def grant_coverage_of(*, grant: Any) -> GrantCoverage:
     )
 
 
+@dataclass(frozen=True)
+class UnlinkedEvents:
+    """Events in a grant's countries and span that none of its activities links: what its figures leave
+    out once it links some (while it links none of a kind, every such event counts by country)."""
+
+    roundtables: list[Roundtable]
+    training_events: list[TrainingEvent]
+    links_roundtables: bool
+    links_training_events: bool
+
+
+def grant_unlinked_events(*, grant: Any, limit: int = 50) -> UnlinkedEvents:
+    """Roundtables (not cancelled) in the grant's countries, and training events held there or attended by
+    participants from there, within the grant's span, that no activity of the grant links (the first
+    `limit` of each, soonest first). A fixed number of queries."""
+    coverage = grant_coverage_of(grant=grant)
+    countries = list(coverage.countries)
+    start, end = grant.starts_on, grant.ends_on
+    roundtables = (
+        Roundtable.objects.exclude(status=Roundtable.Status.CANCELLED)
+        .filter(country_id__in=countries, starts_at__date__range=(start, end))
+        .exclude(grant_activities__grant=grant)
+        .select_related("country")
+        .order_by("starts_at", "pk")
+    )
+    from_countries = (
+        Q(country_id__in=countries)
+        | Q(participations__analyst__hotline__country_id__in=countries)
+        | Q(participations__organisation__country_id__in=countries)
+    )
+    events = (
+        TrainingEvent.objects.filter(from_countries, starts_on__lte=end, ends_on__gte=start)
+        .exclude(grant_activities__grant=grant)
+        .select_related("course", "country")
+        .distinct()
+        .order_by("starts_on", "pk")
+    )
+    return UnlinkedEvents(
+        roundtables=list(roundtables[:limit]),
+        training_events=list(events[:limit]),
+        links_roundtables=coverage.roundtables is not None,
+        links_training_events=coverage.training_events is not None,
+    )
+
+
 # -- Admin home panels ------------------------------------------------------------------------
 @dataclass(frozen=True)
 class CandidateRow:
@@ -672,12 +725,7 @@ def certificates_expiring(
     """Certificates of working analysts, valid today, that expire within `within_days` days (the
     soonest `limit` of them, and how many there are)."""
     today = today or timezone.localdate()
-    queryset = (
-        TrainingParticipation.objects.visible_to(user)
-        .certificates_expiring(within_days=within_days, on=today)
-        .filter(analyst__isnull=False, certified_on__lte=today)
-        .filter(Q(analyst__ended_on__isnull=True) | Q(analyst__ended_on__gte=today))
-    )
+    queryset = TrainingParticipation.objects.visible_to(user).certificates_expiring(within_days=within_days, on=today)
     first = list(
         queryset.select_related("analyst__hotline", "event__course").order_by("certificate_expires_on", "pk")[:limit]
     )
@@ -706,7 +754,14 @@ def items_awaiting_review(*, user: Any, limit: int = 10) -> AwaitingReview:
 # annexes from the same frames, so the query count does not grow with indicators, activities or
 # events: the grant's own rows (one query per kind), its coverage, the country names, the frames the
 # report needs and the candidate hotlines.
-ANNEX_FRAMES = ("roundtables", "roundtable_participants", "training_events", "training_places", "hotlines")
+ANNEX_FRAMES = (
+    "roundtables",
+    "roundtable_participants",
+    "training_events",
+    "training_places",
+    "hotlines",
+    "stage_changes",
+)
 
 
 def donor_report_data(
@@ -765,8 +820,10 @@ def _donor_report_data(
     )
 
     indicators = tuple(
-        _indicator_line(indicator, grant=grant, period=period, frames=frames, context=context)
-        for indicator in Indicator.objects.filter(grant=grant).select_related("work_package").order_by("order", "code")
+        _indicator_line(indicator, grant=grant, period=period, frames=frames, context=context, coverage=coverage)
+        for indicator in Indicator.objects.filter(grant=grant)
+        .select_related("work_package", "grant")
+        .order_by("order", "code")
     )
     activities = tuple(
         report_data.ActivityLine(
@@ -881,7 +938,7 @@ def _donor_report_data(
         budget_execution=aggregations.share(actual, planned),
         roundtables=_roundtable_annex(frames, period=period, scope=scope, today=today, country_names=country_names),
         trainings=_training_annex(frames, period=period, scope=scope, today=today, country_names=country_names),
-        candidates_by_stage=_candidate_annex(coverage),
+        candidates_by_stage=_candidate_annex(frames, coverage, day=period.end, today=today),
         small_count_threshold=SMALL_COUNT_THRESHOLD,
     )
 
@@ -890,15 +947,27 @@ def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def _indicator_line(indicator: Any, *, grant: Any, period: Period, frames: Frames, context: Any) -> Any:
+def _indicator_line(
+    indicator: Any, *, grant: Any, period: Period, frames: Frames, context: Any, coverage: GrantCoverage
+) -> Any:
     from reports import metrics
 
+    scope_text = str(INDICATOR_SCOPE_TEXT.get(indicator.scope, indicator.scope))
+    counts_people = False
     if indicator.metric_key:
         metric = metrics.get(indicator.metric_key)
-        achieved = metric_achieved(metric, frames, context)
+        achieved = metrics.indicator_value(
+            metric,
+            frames,
+            context,
+            scope=indicator_scope(indicator.scope, coverage),
+            since=grant.starts_on,
+            day=period.end,
+        )
         definition = str(metric.definition)
         unit = indicator.unit or str(metric.unit)
         source = "metric"
+        counts_people = metric.counts_people
     else:
         achieved = float(indicator.manual_value)
         definition = indicator.justification
@@ -909,8 +978,9 @@ def _indicator_line(indicator: Any, *, grant: Any, period: Period, frames: Frame
         baseline=baseline,
         target=target,
         achieved=achieved,
-        elapsed=aggregations.elapsed_share(grant.starts_on, grant.ends_on, period.end),
+        elapsed=aggregations.elapsed_share(grant.starts_on, grant.ends_on, min(period.end, context.today)),
     )
+    baseline_day = indicator.baseline_day
     return report_data.IndicatorLine(
         code=indicator.code,
         title=indicator.title,
@@ -918,13 +988,38 @@ def _indicator_line(indicator: Any, *, grant: Any, period: Period, frames: Frame
         metric_key=indicator.metric_key,
         definition=definition,
         unit=unit,
+        scope=indicator.scope,
+        scope_text=scope_text,
         baseline=baseline,
+        baseline_on=baseline_day.isoformat() if baseline_day else None,
+        baseline_note=indicator.baseline_justification.strip() if indicator.baseline_overridden else "",
         target=target,
         achieved=achieved,
-        percentage=aggregations.share(achieved, target),
+        progress=aggregations.progress_share(baseline=baseline, target=target, achieved=achieved),
         status=status,
         status_text=str(INDICATOR_STATUS_TEXT[status]),
+        counts_people=counts_people,
         work_package=indicator.work_package.number if indicator.work_package else None,
+    )
+
+
+def measured_baseline(indicator: Any, *, frames: Frames | None = None, now: datetime | None = None) -> float | None:
+    """What the indicator's metric gives on its baseline day, on its scope (`metrics.indicator_value`):
+    the baseline frozen when the indicator is made. None for a manual indicator."""
+    from reports import metrics
+
+    if not indicator.metric_key or not indicator.grant_id:
+        return None
+    grant = indicator.grant
+    metric = metrics.get(indicator.metric_key)
+    scope = indicator_scope(indicator.scope, grant_coverage_of(grant=grant))
+    return metrics.indicator_value(
+        metric,
+        frames if frames is not None else Frames(),
+        metrics.Context.at(now=now),
+        scope=scope,
+        since=grant.starts_on,
+        day=indicator.baseline_day,
     )
 
 
@@ -947,36 +1042,49 @@ INDICATOR_STATUS_TEXT = {
     report_data.AT_RISK: gettext_lazy("At risk"),
     report_data.BEHIND: gettext_lazy("Behind"),
 }
+# An indicator's scope, named in the reader's language (the keys are `Indicator.Scope`'s).
+INDICATOR_SCOPE_TEXT = dict(Indicator.Scope.choices)
 # Pure, in `aggregations` (the grant dashboard uses it too); kept here under its known name.
 indicator_status = aggregations.indicator_status
 
 
 def suppress_counts(
     cells: Iterable[tuple[str, str, int]], *, total: int | None = None, threshold: int = SMALL_COUNT_THRESHOLD
-) -> tuple[tuple[report_data.Count, ...], int | None]:
-    """Breakdown cells (key, label, count; zeros left out) and their total, with counts from 1 to
-    `threshold - 1` replaced by None. When a total is shown and exactly one cell is hidden, the next
-    smallest cell is hidden too (or the total), so that no hidden count follows by subtraction."""
+) -> tuple[tuple[report_data.Count, ...], int | None, str]:
+    """Breakdown cells of people (key, label, count; zeros left out) and their total, as donors see
+    them: counts from 1 to `threshold - 1` hidden as SMALL. When a total is shown and exactly one cell
+    is hidden, the next smallest cell is hidden too (or, with no other cell, the total), as SUPPRESSED,
+    so that no small count follows by subtraction. Returns the cells, the total (None when hidden) and
+    why the total is hidden ("" when shown)."""
     kept = [(key, label, count) for key, label, count in cells if count]
     small = {key for key, _label, count in kept if 0 < count < threshold}
+    complementary: set[str] = set()
+    total_hidden = ""
     if total is not None and 0 < total < threshold:
-        total = None
+        total, total_hidden = None, report_data.SMALL
     if total is not None and len(small) == 1:
         others = sorted((count, key) for key, _label, count in kept if key not in small)
         if others:
-            small.add(others[0][1])
+            complementary.add(others[0][1])
         else:
-            total = None
-    return tuple(report_data.Count(key, label, None if key in small else count) for key, label, count in kept), total
-
-
-def _hidden(count: int, threshold: int = SMALL_COUNT_THRESHOLD) -> int | None:
-    return None if 0 < count < threshold else count
+            total, total_hidden = None, report_data.SUPPRESSED
+    shown = tuple(
+        report_data.Count(
+            key,
+            label,
+            None if key in small | complementary else count,
+            report_data.SMALL if key in small else report_data.SUPPRESSED if key in complementary else "",
+        )
+        for key, label, count in kept
+    )
+    return shown, total, total_hidden
 
 
 def _roundtable_annex(
     frames: Frames, *, period: Period, scope: Scope, today: date, country_names: Mapping[str, str]
 ) -> tuple[report_data.RoundtableAnnexLine, ...]:
+    """The roundtables held in the period, each with the distinct organisations invited by sector and
+    how many attended (organisations: never hidden)."""
     from network.models import Sector
 
     held = aggregations.held_roundtables(frames["roundtables"], period=period, scope=scope, today=today)
@@ -985,27 +1093,32 @@ def _roundtable_annex(
     held = held.sort_values(["starts_at", "code"], kind="stable")
     participants = frames["roundtable_participants"]
     participants = participants[participants["roundtable_id"].isin(held["roundtable_id"])]
-    invited = participants.groupby(["roundtable_id", "sector"]).size()
-    attended = participants[participants["status"] == aggregations.ATTENDED].groupby("roundtable_id").size()
+    invited = participants.groupby(["roundtable_id", "sector"])["organisation_id"].nunique()
+    invited_total = participants.groupby("roundtable_id")["organisation_id"].nunique()
+    attended = (
+        participants[participants["status"] == aggregations.ATTENDED]
+        .groupby("roundtable_id")["organisation_id"]
+        .nunique()
+    )
     sector_labels = {value: str(label) for value, label in Sector.choices}
     sector_order = {value: index for index, value in enumerate(sector_labels)}
-    by_roundtable: dict[int, list[tuple[str, str, int]]] = {}
+    by_roundtable: dict[int, list[report_data.Count]] = {}
     for (roundtable_id, sector), count in invited.items():
-        by_roundtable.setdefault(int(roundtable_id), []).append((sector, sector_labels.get(sector, sector), int(count)))
+        by_roundtable.setdefault(int(roundtable_id), []).append(
+            report_data.Count(sector, sector_labels.get(sector, sector), int(count))
+        )
     lines = []
     for row in held.itertuples(index=False):
-        cells = sorted(by_roundtable.get(int(row.roundtable_id), []), key=lambda cell: sector_order.get(cell[0], 99))
-        total = sum(cell[2] for cell in cells)
-        counts, total_shown = suppress_counts(cells, total=total)
+        cells = sorted(by_roundtable.get(int(row.roundtable_id), []), key=lambda cell: sector_order.get(cell.key, 99))
         lines.append(
             report_data.RoundtableAnnexLine(
                 code=row.code,
                 title=row.title,
                 date=row.starts_at.date().isoformat(),
                 country=country_names.get(row.country, row.country),
-                participants_by_sector=counts,
-                invited=total_shown,
-                attended=_hidden(int(attended.get(row.roundtable_id, 0))),
+                participants_by_sector=tuple(cells),
+                invited=int(invited_total.get(row.roundtable_id, 0)),
+                attended=int(attended.get(row.roundtable_id, 0)),
             )
         )
     return tuple(lines)
@@ -1026,7 +1139,7 @@ def _training_annex(
     completed = places[
         (places["status"] == aggregations.COMPLETED)
         & places["event_id"].isin(events["event_id"])
-        & aggregations.in_scope(places, scope)
+        & aggregations.events_in_scope(places, scope, column="event_id", kind="training_events")
     ]
     by_type = completed.groupby(["event_id", "participant_type"]).size()
     by_country = completed.groupby(["event_id", "country"]).size()
@@ -1046,8 +1159,11 @@ def _training_annex(
         type_cells = sorted(types_of.get(event_id, []), key=lambda cell: type_order.get(cell[0], 99))
         country_cells = sorted(countries_of.get(event_id, []), key=lambda cell: (cell[1], cell[0]))
         total = sum(cell[2] for cell in type_cells)
-        type_counts, total_shown = suppress_counts(type_cells, total=total)
-        country_counts, _total = suppress_counts(country_cells, total=total)
+        type_counts, by_type_total, by_type_hidden = suppress_counts(type_cells, total=total)
+        country_counts, by_country_total, by_country_hidden = suppress_counts(country_cells, total=total)
+        # The total is shown only when neither breakdown needs it hidden.
+        total_shown = by_type_total if by_country_total is not None else None
+        total_hidden = by_type_hidden or by_country_hidden
         lines.append(
             report_data.TrainingAnnexLine(
                 code=row.code,
@@ -1061,34 +1177,40 @@ def _training_annex(
                 by_participant_type=type_counts,
                 by_country=country_counts,
                 people_trained=total_shown,
+                people_trained_hidden=total_hidden,
             )
         )
     return tuple(lines)
 
 
-def _candidate_annex(coverage: GrantCoverage) -> tuple[report_data.CandidateStageLine, ...]:
-    """Candidate hotlines in the grant's countries today, by stage; a name only where the host
-    organisation consented to its name in reports."""
-    rows = (
-        Hotline.objects.candidates()
-        .filter(country_id__in=coverage.countries)
-        .order_by("brand_name")
-        .values_list("stage", "brand_name", "host_organisation__name", "host_organisation__publish_name_consent")
-    )
-    counts: dict[str, int] = {}
-    names: dict[str, list[str]] = {}
-    for stage, brand_name, organisation, consent in rows:
-        counts[stage] = counts.get(stage, 0) + 1
-        if consent:
-            names.setdefault(stage, []).append(f"{brand_name} ({organisation})" if organisation else brand_name)
-    labels = {value: str(label) for value, label in Hotline.Stage.choices}
-    return tuple(
-        report_data.CandidateStageLine(
-            stage=stage,
-            stage_text=labels[stage],
-            count=_hidden(counts[stage]),
-            names=tuple(names.get(stage, ())),
+def _candidate_annex(
+    frames: Frames, coverage: GrantCoverage, *, day: date, today: date
+) -> tuple[report_data.CandidateStageLine, ...]:
+    """Candidate hotlines in the grant's countries on `day` (the period's last day), by their stage that
+    day (`aggregations.stages_on`); a name only where the host organisation consented to its name in
+    reports. Candidates are organisations: their counts are never hidden."""
+    hotlines = frames["hotlines"]
+    stages = aggregations.stages_on(hotlines, frames["stage_changes"], day=day, today=today)
+    chosen = hotlines.assign(stage_on_day=stages.to_numpy())
+    chosen = chosen[chosen["stage_on_day"].isin(Hotline.CANDIDATE_STAGES) & chosen["country"].isin(coverage.countries)]
+    hosts = {
+        pk: (name, consented)
+        for pk, name, consented in Hotline.objects.filter(pk__in=[int(pk) for pk in chosen["hotline_id"]]).values_list(
+            "pk", "host_organisation__name", "host_organisation__publish_name_consent"
         )
-        for stage in Hotline.CANDIDATE_STAGES
-        if counts.get(stage)
-    )
+    }
+    labels = {value: str(label) for value, label in Hotline.Stage.choices}
+    lines = []
+    for stage in Hotline.CANDIDATE_STAGES:
+        here = chosen[chosen["stage_on_day"] == stage].sort_values("brand_name")
+        if here.empty:
+            continue
+        names = tuple(
+            f"{brand} ({hosts[int(pk)][0]})" if hosts[int(pk)][0] else brand
+            for pk, brand in zip(here["hotline_id"], here["brand_name"], strict=True)
+            if hosts.get(int(pk), ("", False))[1]
+        )
+        lines.append(
+            report_data.CandidateStageLine(stage=stage, stage_text=labels[stage], count=len(here), names=names)
+        )
+    return tuple(lines)

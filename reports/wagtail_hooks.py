@@ -14,10 +14,12 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
+from core.forms import CONTRIBUTED_FIELDS_HOOK, ContributedField
 from network.history import AuditedCreateAction, AuditedDeleteAction, AuditedEditAction
 from reports import admin_urls
 from reports.dashboards import DASHBOARDS, Dashboard
-from reports.grants_viewsets import GrantsViewSetGroup
+from reports.grant_services import EVENT_LINKS_ACTION
+from reports.grants_viewsets import GrantsViewSetGroup, grant_activity_fields
 from reports.models import (
     Activity,
     BudgetLine,
@@ -82,6 +84,16 @@ GRANT_MODELS = (Donor, Grant, WorkPackage, Activity, Deliverable, Milestone, Ind
 @hooks.register("register_admin_viewset")
 def register_grants_viewsets() -> GrantsViewSetGroup:
     return GrantsViewSetGroup()
+
+
+@hooks.register(CONTRIBUTED_FIELDS_HOOK)
+def register_grant_activity_fields(model: type, instance: Any) -> list[ContributedField]:
+    return grant_activity_fields(model, instance)
+
+
+@hooks.register("register_log_actions")
+def register_grant_log_actions(actions: Any) -> None:
+    actions.register_action(EVENT_LINKS_ACTION, _("Link events"), _("Events linked to the activity changed"))
 
 
 @hooks.register("register_actions")

@@ -276,6 +276,11 @@ WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAIL_SITE_NAME = env_str("WAGTAIL_SITE_NAME", "Hotline network")
 # The association's legal name: the beneficiary and author of donor reports.
 ASSOCIATION_NAME = env_str("ASSOCIATION_NAME", "International Association of Internet Hotlines")
+# Quality-assurance review cycle, in months: a full member's next review after its last one (or after
+# becoming a full member); a provisional member's next review after its last one. Members with no
+# review on record get no made-up due date (reports.metrics, "Members with no review recorded").
+QA_REVIEW_CYCLE_MONTHS = env_int("QA_REVIEW_CYCLE_MONTHS", 36)
+QA_FIRST_REVIEW_MONTHS = env_int("QA_FIRST_REVIEW_MONTHS", 12)
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILADMIN_LOGIN_URL = "account_login"
 WAGTAIL_PASSWORD_RESET_ENABLED = False

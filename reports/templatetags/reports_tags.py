@@ -24,6 +24,14 @@ def cell(value: Any) -> str:
     return str(value)
 
 
+@register.filter
+def figure(value: Any, digits: int = 2) -> str:
+    """A number as every report prints it (`metrics.format_number`): 50.6, never 50.60."""
+    from reports.metrics import format_number
+
+    return format_number(value, int(digits))
+
+
 @register.simple_tag
 def figure_script(figure_json: str, element_id: str) -> SafeString:
     """A plotly figure (JSON text) in a non-executable script element, read by dashboards.js."""

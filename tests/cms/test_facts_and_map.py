@@ -36,23 +36,28 @@ def test_facts_figures_equal_the_metrics_and_show_their_definitions(client, site
     _build_network(9)
     html = client.get(site_tree.facts.url).content.decode()
     for key in FACT_KEYS:
-        assert _figure(html, key) == metrics.display_count(metrics.compute(key)), key
-        assert str(metrics.get(key).definition).replace("'", "&#x27;") in html
+        metric = metrics.get(key)
+        assert _figure(html, key) == metrics.display_count(metrics.compute(key), people=metric.counts_people), key
+        assert str(metric.definition).replace("'", "&#x27;") in html
     assert _figure(html, "member_hotlines") == "9"
-    # DE FR ES IT PT PL in Europe; BR, ZA and PH alone in their regions: suppressed.
+    # DE FR ES IT PT PL in Europe; BR, ZA and PH alone in their regions: hotlines are organisations,
+    # shown however few.
     assert metrics.compute("hotlines_by_region")["europe"] == 6
     assert '<th scope="row">Europe</th><td>6</td>' in html
-    assert '<th scope="row">Sub-Saharan Africa</th><td>fewer than 5</td>' in html
+    assert '<th scope="row">Sub-Saharan Africa</th><td>1</td>' in html
     assert '<th scope="row">South Asia</th><td>0</td>' in html
 
 
-def test_small_counts_are_never_shown(client, site_tree):
+def test_small_counts_of_people_are_never_shown(client, site_tree):
     make_hotline("DE", analysts=2)
     make_hotline("KE", analysts=1)
     html = client.get(site_tree.facts.url).content.decode()
-    assert _figure(html, "member_hotlines") == "fewer than 5"
+    # Two hotlines in two countries: counts of organisations and countries are shown.
+    assert _figure(html, "member_hotlines") == "2"
+    assert _figure(html, "countries_covered") == "2"
+    # Three analysts: a count of people below 5.
     assert _figure(html, "analysts") == "fewer than 5"
-    assert "counts from 1 to 4 are shown as “fewer than 5”" in html
+    assert "counts of people from 1 to 4 are shown as “fewer than 5”" in html
 
 
 def test_facts_follow_the_registry_through_the_cache(client, site_tree):

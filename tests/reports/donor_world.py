@@ -4,7 +4,7 @@ The grant (GF-EXP-2025, 2025-2026) covers Ghana and Kenya; the report period is 
 activities link one roundtable held in the period (Accra, 15 organisations invited: 6 police, 7
 government, 2 internet providers; 11 attended), one held before it, and one training (Nairobi,
 13 people trained: 5 analysts, 6 police officers, 2 NGO staff). A roundtable in Ghana that no
-activity links is left out of the grant's figures.
+activity links is left out of the grant's figures. The hotlines are in their stages since 2024.
 """
 
 from __future__ import annotations
@@ -57,10 +57,13 @@ def organisation(name: str, code: str, kind: str = Organisation.Type.NGO, *, con
 
 
 def hotline(name: str, code: str, stage: str, *, host: Organisation | None = None) -> Hotline:
+    """A hotline in `stage` since 2024-06-01 (recorded then, without stage history)."""
     created = Hotline.objects.create(
         brand_name=name, host_organisation=host or organisation(f"{name} host", code), country=country(code)
     )
-    Hotline.objects.filter(pk=created.pk).update(stage=stage)
+    Hotline.objects.filter(pk=created.pk).update(
+        stage=stage, stage_entered_at=at(date(2024, 6, 1)), created_at=at(date(2024, 1, 15))
+    )
     created.refresh_from_db()
     return created
 

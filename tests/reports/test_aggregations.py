@@ -39,6 +39,7 @@ HOTLINES = [
         "joined_on": date(2015, 5, 1),
         "full_member_on": date(2016, 5, 1),
         "created_at": at(date(2015, 1, 1)),
+        "stage_entered_at": at(date(2016, 5, 1)),
         **geo("DE"),
     },
     {
@@ -48,6 +49,7 @@ HOTLINES = [
         "joined_on": date(2018, 1, 1),
         "full_member_on": date(2019, 1, 1),
         "created_at": at(date(2017, 1, 1)),
+        "stage_entered_at": at(date(2019, 1, 1)),
         **geo("FR"),
     },
     {
@@ -66,6 +68,7 @@ HOTLINES = [
         "joined_on": date(2022, 6, 1),
         "full_member_on": date(2024, 6, 1),
         "created_at": at(date(2022, 1, 1)),
+        "stage_entered_at": at(date(2024, 6, 1)),
         **geo("BE"),
     },
     {
@@ -98,7 +101,10 @@ HOTLINES = [
         "brand_name": "Luxembourg line",
         "stage": "suspended",
         "joined_on": date(2010, 1, 1),
+        "full_member_on": date(2011, 1, 1),
         "created_at": at(date(2009, 1, 1)),
+        # Suspended on 2024-03-01, with no stage history: a member (full) before that day.
+        "stage_entered_at": at(date(2024, 3, 1)),
         **geo("LU"),
     },
 ]
@@ -144,16 +150,129 @@ def stage_changes() -> pd.DataFrame:
 
 
 # -- Members and countries -------------------------------------------------------------------------
-def test_members_today_and_in_a_period(hotlines):
-    assert agg.member_count(hotlines, period=None, scope=None) == 4
-    assert agg.full_member_count(hotlines, period=None, scope=None) == 3
-    period = Period(date(2018, 1, 1), date(2020, 12, 31))
-    assert agg.member_count(hotlines, period=period, scope=None) == 2
-    assert agg.full_member_count(hotlines, period=period, scope=None) == 2
-    # Belgium joined in 2022 but became a full member only in 2024.
-    assert agg.full_member_count(hotlines, period=Y2023, scope=None) == 2
-    assert agg.member_count(hotlines, period=None, scope=EUROPE) == 3
-    assert agg.member_count(hotlines, period=None, scope=AFRICA) == 1
+P2018_2020 = Period(date(2018, 1, 1), date(2020, 12, 31))
+
+
+def test_members_today_and_in_a_period(hotlines, stage_changes):
+    def members(period=None, scope=None):
+        return agg.member_count(hotlines, stage_changes, period=period, scope=scope, today=TODAY)
+
+    def full(period=None, scope=None):
+        return agg.full_member_count(hotlines, stage_changes, period=period, scope=scope, today=TODAY)
+
+    assert (members(), full()) == (4, 3)  # Germany, France, Belgium (full), Kenya (provisional)
+    # Germany, France and Luxembourg (suspended only in 2024); Kenya joined in 2024, Belgium in 2022.
+    assert (members(P2018_2020), full(P2018_2020)) == (3, 3)
+    # 2023: Belgium a provisional member (full only in 2024), Luxembourg still a full member.
+    assert (members(Y2023), full(Y2023)) == (4, 3)
+    assert members(scope=EUROPE) == 3
+    assert members(scope=AFRICA) == 1
+
+
+def test_a_periods_figures_do_not_move_with_what_happened_after_it(hotlines, stage_changes):
+    before = {
+        "members": agg.member_count(hotlines, stage_changes, period=Y2023, scope=None, today=TODAY),
+        "full": agg.full_member_count(hotlines, stage_changes, period=Y2023, scope=None, today=TODAY),
+        "stages": agg.hotlines_by_stage(
+            hotlines, stage_changes, period=Y2023, scope=None, today=TODAY, stages=["provisional_member", "full_member"]
+        ),
+    }
+    # In 2024 France is suspended and Belgium (provisional in 2023) promoted, through the lifecycle.
+    later = hotlines.copy()
+    later.loc[later["hotline_id"] == 2, "stage"] = "suspended"
+    later.loc[later["hotline_id"] == 2, "stage_entered_at"] = pd.Timestamp("2024-03-01 10:00")
+    history = pd.concat(
+        [
+            stage_changes,
+            frame(
+                "stage_changes",
+                [
+                    {
+                        "hotline_id": 2,
+                        "from_stage": "full_member",
+                        "to_stage": "suspended",
+                        "changed_at": at(date(2024, 3, 1)),
+                    },
+                    {
+                        "hotline_id": 4,
+                        "from_stage": "provisional_member",
+                        "to_stage": "full_member",
+                        "changed_at": at(date(2024, 6, 1)),
+                    },
+                ],
+            ),
+        ],
+        ignore_index=True,
+    )
+    after = {
+        "members": agg.member_count(later, history, period=Y2023, scope=None, today=TODAY),
+        "full": agg.full_member_count(later, history, period=Y2023, scope=None, today=TODAY),
+        "stages": agg.hotlines_by_stage(
+            later, history, period=Y2023, scope=None, today=TODAY, stages=["provisional_member", "full_member"]
+        ),
+    }
+    assert after == before
+    assert (before["members"], before["full"]) == (4, 3)
+    assert (before["stages"]["provisional_member"], before["stages"]["full_member"]) == (1, 3)
+    # Today France is no longer a member.
+    assert agg.member_count(later, history, period=None, scope=None, today=TODAY) == 3
+
+
+def test_stages_on_a_day_follow_the_history_then_the_recorded_dates():
+    rows = frame(
+        "hotlines",
+        [
+            # 1: history only from 2023 (a suspension); a full member before, by its recorded dates.
+            {
+                "hotline_id": 1,
+                "stage": "suspended",
+                "joined_on": date(2010, 1, 1),
+                "full_member_on": date(2012, 1, 1),
+                "stage_entered_at": at(date(2023, 5, 1)),
+                "created_at": at(date(2024, 1, 1)),
+            },
+            # 2: no history: ceased on 2022-01-01; a provisional member from 2015 until then.
+            {
+                "hotline_id": 2,
+                "stage": "ceased",
+                "joined_on": date(2015, 1, 1),
+                "stage_entered_at": at(date(2022, 1, 1)),
+                "created_at": at(date(2024, 1, 1)),
+            },
+            # 3: a candidate without history or joining date: its stage from its creation on.
+            {
+                "hotline_id": 3,
+                "stage": "exploring",
+                "stage_entered_at": at(date(2024, 5, 1)),
+                "created_at": at(date(2021, 1, 1)),
+            },
+            # 4: history that starts with its creation.
+            {
+                "hotline_id": 4,
+                "stage": "exploring",
+                "stage_entered_at": at(date(2022, 1, 1)),
+                "created_at": at(date(2021, 6, 1)),
+            },
+        ],
+    )
+    history = frame(
+        "stage_changes",
+        [
+            {"hotline_id": 1, "from_stage": "full_member", "to_stage": "suspended", "changed_at": at(date(2023, 5, 1))},
+            {"hotline_id": 4, "from_stage": "", "to_stage": "identified", "changed_at": at(date(2021, 6, 1))},
+            {"hotline_id": 4, "from_stage": "identified", "to_stage": "exploring", "changed_at": at(date(2022, 1, 1))},
+        ],
+    )
+
+    def on(day: date) -> list[str]:
+        return agg.stages_on(rows, history, day=day, today=TODAY).tolist()
+
+    assert on(date(2009, 6, 1)) == ["", "", "", ""]
+    assert on(date(2011, 6, 1)) == ["provisional_member", "", "", ""]
+    assert on(date(2016, 6, 1)) == ["full_member", "provisional_member", "", ""]
+    assert on(date(2021, 7, 1)) == ["full_member", "provisional_member", "exploring", "identified"]
+    assert on(date(2023, 6, 1)) == ["suspended", "ceased", "exploring", "exploring"]
+    assert on(TODAY) == ["suspended", "ceased", "exploring", "exploring"]
 
 
 def test_new_members(hotlines):
@@ -163,40 +282,55 @@ def test_new_members(hotlines):
         == 1
     )
     assert agg.new_member_count(hotlines, period=Y2019, scope=None, today=TODAY) == 0
+    # Luxembourg joined in 2010: it is suspended today, but it was a new member then.
+    assert (
+        agg.new_member_count(hotlines, period=Period(date(2010, 1, 1), date(2010, 12, 31)), scope=None, today=TODAY)
+        == 1
+    )
     table = agg.new_members_by_year(hotlines, period=None, scope=EUROPE, today=TODAY)
-    assert table["year"].tolist() == list(range(2015, 2023))
+    assert table["year"].tolist() == list(range(2010, 2023))
     assert dict(zip(table["year"], table["new_members"], strict=True)) == {
+        **dict.fromkeys(range(2010, 2023), 0),
+        2010: 1,
         2015: 1,
-        2016: 0,
-        2017: 0,
         2018: 1,
-        2019: 0,
-        2020: 0,
-        2021: 0,
         2022: 1,
     }
+    assert table["new_members"].sum() == agg.new_member_count(
+        hotlines, period=Period(date(2000, 1, 1), TODAY), scope=EUROPE, today=TODAY
+    )
 
 
-def test_members_by_region(hotlines):
+def test_members_by_region(hotlines, stage_changes):
     regions = ["europe", "sub_saharan_africa", "south_asia"]
-    assert agg.members_by_region(hotlines, period=None, scope=None, regions=regions) == {
+    assert agg.members_by_region(hotlines, stage_changes, period=None, scope=None, today=TODAY, regions=regions) == {
         "europe": 3,
         "sub_saharan_africa": 1,
         "south_asia": 0,
     }
+    assert agg.members_by_region(
+        hotlines, stage_changes, period=P2018_2020, scope=None, today=TODAY, regions=regions
+    ) == {"europe": 3, "sub_saharan_africa": 0, "south_asia": 0}
 
 
-def test_countries_covered(hotline_countries):
+def test_countries_covered(hotlines, stage_changes, hotline_countries):
+    def covered(period=None, scope=None) -> list[str]:
+        countries = agg.countries_covered_on(
+            hotlines, stage_changes, hotline_countries, period=period, scope=scope, today=TODAY
+        )
+        return sorted(countries["country"])
+
     # DE, FR, LU (served by France and Belgium, counted once), KE, BE; not the suspended or candidates.
-    assert agg.countries_covered_count(hotline_countries, period=None, scope=None) == 5
-    assert agg.countries_covered_count(hotline_countries, period=None, scope=EUROPE) == 4
-    assert agg.countries_covered_count(hotline_countries, period=None, scope=AFRICA) == 1
-    assert agg.countries_covered_count(hotline_countries, period=None, scope=Scope.of(countries=["lu", "GH"])) == 1
-    assert (
-        agg.countries_covered_count(hotline_countries, period=Period(date(2018, 1, 1), date(2020, 12, 31)), scope=None)
-        == 3
+    assert covered() == ["BE", "DE", "FR", "KE", "LU"]
+    assert covered(scope=EUROPE) == ["BE", "DE", "FR", "LU"]
+    assert covered(scope=AFRICA) == ["KE"]
+    assert covered(scope=Scope.of(countries=["lu", "GH"])) == ["LU"]
+    # 2018-2020: Germany, France (serving Luxembourg) and Luxembourg, then a member.
+    assert covered(P2018_2020) == ["DE", "FR", "LU"]
+    countries = agg.countries_covered_on(
+        hotlines, stage_changes, hotline_countries, period=None, scope=None, today=TODAY
     )
-    table = agg.countries_by_region(hotline_countries, period=None, scope=None, regions=["europe", "south_asia"])
+    table = agg.countries_by_region(countries, regions=["europe", "south_asia"])
     assert table.to_dict("records") == [
         {"region": "europe", "countries": 4},
         {"region": "south_asia", "countries": 0},
@@ -204,7 +338,7 @@ def test_countries_covered(hotline_countries):
     ]
 
 
-def test_coverage_gaps(hotlines, hotline_countries):
+def test_coverage_gaps(hotlines, stage_changes, hotline_countries):
     assessments = frame(
         "country_assessments",
         [
@@ -215,8 +349,15 @@ def test_coverage_gaps(hotlines, hotline_countries):
             {**geo("BR"), "on_target_list": False, "overall_rating": "unfavourable", "assessed_on": date(2024, 1, 1)},
         ],
     )
-    gaps = agg.coverage_gaps(assessments, hotline_countries, hotlines, scope=None)
-    assert gaps.to_dict("records") == [
+
+    def gaps(period=None, scope=None) -> list[dict]:
+        table = agg.coverage_gaps(
+            assessments, hotline_countries, hotlines, stage_changes, period=period, scope=scope, today=TODAY
+        )
+        return table.to_dict("records")
+
+    # Every row counts: the figure is the number of rows (a candidate being set up is named beside it).
+    assert gaps() == [
         {"country": "Nepal", "region": "south_asia", "rating": "conditional", "candidate_stage": "exploring"},
         {
             "country": "Ghana",
@@ -226,8 +367,13 @@ def test_coverage_gaps(hotlines, hotline_countries):
         },
         {"country": "Zambia", "region": "sub_saharan_africa", "rating": "favourable", "candidate_stage": ""},
     ]
-    assert agg.coverage_gap_count(assessments, hotline_countries, hotlines, scope=None) == 1
-    assert agg.coverage_gap_count(assessments, hotline_countries, hotlines, scope=EUROPE) == 0
+    assert gaps(scope=EUROPE) == []
+    # At the end of 2021 no candidate was in Ghana or Nepal yet; Luxembourg was covered.
+    assert [(row["country"], row["candidate_stage"]) for row in gaps(Period(date(2021, 1, 1), date(2021, 12, 31)))] == [
+        ("Nepal", ""),
+        ("Ghana", ""),
+        ("Zambia", ""),
+    ]
 
 
 # -- Lifecycle ---------------------------------------------------------------------------------------
@@ -254,17 +400,18 @@ def test_stages_on_a_past_day_come_from_the_history(hotlines, stage_changes):
         "suspended": 1,
     }
     mid_2023 = Period(date(2023, 1, 1), date(2023, 6, 30))
-    # Ghana was in feasibility review, Kenya exploring; Nepal did not exist yet; hotlines without
-    # history count at their current stage from their creation.
+    # Ghana was in feasibility review, Kenya exploring, from the history; Nepal did not exist yet.
+    # Without history: Brazil on hold since 2023-01-01; Belgium a provisional member (joined 2022,
+    # full in 2024); Luxembourg a full member (suspended only in 2024).
     assert agg.hotlines_by_stage(hotlines, stage_changes, period=mid_2023, scope=None, today=TODAY, stages=stages) == {
         "identified": 0,
         "exploring": 1,
         "feasibility_review": 1,
         "stakeholder_engagement": 0,
-        "provisional_member": 0,
+        "provisional_member": 1,
         "full_member": 3,
         "on_hold": 1,
-        "suspended": 1,
+        "suspended": 0,
     }
     assert agg.active_candidate_count(hotlines, stage_changes, period=None, scope=None, today=TODAY) == 3
     early_2022 = Period(date(2022, 1, 1), date(2022, 1, 10))
@@ -443,6 +590,14 @@ def test_roundtables_held(roundtables):
     assert agg.roundtables_held_count(roundtables, period=None, scope=Scope.of(countries=["NP"]), today=TODAY) == 1
     grant = GrantCoverage(code="G1", countries=frozenset({"GH", "KE"}), roundtables=frozenset({1, 3}))
     assert agg.roundtables_held_count(roundtables, period=None, scope=Scope.of(grant=grant), today=TODAY) == 2
+    # A roundtable the grant's activities link counts wherever it took place (Nepal's, number 5)...
+    linked = GrantCoverage(code="G2", countries=frozenset({"GH", "KE"}), roundtables=frozenset({1, 5}))
+    assert agg.roundtables_held_count(roundtables, period=None, scope=Scope.of(grant=linked), today=TODAY) == 2
+    # ... within the regions chosen; and a grant that links none counts those in its countries.
+    africa_linked = Scope.of(world_regions=["Africa"], grant=linked)
+    assert agg.roundtables_held_count(roundtables, period=None, scope=africa_linked, today=TODAY) == 1
+    unlinked = GrantCoverage(code="G3", countries=frozenset({"GH", "KE"}))
+    assert agg.roundtables_held_count(roundtables, period=None, scope=Scope.of(grant=unlinked), today=TODAY) == 3
     table = agg.roundtables_by_year(roundtables, period=None, scope=None, today=TODAY)
     assert table.to_dict("records") == [
         {"year": 2023, "held": 3, "planned": 0},
@@ -450,7 +605,7 @@ def test_roundtables_held(roundtables):
     ]
 
 
-def test_sector_coverage_and_matrix(participants, agreements):
+def test_sector_coverage_and_matrix(roundtables, participants, hotlines, stage_changes):
     sectors = ["law_enforcement", "government", "industry_isp", "industry_platform", "ngo"]
     assert agg.roundtable_sector_coverage(participants, period=None, scope=None, today=TODAY, sectors=sectors) == {
         "law_enforcement": 2,
@@ -480,37 +635,59 @@ def test_sector_coverage_and_matrix(participants, agreements):
             },
         ],
     )
-    matrix = agg.coverage_matrix(participants, parties, scope=None, today=TODAY, sectors=sectors)
-    assert matrix.to_dict("records") == [
-        {
-            "country": "GH",
-            "country_name": "Ghana",
-            "law_enforcement": 2,
-            "government": 3,
-            "industry_isp": 1,
-            "industry_platform": 0,
-            "ngo": 0,
-        },
-        {
-            "country": "KE",
-            "country_name": "Kenya",
-            "law_enforcement": 4,
-            "government": 0,
-            "industry_isp": 0,
-            "industry_platform": 2,
-            "ngo": 0,
-        },
-        {
-            "country": "NP",
-            "country_name": "Nepal",
-            "law_enforcement": 0,
-            "government": 0,
-            "industry_isp": 0,
-            "industry_platform": 0,
-            "ngo": 2,
-        },
+
+    def matrix(period=None, scope=None) -> list[dict]:
+        return agg.coverage_matrix(
+            roundtables,
+            participants,
+            parties,
+            hotlines,
+            stage_changes,
+            period=period,
+            scope=scope,
+            today=TODAY,
+            sectors=sectors,
+        ).to_dict("records")
+
+    def row(code: str, name: str, **levels: int) -> dict:
+        return {"country": code, "country_name": name, **dict.fromkeys(sectors, 0), **levels}
+
+    # Rows: countries with a roundtable (not cancelled), an agreement in force or a candidate (Brazil,
+    # on hold, has none of the others). Kenya's cancelled roundtable invited nobody.
+    assert matrix() == [
+        row("BR", "Brazil"),
+        row("GH", "Ghana", law_enforcement=2, government=3, industry_isp=1),
+        row("KE", "Kenya", law_enforcement=4, industry_platform=2),
+        row("NP", "Nepal", ngo=2),
     ]
-    empty = agg.coverage_matrix(participants.iloc[0:0], parties.iloc[0:0], scope=None, today=TODAY, sectors=sectors)
+    # On 2023-06-30: the roundtables up to then, the Kenyan MoU (signed 2023-05-01) and the candidates
+    # of that day (Ghana, Kenya, Brazil; Nepal not yet).
+    assert matrix(Period(date(2023, 1, 1), date(2023, 6, 30))) == [
+        row("BR", "Brazil"),
+        row("GH", "Ghana", law_enforcement=2, government=3, industry_isp=1),
+        row("KE", "Kenya", law_enforcement=4),
+        row("NP", "Nepal", ngo=2),
+    ]
+    cells = agg.coverage_cells(roundtables, participants, parties, day=TODAY, today=TODAY, scope=None)
+    ghana = cells[cells["country"] == "GH"].set_index("sector")
+    # The Ghanaian police came to both roundtables: one organisation.
+    assert ghana.loc["law_enforcement", ["invited", "attended", "committed", "agreement_signed"]].tolist() == [
+        1,
+        1,
+        0,
+        0,
+    ]
+    empty = agg.coverage_matrix(
+        roundtables.iloc[0:0],
+        participants.iloc[0:0],
+        parties.iloc[0:0],
+        hotlines.iloc[0:0],
+        stage_changes.iloc[0:0],
+        period=None,
+        scope=None,
+        today=TODAY,
+        sectors=sectors,
+    )
     assert list(empty.columns) == ["country", "country_name", *sectors] and empty.empty
 
 
@@ -549,8 +726,6 @@ def analysts() -> pd.DataFrame:
             "hotline_id": hotline,
             "code": code,
             "brand_name": h["brand_name"],
-            "hotline_stage": h["stage"],
-            "hotline_joined_on": h.get("joined_on"),
             **geo(h["country"]),
             **dates,
         }
@@ -655,26 +830,39 @@ def test_training_places_join_events_and_analysts(places):
     assert list(places.columns) == list(agg.PLACE_COLUMNS)
 
 
-def test_analysts_and_single_analyst_hotlines(hotlines, analysts):
-    assert agg.analyst_count(analysts, period=None, scope=None, today=TODAY) == 4
-    assert (
-        agg.analyst_count(analysts, period=Period(date(2018, 1, 1), date(2020, 12, 31)), scope=None, today=TODAY) == 3
-    )
-    per_hotline = agg.analysts_per_hotline(hotlines, analysts, period=None, scope=None, today=TODAY)
+def test_analysts_and_single_analyst_hotlines(hotlines, stage_changes, analysts):
+    def count(period=None, scope=None) -> int:
+        return agg.analyst_count(analysts, hotlines, stage_changes, period=period, scope=scope, today=TODAY)
+
+    # DE-1, FR-1, KE-1, KE-2: DE-2 left yesterday, DE-3 starts in July, GH-1 is a candidate's.
+    assert count() == 4
+    # At the end of 2020: DE-1, DE-2 (still there then) and FR-1; Kenya was not a member yet.
+    assert count(P2018_2020) == 3
+    per_hotline = agg.analysts_per_hotline(hotlines, stage_changes, analysts, period=None, scope=None, today=TODAY)
     assert dict(zip(per_hotline["brand_name"], per_hotline["analysts"], strict=True)) == {
         "Belgium line": 0,
         "France line": 1,
         "Germany line": 1,
         "Kenya line": 2,
     }
+    assert per_hotline["analysts"].sum() == count()
     assert agg.analysts_per_hotline_distribution(per_hotline, cap=3).to_dict("records") == [
         {"analysts": "0", "hotlines": 1},
         {"analysts": "1", "hotlines": 2},
         {"analysts": "2", "hotlines": 1},
         {"analysts": "3+", "hotlines": 0},
     ]
-    assert agg.single_analyst_count(hotlines, analysts, period=None, scope=None, today=TODAY) == 2
-    assert agg.single_analyst_count(hotlines, analysts, period=None, scope=AFRICA, today=TODAY) == 0
+    africa = agg.analysts_per_hotline(hotlines, stage_changes, analysts, period=None, scope=AFRICA, today=TODAY)
+    assert africa["analysts"].tolist() == [2]
+
+
+def test_working_on_a_day_counts_the_first_and_last_days():
+    started = pd.Series(pd.to_datetime(["2024-01-10", None, "2024-01-10"]).astype("datetime64[s]"))
+    ended = pd.Series(pd.to_datetime(["2024-02-10", "2024-01-01", None]).astype("datetime64[s]"))
+    assert agg.working_on(started, ended, date(2024, 1, 10)).tolist() == [True, False, True]
+    assert agg.working_on(started, ended, date(2024, 2, 10)).tolist() == [True, False, True]
+    assert agg.working_on(started, ended, date(2024, 2, 11)).tolist() == [False, False, True]
+    assert agg.working_on(started, ended, date(2023, 12, 31)).tolist() == [False, True, False]
 
 
 def test_training(places, training_events):
@@ -708,15 +896,29 @@ def test_training(places, training_events):
     assert agg.training_events_held_count(training_events, places, period=Y2019, scope=None, today=TODAY) == 0
 
 
-def test_certificates(places):
-    assert agg.certified_analyst_count(places, period=None, scope=None, today=TODAY) == 2
+def test_certificates(places, analysts, hotlines, stage_changes):
+    def certified(period=None, scope=None) -> int:
+        return agg.certified_analyst_count(
+            places, analysts, hotlines, stage_changes, period=period, scope=scope, today=TODAY
+        )
+
+    def working(period=None, scope=None) -> int:
+        return agg.analyst_count(analysts, hotlines, stage_changes, period=period, scope=scope, today=TODAY)
+
+    # DE-1 and FR-1; KE-1's expired on 2024-06-01, DE-2 (valid to July) left on 2024-06-29.
+    assert certified() == 2
     may = Period(date(2024, 1, 1), date(2024, 5, 1))
-    assert agg.certified_analyst_count(places, period=may, scope=None, today=TODAY) == 4
+    # On 2024-05-01: DE-1, DE-2, FR-1. KE-1's certificate was valid, but Kenya was not a member yet:
+    # certified analysts are always among the analysts counted that day.
+    assert certified(may) == 3
+    for period in (None, may, Y2023, P2018_2020):
+        assert certified(period) <= working(period)
     expiring = agg.certificates_expiring(places, period=None, scope=None, today=TODAY)
     assert expiring.to_dict("records") == [
         {"analyst_code": "DE-1", "brand_name": "Germany line", "course": "Core", "expires_on": "2024-08-15"}
     ]
-    assert agg.certificates_expiring_count(places, period=may, scope=None, today=TODAY) == 2
+    # On 2024-05-01 (of any hotline's working analysts): DE-2 on 2024-07-01, KE-1 on 2024-06-01.
+    assert len(agg.certificates_expiring(places, period=may, scope=None, today=TODAY)) == 2
     assert agg.certificates_issued_count(places, period=None, scope=None, today=TODAY) == 4
     assert agg.certificates_issued_count(places, period=Y2024, scope=None, today=TODAY) == 1
     assert agg.certificates_issued_count(places, period=Y2019, scope=None, today=TODAY) == 0
@@ -733,6 +935,31 @@ def test_certificates(places):
         {"year": 2024, "issued": 1, "expiring": 3},
         {"year": 2025, "issued": 0, "expiring": 1},
     ]
+
+
+def test_a_grant_that_links_training_events_counts_their_certificates_only(
+    places, analysts, hotlines, stage_changes, training_events
+):
+    # A grant linking only the 2024 content-assessment course (event 2), then only the 2023 core course.
+    grant = Scope.of(
+        grant=GrantCoverage(code="G", countries=frozenset({"DE", "FR", "KE"}), training_events=frozenset({2}))
+    )
+    assert agg.certificates_issued_count(places, period=None, scope=grant, today=TODAY) == 1  # KE-1's
+    assert (
+        agg.certified_analyst_count(places, analysts, hotlines, stage_changes, period=None, scope=grant, today=TODAY)
+        == 0
+    )
+    linked = Scope.of(
+        grant=GrantCoverage(code="G", countries=frozenset({"DE", "FR", "KE"}), training_events=frozenset({1}))
+    )
+    assert (
+        agg.certified_analyst_count(places, analysts, hotlines, stage_changes, period=None, scope=linked, today=TODAY)
+        == 2
+    )
+    # An event the grant funded counts wherever it took place: the Belgian course for a Nepal-only grant.
+    nepal = Scope.of(grant=GrantCoverage(code="N", countries=frozenset({"NP"}), training_events=frozenset({1})))
+    assert agg.certificates_issued_count(places, period=None, scope=nepal, today=TODAY) == 3
+    assert agg.training_events_held_count(training_events, places, period=None, scope=nepal, today=TODAY) == 1
 
 
 # -- Operations ---------------------------------------------------------------------------------------
@@ -818,40 +1045,41 @@ def test_statistics(statistics):
 # -- Empty data ------------------------------------------------------------------------------------------
 def test_every_aggregation_on_empty_frames():
     f = empty_frames()
+    h, sc = f["hotlines"], f["stage_changes"]
     p = {"period": None, "scope": None}
     pt = {**p, "today": TODAY}
-    assert agg.member_count(f["hotlines"], **p) == 0
-    assert agg.full_member_count(f["hotlines"], **p) == 0
-    assert agg.new_member_count(f["hotlines"], **pt) == 0
-    assert agg.members_by_region(f["hotlines"], **p, regions=["europe"]) == {"europe": 0}
-    assert agg.countries_covered_count(f["hotline_countries"], **p) == 0
-    assert agg.hotlines_by_stage(f["hotlines"], f["stage_changes"], **pt, stages=["identified"]) == {"identified": 0}
-    assert agg.hotlines_by_stage(
-        f["hotlines"], f["stage_changes"], period=Y2019, scope=None, today=TODAY, stages=["identified"]
-    ) == {"identified": 0}
-    assert agg.active_candidate_count(f["hotlines"], f["stage_changes"], **pt) == 0
-    assert set(agg.median_days_in_stage(f["stage_changes"], f["hotlines"], **pt).values()) == {None}
-    assert agg.conversion_rate(f["stage_changes"], f["hotlines"], **pt) is None
-    assert agg.funnel(f["stage_changes"], f["hotlines"], **pt)["reached"].sum() == 0
-    assert agg.stalled_candidates(f["hotlines"], scope=None, now=NOW, targets=TARGETS).empty
-    assert (
-        agg.time_in_stage_table(f["stage_changes"], f["hotlines"], **pt, now=NOW, targets=TARGETS)["in_stage_now"].sum()
-        == 0
-    )
-    assert agg.coverage_gap_count(f["country_assessments"], f["hotline_countries"], f["hotlines"], scope=None) == 0
+    assert agg.member_count(h, sc, **pt) == 0
+    assert agg.full_member_count(h, sc, **pt) == 0
+    assert agg.new_member_count(h, **pt) == 0
+    assert agg.members_by_region(h, sc, **pt, regions=["europe"]) == {"europe": 0}
+    assert agg.countries_covered_on(h, sc, f["hotline_countries"], **pt).empty
+    assert agg.hotlines_by_stage(h, sc, **pt, stages=["identified"]) == {"identified": 0}
+    assert agg.hotlines_by_stage(h, sc, period=Y2019, scope=None, today=TODAY, stages=["identified"]) == {
+        "identified": 0
+    }
+    assert agg.active_candidate_count(h, sc, **pt) == 0
+    assert set(agg.median_days_in_stage(sc, h, **pt).values()) == {None}
+    assert agg.conversion_rate(sc, h, **pt) is None
+    assert agg.funnel(sc, h, **pt)["reached"].sum() == 0
+    assert agg.stalled_candidates(h, scope=None, now=NOW, targets=TARGETS).empty
+    assert agg.time_in_stage_table(sc, h, **pt, now=NOW, targets=TARGETS)["in_stage_now"].sum() == 0
+    assert agg.coverage_gaps(f["country_assessments"], f["hotline_countries"], h, sc, **pt).empty
     assert agg.roundtables_held_count(f["roundtables"], **pt) == 0
     assert agg.roundtables_by_year(f["roundtables"], **pt).empty
     assert agg.roundtable_sector_coverage(f["roundtable_participants"], **pt, sectors=["ngo"]) == {"ngo": 0}
+    assert agg.coverage_cells(
+        f["roundtables"], f["roundtable_participants"], f["agreement_parties"], day=TODAY, today=TODAY, scope=None
+    ).empty
     assert agg.mous_signed_count(f["agreements"], **pt) == 0
     assert agg.mous_pending_count(f["agreements"], **pt) == 0
     assert agg.mous_expiring_count(f["agreements"], **pt) == 0
     assert agg.mous_by_country(f["agreements"], **pt).empty
-    assert agg.analyst_count(f["analysts"], **pt) == 0
-    assert agg.single_analyst_count(f["hotlines"], f["analysts"], **pt) == 0
+    assert agg.analyst_count(f["analysts"], h, sc, **pt) == 0
+    assert agg.analysts_per_hotline(h, sc, f["analysts"], **pt).empty
     assert agg.analysts_trained_by_kind(f["training_places"], **pt, kinds=["core"]) == {"core": 0}
     assert agg.people_trained_by_type(f["training_places"], **pt, types=["ngo"]) == {"ngo": 0}
-    assert agg.certified_analyst_count(f["training_places"], **pt) == 0
-    assert agg.certificates_expiring_count(f["training_places"], **pt) == 0
+    assert agg.certified_analyst_count(f["training_places"], f["analysts"], h, sc, **pt) == 0
+    assert agg.certificates_expiring(f["training_places"], **pt).empty
     assert agg.certificates_issued_count(f["training_places"], **pt) == 0
     assert agg.certificate_expiry_timeline(f["training_places"], scope=None, today=TODAY)["certificates"].sum() == 0
     assert agg.certificates_by_year(f["training_places"], **pt).empty
@@ -863,7 +1091,8 @@ def test_every_aggregation_on_empty_frames():
     assert agg.statistics_by_region(f["statistics"], **pt, regions=["europe"])["returns"].tolist() == [0]
     assert agg.qa_reviews_done_count(f["assessments"], **pt) == 0
     assert agg.qa_reviews_by_year(f["assessments"], **pt).empty
-    assert agg.qa_reviews_due_count(f["hotlines"], f["assessments"], **pt, cycle_months=36, first_review_months=12) == 0
+    assert agg.qa_reviews_due(h, sc, f["assessments"], **pt, cycle_months=36, first_review_months=12).empty
+    assert agg.qa_unreviewed_members(h, sc, f["assessments"], **pt).empty
     assert agg.open_corrective_action_count(f["corrective_actions"], **pt) == 0
 
 
@@ -977,58 +1206,112 @@ def assessment_actions() -> pd.DataFrame:
                 action_due_on=date(2024, 8, 1),
                 action_created_at=at(date(2024, 6, 10)),
             ),
+            row(
+                5,
+                2,
+                "FR",
+                "qa_review",
+                "completed",
+                recommendation="passed",
+                starts_on=date(2021, 1, 10),
+                ends_on=date(2021, 1, 12),
+                report_completed_at=at(date(2021, 1, 15)),
+            ),
+            row(
+                6,
+                4,
+                "BE",
+                "qa_review",
+                "completed",
+                recommendation="failed",
+                starts_on=date(2023, 1, 30),
+                ends_on=date(2023, 2, 1),
+                report_completed_at=at(date(2023, 2, 1)),
+            ),
         ],
     )
 
 
 def test_assessments_and_corrective_actions_split_from_one_frame(assessment_actions):
     assessments = agg.assessments_of(assessment_actions)
-    assert assessments["assessment_id"].tolist() == [1, 2, 3, 4]
+    assert assessments["assessment_id"].tolist() == [1, 2, 3, 4, 5, 6]
     actions = agg.corrective_actions_of(assessment_actions)
     assert actions["id"].tolist() == [11, 12, 13, 41]
     assert actions["assessment_reference"].tolist() == ["AS-1", "AS-1", "AS-1", "AS-4"]
 
 
-def test_quality_assurance_reviews_done_and_due(hotlines, assessment_actions):
+def test_quality_assurance_reviews_done_and_due(hotlines, stage_changes, assessment_actions):
     assessments = agg.assessments_of(assessment_actions)
-    assert agg.qa_reviews_done_count(assessments, period=None, scope=None, today=TODAY) == 2
-    assert agg.qa_reviews_done_count(assessments, period=Y2023, scope=None, today=TODAY) == 1
+    assert agg.qa_reviews_done_count(assessments, period=None, scope=None, today=TODAY) == 4
+    assert agg.qa_reviews_done_count(assessments, period=Y2023, scope=None, today=TODAY) == 2
     assert agg.qa_reviews_done_count(assessments, period=Y2019, scope=None, today=TODAY) == 0
     assert records(agg.qa_reviews_by_year(assessments, period=None, scope=None, today=TODAY)) == [
-        {"year": 2021, "passed": 0, "passed_with_actions": 1, "failed": 0},
-        {"year": 2023, "passed": 1, "passed_with_actions": 0, "failed": 0},
+        {"year": 2021, "passed": 1, "passed_with_actions": 1, "failed": 0},
+        {"year": 2023, "passed": 1, "passed_with_actions": 0, "failed": 1},
     ]
-    due = agg.qa_reviews_due(
-        hotlines, assessments, period=None, scope=None, today=TODAY, cycle_months=36, first_review_months=12
-    )
-    # Germany: reviewed 2023-06-01, next in 2026. France: full member since 2019-01-01, none since: due
-    # 2022-01-01. Belgium: full member since 2024-06-01: due 2027. Kenya: provisional since 2024-06-20,
-    # first review due 2025-06-20 (not within 90 days of 2024-06-30), though one is planned.
-    assert records(due[["brand_name", "last_review", "due_on", "state", "scheduled"]]) == [
+
+    def due(period=None, scope=None, first=12) -> list[dict]:
+        table = agg.qa_reviews_due(
+            hotlines,
+            stage_changes,
+            assessments,
+            period=period,
+            scope=scope,
+            today=TODAY,
+            cycle_months=36,
+            first_review_months=first,
+        )
+        return records(table[["brand_name", "stage", "last_review", "due_on", "state", "scheduled"]])
+
+    def unreviewed(period=None) -> list[dict]:
+        table = agg.qa_unreviewed_members(hotlines, stage_changes, assessments, period=period, scope=None, today=TODAY)
+        return records(table[["brand_name", "stage", "joined_on", "scheduled"]])
+
+    # Today: France's review of 2021 makes the next due on 2024-01-15. Germany's is due in 2026;
+    # Belgium, a full member since 2024-06-01, in 2027 (from the later of its review and full membership).
+    assert due() == [
         {
             "brand_name": "France line",
-            "last_review": "",
-            "due_on": "2022-01-01",
+            "stage": "full_member",
+            "last_review": "2021-01-15",
+            "due_on": "2024-01-15",
             "state": "overdue",
+            "scheduled": False,
+        }
+    ]
+    # Kenya has no review on record: counted apart, with no due date made up for it.
+    assert unreviewed() == [
+        {"brand_name": "Kenya line", "stage": "provisional_member", "joined_on": "2024-06-20", "scheduled": True}
+    ]
+    # On 2023-12-31: France due within 90 days; Belgium, then provisional, 12 months after its 2023 review;
+    # Luxembourg (suspended only in 2024) a member with no review on record.
+    assert due(Y2023) == [
+        {
+            "brand_name": "France line",
+            "stage": "full_member",
+            "last_review": "2021-01-15",
+            "due_on": "2024-01-15",
+            "state": "due",
+            "scheduled": False,
+        },
+        {
+            "brand_name": "Belgium line",
+            "stage": "provisional_member",
+            "last_review": "2023-02-01",
+            "due_on": "2024-02-01",
+            "state": "due",
             "scheduled": False,
         },
     ]
-    on_2025 = Period(date(2025, 1, 1), date(2025, 5, 1))
-    later = agg.qa_reviews_due(
-        hotlines, assessments, period=on_2025, scope=None, today=TODAY, cycle_months=36, first_review_months=12
-    )
-    # On 2025-05-01 Kenya's first review (2025-06-20) is within 90 days.
-    assert records(later[["brand_name", "due_on", "state", "scheduled"]]) == [
-        {"brand_name": "France line", "due_on": "2022-01-01", "state": "overdue", "scheduled": False},
-        {"brand_name": "Kenya line", "due_on": "2025-06-20", "state": "due", "scheduled": True},
+    assert unreviewed(Y2023) == [
+        {"brand_name": "Luxembourg line", "stage": "full_member", "joined_on": "2010-01-01", "scheduled": False}
     ]
-    # Kenya on 2024-06-30 but with a 10-month first review: due 2025-04-20, beyond 90 days; with 3 months: due.
-    soon = agg.qa_reviews_due(
-        hotlines, assessments, period=None, scope=AFRICA, today=TODAY, cycle_months=36, first_review_months=3
-    )
-    assert records(soon[["brand_name", "due_on", "state", "scheduled"]]) == [
-        {"brand_name": "Kenya line", "due_on": "2024-09-20", "state": "due", "scheduled": True},
+    # With a 6-month provisional cycle Belgium was overdue at the end of 2023.
+    assert [(row["brand_name"], row["due_on"], row["state"]) for row in due(Y2023, EUROPE, first=6)] == [
+        ("Belgium line", "2023-08-01", "overdue"),
+        ("France line", "2024-01-15", "due"),
     ]
+    assert due(scope=AFRICA) == []
 
 
 def test_open_corrective_actions(assessment_actions):

@@ -56,16 +56,100 @@ def test_a_target_below_the_baseline_is_a_reduction():
 
 def test_small_counts_are_hidden_and_cannot_be_worked_out_from_the_total():
     cells = [("a", "A", 6), ("b", "B", 7), ("c", "C", 2), ("d", "D", 0)]
-    counts, total = selectors.suppress_counts(cells, total=15)
-    # "c" is small; "a" (the next smallest) is hidden with it so that 15 - 7 leaves two unknowns.
-    assert [(c.key, c.count) for c in counts] == [("a", None), ("b", 7), ("c", None)]
-    assert total == 15
-    counts, total = selectors.suppress_counts([("a", "A", 3)], total=3)
-    assert [c.count for c in counts] == [None] and total is None
-    counts, total = selectors.suppress_counts([("a", "A", 9), ("b", "B", 5)], total=14)
+    counts, total, hidden = selectors.suppress_counts(cells, total=15)
+    # "c" is small; "a" (the next smallest) is hidden with it so that 15 - 7 leaves two unknowns: it is
+    # "suppressed", never "fewer than 5" (it is 6).
+    assert [(c.key, c.count, c.hidden) for c in counts] == [
+        ("a", None, rd.SUPPRESSED),
+        ("b", 7, ""),
+        ("c", None, rd.SMALL),
+    ]
+    assert (total, hidden) == (15, "")
+    counts, total, hidden = selectors.suppress_counts([("a", "A", 3)], total=3)
+    assert [c.count for c in counts] == [None] and (total, hidden) == (None, rd.SMALL)
+    counts, total, hidden = selectors.suppress_counts([("a", "A", 9), ("b", "B", 5)], total=14)
     assert [c.count for c in counts] == [9, 5] and total == 14
-    counts, total = selectors.suppress_counts([("a", "A", 9), ("b", "B", 1)])
-    assert [c.count for c in counts] == [9, None] and total is None
+    counts, total, hidden = selectors.suppress_counts([("a", "A", 9), ("b", "B", 1)])
+    assert [(c.count, c.hidden) for c in counts] == [(9, ""), (None, rd.SMALL)] and total is None
+    # One small cell and no other: the total is hidden instead, as suppressed.
+    counts, total, hidden = selectors.suppress_counts([("a", "A", 2)], total=7)
+    assert [c.count for c in counts] == [None] and (total, hidden) == (None, rd.SUPPRESSED)
+
+
+def line(**overrides) -> rd.IndicatorLine:
+    fields = {
+        "code": "I1",
+        "title": "t",
+        "source": "metric",
+        "metric_key": "analysts",
+        "definition": "d",
+        "unit": "u",
+        "scope": "network",
+        "scope_text": "The whole network",
+        "baseline": 0.0,
+        "baseline_on": "2024-12-31",
+        "baseline_note": "",
+        "target": 10.0,
+        "achieved": 3.0,
+        "progress": 30.0,
+        "status": rd.BEHIND,
+        "status_text": "Behind",
+        "counts_people": True,
+        "work_package": None,
+    }
+    return rd.IndicatorLine(**{**fields, **overrides})
+
+
+def test_an_indicator_that_counts_people_hides_small_values_and_the_progress_that_would_give_them_away():
+    shown = rd.shown_indicator(line(), 5)
+    assert (shown.achieved, shown.achieved_hidden) == (None, rd.SMALL)
+    assert (shown.baseline, shown.baseline_hidden) == (0.0, "")
+    assert (shown.progress, shown.progress_hidden) == (None, rd.SUPPRESSED)
+    shown = rd.shown_indicator(line(achieved=8.0, progress=80.0), 5)
+    assert (shown.achieved, shown.progress, shown.achieved_hidden, shown.progress_hidden) == (8.0, 80.0, "", "")
+    # Not a count of people (hotlines, events): never hidden.
+    shown = rd.shown_indicator(line(counts_people=False), 5)
+    assert (shown.achieved, shown.progress) == (3.0, 30.0)
+
+
+def test_a_report_frozen_with_the_first_schema_is_still_read():
+    data = minimal_data(
+        indicators=(line(counts_people=False, scope="grant", scope_text="", baseline_on=None, progress=30.0),),
+        trainings=(
+            rd.TrainingAnnexLine(
+                "E",
+                "t",
+                "core",
+                "Core",
+                "2025-02-01",
+                "2025-02-02",
+                "Kenya",
+                False,
+                (rd.Count("analyst", "Analyst", None, rd.SMALL),),
+                (rd.Count("KE", "Kenya", 7),),
+                7,
+            ),
+        ),
+    )
+    payload = rd.to_json(data)
+    version_1 = {**payload, "schema_version": 1}
+    version_1["indicators"] = [
+        {
+            key: value
+            for key, value in {**row, "percentage": 30.0}.items()
+            if key not in ("scope", "scope_text", "baseline_on", "baseline_note", "progress", "counts_people")
+        }
+        for row in payload["indicators"]
+    ]
+    version_1["trainings"] = [
+        {
+            **{key: value for key, value in row.items() if key != "people_trained_hidden"},
+            "by_participant_type": [{"key": "analyst", "label": "Analyst", "count": None}],
+            "by_country": [{"key": "KE", "label": "Kenya", "count": 7}],
+        }
+        for row in payload["trainings"]
+    ]
+    assert rd.from_json(version_1) == data
 
 
 def minimal_data(**overrides) -> rd.DonorReportData:
@@ -103,7 +187,26 @@ def test_json_round_trip_gives_equal_data_for_a_hand_built_report():
         countries=("Ελλάδα", "Україна"),
         language="fr",
         indicators=(
-            rd.IndicatorLine("I1", "t", "manual", "", "why", "u", 0.0, 10.0, None, None, rd.BEHIND, "Behind", 2),
+            rd.IndicatorLine(
+                "I1",
+                "t",
+                "manual",
+                "",
+                "why",
+                "u",
+                "grant",
+                "The grant's coverage",
+                0.0,
+                None,
+                "",
+                10.0,
+                None,
+                None,
+                rd.BEHIND,
+                "Behind",
+                False,
+                2,
+            ),
         ),
         roundtables=(rd.RoundtableAnnexLine("c", "t", "2025-02-01", "Kenya", (rd.Count("k", "K", None),), None, 7),),
         candidates_by_stage=(rd.CandidateStageLine("exploring", "Exploring", None, ("خط المساعدة",)),),
@@ -146,12 +249,19 @@ def test_the_report_data_freezes_the_grant_and_its_records():
     assert [wp.number for wp in data.work_packages] == [1, 2]
 
     i1, i2, i3 = data.indicators
-    # One linked roundtable was held in 2025 (the Kumasi one is not the grant's, the other is from 2024).
-    assert (i1.code, i1.source, i1.achieved, i1.target, i1.percentage) == ("I1", "metric", 1.0, 4.0, 25.0)
+    # One linked roundtable was held since the grant started (the Kumasi one is not the grant's, the
+    # other is from 2024, before the grant): a quarter of the way from 0 to 4.
+    assert (i1.code, i1.source, i1.achieved, i1.target, i1.progress) == ("I1", "metric", 1.0, 4.0, 25.0)
+    assert (i1.scope, i1.scope_text, i1.baseline_on, i1.counts_people) == (
+        "grant",
+        "The grant's coverage",
+        "2024-12-31",
+        False,
+    )
     assert i1.status == rd.BEHIND and i1.status_text == "Behind"
     assert "roundtables held" in i1.definition.lower()
-    assert (i2.achieved, i2.percentage, i2.status) == (1.0, 50.0, rd.ON_TRACK)
-    assert (i3.source, i3.achieved, i3.percentage, i3.status) == ("manual", 1250.0, 125.0, rd.ACHIEVED)
+    assert (i2.achieved, i2.progress, i2.status) == (1.0, 50.0, rd.ON_TRACK)
+    assert (i3.source, i3.achieved, i3.progress, i3.status) == ("manual", 1250.0, 125.0, rd.ACHIEVED)
     assert i3.definition == JUSTIFICATION
 
     engagement, training = data.activities
@@ -175,17 +285,19 @@ def test_annexes_count_the_grants_events_and_suppress_small_counts():
 
     (accra,) = data.roundtables
     assert (accra.code, accra.date, accra.country) == ("accra-2025", "2025-03-10", "Ghana")
-    sectors = {cell.key: cell.count for cell in accra.participants_by_sector}
-    # 2 internet providers are a small count; the police (6) are hidden with them, since the total shows.
-    assert sectors == {"law_enforcement": None, "government": 7, "industry_isp": None}
+    # Organisations invited, by sector: organisations are never hidden, small counts included.
+    sectors = {cell.key: (cell.count, cell.hidden) for cell in accra.participants_by_sector}
+    assert sectors == {"law_enforcement": (6, ""), "government": (7, ""), "industry_isp": (2, "")}
     assert (accra.invited, accra.attended) == (15, 11)
 
     (nairobi,) = data.trainings
     assert (nairobi.code, nairobi.course_kind, nairobi.country) == ("CORE-NBO-2025", "core", "Kenya")
-    by_type = {cell.key: cell.count for cell in nairobi.by_participant_type}
-    assert by_type == {"analyst": None, "law_enforcement": 6, "ngo": None}
+    # People trained: 2 NGO staff are fewer than 5; the 5 analysts are suppressed with them, since the
+    # total shows (13 - 6 would give 7 for the two together, not each).
+    by_type = {cell.key: (cell.count, cell.hidden) for cell in nairobi.by_participant_type}
+    assert by_type == {"analyst": (None, rd.SUPPRESSED), "law_enforcement": (6, ""), "ngo": (None, rd.SMALL)}
     assert {cell.label: cell.count for cell in nairobi.by_country} == {"Kenya": 13}
-    assert nairobi.people_trained == 13
+    assert (nairobi.people_trained, nairobi.people_trained_hidden) == (13, "")
 
 
 @pytest.mark.django_db
@@ -198,7 +310,8 @@ def test_candidates_are_named_only_with_their_hosts_consent():
     assert set(stages) == {"exploring", "stakeholder_engagement"}
     assert stages["stakeholder_engagement"].names == ("Ghana Safe Line (Ghana Child Online Trust)",)
     assert stages["exploring"].names == ()  # Accra Youth Network did not consent
-    assert all(line.count is None for line in stages.values())  # one each: fewer than 5
+    # Candidates are organisations: their counts are shown, however small.
+    assert [stages[stage].count for stage in ("exploring", "stakeholder_engagement")] == [1, 1]
     text = json.dumps(rd.to_json(data))
     assert "Accra Web Watch" not in text and "Accra Youth Network" not in text
 

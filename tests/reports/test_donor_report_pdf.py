@@ -56,12 +56,17 @@ def hand_built() -> rd.DonorReportData:
                 "member_hotlines",
                 "Hotlines that are members.",
                 "hotlines",
+                "network",
+                "The whole network",
                 52.0,
+                "2025-12-31",
+                "",
                 57.0,
                 54.0,
-                94.7,
-                rd.ON_TRACK,
-                "On track",
+                40.0,
+                rd.AT_RISK,
+                "At risk",
+                False,
                 1,
             ),
             rd.IndicatorLine(
@@ -71,12 +76,37 @@ def hand_built() -> rd.DonorReportData:
                 "",
                 JUSTIFICATION,
                 "people",
+                "grant",
+                "The grant's coverage",
                 0.0,
+                "2025-12-31",
+                "",
                 400.0,
                 137.0,
                 34.3,
                 rd.BEHIND,
                 "Behind",
+                False,
+                None,
+            ),
+            rd.IndicatorLine(
+                "K3",
+                "Certified analysts in the new hotlines",
+                "metric",
+                "certified_analysts",
+                "Analysts holding a valid certificate.",
+                "analysts",
+                "grant",
+                "The grant's coverage",
+                2.0,
+                "2025-12-31",
+                "Counted by hand before the toolkit held certificates.",
+                8.0,
+                3.0,
+                16.7,
+                rd.BEHIND,
+                "Behind",
+                True,
                 None,
             ),
         ),
@@ -119,9 +149,9 @@ def hand_built() -> rd.DonorReportData:
                 f"Roundtable {CYRILLIC}",
                 "2026-02-11",
                 "Ukraine",
-                (rd.Count("law_enforcement", "Law enforcement", None), rd.Count("government", "Government", 8)),
+                (rd.Count("law_enforcement", "Law enforcement", 3), rd.Count("government", "Government", 8)),
                 11,
-                None,
+                9,
             ),
         ),
         trainings=(
@@ -138,8 +168,29 @@ def hand_built() -> rd.DonorReportData:
                 (rd.Count("GR", GREEK, 17),),
                 17,
             ),
+            rd.TrainingAnnexLine(
+                "ADV-ONLINE-2026",
+                "Advanced workshop",
+                "advanced",
+                "Advanced workshop",
+                "2026-05-04",
+                "2026-05-05",
+                "",
+                True,
+                (
+                    rd.Count("analyst", "Hotline analyst", None, rd.SUPPRESSED),
+                    rd.Count("law_enforcement", "Law enforcement", None, rd.SMALL),
+                    rd.Count("ngo", "NGO", 9),
+                ),
+                (
+                    rd.Count("CY", "Cyprus", None, rd.SMALL),
+                    rd.Count("GR", GREEK, None, rd.SMALL),
+                    rd.Count("UA", "Україна", None, rd.SMALL),
+                ),
+                17,
+            ),
         ),
-        candidates_by_stage=(rd.CandidateStageLine("exploring", "Exploring", None, (GREEK, ARABIC)),),
+        candidates_by_stage=(rd.CandidateStageLine("exploring", "Exploring", 2, (GREEK, ARABIC)),),
     )
 
 
@@ -173,12 +224,9 @@ def test_the_pdf_shows_the_datas_figures(rendered):
         "International Association of Hotlines",
         "2026-01-01 – 2026-06-30",
         "A half year of coordination.",
-        "K1 Member hotlines",
-        "94.7 %",
-        "On track",
-        "Behind",
-        "137",
-        "34.3 %",
+        "K1 Member hotlines The whole network hotlines 52 57 54 40 % At risk",
+        "K2 Analysts trained The grant's coverage people 0 400 137 34.3 % Behind",
+        "Progress from baseline to target",
         "391,234.56",
         "800,000",
         "48.9 %",
@@ -200,12 +248,25 @@ def test_a_manual_indicator_shows_its_justification(rendered):
     assert f"Manual value: {JUSTIFICATION}" in text
 
 
-def test_small_counts_read_fewer_than_five(rendered):
+def test_small_counts_of_people_read_fewer_than_five_and_counts_hidden_to_protect_them_read_suppressed(rendered):
     _data, document = rendered
-    annex = " ".join(text_of(document)[-1].split())
+    text = " ".join(" ".join(text_of(document)).split())
+    # An indicator counting people: 2 and 3 are hidden, and the progress that would give them away.
+    assert (
+        "K3 Certified analysts in the new hotlines The grant's coverage analysts "
+        "fewer than 5 8 fewer than 5 suppressed Behind" in text
+    )
+    assert "Not the measured value: Counted by hand before the toolkit held certificates." in text
+    annex = " ".join(text.split("Annexes", 2)[-1].split())
+    # Organisations are never hidden.
+    assert "Law enforcement: 3" in annex and "Government: 8" in annex
+    # People: one small count named, the cell hidden with it "suppressed" (never "fewer than 5").
+    assert "Hotline analyst: suppressed" in annex
     assert "Law enforcement: fewer than 5" in annex
-    assert "Government: 8" in annex
-    assert "fewer than 5" in annex.split("Exploring", 1)[1]
+    # A row whose every cell is small is one line.
+    assert "3 countries with fewer than 5 participants each" in annex
+    assert "Cyprus" not in annex
+    assert "Exploring 2" in annex
 
 
 def test_the_same_data_renders_to_the_same_bytes(rendered):
@@ -299,9 +360,9 @@ def test_a_report_of_a_hand_built_grant_shows_its_numbers_and_renders_again_iden
     for expected in (
         "GA-2024-0117",
         "Global Child Safety Fund",
-        "I1 Roundtables held roundtables 0 4 1 25.0 % Behind",
-        "I2 Training events held events 0 2 1 50.0 % On track",
-        "I3 Visits to the awareness campaign visits 0 1,000 1,250 125.0 % Target achieved",
+        "I1 Roundtables held The grant's coverage roundtables 0 4 1 25 % Behind",
+        "I2 Training events held The grant's coverage events 0 2 1 50 % On track",
+        "I3 Visits to the awareness campaign The grant's coverage visits 0 1,000 1,250 125 % Target achieved",
         JUSTIFICATION,
         "45,000.50",
         "57,000.50",
@@ -309,7 +370,9 @@ def test_a_report_of_a_hand_built_grant_shows_its_numbers_and_renders_again_iden
         "2 roundtables",
         "accra-2025 Accra stakeholder roundtable",
         "Government / ministry: 7",
-        "Law enforcement: fewer than 5",
+        "Law enforcement: 6",
+        "Hotline analyst: suppressed",
+        "NGO: fewer than 5",
         "Ghana Safe Line (Ghana Child Online Trust)",
         "CORE-NBO-2025",
         "Kenya: 13",

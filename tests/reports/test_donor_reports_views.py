@@ -72,7 +72,7 @@ def test_grant_page_shows_frozen_progress_and_published_versions_only(
         response = client.get(reverse("donors:grant", args=[grant.pk]))
     assert response.status_code == 200
     html = response.content.decode()
-    assert "People reached by the campaign" in html and "1234" in html and "9999" not in html
+    assert "People reached by the campaign" in html and "1,234" in html and "9,999" not in html
     assert reverse("donors:report_download", args=[setup["report_a"].pk]) in html
     assert reverse("donors:report_download", args=[setup["draft_a"].pk]) not in html
 

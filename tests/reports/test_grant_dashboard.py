@@ -41,15 +41,17 @@ JUSTIFICATION = "Counted from the campaign's web statistics by the communication
 HEADINGS = [
     "Code",
     "Indicator",
+    "Scope",
     "Unit",
     "Baseline",
     "Target",
     "Achieved",
-    "% of target",
+    "Progress from baseline to target (%)",
     "Status",
     "Measured by",
     "Definition or justification",
 ]
+GRANT_SCOPE = "The grant's coverage"
 
 
 def roundtable(slug: str, code: str, when: date, host) -> Roundtable:
@@ -167,12 +169,13 @@ def test_each_grant_has_a_table_with_achieved_percentage_and_status(staff_client
     # Half a year of two: 181 of 730 days elapsed. One linked roundtable held in the period (the
     # earlier one, Kumasi and Nepal are left out): 1 of 4 = 25 %, progress 0.25 >= 0.9 * 0.248: on track.
     i1, i2 = rows[1], rows[2]
-    assert i1[:8] == ["I1", "Roundtables held", "roundtables", "0", "4", "1", "25", "On track"]
-    assert i1[8] == "Roundtables held"
-    assert i1[9]  # the metric's definition
+    assert i1[:9] == ["I1", "Roundtables held", GRANT_SCOPE, "roundtables", "0", "4", "1", "25", "On track"]
+    assert i1[9] == "Roundtables held"
+    assert i1[10]  # the metric's definition
     assert i2 == [
         "I2",
         "Visits to the awareness campaign",
+        GRANT_SCOPE,
         "visits",
         "0",
         "1000",
@@ -185,9 +188,10 @@ def test_each_grant_has_a_table_with_achieved_percentage_and_status(staff_client
     # The operating grant covers the network: every roundtable held in the period (3 of 8); half its
     # year is gone (181 of 365 days): progress 0.375 is below 0.9 * 0.496 but above 0.6 * 0.496: at risk.
     operating = html_table(page, "indicators-OG-2025")
-    assert operating[1][:8] == ["N1", "Roundtables in the network", "", "0", "8", "3", "37.5", "At risk"]
+    assert operating[1][:9] == ["N1", "Roundtables in the network", GRANT_SCOPE, "", "0", "8", "3", "37.5", "At risk"]
     text = page.select_one("#section-indicators-GF-EXP-2025 .rp-definition").get_text(" ", strip=True)
-    assert "Period: 2025-01-01 to 2025-06-30." in text
+    assert "Indicators as they stood on 2025-06-30." in text
+    assert "Progress from baseline to target" in text
     assert "Grants are not recorded" not in page.get_text()
 
 
@@ -196,17 +200,17 @@ def test_without_a_period_each_grant_runs_from_its_start_to_today(staff_client, 
     page = soup(staff_client.get(url()))
     definition = page.select_one("#section-indicators-GF-EXP-2025 .rp-definition").get_text(" ", strip=True)
     end = max(date(2025, 1, 1), min(date(2026, 12, 31), today))
-    assert f"Period: 2025-01-01 to {end.isoformat()}." in definition
+    assert f"Indicators as they stood on {end.isoformat()}." in definition
     i1 = html_table(page, "indicators-GF-EXP-2025")[1]
     elapsed = agg.elapsed_share(date(2025, 1, 1), date(2026, 12, 31), end)
     expected = agg.indicator_status(baseline=0, target=4, achieved=1, elapsed=elapsed)
-    assert i1[5:8] == ["1", "25", str(selectors.INDICATOR_STATUS_TEXT[expected])]
+    assert i1[6:9] == ["1", "25", str(selectors.INDICATOR_STATUS_TEXT[expected])]
 
 
 def test_the_grant_filter_shows_only_that_grant(staff_client, world):
     page = soup(staff_client.get(url(grant="GF-EXP-2025", **YEAR_2025_H1)))
     assert [section["id"] for section in page.select(".rp-section")] == ["section-indicators-GF-EXP-2025"]
-    assert html_table(page, "indicators-GF-EXP-2025")[1][5] == "1"
+    assert html_table(page, "indicators-GF-EXP-2025")[1][6] == "1"
     other = soup(staff_client.get(url(grant="OG-2025", **YEAR_2025_H1)))
     assert [section["id"] for section in other.select(".rp-section")] == ["section-indicators-OG-2025"]
 
@@ -234,9 +238,9 @@ def test_the_grant_filter_offers_the_visible_grants_and_names_an_unknown_code(st
 def test_the_region_filter_narrows_the_grants_metrics_not_its_manual_values(staff_client, world):
     page = soup(staff_client.get(url(programme_region="south_asia", **YEAR_2025_H1)))
     # Ghana is not in South Asia: nothing of GF-EXP-2025 counts; the network grant keeps Nepal's roundtable.
-    assert html_table(page, "indicators-GF-EXP-2025")[1][5] == "0"
-    assert html_table(page, "indicators-GF-EXP-2025")[2][5] == "1250"
-    assert html_table(page, "indicators-OG-2025")[1][5] == "1"
+    assert html_table(page, "indicators-GF-EXP-2025")[1][6] == "0"
+    assert html_table(page, "indicators-GF-EXP-2025")[2][6] == "1250"
+    assert html_table(page, "indicators-OG-2025")[1][6] == "1"
 
 
 def test_a_chart_per_grant_and_an_empty_state_without_indicators(staff_client, world):
@@ -372,6 +376,7 @@ def test_coverage_progress_and_chart_from_frames():
             "code": ["I1", "I2"],
             "title": ["Roundtables", "Visits"],
             "metric_key": ["roundtables_held", ""],
+            "scope": ["grant", "network"],
             "manual_value": [float("nan"), 30.0],
             "unit": ["", ""],
             "baseline": [0.0, 10.0],
@@ -382,16 +387,17 @@ def test_coverage_progress_and_chart_from_frames():
         "G": GrantCoverage(code="G", countries=frozenset({"GH", "KE"}), roundtables=frozenset({3, 5}))
     }
     progress = agg.indicator_progress(frame, achieved={1: 2.0}, elapsed={"G": 0.5})
-    assert progress[["achieved", "percentage", "status"]].to_numpy().tolist() == [
-        [2.0, 50.0, agg.ON_TRACK],
-        [30.0, 60.0, agg.ON_TRACK],
+    # Progress is the share of the way from the baseline to the target: (30 - 10) / (50 - 10) = 50 %.
+    assert progress[["scope", "achieved", "progress", "status"]].to_numpy().tolist() == [
+        ["grant", 2.0, 50.0, agg.ON_TRACK],
+        ["network", 30.0, 50.0, agg.ON_TRACK],
     ]
     nothing = agg.indicator_progress(frame, achieved={1: None}, elapsed={"G": 0.5})
-    assert nothing["status"].tolist()[0] == agg.BEHIND and pd.isna(nothing["percentage"].tolist()[0])
+    assert nothing["status"].tolist()[0] == agg.BEHIND and pd.isna(nothing["progress"].tolist()[0])
     assert agg.grant_period(date(2025, 1, 1), date(2026, 12, 31), date(2024, 6, 1)) == Period(
         date(2025, 1, 1), date(2025, 1, 1)
     )
     figure = charts.indicator_progress_chart(progress, status_labels={"on_track": "On track"}, title="G")
     assert [trace.name for trace in figure.data] == ["On track"]
-    assert list(figure.data[0].x) == [50.0, 60.0]
+    assert list(figure.data[0].x) == [50.0, 50.0]
     assert Scope.of(grant=agg.grant_coverages(frame)["G"]).includes_country("GH", "", "")

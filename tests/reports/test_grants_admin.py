@@ -79,6 +79,7 @@ def indicator_post(grant: Grant, **values) -> dict:
         "grant": grant.pk,
         "code": "I9",
         "title": "People briefed",
+        "scope": "grant",
         "baseline": "0",
         "target": "10",
         "order": "1",
@@ -397,3 +398,60 @@ def test_list_pages_keep_a_bounded_number_of_queries(make_user, client_for, djan
         if "inspect" not in url:
             with django_assert_max_num_queries(small[url]):
                 client.get(url, {"export": "csv"})
+
+
+def _member(code: str, joined: date) -> None:
+    from network.models import Hotline
+
+    host = Organisation.objects.create(name=f"Host {code}", type=Organisation.Type.NGO, country_id=code)
+    hotline = Hotline.objects.create(
+        brand_name=f"Line {code}", host_organisation=host, country_id=code, joined_on=joined, full_member_on=joined
+    )
+    Hotline.objects.filter(pk=hotline.pk).update(stage="full_member", stage_entered_at=timezone.now())
+
+
+def test_a_metric_indicators_baseline_is_measured_on_its_scope_and_another_needs_a_justification(make_user, client_for):
+    grant = make_grant("GF-1", countries=("GH",))
+    _member("DE", date(2015, 1, 1))
+    _member("FR", date(2020, 1, 1))
+    _member("GH", date(2026, 3, 1))  # joined after the baseline day (2024-12-31)
+    client = client_for(make_user(Role.GRANTS))
+    url = reverse("reports_indicator:add") + f"?grant={grant.pk}"
+
+    # Left empty, the baseline is the metric measured on the indicator's scope on the baseline day.
+    post = indicator_post(grant, code="K1", metric_key="member_hotlines", scope="network", baseline="")
+    assert client.post(url, post).status_code == 302
+    network = grant.indicators.get(code="K1")
+    assert (network.baseline, network.baseline_measured, network.baseline_day) == (2, 2, date(2024, 12, 31))
+    post = indicator_post(grant, code="K2", metric_key="member_hotlines", scope="grant", baseline="")
+    assert client.post(url, post).status_code == 302
+    assert grant.indicators.get(code="K2").baseline == 0  # no member in Ghana then
+
+    # Another value is refused without a written justification naming the measured one.
+    post = indicator_post(grant, code="K3", metric_key="member_hotlines", scope="network", baseline="54")
+    response = client.post(url, post)
+    assert response.status_code == 200
+    assert response.context["form"].errors["baseline_justification"] == [
+        "The baseline measured for this metric on its scope is 2. Explain why the indicator uses 54 instead, "
+        "or leave the baseline empty to use the measured one."
+    ]
+    post["baseline_justification"] = "The association's 2024 annual report counts 54 members."
+    assert client.post(url, post).status_code == 302
+    overridden = grant.indicators.get(code="K3")
+    assert overridden.baseline_overridden and overridden.baseline_measured == 2
+
+    # The frozen baseline stays when the data changes, and the grant's page says how it was set.
+    _member("BE", date(2018, 1, 1))
+    edit = reverse("reports_indicator:edit", args=[network.pk])
+    assert (
+        client.post(
+            edit,
+            indicator_post(grant, code="K1", metric_key="member_hotlines", scope="network", baseline="2", target="12"),
+        ).status_code
+        == 302
+    )
+    network.refresh_from_db()
+    assert (network.baseline, network.baseline_measured, network.target) == (2, 2, 12)
+    page = client.get(reverse("reports_grant:inspect", args=[grant.pk])).content.decode()
+    assert "The whole network" in page and "measured 2" in page
+    assert "The association&#x27;s 2024 annual report counts 54 members." in page

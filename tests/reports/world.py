@@ -254,8 +254,8 @@ def build_world() -> World:
     statistics(h["KE"], 2023, 100, 0, None, status="submitted")
 
     # Assessments: Germany passed two quality-assurance reviews (the older with corrective actions);
-    # France (full member since 2019) has none on record; Kenya's first one is planned; Ghana is
-    # being assessed for membership.
+    # France passed one in 2020 (so its next fell due in 2023); Kenya has none on record, its first one
+    # is planned; Ghana is being assessed for membership.
     def assessment(target: Hotline, kind: str, status: str, starts: date, **fields: Any) -> Assessment:
         return Assessment.objects.create(hotline=target, kind=kind, status=status, starts_on=starts, **fields)
 
@@ -276,6 +276,15 @@ def build_world() -> World:
         ends_on=today - timedelta(days=398),
         recommendation="passed",
         report_completed_at=now - timedelta(days=395),
+    )
+    assessment(
+        h["FR"],
+        "qa_review",
+        "completed",
+        date(2020, 5, 25),
+        ends_on=date(2020, 5, 27),
+        recommendation="passed",
+        report_completed_at=at(date(2020, 6, 1)),
     )
     assessment(h["KE"], "qa_review", "planned", today + timedelta(days=10))
     pre = assessment(h["GH"], "pre_membership", "in_progress", today - timedelta(days=5))

@@ -321,7 +321,7 @@ def _registry_extras(world: World) -> None:
 
     for key in ("MA", "MB"):
         hotline = world[key]
-        analysts = Analyst.objects.filter(hotline=hotline).active().order_by("pk")
+        analysts = Analyst.objects.filter(hotline=hotline).working_on().order_by("pk")
         world.objects[f"analyst_{key}"] = analysts.first()
         world.objects[f"profile_{key}"] = HotlineAnnualProfile.objects.filter(hotline=hotline).order_by("-year").first()
         returns = HotlineStatistics.objects.filter(hotline=hotline).order_by("-period_start")
