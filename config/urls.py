@@ -8,15 +8,16 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from accounts.areas import ADMIN_ROUTE_PREFIX
 from cms import urls as cms_urls
 from core import views as core_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     # Staff sign in through allauth (rate limits, MFA), never through Wagtail's own form.
-    path("admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
-    path("admin/password_reset/", RedirectView.as_view(pattern_name="account_reset_password")),
-    path("admin/", include(wagtailadmin_urls)),
+    path(f"{ADMIN_ROUTE_PREFIX}login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
+    path(f"{ADMIN_ROUTE_PREFIX}password_reset/", RedirectView.as_view(pattern_name="account_reset_password")),
+    path(ADMIN_ROUTE_PREFIX, include(wagtailadmin_urls)),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("portal/", include("config.portal_urls")),
