@@ -172,6 +172,13 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Hotline network] "
+# The client's address (rate limits, the record of a user's sessions) as allauth reads it. Off by
+# default: REMOTE_ADDR. Behind the reverse proxy every request comes from the proxy's address, so set
+# TRUSTED_PROXY_COUNT to the number of proxies you run (the client is that many entries from the
+# right of X-Forwarded-For, which the client cannot forge past them), or TRUSTED_CLIENT_IP_HEADER to
+# a header your proxy sets and overwrites (e.g. X-Real-IP). Never both, never more than you run.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env_str("TRUSTED_CLIENT_IP_HEADER") or None
 # Failed logins: at most 5 per account every 5 minutes and 10 a minute from one address.
 ACCOUNT_RATE_LIMITS = {
     "login_failed": env_str("ACCOUNT_LOGIN_FAILED_RATE", "10/m/ip,5/300s/key"),

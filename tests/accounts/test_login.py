@@ -98,3 +98,49 @@ def test_password_must_be_long_and_uncommon(make_user):
     with pytest.raises(ValidationError):
         validate_password("password1234")
     validate_password("river-lantern-copper-41")
+
+
+PROXY = "10.0.0.2"  # every request reaches the application from the reverse proxy's address
+
+
+def _sign_in(client, email, password, *, client_address, proxy_says=None):
+    forwarded = f"{proxy_says}, {client_address}" if proxy_says else client_address
+    return client.post(
+        reverse("account_login"),
+        {"login": email, "password": password},
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR=forwarded,
+    )
+
+
+def test_a_flood_of_failed_sign_ins_behind_the_proxy_does_not_lock_out_other_users(client_for, make_user, settings):
+    """Behind the proxy all requests share its address; with the proxy trusted (one hop), rate limits
+    follow each client's own address, so a flood on made-up emails stops only the flooder."""
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    make_user(email="real.user@example.org")
+    attacker = client_for(None)
+    answers = [
+        _sign_in(attacker, f"made-up-{n}@example.org", "wrong-password-1", client_address="198.51.100.7").status_code
+        for n in range(40)
+    ]
+    assert 429 in answers  # the flooder is stopped...
+    # ...and cannot escape by sending its own X-Forwarded-For: the proxy appends the real address.
+    spoofed = _sign_in(
+        attacker, "made-up@example.org", "wrong-password-1", client_address="198.51.100.7", proxy_says="192.0.2.1"
+    )
+    assert spoofed.status_code == 429
+    real = client_for(None)
+    response = _sign_in(real, "real.user@example.org", TEST_PASSWORD, client_address="203.0.113.9")
+    assert response.status_code == 302
+    assert "_auth_user_id" in real.session
+
+
+def test_forwarded_addresses_are_ignored_unless_a_proxy_is_trusted(client_for, settings):
+    """Off by default: a client that sends X-Forwarded-For itself gains nothing."""
+    assert settings.ALLAUTH_TRUSTED_PROXY_COUNT == 0
+    attacker = client_for(None)
+    answers = [
+        _sign_in(attacker, f"made-up-{n}@example.org", "wrong-password-1", client_address=f"192.0.2.{n}").status_code
+        for n in range(40)
+    ]
+    assert 429 in answers
