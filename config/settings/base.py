@@ -243,8 +243,11 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # --- Email -----------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Hotline network <no-reply@example.org>")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# Every email goes through the outbox (core.mail): the default mailer records it, the task worker
+# delivers it through "delivery" and retries when the mail server fails.
 MAILERS = {
-    "default": {
+    "default": {"BACKEND": "core.mail.OutboxBackend"},
+    "delivery": {
         "BACKEND": env_str("EMAIL_BACKEND_PATH", "django.core.mail.backends.smtp.EmailBackend"),
         "OPTIONS": {
             "host": env_str("EMAIL_HOST", "localhost"),

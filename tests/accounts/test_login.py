@@ -1,11 +1,17 @@
 from __future__ import annotations
 
+from datetime import timedelta
+from unittest import mock
+
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
+from core.mail import retry_due_emails
+from core.models import OutgoingEmail
 from tests.accounts.factories import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -74,19 +80,45 @@ def test_anonymous_admin_request_is_sent_to_sign_in(client):
     assert response.url.startswith(reverse("account_login"))
 
 
-def test_password_reset_mail_goes_out(client, make_user):
+def test_password_reset_mail_goes_out_through_the_outbox(client, make_user, django_capture_on_commit_callbacks):
     make_user(email="forgetful@example.org")
-    client.post(reverse("account_reset_password"), {"email": "forgetful@example.org"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_reset_password"), {"email": "forgetful@example.org"})
+    queued = OutgoingEmail.objects.get()
+    assert queued.status == OutgoingEmail.Status.SENT and queued.to == ["forgetful@example.org"]
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["forgetful@example.org"]
     assert "/accounts/password/reset/key/" in mail.outbox[0].body
+    assert mail.outbox[0].subject.count("[Hotline network]") == 1
 
 
-def test_wagtail_mail_helper_works_with_mailers():
+def test_password_reset_answers_even_when_the_mail_server_is_down(
+    client, make_user, django_capture_on_commit_callbacks
+):
+    """The reset email waits in the outbox and is retried; the visitor gets the normal answer."""
+    make_user(email="forgetful@example.org")
+    delivery = "django.core.mail.backends.locmem.EmailBackend.send_messages"  # the SMTP server, in tests
+    with (
+        mock.patch(delivery, side_effect=ConnectionRefusedError("smtp down")),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = client.post(reverse("account_reset_password"), {"email": "forgetful@example.org"})
+    assert response.status_code == 302
+    queued = OutgoingEmail.objects.get()
+    assert queued.status == OutgoingEmail.Status.RETRYING and "smtp down" in queued.last_error
+    assert retry_due_emails(now=timezone.now() + timedelta(hours=1)) == 1
+    assert "/accounts/password/reset/key/" in mail.outbox[-1].body
+
+
+def test_wagtail_mail_helper_goes_through_the_outbox(django_capture_on_commit_callbacks):
     from wagtail.admin.mail import send_mail
 
-    send_mail("Subject line", "Body text", ["editor@example.org"])
+    with django_capture_on_commit_callbacks(execute=True):
+        send_mail("Subject line", "Body text", ["editor@example.org"], html_message="<p>Body text</p>")
+    queued = OutgoingEmail.objects.get()
+    assert queued.subject == "Subject line" and queued.html_body == "<p>Body text</p>"
     assert mail.outbox[-1].subject == "Subject line"
+    assert mail.outbox[-1].alternatives[0].content == "<p>Body text</p>"
 
 
 def test_password_must_be_long_and_uncommon(make_user):
