@@ -8,6 +8,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csp import get_nonce
+from django.template.loader import render_to_string
 from django.utils.csp import CSP
 
 # The current request's CSP nonce, for templates rendered without the request in their context
@@ -31,3 +32,26 @@ class CspNonceMiddleware:
         if response.get("X-Frame-Options") == "SAMEORIGIN":
             response._csp_config = {**settings.SECURE_CSP, "frame-ancestors": [CSP.SELF]}
         return response
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a request whose body is larger than REQUEST_MAX_BYTES (413) from its declared length,
+    before anything reads the body. Django reads no more than the declared length, and a body sent
+    without one (chunked) is not read at all, so this bounds every request. The proxy in front
+    applies the same limit (docs/operations.md)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        limit = settings.REQUEST_MAX_BYTES
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0
+        if limit and declared > limit:
+            context = {"limit_mb": max(1, limit // (1024 * 1024))}
+            response = HttpResponse(render_to_string("413.html", context, request=None), status=413)
+            response["Connection"] = "close"
+            return response
+        return self.get_response(request)

@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Django's LocaleMiddleware, except that only public pages take their language from the URL.
     "cms.middleware.LocaleMiddleware",
+    # Oversized bodies are refused from their declared length, before anything reads them.
+    "core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -239,6 +241,11 @@ STORAGES = {
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 FILE_UPLOAD_PERMISSIONS = 0o640
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+# Largest request body of any kind (an upload plus its form), refused with 413 before it is read
+# (core.middleware.RequestSizeLimitMiddleware); set the proxy's limit to the same value.
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", UPLOAD_MAX_BYTES + 1024 * 1024)
+# Largest body without files (forms, JSON) Django keeps in memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
 
 # --- Email -----------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Hotline network <no-reply@example.org>")
@@ -257,7 +264,7 @@ MAILERS = {
             "use_tls": env_bool("EMAIL_USE_TLS", False),
             "timeout": env_int("EMAIL_TIMEOUT", 10),
         },
-    }
+    },
 }
 
 # --- Security headers (hardened further in production) ------------------------------------

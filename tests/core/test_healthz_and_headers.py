@@ -74,3 +74,41 @@ def test_a_widget_script_first_on_its_page_generates_the_nonce_the_header_carrie
     nonces = {re.search(r'nonce="([^"]+)"', attrs).group(1) for attrs in scripts}
     assert len(nonces) == 1
     assert f"'nonce-{nonces.pop()}'" in response["Content-Security-Policy"]
+
+
+class _CountingInput:
+    """A request body that records whether anyone read it."""
+
+    def __init__(self) -> None:
+        self.reads = 0
+
+    def read(self, *args: object) -> bytes:
+        self.reads += 1
+        return b""
+
+    def readline(self, *args: object) -> bytes:
+        self.reads += 1
+        return b""
+
+
+@pytest.mark.parametrize("path", ["/donors/verify/", "/accounts/login/", "/portal/"])
+def test_an_oversized_body_is_refused_before_it_is_read(client, settings, path):
+    """A 200 MB anonymous upload was once read in full before being refused: now its declared
+    length alone answers 413."""
+    body = _CountingInput()
+    response = client.post(
+        path,
+        data=b"",
+        content_type="multipart/form-data; boundary=xyz",
+        CONTENT_LENGTH=str(200 * 1024 * 1024),
+        **{"wsgi.input": body},
+    )
+    assert response.status_code == 413
+    assert f"at most {settings.REQUEST_MAX_BYTES // (1024 * 1024)} MB" in response.content.decode()
+    assert body.reads == 0
+
+
+def test_bodies_within_the_limit_pass(client, settings):
+    settings.REQUEST_MAX_BYTES = 4096
+    assert client.post("/donors/verify/", {"q": "x" * 100}).status_code == 400  # the form: no file
+    assert client.post("/donors/verify/", {"q": "x" * 8000}).status_code == 413
