@@ -9,6 +9,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csp import get_nonce
 from django.template.loader import render_to_string
+from django.utils.cache import add_never_cache_headers
 from django.utils.csp import CSP
 
 # The current request's CSP nonce, for templates rendered without the request in their context
@@ -55,3 +56,19 @@ class RequestSizeLimitMiddleware:
             response["Connection"] = "close"
             return response
         return self.get_response(request)
+
+
+class PrivateResponsesMiddleware:
+    """Every page answered to a signed-in user is `Cache-Control: private, no-store`: the portal, the
+    donor area, the admin and the public pages they see carry their data or their name, and no
+    browser history, shared computer or intermediate cache may keep a copy."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
+        return response
