@@ -38,6 +38,7 @@ from wagtail.permissions import register_permission_policy
 
 from accounts.access import has_role
 from accounts.roles import Role
+from core.spreadsheets import FormulaSafeExportMixin
 from network import selectors, services
 from network.history import describe_changes
 from network.models import (
@@ -63,12 +64,6 @@ class TitledPageMixin:
         return [*super().get_breadcrumbs_items(), {"url": "", "label": self.get_page_title()}]
 
 
-def csv_safe(value: Any) -> Any:
-    """Text that a spreadsheet would read as a formula is written with a leading apostrophe."""
-    text = str(value) if value is not None else ""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
 # -- views shared by every network viewset -------------------------------------------------------
 class OptionalRelationExportMixin:
     """Spreadsheet exports through an optional relation ("country.code" of a row without a country)
@@ -88,9 +83,8 @@ def optional_path_value(item: Any, path: str) -> Any:
     return multigetattr(item, path)
 
 
-class NetworkIndexView(OptionalRelationExportMixin, IndexView):
+class NetworkIndexView(FormulaSafeExportMixin, OptionalRelationExportMixin, IndexView):
     viewset: NetworkViewSet | None = None
-    custom_value_preprocess = {**IndexView.custom_value_preprocess, str: {IndexView.FORMAT_CSV: csv_safe}}
 
     def get_base_queryset(self) -> QuerySet:
         queryset = self.model._default_manager.visible_to(self.request.user)

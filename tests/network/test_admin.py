@@ -221,6 +221,32 @@ def test_hotline_page_shows_capacity_statistics_and_history(client_for, staff_us
     )
 
 
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_list_exports_never_carry_a_live_formula(client_for, staff_user, fmt):
+    """Every text cell, the related objects' too, passes the one guard; a leading tab or carriage
+    return was once let through."""
+    organisation = OrganisationFactory(name="\t=HYPERLINK(host)")
+    HotlineFactory(brand_name="\r=HYPERLINK(evil)", host_organisation=organisation, full_member_on=None)
+    response = client_for(staff_user).get(reverse("network_hotline:index"), {"export": fmt})
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    if fmt == "csv":
+        cells = [cell for row in csv.reader(io.StringIO(body.decode(), newline="")) for cell in row]
+    else:
+        from openpyxl import load_workbook
+
+        sheet = load_workbook(io.BytesIO(body), read_only=True).active
+        # XML reads a carriage return back as a line feed.
+        cells = [
+            cell.replace("\n", "\r")
+            for row in sheet.iter_rows(values_only=True)
+            for cell in row
+            if isinstance(cell, str)
+        ]
+    assert "'\r=HYPERLINK(evil)" in cells
+    assert "'\t=HYPERLINK(host)" in cells
+    assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
+
+
 def test_filtered_list_exports_as_spreadsheet(client_for, staff_user, side_a, side_b):
     HotlineFactory(brand_name="=HYPERLINK(evil)", stage=Hotline.Stage.EXPLORING, full_member_on=None)
     client = client_for(staff_user)
