@@ -176,6 +176,10 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Hotline network] "
+# An address is changed by verifying the new one (it replaces the old only once confirmed), and the
+# user is told by email whenever their password or address changes.
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 # The client's address (rate limits, the record of a user's sessions) as allauth reads it. Off by
 # default: REMOTE_ADDR. Behind the reverse proxy every request comes from the proxy's address, so set
 # TRUSTED_PROXY_COUNT to the number of proxies you run (the client is that many entries from the
@@ -300,6 +304,10 @@ ASSOCIATION_NAME = env_str("ASSOCIATION_NAME", "International Association of Int
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILADMIN_LOGIN_URL = "account_login"
 WAGTAIL_PASSWORD_RESET_ENABLED = False
+# The admin's account page changes neither the email address nor the password: both go through
+# allauth (verification of the new address, rate limits, notification), linked from that page.
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
 WAGTAIL_FRONTEND_LOGIN_URL = "account_login"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "xlsx"]
