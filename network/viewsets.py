@@ -38,6 +38,7 @@ from wagtail.permissions import register_permission_policy
 
 from accounts.access import has_role
 from accounts.roles import Role
+from core.audit import VisibleHistoryMixin
 from core.spreadsheets import FormulaSafeExportMixin
 from network import selectors, services
 from network.history import describe_changes
@@ -125,8 +126,9 @@ class ChangesColumn(Column):
         return getattr(instance, "change_lines", [])
 
 
-class NetworkHistoryView(HistoryView):
-    """Wagtail's history, with the fields each entry changed (old → new); readers may see it too."""
+class NetworkHistoryView(VisibleHistoryMixin, HistoryView):
+    """Wagtail's history, with the fields each entry changed (old → new); readers may see it too, but
+    only the entries whose record they may see (`core.audit.log_entries_visible_to`)."""
 
     viewset = None
     any_permission_required = ["add", "change", "delete", "view"]
@@ -558,7 +560,7 @@ class HotlineInspectView(NetworkInspectView):
         today = timezone.localdate()
         context.update(
             hotline=self.object,
-            overview=selectors.hotline_overview(hotline=self.object, today=today),
+            overview=selectors.hotline_overview(hotline=self.object, user=user, today=today),
             countries_served=list(self.object.countries_served.order_by("name")),
             can_view_contacts=user.has_perm("network.view_contact"),
             history_url=reverse("network_hotline:history", args=(self.object.pk,)),
