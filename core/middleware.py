@@ -9,7 +9,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csp import get_nonce
 from django.template.loader import render_to_string
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import patch_cache_control
 from django.utils.csp import CSP
 
 # The current request's CSP nonce, for templates rendered without the request in their context
@@ -70,5 +70,5 @@ class PrivateResponsesMiddleware:
         response = self.get_response(request)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            add_never_cache_headers(response)
+            patch_cache_control(response, private=True, no_store=True)
         return response
