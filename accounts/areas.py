@@ -21,6 +21,10 @@ from typing import Any
 from django.http import HttpRequest
 from wagtail import hooks
 
+# The staff admin's URL prefix (config/urls.py mounts Wagtail's admin there). Checks of "is this the
+# admin" look at the route the URL resolved to, which a SCRIPT_NAME prefix does not change.
+ADMIN_ROUTE_PREFIX = "admin/"
+
 PORTAL_PANELS_HOOK = "portal_home_panels"
 PORTAL_MENU_HOOK = "portal_menu_items"
 DONOR_PANELS_HOOK = "donor_home_panels"
@@ -48,3 +52,9 @@ def collect(hook_name: str, request: HttpRequest) -> list[Any]:
         if result:
             items.extend(result)
     return sorted(items, key=lambda item: item.order)
+
+
+def in_staff_admin(request: HttpRequest) -> bool:
+    """Whether the request resolved to a view inside the staff admin (after URL resolution)."""
+    match = getattr(request, "resolver_match", None)
+    return match is not None and match.route.startswith(ADMIN_ROUTE_PREFIX)

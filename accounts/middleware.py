@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 from allauth.mfa.utils import is_mfa_enabled
@@ -16,18 +17,28 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.access import is_staff_user
+from accounts.areas import in_staff_admin
 
 
 class StaffMfaRequiredMiddleware:
-    """With ACCOUNTS_REQUIRE_STAFF_MFA on, send staff without TOTP to the set-up page."""
+    """With ACCOUNTS_REQUIRE_STAFF_MFA on, send staff without TOTP to the set-up page.
+
+    Decided on the view the URL resolved to (a route inside the admin's URL prefix), never on the
+    raw path: under a SCRIPT_NAME prefix (a sub-path deployment, or a header a proxy passed on) the
+    full path no longer starts with the admin's prefix, but the resolved route still does."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view_func: Callable[..., Any], view_args: Any, view_kwargs: Any
+    ) -> HttpResponse | None:
         if (
             settings.ACCOUNTS_REQUIRE_STAFF_MFA
-            and request.path.startswith("/admin/")
+            and in_staff_admin(request)
             and is_staff_user(request.user)
             and not is_mfa_enabled(request.user)
         ):
@@ -39,7 +50,7 @@ class StaffMfaRequiredMiddleware:
                 ),
             )
             return redirect("mfa_activate_totp")
-        return self.get_response(request)
+        return None
 
 
 class StaffIdleTimeoutMiddleware:

@@ -1,7 +1,12 @@
+from typing import Any
+
+from django import forms
+from django.http import HttpRequest
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.views.account import BaseSettingsPanel
 
 from accounts import admin_urls
 from accounts.access import has_role
@@ -31,3 +36,24 @@ def register_account_actions(actions):
     actions.register_action("accounts.invitation.accept", _("Accept invitation"), _("Invitation accepted"))
     actions.register_action("accounts.invitation.revoke", _("Withdraw invitation"), _("Invitation withdrawn"))
     actions.register_action("accounts.affiliation.set", _("Affiliate"), _("Affiliation set"))
+
+
+class SignInSettingsPanel(BaseSettingsPanel):
+    """The admin's account page links to allauth's pages for the email address and the password
+    (Wagtail's own fields are switched off: WAGTAIL_EMAIL/PASSWORD_MANAGEMENT_ENABLED)."""
+
+    name = "sign_in"
+    title = _("Email address and password")
+    order = 500
+    template_name = "accounts/admin/sign_in_panel.html"
+
+    def get_form(self) -> forms.Form:
+        return forms.Form(prefix=self.name)  # nothing to save here
+
+    def get_context_data(self) -> dict[str, Any]:
+        return {"user": self.user}
+
+
+@hooks.register("register_account_settings_panel")
+def register_sign_in_panel(request: HttpRequest, user: Any, profile: Any) -> SignInSettingsPanel:
+    return SignInSettingsPanel(request, user, profile)

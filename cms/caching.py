@@ -8,8 +8,10 @@ models), and by the request (host, language, path, the page's own query paramete
 suspended hotline leaves the directory with the next request, in every web process. Entries
 also expire after `PAGE_CACHE_SECONDS`, for anything time-based (a campaign that ends today).
 
-Never cached: signed-in users, previews, anything but GET/HEAD, requests carrying messages, and
-any response whose rendering touched the CSRF token or set a cookie.
+Never cached: pages with a view restriction (password, sign-in or groups) on themselves or an
+ancestor, signed-in users, previews, anything but GET/HEAD, requests carrying messages, and any
+response whose rendering touched the CSRF token or set a cookie. A restricted page is never stored,
+so it has no route record either and the middleware below can never serve it.
 
 A cached page is served before Wagtail routes the request (`PageCacheMiddleware`): storing a page
 also records which page its host, language and path lead to, with the site version (which every
@@ -181,7 +183,7 @@ class CachedPageMixin:
     cache_query_params: tuple[str, ...] = ()
 
     def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not is_cacheable_request(request):
+        if not is_cacheable_request(request) or self.is_restricted():
             return super().serve(request, *args, **kwargs)  # type: ignore[misc]
         key = page_cache_key(request, self.pk, self.cache_query_params)  # type: ignore[attr-defined]
         cached = cache.get(key)
@@ -210,6 +212,11 @@ class CachedPageMixin:
             )
             response["X-Page-Cache"] = "miss"
         return response
+
+    def is_restricted(self) -> bool:
+        """A view restriction (password, sign-in, groups) on this page or above it: Wagtail checks it
+        before serving, so a stored copy would reach visitors who never passed the check."""
+        return self.get_view_restrictions().exists()  # type: ignore[attr-defined]
 
 
 def _on_change(**kwargs: Any) -> None:

@@ -9,15 +9,17 @@ whatever the number of hotlines.
 from __future__ import annotations
 
 import gettext
+import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
 import pycountry
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from wagtail.models import Locale, Page
 
 from network.models import Country, Hotline, ProgrammeRegion
 from reports import metrics
@@ -219,3 +221,26 @@ def public_figure(key: str, *, start: date | None = None, end: date | None = Non
 
 def facts_figures() -> list[Figure]:
     return [public_figure(key) for key in FACTS_METRICS]
+
+
+# -- site search ---------------------------------------------------------------------------------------
+SEARCH_MAX_QUERY = 200
+# Control characters (NUL among them: PostgreSQL refuses it, SQLite's full-text parser chokes).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def search_terms(raw: str) -> str:
+    """A visitor's query as the search backend can take any of them: control characters become
+    spaces, quotes come in pairs (an unpaired one is dropped, it would leave a phrase open), runs of
+    spaces shrink, and it is at most SEARCH_MAX_QUERY characters. Empty when nothing is left."""
+    text = _CONTROL.sub(" ", raw)[:SEARCH_MAX_QUERY]
+    if text.count('"') % 2:
+        cut = text.rfind('"')
+        text = text[:cut] + text[cut + 1 :]
+    return " ".join(text.split())
+
+
+def pages_matching(*, query: str) -> QuerySet:
+    """Live public pages in the active language that match `query` (already `search_terms`)."""
+    pages = Page.objects.live().public().filter(locale=Locale.get_active()).specific()
+    return pages.search(query)

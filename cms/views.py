@@ -7,21 +7,22 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET
-from wagtail.models import Locale, Page
+
+from cms import selectors
 
 SEARCH_PAGE_SIZE = 10
-SEARCH_MAX_QUERY = 200
 
 
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
     """Full-text search over the live public pages in the visitor's language."""
-    query = request.GET.get("q", "").strip()[:SEARCH_MAX_QUERY]
+    raw = request.GET.get("q", "")
+    query = selectors.search_terms(raw)
     results = None
     if query:
-        pages = Page.objects.live().public().filter(locale=Locale.get_active()).specific()
-        results = Paginator(pages.search(query), SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
-    return TemplateResponse(request, "cms/search.html", {"query": query, "results": results})
+        results = Paginator(selectors.pages_matching(query=query), SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"query": query, "results": results, "nothing_to_search": bool(raw.strip()) and not query}
+    return TemplateResponse(request, "cms/search.html", context)
 
 
 @require_GET

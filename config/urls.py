@@ -1,22 +1,45 @@
+from typing import Any
+
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
+from django.views.decorators.cache import never_cache
 from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.admin.auth import require_admin_access
 from wagtail.documents import urls as wagtaildocs_urls
 
+from accounts.areas import ADMIN_ROUTE_PREFIX
 from cms import urls as cms_urls
 from core import views as core_views
+from core.admin_views import SiteHistoryView
+
+
+def admin_only(view: Any) -> Any:
+    """As Wagtail decorates its own admin views: staff only, never cached."""
+    return never_cache(require_admin_access(view))
+
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     # Staff sign in through allauth (rate limits, MFA), never through Wagtail's own form.
-    path("admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
-    path("admin/password_reset/", RedirectView.as_view(pattern_name="account_reset_password")),
-    path("admin/", include(wagtailadmin_urls)),
+    path(f"{ADMIN_ROUTE_PREFIX}login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
+    path(f"{ADMIN_ROUTE_PREFIX}password_reset/", RedirectView.as_view(pattern_name="account_reset_password")),
+    # Wagtail's site history, under the audit trail's reading rule (core/admin_views.py).
+    path(
+        f"{ADMIN_ROUTE_PREFIX}reports/site-history/",
+        admin_only(SiteHistoryView.as_view()),
+        name="core_site_history",
+    ),
+    path(
+        f"{ADMIN_ROUTE_PREFIX}reports/site-history/results/",
+        admin_only(SiteHistoryView.as_view(results_only=True)),
+        name="core_site_history_results",
+    ),
+    path(ADMIN_ROUTE_PREFIX, include(wagtailadmin_urls)),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("portal/", include("config.portal_urls")),

@@ -1,10 +1,13 @@
 """Outgoing email through an outbox.
 
-`queue_email` records the message in the caller's transaction and hands it to the task worker
-after commit, so a failing mail server never undoes or blocks the user's action. Delivery
-failures are logged and retried with back-off (`MAX_ATTEMPTS` in all); `retry_due_emails` picks
-up anything the worker missed. A `dedupe_key` makes a message idempotent: the same key is never
-queued twice (the ledger `send_reminders` relies on).
+Every email goes through it. The default mailer is `OutboxBackend`, so what allauth (password
+reset, verification, notifications of credential changes), Wagtail (moderation) or Django send is
+recorded like our own `queue_email`: in the caller's transaction, handed to the task worker after
+commit, delivered through the `delivery` mailer (MAILERS["delivery"]: SMTP in production). A
+failing mail server never undoes, blocks or breaks the user's action. Delivery failures are logged
+and retried with back-off (`MAX_ATTEMPTS` in all); `retry_due_emails` picks up anything the worker
+missed. A `dedupe_key` makes a message idempotent: the same key is never queued twice (the ledger
+`send_reminders` relies on).
 """
 
 from __future__ import annotations
@@ -13,7 +16,8 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMessage, EmailMultiAlternatives
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -24,6 +28,8 @@ logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 6
 BACKOFF_MINUTES = (1, 5, 30, 120, 720)
+# The mailer that really sends (MAILERS); the default mailer only records into the outbox.
+DELIVERY_MAILER = "delivery"
 
 
 def queue_email(
@@ -43,7 +49,7 @@ def queue_email(
         body = render_to_string(template, {"site_name": settings.WAGTAIL_SITE_NAME, **(context or {})})
     if body is None:
         raise ValueError("queue_email needs a template or a body")
-    subject = " ".join(subject.split())[:255]
+    subject = " ".join((settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject).split())[:255]
     try:
         with transaction.atomic():
             email = OutgoingEmail.objects.create(to=recipients, subject=subject, body=body, dedupe_key=dedupe_key)
@@ -53,6 +59,35 @@ def queue_email(
         raise
     transaction.on_commit(lambda: _enqueue(email.pk))
     return email
+
+
+def queue_message(message: EmailMessage) -> OutgoingEmail | None:
+    """Record an email another library built (allauth, Wagtail) in the outbox, as it is: subject,
+    addresses, text and HTML bodies. Attachments are not kept: nothing we send has any."""
+    if message.attachments:
+        raise ValueError("The outbox does not keep attachments; send a link instead.")
+    if not message.recipients():
+        return None
+    html = next((content for content, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"), "")
+    email = OutgoingEmail.objects.create(
+        to=list(message.to),
+        cc=list(message.cc),
+        bcc=list(message.bcc),
+        reply_to=list(message.reply_to),
+        from_email=message.from_email or "",
+        subject=" ".join(str(message.subject).split())[:255],
+        body=str(message.body),
+        html_body=str(html),
+    )
+    transaction.on_commit(lambda: _enqueue(email.pk))
+    return email
+
+
+class OutboxBackend(BaseEmailBackend):
+    """The default mailer: records each message in the outbox (see the module docstring)."""
+
+    def send_messages(self, email_messages: list[EmailMessage]) -> int:
+        return sum(1 for message in email_messages if queue_message(message) is not None)
 
 
 def _enqueue(email_id: int, *, delay: timedelta | None = None) -> None:
@@ -80,13 +115,18 @@ def deliver(email_id: int) -> str:
             return email.status if email else "missing"
         email.attempts += 1
         message = EmailMultiAlternatives(
-            subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + email.subject,
+            subject=email.subject,
             body=email.body,
-            from_email=settings.DEFAULT_FROM_EMAIL,
+            from_email=email.from_email or settings.DEFAULT_FROM_EMAIL,
             to=email.to,
+            cc=email.cc,
+            bcc=email.bcc,
+            reply_to=email.reply_to,
         )
+        if email.html_body:
+            message.attach_alternative(email.html_body, "text/html")
         try:
-            message.send()
+            message.send(using=DELIVERY_MAILER)
         except Exception as exc:
             email.last_error = f"{type(exc).__name__}: {exc}"[:2000]
             if email.attempts >= MAX_ATTEMPTS:

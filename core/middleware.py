@@ -8,6 +8,8 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csp import get_nonce
+from django.template.loader import render_to_string
+from django.utils.cache import patch_cache_control
 from django.utils.csp import CSP
 
 # The current request's CSP nonce, for templates rendered without the request in their context
@@ -30,4 +32,43 @@ class CspNonceMiddleware:
             current_csp_nonce.reset(token)
         if response.get("X-Frame-Options") == "SAMEORIGIN":
             response._csp_config = {**settings.SECURE_CSP, "frame-ancestors": [CSP.SELF]}
+        return response
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a request whose body is larger than REQUEST_MAX_BYTES (413) from its declared length,
+    before anything reads the body. Django reads no more than the declared length, and a body sent
+    without one (chunked) is not read at all, so this bounds every request. The proxy in front
+    applies the same limit (docs/operations.md)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        limit = settings.REQUEST_MAX_BYTES
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0
+        if limit and declared > limit:
+            context = {"limit_mb": max(1, limit // (1024 * 1024))}
+            response = HttpResponse(render_to_string("413.html", context, request=None), status=413)
+            response["Connection"] = "close"
+            return response
+        return self.get_response(request)
+
+
+class PrivateResponsesMiddleware:
+    """Every page answered to a signed-in user is `Cache-Control: private, no-store`: the portal, the
+    donor area, the admin and the public pages they see carry their data or their name, and no
+    browser history, shared computer or intermediate cache may keep a copy."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
         return response

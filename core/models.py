@@ -18,6 +18,11 @@ class OutgoingEmail(models.Model):
         FAILED = "failed", _("Failed")
 
     to = models.JSONField(_("recipients"), default=list)
+    cc = models.JSONField(_("copy to"), default=list, blank=True)
+    bcc = models.JSONField(_("blind copy to"), default=list, blank=True)
+    reply_to = models.JSONField(_("reply to"), default=list, blank=True)
+    # Empty: DEFAULT_FROM_EMAIL.
+    from_email = models.CharField(_("sender"), max_length=255, blank=True)
     subject = models.CharField(_("subject"), max_length=255)
     body = models.TextField(_("body"))
     html_body = models.TextField(_("HTML body"), blank=True)

@@ -28,6 +28,8 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
+from core.spreadsheets import formula_safe, formula_unguarded
+
 SEPARATOR = "; "
 
 
@@ -449,17 +451,12 @@ def export_workbook() -> bytes:
 
 def _cell_value(value: Any) -> Any:
     if isinstance(value, tuple):
-        return SEPARATOR.join(str(v) for v in value)
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        # Never let a stored text become a spreadsheet formula on export.
-        return "'" + value
-    return value
+        value = SEPARATOR.join(str(v) for v in value)
+    return formula_safe(value)  # never let a stored text become a spreadsheet formula on export
 
 
 def _uncell(value: Any) -> Any:
-    if isinstance(value, str) and value[:2] in ("'=", "'+", "'-", "'@"):
-        return value[1:]
-    return value
+    return formula_unguarded(value)
 
 
 # -- import -----------------------------------------------------------------------------------
@@ -613,8 +610,8 @@ def workbook_markdown() -> str:
         "  if any row is wrong nothing is written and each problem is reported by sheet, row and column.",
         "- Sheets are read in the order below, so a row may refer to rows of earlier sheets in the",
         "  same workbook. A sheet may be left out; an unknown sheet or column is an error.",
-        "- Text that starts with `=`, `+`, `-` or `@` is written with a leading `'` so that no",
-        "  spreadsheet treats it as a formula; import removes that quote.",
+        "- Text that starts with `=`, `+`, `-`, `@`, a tab or a carriage return is written with a",
+        "  leading `'` so that no spreadsheet treats it as a formula; import removes that quote.",
         "",
     ]
     for sheet in registry().sheets():

@@ -1,7 +1,8 @@
 """Reads of the network registry for screens: the hotline page, the portal, the admin lists.
 
-Every function takes keyword arguments, scopes nothing itself (callers pass objects they fetched
-through `visible_to`) and runs a fixed number of queries whatever the number of rows.
+Every function takes keyword arguments and runs a fixed number of queries whatever the number of
+rows. Callers pass objects they fetched through `visible_to`; the hotline page's overview also
+takes the user, because each of its sections lists other records under their own rules.
 Analysts appear only by their pseudonymous codes.
 """
 
@@ -15,6 +16,7 @@ from django.db.models import Count, Min, Q, QuerySet
 from django.utils.translation import gettext as _
 from wagtail.log_actions import registry as log_registry
 
+from core.audit import log_entries_visible_to
 from network.history import describe_changes
 from network.models import (
     Analyst,
@@ -52,6 +54,9 @@ class RoleCount:
 
 @dataclass
 class HotlineOverview:
+    """The hotline page's sections. A section the user may not see is empty and marked hidden: the
+    page shows what the user's own lists would (the model's view permission and `visible_to`)."""
+
     hotline: Hotline
     contacts: list[Contact]
     analysts: list[Analyst]
@@ -64,20 +69,42 @@ class HotlineOverview:
     profiles: list[HotlineAnnualProfile]
     history: list[Any] = field(default_factory=list)
     history_total: int = 0
+    shows_analysts: bool = True
+    shows_training: bool = True
+    shows_statistics: bool = True
+    shows_profiles: bool = True
 
 
-def hotline_overview(*, hotline: Hotline, today: date, history_limit: int = 25) -> HotlineOverview:
-    """Everything the staff's hotline page shows, in a fixed number of queries."""
-    analysts = list(
-        Analyst.objects.filter(hotline=hotline)
-        .annotate(
-            completed_trainings=Count("participations", filter=Q(participations__status="completed")),
-            next_expiry=Min(
-                "participations__certificate_expires_on",
-                filter=Q(participations__certificate_expires_on__gte=today),
-            ),
+def _readable(user: Any, model: type[Any]) -> QuerySet | None:
+    """The rows of `model` the user's own list of them would show, or None without the permission."""
+    meta = model._meta
+    if not user.has_perm(f"{meta.app_label}.view_{meta.model_name}"):
+        return None
+    return model.objects.visible_to(user)
+
+
+def hotline_overview(*, hotline: Hotline, user: Any, today: date, history_limit: int = 25) -> HotlineOverview:
+    """Everything the staff's hotline page shows to `user`, in a fixed number of queries: each
+    section under the rule of the records it lists, the history under `log_entries_visible_to`."""
+    analyst_rows = _readable(user, Analyst)
+    participation_rows = _readable(user, TrainingParticipation)
+    statistics_rows = _readable(user, HotlineStatistics)
+    profile_rows = _readable(user, HotlineAnnualProfile)
+    contact_rows = _readable(user, Contact)
+    analysts = (
+        list(
+            analyst_rows.filter(hotline=hotline)
+            .annotate(
+                completed_trainings=Count("participations", filter=Q(participations__status="completed")),
+                next_expiry=Min(
+                    "participations__certificate_expires_on",
+                    filter=Q(participations__certificate_expires_on__gte=today),
+                ),
+            )
+            .order_by("code")
         )
-        .order_by("code")
+        if analyst_rows is not None
+        else []
     )
     active = [a for a in analysts if a.is_working_on(today)]
     role_labels = dict(Analyst.Role.choices)
@@ -85,22 +112,35 @@ def hotline_overview(*, hotline: Hotline, today: date, history_limit: int = 25) 
         RoleCount(label=str(role_labels[key]), count=sum(1 for a in active if a.role == key))
         for key in Analyst.Role.values
     ]
-    history_qs = log_registry.get_logs_for_instance(hotline).select_related("user", "content_type")
+    shows_training = analyst_rows is not None and participation_rows is not None
+    history_qs = log_entries_visible_to(
+        log_registry.get_logs_for_instance(hotline).select_related("user", "content_type"), user
+    )
     history = list(history_qs.order_by("-timestamp", "-pk")[:history_limit])
     describe_changes(history)
     return HotlineOverview(
         hotline=hotline,
-        contacts=list(Contact.objects.filter(organisation_id=hotline.host_organisation_id).order_by("name")),
+        contacts=list(
+            contact_rows.filter(organisation_id=hotline.host_organisation_id).order_by("name")
+            if contact_rows is not None
+            else []
+        ),
         analysts=analysts,
         active_analysts=len(active),
         former_analysts=len(analysts) - len(active),
         roles=[r for r in roles if r.count],
-        coverage=training_coverage(hotline=hotline, today=today),
-        expiring=list(expiring_certificates(hotline=hotline, today=today)),
-        statistics=list(HotlineStatistics.objects.filter(hotline=hotline).order_by("period_start")),
-        profiles=list(HotlineAnnualProfile.objects.filter(hotline=hotline).order_by("-year")),
+        coverage=training_coverage(hotline=hotline, today=today) if shows_training else [],
+        expiring=list(expiring_certificates(hotline=hotline, today=today)) if shows_training else [],
+        statistics=list(statistics_rows.filter(hotline=hotline).order_by("period_start"))
+        if statistics_rows is not None
+        else [],
+        profiles=list(profile_rows.filter(hotline=hotline).order_by("-year")) if profile_rows is not None else [],
         history=history,
         history_total=history_qs.count(),
+        shows_analysts=analyst_rows is not None,
+        shows_training=shows_training,
+        shows_statistics=statistics_rows is not None,
+        shows_profiles=profile_rows is not None,
     )
 
 

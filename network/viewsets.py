@@ -39,7 +39,9 @@ from wagtail.permissions import register_permission_policy
 
 from accounts.access import has_role
 from accounts.roles import Role
+from core.audit import VisibleHistoryMixin
 from core.forms import ContributedFieldsForm
+from core.spreadsheets import FormulaSafeExportMixin
 from network import selectors, services
 from network.history import describe_changes
 from network.models import (
@@ -65,12 +67,6 @@ class TitledPageMixin:
         return [*super().get_breadcrumbs_items(), {"url": "", "label": self.get_page_title()}]
 
 
-def csv_safe(value: Any) -> Any:
-    """Text that a spreadsheet would read as a formula is written with a leading apostrophe."""
-    text = str(value) if value is not None else ""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
 # -- views shared by every network viewset -------------------------------------------------------
 class OptionalRelationExportMixin:
     """Spreadsheet exports through an optional relation ("country.code" of a row without a country)
@@ -90,9 +86,8 @@ def optional_path_value(item: Any, path: str) -> Any:
     return multigetattr(item, path)
 
 
-class NetworkIndexView(OptionalRelationExportMixin, IndexView):
+class NetworkIndexView(FormulaSafeExportMixin, OptionalRelationExportMixin, IndexView):
     viewset: NetworkViewSet | None = None
-    custom_value_preprocess = {**IndexView.custom_value_preprocess, str: {IndexView.FORMAT_CSV: csv_safe}}
 
     def get_base_queryset(self) -> QuerySet:
         queryset = self.model._default_manager.visible_to(self.request.user)
@@ -133,8 +128,9 @@ class ChangesColumn(Column):
         return getattr(instance, "change_lines", [])
 
 
-class NetworkHistoryView(HistoryView):
-    """Wagtail's history, with the fields each entry changed (old → new); readers may see it too."""
+class NetworkHistoryView(VisibleHistoryMixin, HistoryView):
+    """Wagtail's history, with the fields each entry changed (old → new); readers may see it too, but
+    only the entries whose record they may see (`core.audit.log_entries_visible_to`)."""
 
     viewset = None
     any_permission_required = ["add", "change", "delete", "view"]
@@ -566,7 +562,7 @@ class HotlineInspectView(NetworkInspectView):
         today = timezone.localdate()
         context.update(
             hotline=self.object,
-            overview=selectors.hotline_overview(hotline=self.object, today=today),
+            overview=selectors.hotline_overview(hotline=self.object, user=user, today=today),
             countries_served=list(self.object.countries_served.order_by("name")),
             can_view_contacts=user.has_perm("network.view_contact"),
             history_url=reverse("network_hotline:history", args=(self.object.pk,)),

@@ -71,3 +71,44 @@ class OnboardingConfig(AppConfig):
                 ],
             }
         )
+        _register_log_sources()
+
+
+def _register_log_sources() -> None:
+    """Entries logged on a hotline (or its host) that come from onboarding's records are read under
+    those records' rules (core.audit.log_entries_visible_to), not the hotline's."""
+    from core.audit import register_log_source
+    from onboarding.models import dossier_hotlines
+
+    hotline = "network.Hotline"
+    for actions, model in (
+        (["onboarding.stage_change"], "StageChange"),
+        (["onboarding.candidate_create", "onboarding.candidate_update"], "CandidateProfile"),
+        (["onboarding.mou_alternative_propose", "onboarding.mou_alternative_decide"], "MouAlternative"),
+    ):
+        register_log_source(
+            logged_on=hotline,
+            actions=actions,
+            permission=f"onboarding.view_{model.lower()}",
+            model=f"onboarding.{model}",
+            path="hotline_id",
+        )
+    # The dossier's events: under the dossier rule (assigned, declared reviewers; network staff).
+    for actions, model in (
+        (["onboarding.checklist_create", "onboarding.checklist_version"], "checklist"),
+        (["onboarding.evidence_upload", "onboarding.evidence_expire"], "evidencedocument"),
+        (
+            ["onboarding.reviewer_assign", "onboarding.reviewer_unassign", "onboarding.reviewer_declare"],
+            "reviewerassignment",
+        ),
+    ):
+        register_log_source(
+            logged_on=hotline, actions=actions, permission=f"onboarding.view_{model}", visible=dossier_hotlines
+        )
+    register_log_source(
+        logged_on="network.Organisation",
+        actions=["onboarding.host_create"],
+        permission="onboarding.view_candidateprofile",
+        model="onboarding.CandidateProfile",
+        path="hotline__host_organisation_id",
+    )

@@ -822,7 +822,7 @@ class CalendarFeedToken(models.Model):
 def _dossier(queryset: models.QuerySet, user: Any, hotline_path: str) -> models.QuerySet:
     """A candidate's dossier is open to network staff; to an accreditation reviewer once assigned to
     it and declared free of conflicts of interest; to the candidate's own portal users. Other staff
-    roles see none of it."""
+    roles see none of it. (`hotline_path` "pk": the queryset is of hotlines themselves.)"""
     if not is_authenticated(user):
         return queryset.none()
     if has_role(user, Role.NETWORK_STAFF):
@@ -835,7 +835,13 @@ def _dossier(queryset: models.QuerySet, user: Any, hotline_path: str) -> models.
     organisation_id = organisation_id_for(user)
     if not organisation_id:
         return queryset.none()
-    return queryset.filter(**{f"{hotline_path}__host_organisation_id": organisation_id})
+    organisation_path = "host_organisation_id" if hotline_path == "pk" else f"{hotline_path}__host_organisation_id"
+    return queryset.filter(**{organisation_path: organisation_id})
+
+
+def dossier_hotlines(user: Any) -> models.QuerySet:
+    """The hotlines whose dossier is open to `user` (the dossier rule, on the hotlines)."""
+    return _dossier(Hotline.objects.all(), user, "pk")
 
 
 class ChecklistTemplateQuerySet(models.QuerySet):

@@ -19,7 +19,9 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from core.audit import VisibleHistoryMixin
 from core.forms import ContributedFieldsForm, ContributedFieldsPanel
+from core.spreadsheets import FormulaSafeExportMixin
 from network.viewsets import OptionalRelationExportMixin
 from onboarding.models import (
     ActionItem,
@@ -53,7 +55,7 @@ def _next_url(request: Any) -> str | None:
     return None
 
 
-class ScopedIndexView(OptionalRelationExportMixin, generic.IndexView):
+class ScopedIndexView(FormulaSafeExportMixin, OptionalRelationExportMixin, generic.IndexView):
     related: tuple[str, ...] = ()
 
     def get_base_queryset(self) -> models.QuerySet:
@@ -102,11 +104,16 @@ class ScopedDeleteView(ScopedObjectMixin, generic.DeleteView):
         return _next_url(self.request) or super().get_success_url()
 
 
+class ScopedHistoryView(VisibleHistoryMixin, generic.HistoryView):
+    """The history of a record, with only the entries the user may read."""
+
+
 class OnboardingViewSet(ModelViewSet):
     add_to_admin_menu = False
     copy_view_enabled = False
     inspect_view_enabled = False
     index_view_class = ScopedIndexView
+    history_view_class = ScopedHistoryView
     add_view_class = ReturningCreateView
     edit_view_class = ReturningEditView
     delete_view_class = ScopedDeleteView

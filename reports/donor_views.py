@@ -4,6 +4,7 @@ donor's grant, report or file answers 404."""
 
 from __future__ import annotations
 
+from allauth.core import ratelimit
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -69,8 +70,10 @@ class VerifyForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest) -> HttpResponse:
     """Anyone may check a PDF: the answer names the report it matches (grant code, period, version,
-    publication date) and nothing else; the file is hashed and forgotten."""
-    form = VerifyForm(request.POST or None, request.FILES or None)
+    publication date) and nothing else; the file is hashed and forgotten. Checks are rate limited
+    per client address (`ACCOUNT_RATE_LIMITS["donors_verify"]`) before the upload is read."""
+    limited = request.method == "POST" and not ratelimit.consume(request, action="donors_verify")
+    form = VerifyForm(None if limited else (request.POST or None), None if limited else (request.FILES or None))
     checked = False
     answer = None
     sha256 = ""
@@ -86,7 +89,10 @@ def verify(request: HttpRequest) -> HttpResponse:
         "sha256": sha256,
         "max_mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024),
         "parent_template": "donors/base.html" if _is_donor(request) else "base.html",
+        "limited": limited,
     }
+    if limited:
+        return render(request, template, context, status=429)
     return render(request, template, context, status=400 if request.method == "POST" and form.errors else 200)
 
 

@@ -21,6 +21,7 @@ from django.views.generic import TemplateView, View
 from pandas.api.types import is_string_dtype
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
+from core.spreadsheets import formula_safe
 from reports import caching, dashboards, selectors
 from reports.dashboards import Dashboard, DashboardData
 from reports.forms import DashboardFilterForm
@@ -121,20 +122,12 @@ FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-# A spreadsheet would run a cell starting with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe_cell(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def export_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """The table as downloaded: the same cells, with text that a spreadsheet would run as a formula
     made inert."""
-    return frame.apply(lambda column: column.map(_safe_cell) if is_string_dtype(column) else column)
+    return frame.apply(lambda column: column.map(formula_safe) if is_string_dtype(column) else column)
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:

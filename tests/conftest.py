@@ -24,7 +24,7 @@ pytest_plugins = ["tests.audit_plugin"]
 
 @pytest.fixture(autouse=True)
 def _isolated_state(settings: Any, tmp_path: Path) -> Iterator[None]:
-    """Each test gets an empty cache and its own private/media folders."""
+    """Each test gets an empty cache, its own private/media folders, and email through the outbox."""
     settings.PRIVATE_ROOT = tmp_path / "private"
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {
@@ -37,6 +37,12 @@ def _isolated_state(settings: Any, tmp_path: Path) -> Iterator[None]:
             "BACKEND": "django.core.files.storage.FileSystemStorage",
             "OPTIONS": {"location": tmp_path / "private", "base_url": None},
         },
+    }
+    # Django's test set-up points every mailer at locmem; restore the outbox in front of it, so
+    # every email in the suite goes through the outbox as deployed (config/settings/test.py).
+    settings.MAILERS = {
+        "default": {"BACKEND": "core.mail.OutboxBackend"},
+        "delivery": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"},
     }
     cache.clear()
     yield

@@ -63,9 +63,13 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Django's LocaleMiddleware, except that only public pages take their language from the URL.
     "cms.middleware.LocaleMiddleware",
+    # Oversized bodies are refused from their declared length, before anything reads them.
+    "core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Responses to signed-in users are never stored by browsers or caches (no-store).
+    "core.middleware.PrivateResponsesMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -172,11 +176,24 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Hotline network] "
+# An address is changed by verifying the new one (it replaces the old only once confirmed), and the
+# user is told by email whenever their password or address changes.
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+# The client's address (rate limits, the record of a user's sessions) as allauth reads it. Off by
+# default: REMOTE_ADDR. Behind the reverse proxy every request comes from the proxy's address, so set
+# TRUSTED_PROXY_COUNT to the number of proxies you run (the client is that many entries from the
+# right of X-Forwarded-For, which the client cannot forge past them), or TRUSTED_CLIENT_IP_HEADER to
+# a header your proxy sets and overwrites (e.g. X-Real-IP). Never both, never more than you run.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env_str("TRUSTED_CLIENT_IP_HEADER") or None
 # Failed logins: at most 5 per account every 5 minutes and 10 a minute from one address.
 ACCOUNT_RATE_LIMITS = {
     "login_failed": env_str("ACCOUNT_LOGIN_FAILED_RATE", "10/m/ip,5/300s/key"),
     "login": "30/m/ip",
     "reset_password": "20/m/ip,5/m/key",
+    # The public report verification page (reports.donor_views.verify): checks per client address.
+    "donors_verify": env_str("DONORS_VERIFY_RATE", "10/m/ip,60/h/ip"),
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env_str("MFA_TOTP_ISSUER", "Hotline network toolkit")
@@ -230,12 +247,20 @@ STORAGES = {
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 FILE_UPLOAD_PERMISSIONS = 0o640
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+# Largest request body of any kind (an upload plus its form), refused with 413 before it is read
+# (core.middleware.RequestSizeLimitMiddleware); set the proxy's limit to the same value.
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", UPLOAD_MAX_BYTES + 1024 * 1024)
+# Largest body without files (forms, JSON) Django keeps in memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
 
 # --- Email -----------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Hotline network <no-reply@example.org>")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# Every email goes through the outbox (core.mail): the default mailer records it, the task worker
+# delivers it through "delivery" and retries when the mail server fails.
 MAILERS = {
-    "default": {
+    "default": {"BACKEND": "core.mail.OutboxBackend"},
+    "delivery": {
         "BACKEND": env_str("EMAIL_BACKEND_PATH", "django.core.mail.backends.smtp.EmailBackend"),
         "OPTIONS": {
             "host": env_str("EMAIL_HOST", "localhost"),
@@ -245,7 +270,7 @@ MAILERS = {
             "use_tls": env_bool("EMAIL_USE_TLS", False),
             "timeout": env_int("EMAIL_TIMEOUT", 10),
         },
-    }
+    },
 }
 
 # --- Security headers (hardened further in production) ------------------------------------
@@ -284,6 +309,10 @@ QA_FIRST_REVIEW_MONTHS = env_int("QA_FIRST_REVIEW_MONTHS", 12)
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILADMIN_LOGIN_URL = "account_login"
 WAGTAIL_PASSWORD_RESET_ENABLED = False
+# The admin's account page changes neither the email address nor the password: both go through
+# allauth (verification of the new address, rate limits, notification), linked from that page.
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
 WAGTAIL_FRONTEND_LOGIN_URL = "account_login"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "xlsx"]

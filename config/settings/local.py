@@ -6,7 +6,7 @@ from .base import *  # noqa: F403
 from .base import MAILERS
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
-MAILERS["default"] = {"BACKEND": env_str("EMAIL_BACKEND_PATH", "django.core.mail.backends.console.EmailBackend")}
+MAILERS["delivery"] = {"BACKEND": env_str("EMAIL_BACKEND_PATH", "django.core.mail.backends.console.EmailBackend")}
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }

@@ -1,11 +1,17 @@
 from __future__ import annotations
 
+from datetime import timedelta
+from unittest import mock
+
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
+from core.mail import retry_due_emails
+from core.models import OutgoingEmail
 from tests.accounts.factories import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -74,19 +80,45 @@ def test_anonymous_admin_request_is_sent_to_sign_in(client):
     assert response.url.startswith(reverse("account_login"))
 
 
-def test_password_reset_mail_goes_out(client, make_user):
+def test_password_reset_mail_goes_out_through_the_outbox(client, make_user, django_capture_on_commit_callbacks):
     make_user(email="forgetful@example.org")
-    client.post(reverse("account_reset_password"), {"email": "forgetful@example.org"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_reset_password"), {"email": "forgetful@example.org"})
+    queued = OutgoingEmail.objects.get()
+    assert queued.status == OutgoingEmail.Status.SENT and queued.to == ["forgetful@example.org"]
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["forgetful@example.org"]
     assert "/accounts/password/reset/key/" in mail.outbox[0].body
+    assert mail.outbox[0].subject.count("[Hotline network]") == 1
 
 
-def test_wagtail_mail_helper_works_with_mailers():
+def test_password_reset_answers_even_when_the_mail_server_is_down(
+    client, make_user, django_capture_on_commit_callbacks
+):
+    """The reset email waits in the outbox and is retried; the visitor gets the normal answer."""
+    make_user(email="forgetful@example.org")
+    delivery = "django.core.mail.backends.locmem.EmailBackend.send_messages"  # the SMTP server, in tests
+    with (
+        mock.patch(delivery, side_effect=ConnectionRefusedError("smtp down")),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = client.post(reverse("account_reset_password"), {"email": "forgetful@example.org"})
+    assert response.status_code == 302
+    queued = OutgoingEmail.objects.get()
+    assert queued.status == OutgoingEmail.Status.RETRYING and "smtp down" in queued.last_error
+    assert retry_due_emails(now=timezone.now() + timedelta(hours=1)) == 1
+    assert "/accounts/password/reset/key/" in mail.outbox[-1].body
+
+
+def test_wagtail_mail_helper_goes_through_the_outbox(django_capture_on_commit_callbacks):
     from wagtail.admin.mail import send_mail
 
-    send_mail("Subject line", "Body text", ["editor@example.org"])
+    with django_capture_on_commit_callbacks(execute=True):
+        send_mail("Subject line", "Body text", ["editor@example.org"], html_message="<p>Body text</p>")
+    queued = OutgoingEmail.objects.get()
+    assert queued.subject == "Subject line" and queued.html_body == "<p>Body text</p>"
     assert mail.outbox[-1].subject == "Subject line"
+    assert mail.outbox[-1].alternatives[0].content == "<p>Body text</p>"
 
 
 def test_password_must_be_long_and_uncommon(make_user):
@@ -98,3 +130,49 @@ def test_password_must_be_long_and_uncommon(make_user):
     with pytest.raises(ValidationError):
         validate_password("password1234")
     validate_password("river-lantern-copper-41")
+
+
+PROXY = "10.0.0.2"  # every request reaches the application from the reverse proxy's address
+
+
+def _sign_in(client, email, password, *, client_address, proxy_says=None):
+    forwarded = f"{proxy_says}, {client_address}" if proxy_says else client_address
+    return client.post(
+        reverse("account_login"),
+        {"login": email, "password": password},
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR=forwarded,
+    )
+
+
+def test_a_flood_of_failed_sign_ins_behind_the_proxy_does_not_lock_out_other_users(client_for, make_user, settings):
+    """Behind the proxy all requests share its address; with the proxy trusted (one hop), rate limits
+    follow each client's own address, so a flood on made-up emails stops only the flooder."""
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    make_user(email="real.user@example.org")
+    attacker = client_for(None)
+    answers = [
+        _sign_in(attacker, f"made-up-{n}@example.org", "wrong-password-1", client_address="198.51.100.7").status_code
+        for n in range(40)
+    ]
+    assert 429 in answers  # the flooder is stopped...
+    # ...and cannot escape by sending its own X-Forwarded-For: the proxy appends the real address.
+    spoofed = _sign_in(
+        attacker, "made-up@example.org", "wrong-password-1", client_address="198.51.100.7", proxy_says="192.0.2.1"
+    )
+    assert spoofed.status_code == 429
+    real = client_for(None)
+    response = _sign_in(real, "real.user@example.org", TEST_PASSWORD, client_address="203.0.113.9")
+    assert response.status_code == 302
+    assert "_auth_user_id" in real.session
+
+
+def test_forwarded_addresses_are_ignored_unless_a_proxy_is_trusted(client_for, settings):
+    """Off by default: a client that sends X-Forwarded-For itself gains nothing."""
+    assert settings.ALLAUTH_TRUSTED_PROXY_COUNT == 0
+    attacker = client_for(None)
+    answers = [
+        _sign_in(attacker, f"made-up-{n}@example.org", "wrong-password-1", client_address=f"192.0.2.{n}").status_code
+        for n in range(40)
+    ]
+    assert 429 in answers

@@ -70,3 +70,42 @@ def test_role_groups_exist_with_admin_access():
         assert group.permissions.filter(codename="access_admin").exists()
     assert not Group.objects.filter(name__in=["Editors", "Moderators"]).exists()
     assert Group.objects.get(name="Moderator").page_permissions.filter(permission__codename="publish_page").exists()
+
+
+@pytest.mark.parametrize("prefix", ["/hotlines", "/x"])
+def test_staff_without_mfa_are_kept_out_of_admin_under_a_script_name_prefix(settings, staff_user, client_for, prefix):
+    """Deployed under a sub-path (or given a SCRIPT_NAME by a proxy), the full path starts with the
+    prefix, not /admin/: the rule follows the view the URL resolved to."""
+    settings.ACCOUNTS_REQUIRE_STAFF_MFA = True
+    setup_url = reverse("mfa_activate_totp")  # the test client does not prefix reversed URLs
+    client = client_for(staff_user)
+    for path in ("/admin/", "/admin/network/workbook/export/", "/admin/reports/site-history/"):
+        response = client.get(path, SCRIPT_NAME=prefix)
+        assert response.status_code == 302, path
+        assert response.url == setup_url, path
+    # The request really was under the prefix: the view sees it in the full path.
+    assert client.get("/portal/", SCRIPT_NAME=prefix).wsgi_request.path == f"{prefix}/portal/"
+
+
+def test_gunicorn_takes_no_script_name_from_headers_and_trusts_only_the_proxy(monkeypatch):
+    """The proxy contract (gunicorn.conf.py): no SCRIPT_NAME/PATH_INFO from request headers, forwarded
+    headers only from FORWARDED_ALLOW_IPS (loopback unless set)."""
+    import runpy
+
+    from django.conf import settings as django_settings
+    from gunicorn.config import Config
+
+    def load() -> Config:
+        config = Config()
+        for name, value in runpy.run_path(str(django_settings.BASE_DIR / "gunicorn.conf.py")).items():
+            if name in config.settings:
+                config.set(name, value)
+        return config
+
+    monkeypatch.delenv("FORWARDED_ALLOW_IPS", raising=False)
+    config = load()
+    assert config.forwarder_headers == []
+    assert config.forwarded_allow_ips == ["127.0.0.1", "::1"]
+    assert config.secure_scheme_headers == {"X-FORWARDED-PROTO": "https"}
+    monkeypatch.setenv("FORWARDED_ALLOW_IPS", "10.0.0.5")
+    assert load().forwarded_allow_ips == ["10.0.0.5"]

@@ -114,3 +114,54 @@ def test_a_new_deployment_does_not_serve_pages_cached_by_the_old_one(client, sit
     assert client.get("/about/")["X-Page-Cache"] == "hit"
     monkeypatch.setattr(caching, "code_version", lambda: "next-release")
     assert client.get("/about/")["X-Page-Cache"] == "miss"
+
+
+@pytest.mark.parametrize("restricted", ["news", "article"])
+def test_a_page_behind_a_password_is_never_served_from_the_shared_cache(restricted, client_for, site_tree):
+    """One visitor enters the password and reads the page (or a page under it); a visitor who did
+    not must get the password form, never the stored page."""
+    from django.urls import reverse
+    from wagtail.models import PageViewRestriction
+
+    page = getattr(site_tree, restricted)
+    restriction = PageViewRestriction.objects.create(
+        page=page, restriction_type=PageViewRestriction.PASSWORD, password="correct-horse-battery"
+    )
+    url = site_tree.article.url
+    authorised = client_for(None)
+    assert "How a hotline handles your report" not in authorised.get(url).content.decode()
+    authorised.post(
+        reverse("wagtailcore_authenticate_with_password", args=[restriction.pk, page.pk]),
+        {"password": "correct-horse-battery", "return_url": url},
+    )
+    for _visit in range(2):
+        response = authorised.get(url)
+        assert "How a hotline handles your report" in response.content.decode()
+        assert "X-Page-Cache" not in response
+
+    stranger = client_for(None)
+    for _visit in range(2):
+        response = stranger.get(url)
+        assert "How a hotline handles your report" not in response.content.decode()
+        assert response.get("X-Page-Cache") != "hit"
+        assert 'name="password"' in response.content.decode()
+
+
+@pytest.mark.parametrize("kind", ["login", "groups"])
+def test_pages_behind_a_sign_in_or_a_group_are_never_stored(kind, site_tree):
+    """Whoever passed Wagtail's check (it runs before `serve`), the page is not stored for others."""
+    from django.contrib.auth.models import AnonymousUser, Group
+    from wagtail.models import PageViewRestriction
+
+    restriction = PageViewRestriction.objects.create(page=site_tree.news, restriction_type=kind)
+    if kind == "groups":
+        restriction.groups.add(Group.objects.get(name="Editor"))
+    page = site_tree.reload(site_tree.article)
+    request = RequestFactory().get(page.url)
+    request.user = AnonymousUser()
+    request.session = {}
+    response = page.serve(request)
+    assert response.status_code == 200
+    assert "X-Page-Cache" not in response
+    assert page.is_restricted()
+    assert not site_tree.reload(site_tree.about).is_restricted()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 pytestmark = pytest.mark.django_db
 
@@ -69,3 +71,24 @@ def test_canonical_open_graph_and_hreflang(client, site_tree):
     assert '<meta property="og:description" content="From report to removal.">' in article
     french = client.get("/fr/ou-signaler/").content.decode()
     assert '<meta property="og:locale" content="fr_FR">' in french
+
+
+@pytest.mark.parametrize(
+    ("query", "shown"), [('"', None), ("\x00", None), ('"hotline', "hotline"), ("hot\x00line", "hot line")]
+)
+def test_search_takes_quotes_and_control_characters(client, site_tree, query, shown):
+    """An unpaired quote and a NUL once gave a server error (SQLite's full-text parser, PostgreSQL's
+    refusal of NUL): now a results page, or a plain message when no word is left."""
+    response = client.get("/search/", {"q": query})
+    assert response.status_code == 200
+    html = response.content.decode()
+    if shown is None:
+        assert "nothing to search for" in html
+    else:
+        assert f"for “{shown}”" in html
+
+
+@settings(max_examples=60, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(query=st.text(alphabet=st.sampled_from("\"'()*-+^:!&|~<>{}[]\\/%_ \x00\x01\t\nab\u00e9\u202e"), max_size=12))
+def test_any_query_string_gives_a_results_page(client, site_tree, query):
+    assert client.get("/search/", {"q": query}).status_code == 200

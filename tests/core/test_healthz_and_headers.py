@@ -74,3 +74,81 @@ def test_a_widget_script_first_on_its_page_generates_the_nonce_the_header_carrie
     nonces = {re.search(r'nonce="([^"]+)"', attrs).group(1) for attrs in scripts}
     assert len(nonces) == 1
     assert f"'nonce-{nonces.pop()}'" in response["Content-Security-Policy"]
+
+
+class _CountingInput:
+    """A request body that records whether anyone read it."""
+
+    def __init__(self) -> None:
+        self.reads = 0
+
+    def read(self, *args: object) -> bytes:
+        self.reads += 1
+        return b""
+
+    def readline(self, *args: object) -> bytes:
+        self.reads += 1
+        return b""
+
+
+@pytest.mark.parametrize("path", ["/donors/verify/", "/accounts/login/", "/portal/"])
+def test_an_oversized_body_is_refused_before_it_is_read(client, settings, path):
+    """A 200 MB anonymous upload was once read in full before being refused: now its declared
+    length alone answers 413."""
+    body = _CountingInput()
+    response = client.post(
+        path,
+        data=b"",
+        content_type="multipart/form-data; boundary=xyz",
+        CONTENT_LENGTH=str(200 * 1024 * 1024),
+        **{"wsgi.input": body},
+    )
+    assert response.status_code == 413
+    assert f"at most {settings.REQUEST_MAX_BYTES // (1024 * 1024)} MB" in response.content.decode()
+    assert body.reads == 0
+
+
+def test_bodies_within_the_limit_pass(client, settings):
+    settings.REQUEST_MAX_BYTES = 4096
+    assert client.post("/donors/verify/", {"q": "x" * 100}).status_code == 400  # the form: no file
+    assert client.post("/donors/verify/", {"q": "x" * 8000}).status_code == 413
+
+
+def _cache_control(response) -> set[str]:
+    return {part.strip() for part in response.get("Cache-Control", "").split(",") if part.strip()}
+
+
+def test_every_page_for_a_signed_in_user_is_no_store(make_user, client_for):
+    """The portal and donor pages carried no Cache-Control at all."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from accounts.models import Affiliation
+    from accounts.roles import Role
+    from network.models import Organisation
+    from tests.network.factories import OrganisationFactory
+    from tests.reports.donor_report_factories import donor_user, make_grant
+
+    organisation = OrganisationFactory()
+    hotline_user = make_user(email="hotline.cache@example.org")
+    Affiliation.objects.create(
+        user=hotline_user, content_type=ContentType.objects.get_for_model(Organisation), object_id=organisation.pk
+    )
+    grant = make_grant()
+    donor = donor_user(grant.donor, "donor.cache@example.org")
+    staff = make_user(Role.NETWORK_STAFF, email="staff.cache@example.org")
+    pages = [
+        (staff, reverse("wagtailadmin_home")),
+        (staff, "/"),
+        (hotline_user, reverse("portal:home")),
+        (hotline_user, reverse("account_email")),
+        (donor, reverse("donors:home")),
+        (donor, reverse("donors:grant", args=[grant.pk])),
+    ]
+    for user, url in pages:
+        response = client_for(user).get(url)
+        assert response.status_code in (200, 404), (url, response.status_code)
+        assert {"no-store", "private"} <= _cache_control(response), (url, response.get("Cache-Control"))
+
+
+def test_anonymous_answers_are_not_marked_private(client):
+    assert "private" not in _cache_control(client.get("/robots.txt"))

@@ -52,3 +52,38 @@ def test_mail_server_failure_keeps_the_email_and_retries_later(django_capture_on
 def test_nobody_to_send_to_queues_nothing():
     assert queue_email(to=["", None], subject="x", body="y") is None
     assert OutgoingEmail.objects.count() == 0
+
+
+def test_every_email_sent_anywhere_goes_through_the_outbox(django_capture_on_commit_callbacks):
+    """The default mailer records; delivery happens after commit through the "delivery" mailer,
+    keeping the addresses and the HTML part."""
+    from django.core.mail import EmailMultiAlternatives
+
+    from config.settings import base
+
+    assert base.MAILERS["default"]["BACKEND"] == "core.mail.OutboxBackend"
+    message = EmailMultiAlternatives(
+        "Verify your address", "Text", to=["a@example.org"], cc=["c@example.org"], bcc=["b@example.org"]
+    )
+    message.attach_alternative("<p>Text</p>", "text/html")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        message.send()
+    queued = OutgoingEmail.objects.get()
+    assert queued.status == OutgoingEmail.Status.QUEUED and mail.outbox == []
+    for callback in callbacks:
+        callback()
+    queued.refresh_from_db()
+    assert queued.status == OutgoingEmail.Status.SENT
+    (sent,) = mail.outbox
+    assert (sent.to, sent.cc, sent.bcc) == (["a@example.org"], ["c@example.org"], ["b@example.org"])
+    assert sent.alternatives[0].content == "<p>Text</p>"
+    assert sent.subject == "Verify your address"
+
+
+def test_the_outbox_refuses_attachments_rather_than_dropping_them():
+    from django.core.mail import EmailMessage
+
+    message = EmailMessage("Report", "See attached", to=["a@example.org"])
+    message.attach("report.pdf", b"%PDF-1.4", "application/pdf")
+    with pytest.raises(ValueError, match="attachments"):
+        message.send()

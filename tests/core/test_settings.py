@@ -85,3 +85,57 @@ def test_local_settings_default_to_sqlite_and_database_url_selects_postgres():
         text=True,
     )
     assert pg.stdout.strip() == "django.db.backends.postgresql", pg.stderr
+
+
+def test_proxy_body_limit_and_mail_settings_come_from_the_environment():
+    """The settings the proxy contract and the probe's fixes rely on: off or safe by default, set
+    from the environment (.env.example lists them)."""
+    names = [
+        "ALLAUTH_TRUSTED_PROXY_COUNT",
+        "ALLAUTH_TRUSTED_CLIENT_IP_HEADER",
+        "REQUEST_MAX_BYTES",
+        "DATA_UPLOAD_MAX_MEMORY_SIZE",
+    ]
+    code = (
+        "import json;from django.conf import settings as s;"
+        f"print(json.dumps([getattr(s, n) for n in {names!r}]"
+        " + [s.ACCOUNT_RATE_LIMITS['donors_verify'], s.MAILERS['default']['BACKEND'],"
+        " s.MAILERS['delivery']['BACKEND'], s.WAGTAIL_EMAIL_MANAGEMENT_ENABLED,"
+        " s.WAGTAIL_PASSWORD_MANAGEMENT_ENABLED]))"
+    )
+    base = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "DATABASE_URL"}
+    production = {"DJANGO_SETTINGS_MODULE": "config.settings.production", "DJANGO_SECRET_KEY": SECRET}
+    production["DJANGO_ALLOWED_HOSTS"] = "hotlines.example.org"
+
+    def read(**env: str) -> list:
+        import json
+
+        result = subprocess.run(
+            [sys.executable, "-c", f"import django;django.setup();{code}"],
+            cwd=ROOT,
+            env={**base, **production, **env},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stderr
+        return json.loads(result.stdout)
+
+    defaults = read()
+    assert defaults[:2] == [0, None]  # no proxy trusted unless configured
+    assert defaults[2] == 20 * 1024 * 1024 + 1024 * 1024
+    assert defaults[4:] == [
+        "10/m/ip,60/h/ip",
+        "core.mail.OutboxBackend",
+        "django.core.mail.backends.smtp.EmailBackend",
+        False,
+        False,
+    ]
+    configured = read(
+        TRUSTED_PROXY_COUNT="1",
+        TRUSTED_CLIENT_IP_HEADER="X-Real-IP",
+        REQUEST_MAX_BYTES="5000000",
+        DATA_UPLOAD_MAX_MEMORY_SIZE="1000000",
+        DONORS_VERIFY_RATE="3/m/ip",
+    )
+    assert configured[:5] == [1, "X-Real-IP", 5000000, 1000000, "3/m/ip"]

@@ -157,6 +157,19 @@ def test_export_import_export_round_trip_is_lossless():
         assert _sheet_rows(first, name) == _sheet_rows(second, name)
 
 
+def test_text_starting_with_a_tab_or_carriage_return_is_never_a_live_formula_in_the_workbook():
+    """The guard once missed a leading tab or carriage return."""
+    for name in ("\t=cmd|' /C calc'!A0", "\r@SUM(1+1)", "'=already quoted"):
+        Organisation.objects.create(name=name, type="company", country_id="FR")
+    first = export_workbook()
+    names = [row[0] for row in _sheet_rows(first, "Organisations")[1:]]
+    assert all(name.startswith("'") for name in names), names
+    Organisation.objects.all().delete()
+    assert import_workbook(first).ok
+    # Import removes exactly the apostrophe export added.
+    assert Organisation.objects.filter(name="'=already quoted").exists()
+
+
 def test_data_format_doc_is_up_to_date():
     from core.management.commands.workbook_docs import DOC
     from core.workbook import workbook_markdown

@@ -188,6 +188,29 @@ def test_countries_only_have_their_programme_region_edited(client_for, staff_use
     assert Country.objects.filter(code="KE").exists()
 
 
+@pytest.mark.parametrize("view", ["history", "inspect"])
+def test_hotline_history_follows_the_rule_of_the_record_each_entry_comes_from(client_for, make_user, side_a, view):
+    """A registry reader sees the registry's entries; a staff note (stage-change reason) only with the
+    stage history's permission; another app's action nobody declared only as a superuser."""
+    from accounts.roles import Role
+
+    hotline = side_a.hotline
+    audit(hotline, "network.hotline.profile_update", data={"reason": "Registry note R1"})
+    audit(hotline, "onboarding.stage_change", data={"reason": "Staff reason S1"})
+    audit(hotline, "reports.donor_report.create", data={"reason": "Undeclared U1"})
+    url = reverse(f"network_hotline:{view}", args=(hotline.pk,))
+
+    def page(user):
+        return client_for(user).get(url).content.decode()
+
+    editor = page(make_user(Role.EDITOR, email="editor.history@example.org"))
+    assert "Registry note R1" in editor and "Staff reason S1" not in editor and "Undeclared U1" not in editor
+    staff = page(make_user(Role.NETWORK_STAFF, email="staff.history@example.org"))
+    assert "Registry note R1" in staff and "Staff reason S1" in staff and "Undeclared U1" not in staff
+    root = page(make_user(email="root.history@example.org", is_superuser=True, is_staff=True))
+    assert "Undeclared U1" in root
+
+
 def test_hotline_page_shows_capacity_statistics_and_history(client_for, staff_user, side_a, capacity_user):
     today = timezone.localdate()
     course = CourseFactory(title="Image certification", kind="online_certification", certificate_valid_months=12)
@@ -219,6 +242,32 @@ def test_hotline_page_shows_capacity_statistics_and_history(client_for, staff_us
         .get(reverse("network_hotline:inspect", args=(side_a.hotline.pk,)))
         .content.decode()
     )
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_list_exports_never_carry_a_live_formula(client_for, staff_user, fmt):
+    """Every text cell, the related objects' too, passes the one guard; a leading tab or carriage
+    return was once let through."""
+    organisation = OrganisationFactory(name="\t=HYPERLINK(host)")
+    HotlineFactory(brand_name="\r=HYPERLINK(evil)", host_organisation=organisation, full_member_on=None)
+    response = client_for(staff_user).get(reverse("network_hotline:index"), {"export": fmt})
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    if fmt == "csv":
+        cells = [cell for row in csv.reader(io.StringIO(body.decode(), newline="")) for cell in row]
+    else:
+        from openpyxl import load_workbook
+
+        sheet = load_workbook(io.BytesIO(body), read_only=True).active
+        # XML reads a carriage return back as a line feed.
+        cells = [
+            cell.replace("\n", "\r")
+            for row in sheet.iter_rows(values_only=True)
+            for cell in row
+            if isinstance(cell, str)
+        ]
+    assert "'\r=HYPERLINK(evil)" in cells
+    assert "'\t=HYPERLINK(host)" in cells
+    assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
 
 
 def test_filtered_list_exports_as_spreadsheet(client_for, staff_user, side_a, side_b):

@@ -292,11 +292,18 @@ def test_corrective_action_reminders_go_out_once_per_due_date(world):
     )
     for _ in range(2):
         call_command("send_reminders", stdout=StringIO())
-    reminders = OutgoingEmail.objects.filter(subject__startswith="Due on", subject__contains="retention schedule")
+    reminders = OutgoingEmail.objects.filter(
+        subject__startswith="[Hotline network] Due on", subject__contains="retention schedule"
+    )
     assert reminders.count() == 1 and set(reminders.get().to) == {world.candidate.email, world.staff.email}
     CorrectiveAction.objects.filter(pk=action.pk).update(due_on=timezone.localdate() - timedelta(days=1))
     call_command("send_reminders", stdout=StringIO())
-    assert OutgoingEmail.objects.filter(subject__startswith="Overdue since", subject__contains="retention").count() == 1
+    assert (
+        OutgoingEmail.objects.filter(
+            subject__startswith="[Hotline network] Overdue since", subject__contains="retention"
+        ).count()
+        == 1
+    )
 
 
 def test_staff_reschedule_an_open_assessment_through_its_edit_page(world, client_for):

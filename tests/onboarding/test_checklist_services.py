@@ -127,7 +127,7 @@ def test_only_open_reviewers_review(world):
 
 def test_review_round_trip_with_comments_emails_history_and_audit(world, django_capture_on_commit_callbacks):
     item = submitted(world)
-    ready = OutgoingEmail.objects.get(subject__startswith="Ready for review")
+    ready = OutgoingEmail.objects.get(subject__startswith="[Hotline network] Ready for review")
     assert ready.to == sorted([world.reviewer.email, world.staff.email]) and "9.1" in ready.subject
     assert "/admin/onboarding/reviews/items/" in ready.body
     with django_capture_on_commit_callbacks(execute=True):

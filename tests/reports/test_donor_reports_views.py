@@ -138,6 +138,42 @@ def test_verification_refuses_large_files(setup: dict[str, Any], client_for: Any
     assert response.status_code == 400 and "largest accepted file" in response.content.decode()
 
 
+def test_verification_refuses_a_zip_bomb_without_inflating_it(client_for: Any) -> None:
+    """Anonymous, a 300 MiB-inflating DOCX once raised a worker's memory by 600 MB; now it is refused
+    from its declared sizes, reading a few bytes of each part."""
+    import tracemalloc
+
+    from tests.core.hostile_files import zip_bomb
+
+    bomb = SimpleUploadedFile("report.docx", zip_bomb())
+    client = client_for(None)
+    tracemalloc.start()
+    try:
+        response = client.post(reverse("donors:verify"), {"document": bomb})
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert response.status_code == 400
+    assert "unpacks to far more data" in response.content.decode()
+    assert peak < 6 * 1024 * 1024, f"the request allocated {peak / 1024 / 1024:.1f} MB"
+
+
+def test_verification_is_rate_limited_per_client_address(client_for: Any, settings: Any) -> None:
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "donors_verify": "3/m/ip"}
+    client = client_for(None)
+    url = reverse("donors:verify")
+    for _attempt in range(3):
+        upload = SimpleUploadedFile("report.pdf", b"not a pdf")
+        assert client.post(url, {"document": upload}, REMOTE_ADDR="198.51.100.7").status_code == 400
+    refused = client.post(url, {"document": SimpleUploadedFile("report.pdf", b"x")}, REMOTE_ADDR="198.51.100.7")
+    assert refused.status_code == 429
+    assert "Too many files were checked from your address" in refused.content.decode()
+    assert "not an accepted document" not in refused.content.decode()  # the upload was not even read
+    other = client.post(url, {"document": SimpleUploadedFile("report.pdf", b"x")}, REMOTE_ADDR="203.0.113.9")
+    assert other.status_code == 400
+    assert client.get(url, REMOTE_ADDR="198.51.100.7").status_code == 200  # reading the page is not limited
+
+
 # -- admin ------------------------------------------------------------------------------------------------------
 def test_admin_list_filters_and_report_page(
     setup: dict[str, Any], client_for: Any, django_assert_max_num_queries: Any

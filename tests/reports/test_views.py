@@ -232,6 +232,24 @@ def test_a_spreadsheet_formula_in_a_name_is_made_inert(staff_client, world):
     assert "'=HYPERLINK(1)" in response.content.decode("utf-8-sig")
 
 
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_name_starting_with_a_tab_or_carriage_return_is_made_inert(staff_client, world, fmt):
+    import io
+
+    make_hotline("PT", name="\t=HYPERLINK(1)", analysts=1)
+    make_hotline("ES", name="\r@SUM(2)", analysts=1)
+    body = staff_client.get(export_url("capacity", "single_analyst", fmt)).content
+    if fmt == "csv":
+        text = body.decode("utf-8-sig")
+        assert "'\t=HYPERLINK(1)" in text and "'\r@SUM(2)" in text
+    else:
+        from openpyxl import load_workbook
+
+        sheet = load_workbook(io.BytesIO(body), read_only=True).active
+        cells = {cell for row in sheet.iter_rows(values_only=True) for cell in row if isinstance(cell, str)}
+        assert {"'\t=HYPERLINK(1)", "'\n@SUM(2)"} <= cells  # XML reads a carriage return back as a line feed
+
+
 # -- Queries and cache ---------------------------------------------------------------------------------
 def _queries(client, target: str) -> int:
     from django.core.cache import cache

@@ -31,11 +31,9 @@ from tests.security.matrix import (
     walk_routes,
 )
 from tests.security.policy import Rule
-from tests.security.world import OWNERS, ROLES, World, marker
+from tests.security.world import KINDS, OWNERS, ROLES, World, marker
 
-ALL_MARKERS = {marker(owner, kind) for owner in (*OWNERS, "DA", "DB") for kind in ("REG", "DOS", "PUB")} | {
-    policy.DRAFT_MARKER
-}
+ALL_MARKERS = {marker(owner, kind) for owner in (*OWNERS, "DA", "DB") for kind in KINDS} | {policy.DRAFT_MARKER}
 
 
 pytestmark = pytest.mark.usefixtures("world_files")
@@ -150,6 +148,11 @@ def test_access_matrix(world: World, capsys: pytest.CaptureFixture[str]) -> None
         ("staff", marker("CB", "DOS")),
         ("staff", marker("MB", "DOS")),
         ("capacity", marker("MB", "REG")),
+        ("capacity", marker("MB", "CAP")),
+        ("member", marker("MA", "CAP")),
+        ("staff", marker("MB", "STF")),
+        ("staff", marker("CB", "STF")),
+        ("reviewer", marker("MB", "CAP")),
         ("anonymous", marker("MA", "PUB")),
         ("anonymous", marker("MB", "PUB")),
         ("editor", policy.DRAFT_MARKER),
@@ -157,6 +160,48 @@ def test_access_matrix(world: World, capsys: pytest.CaptureFixture[str]) -> None
     if world.donor_area:  # each donor's users see their own donor's name, and only theirs
         expected |= {("donor", marker("DA", "REG")), ("donor2", marker("DB", "REG")), ("grants", marker("DB", "REG"))}
     assert expected <= seen, f"markers never seen where they should show: {sorted(expected - seen)}"
+
+
+@pytest.mark.django_db
+def test_derived_views_follow_the_rule_of_the_record_each_part_comes_from(world: World) -> None:
+    """A hotline's history and page, and the site history, show each entry and section only to those
+    who may see the record it comes from: staff notes to network staff, a dossier's events to its
+    declared reviewer, capacity data not to editors. (The access matrix checks every role on every
+    URL; this names what each role must and must not find on these pages.)"""
+    clients = Clients(world)
+
+    def text(role: str, path: str) -> str:
+        answer = clients.request(role, "GET", path)
+        assert answer.status == 200, (role, path, answer.status)
+        return answer.text
+
+    def page(name: str, owner: str) -> str:
+        return reverse(f"network_hotline:{name}", args=[world.pk(owner)])
+
+    site_history = reverse("wagtailadmin_reports:site_history")
+    for role in ("staff", "reviewer", "capacity", "grants", "editor"):
+        for owner in ("CA", "CB", "MA", "MB"):
+            for name in ("history", "inspect"):
+                found = text(role, page(name, owner))
+                leaked = foreign_markers(Answer(200, "", found), role, public_page=False, all_markers=ALL_MARKERS)
+                assert not leaked, (role, owner, name, leaked)
+        leaked = foreign_markers(
+            Answer(200, "", text(role, site_history)), role, public_page=False, all_markers=ALL_MARKERS
+        )
+        assert not leaked, (role, "site history", leaked)
+
+    # What each may see is there (otherwise the absence above proves nothing).
+    assert marker("CB", "STF").lower() in text("staff", page("history", "CB"))
+    assert marker("CB", "DOS").lower() in text("staff", page("inspect", "CB"))
+    assert marker("MA", "DOS").lower() in text("reviewer", page("history", "MA"))
+    assert marker("MB", "CAP").lower() in text("capacity", page("inspect", "MB"))
+    assert marker("CB", "STF").lower() in text("staff", site_history) or marker("CA", "STF").lower() in text(
+        "staff", site_history
+    )
+    editor_page = text("editor", page("inspect", "MB"))
+    for heading in ("analysts-heading", "training-heading", "statistics-heading", "contacts-heading"):
+        assert heading not in editor_page
+    assert "statistics-heading" in text("capacity", page("inspect", "MB"))
 
 
 @pytest.mark.django_db

@@ -10,7 +10,15 @@ member A, never to those of B; a second reviewer holds B's. Each owner's data ca
   every staff role and the owner's own portal users;
 - `DOS`: dossier data (checklist answers, comments, evidence, assessments, corrective actions),
   seen by network staff, the dossier's declared reviewers and the owner's portal users only;
-- `PUB`: what the public directory shows (a member hotline's brand name).
+- `PUB`: what the public directory shows (a member hotline's brand name);
+- `STF`: staff notes, for network staff only (stage-change reasons, MoU decisions, candidate
+  profiles), planted in the history entries those records left on the hotline;
+- `CAP`: capacity data (analyst codes, annual profiles), for every staff role but editors and the
+  owner's portal users.
+
+Dossier events and staff notes logged on a hotline or on dossier records carry `DOS` or `STF` in
+their data and label too (and are the newest entries), so histories, inspect pages and the site
+history are held to the rule of the record each entry comes from.
 
 `tests/security/policy.py` says which roles may see which markers; the access matrix looks for
 forbidden markers in every response.
@@ -54,7 +62,7 @@ ROLES: tuple[str, ...] = (
     "donor2",
 )
 OWNERS = ("CA", "CB", "MA", "MB")
-KINDS = ("REG", "DOS", "PUB")
+KINDS = ("REG", "DOS", "PUB", "STF", "CAP")
 
 
 def marker(owner: str, kind: str) -> str:
@@ -474,7 +482,7 @@ def _prefix(queryset: Any, *fields: str, text: str) -> None:
 
 def _markers(world: World) -> None:
     """Write each owner's markers into its text fields (plain updates: no history, no signals)."""
-    from network.models import Analyst, Contact, Hotline, Organisation
+    from network.models import Analyst, Contact, Hotline, HotlineAnnualProfile, Organisation
     from onboarding.models import (
         ActionItem,
         Agreement,
@@ -493,8 +501,10 @@ def _markers(world: World) -> None:
         _prefix(Hotline.objects.filter(pk=hotline.pk), "brand_name", text=public)
         _prefix(Organisation.objects.filter(pk=hotline.host_organisation_id), "name", text=reg)
         _prefix(Contact.objects.filter(organisation_id=hotline.host_organisation_id), "name", text=reg)
+        cap = marker(key, "CAP")
         for number, analyst_pk in enumerate(Analyst.objects.filter(hotline=hotline).values_list("pk", flat=True)):
-            Analyst.objects.filter(pk=analyst_pk).update(code=f"{reg}-{number}")
+            Analyst.objects.filter(pk=analyst_pk).update(code=f"{cap}-{number}")
+        _prefix(HotlineAnnualProfile.objects.filter(hotline=hotline), "languages", text=cap)
         _prefix(Roundtable.objects.filter(hotline=hotline), "title", "agenda", "outcomes", text=reg)
         _prefix(ActionItem.objects.filter(roundtable__hotline=hotline), "title", text=reg)
         _prefix(Agreement.objects.filter(hotline=hotline), "title", text=reg)
@@ -504,10 +514,66 @@ def _markers(world: World) -> None:
         _prefix(EvidenceDocument.objects.filter(hotline=hotline), "original_name", "description", text=dos)
         _prefix(Assessment.objects.filter(hotline=hotline), "summary", text=dos)
         _prefix(CorrectiveAction.objects.filter(assessment__hotline=hotline), "title", text=dos)
+        _log_markers(key, hotline)
     for name in list(world.objects):
         obj = world.objects[name]
         if hasattr(obj, "refresh_from_db") and getattr(obj, "pk", None) is not None:
             obj.refresh_from_db()
+
+
+# Actions logged on a hotline that come from other records: staff notes and dossier events.
+STAFF_NOTE_ACTIONS = frozenset(
+    {
+        "onboarding.stage_change",
+        "onboarding.candidate_create",
+        "onboarding.candidate_update",
+        "onboarding.mou_alternative_propose",
+        "onboarding.mou_alternative_decide",
+    }
+)
+DOSSIER_ACTIONS = frozenset(
+    {
+        "onboarding.checklist_create",
+        "onboarding.checklist_version",
+        "onboarding.evidence_upload",
+        "onboarding.evidence_expire",
+        "onboarding.reviewer_assign",
+        "onboarding.reviewer_unassign",
+        "onboarding.reviewer_declare",
+    }
+)
+
+
+def _log_markers(key: str, hotline: Any) -> None:
+    """Mark the history entries a hotline's staff notes and dossier left (on the hotline, its
+    checklist items and its assessments) and make them the newest, so that every history, inspect
+    page and the site history's first page show them."""
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import ModelLogEntry
+
+    from network.models import Hotline
+    from onboarding.models import Assessment, ChecklistItem
+
+    now = timezone.now()
+
+    def mark(entries: Any, kind: str) -> None:
+        text = marker(key, kind)
+        for entry in entries:
+            data = entry.data if isinstance(entry.data, dict) else {}
+            ModelLogEntry.objects.filter(pk=entry.pk).update(
+                data={**data, "note": text}, label=f"{text} {entry.label}"[:255], timestamp=now
+            )
+
+    def on(model: Any, pks: Any) -> Any:
+        content_type = ContentType.objects.get_for_model(model)
+        return ModelLogEntry.objects.filter(content_type=content_type, object_id__in=[str(pk) for pk in pks])
+
+    on_hotline = on(Hotline, [hotline.pk])
+    mark(on_hotline.filter(action__in=STAFF_NOTE_ACTIONS), "STF")
+    mark(on_hotline.filter(action__in=DOSSIER_ACTIONS), "DOS")
+    items = ChecklistItem.objects.filter(checklist__hotline=hotline).values_list("pk", flat=True)
+    mark(on(ChecklistItem, items), "DOS")
+    mark(on(Assessment, Assessment.objects.filter(hotline=hotline).values_list("pk", flat=True)), "DOS")
 
 
 def _dashboard_sections(world: World) -> None:

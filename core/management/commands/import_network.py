@@ -3,8 +3,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from core.uploads import inspect_archive
 from core.workbook import import_workbook
 
 
@@ -26,7 +28,12 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"No such file: {file}")
-        result = import_workbook(path.read_bytes(), dry_run=dry_run)
+        data = path.read_bytes()
+        try:
+            inspect_archive(data, name=path.name)  # refuse an archive that would inflate without bound
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from None
+        result = import_workbook(data, dry_run=dry_run)
         if result.errors:
             for error in result.errors:
                 self.stderr.write(f"  {error}")
