@@ -238,8 +238,15 @@ def _dossiers(world: World) -> None:
     # mirroring what the demo gives member A.
     today = timezone.localdate()
     for key, hotline in (("MA", ma), ("MB", mb)):
+        # A completed review with corrective actions still open (the demo's earlier reviews have none).
         assessment = (
-            Assessment.objects.filter(hotline=hotline, status=Assessment.Status.COMPLETED).order_by("pk").first()
+            Assessment.objects.filter(
+                hotline=hotline,
+                status=Assessment.Status.COMPLETED,
+                corrective_actions__status__in=[CorrectiveAction.Status.OPEN, CorrectiveAction.Status.IN_PROGRESS],
+            )
+            .order_by("pk")
+            .first()
         )
         if assessment is None:
             assessment = services.assessment_create(
