@@ -337,4 +337,4 @@ def network_import(*, data: bytes, dry_run: bool, acting_user: Any) -> ImportRes
     if not has_role(acting_user, Role.NETWORK_STAFF):
         raise PermissionDenied(_("Only network staff can import the network workbook."))
     with LogContext(user=acting_user):
-        return import_workbook(data, dry_run=dry_run)
+        return import_workbook(data, dry_run=dry_run, acting_user=acting_user)

@@ -28,6 +28,8 @@ from network.models import (
     TrainingEvent,
     TrainingParticipation,
 )
+from onboarding import demo as onboarding_demo
+from onboarding.models import StageChange
 from tests.network.factories import (
     AnalystFactory,
     AnnualProfileFactory,
@@ -77,6 +79,7 @@ def workbook(sheets: dict[str, list[list]]) -> bytes:
 def wipe_network() -> None:
     """Every network row but the reference countries."""
     for model in (
+        StageChange,
         TrainingParticipation,
         TrainingEvent,
         TrainingCourse,
@@ -123,6 +126,14 @@ def full_network() -> None:
         public_reporting_url="",
         stage_entered_at=timezone.make_aware(datetime(2024, 5, 6, 7, 8, 9, 123456)),
     )
+    for hotline, paused_in in ((member, ""), (paused, "exploring")):
+        StageChange.objects.create(
+            hotline=hotline,
+            from_stage=paused_in,
+            to_stage=hotline.stage,
+            reason="Restored history",
+            changed_at=hotline.stage_entered_at,
+        )
     analyst = AnalystFactory(hotline=member, code="SN-01", role="manager", started_on=date(2019, 1, 1))
     AnalystFactory(hotline=member, code="SN-02", ended_on=date(2022, 1, 1), started_on=date(2019, 1, 1))
     AnalystFactory(hotline=paused, code="SN-01")
@@ -208,14 +219,17 @@ def test_export_import_into_empty_network_then_export_again_gives_the_same_workb
     assert again.ok and all(c.created == c.updated == 0 for c in again.changes.values())
 
 
-def test_demo_network_round_trips():
-    demo.seed(
-        DemoContext(
-            rng=random.Random(7), seed=7, scale=8, password="x", today=timezone.localdate(), stdout=io.StringIO()
-        )
+def test_demo_network_round_trips(make_user):
+    ctx = DemoContext(
+        rng=random.Random(7), seed=7, scale=8, password="x", today=timezone.localdate(), stdout=io.StringIO()
     )
+    ctx.users["staff"] = make_user(email="staff.demo@example.org")
+    demo.seed(ctx)
+    onboarding_demo.seed(ctx)  # the hotlines' stage histories: a restore needs them
     first = export_workbook()
-    wipe_network()
+    from tests.onboarding.test_workbook import wipe
+
+    wipe()
     result = import_workbook(first)
     assert result.ok, result.errors[:5]
     assert sheet_rows(export_workbook()) == sheet_rows(first)
@@ -232,6 +246,11 @@ def broken_sheets() -> dict[str, list[list]]:
             ["brand_name", "host_organisation", "country", "stage"],
             ["Good Line", "Good Host", "KE", "full_member"],
             ["Orphan Line", "Nobody Org", "KE", "exploring"],
+        ],
+        "Stage history": [
+            ["hotline", "changed_at", "from_stage", "to_stage", "reason"],
+            ["Good Line", "2020-01-01 10:00", "", "full_member", "Restored"],
+            ["Orphan Line", "2020-01-01 10:00", "", "exploring", "Restored"],
         ],
         "Analysts": [
             ["code", "hotline", "role"],
@@ -257,7 +276,8 @@ def test_broken_workbook_writes_nothing_and_names_each_problem():
     assert "Countries sheet" in found[("Organisations", 3, "country")]
     assert "Nobody Org" in found[("Hotlines", 3, "host_organisation")]
     assert "greater than or equal to 0" in found[("Statistics", 2, "reports_received")]
-    assert len(result.errors) == 4, result.errors
+    assert "has errors in the Hotlines sheet" in found[("Stage history", 3, "hotline")]
+    assert len(result.errors) == 5, result.errors
     assert not result.written
     assert [Organisation.objects.count(), Hotline.objects.count(), ModelLogEntry.objects.count()] == counts
 
