@@ -1078,7 +1078,8 @@ class WorkbookViewSet(ViewSet):
 
         return [
             path("", admin_views.WorkbookImportView.as_view(), name="index"),
-            path("confirm/", admin_views.WorkbookConfirmView.as_view(), name="confirm"),
+            path("runs/<int:pk>/", admin_views.WorkbookJobView.as_view(), name="job"),
+            path("runs/<int:pk>/import/", admin_views.WorkbookConfirmView.as_view(), name="confirm"),
             path("export/", admin_views.workbook_export, name="export"),
         ]
 

@@ -114,9 +114,16 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the task worker and the web server use the same file without "database is locked".
+    # WAL lets the task worker and the web server read while the other writes; IMMEDIATE takes the
+    # write lock at the start of a transaction (no deadlock between two upgrading readers); a writer
+    # waits up to `timeout` seconds (SQLite's busy timeout) for another's write to finish. The
+    # worker also retries on "database is locked" (core/management/commands/db_worker.py).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE", "timeout": 20}
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env_int("SQLITE_BUSY_TIMEOUT", 20),
+        }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -141,6 +148,9 @@ else:
     }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A task that could run but has waited longer than this means the worker is stopped: the admin and
+# /healthz say so (core/task_health.py).
+TASKS_STALE_AFTER_MINUTES = env_int("TASKS_STALE_AFTER_MINUTES", 5)
 
 # --- Authentication -----------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

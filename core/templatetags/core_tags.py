@@ -17,3 +17,11 @@ def script_nonce(context: template.Context) -> str:
     if nonce is None:
         return ""
     return format_html(' nonce="{}"', str(nonce))
+
+
+@register.inclusion_tag("core/includes/worker_warning.html")
+def worker_warning() -> dict[str, object]:
+    """A plain warning when queued tasks have waited too long: the background worker is stopped."""
+    from core.task_health import queue_health
+
+    return {"queue": queue_health()}

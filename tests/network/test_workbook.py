@@ -316,28 +316,46 @@ def test_statistics_and_participation_rules_apply_on_import():
     assert not HotlineStatistics.objects.exists() and not TrainingParticipation.objects.exists()
 
 
-def test_admin_import_previews_then_imports_on_confirmation(client_for, staff_user, capacity_user):
+def test_admin_import_previews_then_imports_on_confirmation(
+    client_for, staff_user, capacity_user, django_capture_on_commit_callbacks
+):
+    from core.models import WorkbookImport
+
     client = client_for(staff_user)
     index = reverse("network_workbook:index")
     good = workbook({"Organisations": [["name", "type", "country"], ["Preview Host", "ngo", "GH"]]})
-    response = client.post(index, {"workbook": SimpleUploadedFile("network.xlsx", good)})
+    # The check runs as a background task (here at once): the page then lists every row it would write.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(index, {"workbook": SimpleUploadedFile("network.xlsx", good)})
+    assert response.status_code == 302
+    preview = WorkbookImport.objects.get()
+    assert (preview.dry_run, preview.status, preview.percent) == (True, "done", 100)
+    response = client.get(response["Location"])
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Import now" in html and "Organisations" in html
+    assert "Import now" in html and "Organisations" in html and "Preview Host" in html
     assert not Organisation.objects.filter(name="Preview Host").exists()
-    sha = response.context["sha256"]
-    assert client.post(reverse("network_workbook:confirm"), {"sha256": "0" * 64}).status_code == 302
+    # Someone else cannot see or confirm the run.
+    other = client_for(_network_staff())
+    assert other.get(reverse("network_workbook:job", args=[preview.pk])).status_code == 404
+    assert other.post(reverse("network_workbook:confirm", args=[preview.pk])).status_code == 404
     assert not Organisation.objects.filter(name="Preview Host").exists()
-    response = client.post(reverse("network_workbook:confirm"), {"sha256": sha})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("network_workbook:confirm", args=[preview.pk]))
     assert response.status_code == 302
     organisation = Organisation.objects.get(name="Preview Host")
     assert ModelLogEntry.objects.for_instance(organisation).get(action="network.import.create").user == staff_user
+    done = client.get(response["Location"])
+    assert "was imported" in done.content.decode()
     # The confirmation works once.
-    client.post(reverse("network_workbook:confirm"), {"sha256": sha})
+    client.post(reverse("network_workbook:confirm", args=[preview.pk]))
     assert Organisation.objects.filter(name="Preview Host").count() == 1
+    assert WorkbookImport.objects.filter(dry_run=False).count() == 1
 
     broken = workbook(broken_sheets())
-    response = client.post(index, {"workbook": SimpleUploadedFile("broken.xlsx", broken)})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(index, {"workbook": SimpleUploadedFile("broken.xlsx", broken)})
+    response = client.get(response["Location"])
     assert response.status_code == 400
     assert "Duplicate of row 2" in response.content.decode() and "Import now" not in response.content.decode()
     not_xlsx = client.post(index, {"workbook": SimpleUploadedFile("network.xlsx", b"%PDF-1.4 not a sheet")})
@@ -349,6 +367,62 @@ def test_admin_import_previews_then_imports_on_confirmation(client_for, staff_us
     outsider = client_for(capacity_user)
     assert outsider.get(reverse("network_workbook:export")).status_code == 302
     assert outsider.post(index, {"workbook": SimpleUploadedFile("network.xlsx", good)}).status_code == 302
+    assert outsider.get(reverse("network_workbook:job", args=[preview.pk])).status_code == 302
+
+
+def test_the_admin_preview_shows_the_lifecycle_refusal_and_the_changes_field_by_field(
+    client_for, staff_user, django_capture_on_commit_callbacks
+):
+    hotline = HotlineFactory(
+        brand_name="Candidate Line", stage=Hotline.Stage.FEASIBILITY_REVIEW, joined_on=None, full_member_on=None
+    )
+    OrganisationFactory(name="Renamed Site Org", country=country("GH"), website="https://old.example.org")
+    client = client_for(staff_user)
+    data = workbook(
+        {
+            "Organisations": [
+                ["name", "type", "country", "website"],
+                ["Renamed Site Org", "ngo", "GH", "https://new.example.org"],
+            ],
+            "Hotlines": [
+                ["brand_name", "host_organisation", "country", "stage"],
+                ["Candidate Line", hotline.host_organisation.name, hotline.country_id, "full_member"],
+            ],
+        }
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("network_workbook:index"), {"workbook": SimpleUploadedFile("w.xlsx", data)})
+    page = client.get(response["Location"])
+    html = page.content.decode()
+    assert page.status_code == 400
+    assert "stage changes go through the lifecycle" in html and "Import now" not in html
+    hotline.refresh_from_db()
+    assert hotline.stage == "feasibility_review"
+
+
+def test_a_preview_waiting_for_a_stopped_worker_says_so(client_for, staff_user, settings):
+    from datetime import timedelta
+
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    client = client_for(staff_user)
+    data = workbook({"Organisations": [["name", "type", "country"], ["Queued Org", "ngo", "GH"]]})
+    response = client.post(reverse("network_workbook:index"), {"workbook": SimpleUploadedFile("q.xlsx", data)})
+    from core.models import WorkbookImport
+
+    job = WorkbookImport.objects.get()
+    page = client.get(response["Location"]).content.decode()
+    assert "<progress" in page and 'http-equiv="refresh"' in page
+    assert "background worker seems to be stopped" not in page
+    # Nothing ran it: the task (queued after the request's commit) waits; ten minutes later the page says why.
+    from network.tasks import run_workbook_import
+
+    run_workbook_import.enqueue(job.pk)
+    DBTaskResult.objects.update(enqueued_at=timezone.now() - timedelta(minutes=10))
+    page = client.get(response["Location"]).content.decode()
+    assert "The background worker seems to be stopped: reports are queued." in page
+    assert "background worker seems to be stopped" in client.get(reverse("network_workbook:index")).content.decode()
 
 
 def test_dates_in_the_future_are_fine_for_events_but_not_for_consent():

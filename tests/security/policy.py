@@ -705,7 +705,9 @@ POLICY: dict[str, Rule] = {
         "network_statistics", "statistics_MB", view=CAPACITY_READERS, add=NETWORK, change=NETWORK, delete=NETWORK
     ),
     "network_workbook:index": rule(NETWORK, writes=True),
-    "network_workbook:confirm": rule(NETWORK, ok=POST_ONLY, writes=True),
+    # A run of the import (its preview and result) is its uploader's alone.
+    "network_workbook:job": Rule((V("own run", roles(STAFF), args=("workbook_run",)),)),
+    "network_workbook:confirm": Rule((V("own run", roles(STAFF), args=("workbook_run",)),), ok=POST_ONLY, writes=True),
     "network_workbook:export": rule(NETWORK),
     # -- dashboards --------------------------------------------------------------------------------------
     "reports_dashboards:index": rule(DASHBOARD_ROLES["network"]),
