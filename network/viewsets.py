@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
+from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.history import HistoryView
 from wagtail.admin.views.generic.models import DeleteView, EditView, IndexView, InspectView
@@ -38,6 +38,7 @@ from wagtail.permissions import register_permission_policy
 
 from accounts.access import has_role
 from accounts.roles import Role
+from core.tables import DayColumn
 from network import selectors, services
 from network.history import describe_changes
 from network.models import (
@@ -467,7 +468,7 @@ class ContactViewSet(NetworkViewSet):
             "sector",
             "role",
             "lawful_basis",
-            DateColumn("retain_until", label=gettext_lazy("Retain until"), sort_key="retain_until"),
+            DayColumn("retain_until", label=gettext_lazy("Retain until"), sort_key="retain_until"),
             BooleanColumn("is_erased", label=gettext_lazy("Erased")),
         ]
 
@@ -907,8 +908,8 @@ class TrainingParticipationViewSet(NetworkViewSet):
             "event",
             "participant_type",
             "status",
-            "certified_on",
-            DateColumn(
+            DayColumn("certified_on", label=gettext_lazy("Certified on"), sort_key="certified_on"),
+            DayColumn(
                 "certificate_expires_on", label=gettext_lazy("Certificate expires"), sort_key="certificate_expires_on"
             ),
         ]

@@ -22,7 +22,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -864,6 +864,15 @@ class ChecklistTemplate(ClusterableModel):
     version = models.PositiveIntegerField(_("version"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False)
     notes = models.TextField(_("what changed in this version"), blank=True)
+    resubmission_days = models.PositiveSmallIntegerField(
+        _("days to answer a request for changes"),
+        default=rules.DEFAULT_RESUBMISSION_DAYS,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=_(
+            "When a reviewer requests changes, the item becomes due this many days later (the reviewer may "
+            "choose another date), so it is not overdue the moment it is sent back."
+        ),
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
@@ -1634,6 +1643,16 @@ class Decision(models.Model):
         errors: dict[str, Any] = {}
         if self.decided_on and self.decided_on > timezone.localdate():
             errors["decided_on"] = _("A decision is recorded once it is taken: the date is in the future.")
+        if self.decided_on and self.assessment_id:
+            last_day = self.assessment.ends_on or self.assessment.starts_on
+            if last_day and self.decided_on < last_day:
+                errors["decided_on"] = _(
+                    "A decision follows its assessment: %(assessment)s ran until %(date)s, after %(decided)s."
+                ) % {
+                    "assessment": self.assessment.reference,
+                    "date": formats.date_format(last_day, "DATE_FORMAT"),
+                    "decided": formats.date_format(self.decided_on, "DATE_FORMAT"),
+                }
         votes = [self.votes_for, self.votes_against, self.votes_abstaining]
         if all(v is not None for v in votes) and sum(votes) == 0:
             errors["votes_for"] = _("Record the vote: for, against and abstaining.")
@@ -1646,3 +1665,51 @@ class Decision(models.Model):
             errors["outcome"] = _("The vote does not carry an admission: more votes against than for (or a tie).")
         if errors:
             raise ValidationError(errors)
+
+
+class DecisionCorrectionQuerySet(models.QuerySet):
+    def visible_to(self, user: Any) -> DecisionCorrectionQuerySet:
+        return _dossier(self, user, "decision__assessment__hotline")
+
+
+class DecisionCorrection(models.Model):
+    """A correction of a recorded membership decision: what changed (old and new values), why, who, when.
+
+    The decision itself holds the corrected values; its corrections are its history. A correction
+    that changes the outcome moves the hotline through the lifecycle (`onboarding.services.decision_correct`).
+    """
+
+    decision = models.ForeignKey(
+        Decision, on_delete=models.CASCADE, related_name="corrections", verbose_name=_("decision")
+    )
+    changes = models.JSONField(_("changes"), help_text=_("{field: [old, new]}"))
+    reason = models.TextField(_("reason"))
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    corrected_at = models.DateTimeField(_("corrected at"), default=timezone.now)
+    stage_change = models.OneToOneField(StageChange, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects = DecisionCorrectionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("decision correction")
+        verbose_name_plural = _("decision corrections")
+        ordering = ["corrected_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "corrected_at"], name="decision_correction_once_per_instant")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.decision}: {self.reason[:60]}"
+
+    def change_lines(self) -> list[tuple[str, str, str]]:
+        """(label, old, new) for each corrected field, as people read them."""
+        lines = []
+        for name, (old, new) in sorted(self.changes.items()):
+            field = Decision._meta.get_field(name)
+            if field.choices:
+                labels = dict(field.flatchoices)
+                old, new = labels.get(old, old), labels.get(new, new)
+            lines.append((str(field.verbose_name), str(old if old not in (None, "") else "—"), str(new)))
+        return lines

@@ -286,6 +286,8 @@ def next_steps(*, hotline: Hotline, user: Any, facts: workflow.GateFacts | None 
     roles = workflow_roles_for(user=user, hotline=hotline)
     steps = []
     for transition in workflow.transitions_from(hotline.stage):
+        if transition.by_service_only:
+            continue  # a decision's correction, from the assessment page
         target = transition.target_from(hotline.paused_stage)
         steps.append(
             NextStep(

@@ -9,16 +9,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from core.dates import natural_date, past_due_problem
 from network.viewsets import OptionalRelationExportMixin
 from onboarding.models import (
     ActionItem,
@@ -32,15 +35,16 @@ from onboarding.models import (
 
 
 def date_column(name: str, label: Any) -> Column:
-    """A sortable absolute date (Wagtail's DateColumn says "just now" for dates in the future)."""
+    """A sortable date shown as a date (Wagtail's DateColumn says "just now" for dates in the future):
+    `core.dates.natural_date` for days, the local date and time for moments."""
 
     def value(instance: Any) -> str:
         day = getattr(instance, name)
         if day is None:
             return "—"
         if hasattr(day, "tzinfo"):
-            return timezone.localtime(day).strftime("%Y-%m-%d %H:%M")
-        return day.isoformat()
+            return formats.date_format(timezone.localtime(day), "DATETIME_FORMAT")
+        return natural_date(day)
 
     return Column(name, label=label, accessor=value, sort_key=name)
 
@@ -183,6 +187,17 @@ class ParticipantViewSet(OnboardingViewSet):
     ]
 
 
+class ActionItemForm(WagtailAdminModelForm):
+    """A new action item cannot start overdue (`core.dates.past_due_problem`); a recorded one may be."""
+
+    def clean_due_on(self) -> Any:
+        due_on = self.cleaned_data.get("due_on")
+        problem = past_due_problem(due_on) if self.instance.pk is None else None
+        if problem:
+            raise ValidationError(problem)
+        return due_on
+
+
 class ActionItemViewSet(OnboardingViewSet):
     model = ActionItem
     icon = "tasks"
@@ -202,13 +217,16 @@ class ActionItemViewSet(OnboardingViewSet):
     list_filter = ["status", "due_on"]
     search_fields = ["title"]
     ordering = "due_on"
-    panels = [
-        FieldPanel("roundtable"),
-        FieldPanel("title"),
-        FieldRowPanel([FieldPanel("owner_user"), FieldPanel("owner_organisation")]),
-        FieldRowPanel([FieldPanel("due_on"), FieldPanel("status"), FieldPanel("completed_on")]),
-        FieldPanel("notes"),
-    ]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("roundtable"),
+            FieldPanel("title"),
+            FieldRowPanel([FieldPanel("owner_user"), FieldPanel("owner_organisation")]),
+            FieldRowPanel([FieldPanel("due_on"), FieldPanel("status"), FieldPanel("completed_on")]),
+            FieldPanel("notes"),
+        ],
+        base_form_class=ActionItemForm,
+    )
 
 
 # -- Agreements -------------------------------------------------------------------------------
@@ -391,6 +409,7 @@ class ChecklistTemplateViewSet(OnboardingViewSet):
     panels = [
         FieldPanel("name"),
         FieldPanel("notes"),
+        FieldPanel("resubmission_days"),
         InlinePanel(
             "items",
             label=_("Items"),

@@ -21,6 +21,7 @@ recorded hotline: the lifecycle alone writes it (`StageHistorySheet`).
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
@@ -206,6 +207,36 @@ def _apply_comment_item(comment: Any, values: dict[str, Any], ctx: ImportContext
 
 def _apply_link_item(link: Any, values: dict[str, Any], ctx: ImportContext) -> None:
     link.item = _item_of(values, ctx)
+
+
+def _apply_corrected_decision(correction: Any, values: dict[str, Any], ctx: ImportContext) -> None:
+    reference = values.get("assessment")
+    decision = ctx.resolve(registry().get("Decisions"), (reference,))
+    if decision is None:
+        raise ValidationError(f"No decision on “{reference}” (Decisions sheet or database).")
+    correction.decision = decision
+
+
+def _apply_changes(correction: Any, values: dict[str, Any], ctx: ImportContext) -> None:
+    try:
+        changes = json.loads(values.get("changes") or "")
+    except ValueError as exc:
+        raise ValidationError("Not the JSON of {field: [old, new]}.") from exc
+    if not isinstance(changes, dict) or not all(isinstance(v, list) and len(v) == 2 for v in changes.values()):
+        raise ValidationError("Not the JSON of {field: [old, new]}.")
+    correction.changes = changes
+
+
+def _apply_correction_stage_change(correction: Any, values: dict[str, Any], ctx: ImportContext) -> None:
+    when = values.get("stage_changed_at")
+    if when is None:
+        correction.stage_change = None
+        return
+    hotline = correction.decision.assessment.hotline.brand_name
+    change = ctx.resolve(registry().get("Stage history"), (hotline, when))
+    if change is None:
+        raise ValidationError(f"No stage change of “{hotline}” at {when} (Stage history sheet or database).")
+    correction.stage_change = change
 
 
 def _item_hotline(obj: Any) -> str:
@@ -502,6 +533,12 @@ SHEETS = [
             Column("version", "version", kind="int", required=True, help="Version number."),
             Column("status", "status", kind="choice", required=True, help="draft, published or retired."),
             Column("notes", "notes", help="What changed in this version."),
+            Column(
+                "resubmission_days",
+                "resubmission_days",
+                kind="int",
+                help="Days a candidate gets to answer a request for changes (empty: 14).",
+            ),
             _datetime_column("published_at", "published_at", "When it was published (local time)."),
             _user_column("published_by", "published_by", "Email of the account that published it."),
         ],
@@ -810,6 +847,47 @@ SHEETS = [
             Column("notes", "notes", help="Notes."),
             _user_column("recorded_by", "recorded_by", "Email of the staff member who recorded it."),
             _datetime_column("recorded_at", "recorded_at", "When it was recorded."),
+        ],
+    ),
+    AuditedSheet(
+        name="Decision corrections",
+        model="onboarding.DecisionCorrection",
+        order=257,
+        description="Corrections of recorded decisions: what changed (old and new values), why, who, when.",
+        key_headers=["assessment", "corrected_at"],
+        queryset=lambda: (
+            _model("DecisionCorrection")
+            .objects.select_related("decision__assessment__hotline", "corrected_by", "stage_change")
+            .order_by("decision__assessment__reference", "corrected_at")
+        ),
+        columns=[
+            Column(
+                "assessment",
+                None,
+                required=True,
+                export=lambda c: c.decision.assessment.reference,
+                apply=_apply_corrected_decision,
+                help="Reference of the decided assessment (Decisions sheet).",
+            ),
+            _datetime_key_column("corrected_at", "corrected_at", "When it was corrected (local time, to the second)."),
+            Column(
+                "changes",
+                None,
+                required=True,
+                export=lambda c: json.dumps(c.changes, sort_keys=True, ensure_ascii=False),
+                apply=_apply_changes,
+                help='What changed, as JSON: {"field": [old, new]}.',
+            ),
+            Column("reason", "reason", required=True, help="Why."),
+            _user_column("corrected_by", "corrected_by", "Email of the staff member who corrected it."),
+            Column(
+                "stage_changed_at",
+                None,
+                kind="datetime",
+                export=lambda c: _to_second(c.stage_change.changed_at) if c.stage_change_id else None,
+                apply=_apply_correction_stage_change,
+                help="When the correction moved the hotline (Stage history), if it did.",
+            ),
         ],
     ),
 ]

@@ -349,3 +349,14 @@ def test_event_codes_and_certificate_expiry_are_filled_in(client_for, capacity_u
     assert place.certificate_expires_on == date(2025, 4, 3)
     entry = ModelLogEntry.objects.for_instance(place).get(action="wagtail.create")
     assert entry.user == capacity_user and entry.data["changed"]["certificate_expires_on"] == [None, "2025-04-03"]
+
+
+def test_future_certificate_expiries_are_shown_as_dates_not_just_now(client_for, make_user):
+    from accounts.roles import Role
+
+    today = timezone.localdate()
+    ParticipationFactory(certified_on=today - timedelta(days=2), certificate_expires_on=today + timedelta(days=400))
+    page = client_for(make_user(Role.NETWORK_STAFF)).get(reverse("network_participation:index")).content.decode()
+    assert (today + timedelta(days=400)).isoformat() in page
+    assert f"2 days ago ({(today - timedelta(days=2)).isoformat()})" in page
+    assert "Just now" not in page and "just now" not in page

@@ -610,6 +610,8 @@ POLICY: dict[str, Rule] = {
         (V("member A", DOSSIER_A, {"pk": "assessment_MA"}), V("member B", NETWORK, {"pk": "assessment_MB"}))
     ),
     "onboarding_admin:decision_add": Rule(one(NETWORK, pk="assessment_CA_open"), writes=True),
+    # A recorded decision (the demo's) is corrected by network staff only.
+    "onboarding_admin:decision_correct": Rule(one(NETWORK, pk="assessment_decided"), writes=True),
     "onboarding_admin:template": Rule(
         (V("published", NETWORK, {"pk": "template_published"}), V("draft", NETWORK, {"pk": "template_draft"}))
     ),

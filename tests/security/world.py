@@ -310,7 +310,9 @@ def _registry_extras(world: World) -> None:
             retain_until=today - timedelta(days=1),
         )
     from core.models import WorkbookImport
+    from onboarding.models import Decision
 
+    world.objects["assessment_decided"] = Decision.objects.select_related("assessment").first().assessment
     world.objects["workbook_run"] = WorkbookImport.objects.create(
         created_by=world.users["staff"],
         filename="network.xlsx",

@@ -1,0 +1,93 @@
+"""Form fields shared by every area: dates read without guessing (`core.dates`).
+
+`DateField` reads ISO `YYYY-MM-DD` or the language's documented day-first format, refuses a date
+that reads differently day-first and month-first, and shows the accepted forms as a hint beside the
+field. Its default widget is the browser's own date picker (`<input type="date">`, which writes
+ISO); the admin gives it Wagtail's date chooser (`admin_date_widget`). `DateTimeField` reads the
+date part the same way. `core.apps` makes every date and date-time field of the Wagtail admin's
+generated forms use them.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from core.dates import format_hint, parse_typed_date
+
+ISO_DATE = "%Y-%m-%d"
+TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
+
+
+class DatePickerInput(forms.DateInput):
+    """The browser's date picker; writes and shows the value as ISO."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None, format: str | None = None) -> None:
+        super().__init__(attrs=attrs, format=format or ISO_DATE)
+
+
+def admin_date_widget(attrs: dict[str, Any] | None = None) -> forms.Widget:
+    """Wagtail's date chooser, writing ISO dates (its script comes with the form's media)."""
+    from wagtail.admin.widgets import AdminDateInput
+
+    return AdminDateInput(attrs=attrs, format=ISO_DATE)
+
+
+def _with_hint(help_text: Any) -> str:
+    hint = gettext("Format: %(hint)s.") % {"hint": format_hint()}
+    return f"{help_text} {hint}" if help_text else hint
+
+
+class DateField(forms.DateField):
+    widget = DatePickerInput
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.help_text = _with_hint(self.help_text)
+
+    def to_python(self, value: Any) -> date | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, date):
+            return value
+        return parse_typed_date(str(value))
+
+
+class DateTimeField(forms.DateTimeField):
+    """A date and a time (HH:MM) in the current time zone; the date part is read as `DateField` reads it."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.help_text = _with_hint(self.help_text)
+
+    def to_python(self, value: Any) -> datetime | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime):
+            return from_current_timezone(value)
+        if isinstance(value, date):
+            return from_current_timezone(datetime.combine(value, time()))
+        text = " ".join(str(value).replace("T", " ").split())
+        day_text, _space, time_text = text.partition(" ")
+        day = parse_typed_date(day_text)
+        clock = TIME.match(time_text) if time_text else None
+        if time_text and clock is None:
+            raise ValidationError(gettext("“%(value)s” is not a time (use HH:MM).") % {"value": time_text})
+        hours, minutes, seconds = (int(clock[1]), int(clock[2]), int(clock[3] or 0)) if clock else (0, 0, 0)
+        if hours > 23 or minutes > 59 or seconds > 59:
+            raise ValidationError(gettext("“%(value)s” is not a time (use HH:MM).") % {"value": time_text})
+        return from_current_timezone(datetime.combine(day, time(hours, minutes, seconds)))
+
+
+def from_current_timezone(value: datetime) -> datetime:
+    return timezone.make_aware(value) if timezone.is_naive(value) else value
