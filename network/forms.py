@@ -25,6 +25,13 @@ from network.services import ANALYST_FIELDS, ANNUAL_PROFILE_FIELDS, PROFILE_FIEL
 DateInput = DatePickerInput
 
 
+def time_zone_field(**kwargs: Any) -> forms.ChoiceField:
+    """A choice of the tz database's zones (empty: the default the help text names)."""
+    from network.time_zones import zone_choices
+
+    return forms.ChoiceField(choices=[("", "—"), *zone_choices()], required=False, **kwargs)
+
+
 def _percentage_widget() -> forms.NumberInput:
     return forms.NumberInput(attrs={"min": 0, "max": 100, "step": "0.01", "inputmode": "decimal"})
 

@@ -81,6 +81,15 @@ class Country(models.Model):
     programme_region = models.CharField(
         _("programme region"), max_length=30, choices=ProgrammeRegion.choices, blank=True
     )
+    time_zone = models.CharField(
+        _("main time zone"),
+        max_length=64,
+        blank=True,
+        help_text=_(
+            "IANA time zone (tz database), e.g. Asia/Kathmandu: the default of the country's roundtables and "
+            "visits. Set from the tz database; change it where the country's capital uses another."
+        ),
+    )
 
     objects = CountryQuerySet.as_manager()
 
@@ -91,6 +100,21 @@ class Country(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def zone_name(self) -> str:
+        """The country's main time zone (the tz database's, unless staff chose another)."""
+        from network.time_zones import main_zone
+
+        return self.time_zone or main_zone(self.code)
+
+    def clean(self) -> None:
+        from network.time_zones import is_zone
+
+        if self.time_zone and not is_zone(self.time_zone):
+            raise ValidationError(
+                {"time_zone": _("“%(zone)s” is not a time zone of the tz database.") % {"zone": self.time_zone}}
+            )
 
 
 class OrganisationQuerySet(models.QuerySet):

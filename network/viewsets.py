@@ -236,8 +236,17 @@ class CountryViewSet(NetworkViewSet):
     menu_label = gettext_lazy("Countries")
     name = "network_country"
     url_prefix = "network/countries"
-    form_fields = ["programme_region"]
-    list_export = ["code", "alpha3", "numeric", "name", "m49_region", "m49_subregion", "programme_region"]
+    form_fields = ["programme_region", "time_zone"]
+    list_export = [
+        "code",
+        "alpha3",
+        "numeric",
+        "name",
+        "m49_region",
+        "m49_subregion",
+        "programme_region",
+        "time_zone",
+    ]
     export_filename = "countries"
     filterset_class = CountryFilterSet
     search_fields = ["name", "code", "alpha3"]
@@ -246,12 +255,20 @@ class CountryViewSet(NetworkViewSet):
     def list_queryset(self, queryset: QuerySet) -> QuerySet:
         return queryset.annotate(hotline_count=Count("home_hotlines"))
 
+    def formfield_for_dbfield(self, db_field: Any, **kwargs: Any) -> Any:
+        if db_field.name == "time_zone":
+            from network.forms import time_zone_field
+
+            return time_zone_field(label=db_field.verbose_name, help_text=db_field.help_text)
+        return super().formfield_for_dbfield(db_field, **kwargs)
+
     @cached_property
     def list_display(self) -> list:  # type: ignore[override]
         return [
             "name",
             "code",
             "programme_region",
+            "time_zone",
             "m49_region",
             "m49_subregion",
             Column("hotline_count", label=gettext_lazy("Hotlines"), sort_key="hotline_count"),

@@ -199,6 +199,12 @@ SHEETS = [
                 kind="choice",
                 help="Association programme region key.",
             ),
+            Column(
+                "time_zone",
+                "time_zone",
+                export=lambda c: c.zone_name,
+                help="Main time zone (tz database, e.g. Asia/Kathmandu): the default of its meetings.",
+            ),
         ],
     ),
     AuditedModelSheet(

@@ -14,6 +14,7 @@ from accounts.models import User
 from accounts.roles import Role
 from core.forms import DateField, DatePickerInput
 from core.uploads import ACCEPT_ATTRIBUTE, accepted_types_text, check_document
+from network.forms import time_zone_field
 from network.models import Country, Organisation
 from onboarding import checklist_rules, workflow
 from onboarding.models import Assessment, CandidateProfile, Decision, Finding
@@ -267,6 +268,9 @@ class AssessmentForm(forms.Form):
     mode = forms.ChoiceField(label=_("Mode"), choices=Assessment.Mode.choices)
     starts_on = DateField(label=_("Starts on"), widget=AdminDateInput)
     ends_on = DateField(label=_("Ends on"), required=False, widget=AdminDateInput)
+    time_zone = time_zone_field(
+        label=_("Time zone of the visit"), help_text=_("Empty: the hotline country's main time zone.")
+    )
 
 
 class AssessmentEditForm(AssessmentForm):

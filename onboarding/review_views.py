@@ -515,7 +515,7 @@ class AssessmentEditView(OnboardingAdminMixin, FormView):
 
     def get_initial(self) -> dict[str, Any]:
         a = self.assessment
-        return {"mode": a.mode, "starts_on": a.starts_on, "ends_on": a.ends_on}
+        return {"mode": a.mode, "starts_on": a.starts_on, "ends_on": a.ends_on, "time_zone": a.zone_name}
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return {

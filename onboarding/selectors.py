@@ -678,7 +678,8 @@ class CalendarEvent:
 
 
 def roundtable_event(roundtable: Roundtable) -> CalendarEvent:
-    lines = [roundtable.get_format_display()]
+    """The .ics event: start and end as instants (UTC), the local time and zone written out too."""
+    lines = [_("Local time: %(when)s") % {"when": roundtable.when_label}, roundtable.get_format_display()]
     if roundtable.hotline_id:
         lines.append(_("Candidate: %(hotline)s") % {"hotline": roundtable.hotline})
     if roundtable.agenda:

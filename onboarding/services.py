@@ -1400,10 +1400,17 @@ def assessment_create(
     starts_on: date,
     ends_on: date | None,
     acting_user: User,
+    time_zone: str = "",
 ) -> Assessment:
     _require_network_staff(acting_user, _("Only network staff can plan assessments."))
     assessment = Assessment(
-        hotline=hotline, kind=kind, mode=mode, starts_on=starts_on, ends_on=ends_on, created_by=acting_user
+        hotline=hotline,
+        kind=kind,
+        mode=mode,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        time_zone=time_zone or hotline.country.zone_name,
+        created_by=acting_user,
     )
     assessment.full_clean(exclude=["reference"])
     with transaction.atomic():
@@ -1413,7 +1420,13 @@ def assessment_create(
 
 
 def assessment_update(
-    *, assessment: Assessment, mode: str, starts_on: date, ends_on: date | None, acting_user: User
+    *,
+    assessment: Assessment,
+    mode: str,
+    starts_on: date,
+    ends_on: date | None,
+    acting_user: User,
+    time_zone: str = "",
 ) -> Assessment:
     _require_network_staff(acting_user, _("Only network staff can change assessments."))
     with transaction.atomic():
@@ -1422,11 +1435,22 @@ def assessment_update(
             raise ValidationError(
                 _("This assessment is %(status)s: it cannot change.") % {"status": locked.get_status_display().lower()}
             )
-        before = {"mode": locked.mode, "starts_on": str(locked.starts_on), "ends_on": str(locked.ends_on)}
+        before = {
+            "mode": locked.mode,
+            "starts_on": str(locked.starts_on),
+            "ends_on": str(locked.ends_on),
+            "time_zone": locked.zone_name,
+        }
         locked.mode, locked.starts_on, locked.ends_on = mode, starts_on, ends_on
+        locked.time_zone = time_zone or locked.zone_name
         locked.full_clean()
         locked.save()
-        after = {"mode": locked.mode, "starts_on": str(locked.starts_on), "ends_on": str(locked.ends_on)}
+        after = {
+            "mode": locked.mode,
+            "starts_on": str(locked.starts_on),
+            "ends_on": str(locked.ends_on),
+            "time_zone": locked.zone_name,
+        }
         audit(locked, "onboarding.assessment_update", user=acting_user, data={"changed": changed_fields(before, after)})
     return locked
 

@@ -8,7 +8,9 @@ costs the same number of queries for 5 rows or 500), and return to a `next` page
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -22,6 +24,7 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from core.dates import natural_date, past_due_problem
+from network.forms import time_zone_field
 from network.viewsets import OptionalRelationExportMixin
 from onboarding.models import (
     ActionItem,
@@ -130,6 +133,39 @@ class RoundtableIndexView(ScopedIndexView):
         return reverse("onboarding_admin:roundtable", args=[instance.pk])
 
 
+class RoundtableForm(WagtailAdminModelForm):
+    """A roundtable's times are typed and shown on its own clock (its time zone, default the country's)."""
+
+    time_zone = time_zone_field(
+        label=_("Time zone"), help_text=_("The times above are in this time zone. Empty: the country's main time zone.")
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        instance = self.instance
+        if instance.pk:
+            self.initial["time_zone"] = instance.zone_name
+            for name in ("starts_at", "ends_at"):
+                moment = getattr(instance, name)
+                self.initial[name] = instance.local(moment).replace(tzinfo=None) if moment else None
+        for name in ("starts_at", "ends_at"):
+            if name in self.fields:
+                self.fields[name].help_text = _("Local time, in the roundtable's time zone.")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        country = data.get("country")
+        zone = data.get("time_zone") or (country.zone_name if country else settings.TIME_ZONE)
+        data["time_zone"] = zone
+        self.instance.time_zone = zone
+        for name in ("starts_at", "ends_at"):
+            moment = data.get(name)
+            if moment is not None:
+                wall_clock = timezone.make_naive(moment) if timezone.is_aware(moment) else moment
+                data[name] = timezone.make_aware(wall_clock, ZoneInfo(zone))
+        return data
+
+
 class RoundtableViewSet(OnboardingViewSet):
     model = Roundtable
     icon = "group"
@@ -143,23 +179,27 @@ class RoundtableViewSet(OnboardingViewSet):
         "code",
         "country",
         "hotline",
-        date_column("starts_at", _("Date")),
+        Column("when", accessor="when_label", label=_("When (local time)"), sort_key="starts_at"),
         Column("status", accessor="get_status_display", label=_("Status")),
         Column("format", accessor="get_format_display", label=_("Format")),
     ]
     list_filter = ["status", "format", "country"]
     search_fields = ["title", "venue", "code"]
     ordering = "-starts_at"
-    panels = [
-        FieldPanel("title"),
-        FieldRowPanel([FieldPanel("country"), FieldPanel("hotline")]),
-        FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")]),
-        FieldRowPanel([FieldPanel("format"), FieldPanel("status")]),
-        FieldPanel("venue"),
-        FieldPanel("agenda"),
-        FieldPanel("outcomes"),
-        FieldPanel("code"),
-    ]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("title"),
+            FieldRowPanel([FieldPanel("country"), FieldPanel("hotline")]),
+            FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")]),
+            FieldPanel("time_zone"),
+            FieldRowPanel([FieldPanel("format"), FieldPanel("status")]),
+            FieldPanel("venue"),
+            FieldPanel("agenda"),
+            FieldPanel("outcomes"),
+            FieldPanel("code"),
+        ],
+        base_form_class=RoundtableForm,
+    )
 
 
 class ParticipantViewSet(OnboardingViewSet):

@@ -24,8 +24,10 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models.functions import TruncSecond
 from django.utils import timezone
@@ -33,6 +35,7 @@ from django.utils.translation import gettext as _
 
 from core.constraints import field_value
 from core.workbook import NEW, Column, ImportContext, ModelSheet, registry
+from network.time_zones import is_zone
 from onboarding.models import ASSESSMENT_CRITERIA
 
 
@@ -118,6 +121,37 @@ def _datetime_key_column(header: str, field: str, help: str) -> Column:
         apply=apply,
         help=help,
     )
+
+
+def _local_time_column(header: str, *, required: bool, help: str) -> Column:
+    """A roundtable's time as its people read it: wall-clock time in the row's time zone."""
+
+    def zone_of(values: dict[str, Any], roundtable: Any, ctx: ImportContext) -> ZoneInfo:
+        name = values.get("time_zone") or ""
+        if not name:
+            country = ctx.resolve(registry().get("Countries"), (values.get("country"),))
+            name = country.zone_name if country is not None else settings.TIME_ZONE
+        if not is_zone(name):
+            raise ValidationError(f"“{name}” is not a time zone of the tz database.")
+        return ZoneInfo(name)
+
+    def export(roundtable: Any) -> datetime | None:
+        moment = getattr(roundtable, header)
+        return roundtable.local(moment).replace(microsecond=0, tzinfo=None) if moment else None
+
+    def apply(roundtable: Any, values: dict[str, Any], ctx: ImportContext) -> None:
+        value = values.get(header)
+        if value is None:
+            if required:
+                raise ValidationError("A value is required.")
+            setattr(roundtable, header, None)
+            return
+        wall_clock = timezone.make_naive(value) if timezone.is_aware(value) else value
+        setattr(
+            roundtable, header, timezone.make_aware(wall_clock.replace(microsecond=0), zone_of(values, roundtable, ctx))
+        )
+
+    return Column(header, None, kind="datetime", required=required, export=export, apply=apply, help=help)
 
 
 def _apply_contact(participant: Any, values: dict[str, Any], ctx: ImportContext) -> None:
@@ -366,14 +400,14 @@ SHEETS = [
             Column("country", "country", kind="ref", ref="Countries", required=True, help="Country code."),
             _hotline("Brand name of the candidate hotline, if any.", required=False),
             Column("status", "status", kind="choice", required=True, help="planned, held or cancelled."),
-            _datetime_key_column("starts_at", "starts_at", "Start (local time)."),
             Column(
-                "ends_at",
-                "ends_at",
-                kind="datetime",
-                export=lambda r: _to_second(r.ends_at),
-                help="End (local time).",
+                "time_zone",
+                "time_zone",
+                export=lambda r: r.zone_name,
+                help="Time zone of its times (tz database, e.g. Asia/Kathmandu; empty: the country's main zone).",
             ),
+            _local_time_column("starts_at", required=True, help="Start, on the roundtable's clock (its time zone)."),
+            _local_time_column("ends_at", required=False, help="End, on the roundtable's clock (its time zone)."),
             Column("format", "format", kind="choice", required=True, help="Format key."),
             Column("venue", "venue", help="Place, or the online tool."),
             Column("agenda", "agenda", help="Agenda."),
@@ -767,6 +801,12 @@ SHEETS = [
             Column("status", "status", kind="choice", required=True, help="Status key."),
             Column("starts_on", "starts_on", kind="date", required=True, help="First day."),
             Column("ends_on", "ends_on", kind="date", help="Last day."),
+            Column(
+                "time_zone",
+                "time_zone",
+                export=lambda a: a.zone_name,
+                help="Time zone of the visit (tz database; empty: the hotline country's main zone).",
+            ),
             Column("recommendation", "recommendation", kind="choice", help="Recommendation key."),
             Column("summary", "summary", help="Report summary."),
             _datetime_column("report_completed_at", "report_completed_at", "When the report was completed."),

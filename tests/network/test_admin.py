@@ -173,11 +173,12 @@ def test_history_shows_foreign_keys_by_name_and_other_entries_data(client_for, s
     assert "Agreed at the meeting" in page
 
 
-def test_countries_only_have_their_programme_region_edited(client_for, staff_user, superuser):
+def test_countries_only_have_their_programme_region_and_time_zone_edited(client_for, staff_user, superuser):
     client = client_for(staff_user)
     url = reverse("network_country:edit", args=("KE",))
-    assert list(client.get(url).context["form"].fields) == ["programme_region"]
-    client.post(url, {"programme_region": "middle_east_north_africa", "name": "Renamed"})
+    assert list(client.get(url).context["form"].fields) == ["programme_region", "time_zone"]
+    assert Country.objects.get(code="KE").time_zone == "Africa/Nairobi"  # from the tz database
+    client.post(url, {"programme_region": "middle_east_north_africa", "time_zone": "Africa/Nairobi", "name": "Renamed"})
     kenya = Country.objects.get(code="KE")
     assert (kenya.programme_region, kenya.name) == ("middle_east_north_africa", "Kenya")
     entry = ModelLogEntry.objects.for_instance(kenya).get(action="wagtail.edit")

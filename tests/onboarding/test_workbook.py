@@ -110,6 +110,7 @@ def test_sheets_come_after_the_registrys():
         "Findings",
         "Corrective actions",
         "Decisions",
+        "Decision corrections",
     ]
 
 
@@ -270,7 +271,8 @@ def test_the_dossier_round_trips_into_an_empty_database(make_user):
     record_missing_histories()
     first = export_workbook()
     rows = sheet_rows(first)
-    assert all(len(rows[name]) > 1 for name in DOSSIER_SHEETS), {k: len(rows[k]) for k in DOSSIER_SHEETS}
+    filled = [name for name in DOSSIER_SHEETS if name != "Decision corrections"]  # test_decision_correction.py
+    assert all(len(rows[name]) > 1 for name in filled), {k: len(rows[k]) for k in filled}
     wipe()
     result = import_workbook(first)
     assert result.ok, result.errors[:5]
