@@ -16,14 +16,13 @@ def _admin_date_fields() -> None:
     """Every date and date-time field of the Wagtail admin's generated forms reads dates without
     guessing (`core.forms`) and keeps Wagtail's chooser, writing ISO."""
     from django.db import models
-    from wagtail.admin import widgets
     from wagtail.admin.forms import models as wagtail_forms  # registers Wagtail's defaults first
 
-    from core.forms import DateField, DateTimeField
+    from core.forms import AdminDateInput, AdminDateTimeInput, DateField, DateTimeField
 
     wagtail_forms.register_form_field_override(
-        models.DateField, override={"form_class": DateField, "widget": widgets.AdminDateInput}
+        models.DateField, override={"form_class": DateField, "widget": AdminDateInput}
     )
     wagtail_forms.register_form_field_override(
-        models.DateTimeField, override={"form_class": DateTimeField, "widget": widgets.AdminDateTimeInput}
+        models.DateTimeField, override={"form_class": DateTimeField, "widget": AdminDateTimeInput}
     )

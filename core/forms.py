@@ -3,9 +3,9 @@
 `DateField` reads ISO `YYYY-MM-DD` or the language's documented day-first format, refuses a date
 that reads differently day-first and month-first, and shows the accepted forms as a hint beside the
 field. Its default widget is the browser's own date picker (`<input type="date">`, which writes
-ISO); the admin gives it Wagtail's date chooser (`admin_date_widget`). `DateTimeField` reads the
-date part the same way. `core.apps` makes every date and date-time field of the Wagtail admin's
-generated forms use them.
+ISO); the admin gives it Wagtail's date chooser (`AdminDateInput`, told not to rewrite typed
+text). `DateTimeField` reads the date part the same way. `core.apps` makes every date and
+date-time field of the Wagtail admin's generated forms use them.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext
+from wagtail.admin import widgets
 
 from core.dates import format_hint, parse_typed_date
 
@@ -34,11 +35,25 @@ class DatePickerInput(forms.DateInput):
         super().__init__(attrs=attrs, format=format or ISO_DATE)
 
 
-def admin_date_widget(attrs: dict[str, Any] | None = None) -> forms.Widget:
-    """Wagtail's date chooser, writing ISO dates (its script comes with the form's media)."""
-    from wagtail.admin.widgets import AdminDateInput
+class AdminDateInput(widgets.AdminDateInput):
+    """Wagtail's date chooser, except that it never rewrites what was typed when the field loses focus
+    (its default turns an unreadable "04/12/2026" into another date, silently): the server reads it."""
 
-    return AdminDateInput(attrs=attrs, format=ISO_DATE)
+    def __init__(self, attrs: dict[str, Any] | None = None, format: str | None = None) -> None:
+        super().__init__(attrs=attrs, format=format or ISO_DATE)
+
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), "validateOnBlur": False}
+
+
+class AdminDateTimeInput(widgets.AdminDateTimeInput):
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), "validateOnBlur": False}
+
+
+def admin_date_widget(attrs: dict[str, Any] | None = None) -> forms.Widget:
+    """The admin's date chooser (its script comes with the form's media), writing ISO dates."""
+    return AdminDateInput(attrs=attrs)
 
 
 def _with_hint(help_text: Any) -> str:

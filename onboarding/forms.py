@@ -8,11 +8,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.widgets import AdminDateInput
 
 from accounts.models import User
 from accounts.roles import Role
-from core.forms import DateField, DatePickerInput
+from core.forms import AdminDateInput, DateField, DatePickerInput
 from core.uploads import ACCEPT_ATTRIBUTE, accepted_types_text, check_document
 from network.forms import time_zone_field
 from network.models import Country, Organisation
