@@ -18,7 +18,7 @@ from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from accounts import services
 from accounts.access import has_role
 from accounts.forms import InvitationCreateForm
-from accounts.models import Invitation
+from accounts.models import Invitation, User
 from accounts.roles import Role
 
 
@@ -51,6 +51,7 @@ class InvitationIndexView(NetworkStaffOnlyMixin, WagtailAdminTemplateMixin, Temp
         )
         page = Paginator(invitations, 50).get_page(self.request.GET.get("p"))
         context.update({"page_obj": page, "invitations": page.object_list})
+        context["awaiting"] = User.objects.filter(awaiting_invitation=True).order_by("email")
         return context
 
     def get_header_buttons(self) -> list:

@@ -47,6 +47,12 @@ class User(AbstractUser):
 
     username = None
     email = models.EmailField(_("email address"), unique=True)
+    # Restored by a workbook import: no password and inactive until the person accepts an invitation.
+    awaiting_invitation = models.BooleanField(
+        _("awaiting an invitation"),
+        default=False,
+        help_text=_("Restored from a workbook: inactive, without a password, until the person accepts an invitation."),
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

@@ -3,7 +3,10 @@
 An invitation is the only way in: staff invite an email address to a role (and, for portal roles,
 to an organisation or a donor). The emailed link carries a random token of which only the hash is
 stored; it expires after ACCOUNTS_INVITATION_DAYS and works once. Accepting creates the user with
-a verified email, the role and the affiliation, in one transaction. Every change is audited.
+a verified email, the role and the affiliation, in one transaction. An account restored by a
+workbook import (inactive, no password, `awaiting_invitation`) is invited the same way: accepting
+sets its password and activates it, keeping the roles and affiliation it was restored with. Every
+change is audited.
 """
 
 from __future__ import annotations
@@ -50,7 +53,7 @@ def invitation_create(
         raise PermissionDenied(_("Only network staff can invite people."))
     email = email.strip().lower()
     role = Role(role)
-    if User.objects.filter(email__iexact=email).exists():
+    if User.objects.filter(email__iexact=email, awaiting_invitation=False).exists():
         raise ValidationError(
             {"email": _("%(email)s already has an account; give them the role in Users instead.") % {"email": email}}
         )
@@ -108,21 +111,32 @@ def invitation_accept(*, token: str, password: str, first_name: str = "", last_n
         invitation = Invitation.objects.select_for_update().filter(token_hash=Invitation.hash_token(token)).first()
         if invitation is None or not invitation.is_usable:
             raise ValidationError(_invalid_message(invitation), code="invitation_unusable")
-        if User.objects.filter(email__iexact=invitation.email).exists():
+        restored = User.objects.select_for_update().filter(email__iexact=invitation.email).first()
+        if restored is not None and not restored.awaiting_invitation:
             raise ValidationError(_("An account for this address exists already; sign in instead."))
-        candidate = User(email=invitation.email, first_name=first_name, last_name=last_name)
+        candidate = restored or User(email=invitation.email)
+        candidate.first_name = first_name.strip()[:150] or candidate.first_name
+        candidate.last_name = last_name.strip()[:150] or candidate.last_name
         validate_password(password, user=candidate)
-        user = User.objects.create_user(
-            email=invitation.email,
-            password=password,
-            first_name=first_name.strip()[:150],
-            last_name=last_name.strip()[:150],
-            is_staff=invitation.role in STAFF_ROLES,
-        )
-        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+        if restored is not None:
+            # Restored by a workbook import: it keeps its roles and affiliation and becomes usable.
+            user = restored
+            user.set_password(password)
+            user.is_active, user.awaiting_invitation = True, False
+            user.is_staff = user.is_staff or invitation.role in STAFF_ROLES
+            user.save()
+        else:
+            user = User.objects.create_user(
+                email=invitation.email,
+                password=password,
+                first_name=candidate.first_name,
+                last_name=candidate.last_name,
+                is_staff=invitation.role in STAFF_ROLES,
+            )
+        EmailAddress.objects.update_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
         if invitation.role in STAFF_ROLES:
             user.groups.add(Group.objects.get_or_create(name=invitation.role)[0])
-        elif invitation.content_type_id:
+        elif invitation.content_type_id and not Affiliation.objects.filter(user=user).exists():
             Affiliation.objects.create(
                 user=user,
                 content_type_id=invitation.content_type_id,

@@ -7,10 +7,14 @@ class CmsConfig(AppConfig):
     verbose_name = _("Public site")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
         from accounts.roles import Role, register_role_permissions
-        from cms import caching
+        from cms import caching, site_address
 
         caching.connect_signals()
+        # The default Site's hostname and port follow WAGTAILADMIN_BASE_URL after every migrate.
+        post_migrate.connect(site_address.apply_after_migrate, sender=self, dispatch_uid="cms.site_address")
         editorial = [
             "cms.add_partnerorganisation",
             "cms.change_partnerorganisation",

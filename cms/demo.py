@@ -36,6 +36,7 @@ from cms.models import (
     ResourcePage,
     StandardPage,
 )
+from cms.site_address import apply_site_address, configured_address
 from core.seeding import DemoContext
 
 SITE_NAME = "Hotline network"
@@ -540,12 +541,14 @@ def _replace_default_home() -> HomePage:
     )
     root.add_child(instance=home)
     _publish(home)
+    hostname, port = configured_address()
     if site is None:
-        Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True, site_name=SITE_NAME)
+        Site.objects.create(hostname=hostname, port=port, root_page=home, is_default_site=True, site_name=SITE_NAME)
     else:
         site.root_page = home
         site.site_name = SITE_NAME
         site.save()
+        apply_site_address()
     if old_home is not None and old_home.specific_class is Page:
         old_home.delete()
     home.slug = "home"

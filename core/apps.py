@@ -9,3 +9,20 @@ class CoreConfig(AppConfig):
         from core import dataversion
 
         dataversion.connect_signals()
+        _admin_date_fields()
+
+
+def _admin_date_fields() -> None:
+    """Every date and date-time field of the Wagtail admin's generated forms reads dates without
+    guessing (`core.forms`) and keeps Wagtail's chooser, writing ISO."""
+    from django.db import models
+    from wagtail.admin.forms import models as wagtail_forms  # registers Wagtail's defaults first
+
+    from core.forms import AdminDateInput, AdminDateTimeInput, DateField, DateTimeField
+
+    wagtail_forms.register_form_field_override(
+        models.DateField, override={"form_class": DateField, "widget": AdminDateInput}
+    )
+    wagtail_forms.register_form_field_override(
+        models.DateTimeField, override={"form_class": DateTimeField, "widget": AdminDateTimeInput}
+    )

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.apps import apps
@@ -23,7 +24,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import CharField, Q, QuerySet
 from django.db.models.functions import Cast
-from wagtail.log_actions import log
+from django.utils import timezone
+from wagtail.log_actions import get_active_log_context, log
+from wagtail.log_actions import registry as log_registry
 
 
 def audit(
@@ -37,6 +40,45 @@ def audit(
     """Record `action` on `instance` by `user` (None for the system) with JSON-able `data`."""
     actor = user if getattr(user, "is_authenticated", False) else None
     return log(instance, action, user=actor, data=data or {}, title=title)
+
+
+def audit_bulk(
+    entries: Iterable[tuple[models.Model, str, dict[str, Any], str]],
+    *,
+    user: Any = None,
+    timestamp: datetime | None = None,
+) -> int:
+    """Record many `(instance, action, data, title)` at once (one insert per log model), as `audit()`
+    would one by one: same log models, content types, actor and the active log context's uuid."""
+    context = get_active_log_context()
+    actor = user if getattr(user, "is_authenticated", False) else context.user
+    actor = actor if getattr(actor, "is_authenticated", False) else None
+    timestamp = timestamp or timezone.now()
+    by_model: dict[type[models.Model], list[models.Model]] = {}
+    known: set[str] = set()
+    for instance, action, data, title in entries:
+        if action not in known:
+            if not log_registry.action_exists(action):
+                raise ValueError(f"The log action {action!r} has not been registered.")
+            known.add(action)
+        log_model = log_registry.get_log_model_for_instance(instance)
+        if log_model is None:
+            continue
+        by_model.setdefault(log_model, []).append(
+            log_model(
+                content_type=ContentType.objects.get_for_model(instance, for_concrete_model=False),
+                object_id=str(instance.pk),
+                label=title or f"{type(instance).__name__} object ({instance.pk})",
+                action=action,
+                data=data,
+                timestamp=timestamp,
+                user=actor,
+                uuid=context.uuid,
+            )
+        )
+    for log_model, rows in by_model.items():
+        log_model.objects.bulk_create(rows, batch_size=500)
+    return sum(len(rows) for rows in by_model.values())
 
 
 def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:

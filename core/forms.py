@@ -1,95 +1,108 @@
-"""Admin forms that other apps may add fields to, without the form's app importing them.
+"""Form fields shared by every area: dates read without guessing (`core.dates`).
 
-An app registers a provider with the `register_contributed_form_fields` Wagtail hook: a function of
-(model, instance) returning `ContributedField`s for the models it knows (an empty sequence for the
-others). A form built on `ContributedFieldsMixin` adds those fields when it is made and, once its own
-row is saved, hands each field's cleaned value to the field's `save` (the provider's service, which
-checks, writes and audits). Forms laid out with panels show them with `ContributedFieldsPanel`; forms
-without panels show every field anyway.
-
-This keeps the dependency direction (reports -> onboarding -> network -> core): reports lets staff link
-a roundtable or a training event to the grant activities that funded it from the event's own form.
+`DateField` reads ISO `YYYY-MM-DD` or the language's documented day-first format, refuses a date
+that reads differently day-first and month-first, and shows the accepted forms as a hint beside the
+field. Its default widget is the browser's own date picker (`<input type="date">`, which writes
+ISO); the admin gives it Wagtail's date chooser (`AdminDateInput`, told not to rewrite typed
+text). `DateTimeField` reads the date part the same way. `core.apps` makes every date and
+date-time field of the Wagtail admin's generated forms use them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+import re
+from datetime import date, datetime, time
 from typing import Any
 
 from django import forms
-from django.db import models
-from wagtail import hooks
-from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.admin.panels import Panel
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext
+from wagtail.admin import widgets
 
-CONTRIBUTED_FIELDS_HOOK = "register_contributed_form_fields"
+from core.dates import format_hint, parse_typed_date
 
-
-@dataclass(frozen=True)
-class ContributedField:
-    """A field another app adds to a model's admin form, with its initial value and how it is saved:
-    `save(instance, value, user)` runs after the form's own row is saved, in the same transaction."""
-
-    name: str
-    field: forms.Field
-    initial: Any
-    save: Callable[[models.Model, Any, Any], None]
+ISO_DATE = "%Y-%m-%d"
+TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
 
 
-def contributed_fields(model: type[models.Model], instance: models.Model | None) -> list[ContributedField]:
-    fields: list[ContributedField] = []
-    for provider in hooks.get_hooks(CONTRIBUTED_FIELDS_HOOK):
-        fields.extend(provider(model, instance) or ())
-    return fields
+class DatePickerInput(forms.DateInput):
+    """The browser's date picker; writes and shows the value as ISO."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None, format: str | None = None) -> None:
+        super().__init__(attrs=attrs, format=format or ISO_DATE)
 
 
-class ContributedFieldsMixin:
-    """For a ModelForm: adds the fields registered for its model (`contributed_fields`) and saves them
-    after its row. The acting user is the form's `for_user` (Wagtail's admin forms receive it)."""
+class AdminDateInput(widgets.AdminDateInput):
+    """Wagtail's date chooser, except that it never rewrites what was typed when the field loses focus
+    (its default turns an unreadable "04/12/2026" into another date, silently): the server reads it."""
 
-    contributed: Sequence[ContributedField]
+    def __init__(self, attrs: dict[str, Any] | None = None, format: str | None = None) -> None:
+        super().__init__(attrs=attrs, format=format or ISO_DATE)
+
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), "validateOnBlur": False}
+
+
+class AdminDateTimeInput(widgets.AdminDateTimeInput):
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), "validateOnBlur": False}
+
+
+def admin_date_widget(attrs: dict[str, Any] | None = None) -> forms.Widget:
+    """The admin's date chooser (its script comes with the form's media), writing ISO dates."""
+    return AdminDateInput(attrs=attrs)
+
+
+def _with_hint(help_text: Any) -> str:
+    hint = gettext("Format: %(hint)s.") % {"hint": format_hint()}
+    return f"{help_text} {hint}" if help_text else hint
+
+
+class DateField(forms.DateField):
+    widget = DatePickerInput
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
-        form: Any = self
-        self.contributed = contributed_fields(form._meta.model, form.instance)
-        for item in self.contributed:
-            form.fields[item.name] = item.field
-            if item.name not in form.initial:
-                form.initial[item.name] = item.initial
+        super().__init__(*args, **kwargs)
+        self.help_text = _with_hint(self.help_text)
 
-    @property
-    def contributed_field_names(self) -> list[str]:
-        return [item.name for item in self.contributed]
-
-    def _save_m2m(self) -> None:
-        form: Any = self
-        super()._save_m2m()  # type: ignore[misc]
-        user = getattr(form, "for_user", None)
-        for item in self.contributed:
-            item.save(form.instance, form.cleaned_data.get(item.name), user)
+    def to_python(self, value: Any) -> date | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, date):
+            return value
+        return parse_typed_date(str(value))
 
 
-class ContributedFieldsPanel(Panel):
-    """Shows the fields other apps contributed to the form (nothing when there are none)."""
+class DateTimeField(forms.DateTimeField):
+    """A date and a time (HH:MM) in the current time zone; the date part is read as `DateField` reads it."""
 
-    class BoundPanel(Panel.BoundPanel):
-        template_name = "core/panels/contributed_fields.html"
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.help_text = _with_hint(self.help_text)
 
-        def is_shown(self) -> bool:
-            return bool(self.field_names)
+    def to_python(self, value: Any) -> datetime | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime):
+            return from_current_timezone(value)
+        if isinstance(value, date):
+            return from_current_timezone(datetime.combine(value, time()))
+        text = " ".join(str(value).replace("T", " ").split())
+        day_text, _space, time_text = text.partition(" ")
+        day = parse_typed_date(day_text)
+        clock = TIME.match(time_text) if time_text else None
+        if time_text and clock is None:
+            raise ValidationError(gettext("“%(value)s” is not a time (use HH:MM).") % {"value": time_text})
+        hours, minutes, seconds = (int(clock[1]), int(clock[2]), int(clock[3] or 0)) if clock else (0, 0, 0)
+        if hours > 23 or minutes > 59 or seconds > 59:
+            raise ValidationError(gettext("“%(value)s” is not a time (use HH:MM).") % {"value": time_text})
+        return from_current_timezone(datetime.combine(day, time(hours, minutes, seconds)))
 
-        @property
-        def field_names(self) -> list[str]:
-            return list(getattr(self.form, "contributed_field_names", []))
 
-        def get_context_data(self, parent_context: dict[str, Any] | None = None) -> dict[str, Any]:
-            context = super().get_context_data(parent_context)
-            context["fields"] = [self.form[name] for name in self.field_names]
-            return context
-
-
-class ContributedFieldsForm(ContributedFieldsMixin, WagtailAdminModelForm):
-    """The admin's model form with contributed fields (the base of `modelform_factory` or of a panel
-    layout's form)."""
+def from_current_timezone(value: datetime) -> datetime:
+    return timezone.make_aware(value) if timezone.is_naive(value) else value

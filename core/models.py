@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -41,3 +44,67 @@ class OutgoingEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {', '.join(self.to)}"
+
+
+class WorkbookImportQuerySet(models.QuerySet):
+    def visible_to(self, user: Any) -> WorkbookImportQuerySet:
+        """A run shows its uploader's data: only the uploader sees it (the views also require network staff)."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(created_by=user)
+
+
+class WorkbookImport(models.Model):
+    """One run of the network workbook's import in the background: a preview (dry run) or the import it confirms.
+
+    The uploaded file stays in private storage under a random name until the run that imports it is
+    done; its SHA-256 proves the confirmed import reads the same bytes as the preview. Progress is
+    written as the sheets are read, so the admin page can show a bar; the result (errors, and each
+    new or changed row) is kept as JSON for the result page.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("uploaded by")
+    )
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    filename = models.CharField(_("file name"), max_length=255)
+    stored_name = models.CharField(max_length=255, editable=False)
+    sha256 = models.CharField(max_length=64, editable=False)
+    dry_run = models.BooleanField(_("preview"), default=True)
+    preview = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="imports", verbose_name=_("preview")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress_done = models.PositiveSmallIntegerField(default=0)
+    progress_total = models.PositiveSmallIntegerField(default=0)
+    progress_label = models.CharField(max_length=100, blank=True)
+    result = models.JSONField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = WorkbookImportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("workbook import")
+        verbose_name_plural = _("workbook imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.is_finished:
+            return 100
+        return int(100 * self.progress_done / self.progress_total) if self.progress_total else 0

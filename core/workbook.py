@@ -6,15 +6,19 @@ entities are written as the referenced sheet's natural key (an organisation's na
 code), many-to-many references as keys separated by "; ". Choices appear as their stable keys
 (`full_member`).
 
-Import is all or nothing. Every row of every sheet is parsed, resolved and validated (the model's
-`full_clean`, so its rules and constraints apply) inside one transaction; if any row is wrong the
-transaction is rolled back, nothing is written, and the report names sheet, row, column and
-problem. A dry run does the same and always rolls back: that is the preview. Rows whose key
-exists are updated, others created; nothing is deleted.
+Import is all or nothing (`core.importer`). Every row of every sheet is parsed, compared with
+the row of the same natural key in the database (new, changed field by field, or unchanged) and
+validated with the model's rules (fields, `clean()`, check and unique constraints) in memory; if
+any row is wrong nothing is written and the report names sheet, row, column and problem. A dry run
+stops there: that is the preview. Otherwise the new and changed rows, their history entries and
+the accounts they need are written with bulk operations in one short transaction. Rows whose key
+exists are updated, others created; nothing is deleted. Lifecycle fields are not the workbook's
+to change: see `network/workbook.py`.
 """
 
 from __future__ import annotations
 
+import functools
 import importlib
 import io
 from collections.abc import Callable, Iterable, Sequence
@@ -25,7 +29,7 @@ from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 
 from core.spreadsheets import formula_safe, formula_unguarded
@@ -49,22 +53,86 @@ class CellError:
         return f"{where}: {self.message}"
 
 
+@dataclass(frozen=True)
+class FieldChange:
+    """One column of one row: what the database holds now and what the workbook would write."""
+
+    column: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class RowChange:
+    row: int
+    key: str
+    status: str  # NEW or CHANGED (unchanged rows are only counted)
+    fields: tuple[FieldChange, ...] = ()
+
+
+NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
+
+
 @dataclass
 class SheetChanges:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    rows: list[RowChange] = field(default_factory=list)
 
 
 @dataclass
 class ImportResult:
+    """What an import found (errors) or would do / did (changes per sheet, row by row).
+
+    `invitations_needed` lists the accounts an import created (or would create): they have no
+    password and stay inactive until they accept an invitation.
+    """
+
     errors: list[CellError] = field(default_factory=list)
     changes: dict[str, SheetChanges] = field(default_factory=dict)
     written: bool = False
+    invitations_needed: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "errors": [[e.sheet, e.row, e.column, e.message] for e in self.errors],
+            "changes": {
+                name: {
+                    "created": c.created,
+                    "updated": c.updated,
+                    "unchanged": c.unchanged,
+                    "rows": [[r.row, r.key, r.status, [[f.column, f.old, f.new] for f in r.fields]] for r in c.rows],
+                }
+                for name, c in self.changes.items()
+            },
+            "written": self.written,
+            "invitations_needed": list(self.invitations_needed),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ImportResult:
+        return cls(
+            errors=[CellError(*error) for error in data.get("errors", [])],
+            changes={
+                name: SheetChanges(
+                    created=c["created"],
+                    updated=c["updated"],
+                    unchanged=c["unchanged"],
+                    rows=[
+                        RowChange(row, key, status, tuple(FieldChange(*f) for f in fields))
+                        for row, key, status, fields in c.get("rows", [])
+                    ],
+                )
+                for name, c in data.get("changes", {}).items()
+            },
+            written=data.get("written", False),
+            invitations_needed=list(data.get("invitations_needed", [])),
+        )
 
 
 @dataclass(frozen=True)
@@ -78,7 +146,8 @@ class Column:
     help: str = ""
     ref: str | None = None  # the referenced sheet's name (kinds ref and refs)
     export: Callable[[Any], Any] | None = None  # custom value for export
-    # Custom import: apply(obj, values_of_the_row, ctx) sets what this column means on obj.
+    # Custom import: apply(obj, values_of_the_row, ctx) sets what this column means on obj. It must not
+    # query the database: it reads other rows through `ctx.resolve()` and accounts through `ctx.user()`.
     apply: Callable[[Any, dict[str, Any], ImportContext], None] | None = None
 
     def __post_init__(self) -> None:
@@ -87,19 +156,50 @@ class Column:
 
 
 class ImportContext:
-    """What the import knows while it runs: the objects written so far, by sheet and key."""
+    """What an import knows while it runs: every row of each sheet, existing or planned, by natural key.
 
-    def __init__(self) -> None:
-        self.by_key: dict[str, dict[tuple, models.Model]] = {}
+    Indexes are loaded once per sheet (one query: the sheet's export query) and then grow with the
+    rows the workbook adds, so references resolve in memory, to rows of the database or of earlier
+    sheets alike.
+    """
+
+    def __init__(self, *, parsed: dict[str, list[tuple[int, dict[str, Any]]]] | None = None, acting_user: Any = None):
+        self.parsed = parsed or {}
+        self.acting_user = acting_user
+        self.indexes: dict[str, dict[tuple, models.Model]] = {}
         self.failed_keys: dict[str, set[tuple]] = {}
+        self.plans: dict[str, list[Any]] = {}
+        # Per-sheet working data of sheets' own rules (e.g. rows grouped by hotline).
+        self.cache: dict[str, Any] = {}
+        self._existing: dict[str, set[int]] = {}
+        self._old_values: dict[int, dict[str, Any]] = {}
+
+    def index(self, sheet: Sheet) -> dict[tuple, models.Model]:
+        if sheet.name not in self.indexes:
+            index = sheet.load_index()
+            self.indexes[sheet.name] = index
+            self._existing[sheet.name] = {id(obj) for obj in index.values()}
+        return self.indexes[sheet.name]
+
+    def is_existing(self, sheet: Sheet, obj: models.Model) -> bool:
+        self.index(sheet)
+        return id(obj) in self._existing[sheet.name]
 
     def resolve(self, sheet: Sheet, key: tuple) -> models.Model | None:
-        if key in self.by_key.get(sheet.name, {}):
-            return self.by_key[sheet.name][key]
-        obj = sheet.lookup(key)
-        if obj is not None:
-            self.by_key.setdefault(sheet.name, {})[key] = obj
-        return obj
+        return self.index(sheet).get(_normal_key(key))
+
+    def register(self, sheet: Sheet, key: tuple, obj: models.Model) -> None:
+        self.index(sheet)[key] = obj
+
+    def old_values(self, sheet: Sheet, obj: models.Model) -> dict[str, Any]:
+        """The existing row as the workbook would hold it (export, then parse): header -> value."""
+        if id(obj) not in self._old_values:
+            self._old_values[id(obj)] = sheet.values_of(obj)
+        return self._old_values[id(obj)]
+
+    def user(self, email: str) -> Any:
+        """The account with this email (any case): recorded, or created by the Accounts sheet."""
+        return self.resolve(registry().get("Accounts"), (email.strip().lower(),))
 
 
 class Sheet:
@@ -114,28 +214,35 @@ class Sheet:
     def export_rows(self) -> Iterable[list[Any]]:
         raise NotImplementedError
 
-    def lookup(self, key: tuple) -> models.Model | None:
-        raise NotImplementedError
-
-    def import_row(self, values: dict[str, Any], ctx: ImportContext, *, row: int) -> tuple[str, models.Model]:
-        """Write one parsed row; returns ("created" | "updated" | "unchanged", object)."""
-        raise NotImplementedError
-
     def key_of(self, values: dict[str, Any]) -> tuple:
-        return tuple(_key_part(values.get(header)) for header in self.key_headers)
+        return _normal_key(tuple(values.get(header) for header in self.key_headers))
+
+
+def _normal_key(key: tuple) -> tuple:
+    return tuple(_key_part(part) for part in key)
 
 
 def _key_part(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, datetime):
+        value = timezone.make_aware(value) if timezone.is_naive(value) else value
+        return value.replace(microsecond=0)
+    return value
 
 
 class ModelSheet(Sheet):
     """A sheet mapped onto one model, declared with columns.
 
-    `key_headers` name the columns that identify a row (its natural key); `lookup_fields` the
-    model lookups for them (defaults to the columns' fields, with `__<ref sheet key>` for
-    references). `export_queryset` and `defaults` customise the rest.
+    `key_headers` name the columns that identify a row (its natural key). The sheet's export query
+    (`queryset`, every row of the model) is also what an import loads, once, to find existing rows by
+    key and compare them with the workbook. `audit_action` (a prefix: `<prefix>.create` and
+    `<prefix>.update`) records every row an import writes in that record's history, with the fields
+    it changed when `audit_fields` is set.
     """
+
+    audit_action: str | None = None
+    audit_fields: bool = False
 
     def __init__(
         self,
@@ -147,7 +254,6 @@ class ModelSheet(Sheet):
         key_headers: Sequence[str],
         description: str = "",
         queryset: Callable[[], models.QuerySet] | None = None,
-        lookup: Callable[[tuple], models.Model | None] | None = None,
         allow_create: bool = True,
     ) -> None:
         self.name = name
@@ -157,7 +263,6 @@ class ModelSheet(Sheet):
         self.key_headers = list(key_headers)
         self.description = description
         self._queryset = queryset
-        self._lookup = lookup
         self.allow_create = allow_create
         headers = [c.header for c in self.columns]
         if len(set(headers)) != len(headers) or not set(self.key_headers) <= set(headers):
@@ -178,6 +283,9 @@ class ModelSheet(Sheet):
         if related:
             qs = qs.select_related(*related)
         return qs.prefetch_related(*many) if many else qs
+
+    def column(self, header: str) -> Column:
+        return next(c for c in self.columns if c.header == header)
 
     # -- export ---------------------------------------------------------------------------
     def export_rows(self) -> Iterable[list[Any]]:
@@ -200,87 +308,50 @@ class ModelSheet(Sheet):
         return value
 
     # -- import ---------------------------------------------------------------------------
-    def lookup(self, key: tuple) -> models.Model | None:
-        if self._lookup is not None:
-            return self._lookup(key)
-        filters = {}
-        for header, part in zip(self.key_headers, key, strict=True):
-            column = self._column(header)
-            if column.kind == "ref":
-                target = registry().get(column.ref)
-                filters[f"{column.field}__{_key_lookup(target)}"] = part
-            else:
-                filters[column.field] = part
-        return self.model._default_manager.filter(**filters).first()
-
-    def import_row(self, values: dict[str, Any], ctx: ImportContext, *, row: int) -> tuple[str, models.Model]:
-        key = self.key_of(values)
-        existing = ctx.resolve(self, key)
-        if existing is None and not self.allow_create:
-            raise ValidationError(
-                {self.key_headers[0]: "No such entry exists; this sheet can only update existing rows."}
-            )
-        obj = existing if existing is not None else self.model()
-        before = _snapshot(obj, self.columns) if existing is not None else None
-        many: dict[str, list[models.Model]] = {}
-        errors: dict[str, list[str]] = {}
-        for column in self.columns:
-            if column.header not in values:
-                continue
-            value = values[column.header]
+    def values_of(self, obj: models.Model, headers: Iterable[str] | None = None) -> dict[str, Any]:
+        """An existing row as an import would read it back from an export (same types, same rounding)."""
+        wanted = self.columns if headers is None else [self.column(h) for h in headers]
+        values = {}
+        for column in wanted:
+            raw = _cell_value(self.export_value(obj, column))
             try:
-                if column.apply is not None:
-                    column.apply(obj, values, ctx)
-                elif column.kind == "ref":
-                    setattr(obj, column.field, self._resolve_ref(column, value, ctx))
-                elif column.kind == "refs":
-                    many[column.field] = [self._resolve_ref(column, part, ctx) for part in value or []]
-                elif column.field:
-                    setattr(obj, column.field, value)
-            except ValidationError as exc:
-                errors.setdefault(column.header, []).extend(exc.messages)
-        if errors:
-            raise ValidationError(errors)
-        try:
-            obj.full_clean(validate_unique=True)
-        except ValidationError as exc:
-            raise ValidationError(self._errors_by_header(exc)) from exc
-        changed = before is None or before != _snapshot(obj, self.columns)
-        if changed:
-            obj.save()
-        m2m_changed = False
-        for field_name, targets in many.items():
-            manager = getattr(obj, field_name)
-            if {t.pk for t in targets} != set(manager.values_list("pk", flat=True)):
-                manager.set(targets)
-                m2m_changed = True
-        ctx.by_key.setdefault(self.name, {})[key] = obj
-        if existing is None:
-            return "created", obj
-        return ("updated" if changed or m2m_changed else "unchanged"), obj
+                values[column.header] = parse_cell(_uncell(raw), column, self.model, check_required=False)
+            except ValidationError:
+                values[column.header] = raw
+        return values
 
-    def _resolve_ref(self, column: Column, value: Any, ctx: ImportContext) -> models.Model | None:
-        if value in (None, ""):
-            return None
-        target = registry().get(column.ref)
-        key = (value,) if not isinstance(value, tuple) else value
-        obj = ctx.resolve(target, key)
-        if obj is None:
-            if key in ctx.failed_keys.get(target.name, set()):
-                raise ValidationError(f"“{value}” has errors in the {target.name} sheet.")
-            raise ValidationError(f"“{value}” is not in the {target.name} sheet nor already recorded.")
-        return obj
+    def load_index(self) -> dict[tuple, models.Model]:
+        """Every existing row by natural key, in one query (the export's)."""
+        return {self.key_of(self.values_of(obj, self.key_headers)): obj for obj in self.queryset()}
 
-    def _column(self, header: str) -> Column:
-        return next(c for c in self.columns if c.header == header)
+    def new_object(self) -> models.Model:
+        return self.model()
 
-    def _errors_by_header(self, exc: ValidationError) -> dict[str, list[str]]:
-        by_field = {c.field: c.header for c in self.columns if c.field}
-        result: dict[str, list[str]] = {}
-        for name, messages in exc.message_dict.items():
-            header = by_field.get(name, "" if name == "__all__" else name)
-            result.setdefault(header, []).extend(messages)
-        return result
+    def clean_row(self, obj: models.Model, ctx: ImportContext) -> None:
+        """The model's own rules for one row (`clean()`); sheets whose model's rules query override this."""
+        obj.clean()
+
+    def row_checks(self, plan: Any, ctx: ImportContext) -> dict[str, list[str]]:
+        """Rules of the import itself for one new or changed row: {header: [message]}."""
+        return {}
+
+    def sheet_checks(self, plans: list[Any], ctx: ImportContext) -> list[CellError]:
+        """Rules across the rows of this sheet (and the database), checked once the sheet is read."""
+        return []
+
+    def finish_checks(self, ctx: ImportContext) -> list[CellError]:
+        """Rules that need every sheet read first."""
+        return []
+
+    def after_write(self, ctx: ImportContext) -> None:
+        """Writes that need every sheet written first (inside the import's transaction)."""
+
+    def audit_title(self, obj: models.Model) -> str:
+        return str(obj)
+
+    def accounts_to_invite(self, ctx: ImportContext) -> list[str]:
+        """Emails of the accounts this sheet creates that need an invitation (the Accounts sheet's)."""
+        return []
 
 
 def _natural_label(obj: models.Model | None, column: Column) -> Any:
@@ -297,27 +368,18 @@ def _key_lookup(sheet: Sheet) -> str:
     return column.field
 
 
-def _snapshot(obj: models.Model, columns: Sequence[Column]) -> dict[str, Any]:
-    values = {}
-    for column in columns:
-        if column.field and column.kind != "refs":
-            attname = obj._meta.get_field(column.field).attname
-            values[column.field] = getattr(obj, attname)
-    return values
-
-
 # -- cell parsing -----------------------------------------------------------------------------
 TRUE_WORDS = {"true", "yes", "y", "1", "x"}
 FALSE_WORDS = {"false", "no", "n", "0", ""}
 
 
-def parse_cell(raw: Any, column: Column, model: type[models.Model] | None) -> Any:
+def parse_cell(raw: Any, column: Column, model: type[models.Model] | None, *, check_required: bool = True) -> Any:
     """Turn a cell into a Python value, or raise ValidationError naming what is wrong."""
     if isinstance(raw, str):
         raw = raw.strip()
     empty = raw is None or raw == ""
     if empty:
-        if column.required:
+        if column.required and check_required:
             raise ValidationError("A value is required.")
         if column.kind == "refs":
             return []
@@ -362,6 +424,8 @@ def parse_cell(raw: Any, column: Column, model: type[models.Model] | None) -> An
                 value = datetime.fromisoformat(str(raw))
             except ValueError as exc:
                 raise ValidationError(f"“{raw}” is not a date and time (use YYYY-MM-DD HH:MM).") from exc
+        # Spreadsheets keep seconds, not microseconds: compare and store to the second.
+        value = value.replace(microsecond=0)
         return timezone.make_aware(value) if timezone.is_naive(value) else value
     if kind == "bool":
         word = str(raw).strip().lower()
@@ -374,7 +438,7 @@ def parse_cell(raw: Any, column: Column, model: type[models.Model] | None) -> An
         raise ValidationError(f"“{raw}” is not yes or no (use TRUE or FALSE).")
     if kind == "choice":
         value = str(raw)
-        choices = [str(key) for key, _label in model._meta.get_field(column.field).choices] if model else []
+        choices = _choice_keys(model, column.field) if model else []
         if value not in choices:
             raise ValidationError(f"“{value}” is not one of: {', '.join(choices)}.")
         return value
@@ -385,8 +449,13 @@ def parse_cell(raw: Any, column: Column, model: type[models.Model] | None) -> An
     raise ValueError(f"Unknown column kind {kind}")
 
 
+@functools.cache
+def _choice_keys(model: type[models.Model], field_name: str) -> list[str]:
+    return [str(key) for key, _label in model._meta.get_field(field_name).choices]
+
+
 # -- registry ---------------------------------------------------------------------------------
-WORKBOOK_APPS = ["network", "onboarding", "reports"]
+WORKBOOK_APPS = ["accounts", "network", "onboarding", "reports"]
 
 
 class Registry:
@@ -460,64 +529,46 @@ def _uncell(value: Any) -> Any:
 
 
 # -- import -----------------------------------------------------------------------------------
-def import_workbook(data: bytes | io.BufferedIOBase, *, dry_run: bool = False) -> ImportResult:
-    """Validate and (unless `dry_run`, and only when every row is valid) write a workbook."""
+def import_workbook(
+    data: bytes | io.BufferedIOBase,
+    *,
+    dry_run: bool = False,
+    acting_user: Any = None,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> ImportResult:
+    """Validate and (unless `dry_run`, and only when every row is valid) write a workbook.
+
+    The engine is `core.importer`; `progress(done, total, label)` is told as sheets are read.
+    """
+    from core.importer import run_import
+
+    return run_import(data, dry_run=dry_run, acting_user=acting_user, progress=progress)
+
+
+def read_workbook(data: bytes | io.BufferedIOBase, result: ImportResult) -> dict[str, list[tuple[int, dict[str, Any]]]]:
+    """Every row of every known sheet, parsed; problems of shape and cells go to `result.errors`."""
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
-    result = ImportResult()
     stream = io.BytesIO(data) if isinstance(data, bytes) else data
     try:
         book = load_workbook(stream, read_only=True, data_only=True)
     except (InvalidFileException, KeyError, OSError, ValueError) as exc:
         result.errors.append(CellError("(file)", 0, "", f"Not a readable XLSX workbook ({type(exc).__name__})."))
-        return result
+        return {}
     except Exception as exc:  # zipfile.BadZipFile and friends
         result.errors.append(CellError("(file)", 0, "", f"Not a readable XLSX workbook ({type(exc).__name__})."))
-        return result
-
+        return {}
     known = {s.name: s for s in registry().sheets()}
     for title in book.sheetnames:
         if title not in known:
             result.errors.append(CellError(title, 0, "", f"Unknown sheet; expected sheets are: {', '.join(known)}."))
     parsed: dict[str, list[tuple[int, dict[str, Any]]]] = {}
     for sheet in known.values():
-        if sheet.name not in book.sheetnames:
-            continue
-        parsed[sheet.name] = _parse_sheet(book[sheet.name], sheet, result)
+        if sheet.name in book.sheetnames:
+            parsed[sheet.name] = _parse_sheet(book[sheet.name], sheet, result)
     book.close()
-    if any(error.row <= 1 for error in result.errors):
-        return result  # the workbook's shape is wrong (sheets, columns): rows cannot be read reliably
-    # Rows with unreadable cells or duplicate keys are reported already; the others are still
-    # validated below so that one run reports every problem.
-    bad_rows = {(error.sheet, error.row) for error in result.errors}
-
-    ctx = ImportContext()
-    try:
-        with transaction.atomic():
-            for sheet in registry().sheets():
-                rows = parsed.get(sheet.name)
-                if rows is None:
-                    continue
-                changes = result.changes.setdefault(sheet.name, SheetChanges())
-                for row_number, values in rows:
-                    if (sheet.name, row_number) in bad_rows:
-                        ctx.failed_keys.setdefault(sheet.name, set()).add(sheet.key_of(values))
-                        continue
-                    try:
-                        with transaction.atomic():
-                            outcome, _obj = sheet.import_row(values, ctx, row=row_number)
-                    except ValidationError as exc:
-                        ctx.failed_keys.setdefault(sheet.name, set()).add(sheet.key_of(values))
-                        _record(result, sheet.name, row_number, exc)
-                        continue
-                    setattr(changes, outcome, getattr(changes, outcome) + 1)
-            if result.errors or dry_run:
-                raise ImportAborted
-            result.written = True
-    except ImportAborted:
-        result.written = False
-    return result
+    return parsed
 
 
 def _parse_sheet(ws: Any, sheet: Sheet, result: ImportResult) -> list[tuple[int, dict[str, Any]]]:
@@ -608,6 +659,18 @@ def workbook_markdown() -> str:
         "  name, a country's ISO code). Choices are written as their stable keys (e.g. `full_member`).",
         "- Import is all or nothing: every row is validated first (with the same rules as the forms);",
         "  if any row is wrong nothing is written and each problem is reported by sheet, row and column.",
+        "- The preview (`--dry-run`, or the admin's check) lists every row as new, changed (each field:",
+        "  old -> new) or unchanged, comparing as an export writes (datetimes to the second).",
+        "- An import never moves a hotline through the lifecycle. It refuses to change a recorded",
+        "  hotline's `stage`, `stage_entered_at`, `paused_stage`, `joined_on` or `full_member_on`, and to",
+        "  add to or alter a recorded hotline's stage history (stages move through the transitions of the",
+        "  candidate page). A new hotline (a restore) brings its stage history: the last row of its Stage",
+        "  history must move it to its `stage`, at its `stage_entered_at`.",
+        "- The workbook carries what it refers to: the Accounts sheet lists every account other sheets",
+        "  name by email (never a password, two-factor secret or session). A missing account is created",
+        "  inactive and without a password and listed as needing an invitation; accepting the invitation",
+        "  activates it. Exporting, importing into an empty database and exporting again gives an",
+        "  identical workbook.",
         "- Sheets are read in the order below, so a row may refer to rows of earlier sheets in the",
         "  same workbook. A sheet may be left out; an unknown sheet or column is an error.",
         "- Text that starts with `=`, `+`, `-`, `@`, a tab or a carriage return is written with a",

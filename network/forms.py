@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DateField, DatePickerInput
 from network.models import (
     Analyst,
     Contact,
@@ -21,12 +22,14 @@ from network.models import (
 )
 from network.services import ANALYST_FIELDS, ANNUAL_PROFILE_FIELDS, PROFILE_FIELDS, STATISTICS_FIELDS
 
+DateInput = DatePickerInput
 
-class DateInput(forms.DateInput):
-    input_type = "date"
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
+def time_zone_field(**kwargs: Any) -> forms.ChoiceField:
+    """A choice of the tz database's zones (empty: the default the help text names)."""
+    from network.time_zones import zone_choices
+
+    return forms.ChoiceField(choices=[("", "—"), *zone_choices()], required=False, **kwargs)
 
 
 def _percentage_widget() -> forms.NumberInput:
@@ -70,6 +73,7 @@ class AnnualProfileForm(forms.ModelForm):
             "welfare_policy_reviewed_on": DateInput(),
             "fte": forms.NumberInput(attrs={"min": 0, "step": "0.01", "inputmode": "decimal"}),
         }
+        field_classes = {"welfare_policy_reviewed_on": DateField}
         help_texts = {
             "analyst_headcount": _("People who assess reports, whatever their working hours."),
             "fte": _("Full-time equivalents of those people, e.g. 2.5. Cannot exceed the headcount."),
@@ -96,6 +100,7 @@ class StatisticsForm(forms.ModelForm):
             "share_removed_within_3_days": _percentage_widget(),
             "share_referred_le_within_3_days": _percentage_widget(),
         }
+        field_classes = {"period_start": DateField, "period_end": DateField}
         help_texts = {
             "period_start": _("Usually 1 January of the year you report on."),
             "period_end": _("Usually 31 December. The period must have ended."),
@@ -124,6 +129,7 @@ class AnalystForm(forms.ModelForm):
         model = Analyst
         fields = ANALYST_FIELDS
         widgets = {"started_on": DateInput(), "ended_on": DateInput()}
+        field_classes = {"started_on": DateField, "ended_on": DateField}
         help_texts = {
             "code": _(
                 "The pseudonymous code your hotline uses for this person: 2-20 capital letters, digits, - or _, "

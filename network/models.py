@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
@@ -80,6 +81,15 @@ class Country(models.Model):
     programme_region = models.CharField(
         _("programme region"), max_length=30, choices=ProgrammeRegion.choices, blank=True
     )
+    time_zone = models.CharField(
+        _("main time zone"),
+        max_length=64,
+        blank=True,
+        help_text=_(
+            "IANA time zone (tz database), e.g. Asia/Kathmandu: the default of the country's roundtables and "
+            "visits. Set from the tz database; change it where the country's capital uses another."
+        ),
+    )
 
     objects = CountryQuerySet.as_manager()
 
@@ -90,6 +100,21 @@ class Country(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def zone_name(self) -> str:
+        """The country's main time zone (the tz database's, unless staff chose another)."""
+        from network.time_zones import main_zone
+
+        return self.time_zone or main_zone(self.code)
+
+    def clean(self) -> None:
+        from network.time_zones import is_zone
+
+        if self.time_zone and not is_zone(self.time_zone):
+            raise ValidationError(
+                {"time_zone": _("“%(zone)s” is not a time zone of the tz database.") % {"zone": self.time_zone}}
+            )
 
 
 class OrganisationQuerySet(models.QuerySet):
@@ -946,7 +971,8 @@ class HotlineStatistics(models.Model):
     def __str__(self) -> str:
         return f"{self.hotline} {self.period_start:%Y-%m-%d}–{self.period_end:%Y-%m-%d}"
 
-    def clean(self) -> None:
+    def clean(self, others: Iterable[HotlineStatistics] | None = None) -> None:
+        """`others`: the hotline's other returns to check for overlap (default: the database's)."""
         errors: dict[str, str] = {}
         if self.period_start and self.period_end and self.period_end < self.period_start:
             errors["period_end"] = _("The period ends before it starts.")
@@ -961,23 +987,32 @@ class HotlineStatistics(models.Model):
             for name in (self.ILLEGAL_SHARE, *self.DEPENDENT_SHARES):
                 if getattr(self, name) and name not in errors:
                     errors[name] = _("No content URLs were processed, so this share must be 0 or empty.")
-        if self.hotline_id and self.period_start and self.period_end and "period_end" not in errors:
-            overlapping = (
-                HotlineStatistics.objects.filter(
-                    hotline_id=self.hotline_id,
-                    period_start__lte=self.period_end,
-                    period_end__gte=self.period_start,
-                )
-                .exclude(pk=self.pk)
-                .order_by("period_start")
-                .first()
-            )
+        if self.period_start and self.period_end and "period_end" not in errors:
+            overlapping = self.overlapping_return(others)
             if overlapping is not None:
                 errors["period_start"] = _(
                     "This hotline already has a return for %(start)s to %(end)s; one return per period."
                 ) % {"start": overlapping.period_start.isoformat(), "end": overlapping.period_end.isoformat()}
         if errors:
             raise ValidationError(errors)
+
+    def overlapping_return(self, others: Iterable[HotlineStatistics] | None = None) -> HotlineStatistics | None:
+        """The earliest other return of the same hotline whose period overlaps this one's (one per period)."""
+        if others is None:
+            if not self.hotline_id:
+                return None
+            others = HotlineStatistics.objects.filter(
+                hotline_id=self.hotline_id, period_start__lte=self.period_end, period_end__gte=self.period_start
+            ).exclude(pk=self.pk)
+        overlapping = [
+            other
+            for other in others
+            if other is not self
+            and (other.pk is None or other.pk != self.pk)
+            and other.period_start <= self.period_end
+            and other.period_end >= self.period_start
+        ]
+        return min(overlapping, key=lambda other: other.period_start, default=None)
 
     @property
     def period_label(self) -> str:

@@ -11,15 +11,21 @@ Staff erase contacts' personal data and import the network workbook. Every funct
   (`network.history`), so the admin history shows who changed what.
 
 Lifecycle stages are never changed here: that is the onboarding workflow's transition service.
+The workbook import runs in the task worker: an upload is kept and previewed (`workbook_import_start`),
+the uploader confirms (`workbook_import_confirm`) and the same bytes are imported
+(`workbook_import_run`, the task's body), each run recording its progress and result.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import hashlib
+import logging
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,6 +34,8 @@ from wagtail.log_actions import LogContext
 from accounts.access import has_role, is_staff_user
 from accounts.roles import Role
 from core.audit import audit
+from core.models import WorkbookImport
+from core.uploads import CheckedDocument, private_storage, store_document
 from core.workbook import ImportResult, import_workbook
 from network.history import audit_change, changed_fields, created_fields, field_values
 from network.models import (
@@ -40,6 +48,8 @@ from network.models import (
     TrainingEvent,
     TrainingParticipation,
 )
+
+logger = logging.getLogger(__name__)
 
 # What a member hotline may edit of its own public profile.
 PROFILE_FIELDS = ("public_reporting_url", "description", "countries_served", "point_of_contact")
@@ -332,9 +342,119 @@ def contact_erase(*, contact: Contact, acting_user: Any) -> Contact:
 
 
 # -- the network workbook -------------------------------------------------------------------------
-def network_import(*, data: bytes, dry_run: bool, acting_user: Any) -> ImportResult:
+def network_import(
+    *,
+    data: bytes,
+    dry_run: bool,
+    acting_user: Any,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> ImportResult:
     """Validate (and unless `dry_run`, write) a network workbook; every row it changes is audited."""
     if not has_role(acting_user, Role.NETWORK_STAFF):
         raise PermissionDenied(_("Only network staff can import the network workbook."))
     with LogContext(user=acting_user):
-        return import_workbook(data, dry_run=dry_run)
+        return import_workbook(data, dry_run=dry_run, acting_user=acting_user, progress=progress)
+
+
+def workbook_import_start(*, upload: File, checked: CheckedDocument, acting_user: Any) -> WorkbookImport:
+    """Keep an uploaded workbook and queue its preview (a dry run) for the task worker.
+
+    The file stays in private storage under a random name until it is imported or dropped; the
+    uploader's earlier previews that were never confirmed are dropped now.
+    """
+    if not has_role(acting_user, Role.NETWORK_STAFF):
+        raise PermissionDenied(_("Only network staff can import the network workbook."))
+    upload.seek(0)
+    digest = hashlib.sha256(upload.read()).hexdigest()
+    for stale in WorkbookImport.objects.filter(created_by=acting_user, dry_run=True, imports__isnull=True):
+        _drop_file(stale)
+    job = WorkbookImport.objects.create(
+        created_by=acting_user,
+        filename=(upload.name or "workbook.xlsx")[:255],
+        stored_name=store_document(upload, checked, folder="imports"),
+        sha256=digest,
+        dry_run=True,
+    )
+    transaction.on_commit(lambda: _enqueue_import(job.pk))
+    return job
+
+
+def workbook_import_confirm(*, preview: WorkbookImport, acting_user: Any) -> WorkbookImport:
+    """Queue the import of the file a preview checked: same uploader, same bytes, once."""
+    if not has_role(acting_user, Role.NETWORK_STAFF) or preview.created_by_id != acting_user.pk:
+        raise PermissionDenied(_("Only the person who uploaded the workbook can import it."))
+    with transaction.atomic():
+        preview = WorkbookImport.objects.select_for_update().get(pk=preview.pk)
+        result = ImportResult.from_json(preview.result) if preview.result else None
+        if not preview.dry_run or preview.status != WorkbookImport.Status.DONE or result is None or not result.ok:
+            raise ValidationError(_("Only a preview that found no problem can be imported."))
+        if preview.imports.exists():
+            raise ValidationError(_("This workbook was imported already; upload it again to import it again."))
+        if not preview.stored_name or not private_storage().exists(preview.stored_name):
+            raise ValidationError(_("That upload is no longer kept; upload the workbook again."))
+        job = WorkbookImport.objects.create(
+            created_by=acting_user,
+            filename=preview.filename,
+            stored_name=preview.stored_name,
+            sha256=preview.sha256,
+            dry_run=False,
+            preview=preview,
+        )
+        transaction.on_commit(lambda: _enqueue_import(job.pk))
+    return job
+
+
+def _enqueue_import(job_id: int) -> None:
+    from network.tasks import run_workbook_import
+
+    try:
+        run_workbook_import.enqueue(job_id)
+    except Exception:
+        logger.exception("Could not enqueue workbook import %s", job_id)
+        WorkbookImport.objects.filter(pk=job_id, status=WorkbookImport.Status.QUEUED).update(
+            status=WorkbookImport.Status.FAILED, error=_("The task queue refused the work; try again.")
+        )
+
+
+def workbook_import_run(*, job_id: int) -> WorkbookImport | None:
+    """The task's body: read the kept file, validate it (and import it, unless a preview), record the result.
+
+    Progress is written after each sheet is read (outside any transaction, so other processes see it);
+    the import itself writes in one short transaction (`core.importer`).
+    """
+    job = WorkbookImport.objects.select_related("created_by").filter(pk=job_id).first()
+    if job is None or job.is_finished:
+        return job
+    WorkbookImport.objects.filter(pk=job.pk).update(status=WorkbookImport.Status.RUNNING, started_at=timezone.now())
+
+    def progress(done: int, total: int, label: str) -> None:
+        WorkbookImport.objects.filter(pk=job.pk).update(
+            progress_done=done, progress_total=total, progress_label=label[:100]
+        )
+
+    try:
+        with private_storage().open(job.stored_name, "rb") as handle:
+            data = handle.read()
+        if hashlib.sha256(data).hexdigest() != job.sha256:
+            raise ValueError("the kept file is not the one that was uploaded")
+        result = network_import(data=data, dry_run=job.dry_run, acting_user=job.created_by, progress=progress)
+    except Exception as exc:  # the job says what went wrong; nothing was written (one transaction)
+        logger.exception("Workbook import %s failed", job.pk)
+        WorkbookImport.objects.filter(pk=job.pk).update(
+            status=WorkbookImport.Status.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000], finished_at=timezone.now()
+        )
+        _drop_file(job)
+    else:
+        WorkbookImport.objects.filter(pk=job.pk).update(
+            status=WorkbookImport.Status.DONE, result=result.to_json(), finished_at=timezone.now()
+        )
+        if not job.dry_run or not result.ok:
+            _drop_file(job)
+    job.refresh_from_db()
+    return job
+
+
+def _drop_file(job: WorkbookImport) -> None:
+    if job.stored_name:
+        private_storage().delete(job.stored_name)
+        WorkbookImport.objects.filter(stored_name=job.stored_name).update(stored_name="")

@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
+from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.history import HistoryView
 from wagtail.admin.views.generic.models import DeleteView, EditView, IndexView, InspectView
@@ -40,8 +40,9 @@ from wagtail.permissions import register_permission_policy
 from accounts.access import has_role
 from accounts.roles import Role
 from core.audit import VisibleHistoryMixin
-from core.forms import ContributedFieldsForm
+from core.contributed_fields import ContributedFieldsForm
 from core.spreadsheets import FormulaSafeExportMixin
+from core.tables import DayColumn
 from network import selectors, services
 from network.history import describe_changes
 from network.models import (
@@ -233,8 +234,17 @@ class CountryViewSet(NetworkViewSet):
     menu_label = gettext_lazy("Countries")
     name = "network_country"
     url_prefix = "network/countries"
-    form_fields = ["programme_region"]
-    list_export = ["code", "alpha3", "numeric", "name", "m49_region", "m49_subregion", "programme_region"]
+    form_fields = ["programme_region", "time_zone"]
+    list_export = [
+        "code",
+        "alpha3",
+        "numeric",
+        "name",
+        "m49_region",
+        "m49_subregion",
+        "programme_region",
+        "time_zone",
+    ]
     export_filename = "countries"
     filterset_class = CountryFilterSet
     search_fields = ["name", "code", "alpha3"]
@@ -243,12 +253,20 @@ class CountryViewSet(NetworkViewSet):
     def list_queryset(self, queryset: QuerySet) -> QuerySet:
         return queryset.annotate(hotline_count=Count("home_hotlines"))
 
+    def formfield_for_dbfield(self, db_field: Any, **kwargs: Any) -> Any:
+        if db_field.name == "time_zone":
+            from network.forms import time_zone_field
+
+            return time_zone_field(label=db_field.verbose_name, help_text=db_field.help_text)
+        return super().formfield_for_dbfield(db_field, **kwargs)
+
     @cached_property
     def list_display(self) -> list:  # type: ignore[override]
         return [
             "name",
             "code",
             "programme_region",
+            "time_zone",
             "m49_region",
             "m49_subregion",
             Column("hotline_count", label=gettext_lazy("Hotlines"), sort_key="hotline_count"),
@@ -465,7 +483,7 @@ class ContactViewSet(NetworkViewSet):
             "sector",
             "role",
             "lawful_basis",
-            DateColumn("retain_until", label=gettext_lazy("Retain until"), sort_key="retain_until"),
+            DayColumn("retain_until", label=gettext_lazy("Retain until"), sort_key="retain_until"),
             BooleanColumn("is_erased", label=gettext_lazy("Erased")),
         ]
 
@@ -911,8 +929,8 @@ class TrainingParticipationViewSet(NetworkViewSet):
             "event",
             "participant_type",
             "status",
-            "certified_on",
-            DateColumn(
+            DayColumn("certified_on", label=gettext_lazy("Certified on"), sort_key="certified_on"),
+            DayColumn(
                 "certificate_expires_on", label=gettext_lazy("Certificate expires"), sort_key="certificate_expires_on"
             ),
         ]
@@ -1082,7 +1100,8 @@ class WorkbookViewSet(ViewSet):
 
         return [
             path("", admin_views.WorkbookImportView.as_view(), name="index"),
-            path("confirm/", admin_views.WorkbookConfirmView.as_view(), name="confirm"),
+            path("runs/<int:pk>/", admin_views.WorkbookJobView.as_view(), name="job"),
+            path("runs/<int:pk>/import/", admin_views.WorkbookConfirmView.as_view(), name="confirm"),
             path("export/", admin_views.workbook_export, name="export"),
         ]
 

@@ -4,8 +4,9 @@ Natural keys: countries by ISO code, organisations by name, contacts by organisa
 hotlines by brand name, analysts by code within their hotline, courses by title, events by code,
 participations by event and analyst (or the participant's reference), annual profiles by hotline
 and year, statistics by hotline and period. Lifecycle stages are written as their keys
-(`full_member`); an import restores them as they are, without running the workflow.
-User accounts are not part of the workbook (who submitted a return stays in the history).
+(`full_member`). An import never moves a hotline through the lifecycle: it refuses any change to a
+recorded hotline's stage, stage dates and membership dates (`HotlineSheet`), and restores a new
+hotline's stage only when the Stage history sheet brings the history that ends in it.
 Every row an import creates or changes is recorded in that record's history with its fields.
 """
 
@@ -16,29 +17,107 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from core.audit import audit
-from core.workbook import Column, ImportContext, ModelSheet, registry
-from network.history import audit_change, created_fields, field_values
+from core.constraints import field_value
+from core.workbook import NEW, Column, ImportContext, ModelSheet, registry
 
 
 class AuditedModelSheet(ModelSheet):
     """A model sheet whose import leaves a history entry (with the changed fields) per written row."""
 
-    def import_row(self, values: dict[str, Any], ctx: ImportContext, *, row: int) -> tuple[str, Any]:
-        key = self.key_of(values)
-        existing = ctx.resolve(self, key)
-        if existing is None:
-            # Remember the miss, so that the row's import does not look the key up a second time.
-            ctx.by_key.setdefault(self.name, {})[key] = None
-        before = field_values(existing) if existing is not None else None
-        outcome, obj = super().import_row(values, ctx, row=row)
-        where = {"sheet": self.name, "row": row}
-        if outcome == "created":
-            audit(obj, "network.import.create", data={"changed": created_fields(obj), **where})
-        elif outcome == "updated":
-            audit_change(obj, "network.import.update", before=before or {}, user=None, extra=where)
-        return outcome, obj
+    audit_action = "network.import"
+    audit_fields = True
+
+
+# Fields only the lifecycle moves (onboarding.services.hotline_transition): an import never changes them.
+LIFECYCLE_HEADERS = ("stage", "stage_entered_at", "paused_stage", "joined_on", "full_member_on")
+
+
+class HotlineSheet(AuditedModelSheet):
+    """Hotlines: an import may create a hotline with its stage only together with its stage history
+    (a restore), and never changes the stage, stage dates or membership dates of a recorded hotline."""
+
+    def row_checks(self, plan: Any, ctx: ImportContext) -> dict[str, list[str]]:
+        brand = plan.values.get("brand_name")
+        if plan.status != NEW:
+            moved = [header for header in LIFECYCLE_HEADERS if header in plan.headers]
+            return {
+                header: [
+                    _(
+                        "“%(hotline)s”: stage changes go through the lifecycle, not an import. The workbook "
+                        "changes %(column)s from “%(old)s” to “%(new)s”; use the transitions on the hotline's "
+                        "candidate page, which check the gates and record the change."
+                    )
+                    % {"hotline": brand, "column": header, "old": old or "—", "new": new or "—"}
+                ]
+                for header in moved
+                for old, new in [_change(plan, header)]
+            }
+        return _new_hotline_problems(plan, ctx)
+
+
+def _change(plan: Any, header: str) -> tuple[str, str]:
+    change = next((c for c in plan.fields if c.column == header), None)
+    return (change.old, change.new) if change else ("", "")
+
+
+def _new_hotline_problems(plan: Any, ctx: ImportContext) -> dict[str, list[str]]:
+    """A new hotline's stage (and stage dates) must agree with the last row of its stage history."""
+    brand = plan.values.get("brand_name")
+    stage = plan.values.get("stage")
+    history = [
+        (values.get("changed_at"), row, values)
+        for row, values in ctx.parsed.get("Stage history", [])
+        if values.get("hotline") == brand and values.get("changed_at") is not None
+    ]
+    if not history:
+        return {
+            "stage": [
+                _(
+                    "“%(hotline)s” is new: its stage (%(stage)s) can only be restored with its stage history. "
+                    "Add its rows to the Stage history sheet, or create the candidate in the admin."
+                )
+                % {"hotline": brand, "stage": stage}
+            ]
+        }
+    changed_at, row, last = max(history, key=lambda item: (item[0], item[1]))
+    problems: dict[str, list[str]] = {}
+    if last.get("to_stage") != stage:
+        problems["stage"] = [
+            _(
+                "“%(hotline)s”: the last row of its stage history (Stage history, row %(row)s) moves it to "
+                "%(last)s, not to %(stage)s."
+            )
+            % {"hotline": brand, "row": row, "last": last.get("to_stage"), "stage": stage}
+        ]
+    entered = plan.values.get("stage_entered_at")
+    if entered is not None and entered.replace(microsecond=0) != changed_at.replace(microsecond=0):
+        problems["stage_entered_at"] = [
+            _("“%(hotline)s” entered its stage when its last stage change happened (Stage history, row %(row)s).")
+            % {"hotline": brand, "row": row}
+        ]
+    paused = plan.values.get("paused_stage") or ""
+    if stage in ("on_hold", "suspended") and paused != (last.get("from_stage") or ""):
+        problems["paused_stage"] = [
+            _("“%(hotline)s” was paused in %(stage)s (Stage history, row %(row)s).")
+            % {"hotline": brand, "stage": last.get("from_stage") or "—", "row": row}
+        ]
+    return problems
+
+
+class StatisticsSheet(AuditedModelSheet):
+    """Statistics returns: the one-return-per-period rule is checked against the other rows in memory."""
+
+    def clean_row(self, obj: Any, ctx: ImportContext) -> None:
+        groups = ctx.cache.setdefault(self.name, {})
+        if not groups:
+            for other in ctx.index(self).values():
+                groups.setdefault(field_value(other, "hotline"), []).append(other)
+        siblings = groups.setdefault(field_value(obj, "hotline"), [])
+        obj.clean(others=siblings)
+        if all(other is not obj for other in siblings):
+            siblings.append(obj)
 
 
 def _to_second(value: datetime | None) -> datetime | None:
@@ -98,15 +177,6 @@ class ParticipationSheet(AuditedModelSheet):
         return (event, "reference", reference)
 
 
-def _participation_lookup(key: tuple) -> Any:
-    participations = _model("TrainingParticipation").objects.filter(event__code=key[0])
-    if key[1] == "analyst":
-        return participations.filter(analyst__hotline__brand_name=key[2], analyst__code=key[3]).first()
-    if not key[2]:
-        return None
-    return participations.filter(analyst__isnull=True, reference=key[2]).first()
-
-
 SHEETS = [
     ModelSheet(
         name="Countries",
@@ -128,6 +198,12 @@ SHEETS = [
                 "programme_region",
                 kind="choice",
                 help="Association programme region key.",
+            ),
+            Column(
+                "time_zone",
+                "time_zone",
+                export=lambda c: c.zone_name,
+                help="Main time zone (tz database, e.g. Asia/Kathmandu): the default of its meetings.",
             ),
         ],
     ),
@@ -205,13 +281,15 @@ SHEETS = [
             ),
         ],
     ),
-    AuditedModelSheet(
+    HotlineSheet(
         name="Hotlines",
         model="network.Hotline",
         order=40,
         description=(
-            "Hotlines, prospective and member, with their lifecycle stage. Import sets the stage as given "
-            "(restoring data); changing a stage day to day is the onboarding workflow's job."
+            "Hotlines, prospective and member, with their lifecycle stage. An import never changes the stage, "
+            "stage dates or membership dates of a recorded hotline (stages move only through the lifecycle's "
+            "transitions); a new hotline's stage is restored only with its stage history, whose last row "
+            "must agree with it."
         ),
         key_headers=["brand_name"],
         queryset=lambda: (
@@ -334,7 +412,6 @@ SHEETS = [
             "reference unique within the event (never a name)."
         ),
         key_headers=["event", "hotline", "analyst", "reference"],
-        lookup=_participation_lookup,
         queryset=lambda: (
             _model("TrainingParticipation")
             .objects.select_related("event", "analyst__hotline", "organisation")
@@ -409,7 +486,7 @@ SHEETS = [
             ),
         ],
     ),
-    AuditedModelSheet(
+    StatisticsSheet(
         name="Statistics",
         model="network.HotlineStatistics",
         order=100,

@@ -62,6 +62,7 @@ urlpatterns = [
     path("assessments/<int:pk>/edit/", review_views.AssessmentEditView.as_view(), name="assessment_edit"),
     path("assessments/<int:pk>/report.pdf", review_views.AssessmentReportView.as_view(), name="assessment_report"),
     path("assessments/<int:pk>/decision/", review_views.DecisionCreateView.as_view(), name="decision_add"),
+    path("assessments/<int:pk>/decision/correct/", review_views.DecisionCorrectView.as_view(), name="decision_correct"),
     path("checklist-templates/<int:pk>/", review_views.TemplateDetailView.as_view(), name="template"),
     path("checklist-templates/<int:pk>/publish/", review_views.TemplatePublishView.as_view(), name="template_publish"),
     path(

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView, View
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
+from core.confirm import ConfirmFirstMixin, spelled_date
 from network.models import Country, Hotline, Sector
 from onboarding import selectors, services, workflow
 from onboarding.downloads import document_response, ics_response
@@ -221,8 +222,9 @@ class CandidateEditView(OnboardingAdminMixin, FormView):
         return redirect("onboarding_admin:candidate", self.hotline.pk)
 
 
-class TransitionView(OnboardingAdminMixin, FormView):
-    """Asks for the reason (and review date) of one transition, shows what is missing, applies it."""
+class TransitionView(ConfirmFirstMixin, OnboardingAdminMixin, FormView):
+    """Asks for the reason (and review date) of one transition, shows what is missing, then what will
+    happen, and applies it once confirmed."""
 
     permission_required = "onboarding.view_stagechange"
     template_name = "onboarding/admin/transition.html"
@@ -231,7 +233,7 @@ class TransitionView(OnboardingAdminMixin, FormView):
 
     def prepare(self, request: HttpRequest, **kwargs: Any) -> None:
         self.transition = workflow.get_transition(kwargs["name"])
-        if self.transition is None:
+        if self.transition is None or self.transition.by_service_only:
             raise Http404
         self.hotline = _candidate_or_404(request, kwargs["pk"])
 
@@ -264,6 +266,40 @@ class TransitionView(OnboardingAdminMixin, FormView):
         return context
 
     def form_valid(self, form: TransitionForm) -> HttpResponse:
+        try:
+            services.hotline_transition_check(
+                hotline=self.hotline,
+                transition=self.transition.name,
+                reason=form.cleaned_data["reason"],
+                review_date=form.cleaned_data.get("review_date"),
+                expected_stage=form.cleaned_data["expected_stage"],
+                acting_user=self.request.user,
+            )
+        except services.StageChangedMeanwhile as exc:
+            messages.error(self.request, " ".join(exc.messages))
+            return redirect("onboarding_admin:candidate", self.hotline.pk)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.form_invalid(form)
+        return super().form_valid(form)
+
+    def consequences(self, form: TransitionForm) -> list[str]:
+        target = self.transition.target_from(self.hotline.paused_stage)
+        lines = [
+            _("%(hotline)s moves from %(stage)s to %(target)s, now.")
+            % {
+                "hotline": self.hotline.brand_name,
+                "stage": workflow.stage_label(self.hotline.stage),
+                "target": workflow.stage_label(target) if target else "—",
+            },
+            _("Reason recorded in its stage history: %(reason)s") % {"reason": form.cleaned_data["reason"]},
+        ]
+        if form.cleaned_data.get("review_date"):
+            lines.append(_("To be reviewed by %(date)s.") % {"date": spelled_date(form.cleaned_data["review_date"])})
+        lines.append(_("The candidate's users and the lead staff member are told by email."))
+        return lines
+
+    def confirmed_valid(self, form: TransitionForm) -> HttpResponse:
         try:
             change = services.hotline_transition(
                 hotline=self.hotline,

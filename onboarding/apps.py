@@ -28,6 +28,7 @@ class OnboardingConfig(AppConfig):
             "finding",
             "correctiveaction",
             "decision",
+            "decisioncorrection",
         ]
         register_role_permissions(
             {

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -123,6 +123,21 @@ def is_done(state: str, *, waiver_approved: bool = False) -> bool:
 def is_overdue(state: str, due_on: date | None, today: date) -> bool:
     """Past its due date while it is the candidate's turn (a submitted item waits for the reviewers)."""
     return due_on is not None and due_on < today and state in CANDIDATE_TURN
+
+
+# Days a candidate gets to answer a request for changes, unless the template says otherwise.
+DEFAULT_RESUBMISSION_DAYS = 14
+
+
+def due_after_changes_requested(*, current: date | None, today: date, days: int, chosen: date | None = None) -> date:
+    """The item's new due date when a reviewer sends it back: the date the reviewer chose, else the
+    template's period from today (never earlier than a due date still ahead). Never in the past."""
+    if chosen is not None:
+        if chosen < today:
+            raise ValueError(_("The new due date cannot be in the past."))
+        return chosen
+    proposed = today + timedelta(days=days)
+    return max(proposed, current) if current is not None else proposed
 
 
 def awaits_us(state: str, *, waiver_approved: bool = False) -> bool:

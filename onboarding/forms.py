@@ -8,11 +8,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.widgets import AdminDateInput
 
 from accounts.models import User
 from accounts.roles import Role
+from core.forms import AdminDateInput, DateField, DatePickerInput
 from core.uploads import ACCEPT_ATTRIBUTE, accepted_types_text, check_document
+from network.forms import time_zone_field
 from network.models import Country, Organisation
 from onboarding import checklist_rules, workflow
 from onboarding.models import Assessment, CandidateProfile, Decision, Finding
@@ -31,7 +32,7 @@ class TransitionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Recorded in the stage history with your name and the time."),
     )
-    review_date = forms.DateField(label=_("Review by"), required=False, widget=AdminDateInput)
+    review_date = DateField(label=_("Review by"), required=False, widget=AdminDateInput)
 
     def __init__(self, *args: Any, transition: workflow.Transition, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -68,7 +69,7 @@ class CandidateCreateForm(forms.Form):
     new_host_type = forms.ChoiceField(
         label=_("New organisation's type"), choices=Organisation.Type.choices, initial=Organisation.Type.NGO
     )
-    identified_on = forms.DateField(label=_("Identified on"), widget=AdminDateInput)
+    identified_on = DateField(label=_("Identified on"), widget=AdminDateInput)
     source = forms.ChoiceField(label=_("How it was identified"), choices=CandidateProfile.Source.choices)
     lead_staff = forms.ModelChoiceField(label=_("Lead staff member"), queryset=User.objects.none(), required=False)
     notes = forms.CharField(label=_("Staff notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
@@ -101,6 +102,7 @@ class CandidateProfileForm(forms.ModelForm):
             "target_membership_on": AdminDateInput,
             "notes": forms.Textarea(attrs={"rows": 4}),
         }
+        field_classes = {"identified_on": DateField, "host_confirmed_on": DateField, "target_membership_on": DateField}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -158,15 +160,6 @@ class MouDecisionForm(forms.Form):
 
 
 # -- Dossier: checklist items and evidence ----------------------------------------------------
-class DateInput(forms.DateInput):
-    """A native date field: works without JavaScript in the portal."""
-
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
 class AnswerForm(forms.Form):
     answer = forms.CharField(
         label=_("Your answer"),
@@ -184,10 +177,10 @@ class EvidenceUploadForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
     )
     description = forms.CharField(label=_("Description (optional)"), max_length=300, required=False)
-    expires_on = forms.DateField(
+    expires_on = DateField(
         label=_("Valid until (optional)"),
         required=False,
-        widget=DateInput,
+        widget=DatePickerInput,
         help_text=_("For certificates and other documents that expire: the items it supports reopen after this date."),
     )
 
@@ -220,6 +213,14 @@ class ReviewForm(forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Required to request changes (the candidate sees it) and to waive (the reason)."),
+    )
+    due_on = DateField(
+        label=_("Due again on"),
+        required=False,
+        help_text=_(
+            "When requesting changes: the date the candidate should answer by. Empty: the template's period from today."
+        ),
+        widget=AdminDateInput,
     )
 
 
@@ -264,8 +265,11 @@ class DeclarationForm(forms.Form):
 class AssessmentForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Assessment.Kind.choices)
     mode = forms.ChoiceField(label=_("Mode"), choices=Assessment.Mode.choices)
-    starts_on = forms.DateField(label=_("Starts on"), widget=AdminDateInput)
-    ends_on = forms.DateField(label=_("Ends on"), required=False, widget=AdminDateInput)
+    starts_on = DateField(label=_("Starts on"), widget=AdminDateInput)
+    ends_on = DateField(label=_("Ends on"), required=False, widget=AdminDateInput)
+    time_zone = time_zone_field(
+        label=_("Time zone of the visit"), help_text=_("Empty: the hotline country's main time zone.")
+    )
 
 
 class AssessmentEditForm(AssessmentForm):
@@ -321,7 +325,7 @@ class CorrectiveActionForm(forms.Form):
         required=False,
     )
     owner = forms.CharField(label=_("Owner"), max_length=200, help_text=_("Who at the hotline does it."))
-    due_on = forms.DateField(label=_("Due on"), widget=AdminDateInput)
+    due_on = DateField(label=_("Due on"), widget=AdminDateInput)
 
 
 class ReportForm(forms.Form):
@@ -335,10 +339,21 @@ class ReportForm(forms.Form):
 
 class DecisionForm(forms.Form):
     body = forms.CharField(label=_("Decision-making body"), max_length=200, initial=_("General Assembly"))
-    decided_on = forms.DateField(label=_("Decided on"), widget=AdminDateInput)
+    decided_on = DateField(label=_("Decided on"), widget=AdminDateInput)
     minutes_reference = forms.CharField(label=_("Minutes reference"), max_length=200)
     votes_for = forms.IntegerField(label=_("Votes for"), min_value=0)
     votes_against = forms.IntegerField(label=_("Votes against"), min_value=0)
     votes_abstaining = forms.IntegerField(label=_("Abstentions"), min_value=0)
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Decision.Outcome.choices, widget=forms.RadioSelect)
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DecisionCorrectionForm(DecisionForm):
+    """The recorded decision's values to correct, and why (kept with the correction, shown in the history)."""
+
+    reason = forms.CharField(
+        label=_("Why is it corrected?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept with the correction and, when the stage changes, in the stage history."),
+    )

@@ -14,15 +14,16 @@ and to the candidate's own portal users (`_dossier`).
 from __future__ import annotations
 
 import html
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -32,6 +33,7 @@ from wagtail.models import Orderable
 from accounts.access import has_role, is_authenticated, is_staff_user, organisation_id_for
 from accounts.roles import Role
 from network.models import Contact, Country, Hotline, Organisation, Sector
+from network.time_zones import is_zone, zone_label
 from onboarding import checklist_rules as rules
 
 
@@ -352,6 +354,15 @@ class Roundtable(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        help_text=_(
+            "The time zone of the roundtable's times (tz database, e.g. Asia/Kathmandu). Empty: the country's main "
+            "time zone."
+        ),
+    )
     format = models.CharField(_("format"), max_length=20, choices=Format.choices, default=Format.IN_PERSON)
     venue = models.CharField(_("venue"), max_length=300, blank=True, help_text=_("Place, or the online meeting tool."))
     agenda = models.TextField(_("agenda"), blank=True)
@@ -382,19 +393,42 @@ class Roundtable(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title} ({self.country_id}, {timezone.localtime(self.starts_at):%Y-%m-%d})"
+        return f"{self.title} ({self.country_id}, {self.local(self.starts_at):%Y-%m-%d})"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self.code:
             self.code = self.next_code(self.country_id, self.starts_at)
+        if not self.time_zone and self.country_id:
+            self.time_zone = self.country.zone_name
         super().save(*args, **kwargs)
 
     @property
     def end(self) -> Any:
         return self.ends_at or self.starts_at + timedelta(hours=3)
 
+    @property
+    def zone_name(self) -> str:
+        return self.time_zone or (self.country.zone_name if self.country_id else settings.TIME_ZONE)
+
+    def local(self, moment: datetime) -> datetime:
+        """`moment` on the roundtable's own clock."""
+        return moment.astimezone(ZoneInfo(self.zone_name))
+
+    @property
+    def when_label(self) -> str:
+        """2026-03-12 10:00–13:00 Asia/Kathmandu (UTC+05:45): local time, with the zone."""
+        start = self.local(self.starts_at)
+        text = formats.date_format(start, "DATETIME_FORMAT")
+        if self.ends_at:
+            end = self.local(self.ends_at)
+            same_day = end.date() == start.date()
+            text += "–" + formats.date_format(end, "TIME_FORMAT" if same_day else "DATETIME_FORMAT")
+        return f"{text} {zone_label(self.zone_name, self.starts_at)}"
+
     def clean(self) -> None:
         errors: dict[str, Any] = {}
+        if self.time_zone and not is_zone(self.time_zone):
+            errors["time_zone"] = _("“%(zone)s” is not a time zone of the tz database.") % {"zone": self.time_zone}
         if self.starts_at and self.ends_at and self.ends_at < self.starts_at:
             errors["ends_at"] = _("The roundtable ends before it starts.")
         if self.status == self.Status.HELD and self.starts_at and self.starts_at > timezone.now():
@@ -870,6 +904,15 @@ class ChecklistTemplate(ClusterableModel):
     version = models.PositiveIntegerField(_("version"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False)
     notes = models.TextField(_("what changed in this version"), blank=True)
+    resubmission_days = models.PositiveSmallIntegerField(
+        _("days to answer a request for changes"),
+        default=rules.DEFAULT_RESUBMISSION_DAYS,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=_(
+            "When a reviewer requests changes, the item becomes due this many days later (the reviewer may "
+            "choose another date), so it is not overdue the moment it is sent back."
+        ),
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
@@ -1409,6 +1452,12 @@ class Assessment(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    time_zone = models.CharField(
+        _("time zone of the visit"),
+        max_length=64,
+        blank=True,
+        help_text=_("Where the visit's days are counted (tz database). Empty: the hotline country's main time zone."),
+    )
     recommendation = models.CharField(_("recommendation"), max_length=30, choices=Recommendation.choices, blank=True)
     summary = models.TextField(_("report summary"), blank=True)
     report_completed_at = models.DateTimeField(_("report completed at"), null=True, blank=True)
@@ -1444,7 +1493,13 @@ class Assessment(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self.reference:
             self.reference = self.next_reference(self.hotline.country_id, self.starts_on)
+        if not self.time_zone and self.hotline_id:
+            self.time_zone = self.hotline.country.zone_name
         super().save(*args, **kwargs)
+
+    @property
+    def zone_name(self) -> str:
+        return self.time_zone or self.hotline.country.zone_name
 
     @classmethod
     def next_reference(cls, country_id: str, starts_on: date | None) -> str:
@@ -1468,6 +1523,8 @@ class Assessment(models.Model):
         errors: dict[str, Any] = {}
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             errors["ends_on"] = _("The assessment ends before it starts.")
+        if self.time_zone and not is_zone(self.time_zone):
+            errors["time_zone"] = _("“%(zone)s” is not a time zone of the tz database.") % {"zone": self.time_zone}
         if self.recommendation and self.recommendation not in self.RECOMMENDATIONS_BY_KIND.get(self.kind, ()):
             errors["recommendation"] = _("This recommendation does not fit a %(kind)s.") % {
                 "kind": self.get_kind_display().lower()
@@ -1640,6 +1697,16 @@ class Decision(models.Model):
         errors: dict[str, Any] = {}
         if self.decided_on and self.decided_on > timezone.localdate():
             errors["decided_on"] = _("A decision is recorded once it is taken: the date is in the future.")
+        if self.decided_on and self.assessment_id:
+            last_day = self.assessment.ends_on or self.assessment.starts_on
+            if last_day and self.decided_on < last_day:
+                errors["decided_on"] = _(
+                    "A decision follows its assessment: %(assessment)s ran until %(date)s, after %(decided)s."
+                ) % {
+                    "assessment": self.assessment.reference,
+                    "date": formats.date_format(last_day, "DATE_FORMAT"),
+                    "decided": formats.date_format(self.decided_on, "DATE_FORMAT"),
+                }
         votes = [self.votes_for, self.votes_against, self.votes_abstaining]
         if all(v is not None for v in votes) and sum(votes) == 0:
             errors["votes_for"] = _("Record the vote: for, against and abstaining.")
@@ -1652,3 +1719,51 @@ class Decision(models.Model):
             errors["outcome"] = _("The vote does not carry an admission: more votes against than for (or a tie).")
         if errors:
             raise ValidationError(errors)
+
+
+class DecisionCorrectionQuerySet(models.QuerySet):
+    def visible_to(self, user: Any) -> DecisionCorrectionQuerySet:
+        return _dossier(self, user, "decision__assessment__hotline")
+
+
+class DecisionCorrection(models.Model):
+    """A correction of a recorded membership decision: what changed (old and new values), why, who, when.
+
+    The decision itself holds the corrected values; its corrections are its history. A correction
+    that changes the outcome moves the hotline through the lifecycle (`onboarding.services.decision_correct`).
+    """
+
+    decision = models.ForeignKey(
+        Decision, on_delete=models.CASCADE, related_name="corrections", verbose_name=_("decision")
+    )
+    changes = models.JSONField(_("changes"), help_text=_("{field: [old, new]}"))
+    reason = models.TextField(_("reason"))
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    corrected_at = models.DateTimeField(_("corrected at"), default=timezone.now)
+    stage_change = models.OneToOneField(StageChange, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects = DecisionCorrectionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("decision correction")
+        verbose_name_plural = _("decision corrections")
+        ordering = ["corrected_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "corrected_at"], name="decision_correction_once_per_instant")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.decision}: {self.reason[:60]}"
+
+    def change_lines(self) -> list[tuple[str, str, str]]:
+        """(label, old, new) for each corrected field, as people read them."""
+        lines = []
+        for name, (old, new) in sorted(self.changes.items()):
+            field = Decision._meta.get_field(name)
+            if field.choices:
+                labels = dict(field.flatchoices)
+                old, new = labels.get(old, old), labels.get(new, new)
+            lines.append((str(field.verbose_name), str(old if old not in (None, "") else "—"), str(new)))
+        return lines

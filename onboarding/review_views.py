@@ -7,24 +7,28 @@ checklist_rules, selectors and services."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, View
 
+from core.confirm import ConfirmFirstMixin, spelled_date
 from core.uploads import private_file_response, private_storage
 from network.models import Hotline
 from onboarding import checklist_rules as rules
-from onboarding import selectors, services
+from onboarding import selectors, services, workflow
 from onboarding.admin_views import AdminPage, OnboardingAdminMixin, PermissionRequiredMixin, _add_errors
 from onboarding.forms import (
     AssessmentEditForm,
@@ -32,6 +36,7 @@ from onboarding.forms import (
     CancelForm,
     CommentForm,
     CorrectiveActionForm,
+    DecisionCorrectionForm,
     DecisionForm,
     DeclarationForm,
     FindingsForm,
@@ -137,15 +142,24 @@ class ReviewItemView(AdminPage):
     def get_page_subtitle(self) -> str:
         return f"{self.item.checklist.hotline.brand_name}: {self.item.code} {self.item.template_item.title}"
 
+    def default_due_on(self) -> date:
+        """What requesting changes sets when the reviewer keeps the proposed date."""
+        return rules.due_after_changes_requested(
+            current=self.item.due_on,
+            today=timezone.localdate(),
+            days=self.item.checklist.template.resubmission_days,
+        )
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         page = selectors.item_page(user=self.request.user, item=self.item)
         context.update(
             page=page,
             item=self.item,
-            review_form=kwargs.get("review_form") or ReviewForm(),
+            review_form=kwargs.get("review_form") or ReviewForm(initial={"due_on": self.default_due_on()}),
             comment_form=kwargs.get("comment_form") or CommentForm(),
             review_actions=[rules.get_action(a) for a in page.actions if a in self.ACTIONS],
+            review_action_names=[a for a in page.actions if a in self.ACTIONS],
         )
         return context
 
@@ -175,6 +189,8 @@ class ReviewItemView(AdminPage):
             kwargs = {"comment": text} if action in (rules.ACCEPT, rules.REQUEST_CHANGES, rules.DECLINE_WAIVER) else {}
             if action == rules.WAIVE:
                 kwargs = {"reason": text}
+            if action == rules.REQUEST_CHANGES:
+                kwargs["due_on"] = form.cleaned_data.get("due_on")
             try:
                 updated = service(item=self.item, acting_user=request.user, **kwargs)
             except ValidationError as exc:
@@ -499,7 +515,7 @@ class AssessmentEditView(OnboardingAdminMixin, FormView):
 
     def get_initial(self) -> dict[str, Any]:
         a = self.assessment
-        return {"mode": a.mode, "starts_on": a.starts_on, "ends_on": a.ends_on}
+        return {"mode": a.mode, "starts_on": a.starts_on, "ends_on": a.ends_on, "time_zone": a.zone_name}
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return {
@@ -577,6 +593,8 @@ class AssessmentDetailView(AdminPage):
             or ReportForm(assessment=a, initial={"recommendation": a.recommendation, "summary": a.summary}),
             assignments=list(ReviewerAssignment.objects.filter(hotline=hotline).select_related("reviewer")),
             decision=decision,
+            corrections=list(decision.corrections.select_related("corrected_by")) if decision else [],
+            can_correct=decision is not None and rules.STAFF in actors,
             can_decide=rules.STAFF in actors
             and a.kind in Assessment.APPLICATION_KINDS
             and a.is_completed
@@ -688,7 +706,7 @@ def report_response(assessment: Assessment) -> HttpResponse:
     return response
 
 
-class DecisionCreateView(OnboardingAdminMixin, FormView):
+class DecisionCreateView(ConfirmFirstMixin, OnboardingAdminMixin, FormView):
     permission_required = "onboarding.add_decision"
     template_name = "onboarding/admin/form.html"
     form_class = DecisionForm
@@ -721,6 +739,42 @@ class DecisionCreateView(OnboardingAdminMixin, FormView):
 
     def form_valid(self, form: DecisionForm) -> HttpResponse:
         try:
+            services.decision_check(assessment=self.assessment, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+            return self.form_invalid(form)
+        return super().form_valid(form)
+
+    def consequences(self, form: DecisionForm) -> list[str]:
+        data = form.cleaned_data
+        admit = data["outcome"] == Decision.Outcome.ADMIT
+        hotline = self.assessment.hotline
+        return [
+            _(
+                "Decision: %(outcome)s, by %(body)s on %(date)s (minutes %(minutes)s): %(votes_for)s for, "
+                "%(votes_against)s against, %(votes_abstaining)s abstaining."
+            )
+            % {
+                "outcome": dict(Decision.Outcome.choices)[data["outcome"]],
+                "body": data["body"],
+                "date": spelled_date(data["decided_on"]),
+                "minutes": data["minutes_reference"],
+                "votes_for": data["votes_for"],
+                "votes_against": data["votes_against"],
+                "votes_abstaining": data["votes_abstaining"],
+            },
+            _("%(hotline)s moves from Decision pending to %(stage)s, now%(joined)s.")
+            % {
+                "hotline": hotline.brand_name,
+                "stage": workflow.stage_label("provisional_member" if admit else "rejected"),
+                "joined": _(", and joins the network today") if admit and not hotline.joined_on else "",
+            },
+            _("The candidate's users and the lead staff member are told by email."),
+            _("A recorded decision is corrected, if ever needed, by a correction record (what, why, who)."),
+        ]
+
+    def confirmed_valid(self, form: DecisionForm) -> HttpResponse:
+        try:
             decision = services.decision_record(
                 assessment=self.assessment, acting_user=self.request.user, **form.cleaned_data
             )
@@ -734,6 +788,93 @@ class DecisionCreateView(OnboardingAdminMixin, FormView):
             self.request, _("Decision recorded: %(outcome)s.") % {"outcome": decision.get_outcome_display()}
         )
         return redirect("onboarding_admin:candidate", self.assessment.hotline_id)
+
+
+class DecisionCorrectView(ConfirmFirstMixin, OnboardingAdminMixin, FormView):
+    """Correct a recorded decision: the new values and why; if the outcome changes, the hotline moves
+    through the lifecycle (shown before confirming)."""
+
+    permission_required = "onboarding.change_decision"
+    template_name = "onboarding/admin/form.html"
+    form_class = DecisionCorrectionForm
+    page_title = gettext_lazy("Correct the membership decision")
+    header_icon = "edit"
+    confirm_label = gettext_lazy("Record the correction")
+
+    def prepare(self, request: HttpRequest, **kwargs: Any) -> None:
+        self.assessment = _assessment_or_404(request, kwargs["pk"])
+        self.decision = get_object_or_404(Decision.objects.visible_to(request.user), assessment=self.assessment)
+
+    def get_page_subtitle(self) -> str:
+        return self.assessment.hotline.brand_name
+
+    def get_initial(self) -> dict[str, Any]:
+        return {name: getattr(self.decision, name) for name in services.DECISION_FIELDS}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {
+            **super().get_context_data(**kwargs),
+            "intro": _(
+                "Change what was recorded wrongly and say why. The decision keeps a record of every correction "
+                "(what, why, who). A different outcome moves %(hotline)s through the lifecycle."
+            )
+            % {"hotline": self.assessment.hotline.brand_name},
+            "cancel_url": reverse("onboarding_admin:assessment", args=[self.assessment.pk]),
+        }
+
+    def _plan(self, form: DecisionCorrectionForm) -> services.DecisionCorrectionPlan:
+        values = {name: form.cleaned_data[name] for name in services.DECISION_FIELDS}
+        return services.decision_correction_plan(decision=self.decision, values=values)
+
+    def form_valid(self, form: DecisionCorrectionForm) -> HttpResponse:
+        plan = self._plan(form)
+        if not plan.changes:
+            form.add_error(None, _("Nothing to correct: these are the recorded values."))
+            return self.form_invalid(form)
+        if plan.problems:
+            form.add_error("outcome", list(plan.problems))
+            return self.form_invalid(form)
+        return super().form_valid(form)
+
+    def consequences(self, form: DecisionCorrectionForm) -> list[str]:
+        plan = self._plan(form)
+        lines = [
+            _("%(field)s: %(old)s → %(new)s")
+            % {
+                "field": Decision._meta.get_field(name).verbose_name,
+                "old": old if old not in (None, "") else "—",
+                "new": new,
+            }
+            for name, (old, new) in plan.changes.items()
+        ]
+        if plan.transition is not None:
+            lines.append(
+                _("%(hotline)s moves from %(stage)s to %(target)s, with this reason in its stage history.")
+                % {
+                    "hotline": self.assessment.hotline.brand_name,
+                    "stage": workflow.stage_label(plan.from_stage),
+                    "target": workflow.stage_label(plan.transition.target),
+                }
+            )
+        else:
+            lines.append(_("The hotline's stage does not change."))
+        lines.append(_("Reason: %(reason)s") % {"reason": form.cleaned_data["reason"]})
+        return lines
+
+    def confirmed_valid(self, form: DecisionCorrectionForm) -> HttpResponse:
+        values = {name: form.cleaned_data[name] for name in services.DECISION_FIELDS}
+        try:
+            services.decision_correct(
+                decision=self.decision, values=values, reason=form.cleaned_data["reason"], acting_user=self.request.user
+            )
+        except services.StageChangedMeanwhile as exc:
+            _errors(self.request, exc)
+            return redirect("onboarding_admin:assessment", self.assessment.pk)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The decision was corrected."))
+        return redirect("onboarding_admin:assessment", self.assessment.pk)
 
 
 # -- Checklist templates ----------------------------------------------------------------------
@@ -771,10 +912,37 @@ class TemplateDetailView(AdminPage):
 
 
 class TemplatePublishView(PermissionRequiredMixin, View):
+    """Publishing is confirmed first: the page says which version replaces which, then publishes."""
+
     permission_required = "onboarding.change_checklisttemplate"
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         template = get_object_or_404(ChecklistTemplate.objects.visible_to(request.user), pk=pk)
+        if request.POST.get("confirmed") != "yes":
+            current = ChecklistTemplate.objects.published().filter(name=template.name).first()
+            lines = [
+                _("Version %(version)s of “%(name)s” becomes the published checklist: new candidates start on it.")
+                % {"version": template.version, "name": template.name},
+                _("Version %(version)s is retired.") % {"version": current.version}
+                if current
+                else _("No version was published before."),
+                _("Candidates' checklists stay on their version until you move them (with a preview)."),
+            ]
+            problems = services.template_problems(template)
+            if problems:
+                _errors(request, ValidationError(problems))
+                return redirect("onboarding_admin:template", pk)
+            return TemplateResponse(
+                request,
+                "core/admin/confirm.html",
+                {
+                    "page_title": _("Publish the checklist version"),
+                    "header_icon": "list-ul",
+                    "consequences": lines,
+                    "confirm_label": _("Publish this version"),
+                    "form": forms.Form(),
+                },
+            )
         try:
             services.template_publish(template=template, acting_user=request.user)
         except ValidationError as exc:

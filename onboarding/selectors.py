@@ -294,6 +294,8 @@ def next_steps(*, hotline: Hotline, user: Any, facts: workflow.GateFacts | None 
     roles = workflow_roles_for(user=user, hotline=hotline)
     steps = []
     for transition in workflow.transitions_from(hotline.stage):
+        if transition.by_service_only:
+            continue  # a decision's correction, from the assessment page
         target = transition.target_from(hotline.paused_stage)
         steps.append(
             NextStep(
@@ -687,7 +689,8 @@ class CalendarEvent:
 
 
 def roundtable_event(roundtable: Roundtable) -> CalendarEvent:
-    lines = [roundtable.get_format_display()]
+    """The .ics event: start and end as instants (UTC), the local time and zone written out too."""
+    lines = [_("Local time: %(when)s") % {"when": roundtable.when_label}, roundtable.get_format_display()]
     if roundtable.hotline_id:
         lines.append(_("Candidate: %(hotline)s") % {"hotline": roundtable.hotline})
     if roundtable.agenda:

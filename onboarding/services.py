@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -39,6 +39,7 @@ from accounts.models import User
 from accounts.roles import Role
 from core import dataversion
 from core.audit import audit, changed_fields
+from core.dates import past_due_problem
 from core.mail import queue_email
 from core.uploads import CheckedDocument, check_document, private_storage, store_document
 from network.models import Country, Hotline, Organisation
@@ -55,6 +56,7 @@ from onboarding.models import (
     ChecklistTemplateItem,
     CorrectiveAction,
     Decision,
+    DecisionCorrection,
     EvidenceDocument,
     EvidenceDownload,
     EvidenceLink,
@@ -92,46 +94,27 @@ def hotline_transition(
     acting_user: User,
     review_date: date | None = None,
     now: datetime | None = None,
+    correction: bool = False,
 ) -> StageChange:
     """Apply the named transition to `hotline`, which the user saw in `expected_stage`.
 
     Raises PermissionDenied when the user may not perform it, StageChangedMeanwhile when the stage
-    moved since, and ValidationError listing every unmet gate or invalid input.
+    moved since, and ValidationError listing every unmet gate or invalid input. The transitions of a
+    decision's correction (`by_service_only`) are taken only by `decision_correct` (`correction=True`).
     """
     now = now or timezone.now()
     spec = workflow.get_transition(transition)
     if spec is None:
         raise ValidationError(_("Unknown transition “%(name)s”.") % {"name": transition})
+    if spec.by_service_only and not correction:
+        raise ValidationError(_("“%(name)s” follows a correction of the decision only.") % {"name": spec.label})
     with transaction.atomic():
         locked = Hotline.objects.select_for_update(of=("self",)).select_related("host_organisation").get(pk=hotline.pk)
         roles = selectors.workflow_roles_for(user=acting_user, hotline=locked)
         if not workflow.is_permitted(spec, roles):
             raise PermissionDenied(_("You are not allowed to “%(transition)s”.") % {"transition": spec.label})
-        if locked.stage != expected_stage:
-            raise StageChangedMeanwhile(
-                _(
-                    "%(hotline)s was changed meanwhile: it is now in %(stage)s. Nothing was changed; "
-                    "check the candidate page and try again if still needed."
-                )
-                % {"hotline": locked.brand_name, "stage": workflow.stage_label(locked.stage)},
-                code="changed_meanwhile",
-            )
-        facts = selectors.gate_facts(hotline=locked, today=timezone.localdate(now))
-        try:
-            move = workflow.plan(
-                spec,
-                stage=locked.stage,
-                paused_stage=locked.paused_stage,
-                roles=roles,
-                facts=facts,
-                reason=reason,
-                review_date=review_date,
-                today=timezone.localdate(now),
-            )
-        except workflow.TransitionRefused as refusal:
-            if refusal.code == workflow.TransitionRefused.NOT_PERMITTED:
-                raise PermissionDenied(refusal.messages[0]) from refusal
-            raise ValidationError(refusal.messages, code=refusal.code) from refusal
+        _same_stage(locked, expected_stage)
+        move = _plan_move(spec, locked, roles=roles, reason=reason, review_date=review_date, now=now)
 
         change = StageChange.objects.create(
             hotline=locked,
@@ -150,6 +133,9 @@ def hotline_transition(
         today = timezone.localdate(now)
         if move.to_stage == Stage.PROVISIONAL_MEMBER and not locked.joined_on:
             locked.joined_on = today
+            fields.append("joined_on")
+        if spec.clears_membership and locked.joined_on:
+            locked.joined_on = None
             fields.append("joined_on")
         if move.to_stage == Stage.FULL_MEMBER and not locked.full_member_on:
             locked.full_member_on = today
@@ -174,6 +160,57 @@ def hotline_transition(
         _notify_stage_change(hotline=locked, change=change, acting_user=acting_user)
     hotline.stage, hotline.stage_entered_at, hotline.paused_stage = locked.stage, now, locked.paused_stage
     return change
+
+
+def _same_stage(hotline: Hotline, expected_stage: str) -> None:
+    if hotline.stage != expected_stage:
+        raise StageChangedMeanwhile(
+            _(
+                "%(hotline)s was changed meanwhile: it is now in %(stage)s. Nothing was changed; "
+                "check the candidate page and try again if still needed."
+            )
+            % {"hotline": hotline.brand_name, "stage": workflow.stage_label(hotline.stage)},
+            code="changed_meanwhile",
+        )
+
+
+def _plan_move(
+    spec: workflow.Transition, hotline: Hotline, *, roles: Any, reason: str, review_date: date | None, now: datetime
+) -> workflow.Move:
+    facts = selectors.gate_facts(hotline=hotline, today=timezone.localdate(now))
+    try:
+        return workflow.plan(
+            spec,
+            stage=hotline.stage,
+            paused_stage=hotline.paused_stage,
+            roles=roles,
+            facts=facts,
+            reason=reason,
+            review_date=review_date,
+            today=timezone.localdate(now),
+        )
+    except workflow.TransitionRefused as refusal:
+        if refusal.code == workflow.TransitionRefused.NOT_PERMITTED:
+            raise PermissionDenied(refusal.messages[0]) from refusal
+        raise ValidationError(refusal.messages, code=refusal.code) from refusal
+
+
+def hotline_transition_check(
+    *,
+    hotline: Hotline,
+    transition: str,
+    reason: str,
+    expected_stage: str,
+    acting_user: User,
+    review_date: date | None = None,
+) -> workflow.Move:
+    """What `hotline_transition` would do, or the same refusal, without writing (the confirmation step)."""
+    spec = workflow.get_transition(transition)
+    if spec is None or spec.by_service_only:
+        raise ValidationError(_("Unknown transition “%(name)s”.") % {"name": transition})
+    _same_stage(hotline, expected_stage)
+    roles = selectors.workflow_roles_for(user=acting_user, hotline=hotline)
+    return _plan_move(spec, hotline, roles=roles, reason=reason, review_date=review_date, now=timezone.now())
 
 
 def _absolute(path: str) -> str:
@@ -551,7 +588,13 @@ def template_new_version(*, template: ChecklistTemplate, acting_user: User) -> C
         if ChecklistTemplate.objects.filter(name=template.name, status=ChecklistTemplate.Status.DRAFT).exists():
             raise ValidationError(_("A draft version of this checklist exists already: edit that one."))
         number = (ChecklistTemplate.objects.filter(name=template.name).aggregate(n=Max("version"))["n"] or 0) + 1
-        draft = ChecklistTemplate.objects.create(name=template.name, version=number, created_by=acting_user, notes="")
+        draft = ChecklistTemplate.objects.create(
+            name=template.name,
+            version=number,
+            created_by=acting_user,
+            notes="",
+            resubmission_days=template.resubmission_days,
+        )
         ChecklistTemplateItem.objects.bulk_create(
             [
                 ChecklistTemplateItem(
@@ -833,10 +876,24 @@ def _record(
     return event
 
 
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
 def _item_action(
-    *, item: ChecklistItem, action: str, acting_user: User, text: str = "", now: datetime | None = None
+    *,
+    item: ChecklistItem,
+    action: str,
+    acting_user: User,
+    text: str = "",
+    now: datetime | None = None,
+    due_on: date | None = None,
 ) -> ChecklistItem:
-    """Apply one checklist action (see `checklist_rules.ITEM_ACTIONS`) to one item."""
+    """Apply one checklist action (see `checklist_rules.ITEM_ACTIONS`) to one item.
+
+    Requesting changes moves the item's due date (`due_on`, else the template's resubmission period
+    from today), so the candidate is not overdue the moment it is sent back.
+    """
     now = now or timezone.now()
     text = text.strip()
     with transaction.atomic():
@@ -853,7 +910,21 @@ def _item_action(
             locked.reviewed_by = locked.reviewed_at = None
         elif action in (rules.ACCEPT, rules.REQUEST_CHANGES):
             locked.reviewed_by, locked.reviewed_at = acting_user, now
-        elif action == rules.WAIVE:
+        if action == rules.REQUEST_CHANGES:
+            try:
+                new_due = rules.due_after_changes_requested(
+                    current=locked.due_on,
+                    today=timezone.localdate(now),
+                    days=locked.checklist.template.resubmission_days,
+                    chosen=due_on,
+                )
+            except ValueError as exc:
+                raise ValidationError({"due_on": str(exc)}) from exc
+            event_data = {"due_on": [_iso(locked.due_on), new_due.isoformat()]}
+            locked.due_on = new_due
+        else:
+            event_data = {}
+        if action == rules.WAIVE:
             locked.waiver_reason, locked.waived_by, locked.waived_at = text, acting_user, now
             locked.waiver_approved_by = locked.waiver_approved_at = None
         elif action == rules.APPROVE_WAIVER:
@@ -862,7 +933,7 @@ def _item_action(
             locked.waiver_reason, locked.waived_by, locked.waived_at = "", None, None
             locked.waiver_approved_by = locked.waiver_approved_at = None
         locked.save()
-        _record(locked, action, source=source, acting_user=acting_user, now=now, note=text)
+        _record(locked, action, source=source, acting_user=acting_user, now=now, note=text, data=event_data or None)
         if text and action in (rules.ACCEPT, rules.REQUEST_CHANGES, rules.DECLINE_WAIVER):
             # What the reviewer said opens (or continues) the item's thread, where the candidate answers.
             ItemComment.objects.create(item=locked, author=acting_user, body=text, created_at=now)
@@ -934,9 +1005,18 @@ def item_accept(
 
 
 def item_request_changes(
-    *, item: ChecklistItem, comment: str, acting_user: User, now: datetime | None = None
+    *,
+    item: ChecklistItem,
+    comment: str,
+    acting_user: User,
+    due_on: date | None = None,
+    now: datetime | None = None,
 ) -> ChecklistItem:
-    return _item_action(item=item, action=rules.REQUEST_CHANGES, acting_user=acting_user, text=comment, now=now)
+    """Send a submitted item back with a comment; it is due again on `due_on` (default: the template's
+    resubmission period from today)."""
+    return _item_action(
+        item=item, action=rules.REQUEST_CHANGES, acting_user=acting_user, text=comment, now=now, due_on=due_on
+    )
 
 
 def item_waive(*, item: ChecklistItem, reason: str, acting_user: User, now: datetime | None = None) -> ChecklistItem:
@@ -1320,10 +1400,17 @@ def assessment_create(
     starts_on: date,
     ends_on: date | None,
     acting_user: User,
+    time_zone: str = "",
 ) -> Assessment:
     _require_network_staff(acting_user, _("Only network staff can plan assessments."))
     assessment = Assessment(
-        hotline=hotline, kind=kind, mode=mode, starts_on=starts_on, ends_on=ends_on, created_by=acting_user
+        hotline=hotline,
+        kind=kind,
+        mode=mode,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        time_zone=time_zone or hotline.country.zone_name,
+        created_by=acting_user,
     )
     assessment.full_clean(exclude=["reference"])
     with transaction.atomic():
@@ -1333,7 +1420,13 @@ def assessment_create(
 
 
 def assessment_update(
-    *, assessment: Assessment, mode: str, starts_on: date, ends_on: date | None, acting_user: User
+    *,
+    assessment: Assessment,
+    mode: str,
+    starts_on: date,
+    ends_on: date | None,
+    acting_user: User,
+    time_zone: str = "",
 ) -> Assessment:
     _require_network_staff(acting_user, _("Only network staff can change assessments."))
     with transaction.atomic():
@@ -1342,11 +1435,22 @@ def assessment_update(
             raise ValidationError(
                 _("This assessment is %(status)s: it cannot change.") % {"status": locked.get_status_display().lower()}
             )
-        before = {"mode": locked.mode, "starts_on": str(locked.starts_on), "ends_on": str(locked.ends_on)}
+        before = {
+            "mode": locked.mode,
+            "starts_on": str(locked.starts_on),
+            "ends_on": str(locked.ends_on),
+            "time_zone": locked.zone_name,
+        }
         locked.mode, locked.starts_on, locked.ends_on = mode, starts_on, ends_on
+        locked.time_zone = time_zone or locked.zone_name
         locked.full_clean()
         locked.save()
-        after = {"mode": locked.mode, "starts_on": str(locked.starts_on), "ends_on": str(locked.ends_on)}
+        after = {
+            "mode": locked.mode,
+            "starts_on": str(locked.starts_on),
+            "ends_on": str(locked.ends_on),
+            "time_zone": locked.zone_name,
+        }
         audit(locked, "onboarding.assessment_update", user=acting_user, data={"changed": changed_fields(before, after)})
     return locked
 
@@ -1440,6 +1544,9 @@ def corrective_action_create(
         )
         if locked.status == Assessment.Status.CANCELLED:
             raise ValidationError(_("This assessment was cancelled."))
+        problem = past_due_problem(due_on)
+        if problem:
+            raise ValidationError({"due_on": problem})
         action = CorrectiveAction(
             assessment=locked,
             title=title.strip(),
@@ -1596,6 +1703,20 @@ def assessment_complete_report(
     return locked
 
 
+def _new_decision(assessment: Assessment, **values: Any) -> Decision:
+    """A decision on `assessment` with these values, validated by the model's rules (not saved)."""
+    if assessment.kind not in Assessment.APPLICATION_KINDS or not assessment.is_completed:
+        raise ValidationError(_("A decision follows the completed report of a pre-membership or follow-up assessment."))
+    decision = Decision(assessment=assessment, **{k: v.strip() if isinstance(v, str) else v for k, v in values.items()})
+    decision.full_clean()
+    return decision
+
+
+def decision_check(*, assessment: Assessment, **values: Any) -> None:
+    """Raise what `decision_record` would refuse, writing nothing (the form's confirmation step)."""
+    _new_decision(assessment, **values)
+
+
 def decision_record(
     *,
     assessment: Assessment,
@@ -1616,10 +1737,6 @@ def decision_record(
     now = now or timezone.now()
     with transaction.atomic():
         locked = Assessment.objects.select_for_update(of=("self",)).select_related("hotline").get(pk=assessment.pk)
-        if locked.kind not in Assessment.APPLICATION_KINDS or not locked.is_completed:
-            raise ValidationError(
-                _("A decision follows the completed report of a pre-membership or follow-up assessment.")
-            )
         if Decision.objects.filter(assessment=locked).exists():
             raise ValidationError(_("The decision on this assessment is recorded already."))
         hotline = locked.hotline
@@ -1628,20 +1745,18 @@ def decision_record(
                 _("%(hotline)s is in %(stage)s, not awaiting a decision.")
                 % {"hotline": hotline.brand_name, "stage": workflow.stage_label(hotline.stage)}
             )
-        decision = Decision(
-            assessment=locked,
-            body=body.strip(),
+        decision = _new_decision(
+            locked,
+            body=body,
             decided_on=decided_on,
-            minutes_reference=minutes_reference.strip(),
+            minutes_reference=minutes_reference,
             votes_for=votes_for,
             votes_against=votes_against,
             votes_abstaining=votes_abstaining,
             outcome=outcome,
-            notes=notes.strip(),
-            recorded_by=acting_user,
-            recorded_at=now,
+            notes=notes,
         )
-        decision.full_clean()
+        decision.recorded_by, decision.recorded_at = acting_user, now
         decision.save()
         audit(
             locked,
@@ -1669,6 +1784,119 @@ def decision_record(
             now=now,
         )
     return decision
+
+
+# Fields of a recorded decision that a correction may change.
+DECISION_FIELDS = (
+    "body",
+    "decided_on",
+    "minutes_reference",
+    "votes_for",
+    "votes_against",
+    "votes_abstaining",
+    "outcome",
+    "notes",
+)
+
+
+@dataclass(frozen=True)
+class DecisionCorrectionPlan:
+    """What a correction would change: {field: [old, new]}, and the move through the lifecycle it needs."""
+
+    changes: dict[str, list[Any]]
+    transition: workflow.Transition | None
+    from_stage: str
+    problems: tuple[str, ...]
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def decision_correction_plan(*, decision: Decision, values: Mapping[str, Any]) -> DecisionCorrectionPlan:
+    """The changes `values` make to `decision` and their consequence, without writing anything."""
+    changes = {}
+    for name in DECISION_FIELDS:
+        if name not in values:
+            continue
+        new = values[name].strip() if isinstance(values[name], str) else values[name]
+        old = getattr(decision, name)
+        if new != old:
+            changes[name] = [_plain(old), _plain(new)]
+    hotline = decision.assessment.hotline
+    transition = None
+    problems: list[str] = []
+    if "outcome" in changes:
+        name = (
+            "correct_decision_to_reject"
+            if values["outcome"] == Decision.Outcome.REJECT
+            else "correct_decision_to_admit"
+        )
+        transition = workflow.get_transition(name)
+        if hotline.stage not in transition.sources:
+            problems.append(
+                _(
+                    "%(hotline)s is in %(stage)s now, not where the recorded decision left it: the outcome can "
+                    "no longer be corrected here. Move it through its transitions first."
+                )
+                % {"hotline": hotline.brand_name, "stage": workflow.stage_label(hotline.stage)}
+            )
+    return DecisionCorrectionPlan(
+        changes=changes, transition=transition, from_stage=hotline.stage, problems=tuple(problems)
+    )
+
+
+def decision_correct(
+    *,
+    decision: Decision,
+    values: Mapping[str, Any],
+    reason: str,
+    acting_user: User,
+    now: datetime | None = None,
+) -> DecisionCorrection:
+    """Correct a recorded decision: the new values, a correction record (what, why, who, when) and an
+    audit entry, in one transaction. When the outcome changes, the hotline moves through the lifecycle
+    (provisional member <-> rejected) with the correction's reason."""
+    _require_network_staff(acting_user, _("Only network staff correct membership decisions."))
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the decision is corrected.")})
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = (
+            Decision.objects.select_for_update(of=("self",)).select_related("assessment__hotline").get(pk=decision.pk)
+        )
+        plan = decision_correction_plan(decision=locked, values=values)
+        if not plan.changes:
+            raise ValidationError(_("Nothing to correct: these are the recorded values."))
+        if plan.problems:
+            raise ValidationError({"outcome": list(plan.problems)})
+        for name in plan.changes:
+            value = values[name]
+            setattr(locked, name, value.strip() if isinstance(value, str) else value)
+        locked.full_clean()
+        locked.save()
+        correction = DecisionCorrection.objects.create(
+            decision=locked, changes=plan.changes, reason=reason, corrected_by=acting_user, corrected_at=now
+        )
+        if plan.transition is not None:
+            correction.stage_change = hotline_transition(
+                hotline=locked.assessment.hotline,
+                transition=plan.transition.name,
+                reason=_("Correction of the membership decision: %(reason)s") % {"reason": reason},
+                expected_stage=plan.from_stage,
+                acting_user=acting_user,
+                now=now,
+                correction=True,
+            )
+            correction.save(update_fields=["stage_change"])
+        audit(
+            locked.assessment,
+            "onboarding.decision_correct",
+            user=acting_user,
+            data={"changes": plan.changes, "reason": reason, "stage_changed": plan.transition is not None},
+        )
+    return correction
 
 
 def assessment_confirm_full_membership(*, assessment: Assessment, acting_user: User) -> StageChange:

@@ -8,20 +8,26 @@ costs the same number of queries for 5 rows or 500), and return to a `next` page
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from core.audit import VisibleHistoryMixin
-from core.forms import ContributedFieldsForm, ContributedFieldsPanel
+from core.contributed_fields import ContributedFieldsMixin, ContributedFieldsPanel
+from core.dates import natural_date, past_due_problem
 from core.spreadsheets import FormulaSafeExportMixin
+from network.forms import time_zone_field
 from network.viewsets import OptionalRelationExportMixin
 from onboarding.models import (
     ActionItem,
@@ -35,15 +41,16 @@ from onboarding.models import (
 
 
 def date_column(name: str, label: Any) -> Column:
-    """A sortable absolute date (Wagtail's DateColumn says "just now" for dates in the future)."""
+    """A sortable date shown as a date (Wagtail's DateColumn says "just now" for dates in the future):
+    `core.dates.natural_date` for days, the local date and time for moments."""
 
     def value(instance: Any) -> str:
         day = getattr(instance, name)
         if day is None:
             return "—"
         if hasattr(day, "tzinfo"):
-            return timezone.localtime(day).strftime("%Y-%m-%d %H:%M")
-        return day.isoformat()
+            return formats.date_format(timezone.localtime(day), "DATETIME_FORMAT")
+        return natural_date(day)
 
     return Column(name, label=label, accessor=value, sort_key=name)
 
@@ -134,6 +141,40 @@ class RoundtableIndexView(ScopedIndexView):
         return reverse("onboarding_admin:roundtable", args=[instance.pk])
 
 
+class RoundtableForm(ContributedFieldsMixin, WagtailAdminModelForm):
+    """A roundtable's times are typed and shown on its own clock (its time zone, default the country's);
+    other apps may add fields (reports: the grant activities that funded it)."""
+
+    time_zone = time_zone_field(
+        label=_("Time zone"), help_text=_("The times above are in this time zone. Empty: the country's main time zone.")
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        instance = self.instance
+        if instance.pk:
+            self.initial["time_zone"] = instance.zone_name
+            for name in ("starts_at", "ends_at"):
+                moment = getattr(instance, name)
+                self.initial[name] = instance.local(moment).replace(tzinfo=None) if moment else None
+        for name in ("starts_at", "ends_at"):
+            if name in self.fields:
+                self.fields[name].help_text = _("Local time, in the roundtable's time zone.")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        country = data.get("country")
+        zone = data.get("time_zone") or (country.zone_name if country else settings.TIME_ZONE)
+        data["time_zone"] = zone
+        self.instance.time_zone = zone
+        for name in ("starts_at", "ends_at"):
+            moment = data.get(name)
+            if moment is not None:
+                wall_clock = timezone.make_naive(moment) if timezone.is_aware(moment) else moment
+                data[name] = timezone.make_aware(wall_clock, ZoneInfo(zone))
+        return data
+
+
 class RoundtableViewSet(OnboardingViewSet):
     model = Roundtable
     icon = "group"
@@ -147,7 +188,7 @@ class RoundtableViewSet(OnboardingViewSet):
         "code",
         "country",
         "hotline",
-        date_column("starts_at", _("Date")),
+        Column("when", accessor="when_label", label=_("When (local time)"), sort_key="starts_at"),
         Column("status", accessor="get_status_display", label=_("Status")),
         Column("format", accessor="get_format_display", label=_("Format")),
     ]
@@ -160,6 +201,7 @@ class RoundtableViewSet(OnboardingViewSet):
             FieldPanel("title"),
             FieldRowPanel([FieldPanel("country"), FieldPanel("hotline")]),
             FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")]),
+            FieldPanel("time_zone"),
             FieldRowPanel([FieldPanel("format"), FieldPanel("status")]),
             FieldPanel("venue"),
             FieldPanel("agenda"),
@@ -167,7 +209,7 @@ class RoundtableViewSet(OnboardingViewSet):
             FieldPanel("code"),
             ContributedFieldsPanel(),
         ],
-        base_form_class=ContributedFieldsForm,
+        base_form_class=RoundtableForm,
     )
 
 
@@ -196,6 +238,17 @@ class ParticipantViewSet(OnboardingViewSet):
     ]
 
 
+class ActionItemForm(WagtailAdminModelForm):
+    """A new action item cannot start overdue (`core.dates.past_due_problem`); a recorded one may be."""
+
+    def clean_due_on(self) -> Any:
+        due_on = self.cleaned_data.get("due_on")
+        problem = past_due_problem(due_on) if self.instance.pk is None else None
+        if problem:
+            raise ValidationError(problem)
+        return due_on
+
+
 class ActionItemViewSet(OnboardingViewSet):
     model = ActionItem
     icon = "tasks"
@@ -215,13 +268,16 @@ class ActionItemViewSet(OnboardingViewSet):
     list_filter = ["status", "due_on"]
     search_fields = ["title"]
     ordering = "due_on"
-    panels = [
-        FieldPanel("roundtable"),
-        FieldPanel("title"),
-        FieldRowPanel([FieldPanel("owner_user"), FieldPanel("owner_organisation")]),
-        FieldRowPanel([FieldPanel("due_on"), FieldPanel("status"), FieldPanel("completed_on")]),
-        FieldPanel("notes"),
-    ]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("roundtable"),
+            FieldPanel("title"),
+            FieldRowPanel([FieldPanel("owner_user"), FieldPanel("owner_organisation")]),
+            FieldRowPanel([FieldPanel("due_on"), FieldPanel("status"), FieldPanel("completed_on")]),
+            FieldPanel("notes"),
+        ],
+        base_form_class=ActionItemForm,
+    )
 
 
 # -- Agreements -------------------------------------------------------------------------------
@@ -404,6 +460,7 @@ class ChecklistTemplateViewSet(OnboardingViewSet):
     panels = [
         FieldPanel("name"),
         FieldPanel("notes"),
+        FieldPanel("resubmission_days"),
         InlinePanel(
             "items",
             label=_("Items"),

@@ -164,6 +164,7 @@ def register_onboarding_actions(actions: Any) -> None:
         ("corrective_action_complete", _("Complete corrective action"), _("Corrective action reported done")),
         ("corrective_action_verify", _("Verify corrective action"), _("Corrective action verified or sent back")),
         ("decision_record", _("Record decision"), _("Membership decision recorded")),
+        ("decision_correct", _("Correct decision"), _("Membership decision corrected")),
     ):
         actions.register_action(f"onboarding.{action}", label, message)
 

@@ -13,24 +13,29 @@ by hotline and time (to the second), country assessments by country and date, in
 hotline, date and subject, roundtables and agreements by their reference, participants by
 roundtable, organisation and contact name, action items by roundtable and title, agreement
 parties by agreement and organisation, MoU alternatives by hotline and time proposed.
-People appear by their account's email: an import links the account when it exists and leaves the
-cell's link empty otherwise (accounts are not part of the workbook). Uploaded documents (minutes,
-signed agreements) are not part of the workbook either. Stage history is restored as it is,
-without running the workflow (the Hotlines sheet carries the current stage).
+People appear by their account's email, which must be in the Accounts sheet or recorded already.
+Uploaded documents (minutes, signed agreements) are not part of the workbook. Stage history is
+restored only for hotlines the import creates (a restore), never added to or changed for a
+recorded hotline: the lifecycle alone writes it (`StageHistorySheet`).
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import json
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models.functions import TruncSecond
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from core.audit import audit
-from core.workbook import Column, ImportContext, ModelSheet, registry
+from core.constraints import field_value
+from core.workbook import NEW, Column, ImportContext, ModelSheet, registry
+from network.time_zones import is_zone
 from onboarding.models import ASSESSMENT_CRITERIA
 
 
@@ -53,15 +58,26 @@ def _aware_second(value: datetime) -> datetime:
 class AuditedSheet(ModelSheet):
     """Every row an import creates or changes leaves an entry in that record's history."""
 
-    def import_row(self, values: dict[str, Any], ctx: ImportContext, *, row: int) -> tuple[str, Any]:
-        outcome, obj = super().import_row(values, ctx, row=row)
-        if outcome in ("created", "updated"):
-            audit(
-                obj,
-                f"onboarding.import.{'create' if outcome == 'created' else 'update'}",
-                data={"sheet": self.name, "row": row},
+    audit_action = "onboarding.import"
+
+
+class StageHistorySheet(AuditedSheet):
+    """The stage history is written by the lifecycle; an import only restores the history of a hotline
+    it creates (and leaves a recorded hotline's history as it is)."""
+
+    def row_checks(self, plan: Any, ctx: ImportContext) -> dict[str, list[str]]:
+        hotlines = registry().get("Hotlines")
+        hotline = plan.obj.hotline if plan.obj.hotline_id or field_value(plan.obj, "hotline") else None
+        if hotline is None or not ctx.is_existing(hotlines, hotline):
+            return {}
+        if plan.status == NEW:
+            message = _(
+                "“%(hotline)s” is recorded already: its stage history grows only through the lifecycle's "
+                "transitions, never by an import."
             )
-        return outcome, obj
+        else:
+            message = _("“%(hotline)s”: a recorded stage change cannot be altered by an import.")
+        return {"changed_at": [message % {"hotline": hotline.brand_name}]}
 
 
 # -- custom columns ---------------------------------------------------------------------------
@@ -75,10 +91,18 @@ def _user_column(header: str, field: str, help: str) -> Column:
         if not email:
             setattr(obj, field, None)
             return
-        user_model = apps.get_model("accounts", "User")
-        setattr(obj, field, user_model.objects.filter(email__iexact=email).first())
+        setattr(obj, field, _account(email, ctx))
 
     return Column(header, None, export=export, apply=apply, help=help)
+
+
+def _account(email: str, ctx: ImportContext) -> Any:
+    user = ctx.user(email)
+    if user is None:
+        raise ValidationError(
+            _("No account “%(email)s” in the Accounts sheet nor already recorded.") % {"email": email}
+        )
+    return user
 
 
 def _datetime_key_column(header: str, field: str, help: str) -> Column:
@@ -99,11 +123,35 @@ def _datetime_key_column(header: str, field: str, help: str) -> Column:
     )
 
 
-def _within_second(field: str, value: Any) -> dict[str, Any]:
-    if not isinstance(value, datetime):
-        return {field: value}
-    start = _aware_second(value)
-    return {f"{field}__gte": start, f"{field}__lt": start + timedelta(seconds=1)}
+def _local_time_column(header: str, *, required: bool, help: str) -> Column:
+    """A roundtable's time as its people read it: wall-clock time in the row's time zone."""
+
+    def zone_of(values: dict[str, Any], roundtable: Any, ctx: ImportContext) -> ZoneInfo:
+        name = values.get("time_zone") or ""
+        if not name:
+            country = ctx.resolve(registry().get("Countries"), (values.get("country"),))
+            name = country.zone_name if country is not None else settings.TIME_ZONE
+        if not is_zone(name):
+            raise ValidationError(f"“{name}” is not a time zone of the tz database.")
+        return ZoneInfo(name)
+
+    def export(roundtable: Any) -> datetime | None:
+        moment = getattr(roundtable, header)
+        return roundtable.local(moment).replace(microsecond=0, tzinfo=None) if moment else None
+
+    def apply(roundtable: Any, values: dict[str, Any], ctx: ImportContext) -> None:
+        value = values.get(header)
+        if value is None:
+            if required:
+                raise ValidationError("A value is required.")
+            setattr(roundtable, header, None)
+            return
+        wall_clock = timezone.make_naive(value) if timezone.is_aware(value) else value
+        setattr(
+            roundtable, header, timezone.make_aware(wall_clock.replace(microsecond=0), zone_of(values, roundtable, ctx))
+        )
+
+    return Column(header, None, kind="datetime", required=required, export=export, apply=apply, help=help)
 
 
 def _apply_contact(participant: Any, values: dict[str, Any], ctx: ImportContext) -> None:
@@ -118,31 +166,6 @@ def _apply_contact(participant: Any, values: dict[str, Any], ctx: ImportContext)
     participant.contact = contact
 
 
-def _participant_lookup(key: tuple) -> Any:
-    roundtable, organisation, contact = key
-    found = _model("RoundtableParticipant").objects.filter(roundtable__code=roundtable, organisation__name=organisation)
-    found = found.filter(contact__name=contact) if contact else found.filter(contact__isnull=True)
-    return found.first()
-
-
-def _stage_change_lookup(key: tuple) -> Any:
-    hotline, changed_at = key
-    return (
-        _model("StageChange")
-        .objects.filter(hotline__brand_name=hotline, **_within_second("changed_at", changed_at))
-        .first()
-    )
-
-
-def _alternative_lookup(key: tuple) -> Any:
-    hotline, proposed_at = key
-    return (
-        _model("MouAlternative")
-        .objects.filter(hotline__brand_name=hotline, **_within_second("proposed_at", proposed_at))
-        .first()
-    )
-
-
 def _hotline(help: str = "Brand name of the hotline (Hotlines sheet).", *, required: bool = True) -> Column:
     return Column("hotline", "hotline", kind="ref", ref="Hotlines", required=required, help=help)
 
@@ -155,10 +178,9 @@ def _datetime_column(header: str, field: str, help: str) -> Column:
 def _required_user_column(header: str, field: str, help: str) -> Column:
     def apply(obj: Any, values: dict[str, Any], ctx: ImportContext) -> None:
         email = (values.get(header) or "").strip()
-        user = apps.get_model("accounts", "User").objects.filter(email__iexact=email).first() if email else None
-        if user is None:
-            raise ValidationError(f"No account “{email}” (accounts are not part of the workbook: invite them first).")
-        setattr(obj, field, user)
+        if not email:
+            raise ValidationError(_("A value is required."))
+        setattr(obj, field, _account(email, ctx))
 
     return Column(
         header,
@@ -170,11 +192,6 @@ def _required_user_column(header: str, field: str, help: str) -> Column:
     )
 
 
-def _template_lookup(key: tuple) -> Any:
-    name, version = key
-    return _model("ChecklistTemplate").objects.filter(name=name, version=version).first()
-
-
 def _template_of(values: dict[str, Any], ctx: ImportContext, name_header: str, version_header: str) -> Any:
     key = (values.get(name_header), values.get(version_header))
     template = ctx.resolve(registry().get("Checklist templates"), key)
@@ -183,21 +200,8 @@ def _template_of(values: dict[str, Any], ctx: ImportContext, name_header: str, v
     return template
 
 
-def _template_item_lookup(key: tuple) -> Any:
-    name, version, code = key
-    return (
-        _model("ChecklistTemplateItem")
-        .objects.filter(template__name=name, template__version=version, code=code)
-        .first()
-    )
-
-
 def _apply_template(item: Any, values: dict[str, Any], ctx: ImportContext) -> None:
     item.template = _template_of(values, ctx, "template", "version")
-
-
-def _checklist_lookup(key: tuple) -> Any:
-    return _model("Checklist").objects.filter(hotline__brand_name=key[0]).first()
 
 
 def _apply_checklist_template(checklist: Any, values: dict[str, Any], ctx: ImportContext) -> None:
@@ -211,19 +215,12 @@ def _checklist_of(hotline: str, ctx: ImportContext) -> Any:
     return checklist
 
 
-def _item_lookup(key: tuple) -> Any:
-    hotline, code = key
-    return _model("ChecklistItem").objects.filter(checklist__hotline__brand_name=hotline, code=code).first()
-
-
 def _apply_item_checklist(item: Any, values: dict[str, Any], ctx: ImportContext) -> None:
     checklist = _checklist_of(values.get("hotline"), ctx)
     item.checklist = checklist
     version = values.get("template_version") or checklist.template.version
-    template_item = (
-        _model("ChecklistTemplateItem")
-        .objects.filter(template__name=checklist.template.name, template__version=version, code=values.get("code"))
-        .first()
+    template_item = ctx.resolve(
+        registry().get("Checklist template items"), (checklist.template.name, version, values.get("code"))
     )
     if template_item is None:
         raise ValidationError(f"Version {version} of “{checklist.template.name}” has no item “{values.get('code')}”.")
@@ -238,38 +235,42 @@ def _item_of(values: dict[str, Any], ctx: ImportContext) -> Any:
     return item
 
 
-def _comment_lookup(key: tuple) -> Any:
-    hotline, code, created_at, author = key
-    found = _model("ChecklistItem").objects.filter(checklist__hotline__brand_name=hotline, code=code)
-    comments = _model("ItemComment").objects.filter(item__in=found, **_within_second("created_at", created_at))
-    comments = comments.filter(author__email__iexact=author) if author else comments.filter(author__isnull=True)
-    return comments.first()
-
-
 def _apply_comment_item(comment: Any, values: dict[str, Any], ctx: ImportContext) -> None:
     comment.item = _item_of(values, ctx)
-
-
-def _link_lookup(key: tuple) -> Any:
-    document, hotline, code = key
-    return (
-        _model("EvidenceLink")
-        .objects.filter(document__stored_name=document, item__checklist__hotline__brand_name=hotline, item__code=code)
-        .first()
-    )
 
 
 def _apply_link_item(link: Any, values: dict[str, Any], ctx: ImportContext) -> None:
     link.item = _item_of(values, ctx)
 
 
-def _assignment_lookup(key: tuple) -> Any:
-    hotline, reviewer = key
-    return (
-        _model("ReviewerAssignment")
-        .objects.filter(hotline__brand_name=hotline, reviewer__email__iexact=reviewer)
-        .first()
-    )
+def _apply_corrected_decision(correction: Any, values: dict[str, Any], ctx: ImportContext) -> None:
+    reference = values.get("assessment")
+    decision = ctx.resolve(registry().get("Decisions"), (reference,))
+    if decision is None:
+        raise ValidationError(f"No decision on “{reference}” (Decisions sheet or database).")
+    correction.decision = decision
+
+
+def _apply_changes(correction: Any, values: dict[str, Any], ctx: ImportContext) -> None:
+    try:
+        changes = json.loads(values.get("changes") or "")
+    except ValueError as exc:
+        raise ValidationError("Not the JSON of {field: [old, new]}.") from exc
+    if not isinstance(changes, dict) or not all(isinstance(v, list) and len(v) == 2 for v in changes.values()):
+        raise ValidationError("Not the JSON of {field: [old, new]}.")
+    correction.changes = changes
+
+
+def _apply_correction_stage_change(correction: Any, values: dict[str, Any], ctx: ImportContext) -> None:
+    when = values.get("stage_changed_at")
+    if when is None:
+        correction.stage_change = None
+        return
+    hotline = correction.decision.assessment.hotline.brand_name
+    change = ctx.resolve(registry().get("Stage history"), (hotline, when))
+    if change is None:
+        raise ValidationError(f"No stage change of “{hotline}” at {when} (Stage history sheet or database).")
+    correction.stage_change = change
 
 
 def _item_hotline(obj: Any) -> str:
@@ -300,7 +301,7 @@ SHEETS = [
             Column("notes", "notes", help="Staff notes."),
         ],
     ),
-    AuditedSheet(
+    StageHistorySheet(
         name="Stage history",
         model="onboarding.StageChange",
         order=120,
@@ -314,7 +315,6 @@ SHEETS = [
             .objects.select_related("hotline", "changed_by")
             .order_by("hotline__brand_name", "changed_at")
         ),
-        lookup=_stage_change_lookup,
         columns=[
             _hotline(),
             _datetime_key_column("changed_at", "changed_at", "When the stage changed (local time, to the second)."),
@@ -400,14 +400,14 @@ SHEETS = [
             Column("country", "country", kind="ref", ref="Countries", required=True, help="Country code."),
             _hotline("Brand name of the candidate hotline, if any.", required=False),
             Column("status", "status", kind="choice", required=True, help="planned, held or cancelled."),
-            _datetime_key_column("starts_at", "starts_at", "Start (local time)."),
             Column(
-                "ends_at",
-                "ends_at",
-                kind="datetime",
-                export=lambda r: _to_second(r.ends_at),
-                help="End (local time).",
+                "time_zone",
+                "time_zone",
+                export=lambda r: r.zone_name,
+                help="Time zone of its times (tz database, e.g. Asia/Kathmandu; empty: the country's main zone).",
             ),
+            _local_time_column("starts_at", required=True, help="Start, on the roundtable's clock (its time zone)."),
+            _local_time_column("ends_at", required=False, help="End, on the roundtable's clock (its time zone)."),
             Column("format", "format", kind="choice", required=True, help="Format key."),
             Column("venue", "venue", help="Place, or the online tool."),
             Column("agenda", "agenda", help="Agenda."),
@@ -425,7 +425,6 @@ SHEETS = [
             .objects.select_related("roundtable", "organisation", "contact")
             .order_by("roundtable__code", "organisation__name", "contact__name")
         ),
-        lookup=_participant_lookup,
         columns=[
             Column("roundtable", "roundtable", kind="ref", ref="Roundtables", required=True, help="Roundtable code."),
             Column(
@@ -537,7 +536,6 @@ SHEETS = [
             .objects.select_related("hotline", "proposed_by", "decided_by")
             .order_by("hotline__brand_name", "proposed_at")
         ),
-        lookup=_alternative_lookup,
         columns=[
             _hotline(),
             _datetime_key_column("proposed_at", "proposed_at", "When it was proposed (local time, to the second)."),
@@ -564,12 +562,17 @@ SHEETS = [
         description="Versions of the onboarding checklist (draft, published, retired).",
         key_headers=["name", "version"],
         queryset=lambda: _model("ChecklistTemplate").objects.order_by("name", "version"),
-        lookup=_template_lookup,
         columns=[
             Column("name", "name", required=True, help="Name of the checklist."),
             Column("version", "version", kind="int", required=True, help="Version number."),
             Column("status", "status", kind="choice", required=True, help="draft, published or retired."),
             Column("notes", "notes", help="What changed in this version."),
+            Column(
+                "resubmission_days",
+                "resubmission_days",
+                kind="int",
+                help="Days a candidate gets to answer a request for changes (empty: 14).",
+            ),
             _datetime_column("published_at", "published_at", "When it was published (local time)."),
             _user_column("published_by", "published_by", "Email of the account that published it."),
         ],
@@ -586,7 +589,6 @@ SHEETS = [
             .objects.select_related("template")
             .order_by("template__name", "template__version", "sort_order", "code")
         ),
-        lookup=_template_item_lookup,
         columns=[
             Column(
                 "template",
@@ -621,7 +623,6 @@ SHEETS = [
         queryset=lambda: (
             _model("Checklist").objects.select_related("hotline", "template").order_by("hotline__brand_name")
         ),
-        lookup=_checklist_lookup,
         columns=[
             _hotline(),
             Column(
@@ -655,7 +656,6 @@ SHEETS = [
             )
             .order_by("checklist__hotline__brand_name", "template_item__sort_order", "code")
         ),
-        lookup=_item_lookup,
         columns=[
             Column(
                 "hotline",
@@ -703,7 +703,6 @@ SHEETS = [
                 "item__checklist__hotline__brand_name", "item__code", TruncSecond("created_at"), "author__email", "body"
             )
         ),
-        lookup=_comment_lookup,
         columns=[
             Column("hotline", None, required=True, export=_item_hotline, apply=_apply_comment_item, help="Hotline."),
             Column("code", None, required=True, export=lambda c: c.item.code, help="Item code."),
@@ -754,7 +753,6 @@ SHEETS = [
             .objects.select_related("document", "item__checklist__hotline", "linked_by")
             .order_by("document__stored_name", "item__code")
         ),
-        lookup=_link_lookup,
         columns=[
             Column("document", "document", kind="ref", ref="Evidence documents", required=True, help="Stored name."),
             Column("hotline", None, required=True, export=_item_hotline, apply=_apply_link_item, help="Hotline."),
@@ -774,7 +772,6 @@ SHEETS = [
             .objects.select_related("hotline", "reviewer", "assigned_by")
             .order_by("hotline__brand_name", "reviewer__email")
         ),
-        lookup=_assignment_lookup,
         columns=[
             _hotline(),
             _required_user_column("reviewer", "reviewer", "Email of the reviewer's account."),
@@ -804,6 +801,12 @@ SHEETS = [
             Column("status", "status", kind="choice", required=True, help="Status key."),
             Column("starts_on", "starts_on", kind="date", required=True, help="First day."),
             Column("ends_on", "ends_on", kind="date", help="Last day."),
+            Column(
+                "time_zone",
+                "time_zone",
+                export=lambda a: a.zone_name,
+                help="Time zone of the visit (tz database; empty: the hotline country's main zone).",
+            ),
             Column("recommendation", "recommendation", kind="choice", help="Recommendation key."),
             Column("summary", "summary", help="Report summary."),
             _datetime_column("report_completed_at", "report_completed_at", "When the report was completed."),
@@ -884,6 +887,47 @@ SHEETS = [
             Column("notes", "notes", help="Notes."),
             _user_column("recorded_by", "recorded_by", "Email of the staff member who recorded it."),
             _datetime_column("recorded_at", "recorded_at", "When it was recorded."),
+        ],
+    ),
+    AuditedSheet(
+        name="Decision corrections",
+        model="onboarding.DecisionCorrection",
+        order=257,
+        description="Corrections of recorded decisions: what changed (old and new values), why, who, when.",
+        key_headers=["assessment", "corrected_at"],
+        queryset=lambda: (
+            _model("DecisionCorrection")
+            .objects.select_related("decision__assessment__hotline", "corrected_by", "stage_change")
+            .order_by("decision__assessment__reference", "corrected_at")
+        ),
+        columns=[
+            Column(
+                "assessment",
+                None,
+                required=True,
+                export=lambda c: c.decision.assessment.reference,
+                apply=_apply_corrected_decision,
+                help="Reference of the decided assessment (Decisions sheet).",
+            ),
+            _datetime_key_column("corrected_at", "corrected_at", "When it was corrected (local time, to the second)."),
+            Column(
+                "changes",
+                None,
+                required=True,
+                export=lambda c: json.dumps(c.changes, sort_keys=True, ensure_ascii=False),
+                apply=_apply_changes,
+                help='What changed, as JSON: {"field": [old, new]}.',
+            ),
+            Column("reason", "reason", required=True, help="Why."),
+            _user_column("corrected_by", "corrected_by", "Email of the staff member who corrected it."),
+            Column(
+                "stage_changed_at",
+                None,
+                kind="datetime",
+                export=lambda c: _to_second(c.stage_change.changed_at) if c.stage_change_id else None,
+                apply=_apply_correction_stage_change,
+                help="When the correction moved the hotline (Stage history), if it did.",
+            ),
         ],
     ),
 ]

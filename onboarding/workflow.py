@@ -340,6 +340,10 @@ class Transition:
     # On hold and suspended: remember the stage left, to return to it.
     remembers_stage: bool = False
     needs_review_date: bool = False
+    # A correction of an admission: the hotline never joined after all (its joining date is cleared).
+    clears_membership: bool = False
+    # Taken only by a service (a decision's correction), never offered on the candidate page.
+    by_service_only: bool = False
     help: str = ""
 
     def target_from(self, paused_stage: str) -> str:
@@ -356,6 +360,7 @@ def _t(
     forward: bool = False,
     remembers_stage: bool = False,
     needs_review_date: bool = False,
+    clears_membership: bool = False,
     help: str = "",
 ) -> Transition:
     return Transition(
@@ -368,6 +373,8 @@ def _t(
         forward=forward,
         remembers_stage=remembers_stage,
         needs_review_date=needs_review_date,
+        clears_membership=clears_membership,
+        by_service_only=clears_membership or name.startswith("correct_decision"),
         help=help,
     )
 
@@ -451,6 +458,21 @@ TRANSITIONS: tuple[Transition, ...] = (
         [Stage.DECISION_PENDING],
         Stage.REJECTED,
         help=gettext_lazy("The candidate may prepare a new application later."),
+    ),
+    _t(
+        "correct_decision_to_reject",
+        gettext_lazy("Correct the decision: application rejected"),
+        [Stage.PROVISIONAL_MEMBER],
+        Stage.REJECTED,
+        clears_membership=True,
+        help=gettext_lazy("Only through a correction of the recorded membership decision."),
+    ),
+    _t(
+        "correct_decision_to_admit",
+        gettext_lazy("Correct the decision: admitted"),
+        [Stage.REJECTED],
+        Stage.PROVISIONAL_MEMBER,
+        help=gettext_lazy("Only through a correction of the recorded membership decision."),
     ),
     _t(
         "reopen_application",

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DateField, DatePickerInput
 from network.models import ProgrammeRegion
 from reports import selectors
 from reports.scope import Period, Scope
@@ -24,16 +25,9 @@ WORLD_REGIONS = (
 EARLIEST = date(1990, 1, 1)
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
 class DashboardFilterForm(forms.Form):
-    start = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    end = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    start = DateField(label=_("From"), required=False, widget=DatePickerInput())
+    end = DateField(label=_("To"), required=False, widget=DatePickerInput())
     programme_region = forms.ChoiceField(
         label=_("Programme region"),
         required=False,

@@ -37,7 +37,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.models import CreateView
 from wagtail.admin.viewsets.base import ViewSetGroup
 
-from core.forms import ContributedField
+from core.contributed_fields import ContributedField
 from network.models import Country, ProgrammeRegion, TrainingEvent
 from network.viewsets import NetworkEditView, NetworkInspectView, NetworkViewSet
 from onboarding.models import Roundtable
@@ -187,7 +187,7 @@ class IndicatorForm(GrantChildForm):
 
 
 def grant_activity_fields(model: type, instance: Any) -> list[ContributedField]:
-    """The "Grant activities" field of the roundtable and training event forms (`core.forms`): the
+    """The "Grant activities" field of the roundtable and training event forms (`core.contributed_fields`): the
     activities of the grants that funded the event, so that their figures count it."""
     if model is Roundtable:
         field_name = "roundtables"

@@ -22,6 +22,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 
+from core.forms import DateField, DatePickerInput
 from core.uploads import private_file_response
 from reports import (
     donor_report_hooks,  # noqa: F401 (registers the audit actions' labels)
@@ -94,12 +95,8 @@ class ReportCreateForm(forms.Form):
         label=gettext_lazy("Reporting period"),
         help_text=gettext_lazy("One of the grant's reporting periods, or a custom period (dates below)."),
     )
-    period_start = forms.DateField(
-        label=gettext_lazy("Custom period: first day"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    period_end = forms.DateField(
-        label=gettext_lazy("Custom period: last day"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    period_start = DateField(label=gettext_lazy("Custom period: first day"), required=False, widget=DatePickerInput())
+    period_end = DateField(label=gettext_lazy("Custom period: last day"), required=False, widget=DatePickerInput())
     summary = forms.CharField(
         label=gettext_lazy("Publishable summary"),
         required=False,

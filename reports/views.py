@@ -140,8 +140,24 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
 def xlsx_bytes(frame: pd.DataFrame, *, sheet: str) -> bytes:
     buffer = io.BytesIO()
     name = "".join(char for char in sheet if char not in "[]:*?/\\").strip()[:31] or "Data"
-    export_frame(frame).to_excel(buffer, index=False, sheet_name=name, engine="openpyxl")
+    # Dates are real spreadsheet dates (sortable, filterable), shown as YYYY-MM-DD like every date here.
+    with pd.ExcelWriter(buffer, engine="openpyxl", date_format="YYYY-MM-DD", datetime_format="YYYY-MM-DD HH:MM") as w:
+        _real_dates(export_frame(frame)).to_excel(w, index=False, sheet_name=name)
     return buffer.getvalue()
+
+
+def _real_dates(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text columns that hold only ISO dates (as aggregations write them) become date columns."""
+    converted = frame.copy()
+    for name in frame.columns:
+        column = frame[name]
+        if not is_string_dtype(column):
+            continue
+        filled = column.dropna().astype(str)
+        filled = filled[filled != ""]
+        if len(filled) and filled.str.fullmatch(r"\d{4}-\d{2}-\d{2}").all():
+            converted[name] = pd.to_datetime(column.replace("", None), format="%Y-%m-%d").dt.date
+    return converted
 
 
 class DashboardExportView(View):

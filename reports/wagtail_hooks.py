@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
-from core.forms import CONTRIBUTED_FIELDS_HOOK, ContributedField
+from core.contributed_fields import CONTRIBUTED_FIELDS_HOOK, ContributedField
 from network.history import AuditedCreateAction, AuditedDeleteAction, AuditedEditAction
 from reports import admin_urls
 from reports.dashboards import DASHBOARDS, Dashboard

@@ -118,9 +118,16 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the task worker and the web server use the same file without "database is locked".
+    # WAL lets the task worker and the web server read while the other writes; IMMEDIATE takes the
+    # write lock at the start of a transaction (no deadlock between two upgrading readers); a writer
+    # waits up to `timeout` seconds (SQLite's busy timeout) for another's write to finish. The
+    # worker also retries on "database is locked" (core/management/commands/db_worker.py).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE", "timeout": 20}
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env_int("SQLITE_BUSY_TIMEOUT", 20),
+        }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -145,6 +152,9 @@ else:
     }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A task that could run but has waited longer than this means the worker is stopped: the admin and
+# /healthz say so (core/task_health.py).
+TASKS_STALE_AFTER_MINUTES = env_int("TASKS_STALE_AFTER_MINUTES", 5)
 
 # --- Authentication -----------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -217,6 +227,8 @@ CSRF_COOKIE_HTTPONLY = True
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French")), ("es", _("Spanish"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One way to show a date in every language (config/formats/<language>/formats.py).
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = env_str("DJANGO_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
@@ -308,6 +320,9 @@ QA_REVIEW_CYCLE_MONTHS = env_int("QA_REVIEW_CYCLE_MONTHS", 36)
 QA_FIRST_REVIEW_MONTHS = env_int("QA_FIRST_REVIEW_MONTHS", 12)
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILADMIN_LOGIN_URL = "account_login"
+# The admin's date choosers write ISO dates; typed dates are read by core.forms (core/dates.py).
+WAGTAIL_DATE_FORMAT = "%Y-%m-%d"
+WAGTAIL_DATETIME_FORMAT = "%Y-%m-%d %H:%M"
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 # The admin's account page changes neither the email address nor the password: both go through
 # allauth (verification of the new address, rate limits, notification), linked from that page.

@@ -58,6 +58,9 @@ def test_staff_move_a_candidate_forward_and_the_candidate_sees_the_new_stage(liv
     page.wait_for_url(live_server.url + reverse("onboarding_admin:transition", args=[hotline.pk, "start_exploring"]))
     page.get_by_label("Reason").fill("Host confirmed in writing; first meeting held in Accra.")
     page.get_by_role("button", name="Start exploring").click()
+    # What will happen, then the confirmation.
+    assert "moves from Identified to Exploring" in page.locator("main").inner_text()
+    page.get_by_role("button", name="Confirm").click()
     page.wait_for_url(live_server.url + reverse("onboarding_admin:candidate", args=[hotline.pk]))
     assert "SafeNet Ghana moved to Exploring." in page.content()
     assert "Host confirmed in writing" in page.locator(".ob-timeline").inner_text()

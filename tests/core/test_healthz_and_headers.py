@@ -12,7 +12,34 @@ pytestmark = pytest.mark.django_db
 def test_healthz_ok(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "checks": {"database": "ok"}}
+    assert response.json() == {"status": "ok", "checks": {"database": "ok", "tasks": "ok"}}
+
+
+def test_healthz_says_when_the_task_worker_is_stopped(client, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    queued = DBTaskResult.objects.create(
+        task_path="core.tasks.deliver_email",
+        args_kwargs={"args": [1], "kwargs": {}},
+        queue_name="default",
+        backend_name="default",
+        run_after=timezone.now() - timedelta(minutes=20),
+    )
+    DBTaskResult.objects.filter(pk=queued.pk).update(enqueued_at=timezone.now() - timedelta(minutes=2))
+    assert client.get("/healthz").json()["checks"]["tasks"] == "ok"  # 2 minutes: the worker is busy
+    DBTaskResult.objects.filter(pk=queued.pk).update(enqueued_at=timezone.now() - timedelta(minutes=12))
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "degraded",
+        "checks": {"database": "ok", "tasks": "stalled"},
+        "tasks": {"waiting": 1, "oldest_waiting_minutes": 12},
+    }
+    DBTaskResult.objects.filter(pk=queued.pk).update(status="RUNNING")
+    assert client.get("/healthz").json()["status"] == "ok"
 
 
 def test_healthz_reports_unreachable_database(client):

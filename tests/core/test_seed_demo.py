@@ -9,8 +9,12 @@ pytestmark = pytest.mark.django_db
 
 
 def test_seed_demo_creates_the_demo_users_and_is_idempotent(settings, capsys):
+    from wagtail.models import Site
+
     settings.DEBUG = True
+    settings.WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"  # as `make run` serves it
     call_command("seed_demo", password="a-demo-password-for-tests")
+    assert Site.objects.get(is_default_site=True).root_url == "http://127.0.0.1:8000"
     emails = set(User.objects.values_list("email", flat=True))
     expected = {
         f"{name}@example.org"

@@ -173,11 +173,12 @@ def test_history_shows_foreign_keys_by_name_and_other_entries_data(client_for, s
     assert "Agreed at the meeting" in page
 
 
-def test_countries_only_have_their_programme_region_edited(client_for, staff_user, superuser):
+def test_countries_only_have_their_programme_region_and_time_zone_edited(client_for, staff_user, superuser):
     client = client_for(staff_user)
     url = reverse("network_country:edit", args=("KE",))
-    assert list(client.get(url).context["form"].fields) == ["programme_region"]
-    client.post(url, {"programme_region": "middle_east_north_africa", "name": "Renamed"})
+    assert list(client.get(url).context["form"].fields) == ["programme_region", "time_zone"]
+    assert Country.objects.get(code="KE").time_zone == "Africa/Nairobi"  # from the tz database
+    client.post(url, {"programme_region": "middle_east_north_africa", "time_zone": "Africa/Nairobi", "name": "Renamed"})
     kenya = Country.objects.get(code="KE")
     assert (kenya.programme_region, kenya.name) == ("middle_east_north_africa", "Kenya")
     entry = ModelLogEntry.objects.for_instance(kenya).get(action="wagtail.edit")
@@ -398,3 +399,14 @@ def test_event_codes_and_certificate_expiry_are_filled_in(client_for, capacity_u
     assert place.certificate_expires_on == date(2025, 4, 3)
     entry = ModelLogEntry.objects.for_instance(place).get(action="wagtail.create")
     assert entry.user == capacity_user and entry.data["changed"]["certificate_expires_on"] == [None, "2025-04-03"]
+
+
+def test_future_certificate_expiries_are_shown_as_dates_not_just_now(client_for, make_user):
+    from accounts.roles import Role
+
+    today = timezone.localdate()
+    ParticipationFactory(certified_on=today - timedelta(days=2), certificate_expires_on=today + timedelta(days=400))
+    page = client_for(make_user(Role.NETWORK_STAFF)).get(reverse("network_participation:index")).content.decode()
+    assert (today + timedelta(days=400)).isoformat() in page
+    assert f"2 days ago ({(today - timedelta(days=2)).isoformat()})" in page
+    assert "Just now" not in page and "just now" not in page

@@ -28,6 +28,8 @@ from network.models import (
     TrainingEvent,
     TrainingParticipation,
 )
+from onboarding import demo as onboarding_demo
+from onboarding.models import StageChange
 from tests.network.factories import (
     AnalystFactory,
     AnnualProfileFactory,
@@ -77,6 +79,7 @@ def workbook(sheets: dict[str, list[list]]) -> bytes:
 def wipe_network() -> None:
     """Every network row but the reference countries."""
     for model in (
+        StageChange,
         TrainingParticipation,
         TrainingEvent,
         TrainingCourse,
@@ -123,6 +126,14 @@ def full_network() -> None:
         public_reporting_url="",
         stage_entered_at=timezone.make_aware(datetime(2024, 5, 6, 7, 8, 9, 123456)),
     )
+    for hotline, paused_in in ((member, ""), (paused, "exploring")):
+        StageChange.objects.create(
+            hotline=hotline,
+            from_stage=paused_in,
+            to_stage=hotline.stage,
+            reason="Restored history",
+            changed_at=hotline.stage_entered_at,
+        )
     analyst = AnalystFactory(hotline=member, code="SN-01", role="manager", started_on=date(2019, 1, 1))
     AnalystFactory(hotline=member, code="SN-02", ended_on=date(2022, 1, 1), started_on=date(2019, 1, 1))
     AnalystFactory(hotline=paused, code="SN-01")
@@ -208,14 +219,17 @@ def test_export_import_into_empty_network_then_export_again_gives_the_same_workb
     assert again.ok and all(c.created == c.updated == 0 for c in again.changes.values())
 
 
-def test_demo_network_round_trips():
-    demo.seed(
-        DemoContext(
-            rng=random.Random(7), seed=7, scale=8, password="x", today=timezone.localdate(), stdout=io.StringIO()
-        )
+def test_demo_network_round_trips(make_user):
+    ctx = DemoContext(
+        rng=random.Random(7), seed=7, scale=8, password="x", today=timezone.localdate(), stdout=io.StringIO()
     )
+    ctx.users["staff"] = make_user(email="staff.demo@example.org")
+    demo.seed(ctx)
+    onboarding_demo.seed(ctx)  # the hotlines' stage histories: a restore needs them
     first = export_workbook()
-    wipe_network()
+    from tests.onboarding.test_workbook import wipe
+
+    wipe()
     result = import_workbook(first)
     assert result.ok, result.errors[:5]
     assert sheet_rows(export_workbook()) == sheet_rows(first)
@@ -232,6 +246,11 @@ def broken_sheets() -> dict[str, list[list]]:
             ["brand_name", "host_organisation", "country", "stage"],
             ["Good Line", "Good Host", "KE", "full_member"],
             ["Orphan Line", "Nobody Org", "KE", "exploring"],
+        ],
+        "Stage history": [
+            ["hotline", "changed_at", "from_stage", "to_stage", "reason"],
+            ["Good Line", "2020-01-01 10:00", "", "full_member", "Restored"],
+            ["Orphan Line", "2020-01-01 10:00", "", "exploring", "Restored"],
         ],
         "Analysts": [
             ["code", "hotline", "role"],
@@ -257,7 +276,8 @@ def test_broken_workbook_writes_nothing_and_names_each_problem():
     assert "Countries sheet" in found[("Organisations", 3, "country")]
     assert "Nobody Org" in found[("Hotlines", 3, "host_organisation")]
     assert "greater than or equal to 0" in found[("Statistics", 2, "reports_received")]
-    assert len(result.errors) == 4, result.errors
+    assert "has errors in the Hotlines sheet" in found[("Stage history", 3, "hotline")]
+    assert len(result.errors) == 5, result.errors
     assert not result.written
     assert [Organisation.objects.count(), Hotline.objects.count(), ModelLogEntry.objects.count()] == counts
 
@@ -296,28 +316,46 @@ def test_statistics_and_participation_rules_apply_on_import():
     assert not HotlineStatistics.objects.exists() and not TrainingParticipation.objects.exists()
 
 
-def test_admin_import_previews_then_imports_on_confirmation(client_for, staff_user, capacity_user):
+def test_admin_import_previews_then_imports_on_confirmation(
+    client_for, staff_user, capacity_user, django_capture_on_commit_callbacks
+):
+    from core.models import WorkbookImport
+
     client = client_for(staff_user)
     index = reverse("network_workbook:index")
     good = workbook({"Organisations": [["name", "type", "country"], ["Preview Host", "ngo", "GH"]]})
-    response = client.post(index, {"workbook": SimpleUploadedFile("network.xlsx", good)})
+    # The check runs as a background task (here at once): the page then lists every row it would write.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(index, {"workbook": SimpleUploadedFile("network.xlsx", good)})
+    assert response.status_code == 302
+    preview = WorkbookImport.objects.get()
+    assert (preview.dry_run, preview.status, preview.percent) == (True, "done", 100)
+    response = client.get(response["Location"])
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Import now" in html and "Organisations" in html
+    assert "Import now" in html and "Organisations" in html and "Preview Host" in html
     assert not Organisation.objects.filter(name="Preview Host").exists()
-    sha = response.context["sha256"]
-    assert client.post(reverse("network_workbook:confirm"), {"sha256": "0" * 64}).status_code == 302
+    # Someone else cannot see or confirm the run.
+    other = client_for(_network_staff())
+    assert other.get(reverse("network_workbook:job", args=[preview.pk])).status_code == 404
+    assert other.post(reverse("network_workbook:confirm", args=[preview.pk])).status_code == 404
     assert not Organisation.objects.filter(name="Preview Host").exists()
-    response = client.post(reverse("network_workbook:confirm"), {"sha256": sha})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("network_workbook:confirm", args=[preview.pk]))
     assert response.status_code == 302
     organisation = Organisation.objects.get(name="Preview Host")
     assert ModelLogEntry.objects.for_instance(organisation).get(action="network.import.create").user == staff_user
+    done = client.get(response["Location"])
+    assert "was imported" in done.content.decode()
     # The confirmation works once.
-    client.post(reverse("network_workbook:confirm"), {"sha256": sha})
+    client.post(reverse("network_workbook:confirm", args=[preview.pk]))
     assert Organisation.objects.filter(name="Preview Host").count() == 1
+    assert WorkbookImport.objects.filter(dry_run=False).count() == 1
 
     broken = workbook(broken_sheets())
-    response = client.post(index, {"workbook": SimpleUploadedFile("broken.xlsx", broken)})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(index, {"workbook": SimpleUploadedFile("broken.xlsx", broken)})
+    response = client.get(response["Location"])
     assert response.status_code == 400
     assert "Duplicate of row 2" in response.content.decode() and "Import now" not in response.content.decode()
     not_xlsx = client.post(index, {"workbook": SimpleUploadedFile("network.xlsx", b"%PDF-1.4 not a sheet")})
@@ -329,6 +367,62 @@ def test_admin_import_previews_then_imports_on_confirmation(client_for, staff_us
     outsider = client_for(capacity_user)
     assert outsider.get(reverse("network_workbook:export")).status_code == 302
     assert outsider.post(index, {"workbook": SimpleUploadedFile("network.xlsx", good)}).status_code == 302
+    assert outsider.get(reverse("network_workbook:job", args=[preview.pk])).status_code == 302
+
+
+def test_the_admin_preview_shows_the_lifecycle_refusal_and_the_changes_field_by_field(
+    client_for, staff_user, django_capture_on_commit_callbacks
+):
+    hotline = HotlineFactory(
+        brand_name="Candidate Line", stage=Hotline.Stage.FEASIBILITY_REVIEW, joined_on=None, full_member_on=None
+    )
+    OrganisationFactory(name="Renamed Site Org", country=country("GH"), website="https://old.example.org")
+    client = client_for(staff_user)
+    data = workbook(
+        {
+            "Organisations": [
+                ["name", "type", "country", "website"],
+                ["Renamed Site Org", "ngo", "GH", "https://new.example.org"],
+            ],
+            "Hotlines": [
+                ["brand_name", "host_organisation", "country", "stage"],
+                ["Candidate Line", hotline.host_organisation.name, hotline.country_id, "full_member"],
+            ],
+        }
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("network_workbook:index"), {"workbook": SimpleUploadedFile("w.xlsx", data)})
+    page = client.get(response["Location"])
+    html = page.content.decode()
+    assert page.status_code == 400
+    assert "stage changes go through the lifecycle" in html and "Import now" not in html
+    hotline.refresh_from_db()
+    assert hotline.stage == "feasibility_review"
+
+
+def test_a_preview_waiting_for_a_stopped_worker_says_so(client_for, staff_user, settings):
+    from datetime import timedelta
+
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    client = client_for(staff_user)
+    data = workbook({"Organisations": [["name", "type", "country"], ["Queued Org", "ngo", "GH"]]})
+    response = client.post(reverse("network_workbook:index"), {"workbook": SimpleUploadedFile("q.xlsx", data)})
+    from core.models import WorkbookImport
+
+    job = WorkbookImport.objects.get()
+    page = client.get(response["Location"]).content.decode()
+    assert "<progress" in page and 'http-equiv="refresh"' in page
+    assert "background worker seems to be stopped" not in page
+    # Nothing ran it: the task (queued after the request's commit) waits; ten minutes later the page says why.
+    from network.tasks import run_workbook_import
+
+    run_workbook_import.enqueue(job.pk)
+    DBTaskResult.objects.update(enqueued_at=timezone.now() - timedelta(minutes=10))
+    page = client.get(response["Location"]).content.decode()
+    assert "The background worker seems to be stopped: reports are queued." in page
+    assert "background worker seems to be stopped" in client.get(reverse("network_workbook:index")).content.decode()
 
 
 def test_dates_in_the_future_are_fine_for_events_but_not_for_consent():

@@ -170,8 +170,17 @@ def test_transition_form_asks_for_a_reason_then_moves_and_notifies(
     url = reverse("onboarding_admin:transition", args=[world.hotline.pk, "start_exploring"])
     empty = client.post(url, {"expected_stage": "identified", "reason": ""})
     assert empty.status_code == 200 and "This field is required" in empty.content.decode()
+    data = {"expected_stage": "identified", "reason": "Host confirmed by letter."}
+    # First what will happen, and nothing yet; then, confirmed, the move.
+    check = client.post(url, data)
+    page = check.content.decode()
+    assert check.status_code == 200 and "Nothing has changed yet" in page
+    assert "moves from Identified to Exploring" in page and "Host confirmed by letter." in page
+    world.hotline.refresh_from_db()
+    assert world.hotline.stage == Hotline.Stage.IDENTIFIED
+    assert client.post(url, {**data, "confirmed": "change"}).content.decode().count("Host confirmed by letter.") >= 1
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, {"expected_stage": "identified", "reason": "Host confirmed by letter."})
+        response = client.post(url, {**data, "confirmed": "yes"})
     assert response["Location"] == reverse("onboarding_admin:candidate", args=[world.hotline.pk])
     world.hotline.refresh_from_db()
     assert world.hotline.stage == Hotline.Stage.EXPLORING
@@ -181,8 +190,10 @@ def test_transition_form_asks_for_a_reason_then_moves_and_notifies(
 def test_a_second_submit_of_the_same_form_says_changed_meanwhile(world, client_for):
     client = client_for(world.staff)
     url = reverse("onboarding_admin:transition", args=[world.hotline.pk, "withdraw"])
-    client.post(url, {"expected_stage": "identified", "reason": "Host dissolved."})
-    response = client.post(url, {"expected_stage": "identified", "reason": "Host dissolved."}, follow=True)
+    client.post(url, {"expected_stage": "identified", "reason": "Host dissolved.", "confirmed": "yes"})
+    response = client.post(
+        url, {"expected_stage": "identified", "reason": "Host dissolved.", "confirmed": "yes"}, follow=True
+    )
     assert "changed meanwhile" in response.content.decode()
     assert StageChange.objects.filter(hotline=world.hotline).count() == 1
 
@@ -193,7 +204,9 @@ def test_on_hold_form_requires_a_review_date(world, client_for):
     response = client.post(url, {"expected_stage": "identified", "reason": "Elections."})
     assert response.status_code == 200 and "review_date" in response.content.decode()
     review = (timezone.localdate() + timedelta(days=30)).isoformat()
-    client.post(url, {"expected_stage": "identified", "reason": "Elections.", "review_date": review})
+    client.post(
+        url, {"expected_stage": "identified", "reason": "Elections.", "review_date": review, "confirmed": "yes"}
+    )
     world.hotline.refresh_from_db()
     assert (world.hotline.stage, world.hotline.paused_stage) == ("on_hold", "identified")
 

@@ -330,3 +330,37 @@ def test_guidance_keeps_the_editors_formatting_and_loses_scripts_from_any_source
     assert "<script" not in item.guidance and "onerror" not in item.guidance and "onclick" not in item.guidance
     assert "<b>signed</b>" in item.guidance and "<li>One</li>" in item.guidance
     assert 'href="https://example.org/x"' in item.guidance
+
+
+def test_requesting_changes_moves_the_due_date_so_the_item_is_not_overdue_at_once(world):
+    from onboarding import checklist_rules as rules
+
+    today = timezone.localdate()
+    item = submitted(world)
+    ChecklistItem.objects.filter(pk=item.pk).update(due_on=today - timedelta(days=10))
+    template = item.checklist.template
+    template.resubmission_days = 21
+    template.save(update_fields=["resubmission_days"])
+    item = services.item_request_changes(item=item, comment="Add the escalation step.", acting_user=world.reviewer)
+    assert item.due_on == today + timedelta(days=21)
+    assert not ChecklistItem.objects.get(pk=item.pk).is_overdue()
+    event = ItemEvent.objects.filter(item=item, action="request_changes").get()
+    assert event.data["due_on"] == [(today - timedelta(days=10)).isoformat(), (today + timedelta(days=21)).isoformat()]
+    assert any("Please answer by" in m.body for m in OutgoingEmail.objects.filter(subject__contains=item.code))
+
+    # The reviewer may choose the date; never one in the past.
+    again = services.item_submit(item=item, acting_user=world.candidate)
+    chosen = today + timedelta(days=5)
+    again = services.item_request_changes(
+        item=again, comment="Still missing.", acting_user=world.reviewer, due_on=chosen
+    )
+    assert again.due_on == chosen
+    third = services.item_submit(item=again, acting_user=world.candidate)
+    with pytest.raises(ValidationError) as refused:
+        services.item_request_changes(
+            item=third, comment="No.", acting_user=world.reviewer, due_on=today - timedelta(days=1)
+        )
+    assert "past" in str(refused.value)
+    assert rules.due_after_changes_requested(
+        current=today + timedelta(days=60), today=today, days=14
+    ) == today + timedelta(days=60)

@@ -300,9 +300,20 @@ def test_the_reviewer_requests_changes_and_accepts_from_the_review_page(world, c
     assert "Our answer to 9.1." in page and "9.1.pdf" in page
     missing = client.post(url, {"action": "request_changes", "comment": ""})
     assert missing.status_code == 200 and "Say what needs to change" in missing.content.decode()
-    assert client.post(url, {"action": "request_changes", "comment": "Add the escalation step."}).status_code == 302
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    current = world.submitted.due_on
+    proposed = max(timezone.localdate() + timedelta(days=14), current or timezone.localdate())
+    assert f'value="{proposed.isoformat()}"' in page  # the template's period (or a later due date), editable
+    assert "initDateChooser" in page and "date-time-chooser.js" in page  # the picker's script is on the page
+    chosen = (timezone.localdate() + timedelta(days=30)).isoformat()
+    response = client.post(url, {"action": "request_changes", "comment": "Add the escalation step.", "due_on": chosen})
+    assert response.status_code == 302
     world.submitted.refresh_from_db()
     assert world.submitted.state == "changes_requested"
+    assert world.submitted.due_on.isoformat() == chosen
     assert client.post(url, {"action": "comment", "body": "Thanks."}).status_code == 302
     refused = client.post(url, {"action": "waive", "comment": "x"})  # waivers are for network staff
     assert refused.status_code == 302 and refused["Location"] == "/admin/"
@@ -340,7 +351,11 @@ def test_staff_start_a_checklist_and_move_it_to_a_new_version(world, client_for)
     assert client.post(reverse("onboarding_admin:template_new_version", args=[v1.pk])).status_code == 302
     draft = ChecklistTemplate.objects.get(status="draft")
     draft.items.filter(code="1.1").update(title="Country situation and needs summary")
-    assert client.post(reverse("onboarding_admin:template_publish", args=[draft.pk])).status_code == 302
+    publish = reverse("onboarding_admin:template_publish", args=[draft.pk])
+    check = client.post(publish)  # first what will happen
+    assert check.status_code == 200 and "Nothing has changed yet" in check.content.decode()
+    assert "is retired" in check.content.decode()
+    assert client.post(publish, {"confirmed": "yes"}).status_code == 302
     preview = client.get(reverse("onboarding_admin:checklist_version", args=[hotline.pk])).content.decode()
     assert "1.1 Country situation and needs summary: title" in preview
     response = client.post(reverse("onboarding_admin:checklist_version", args=[hotline.pk]), follow=True)
@@ -400,7 +415,11 @@ def test_the_assessment_page_records_findings_actions_report_and_decision(world,
     refused = client_for(world.staff).post(decision_url, form)
     assert "does not carry an admission" in refused.content.decode()
     form["votes_for"], form["votes_against"] = 31, 2
-    assert client_for(world.staff).post(decision_url, form).status_code == 302
+    check = client_for(world.staff).post(decision_url, form)  # first what will happen
+    assert check.status_code == 200 and "moves from Decision pending to Provisional member" in check.content.decode()
+    world.hotline.refresh_from_db()
+    assert world.hotline.stage == "decision_pending"
+    assert client_for(world.staff).post(decision_url, {**form, "confirmed": "yes"}).status_code == 302
     world.hotline.refresh_from_db()
     assert world.hotline.stage == "provisional_member" and world.hotline.joined_on == timezone.localdate()
     assert Decision.objects.get().recorded_by == world.staff
@@ -447,7 +466,12 @@ def test_staff_create_and_edit_a_draft_template_in_the_admin(world, client_for):
         "gate_fact": "",
     }
     data = nested_form_data(
-        {"name": "Follow-up checklist", "notes": "For QA reviews.", "items": inline_formset([item])}
+        {
+            "name": "Follow-up checklist",
+            "notes": "For QA reviews.",
+            "resubmission_days": "10",
+            "items": inline_formset([item]),
+        }
     )
     response = client.post(reverse("onboarding_templates:add"), data)
     template = ChecklistTemplate.objects.get(name="Follow-up checklist")
@@ -455,6 +479,7 @@ def test_staff_create_and_edit_a_draft_template_in_the_admin(world, client_for):
         "onboarding_admin:template", args=[template.pk]
     )
     assert (template.version, template.status, template.created_by) == (1, "draft", world.staff)
+    assert template.resubmission_days == 10
     saved = template.items.get()
     assert saved.title == "Country situation summary" and "Two pages are enough." in saved.guidance
     page = client.get(reverse("onboarding_admin:template", args=[template.pk])).content.decode()
@@ -465,6 +490,7 @@ def test_staff_create_and_edit_a_draft_template_in_the_admin(world, client_for):
         {
             "name": "Follow-up checklist",
             "notes": "For QA reviews.",
+            "resubmission_days": "10",
             "items": inline_formset([{**item, "id": saved.pk, "title": "Country situation and needs"}], initial=1),
         }
     )

@@ -28,6 +28,7 @@ from reports.models import (
     Risk,
     WorkPackage,
 )
+from tests.core.restore import wipe_accounts
 
 pytestmark = pytest.mark.django_db
 
@@ -53,6 +54,7 @@ def sheet_rows(data: bytes) -> dict[str, list[tuple]]:
 def wipe_grants() -> None:
     for model in GRANT_MODELS:
         model._base_manager.all().delete()
+    wipe_accounts()
 
 
 def build_grant() -> Grant:

@@ -4,6 +4,7 @@ counts, the cache and its invalidation."""
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 from datetime import date
 
@@ -183,7 +184,16 @@ def _csv_rows(content: bytes) -> list[list[str]]:
 
 def _xlsx_rows(content: bytes) -> list[list[str]]:
     sheet = openpyxl.load_workbook(io.BytesIO(content), read_only=True).active
-    return [["" if value is None else str(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+    return [[_xlsx_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+
+
+def _xlsx_text(value: object) -> str:
+    """A cell as the page shows it: dates are real spreadsheet dates, shown as YYYY-MM-DD."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime) and value.time() == datetime.time():
+        return value.date().isoformat()
+    return str(value)
 
 
 @pytest.mark.parametrize("slug", [s for s in SLUGS if s != "grants"])
@@ -296,3 +306,15 @@ def test_a_write_shows_at_once(staff_client, world):
     assert headline(soup(staff_client.get(url("network"))), "member_hotlines") == "4"
     world.analysts["KE-2"].delete()
     assert headline(soup(staff_client.get(url("capacity"))), "single_analyst_hotlines") == "4"
+
+
+def test_dates_in_spreadsheet_downloads_are_real_dates():
+    import pandas as pd
+
+    from reports.views import xlsx_bytes
+
+    frame = pd.DataFrame({"hotline": ["A", "B"], "expires_on": ["2027-03-01", ""], "note": ["2027-03-01 x", "y"]})
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(frame, sheet="Certificates"))).active
+    assert isinstance(sheet["B2"].value, datetime.datetime) and sheet["B2"].value.date() == datetime.date(2027, 3, 1)
+    assert sheet["B2"].number_format.upper() == "YYYY-MM-DD"
+    assert sheet["B3"].value is None and sheet["C2"].value == "2027-03-01 x"

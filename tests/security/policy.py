@@ -638,6 +638,8 @@ POLICY: dict[str, Rule] = {
         (V("member A", DOSSIER_A, {"pk": "assessment_MA"}), V("member B", NETWORK, {"pk": "assessment_MB"}))
     ),
     "onboarding_admin:decision_add": Rule(one(NETWORK, pk="assessment_CA_open"), writes=True),
+    # A recorded decision (the demo's) is corrected by network staff only.
+    "onboarding_admin:decision_correct": Rule(one(NETWORK, pk="assessment_decided"), writes=True),
     "onboarding_admin:template": Rule(
         (V("published", NETWORK, {"pk": "template_published"}), V("draft", NETWORK, {"pk": "template_draft"}))
     ),
@@ -743,7 +745,9 @@ POLICY: dict[str, Rule] = {
         "network_statistics", "statistics_MB", view=CAPACITY_READERS, add=NETWORK, change=NETWORK, delete=NETWORK
     ),
     "network_workbook:index": rule(NETWORK, writes=True),
-    "network_workbook:confirm": rule(NETWORK, ok=POST_ONLY, writes=True),
+    # A run of the import (its preview and result) is its uploader's alone.
+    "network_workbook:job": Rule((V("own run", roles(STAFF), args=("workbook_run",)),)),
+    "network_workbook:confirm": Rule((V("own run", roles(STAFF), args=("workbook_run",)),), ok=POST_ONLY, writes=True),
     "network_workbook:export": rule(NETWORK),
     # -- dashboards --------------------------------------------------------------------------------------
     "reports_dashboards:index": rule(DASHBOARD_ROLES["network"]),

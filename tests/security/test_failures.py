@@ -30,7 +30,7 @@ def test_database_unreachable_gives_503_health_and_a_friendly_page(client):
         health = client.get("/healthz")
         page = client.get("/")
     assert health.status_code == 503
-    assert health.json() == {"status": "error", "checks": {"database": "unreachable"}}
+    assert health.json() == {"status": "error", "checks": {"database": "unreachable", "tasks": "unknown"}}
     assert page.status_code == 503
     html = page.content.decode()
     assert "temporarily unavailable" in html

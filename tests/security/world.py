@@ -324,6 +324,18 @@ def _registry_extras(world: World) -> None:
             lawful_basis=Contact.LawfulBasis.LEGITIMATE_INTEREST,
             retain_until=today - timedelta(days=1),
         )
+    from core.models import WorkbookImport
+    from onboarding.models import Decision
+
+    world.objects["assessment_decided"] = Decision.objects.select_related("assessment").first().assessment
+    world.objects["workbook_run"] = WorkbookImport.objects.create(
+        created_by=world.users["staff"],
+        filename="network.xlsx",
+        stored_name="",
+        sha256="0" * 64,
+        status=WorkbookImport.Status.DONE,
+        result={"errors": [], "changes": {}, "written": False, "invitations_needed": []},
+    )
     world.objects["organisation_CA"] = world["CA"].host_organisation
     world.objects["organisation_CB"] = world["CB"].host_organisation
 

@@ -7,13 +7,14 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from core.uploads import inspect_archive
-from core.workbook import import_workbook
+from core.workbook import CHANGED, import_workbook
 
 
 class Command(BaseCommand):
     help = (
         "Import a network workbook. Every row is validated first; if any is wrong nothing is written "
-        "and each problem is listed by sheet, row and column."
+        "and each problem is listed by sheet, row and column. Changed rows are listed field by field "
+        "(old -> new); with -v 2, new rows too."
     )
 
     def add_arguments(self, parser: Any) -> None:
@@ -24,7 +25,7 @@ class Command(BaseCommand):
             help="Validate and show what would change; write nothing.",
         )
 
-    def handle(self, *args: Any, file: str, dry_run: bool, **options: Any) -> None:
+    def handle(self, *args: Any, file: str, dry_run: bool, verbosity: int = 1, **options: Any) -> None:
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"No such file: {file}")
@@ -40,7 +41,21 @@ class Command(BaseCommand):
             raise CommandError(f"{len(result.errors)} problem(s) found; nothing was imported.")
         for sheet, changes in result.changes.items():
             self.stdout.write(
-                f"  {sheet}: {changes.created} new, {changes.updated} updated, {changes.unchanged} unchanged"
+                f"  {sheet}: {changes.created} new, {changes.updated} changed, {changes.unchanged} unchanged"
             )
+            for row in changes.rows:
+                if row.status == CHANGED:
+                    self.stdout.write(f"    row {row.row} ({row.key}), changed:")
+                    for change in row.fields:
+                        self.stdout.write(f"      {change.column}: {change.old or '—'} -> {change.new or '—'}")
+                elif verbosity > 1:
+                    self.stdout.write(f"    row {row.row} ({row.key}): new")
+        if result.invitations_needed:
+            self.stdout.write(
+                f"  Accounts that need an invitation ({'would be ' if dry_run else ''}created inactive, "
+                "without a password):"
+            )
+            for email in result.invitations_needed:
+                self.stdout.write(f"    {email}: needs an invitation")
         verb = "Would import" if dry_run else "Imported"
         self.stdout.write(self.style.SUCCESS(f"{verb} {file}{' (dry run: nothing written)' if dry_run else ''}."))
