@@ -19,9 +19,10 @@ from typing import Any
 
 from django import forms
 from django.db import models
+from django.utils.safestring import SafeString, mark_safe
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.admin.panels import Panel
+from wagtail.admin.panels import ObjectList, Panel
 
 CONTRIBUTED_FIELDS_HOOK = "register_contributed_form_fields"
 
@@ -88,6 +89,19 @@ class ContributedFieldsPanel(Panel):
             context = super().get_context_data(parent_context)
             context["fields"] = [self.form[name] for name in self.field_names]
             return context
+
+
+class ContributedFieldsObjectList(ObjectList):
+    """A panel layout with a `ContributedFieldsPanel` inside: the contributed fields are shown there,
+    never again among the fields Wagtail renders for the form's "missing" fields."""
+
+    class BoundPanel(ObjectList.BoundPanel):
+        def render_missing_fields(self) -> SafeString:
+            rendered = set(self.panel.get_form_options().get("fields", []))
+            rendered |= set(getattr(self.form, "contributed_field_names", []))
+            return mark_safe(  # noqa: S308 (form fields render their own escaped HTML)
+                "".join(str(self.form[name]) for name in self.form.fields if name not in rendered)
+            )
 
 
 class ContributedFieldsForm(ContributedFieldsMixin, WagtailAdminModelForm):

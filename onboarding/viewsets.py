@@ -24,7 +24,7 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from core.audit import VisibleHistoryMixin
-from core.contributed_fields import ContributedFieldsMixin, ContributedFieldsPanel
+from core.contributed_fields import ContributedFieldsMixin, ContributedFieldsObjectList, ContributedFieldsPanel
 from core.dates import natural_date, past_due_problem
 from core.spreadsheets import FormulaSafeExportMixin
 from network.forms import time_zone_field
@@ -196,7 +196,7 @@ class RoundtableViewSet(OnboardingViewSet):
     search_fields = ["title", "venue", "code"]
     ordering = "-starts_at"
     # Other apps may add fields (reports: the grant activities that funded the roundtable).
-    edit_handler = ObjectList(
+    edit_handler = ContributedFieldsObjectList(
         [
             FieldPanel("title"),
             FieldRowPanel([FieldPanel("country"), FieldPanel("hotline")]),

@@ -36,6 +36,9 @@ BOOKKEEPING_TABLES = {
     "core_cache",
     "core_outgoingemail",
     "django_tasks_db_dbtaskresult",
+    # A background workbook import's job record (its queue state, progress and result, with who started
+    # it); every registry row the import writes is audited by the import itself.
+    "core_workbookimport",
     "usersessions_usersession",
     "wagtailsearch_indexentry",
     "wagtailcore_referenceindex",

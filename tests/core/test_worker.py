@@ -9,7 +9,9 @@ from django.db import OperationalError
 
 from core.management.commands import db_worker
 
-pytestmark = pytest.mark.django_db
+# The worker opens and closes its own transactions and connections, as in production: not inside a
+# test's transaction (on PostgreSQL, closing the connection would end the test's).
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_a_locked_database_does_not_stop_the_worker(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -56,6 +56,7 @@ def test_the_roundtable_form_links_it_to_a_grant_activity_and_the_grant_counts_i
     page = BeautifulSoup(client_for(staff).get(url).content.decode(), "html.parser")
     boxes = page.select('input[name="grant_activities"]')
     assert {box["value"] for box in boxes} >= {str(activity.pk)}
+    assert len([box for box in boxes if box["value"] == str(activity.pk)]) == 1  # shown once, in its panel
     assert not any(box.has_attr("checked") for box in boxes)
 
     response = client_for(staff).post(url, _roundtable_post(kumasi, grant_activities=[activity.pk]))
