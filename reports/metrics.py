@@ -328,7 +328,7 @@ def history(f: FrameMap, c: Context) -> pd.DataFrame:
         return f["stage_changes"]
     from reports.selectors import empty_frame
 
-    return empty_frame("stage_changes")
+    return c.once("no_history", lambda: empty_frame("stage_changes"))
 
 
 def stages_on_day(f: FrameMap, c: Context) -> pd.Series:
