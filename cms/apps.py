@@ -10,9 +10,12 @@ class CmsConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from accounts.roles import Role, register_role_permissions
-        from cms import caching, site_address
+        from cms import caching, selectors, site_address
+        from core import dataversion
 
         caching.connect_signals()
+        # Public pages that show registry data are keyed by this topic's version only.
+        dataversion.track("registry", selectors.REGISTRY_MODELS)
         # The default Site's hostname and port follow WAGTAILADMIN_BASE_URL after every migrate.
         post_migrate.connect(site_address.apply_after_migrate, sender=self, dispatch_uid="cms.site_address")
         editorial = [

@@ -1,12 +1,15 @@
 """Public pages served from the shared cache.
 
 A page's cached HTML is keyed by the code version (templates, translations and Python of this
-deployment), the site version (bumped when any page is published, unpublished,
-moved or deleted, and when snippets, documents, images, sites or locales change), by the registry's
-data version (`core.dataversion`: bumped by every write to network, onboarding and reports
-models), and by the request (host, language, path, the page's own query parameters). So a
-suspended hotline leaves the directory with the next request, in every web process. Entries
-also expire after `PAGE_CACHE_SECONDS`, for anything time-based (a campaign that ends today).
+deployment), the site version (bumped when any page is published, unpublished, moved or deleted,
+and when snippets, documents, images, sites or locales change), the versions of the data topics the
+page declares it reads (`cache_reads`; `core.dataversion`: the directory, facts, map and home read
+"registry", bumped only by writes to the models those pages show, declared in `REGISTRY_MODELS`),
+and the request: the Wagtail site it matches (never the raw Host header or its port), the language,
+the path and the page's own query parameters (others are ignored). So a suspended hotline leaves
+the directory with the next request, in every web process, while a reviewer's work on a dossier
+leaves every public page cached. Entries also expire after `PAGE_CACHE_SECONDS`, for anything
+time-based (a campaign that ends today).
 
 Never cached: pages with a view restriction (password, sign-in or groups) on themselves or an
 ancestor, signed-in users, previews, anything but GET/HEAD, requests carrying messages, and any
@@ -14,10 +17,11 @@ response whose rendering touched the CSRF token or set a cookie. A restricted pa
 so it has no route record either and the middleware below can never serve it.
 
 A cached page is served before Wagtail routes the request (`PageCacheMiddleware`): storing a page
-also records which page its host, language and path lead to, with the site version (which every
+also records which page its site, language and path lead to, with the site version (which every
 change to the page tree, sites or view restrictions bumps) it was recorded under; a record of an
-older version is ignored. A hit runs no database query and two cache reads (the versions with the
-record, then the page).
+older version is ignored. A hit runs no database query and two cache reads (the versions and the
+cached list of sites with the record, then the page). The page is stored with its gzip-compressed
+body, served as is to clients that accept gzip.
 """
 
 from __future__ import annotations
@@ -31,11 +35,16 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.http.request import split_domain_port
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.regex_helper import _lazy_re_compile
+from django.utils.text import compress_string
 
 from core import dataversion
 
 SITE_VERSION_KEY = "cms:site-version"
+_ACCEPTS_GZIP = _lazy_re_compile(r"\bgzip\b")
 PAGE_CACHE_SECONDS = 600
 
 
@@ -65,28 +74,54 @@ def site_version() -> int:
     return int(version)
 
 
-def _versions(request: HttpRequest, *also: str) -> tuple[int, int, dict[str, Any]]:
-    """The site and data versions, read once per request in one cache round trip, with the
-    entries named in `also` (read in that same round trip)."""
-    found = cache.get_many([SITE_VERSION_KEY, dataversion.KEY, *also])
+SITES_KEY = "cms:sites"
+
+
+def _versions(request: HttpRequest, *also: str) -> tuple[int, tuple[int, ...], dict[str, Any]]:
+    """The site version and every data topic's version, read once per request in one cache round
+    trip together with the sites and the entries named in `also`."""
+    topic_names = dataversion.topics()
+    found = cache.get_many([SITE_VERSION_KEY, SITES_KEY, *(dataversion.topic_key(t) for t in topic_names), *also])
     versions = getattr(request, "_cms_cache_versions", None)
     if versions is None:
         site = found.get(SITE_VERSION_KEY)
-        data = found.get(dataversion.KEY)
-        versions = (
-            int(site) if site is not None else site_version(),
-            int(data) if data is not None else dataversion.current(),
-        )
-        request._cms_cache_versions = versions  # type: ignore[attr-defined]
-    return versions[0], versions[1], found
+        site = int(site) if site is not None else site_version()
+        data = dict(zip(topic_names, dataversion.versions(found, topic_names), strict=True))
+        versions = (site, data, _matched_site(request, site, found.get(SITES_KEY)))
+        request._cms_cache_versions = versions
+    return versions[0], tuple(versions[1].values()), found
 
 
-def _request_versions(request: HttpRequest) -> tuple[int, int]:
-    versions = getattr(request, "_cms_cache_versions", None)
-    if versions is None:
-        site, data, _found = _versions(request)
-        return site, data
-    return versions
+def _request_versions(request: HttpRequest) -> tuple[int, dict[str, int], int | None]:
+    if getattr(request, "_cms_cache_versions", None) is None:
+        _versions(request)
+    return request._cms_cache_versions
+
+
+def _matched_site(request: HttpRequest, version: int, cached: Any) -> int | None:
+    """The id of the Wagtail site that serves this request, found as Wagtail finds it (hostname,
+    then port, then the default site) from a list of sites cached under the site version, so
+    neither the port a client sends nor an unknown host name makes a new cache entry."""
+    if cached is None or cached[0] != version:
+        from wagtail.models import Site
+
+        rows = tuple(Site.objects.values_list("pk", "hostname", "port", "is_default_site"))
+        cached = (version, rows)
+        cache.set(SITES_KEY, cached, None)
+    rows = cached[1]
+    hostname = split_domain_port(request._get_raw_host())[0]
+    port = request.get_port()
+    named = [row for row in rows if row[1] == hostname]
+    for pk, _hostname, site_port, _default in named:
+        if str(site_port) == str(port):
+            return pk
+    for pk, _hostname, _port, default in named:
+        if default:
+            return pk
+    if len(named) == 1:
+        return named[0][0]
+    defaults = [row[0] for row in rows if row[3]]
+    return defaults[0] if defaults else None
 
 
 def bump_site_version() -> None:
@@ -118,17 +153,29 @@ def is_cacheable_request(request: HttpRequest) -> bool:
 
 
 def route_cache_key(request: HttpRequest) -> str:
-    """Where the page that serves this host, language and path is recorded: the site version it
-    was recorded under, the page's id and the query parameters it reads."""
-    raw = "|".join([request.get_host(), translation.get_language() or "", request.path])
+    """Where the page that serves this site, language and path is recorded: the site version it
+    was recorded under, the page's id, the query parameters it reads and the data it reads."""
+    _site, _data, matched = _request_versions(request)
+    raw = "|".join([str(matched), translation.get_language() or "", request.path])
     digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
     return f"cms:route:{code_version()}:{digest}"
 
 
-def _cached_response(cached: dict[str, Any]) -> HttpResponse:
-    response = HttpResponse(cached["content"], content_type=cached["content_type"], status=cached["status"])
+def _cached_response(request: HttpRequest, cached: dict[str, Any]) -> HttpResponse:
+    """The stored page, compressed when the client accepts gzip (compressed once, when stored)."""
+    compressed = cached.get("gzip")
+    if compressed is not None and accepts_gzip(request):
+        response = HttpResponse(compressed, content_type=cached["content_type"], status=cached["status"])
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(cached["content"], content_type=cached["content_type"], status=cached["status"])
+    patch_vary_headers(response, ("Accept-Encoding",))
     response["X-Page-Cache"] = "hit"
     return response
+
+
+def accepts_gzip(request: HttpRequest) -> bool:
+    return bool(_ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")))
 
 
 def cached_page_response(request: HttpRequest) -> HttpResponse | None:
@@ -141,9 +188,9 @@ def cached_page_response(request: HttpRequest) -> HttpResponse | None:
     # A route recorded under an older site version may lead elsewhere now (pages moved, unpublished).
     if route is None or route[0] != site:
         return None
-    _site, page_id, query_params = route
-    cached = cache.get(page_cache_key(request, page_id, tuple(query_params)))
-    return None if cached is None else _cached_response(cached)
+    _site, page_id, query_params, reads = route
+    cached = cache.get(page_cache_key(request, page_id, tuple(query_params), tuple(reads)))
+    return None if cached is None else _cached_response(request, cached)
 
 
 class PageCacheMiddleware:
@@ -166,14 +213,58 @@ class PageCacheMiddleware:
         return cached_page_response(request)
 
 
-def page_cache_key(request: HttpRequest, page_id: int, query_params: tuple[str, ...]) -> str:
+def page_cache_key(
+    request: HttpRequest, page_id: int | str, query_params: tuple[str, ...], reads: tuple[str, ...] = ()
+) -> str:
+    """The page's entry: the code and site versions, the versions of the data topics the page reads
+    (none for an article), the matched site, language, path and the page's own query parameters."""
     params = sorted((name, value) for name in query_params for value in request.GET.getlist(name) if value)
-    raw = "|".join(
-        [request.get_host(), translation.get_language() or "", request.path, repr(params)],
-    )
+    site, data, matched = _request_versions(request)
+    raw = "|".join([str(matched), translation.get_language() or "", request.path, repr(params)])
     digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
-    site, data = _request_versions(request)
-    return f"cms:page:{code_version()}:{site}:{data}:{page_id}:{digest}"
+    data_part = ".".join(f"{name}{data.get(name, 0)}" for name in reads)
+    return f"cms:page:{code_version()}:{site}:{data_part}:{page_id}:{digest}"
+
+
+def serve_cached(
+    request: HttpRequest,
+    *,
+    entry: int | str,
+    query_params: tuple[str, ...],
+    reads: tuple[str, ...],
+    render: Any,
+    route: tuple[Any, ...] | None = None,
+) -> HttpResponse:
+    """The cached response for this request, or `render()`'s, stored when it is public (a 200 that
+    set no cookie, touched no CSRF token and carries no message). `route` also records which entry
+    this site, language and path lead to, so the middleware can serve it before routing."""
+    key = page_cache_key(request, entry, query_params, reads)
+    cached = cache.get(key)
+    if cached is not None:
+        return _cached_response(request, cached)
+    response = render()
+    if hasattr(response, "render"):
+        response.render()
+    if (
+        response.status_code == 200
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not _has_pending_messages(request)
+    ):
+        entries: dict[str, Any] = {
+            key: {
+                "content": response.content,
+                # A public page carries no secret: compressing it once cannot leak one.
+                "gzip": compress_string(response.content),
+                "content_type": response["Content-Type"],
+                "status": 200,
+            }
+        }
+        if route is not None:
+            entries[route_cache_key(request)] = (_request_versions(request)[0], *route)
+        cache.set_many(entries, PAGE_CACHE_SECONDS)
+        response["X-Page-Cache"] = "miss"
+    return response
 
 
 class CachedPageMixin:
@@ -181,37 +272,26 @@ class CachedPageMixin:
 
     # The GET parameters the page reads (filters, pagination); others never change the response.
     cache_query_params: tuple[str, ...] = ()
+    # The data topics (`core.dataversion`) the page shows besides its own content and the site's:
+    # a write to their models makes a new entry; other writes leave the page cached.
+    cache_reads: tuple[str, ...] = ()
+
+    def get_cache_reads(self) -> tuple[str, ...]:
+        return self.cache_reads
 
     def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not is_cacheable_request(request) or self.is_restricted():
             return super().serve(request, *args, **kwargs)  # type: ignore[misc]
-        key = page_cache_key(request, self.pk, self.cache_query_params)  # type: ignore[attr-defined]
-        cached = cache.get(key)
-        if cached is not None:
-            request.is_preview = False
-            return _cached_response(cached)
-        response = super().serve(request, *args, **kwargs)  # type: ignore[misc]
-        if hasattr(response, "render"):
-            response.render()
-        if (
-            response.status_code == 200
-            and not response.cookies
-            and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-            and not _has_pending_messages(request)
-        ):
-            cache.set_many(
-                {
-                    key: {"content": response.content, "content_type": response["Content-Type"], "status": 200},
-                    route_cache_key(request): (
-                        _request_versions(request)[0],
-                        self.pk,  # type: ignore[attr-defined]
-                        self.cache_query_params,
-                    ),
-                },
-                PAGE_CACHE_SECONDS,
-            )
-            response["X-Page-Cache"] = "miss"
-        return response
+        request.is_preview = False
+        reads = self.get_cache_reads()
+        return serve_cached(
+            request,
+            entry=self.pk,  # type: ignore[attr-defined]
+            query_params=self.cache_query_params,
+            reads=reads,
+            render=lambda: super(CachedPageMixin, self).serve(request, *args, **kwargs),  # type: ignore[misc]
+            route=(self.pk, self.cache_query_params, reads),  # type: ignore[attr-defined]
+        )
 
     def is_restricted(self) -> bool:
         """A view restriction (password, sign-in, groups) on this page or above it: Wagtail checks it

@@ -74,11 +74,27 @@ class PartnerOrganisation(models.Model):
         return self.name
 
 
+# Stream blocks that show a figure computed from the live registry when the page is shown.
+LIVE_FIGURE_BLOCKS = frozenset({"live_figure", "figure"})
+
+
 class SitePage(CachedPageMixin, Page):
     """Base of every public page type."""
 
     class Meta:
         abstract = True
+
+    def get_cache_reads(self) -> tuple[str, ...]:
+        """The page type's data topics, plus "registry" when its content shows a live figure
+        (read from the stored blocks' types: no query)."""
+        if "registry" in self.cache_reads:
+            return self.cache_reads
+        for field in self._meta.get_fields():
+            if isinstance(field, StreamField):
+                value = getattr(self, field.name)
+                if any(item["type"] in LIVE_FIGURE_BLOCKS for item in value.raw_data):
+                    return (*self.cache_reads, "registry")
+        return self.cache_reads
 
     @property
     def listing_summary(self) -> str:
@@ -501,6 +517,7 @@ class HotlineDirectoryPage(SitePage):
     subpage_types: list[str] = []
     max_count_per_parent = 1
     cache_query_params = ("q", "country", "region")
+    cache_reads = ("registry",)
 
     class Meta:
         verbose_name = _("hotline directory")
@@ -539,6 +556,7 @@ class FactsPage(SitePage):
     parent_page_types = ["cms.HomePage"]
     subpage_types: list[str] = []
     max_count_per_parent = 1
+    cache_reads = ("registry",)
 
     class Meta:
         verbose_name = _("facts page")
@@ -565,6 +583,7 @@ class NetworkMapPage(SitePage):
     parent_page_types = ["cms.HomePage"]
     subpage_types: list[str] = []
     max_count_per_parent = 1
+    cache_reads = ("registry",)
 
     class Meta:
         verbose_name = _("network map")

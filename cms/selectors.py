@@ -25,6 +25,22 @@ from network.models import Country, Hotline, ProgrammeRegion
 from reports import metrics
 from reports.metrics import Period, Scope
 
+# The models the public pages read besides their own content: the directory, the map, the facts
+# page and every live figure. They make the "registry" data topic (`core.dataversion`), which the
+# pages that show them put in their cache keys: a write to any other model (a dossier, a review, a
+# grant) leaves every public page cached. tests/cms/test_cache_topics.py checks this set against the
+# queries those pages run.
+REGISTRY_MODELS = frozenset(
+    {
+        "network.Country",
+        "network.Hotline",
+        "network.Hotline_countries_served",
+        "network.Analyst",
+        "onboarding.StageChange",
+        "onboarding.Roundtable",
+    }
+)
+
 
 @lru_cache(maxsize=8)
 def _iso3166_translation(language: str) -> gettext.NullTranslations:

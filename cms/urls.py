@@ -4,12 +4,19 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from cms import feeds, views
+from cms import caching, feeds, views
 from cms.sitemaps import SiteSitemap
 
 
 def _sitemap(request, **kwargs):  # type: ignore[no-untyped-def]
-    return sitemap(request, sitemaps={"pages": SiteSitemap(request)}, template_name="cms/sitemap.xml", **kwargs)
+    """Cached like a page: it changes when the page tree does (the site version)."""
+
+    def render():  # type: ignore[no-untyped-def]
+        return sitemap(request, sitemaps={"pages": SiteSitemap(request)}, template_name="cms/sitemap.xml", **kwargs)
+
+    if not caching.is_cacheable_request(request):
+        return render()
+    return caching.serve_cached(request, entry="sitemap", query_params=("p",), reads=(), render=render)
 
 
 root_urlpatterns = [

@@ -1,9 +1,18 @@
-"""A data version every write bumps, shared by all processes through the cache.
+"""Data versions every write bumps, shared by all processes through the cache.
 
-Cached aggregates (dashboards, public facts, directory, map) put `current()` in their cache keys:
-after any write to the registry, lifecycle or reports models the version changes, so the next
-read recomputes, in every web process at once. Saves, deletes and many-to-many changes bump it
-through signals; code that writes with `QuerySet.update()` or `bulk_create()` calls `bump()`.
+`KEY` is bumped by every write to the registry, lifecycle and reports models: cached aggregates
+(dashboards) put `current()` in their cache keys, so after any write the next read recomputes, in
+every web process at once.
+
+A topic is a narrower version for readers that only read some models: the app that reads them
+declares the topic with `track(topic, model labels)` (the public site declares "registry", the
+models its pages read), and a write bumps a topic only when it touches one of its models. So a
+reviewer's comment on a dossier leaves the public pages' cache alone, while a suspended hotline
+still reaches the directory with the next request.
+
+Saves, deletes and many-to-many changes bump through signals; code that writes with
+`QuerySet.update()`, `bulk_create()` or `bulk_update()` calls `bump(Model, ...)` with the models it
+wrote (or `bump()` without arguments, which marks every topic stale).
 """
 
 from __future__ import annotations
@@ -18,33 +27,82 @@ KEY = "core:data-version"
 # Apps whose writes change what dashboards and public pages show.
 TRACKED_APPS = {"network", "onboarding", "reports"}
 
+# topic -> labels ("app_label.ModelName") of the models whose writes change it.
+_topics: dict[str, frozenset[str]] = {}
 
-def current() -> int:
-    version = cache.get(KEY)
+
+def topic_key(topic: str) -> str:
+    return f"{KEY}:{topic}"
+
+
+def track(topic: str, labels: set[str] | frozenset[str] | tuple[str, ...]) -> None:
+    """Declare (or extend) a topic: writes to any of these models bump it."""
+    _topics[topic] = _topics.get(topic, frozenset()) | frozenset(labels)
+
+
+def topics() -> tuple[str, ...]:
+    return tuple(sorted(_topics))
+
+
+def topic_models(topic: str) -> frozenset[str]:
+    return _topics.get(topic, frozenset())
+
+
+def current(topic: str | None = None) -> int:
+    key = KEY if topic is None else topic_key(topic)
+    version = cache.get(key)
     if version is None:
-        cache.add(KEY, 1, timeout=None)
-        version = cache.get(KEY, 1)
+        cache.add(key, 1, timeout=None)
+        version = cache.get(key, 1)
     return int(version)
 
 
-def bump() -> None:
-    """Mark every cached aggregate stale (now, and again after the surrounding commit)."""
-    _bump_now()
+def versions(found: dict[str, Any], names: tuple[str, ...]) -> tuple[int, ...]:
+    """The versions of these topics, from entries already read with `cache.get_many`
+    (a topic never bumped yet is read on its own)."""
+    out = []
+    for name in names:
+        value = found.get(topic_key(name))
+        out.append(int(value) if value is not None else current(name))
+    return tuple(out)
+
+
+def _keys_for(labels: tuple[str, ...] | None) -> list[str]:
+    if labels is None:
+        return [KEY, *(topic_key(name) for name in _topics)]
+    keys = [KEY]
+    for name, models in _topics.items():
+        if models.intersection(labels):
+            keys.append(topic_key(name))
+    return keys
+
+
+def bump(*models: Any) -> None:
+    """Mark cached data stale (now, and again after the surrounding commit): the general version
+    and the topics that read these models (a model class, instance or "app.Model" label); with no
+    model, every topic."""
+    labels = tuple(m if isinstance(m, str) else m._meta.label for m in models) if models else None
+    keys = _keys_for(labels)
+    _bump_now(keys)
     # A reader between the write and the commit may cache old data under the new version;
     # bumping again after commit makes sure that entry is never used.
-    transaction.on_commit(_bump_now)
+    transaction.on_commit(lambda: _bump_now(keys))
 
 
-def _bump_now() -> None:
-    try:
-        cache.incr(KEY)
-    except ValueError:
-        cache.set(KEY, 2, timeout=None)
+def _bump_now(keys: list[str]) -> None:
+    for key in keys:
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.set(key, 2, timeout=None)
 
 
 def _on_write(sender: Any, **kwargs: Any) -> None:
-    if getattr(sender._meta, "app_label", None) in TRACKED_APPS:
-        bump()
+    meta = getattr(sender, "_meta", None)
+    if meta is None or sender.__module__ == "__fake__":
+        return
+    if meta.app_label in TRACKED_APPS or any(meta.label in models for models in _topics.values()):
+        bump(meta.label)
 
 
 def connect_signals() -> None:

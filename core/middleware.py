@@ -8,6 +8,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csp import get_nonce
+from django.middleware.gzip import GZipMiddleware
 from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
 from django.utils.csp import CSP
@@ -72,3 +73,28 @@ class PrivateResponsesMiddleware:
         if user is not None and user.is_authenticated:
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+class CompressionMiddleware(GZipMiddleware):
+    """gzip for text responses (HTML, JSON, CSV, XML, JavaScript, CSS) when the client accepts it.
+
+    Office documents, PDFs and images are compressed already and pass untouched. Against
+    compression side channels (BREACH): CSRF tokens in forms are masked afresh on every response
+    (Django), and Django's gzip adds a random number of bytes to every compressed body; public
+    pages, which carry neither a token nor any per-user secret, are stored compressed once
+    (`cms.caching`)."""
+
+    COMPRESSIBLE = (
+        "text/",
+        "application/json",
+        "application/xml",
+        "application/javascript",
+        "application/rss+xml",
+        "application/atom+xml",
+        "image/svg+xml",
+    )
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        if not response.get("Content-Type", "").startswith(self.COMPRESSIBLE):
+            return response
+        return super().process_response(request, response)

@@ -59,6 +59,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Text responses compressed when the client accepts gzip (cached public pages are stored
+    # compressed and skip this); see docs/operations.md for the proxy's part.
+    "core.middleware.CompressionMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Django's LocaleMiddleware, except that only public pages take their language from the URL.
