@@ -28,3 +28,8 @@ header_map = "drop"
 limit_request_line = 4094
 limit_request_fields = 100
 limit_request_field_size = 8190
+
+# The application is loaded once in the master and shared by the workers (copy-on-write): less
+# memory per worker and a failed start shows before any worker forks. Database connections open
+# lazily in each worker, never in the master.
+preload_app = os.environ.get("GUNICORN_PRELOAD", "1") == "1"
