@@ -11,15 +11,16 @@ removed at the end), or the database cache with --no-redis.
 Then locust (bench/loadtest/locustfile.py) runs headless:
 
 1. the mixed run, every group at once: anonymous visitors on the cached public pages (home, news
-   index, where to report, facts), anonymous visitors on an article page that misses the page
-   cache on every request, signed-in hotline portal users on their checklist (20, each clicking
-   every 0.5-1.5 s), network staff with TOTP two-factor on the dashboards, and users of the bare
-   view (an empty Django view behind the same middleware). The anonymous groups request without
-   pause, one user each by default, so their throughputs compare request costs on the same
-   server at the same time (the targets are checked on this run);
-2. the ceiling runs: the bare view, the cached public pages and the uncached article page each
-   alone, with as many users as gunicorn has workers, for the capacity of the server per request
-   kind (reported beside the targets as `each_alone`).
+   index, where to report, facts), on the cached directory alone, and on pages that miss the page
+   cache on every request (an article, the home page, facts, where to report: the server runs with
+   BENCH_PAGE_CACHE_MISS, and these requests carry `X-Bench-Cache: miss`), signed-in hotline portal
+   users on their checklist (20, each clicking every 0.5-1.5 s), network staff with TOTP two-factor
+   on the dashboards, and users of the bare view (an empty Django view behind the same middleware).
+   The anonymous groups request without pause, one user each by default, so their throughputs
+   compare request costs on the same server at the same time (the targets are checked on this run);
+2. the ceiling runs: the bare view and each anonymous group alone, with as many users as gunicorn
+   has workers, for the capacity of the server per request kind (reported beside the targets as
+   `each_alone`).
 
 The first seconds of every run (sign-ins, first requests) are not timed; errors are counted over
 the whole run. The result is one JSON document on stdout with the targets checked:
@@ -53,20 +54,48 @@ LOCUSTFILE = Path(__file__).resolve().parent / "loadtest" / "locustfile.py"
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/hotline_bench_load"
 TARGETS = {
     "errors": 0,
-    "public_over_bare": 0.50,
-    "article_over_bare": 0.04,
+    "public_over_bare": 0.60,
+    "directory_over_bare": 0.50,
+    "article_over_bare": 0.10,
+    "home_uncached_over_bare": 0.05,
+    "facts_uncached_over_bare": 0.05,
+    "directory_uncached_over_bare": 0.05,
     "portal_p95_ms": 150.0,
 }
 # Group names, as the locustfile names its requests; environment variable suffixes for user counts.
-PUBLIC, ARTICLE, PORTAL, DASHBOARDS, BARE, SIGN_IN = (
+PUBLIC, DIRECTORY, ARTICLE, HOME_MISS, FACTS_MISS, DIRECTORY_MISS, PORTAL, DASHBOARDS, BARE, SIGN_IN = (
     "public pages (cached)",
+    "where to report (cached)",
     "article page (uncached)",
+    "home (uncached)",
+    "facts (uncached)",
+    "where to report (uncached)",
     "portal checklist",
     "staff dashboards",
     "bare view",
     "sign-in",
 )
-USER_VARIABLES = {PUBLIC: "PUBLIC", ARTICLE: "ARTICLE", PORTAL: "PORTAL", DASHBOARDS: "STAFF", BARE: "BARE"}
+USER_VARIABLES = {
+    PUBLIC: "PUBLIC",
+    DIRECTORY: "DIRECTORY",
+    ARTICLE: "ARTICLE",
+    HOME_MISS: "HOME_MISS",
+    FACTS_MISS: "FACTS_MISS",
+    DIRECTORY_MISS: "DIRECTORY_MISS",
+    PORTAL: "PORTAL",
+    DASHBOARDS: "STAFF",
+    BARE: "BARE",
+}
+# Each ratio target: the group's throughput over the bare view's in the same run.
+RATIO_TARGETS = (
+    ("public_over_bare", PUBLIC),
+    ("directory_over_bare", DIRECTORY),
+    ("article_over_bare", ARTICLE),
+    ("home_uncached_over_bare", HOME_MISS),
+    ("facts_uncached_over_bare", FACTS_MISS),
+    ("directory_uncached_over_bare", DIRECTORY_MISS),
+)
+ANONYMOUS_GROUPS = tuple(group for _key, group in RATIO_TARGETS)
 
 
 # -- Database, server ---------------------------------------------------------------------------------
@@ -225,7 +254,7 @@ def check_targets(mixed: dict[str, Any], ceilings: dict[str, Any]) -> dict[str, 
             "met": mixed["groups"].get(PORTAL, {}).get("p95_ms", float("inf")) <= TARGETS["portal_p95_ms"],
         },
     }
-    for key, group in (("public_over_bare", PUBLIC), ("article_over_bare", ARTICLE)):
+    for key, group in RATIO_TARGETS:
         in_mixed = ratio(mixed, group)
         alone = None
         if ceilings:
@@ -273,6 +302,7 @@ def run(options: argparse.Namespace) -> dict[str, Any]:
             "DJANGO_PRIVATE_ROOT": str(folder / "private"),
             "EMAIL_BACKEND_PATH": "django.core.mail.backends.dummy.EmailBackend",
             "BENCH_BARE_VIEW": "true",
+            "BENCH_PAGE_CACHE_MISS": "true",
         }
         server: subprocess.Popen[bytes] | None = None
         try:
@@ -325,8 +355,7 @@ def run(options: argparse.Namespace) -> dict[str, Any]:
                 folder=folder,
                 label="mixed",
                 users={
-                    PUBLIC: anonymous,
-                    ARTICLE: anonymous,
+                    **dict.fromkeys(ANONYMOUS_GROUPS, anonymous),
                     BARE: anonymous,
                     PORTAL: options.portal_users,
                     DASHBOARDS: options.staff_users,
@@ -336,7 +365,7 @@ def run(options: argparse.Namespace) -> dict[str, Any]:
             )
             ceilings: dict[str, Any] = {}
             if options.ceiling_seconds:
-                for group in (BARE, PUBLIC, ARTICLE):
+                for group in (BARE, *ANONYMOUS_GROUPS):
                     ceilings[group] = _locust(
                         base=base,
                         plan=plan,

@@ -15,7 +15,7 @@ class CmsConfig(AppConfig):
 
         caching.connect_signals()
         # Public pages that show registry data are keyed by this topic's version only.
-        dataversion.track("registry", selectors.REGISTRY_MODELS)
+        dataversion.track(selectors.REGISTRY_TOPIC, selectors.REGISTRY_MODELS)
         # The default Site's hostname and port follow WAGTAILADMIN_BASE_URL after every migrate.
         post_migrate.connect(site_address.apply_after_migrate, sender=self, dispatch_uid="cms.site_address")
         editorial = [

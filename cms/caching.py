@@ -152,6 +152,11 @@ def is_cacheable_request(request: HttpRequest) -> bool:
     )
 
 
+def _lookup_allowed(request: HttpRequest) -> bool:
+    """False only for the load benchmark's deliberate misses (`BENCH_PAGE_CACHE_MISS`)."""
+    return not (settings.BENCH_PAGE_CACHE_MISS and request.headers.get("X-Bench-Cache") == "miss")
+
+
 def route_cache_key(request: HttpRequest) -> str:
     """Where the page that serves this site, language and path is recorded: the site version it
     was recorded under, the page's id, the query parameters it reads and the data it reads."""
@@ -180,7 +185,7 @@ def accepts_gzip(request: HttpRequest) -> bool:
 
 def cached_page_response(request: HttpRequest) -> HttpResponse | None:
     """The cached page for this request when the request allows it and both entries are there."""
-    if not is_cacheable_request(request):
+    if not is_cacheable_request(request) or not _lookup_allowed(request):
         return None
     key = route_cache_key(request)
     site, _data, found = _versions(request, key)
@@ -239,7 +244,7 @@ def serve_cached(
     set no cookie, touched no CSRF token and carries no message). `route` also records which entry
     this site, language and path lead to, so the middleware can serve it before routing."""
     key = page_cache_key(request, entry, query_params, reads)
-    cached = cache.get(key)
+    cached = cache.get(key) if _lookup_allowed(request) else None
     if cached is not None:
         return _cached_response(request, cached)
     response = render()
@@ -296,7 +301,19 @@ class CachedPageMixin:
     def is_restricted(self) -> bool:
         """A view restriction (password, sign-in, groups) on this page or above it: Wagtail checks it
         before serving, so a stored copy would reach visitors who never passed the check."""
-        return self.get_view_restrictions().exists()  # type: ignore[attr-defined]
+        return bool(self.get_view_restrictions())
+
+    def get_view_restrictions(self) -> Any:
+        """The restrictions on this page and above it, read once per page instance: Wagtail checks
+        them before serving, then `is_restricted` reads the same rows."""
+        restrictions = super().get_view_restrictions()  # type: ignore[misc]
+        memo = self.__dict__.get("_view_restrictions")
+        if memo is None:
+            memo = self.__dict__["_view_restrictions"] = list(restrictions)
+        else:
+            restrictions._result_cache = memo  # an evaluated queryset: iterating it runs no query
+            restrictions._prefetch_done = True
+        return restrictions
 
 
 def _on_change(**kwargs: Any) -> None:

@@ -7,6 +7,7 @@ show network data (home figures, directory, facts, map, live figure blocks) read
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -22,11 +23,12 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, Site
 from wagtail.search import index
 
+from cms import selectors
 from cms.blocks import RICH_TEXT_FEATURES, BodyBlock, FiguresBlock, ObjectivesBlock
-from cms.caching import CachedPageMixin
+from cms.caching import CachedPageMixin, code_version, site_version
 from cms.fields import ChoiceListField
 
 IMAGE_MODEL = "wagtailimages.Image"
@@ -78,23 +80,53 @@ class PartnerOrganisation(models.Model):
 LIVE_FIGURE_BLOCKS = frozenset({"live_figure", "figure"})
 
 
+def _block_date(raw: Any) -> date | None:
+    """A date block's stored value (ISO text in the raw stream data)."""
+    if not raw:
+        return None
+    return raw if isinstance(raw, date) else date.fromisoformat(str(raw))
+
+
 class SitePage(CachedPageMixin, Page):
     """Base of every public page type."""
 
     class Meta:
         abstract = True
 
-    def get_cache_reads(self) -> tuple[str, ...]:
-        """The page type's data topics, plus "registry" when its content shows a live figure
-        (read from the stored blocks' types: no query)."""
-        if "registry" in self.cache_reads:
-            return self.cache_reads
+    def _live_figures(self) -> list[selectors.FigureRequest]:
+        """The live figures the page's content shows (read from the stored blocks: no query)."""
+        found = []
         for field in self._meta.get_fields():
             if isinstance(field, StreamField):
-                value = getattr(self, field.name)
-                if any(item["type"] in LIVE_FIGURE_BLOCKS for item in value.raw_data):
-                    return (*self.cache_reads, "registry")
-        return self.cache_reads
+                for item in getattr(self, field.name).raw_data:
+                    if item["type"] in LIVE_FIGURE_BLOCKS:
+                        value = item["value"] or {}
+                        found.append(
+                            selectors.FigureRequest(
+                                value.get("metric") or "",
+                                _block_date(value.get("start")),
+                                _block_date(value.get("end")),
+                                value.get("region") or "",
+                            )
+                        )
+        return found
+
+    def get_cache_reads(self) -> tuple[str, ...]:
+        """The page type's data topics, plus "registry" when its content shows a live figure."""
+        if selectors.REGISTRY_TOPIC in self.cache_reads or not self._live_figures():
+            return self.cache_reads
+        return (*self.cache_reads, selectors.REGISTRY_TOPIC)
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context(request, *args, **kwargs)
+        # The page's live figures in one pass (frames loaded once), so each block finds its value cached.
+        requests = [figure for figure in self._live_figures() if selectors.is_public_metric(figure.key)]
+        if requests:
+            selectors.figure_values(requests)
+        # Fragments that change only when pages are published name the site version in their keys.
+        site = Site.find_for_request(request)
+        context["fragment_version"] = f"{code_version()}:{site_version()}:{site.pk if site else 0}"
+        return context
 
     @property
     def listing_summary(self) -> str:
@@ -166,12 +198,16 @@ class HomePage(SitePage):
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context(request, *args, **kwargs)
-        items = list(self.featured_items.select_related("page"))
-        context["featured"] = [item for item in items if item.target is not None]
+        # Read only when the template's fragment is not cached (a callable: the template calls it).
+        context["featured"] = self.featured
         context["latest_articles"] = (
             ArticlePage.objects.live().public().filter(locale_id=self.locale_id).order_by("-date", "-pk")[:3]
         )
         return context
+
+    def featured(self) -> list[HomePageFeaturedItem]:
+        items = list(self.featured_items.select_related("page"))
+        return [item for item in items if item.target is not None]
 
 
 class HomePageFeaturedItem(Orderable):
@@ -517,13 +553,12 @@ class HotlineDirectoryPage(SitePage):
     subpage_types: list[str] = []
     max_count_per_parent = 1
     cache_query_params = ("q", "country", "region")
-    cache_reads = ("registry",)
+    cache_reads = (selectors.REGISTRY_TOPIC,)
 
     class Meta:
         verbose_name = _("hotline directory")
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        from cms import selectors
         from network.models import ProgrammeRegion
 
         context = super().get_context(request, *args, **kwargs)
@@ -556,13 +591,12 @@ class FactsPage(SitePage):
     parent_page_types = ["cms.HomePage"]
     subpage_types: list[str] = []
     max_count_per_parent = 1
-    cache_reads = ("registry",)
+    cache_reads = (selectors.REGISTRY_TOPIC,)
 
     class Meta:
         verbose_name = _("facts page")
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        from cms import selectors
         from reports import metrics
 
         context = super().get_context(request, *args, **kwargs)
@@ -583,7 +617,7 @@ class NetworkMapPage(SitePage):
     parent_page_types = ["cms.HomePage"]
     subpage_types: list[str] = []
     max_count_per_parent = 1
-    cache_reads = ("registry",)
+    cache_reads = (selectors.REGISTRY_TOPIC,)
 
     class Meta:
         verbose_name = _("network map")
@@ -595,7 +629,6 @@ class NetworkMapPage(SitePage):
 
 
 def _map_context() -> dict[str, Any]:
-    from cms import selectors
 
     statuses = selectors.country_statuses()
     labels = selectors.status_labels()

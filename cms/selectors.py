@@ -11,19 +11,23 @@ from __future__ import annotations
 import gettext
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
 import pycountry
+from django.core.cache import cache
 from django.db.models import Prefetch, QuerySet
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale, Page
 
+from core import dataversion
 from network.models import Country, Hotline, ProgrammeRegion
 from reports import metrics
-from reports.metrics import Period, Scope
+from reports.metrics import Context, MetricValue, Period, Scope
+from reports.selectors import Frames
 
 # The models the public pages read besides their own content: the directory, the map, the facts
 # page and every live figure. They make the "registry" data topic (`core.dataversion`), which the
@@ -40,6 +44,26 @@ REGISTRY_MODELS = frozenset(
         "onboarding.Roundtable",
     }
 )
+REGISTRY_TOPIC = "registry"
+# What the public pages compute from the registry lives in the shared cache under the registry's data
+# version and the day (a figure of "today" moves at midnight without any write): a page that misses
+# the page cache for another reason (a page published, another language) reads it without a query.
+REGISTRY_CACHE_SECONDS = 6 * 60 * 60
+
+
+def _registry_prefix() -> str:
+    return f"cms:registry:{dataversion.current(REGISTRY_TOPIC)}:{timezone.localdate().isoformat()}:"
+
+
+def registry_cached[T](name: str, build: Callable[[], T]) -> T:
+    """`build()`'s value (computed from the registry models only), cached until the registry changes."""
+    key = _registry_prefix() + name
+    found = cache.get(key)
+    if found is None:
+        # Stored as a one-tuple: a value of None is a value, not a miss.
+        found = (build(),)
+        cache.set(key, found, REGISTRY_CACHE_SECONDS)
+    return found[0]
 
 
 @lru_cache(maxsize=8)
@@ -99,48 +123,52 @@ class Directory:
     hotline_count: int
 
 
-def _directory_hotlines() -> list[Hotline]:
-    return list(
+def _directory_rows() -> list[tuple[str, str, str, str, tuple[tuple[str, str, str], ...]]]:
+    """Each member hotline: brand name, public reporting page, home country (code and name) and the
+    countries it takes reports for (code, name, programme region; its home country among them)."""
+    rows = []
+    hotlines = (
         Hotline.objects.in_directory()
         .select_related("country")
         .prefetch_related(Prefetch("countries_served", queryset=Country.objects.order_by("code")))
         .order_by("brand_name")
     )
+    for hotline in hotlines:
+        served = {c.code: (c.code, c.name, c.programme_region) for c in hotline.countries_served.all()}
+        home = hotline.country
+        served.setdefault(home.code, (home.code, home.name, home.programme_region))
+        rows.append((hotline.brand_name, hotline.public_reporting_url, home.code, home.name, tuple(served.values())))
+    return rows
 
 
 def directory(*, query: str = "", country: str = "", region: str = "") -> Directory:
     """Member hotlines by the country they take reports for, filtered as the visitor asked."""
     by_country: dict[str, list[DirectoryHotline]] = {}
-    countries: dict[str, Country] = {}
-    hotlines = _directory_hotlines()
-    for hotline in hotlines:
-        home = country_name(hotline.country.code, hotline.country.name)
-        entry = DirectoryHotline(hotline.brand_name, hotline.public_reporting_url, home)
-        served = {c.code: c for c in hotline.countries_served.all()}
-        served.setdefault(hotline.country.code, hotline.country)
-        for code, served_country in served.items():
-            countries[code] = served_country
-            by_country.setdefault(code, []).append(entry)
+    countries: dict[str, tuple[str, str, str]] = {}
+    hotlines = registry_cached("directory", _directory_rows)
+    for brand_name, url, home_code, home_name, served in hotlines:
+        entry = DirectoryHotline(brand_name, url, country_name(home_code, home_name))
+        for served_country in served:
+            countries[served_country[0]] = served_country
+            by_country.setdefault(served_country[0], []).append(entry)
 
     needle = name_sort_key(query.strip())  # accent- and case-insensitive
     country = country.strip().upper()
     rows: list[DirectoryCountry] = []
     for code, entries in by_country.items():
-        record = countries[code]
-        name = country_name(code, record.name)
+        _code, record_name, programme_region = countries[code]
+        name = country_name(code, record_name)
         if country and code != country:
             continue
-        if region and record.programme_region != region:
+        if region and programme_region != region:
             continue
         if needle and not (
             needle in name_sort_key(name)
-            or needle in name_sort_key(record.name)
+            or needle in name_sort_key(record_name)
             or any(needle in name_sort_key(entry.name) for entry in entries)
         ):
             continue
-        rows.append(
-            DirectoryCountry(code, name, record.programme_region, region_label(record.programme_region), tuple(entries))
-        )
+        rows.append(DirectoryCountry(code, name, programme_region, region_label(programme_region), tuple(entries)))
     rows.sort(key=lambda row: name_sort_key(row.name))
     uncovered = None
     if country and not rows:
@@ -167,18 +195,25 @@ class CountryStatus:
     status: str
 
 
-def country_statuses() -> list[CountryStatus]:
-    """Each country's place in the network: a member hotline reports for it, a candidate is being
-    set up there, or neither."""
+def _country_status_rows() -> list[tuple[str, str, str, str]]:
     members = Hotline.objects.members().values("pk")
     member_codes = set(Country.objects.filter(home_hotlines__in=members).values_list("code", flat=True)) | set(
         Country.objects.filter(hotlines_serving__in=members).values_list("code", flat=True)
     )
     candidate_codes = set(Hotline.objects.candidates().values_list("country_id", flat=True))
-    statuses = []
-    for code, iso3, name in Country.objects.values_list("code", "alpha3", "name"):
-        status = MEMBER if code in member_codes else CANDIDATE if code in candidate_codes else NONE
-        statuses.append(CountryStatus(iso3, country_name(code, name), status))
+    return [
+        (code, iso3, name, MEMBER if code in member_codes else CANDIDATE if code in candidate_codes else NONE)
+        for code, iso3, name in Country.objects.values_list("code", "alpha3", "name")
+    ]
+
+
+def country_statuses() -> list[CountryStatus]:
+    """Each country's place in the network: a member hotline reports for it, a candidate is being
+    set up there, or neither."""
+    statuses = [
+        CountryStatus(iso3, country_name(code, name), status)
+        for code, iso3, name, status in registry_cached("country-statuses", _country_status_rows)
+    ]
     statuses.sort(key=lambda row: name_sort_key(row.name))
     return statuses
 
@@ -214,15 +249,51 @@ class Figure:
     breakdown: tuple[tuple[str, str], ...] = ()
 
 
-def public_figure(key: str, *, start: date | None = None, end: date | None = None, region: str = "") -> Figure:
-    """One public metric, ready to show with its definition. Small counts of people are not shown
-    ("fewer than 5"); counts of hotlines and countries are."""
-    metric = metrics.get(key)
-    if not metric.public:
-        raise ValueError(f"The metric {key!r} is not public.")
-    period = Period(start, end) if start and end else None
-    scope = Scope.of(regions=[region]) if region else None
-    value = metric.compute(period=period, scope=scope)
+@dataclass(frozen=True)
+class FigureRequest:
+    key: str
+    start: date | None = None
+    end: date | None = None
+    region: str = ""
+
+
+def _figure_cache_key(prefix: str, request: FigureRequest) -> str:
+    return f"{prefix}figure:{request.key}:{request.start}:{request.end}:{request.region}"
+
+
+def is_public_metric(key: str) -> bool:
+    try:
+        return metrics.get(key).public
+    except KeyError:
+        return False
+
+
+def figure_values(requests: list[FigureRequest]) -> list[MetricValue]:
+    """The values of these public metrics: from the shared cache, the missing ones computed together
+    (the frames they read are loaded once)."""
+    for request in requests:
+        if not metrics.get(request.key).public:
+            raise ValueError(f"The metric {request.key!r} is not public.")
+    prefix = _registry_prefix()
+    keys = [_figure_cache_key(prefix, request) for request in requests]
+    # Stored as one-tuples: a value of None (no data) is a value, not a miss.
+    found = {key: entry[0] for key, entry in cache.get_many(keys).items()}
+    frames = None
+    computed: dict[str, MetricValue] = {}
+    for request, key in zip(requests, keys, strict=True):
+        if key in found or key in computed:
+            continue
+        frames = frames if frames is not None else Frames()
+        period = Period(request.start, request.end) if request.start and request.end else None
+        scope = Scope.of(regions=[request.region]) if request.region else None
+        computed[key] = metrics.evaluate(metrics.get(request.key), frames, Context.at(period=period, scope=scope))
+    if computed:
+        cache.set_many({key: (value,) for key, value in computed.items()}, REGISTRY_CACHE_SECONDS)
+    return [found[key] if key in found else computed[key] for key in keys]
+
+
+def _figure(request: FigureRequest, value: MetricValue) -> Figure:
+    metric = metrics.get(request.key)
     people = metric.counts_people
     breakdown: tuple[tuple[str, str], ...] = ()
     if isinstance(value, dict):
@@ -232,11 +303,19 @@ def public_figure(key: str, *, start: date | None = None, end: date | None = Non
         display = metrics.display_count(sum(value.values()), people=people)
     else:
         display = metrics.display_count(value, people=people)
-    return Figure(key, str(metric.label), str(metric.definition), str(metric.unit), display, breakdown)
+    return Figure(request.key, str(metric.label), str(metric.definition), str(metric.unit), display, breakdown)
+
+
+def public_figure(key: str, *, start: date | None = None, end: date | None = None, region: str = "") -> Figure:
+    """One public metric, ready to show with its definition. Small counts of people are not shown
+    ("fewer than 5"); counts of hotlines and countries are."""
+    request = FigureRequest(key, start, end, region)
+    return _figure(request, figure_values([request])[0])
 
 
 def facts_figures() -> list[Figure]:
-    return [public_figure(key) for key in FACTS_METRICS]
+    requests = [FigureRequest(key) for key in FACTS_METRICS]
+    return [_figure(request, value) for request, value in zip(requests, figure_values(requests), strict=True)]
 
 
 # -- site search ---------------------------------------------------------------------------------------

@@ -36,7 +36,14 @@ WARMUP = float(os.environ.get("BENCH_LOAD_WARMUP", "5"))
 SECONDS = float(os.environ.get("BENCH_LOAD_SECONDS", "60"))
 
 PUBLIC = "public pages (cached)"
+DIRECTORY = "where to report (cached)"
 ARTICLE = "article page (uncached)"
+HOME_MISS = "home (uncached)"
+FACTS_MISS = "facts (uncached)"
+DIRECTORY_MISS = "where to report (uncached)"
+# Requests that must miss the page cache say so (the server runs with BENCH_PAGE_CACHE_MISS on): the
+# page is rendered and stored as for the first visitor after a publish or a data change.
+MISS = {"X-Bench-Cache": "miss"}
 PORTAL = "portal checklist"
 DASHBOARDS = "staff dashboards"
 BARE = "bare view"
@@ -179,24 +186,54 @@ class PublicVisitor(FastHttpUser):
             _expect(response)
 
 
-class UncachedArticleVisitor(FastHttpUser):
-    """An anonymous article page that misses the page cache every time.
+class OnePageVisitor(FastHttpUser):
+    """An anonymous visitor requesting one page without pause, from the cache or missing it."""
 
-    The cache key includes the request's host (with its port), which ALLOWED_HOSTS checks without
-    the port: a Host header with a port of its own makes a new key, so each request renders the
-    page and stores it, as the first visitor after a publish or a data change does."""
-
-    fixed_count = _users("ARTICLE", 2)
+    abstract = True
     wait_time = constant(0)
+    group = ""
+    plan_key = ""
+    miss = False
 
     def on_start(self) -> None:
+        plan = PLAN["public"] | {"article": PLAN["article"]}
+        self.path = plan[self.plan_key]
         _user_started(self.environment)
 
     @task
-    def article(self) -> None:
-        host = f"127.0.0.1:{random.randrange(10**12)}"
-        with self.client.get(PLAN["article"], headers={"Host": host}, name=ARTICLE, catch_response=True) as response:
-            _expect(response, cache="miss")
+    def page(self) -> None:
+        headers = MISS if self.miss else {}
+        with self.client.get(self.path, headers=headers, name=self.group, catch_response=True) as response:
+            _expect(response, cache="miss" if self.miss else "hit")
+
+
+class CachedDirectoryVisitor(OnePageVisitor):
+    """Where to report, from the page cache (the largest public page)."""
+
+    fixed_count = _users("DIRECTORY", 1)
+    group, plan_key = DIRECTORY, "where_to_report"
+
+
+class UncachedArticleVisitor(OnePageVisitor):
+    """An article page that misses the page cache every time."""
+
+    fixed_count = _users("ARTICLE", 2)
+    group, plan_key, miss = ARTICLE, "article", True
+
+
+class UncachedHomeVisitor(OnePageVisitor):
+    fixed_count = _users("HOME_MISS", 1)
+    group, plan_key, miss = HOME_MISS, "home", True
+
+
+class UncachedFactsVisitor(OnePageVisitor):
+    fixed_count = _users("FACTS_MISS", 1)
+    group, plan_key, miss = FACTS_MISS, "facts", True
+
+
+class UncachedDirectoryVisitor(OnePageVisitor):
+    fixed_count = _users("DIRECTORY_MISS", 1)
+    group, plan_key, miss = DIRECTORY_MISS, "where_to_report", True
 
 
 class BareViewVisitor(FastHttpUser):
@@ -253,7 +290,17 @@ class StaffUser(HttpUser):
 
 
 # Groups left out with BENCH_USERS_<GROUP>=0 are made abstract, so locust does not spawn them.
-_USER_CLASSES = (PublicVisitor, UncachedArticleVisitor, BareViewVisitor, PortalUser, StaffUser)
+_USER_CLASSES = (
+    PublicVisitor,
+    CachedDirectoryVisitor,
+    UncachedArticleVisitor,
+    UncachedHomeVisitor,
+    UncachedFactsVisitor,
+    UncachedDirectoryVisitor,
+    BareViewVisitor,
+    PortalUser,
+    StaffUser,
+)
 for _user_class in _USER_CLASSES:
     if _user_class.fixed_count == 0:
         _user_class.abstract = True

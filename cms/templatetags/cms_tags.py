@@ -13,7 +13,7 @@ from django.urls import translate_url
 from django.utils import translation
 from django.utils.html import strip_tags
 from django.utils.translation import get_language_info
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Page, Site
 
 from cms.caching import PAGE_CACHE_SECONDS, code_version, site_version
 
@@ -78,13 +78,30 @@ def _build_site_chrome(request: HttpRequest, site: Site) -> dict[str, Any]:
     }
 
 
-def _translations(request: HttpRequest, page: Page) -> list[Page]:
-    """The page in each language it is live in (language links and hreflang share one query)."""
+def _page_links(request: HttpRequest, page: Page) -> dict[str, Any]:
+    """The page's links to itself in each language it is live in (language links and hreflang) and
+    its breadcrumbs: in the shared cache under the site version, like the chrome, and on the request."""
     memo = request.__dict__.setdefault("_cms_tags", {})
-    key = ("translations", page.pk)
-    if key not in memo:
-        memo[key] = list(page.get_translations(inclusive=True).live().select_related("locale"))
-    return memo[key]
+    memo_key = ("links", page.pk)
+    if memo_key in memo:
+        return memo[memo_key]
+    site = Site.find_for_request(request)
+    key = f"cms:page-links:{code_version()}:{site_version()}:{site.pk if site else 0}:{page.pk}"
+    links = cache.get(key)
+    if links is None:
+        links = {
+            "translations": [
+                (p.locale.language_code, p.pk, p.get_url(request), p.get_full_url(request))
+                for p in page.get_translations(inclusive=True).live().select_related("locale")
+            ],
+            "crumbs": [
+                {"title": ancestor.title, "url": ancestor.get_url(request)}
+                for ancestor in page.get_ancestors().filter(depth__gt=1).live()
+            ],
+        }
+        cache.set(key, links, PAGE_CACHE_SECONDS)
+    memo[memo_key] = links
+    return links
 
 
 @register.simple_tag(takes_context=True)
@@ -116,12 +133,11 @@ def page_languages(context: template.Context, page: Page | None) -> list[Languag
                 LanguageLink(code, get_language_info(code)["name_local"], translate_url(path, code), code == current)
             )
         return links
-    translations = {p.locale.language_code: p for p in _translations(request, page)}
+    translations = {code: url for code, _pk, url, _full in _page_links(request, page)["translations"]}
     chrome = _site_chrome(request)
     home_urls: dict[str, str] = chrome["home_urls"] if chrome else {}
     for code, _name in settings.LANGUAGES:
-        target = translations.get(code)
-        url = target.get_url(request) if target is not None else home_urls.get(code)
+        url = translations.get(code) or home_urls.get(code)
         if url:
             links.append(LanguageLink(code, get_language_info(code)["name_local"], url, code == current))
     return links
@@ -129,9 +145,7 @@ def page_languages(context: template.Context, page: Page | None) -> list[Languag
 
 @register.simple_tag(takes_context=True)
 def breadcrumb_pages(context: template.Context, page: Page) -> list[dict[str, str]]:
-    request = _request(context)
-    ancestors = page.get_ancestors().filter(depth__gt=1).live()
-    return [{"title": ancestor.title, "url": ancestor.get_url(request)} for ancestor in ancestors]
+    return _page_links(_request(context), page)["crumbs"]
 
 
 @register.simple_tag(takes_context=True)
@@ -144,12 +158,13 @@ def page_meta(context: template.Context, page: Page) -> dict[str, Any]:
     image_url = ""
     if image is not None:
         image_url = request.build_absolute_uri(image.get_rendition("fill-1200x630").url)
-    translations = _translations(request, page)
-    alternates = [{"code": p.locale.language_code, "url": p.get_full_url(request)} for p in translations]
-    own = next((p.locale for p in translations if p.pk == page.pk), None) or page.locale
-    language = own.language_code if isinstance(own, Locale) else translation.get_language()
+    translations = _page_links(request, page)["translations"]
+    alternates = [{"code": code, "url": full_url} for code, _pk, _url, full_url in translations]
+    own = next((code for code, pk, _url, _full in translations if pk == page.pk), None)
+    language = own or page.locale.language_code
+    canonical = next((full_url for _code, pk, _url, full_url in translations if pk == page.pk), None)
     return {
-        "canonical": page.get_full_url(request),
+        "canonical": canonical or page.get_full_url(request),
         "description": strip_tags(str(description))[:300],
         "og_type": "article" if specific.__class__.__name__ == "ArticlePage" else "website",
         "og_locale": OG_LOCALES.get(language, language),

@@ -348,6 +348,10 @@ WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 # Serve /_bench/bare (an empty view behind the whole middleware stack) as the load benchmark's
 # ceiling. Never on in a deployment.
 BENCH_BARE_VIEW = env_bool("BENCH_BARE_VIEW", False)
+# Let a request with the header `X-Bench-Cache: miss` skip the public page cache's lookup (the page
+# is rendered and stored as on any miss), so the load benchmark can measure uncached pages. Never on
+# in a deployment: it would let anyone make every page cost a render.
+BENCH_PAGE_CACHE_MISS = env_bool("BENCH_PAGE_CACHE_MISS", False)
 
 # --- Logging -----------------------------------------------------------------------------------
 LOGGING = {
