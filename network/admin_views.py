@@ -24,12 +24,12 @@ from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
 from accounts.access import has_role
 from accounts.roles import Role
+from core.admin import TitledPageMixin
 from core.models import WorkbookImport
 from core.uploads import check_document
 from core.workbook import ImportResult, export_workbook, registry
 from network import services
 from network.forms import WorkbookUploadForm
-from network.viewsets import TitledPageMixin
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -8,7 +8,7 @@ Staff erase contacts' personal data and import the network workbook. Every funct
   own organisation; staff through their role's permissions),
 - validates with the model's rules (`full_clean`) and raises ValidationError keyed by field,
 - writes atomically and leaves one audit entry per changed record with the changed fields
-  (`network.history`), so the admin history shows who changed what.
+  (`core.history`), so the admin history shows who changed what.
 
 Lifecycle stages are never changed here: that is the onboarding workflow's transition service.
 The workbook import runs in the task worker: an upload is kept and previewed (`workbook_import_start`),
@@ -34,10 +34,10 @@ from wagtail.log_actions import LogContext
 from accounts.access import has_role, is_staff_user
 from accounts.roles import Role
 from core.audit import audit
+from core.history import audit_change, changed_fields, created_fields, field_values
 from core.models import WorkbookImport
 from core.uploads import CheckedDocument, private_storage, store_document
 from core.workbook import ImportResult, import_workbook
-from network.history import audit_change, changed_fields, created_fields, field_values
 from network.models import (
     Analyst,
     Contact,
