@@ -72,6 +72,8 @@ class HotlineAnnualProfile(models.Model):
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
+        if self.year is not None and self.year > timezone.localdate().year:
+            errors["year"] = _("You can report for this year or earlier years only.")
         if self.fte is not None and self.analyst_headcount is not None and self.fte > self.analyst_headcount:
             errors["fte"] = _("FTE cannot exceed the headcount.")
         if self.welfare_policy_reviewed_on and not self.welfare_policy:
@@ -181,7 +183,9 @@ class HotlineStatistics(models.Model):
     def clean(self, others: Iterable[HotlineStatistics] | None = None) -> None:
         """`others`: the hotline's other returns to check for overlap (default: the database's)."""
         errors: dict[str, str] = {}
-        if self.period_start and self.period_end and self.period_end < self.period_start:
+        if self.period_end and self.period_end >= timezone.localdate():
+            errors["period_end"] = _("A return covers a period that has ended; this one ends today or later.")
+        elif self.period_start and self.period_end and self.period_end < self.period_start:
             errors["period_end"] = _("The period ends before it starts.")
         illegal = self.share_assessed_illegal
         for name in self.DEPENDENT_SHARES:
