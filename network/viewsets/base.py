@@ -13,8 +13,7 @@ from django.utils.translation import gettext_lazy
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSet
 
-from accounts.access import has_role
-from accounts.roles import Role
+from accounts.access import may
 from network.models import (
     Country,
     ProgrammeRegion,
@@ -34,25 +33,25 @@ def country_filter(path: str, **kwargs: Any) -> django_filters.ModelChoiceFilter
 
 
 class StaffMenuItem(MenuItem):
-    def __init__(self, *args: Any, permission: str, role: Role | None = None, **kwargs: Any) -> None:
+    """A menu entry shown to admin users who may do `action` (`accounts.access.may`)."""
+
+    def __init__(self, *args: Any, action: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.permission = permission
-        self.role = role
+        self.action = action
 
     def is_shown(self, request: HttpRequest) -> bool:
         user = request.user
-        return user.has_perm(self.permission) and (self.role is None or has_role(user, self.role))
+        return user.has_perm("wagtailadmin.access_admin") and may(user, self.action)
 
 
 class LinkViewSet(ViewSet):
     """A menu entry in the Network group for a page another viewset serves."""
 
     url_name = ""
-    permission = ""
-    role: Role | None = None
+    action = ""
 
     @cached_property
-    def menu_url(self) -> str:  # type: ignore[override]
+    def menu_url(self) -> str:
         return reverse(self.url_name)
 
     def get_menu_item(self, order: int | None = None) -> MenuItem:
@@ -62,6 +61,5 @@ class LinkViewSet(ViewSet):
             name=self.name,
             icon_name=self.menu_icon,
             order=self.get_menu_item_order(order),
-            permission=self.permission,
-            role=self.role,
+            action=self.action,
         )

@@ -20,8 +20,7 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
-from accounts.access import has_role
-from accounts.roles import Role
+from accounts.access import may
 from core.admin import ScopedViewSet, TitledPageMixin
 from core.tables import DayColumn
 from network import services
@@ -65,7 +64,7 @@ class ContactEraseView(TitledPageMixin, WagtailAdminTemplateMixin, TemplateView)
     viewset = None
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not (has_role(request.user, Role.NETWORK_STAFF) and request.user.has_perm("network.erase_contact")):
+        if not may(request.user, "network.contacts.erase"):
             raise PermissionDenied
         self.contact = get_object_or_404(
             Contact.objects.visible_to(request.user).select_related("organisation"), pk=kwargs["pk"]
@@ -104,7 +103,7 @@ class ContactRetentionView(TitledPageMixin, WagtailAdminTemplateMixin, TemplateV
     viewset = None
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.has_perm("network.view_contact"):
+        if not may(request.user, "network.contacts.view"):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -122,8 +121,7 @@ class ContactRetentionView(TitledPageMixin, WagtailAdminTemplateMixin, TemplateV
         context.update(
             page_obj=page,
             contacts=page.object_list,
-            can_erase=has_role(self.request.user, Role.NETWORK_STAFF)
-            and self.request.user.has_perm("network.erase_contact"),
+            can_erase=may(self.request.user, "network.contacts.erase"),
             today=timezone.localdate(),
         )
         return context
@@ -171,7 +169,7 @@ class ContactViewSet(ScopedViewSet):
     inspect_view_fields_exclude = ["id"]
 
     @cached_property
-    def list_display(self) -> list:  # type: ignore[override]
+    def list_display(self) -> list:
         return [
             "name",
             "organisation",
@@ -200,4 +198,4 @@ class RetentionLinkViewSet(LinkViewSet):
     icon = "warning"
     menu_label = gettext_lazy("Personal data review")
     url_name = "network_contact:retention"
-    permission = "network.view_contact"
+    action = "network.contacts.view"

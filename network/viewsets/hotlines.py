@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import BooleanColumn, Column
 
+from accounts.access import may
 from core.admin import ScopedInspectView, ScopedViewSet
 from network import selectors
 from network.models import (
@@ -65,7 +66,7 @@ class HotlineInspectView(ScopedInspectView):
             hotline=self.object,
             overview=selectors.hotline_overview(hotline=self.object, user=user, today=today),
             countries_served=list(self.object.countries_served.order_by("name")),
-            can_view_contacts=user.has_perm("network.view_contact"),
+            can_view_contacts=may(user, "network.contacts.view"),
             history_url=reverse("network_hotline:history", args=(self.object.pk,)),
             today=today,
             expiry_cutoff=selectors.expiry_cutoff(today),
@@ -125,7 +126,7 @@ class HotlineViewSet(ScopedViewSet):
         return super().list_queryset(queryset).with_analyst_counts()
 
     @cached_property
-    def list_display(self) -> list:  # type: ignore[override]
+    def list_display(self) -> list:
         return [
             "brand_name",
             "country",
@@ -195,7 +196,7 @@ class AnalystViewSet(ScopedViewSet):
         )
 
     @cached_property
-    def list_display(self) -> list:  # type: ignore[override]
+    def list_display(self) -> list:
         return [
             "code",
             "hotline",

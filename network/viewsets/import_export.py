@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSet
 
-from accounts.roles import Role
 from network.viewsets.base import StaffMenuItem
 
 
@@ -36,6 +35,5 @@ class WorkbookViewSet(ViewSet):
             name=self.name,
             icon_name=self.menu_icon,
             order=self.get_menu_item_order(order),
-            permission="wagtailadmin.access_admin",
-            role=Role.NETWORK_STAFF,
+            action="network.workbook",
         )

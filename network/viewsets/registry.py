@@ -84,7 +84,7 @@ class CountryViewSet(ScopedViewSet):
         return super().formfield_for_dbfield(db_field, **kwargs)
 
     @cached_property
-    def list_display(self) -> list:  # type: ignore[override]
+    def list_display(self) -> list:
         return [
             "name",
             "code",
@@ -149,7 +149,7 @@ class OrganisationViewSet(ScopedViewSet):
         )
 
     @cached_property
-    def list_display(self) -> list:  # type: ignore[override]
+    def list_display(self) -> list:
         return [
             "name",
             "type",

@@ -46,7 +46,7 @@ class TrainingCourseViewSet(ScopedViewSet):
         return queryset.annotate(event_count=Count("events"))
 
     @cached_property
-    def list_display(self) -> list:  # type: ignore[override]
+    def list_display(self) -> list:
         return [
             "title",
             "kind",
@@ -112,7 +112,7 @@ class TrainingEventViewSet(ScopedViewSet):
         )
 
     @cached_property
-    def list_display(self) -> list:  # type: ignore[override]
+    def list_display(self) -> list:
         return [
             "code",
             "course",
@@ -220,7 +220,7 @@ class TrainingParticipationViewSet(ScopedViewSet):
         return super().list_queryset(queryset).annotate(hotline_name=F("analyst__hotline__brand_name"))
 
     @cached_property
-    def list_display(self) -> list:  # type: ignore[override]
+    def list_display(self) -> list:
         return [
             Column("participant_label", label=gettext_lazy("Participant")),
             Column("analyst__hotline", label=gettext_lazy("Hotline"), accessor="analyst.hotline"),
