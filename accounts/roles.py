@@ -86,10 +86,6 @@ def register_role_permissions(grants: dict[Role, list[str]]) -> None:
         _role_permissions[str(role)].update(permissions)
 
 
-def declared_role_permissions() -> dict[str, set[str]]:
-    return {role: set(perms) for role, perms in _role_permissions.items()}
-
-
 def sync_role_permissions(**_kwargs: object) -> None:
     """Create missing role groups and grant the permissions apps declared (never removes any)."""
     from django.contrib.auth.models import Group, Permission

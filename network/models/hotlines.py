@@ -33,9 +33,6 @@ class HotlineQuerySet(models.QuerySet):
         """What the public "where to report" directory lists: provisional and full members."""
         return self.members()
 
-    def in_region(self, region: str) -> HotlineQuerySet:
-        return self.filter(country__programme_region=region)
-
     def with_analyst_counts(self, on: date | None = None) -> HotlineQuerySet:
         """Annotate `active_analyst_count`: the analysts working on `on` (today by default)."""
         working = analyst_working_on(on or timezone.localdate(), prefix="analysts__")
@@ -166,10 +163,6 @@ class Hotline(models.Model):
     @property
     def is_member(self) -> bool:
         return self.stage in self.MEMBER_STAGES
-
-    @property
-    def is_candidate(self) -> bool:
-        return self.stage in self.CANDIDATE_STAGES
 
     @property
     def days_in_stage(self) -> int:

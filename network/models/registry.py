@@ -56,9 +56,6 @@ class CountryQuerySet(models.QuerySet):
         """Reference data: the public directory and map show every country."""
         return self.all()
 
-    def in_region(self, region: str) -> CountryQuerySet:
-        return self.filter(programme_region=region)
-
 
 class Country(models.Model):
     """An ISO 3166-1 country with its UN M49 region and the association's programme region."""
