@@ -16,7 +16,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
-from accounts.roles import PORTAL_ROLE_TARGETS, Role
+from accounts.roles import ACTION_RULES, PORTAL_ROLE_TARGETS, Role
 
 
 def is_authenticated(user: Any) -> bool:
@@ -35,6 +35,16 @@ def has_role(user: Any, *roles: Role | str) -> bool:
     if user.is_superuser:
         return True
     return bool(user.role_names & {str(role) for role in roles})
+
+
+def may(user: Any, action: str) -> bool:
+    """Whether `user` may do `action`: the role and the permission its rule in `ACTION_RULES` names."""
+    rule = ACTION_RULES[action]
+    if not is_authenticated(user):
+        return False
+    if rule.role is not None and not has_role(user, rule.role):
+        return False
+    return rule.permission is None or user.has_perm(rule.permission)
 
 
 def affiliated_id(user: Any, model_label: str) -> int | None:

@@ -16,17 +16,16 @@ from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
 from accounts import services
-from accounts.access import has_role
+from accounts.access import may
 from accounts.forms import InvitationCreateForm
 from accounts.models import Invitation, User
-from accounts.roles import Role
 
 
 class NetworkStaffOnlyMixin:
     """Invitations are managed by network staff; the page title also shows in the breadcrumbs."""
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not has_role(request.user, Role.NETWORK_STAFF):
+        if not may(request.user, "accounts.invitations"):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 

@@ -135,9 +135,9 @@ class InvitationQuerySet(models.QuerySet):
         return self.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now())
 
     def visible_to(self, user: Any) -> InvitationQuerySet:
-        from accounts.access import has_role
+        from accounts.access import may
 
-        if has_role(user, Role.NETWORK_STAFF):
+        if may(user, "accounts.invitations"):
             return self.all()
         return self.none()
 

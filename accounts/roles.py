@@ -3,11 +3,16 @@ portal roles come from a user's affiliation to an organisation or a donor.
 
 Each app declares what its staff roles may do with `register_role_permissions` in its
 AppConfig.ready(); `sync_role_permissions` (run after every migrate) grants what is missing.
+
+`ACTION_RULES` is the one place that says, per action, whether a role, a permission or both are
+checked; `accounts.access.may(user, action)` applies it, for the view, the menu entry and the
+service alike.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from enum import StrEnum
 
 from django.utils.translation import gettext_lazy as _
@@ -52,6 +57,26 @@ PORTAL_ROLES = (Role.HOTLINE_USER, Role.DONOR_USER)
 # Which affiliation target each portal role needs (app_label.Model).
 PORTAL_ROLE_TARGETS = {Role.HOTLINE_USER: "network.Organisation", Role.DONOR_USER: "reports.Donor"}
 
+
+@dataclass(frozen=True)
+class ActionRule:
+    """Who may do an action: holders of `role` (superusers hold every role) and of `permission`."""
+
+    role: Role | None = None
+    permission: str | None = None
+
+
+ACTION_RULES: dict[str, ActionRule] = {
+    # Invite people, withdraw invitations, list them.
+    "accounts.invitations": ActionRule(role=Role.NETWORK_STAFF),
+    # Export the network workbook, preview an import, confirm it.
+    "network.workbook": ActionRule(role=Role.NETWORK_STAFF),
+    # See contacts (a hotline's page lists them; the review lists those past their retention date).
+    "network.contacts.view": ActionRule(permission="network.view_contact"),
+    # Erase a contact's personal data.
+    "network.contacts.erase": ActionRule(role=Role.NETWORK_STAFF, permission="network.erase_contact"),
+}
+
 _role_permissions: dict[str, set[str]] = defaultdict(set)
 
 
@@ -59,10 +84,6 @@ def register_role_permissions(grants: dict[Role, list[str]]) -> None:
     """Declare permissions ("app_label.codename") that staff roles hold."""
     for role, permissions in grants.items():
         _role_permissions[str(role)].update(permissions)
-
-
-def declared_role_permissions() -> dict[str, set[str]]:
-    return {role: set(perms) for role, perms in _role_permissions.items()}
 
 
 def sync_role_permissions(**_kwargs: object) -> None:

@@ -28,7 +28,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.access import has_role
+from accounts.access import may
 from accounts.models import Affiliation, Invitation, User
 from accounts.roles import PORTAL_ROLE_TARGETS, PORTAL_ROLES, ROLE_LABELS, STAFF_ROLES, Role
 from core.audit import audit
@@ -49,7 +49,7 @@ def invitation_create(
     *, email: str, role: str, target: models.Model | None = None, acting_user: User
 ) -> CreatedInvitation:
     """Invite `email` to `role`; portal roles need the organisation or donor they will belong to."""
-    if not has_role(acting_user, Role.NETWORK_STAFF):
+    if not may(acting_user, "accounts.invitations"):
         raise PermissionDenied(_("Only network staff can invite people."))
     email = email.strip().lower()
     role = Role(role)
@@ -161,7 +161,7 @@ def _invalid_message(invitation: Invitation | None) -> str:
 
 
 def invitation_revoke(*, invitation: Invitation, acting_user: User) -> Invitation:
-    if not has_role(acting_user, Role.NETWORK_STAFF):
+    if not may(acting_user, "accounts.invitations"):
         raise PermissionDenied(_("Only network staff can withdraw invitations."))
     with transaction.atomic():
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)

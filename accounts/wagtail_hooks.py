@@ -9,8 +9,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.account import BaseSettingsPanel
 
 from accounts import admin_urls
-from accounts.access import has_role
-from accounts.roles import Role
+from accounts.access import may
 
 
 @hooks.register("register_admin_urls")
@@ -20,7 +19,7 @@ def register_invitation_urls():
 
 class NetworkStaffMenuItem(MenuItem):
     def is_shown(self, request):
-        return has_role(request.user, Role.NETWORK_STAFF)
+        return may(request.user, "accounts.invitations")
 
 
 @hooks.register("register_settings_menu_item")

@@ -196,4 +196,4 @@ class VisibleHistoryMixin:
     """For Wagtail's history views: only the entries the user may read."""
 
     def get_base_queryset(self) -> QuerySet:
-        return log_entries_visible_to(super().get_base_queryset(), self.request.user)  # type: ignore[misc]
+        return log_entries_visible_to(super().get_base_queryset(), self.request.user)

@@ -35,11 +35,11 @@ class ConfirmFirstMixin:
         raise NotImplementedError
 
     def form_valid(self, form: forms.Form) -> HttpResponse:
-        choice = self.request.POST.get("confirmed")  # type: ignore[attr-defined]
+        choice = self.request.POST.get("confirmed")
         if choice == "yes":
             return self.confirmed_valid(form)
         if choice == "change":
-            return self.render_to_response(self.get_context_data(form=form))  # type: ignore[attr-defined]
-        context = self.get_context_data(form=form)  # type: ignore[attr-defined]
+            return self.render_to_response(self.get_context_data(form=form))
+        context = self.get_context_data(form=form)
         context.update(consequences=self.consequences(form), confirm_label=self.confirm_label)
-        return TemplateResponse(self.request, self.confirm_template_name, context)  # type: ignore[attr-defined]
+        return TemplateResponse(self.request, self.confirm_template_name, context)

@@ -52,7 +52,7 @@ class ContributedFieldsMixin:
     contributed: Sequence[ContributedField]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        super().__init__(*args, **kwargs)
         form: Any = self
         self.contributed = contributed_fields(form._meta.model, form.instance)
         for item in self.contributed:
@@ -66,7 +66,7 @@ class ContributedFieldsMixin:
 
     def _save_m2m(self) -> None:
         form: Any = self
-        super()._save_m2m()  # type: ignore[misc]
+        super()._save_m2m()
         user = getattr(form, "for_user", None)
         for item in self.contributed:
             item.save(form.instance, form.cleaned_data.get(item.name), user)

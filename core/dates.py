@@ -15,7 +15,7 @@ date, future dates included, as a date.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.utils import formats, timezone
@@ -107,10 +107,6 @@ def natural_date(value: date | datetime | None, *, today: date | None = None) ->
             "date": shown,
         }
     return shown
-
-
-def days_from_today(days: int) -> date:
-    return timezone.localdate() + timedelta(days=days)
 
 
 def past_due_problem(due_on: date | None, *, today: date | None = None) -> str | None:

@@ -51,11 +51,6 @@ class AdminDateTimeInput(widgets.AdminDateTimeInput):
         return {**super().get_config(), "validateOnBlur": False}
 
 
-def admin_date_widget(attrs: dict[str, Any] | None = None) -> forms.Widget:
-    """The admin's date chooser (its script comes with the form's media), writing ISO dates."""
-    return AdminDateInput(attrs=attrs)
-
-
 def _with_hint(help_text: Any) -> str:
     hint = gettext("Format: %(hint)s.") % {"hint": format_hint()}
     return f"{help_text} {hint}" if help_text else hint

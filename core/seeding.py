@@ -1,9 +1,12 @@
 """Deterministic demo data, built app by app.
 
-`seed_demo` calls `seed(ctx)` in each app's `demo` module, in `SEED_ORDER` (accounts first: the
-demo users act in later apps' histories). Every random choice goes through `ctx.rng`, seeded by
-`--seed`, so the same seed and scale give the same data. Apps keep what later apps need in
-`ctx.objects`.
+`seed_demo` calls `seed(ctx)` in each installed app's `demo` module, in the order of
+`INSTALLED_APPS` (which lists the apps in dependency order: accounts first, the demo users act in
+later apps' histories). Core names no app: it finds the modules (`demo_modules`). A demo module
+may also say who its demo users are (`DEMO_USERS`, printed as logins) and whether they exist
+already (`demo_users_exist()`: then nothing is seeded). Every random choice goes through
+`ctx.rng`, seeded by `--seed`, so the same seed and scale give the same data. Apps keep what later
+apps need in `ctx.objects`.
 """
 
 from __future__ import annotations
@@ -11,10 +14,25 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import date
+from importlib import import_module
+from types import ModuleType
 from typing import Any, TextIO
 
-# Apps that contribute demo data, in dependency order.
-SEED_ORDER = ["accounts", "network", "onboarding", "reports", "cms"]
+from django.apps import apps
+from django.utils.module_loading import module_has_submodule
+
+DEMO_MODULE = "demo"
+
+
+def demo_modules() -> list[tuple[str, ModuleType]]:
+    """(app label, module) of every installed app's `demo` module with a `seed`, in seeding order."""
+    found = []
+    for app_config in apps.get_app_configs():
+        if module_has_submodule(app_config.module, DEMO_MODULE):
+            module = import_module(f"{app_config.name}.{DEMO_MODULE}")
+            if callable(getattr(module, "seed", None)):
+                found.append((app_config.label, module))
+    return found
 
 
 @dataclass

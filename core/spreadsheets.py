@@ -38,4 +38,4 @@ class FormulaSafeExportMixin:
     whatever preprocessing made it text (labels, related objects, lists), passes the guard."""
 
     def preprocess_field_value(self, field: str, value: Any, export_format: str) -> Any:
-        return formula_safe(super().preprocess_field_value(field, value, export_format))  # type: ignore[misc]
+        return formula_safe(super().preprocess_field_value(field, value, export_format))

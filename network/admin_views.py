@@ -22,21 +22,20 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView, View
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
-from accounts.access import has_role
-from accounts.roles import Role
+from accounts.access import may
+from core.admin import TitledPageMixin
 from core.models import WorkbookImport
 from core.uploads import check_document
 from core.workbook import ImportResult, export_workbook, registry
 from network import services
 from network.forms import WorkbookUploadForm
-from network.viewsets import TitledPageMixin
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class NetworkStaffOnlyMixin:
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not has_role(request.user, Role.NETWORK_STAFF):
+        if not may(request.user, "network.workbook"):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -69,7 +68,7 @@ class WorkbookJobView(NetworkStaffOnlyMixin, TitledPageMixin, WagtailAdminTempla
     header_icon = "download"
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not has_role(request.user, Role.NETWORK_STAFF):
+        if not may(request.user, "network.workbook"):
             raise PermissionDenied
         self.job = get_object_or_404(WorkbookImport.objects.visible_to(request.user), pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
@@ -124,7 +123,7 @@ class WorkbookConfirmView(NetworkStaffOnlyMixin, View):
 
 
 def workbook_export(request: HttpRequest) -> HttpResponse:
-    if not has_role(request.user, Role.NETWORK_STAFF):
+    if not may(request.user, "network.workbook"):
         raise PermissionDenied
     response = HttpResponse(export_workbook(), content_type=XLSX)
     filename = f"network-{timezone.localdate():%Y-%m-%d}.xlsx"

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -80,12 +79,6 @@ class AnnualProfileForm(forms.ModelForm):
             "le_mou_in_force": _("A signed memorandum of understanding with law enforcement is in force."),
         }
 
-    def clean_year(self) -> int:
-        year = self.cleaned_data["year"]
-        if year > timezone.localdate().year:
-            raise forms.ValidationError(_("You can report for this year or earlier years only."))
-        return year
-
 
 class StatisticsForm(forms.ModelForm):
     class Meta:
@@ -116,12 +109,6 @@ class StatisticsForm(forms.ModelForm):
                 "not more than the share assessed illegal."
             ),
         }
-
-    def clean_period_end(self) -> Any:
-        end = self.cleaned_data["period_end"]
-        if end and end >= timezone.localdate():
-            raise forms.ValidationError(_("A return covers a period that has ended; this one ends today or later."))
-        return end
 
 
 class AnalystForm(forms.ModelForm):

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import registry as log_registry
 
 from core.audit import log_entries_visible_to
-from network.history import describe_changes
+from core.history import describe_changes
 from network.models import (
     Analyst,
     Contact,

@@ -8,7 +8,7 @@ Staff erase contacts' personal data and import the network workbook. Every funct
   own organisation; staff through their role's permissions),
 - validates with the model's rules (`full_clean`) and raises ValidationError keyed by field,
 - writes atomically and leaves one audit entry per changed record with the changed fields
-  (`network.history`), so the admin history shows who changed what.
+  (`core.history`), so the admin history shows who changed what.
 
 Lifecycle stages are never changed here: that is the onboarding workflow's transition service.
 The workbook import runs in the task worker: an upload is kept and previewed (`workbook_import_start`),
@@ -31,13 +31,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import LogContext
 
-from accounts.access import has_role, is_staff_user
-from accounts.roles import Role
+from accounts.access import is_staff_user, may
 from core.audit import audit
+from core.history import audit_change, changed_fields, created_fields, field_values
 from core.models import WorkbookImport
 from core.uploads import CheckedDocument, private_storage, store_document
 from core.workbook import ImportResult, import_workbook
-from network.history import audit_change, changed_fields, created_fields, field_values
 from network.models import (
     Analyst,
     Contact,
@@ -312,7 +311,7 @@ def contact_erase(*, contact: Contact, acting_user: Any) -> Contact:
     The contact's earlier history entries lose the personal values they recorded too, so the
     erasure is complete while counts by organisation and sector keep adding up.
     """
-    if not (has_role(acting_user, Role.NETWORK_STAFF) and acting_user.has_perm("network.erase_contact")):
+    if not may(acting_user, "network.contacts.erase"):
         raise PermissionDenied(_("Only network staff can erase personal data."))
     from wagtail.models import ModelLogEntry
 
@@ -350,7 +349,7 @@ def network_import(
     progress: Callable[[int, int, str], None] | None = None,
 ) -> ImportResult:
     """Validate (and unless `dry_run`, write) a network workbook; every row it changes is audited."""
-    if not has_role(acting_user, Role.NETWORK_STAFF):
+    if not may(acting_user, "network.workbook"):
         raise PermissionDenied(_("Only network staff can import the network workbook."))
     with LogContext(user=acting_user):
         return import_workbook(data, dry_run=dry_run, acting_user=acting_user, progress=progress)
@@ -362,7 +361,7 @@ def workbook_import_start(*, upload: File, checked: CheckedDocument, acting_user
     The file stays in private storage under a random name until it is imported or dropped; the
     uploader's earlier previews that were never confirmed are dropped now.
     """
-    if not has_role(acting_user, Role.NETWORK_STAFF):
+    if not may(acting_user, "network.workbook"):
         raise PermissionDenied(_("Only network staff can import the network workbook."))
     upload.seek(0)
     digest = hashlib.sha256(upload.read()).hexdigest()
@@ -381,7 +380,7 @@ def workbook_import_start(*, upload: File, checked: CheckedDocument, acting_user
 
 def workbook_import_confirm(*, preview: WorkbookImport, acting_user: Any) -> WorkbookImport:
     """Queue the import of the file a preview checked: same uploader, same bytes, once."""
-    if not has_role(acting_user, Role.NETWORK_STAFF) or preview.created_by_id != acting_user.pk:
+    if not may(acting_user, "network.workbook") or preview.created_by_id != acting_user.pk:
         raise PermissionDenied(_("Only the person who uploaded the workbook can import it."))
     with transaction.atomic():
         preview = WorkbookImport.objects.select_for_update().get(pk=preview.pk)

@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
 from accounts.areas import AreaMenuItem, AreaPanel
+from core.history import AuditedCreateAction, AuditedDeleteAction, AuditedEditAction
 from network import selectors
-from network.history import AuditedCreateAction, AuditedDeleteAction, AuditedEditAction
 from network.models import (
     Analyst,
     Contact,

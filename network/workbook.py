@@ -20,15 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.constraints import field_value
-from core.workbook import NEW, Column, ImportContext, ModelSheet, registry
-
-
-class AuditedModelSheet(ModelSheet):
-    """A model sheet whose import leaves a history entry (with the changed fields) per written row."""
-
-    audit_action = "network.import"
-    audit_fields = True
-
+from core.workbook import NEW, AuditedModelSheet, Column, ImportContext, ModelSheet, registry
 
 # Fields only the lifecycle moves (onboarding.services.hotline_transition): an import never changes them.
 LIFECYCLE_HEADERS = ("stage", "stage_entered_at", "paused_stage", "joined_on", "full_member_on")

@@ -63,4 +63,4 @@ def natural_day(value: object) -> str:
     """`core.dates.natural_date`: "yesterday (4 Dec 2026)", else the date in the language's format."""
     from core.dates import natural_date
 
-    return natural_date(value)  # type: ignore[arg-type]
+    return natural_date(value)

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import importlib
 import os
 import random
 import time
@@ -11,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from core.seeding import SEED_ORDER, DemoContext
+from core.seeding import DemoContext, demo_modules
 
 DEFAULT_PASSWORD = "hotline-demo-2026"  # noqa: S105 (printed demo password)
 
@@ -29,17 +28,17 @@ class Command(BaseCommand):
         parser.add_argument("--force", action="store_true", help="Run even when DEBUG is off.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from accounts.demo import DEMO_USERS, demo_users_exist
-
         if not settings.DEBUG and not options["force"]:
             raise CommandError("seed_demo creates accounts with a known password; with DEBUG off, pass --force.")
         if options["scale"] is not None and options["scale"] < 1:
             raise CommandError("--scale must be at least 1.")
         password = options["password"] or os.environ.get("DEMO_PASSWORD") or DEFAULT_PASSWORD
 
-        if demo_users_exist():
+        modules = demo_modules()
+        demo_users = [user for _label, module in modules for user in getattr(module, "DEMO_USERS", [])]
+        if any(module.demo_users_exist() for _label, module in modules if hasattr(module, "demo_users_exist")):
             self.stdout.write("Demo data already present; nothing to do.")
-            self._print_logins(DEMO_USERS, password=None)
+            self._print_logins(demo_users, password=None)
             return
 
         started = time.monotonic()
@@ -52,17 +51,11 @@ class Command(BaseCommand):
             stdout=self.stdout,
         )
         with transaction.atomic():
-            for app_label in SEED_ORDER:
-                try:
-                    module = importlib.import_module(f"{app_label}.demo")
-                except ModuleNotFoundError as exc:
-                    if exc.name != f"{app_label}.demo":
-                        raise
-                    continue
+            for app_label, module in modules:
                 self.stdout.write(f"Seeding {app_label}...")
                 module.seed(ctx)
         self.stdout.write(self.style.SUCCESS(f"Demo data created in {time.monotonic() - started:.1f} s."))
-        self._print_logins(DEMO_USERS, password=password)
+        self._print_logins(demo_users, password=password)
 
     def _print_logins(self, users: list[tuple[str, str]], *, password: str | None) -> None:
         self.stdout.write("\nDemo logins (sign in at http://127.0.0.1:8000/accounts/login/):")

@@ -1,6 +1,6 @@
 """The network workbook's import, set-based: read everything, compare in memory, then write in bulk.
 
-1. **Read**: every sheet is parsed (`core.workbook.read_workbook`); a wrong shape (unknown sheet or
+1. **Read**: every sheet is parsed (`core.workbook.reading`); a wrong shape (unknown sheet or
    column) stops here.
 2. **Plan**, sheet by sheet in their declared order: the sheet's existing rows are loaded once (its
    export query) and indexed by natural key. Each row of the workbook is compared with the row of
@@ -40,20 +40,10 @@ from django.utils.text import capfirst
 
 from core.audit import audit_bulk, changed_fields
 from core.constraints import check_constraints, field_value, q_holds, q_matches, unique_sets
-from core.workbook import (
-    CHANGED,
-    NEW,
-    CellError,
-    Column,
-    FieldChange,
-    ImportContext,
-    ImportResult,
-    ModelSheet,
-    RowChange,
-    SheetChanges,
-    read_workbook,
-    registry,
-)
+from core.workbook.reading import read_workbook
+from core.workbook.registry import registry
+from core.workbook.results import CHANGED, NEW, CellError, FieldChange, ImportResult, RowChange, SheetChanges
+from core.workbook.sheets import Column, ImportContext, ModelSheet
 
 BATCH = 500
 # Bookkeeping columns that say nothing a reader of a record's history needs.
@@ -78,13 +68,17 @@ class RowPlan:
     fields: tuple[FieldChange, ...] = ()
 
 
-def run_import(
+def import_workbook(
     data: bytes | io.BufferedIOBase,
     *,
-    dry_run: bool,
+    dry_run: bool = False,
     acting_user: Any = None,
     progress: Callable[[int, int, str], None] | None = None,
 ) -> ImportResult:
+    """Validate and (unless `dry_run`, and only when every row is valid) write a workbook.
+
+    `progress(done, total, label)` is told as sheets are read.
+    """
     result = ImportResult()
     parsed = read_workbook(data, result)
     if not parsed or any(error.row <= 1 for error in result.errors):

@@ -1,0 +1,163 @@
+"""Base classes of the admin's model screens, shared by every app's viewsets.
+
+A `ScopedViewSet` lists, inspects, edits, deletes and shows the history of one model, always
+starting from `Model.objects.visible_to(user)`: an object the user may not see answers 404 on
+every screen. Its history lists the fields each entry changed (`core.history.describe_changes`),
+its spreadsheet exports pass the formula guard (`core.spreadsheets`) and give an empty cell for a
+missing optional relation, and a delete that other rows protect says which rows, instead of failing.
+Create, edit and delete are audited by the actions of `core.history`, which each app registers for
+its models in its `wagtail_hooks`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import ProtectedError, QuerySet
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic.history import HistoryView
+from wagtail.admin.views.generic.models import DeleteView, EditView, IndexView, InspectView
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.coreutils import multigetattr
+
+from core.audit import VisibleHistoryMixin
+from core.history import describe_changes
+from core.spreadsheets import FormulaSafeExportMixin
+
+
+class TitledPageMixin:
+    """Breadcrumbs that end with the page's own title (Wagtail shows only "Home" otherwise)."""
+
+    def get_breadcrumbs_items(self) -> list[dict[str, Any]]:
+        return [*super().get_breadcrumbs_items(), {"url": "", "label": self.get_page_title()}]
+
+
+class OptionalRelationExportMixin:
+    """Spreadsheet exports through an optional relation ("country.code" of a row without a country)
+    give an empty cell, not an error."""
+
+    list_export: list[str]
+
+    def to_row_dict(self, item: Any) -> dict[str, Any]:
+        return {field: optional_path_value(item, field) for field in self.list_export}
+
+
+def optional_path_value(item: Any, path: str) -> Any:
+    parts = path.split(".")
+    for depth in range(1, len(parts)):
+        if multigetattr(item, ".".join(parts[:depth])) is None:
+            return None
+    return multigetattr(item, path)
+
+
+class ScopedExportMixin(FormulaSafeExportMixin, OptionalRelationExportMixin):
+    """Every admin spreadsheet export: guarded cells, empty cells through missing relations."""
+
+
+class ScopedIndexView(ScopedExportMixin, IndexView):
+    viewset: ScopedViewSet | None = None
+
+    def get_base_queryset(self) -> QuerySet:
+        queryset = self.model._default_manager.visible_to(self.request.user)
+        return self.viewset.list_queryset(queryset) if self.viewset else queryset
+
+
+class ScopedObjectMixin:
+    """Edit and delete find the object among those visible to the user (SingleObjectMixin)."""
+
+    def get_queryset(self) -> QuerySet:
+        return self.model._default_manager.visible_to(self.request.user)
+
+
+class ScopedEditView(ScopedObjectMixin, EditView):
+    viewset = None
+
+
+class ScopedDeleteView(ScopedObjectMixin, DeleteView):
+    viewset = None
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        try:
+            return super().form_valid(form)
+        except ProtectedError as exc:
+            protected = sorted({str(obj._meta.verbose_name_plural) for obj in exc.protected_objects})
+            messages.error(
+                self.request,
+                _("%(object)s cannot be deleted while %(what)s refer to it.")
+                % {"object": self.object, "what": ", ".join(protected)},
+            )
+            return HttpResponseRedirect(self.request.path)
+
+
+class ChangesColumn(Column):
+    cell_template_name = "core/admin/changes_cell.html"
+
+    def get_value(self, instance: Any) -> list:
+        return getattr(instance, "change_lines", [])
+
+
+class ScopedHistoryView(VisibleHistoryMixin, HistoryView):
+    """Wagtail's history, with the fields each entry changed (old → new); readers may see it too, but
+    only the entries whose record they may see (`core.audit.log_entries_visible_to`)."""
+
+    viewset = None
+    any_permission_required = ["add", "change", "delete", "view"]
+
+    def get_base_object_queryset(self) -> QuerySet:
+        return self.model._default_manager.visible_to(self.request.user)
+
+    @cached_property
+    def columns(self) -> list:
+        columns = list(super().columns)
+        columns.insert(1, ChangesColumn("changes", label=gettext_lazy("Changes")))
+        return columns
+
+    def get_table(self, object_list: Any, **kwargs: Any) -> Any:
+        describe_changes(object_list)
+        return super().get_table(object_list, **kwargs)
+
+
+class ScopedInspectView(InspectView):
+    viewset = None
+
+    def get_object(self, queryset: Any = None) -> Any:
+        return get_object_or_404(self.model._default_manager.visible_to(self.request.user), pk=self.pk)
+
+    @cached_property
+    def header_more_buttons(self) -> list:
+        buttons = list(super().header_more_buttons)
+        if self.viewset is not None:
+            from wagtail.admin.widgets.button import Button
+
+            history = reverse(self.viewset.get_url_name("history"), args=(self.object.pk,))
+            buttons.append(Button(_("History"), url=history, icon_name="history", priority=30))
+        return buttons
+
+
+class ScopedViewSet(ModelViewSet):
+    """A model's admin screens scoped by `visible_to(user)`; `list_queryset` adds the listing's joins
+    and annotations."""
+
+    index_view_class = ScopedIndexView
+    edit_view_class = ScopedEditView
+    delete_view_class = ScopedDeleteView
+    history_view_class = ScopedHistoryView
+    inspect_view_class = ScopedInspectView
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    add_to_reference_index = False
+    list_per_page = 50
+    list_select_related: tuple[str, ...] = ()
+
+    def list_queryset(self, queryset: QuerySet) -> QuerySet:
+        return queryset.select_related(*self.list_select_related) if self.list_select_related else queryset
+
+    def get_common_view_kwargs(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_common_view_kwargs(viewset=self, **kwargs)

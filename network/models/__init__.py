@@ -1,0 +1,65 @@
+"""The network registry: countries, organisations, people, hotlines, analysts, training, capacity.
+
+The toolkit never stores abuse material, report contents or content URLs: statistics are
+aggregate numbers per hotline and period, analysts are pseudonymous codes. One module per part:
+`registry` (countries, organisations, contacts), `hotlines` (and analysts), `training`,
+`capacity` (annual profiles, statistics returns); each depends only on the ones before it.
+"""
+
+from network.models.capacity import HotlineAnnualProfile, HotlineStatistics, percentage
+from network.models.hotlines import (
+    ANALYST_CODE,
+    Analyst,
+    AnalystQuerySet,
+    Hotline,
+    HotlineQuerySet,
+    HotlineScopedQuerySet,
+    analyst_working_on,
+)
+from network.models.registry import (
+    Contact,
+    ContactQuerySet,
+    Country,
+    CountryQuerySet,
+    Organisation,
+    OrganisationQuerySet,
+    ProgrammeRegion,
+    Sector,
+)
+from network.models.training import (
+    TrainingCourse,
+    TrainingCourseQuerySet,
+    TrainingEvent,
+    TrainingEventQuerySet,
+    TrainingParticipation,
+    TrainingParticipationQuerySet,
+    add_months,
+)
+
+__all__ = [
+    "ANALYST_CODE",
+    "Analyst",
+    "AnalystQuerySet",
+    "Contact",
+    "ContactQuerySet",
+    "Country",
+    "CountryQuerySet",
+    "Hotline",
+    "HotlineAnnualProfile",
+    "HotlineQuerySet",
+    "HotlineScopedQuerySet",
+    "HotlineStatistics",
+    "Organisation",
+    "OrganisationQuerySet",
+    "ProgrammeRegion",
+    "Sector",
+    "TrainingCourse",
+    "TrainingCourseQuerySet",
+    "TrainingEvent",
+    "TrainingEventQuerySet",
+    "TrainingParticipation",
+    "TrainingParticipationQuerySet",
+    "add_months",
+    "analyst_working_on",
+    "percentage",
+]

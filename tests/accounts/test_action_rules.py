@@ -1,0 +1,54 @@
+"""One table decides, per action, whether a role, a permission or both are checked
+(`accounts.roles.ACTION_RULES`, applied by `accounts.access.may`); the admin screens and the
+models' `visible_to` agree on who sees what."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.urls import reverse
+
+from accounts.access import has_role, may
+from accounts.models import Invitation
+from accounts.roles import ACTION_RULES, STAFF_ROLES, Role
+from accounts.services import invitation_create
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def people(make_user, superuser):
+    users = {str(role): make_user(role, email=f"{role.name.lower()}@example.org") for role in STAFF_ROLES}
+    users["superuser"] = superuser
+    users["nobody"] = make_user(email="nobody@example.org")
+    users["inactive staff"] = make_user(Role.NETWORK_STAFF, email="gone@example.org", is_active=False)
+    return users
+
+
+def test_may_checks_the_role_and_the_permission_its_rule_names(people):
+    for action, rule in ACTION_RULES.items():
+        assert may(AnonymousUser(), action) is False
+        for name, user in people.items():
+            expected = (rule.role is None or has_role(user, rule.role)) and (
+                rule.permission is None or user.has_perm(rule.permission)
+            )
+            assert may(user, action) is expected, (action, name)
+            if name == "superuser":
+                assert expected, action
+            if name == "inactive staff":
+                assert not expected, action
+
+
+def test_an_unknown_action_is_an_error_not_a_refusal(people):
+    with pytest.raises(KeyError):
+        may(people["superuser"], "no.such.action")
+
+
+def test_invitations_visible_to_whoever_the_admin_lets_in(people, client_for):
+    invitation_create(email="new.person@example.org", role=Role.EDITOR, acting_user=people["superuser"])
+    for name, user in people.items():
+        if not user.is_active:
+            continue
+        listed = Invitation.objects.visible_to(user).exists()
+        response = client_for(user).get(reverse("accounts_admin:invitation_index"))
+        assert (response.status_code == 200) is listed is may(user, "accounts.invitations"), name
