@@ -1,4 +1,5 @@
-"""Reads for indicators, dashboards and the admin home panels: the only ORM code in `reports`.
+"""Reads for indicators and dashboards: the frames (data loading), the only ORM code in `reports`
+besides the donor and grant reads (`reports.donor`, `reports.grants`).
 
 Frames: each `*_frame(*, user)` runs exactly one query (`values_list`, never per row) and returns
 a pandas DataFrame with the columns declared next to it, in that order and with those types, so
@@ -13,16 +14,13 @@ that empty data keeps its shape and aggregations never guess:
 Scope (regions, countries, grants) and periods are applied by the aggregations, on the frames'
 geography columns (`country`, `programme_region`, `world_region`), so one set of frames serves
 every filter.
-
-Lists for the admin home panels (`my_candidates`, `my_action_items`, `certificates_expiring`)
-start from `visible_to(user)` and run a fixed number of queries.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
@@ -50,13 +48,10 @@ from network.models import (
     TrainingEvent,
     TrainingParticipation,
 )
-from onboarding import workflow
 from onboarding.models import (
-    ActionItem,
     Agreement,
     AgreementParty,
     Assessment,
-    ChecklistItem,
     CountryAssessment,
     Roundtable,
     RoundtableParticipant,
@@ -676,76 +671,6 @@ def grant_unlinked_events(*, grant: Any, limit: int = 50) -> UnlinkedEvents:
         links_roundtables=coverage.roundtables is not None,
         links_training_events=coverage.training_events is not None,
     )
-
-
-# -- Admin home panels ------------------------------------------------------------------------
-@dataclass(frozen=True)
-class CandidateRow:
-    hotline: Hotline
-    time: workflow.TimeInStage
-
-
-def my_candidates(*, user: Any, now: datetime | None = None) -> list[CandidateRow]:
-    """Candidates in the lifecycle for which `user` is the lead staff member, longest waiting first."""
-    now = now or timezone.now()
-    hotlines = (
-        Hotline.objects.visible_to(user)
-        .candidates()
-        .filter(lead_staff_id=user.pk)
-        .select_related("country")
-        .order_by("stage_entered_at", "brand_name")
-    )
-    return [
-        CandidateRow(hotline, workflow.time_in_stage(hotline.stage, (now - hotline.stage_entered_at).days))
-        for hotline in hotlines
-    ]
-
-
-def my_action_items(*, user: Any, today: date | None = None, within_days: int = 7) -> list[ActionItem]:
-    """Open action items `user` owns that are overdue or due within `within_days` days."""
-    today = today or timezone.localdate()
-    return list(
-        ActionItem.objects.visible_to(user)
-        .open()
-        .filter(owner_user_id=user.pk, due_on__lte=today + timedelta(days=within_days))
-        .select_related("roundtable__country")
-        .order_by("due_on", "id")
-    )
-
-
-@dataclass(frozen=True)
-class ExpiringCertificates:
-    total: int
-    first: list[TrainingParticipation]
-
-
-def certificates_expiring(
-    *, user: Any, today: date | None = None, within_days: int = 90, limit: int = 10
-) -> ExpiringCertificates:
-    """Certificates of working analysts, valid today, that expire within `within_days` days (the
-    soonest `limit` of them, and how many there are)."""
-    today = today or timezone.localdate()
-    queryset = TrainingParticipation.objects.visible_to(user).certificates_expiring(within_days=within_days, on=today)
-    first = list(
-        queryset.select_related("analyst__hotline", "event__course").order_by("certificate_expires_on", "pk")[:limit]
-    )
-    total = len(first) if len(first) < limit else queryset.count()
-    return ExpiringCertificates(total=total, first=first)
-
-
-@dataclass(frozen=True)
-class AwaitingReview:
-    total: int
-    first: list[ChecklistItem]
-
-
-def items_awaiting_review(*, user: Any, limit: int = 10) -> AwaitingReview:
-    """Checklist items submitted for review in the dossiers open to `user`, oldest first, leaving out
-    those `user` submitted (the reviewer must be someone else)."""
-    queryset = ChecklistItem.objects.visible_to(user).awaiting_review().exclude(submitted_by_id=user.pk)
-    first = list(queryset.select_related("template_item", "checklist__hotline").order_by("submitted_at", "pk")[:limit])
-    total = len(first) if len(first) < limit else queryset.count()
-    return AwaitingReview(total=total, first=first)
 
 
 # -- Donor reports ----------------------------------------------------------------------------

@@ -1,6 +1,5 @@
 """Registration only: the dashboards' admin URLs and "Dashboards" menu, their permissions in the
-group settings, the personal panels on the admin home page, and the "Grants" menu with its audited
-create/edit/delete actions."""
+group settings, and the "Grants" menu with its audited create/edit/delete actions."""
 
 from __future__ import annotations
 
@@ -30,12 +29,6 @@ from reports.models import (
     Milestone,
     Risk,
     WorkPackage,
-)
-from reports.panels import (
-    AwaitingReviewPanel,
-    CertificatesExpiringPanel,
-    MyActionItemsPanel,
-    MyCandidatesPanel,
 )
 from reports.report_viewsets import DonorReportViewSet  # noqa: F401 (adds "Donor reports" to the Grants menu)
 
@@ -69,11 +62,6 @@ def register_dashboards_menu() -> SubmenuMenuItem:
 @hooks.register("register_permissions")
 def register_dashboard_permissions() -> QuerySet:
     return Permission.objects.filter(content_type__app_label="reports", content_type__model="dashboard")
-
-
-@hooks.register("construct_homepage_panels")
-def add_personal_panels(request: HttpRequest, panels: list[Any]) -> None:
-    panels[:0] = [MyCandidatesPanel(), AwaitingReviewPanel(), MyActionItemsPanel(), CertificatesExpiringPanel()]
 
 
 # -- the Grants menu ------------------------------------------------------------------------------------------
