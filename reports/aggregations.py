@@ -23,7 +23,7 @@ from typing import Any
 
 import pandas as pd
 
-from reports import report_data
+from reports.donor import report_data
 from reports.scope import GrantCoverage, Period, Scope
 
 # -- Vocabulary (equal to network.models.Hotline and friends; checked by a test) ---------------

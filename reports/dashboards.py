@@ -22,10 +22,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from reports import aggregations as agg
-from reports import charts, metrics, selectors
+from reports import charts, metrics
+from reports.grants.selectors import INDICATOR_SCOPE_TEXT, INDICATOR_STATUS_TEXT
 from reports.metrics import Context
 from reports.scope import Scope, indicator_scope
-from reports.selectors import INDICATOR_SCOPE_TEXT
 
 
 @dataclass(frozen=True)
@@ -690,7 +690,7 @@ def grant_indicator_rows(f: Mapping[str, pd.DataFrame], c: Context) -> tuple[pd.
 
 
 def _indicator_table(progress: pd.DataFrame) -> pd.DataFrame:
-    status_text = {key: str(label) for key, label in selectors.INDICATOR_STATUS_TEXT.items()}
+    status_text = {key: str(label) for key, label in INDICATOR_STATUS_TEXT.items()}
     scope_text = {key: str(label) for key, label in INDICATOR_SCOPE_TEXT.items()}
     numbers = {
         _("Baseline"): "baseline",
@@ -737,7 +737,7 @@ def grant_sections(f: Mapping[str, pd.DataFrame], c: Context) -> list[Section]:
                 empty=_("This grant has no indicators yet.") if filtered else _("No grant has indicators yet."),
             )
         ]
-    status_labels = {key: str(label) for key, label in selectors.INDICATOR_STATUS_TEXT.items()}
+    status_labels = {key: str(label) for key, label in INDICATOR_STATUS_TEXT.items()}
     titles = dict(zip(f["grant_indicators"]["grant_code"], f["grant_indicators"]["grant_title"], strict=False))
     sections = []
     for grant_code, rows in progress.groupby("grant_code", sort=False):

@@ -17,8 +17,9 @@ from core.contributed_fields import CONTRIBUTED_FIELDS_HOOK, ContributedField
 from network.history import AuditedCreateAction, AuditedDeleteAction, AuditedEditAction
 from reports import admin_urls
 from reports.dashboards import DASHBOARDS, Dashboard
-from reports.grant_services import EVENT_LINKS_ACTION
-from reports.grants_viewsets import GrantsViewSetGroup, grant_activity_fields
+from reports.donor.viewsets import DonorReportViewSet  # noqa: F401 (adds "Donor reports" to the Grants menu)
+from reports.grants.services import EVENT_LINKS_ACTION
+from reports.grants.viewsets import GrantsViewSetGroup, grant_activity_fields
 from reports.models import (
     Activity,
     BudgetLine,
@@ -30,7 +31,6 @@ from reports.models import (
     Risk,
     WorkPackage,
 )
-from reports.report_viewsets import DonorReportViewSet  # noqa: F401 (adds "Donor reports" to the Grants menu)
 
 
 @hooks.register("register_admin_urls")

@@ -39,7 +39,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from reports import report_data
+from reports.donor import report_data
 from reports.scope import Period, Scope
 
 MetricValue = int | float | None | dict[str, int] | dict[str, float | None]

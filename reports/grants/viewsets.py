@@ -41,7 +41,9 @@ from core.contributed_fields import ContributedField
 from network.models import Country, ProgrammeRegion, TrainingEvent
 from network.viewsets import NetworkEditView, NetworkInspectView, NetworkViewSet
 from onboarding.models import Roundtable
-from reports import grant_services, metrics, selectors
+from reports import metrics, selectors
+from reports.grants import selectors as grant_selectors
+from reports.grants import services as grant_services
 from reports.models import (
     Activity,
     BudgetLine,
@@ -318,7 +320,7 @@ class GrantInspectView(NetworkInspectView):
             budget_execution=round(actual * 100 / planned, 1) if planned else None,
             report_count=grant.reports.count(),
             today=timezone.localdate(),
-            unlinked=selectors.grant_unlinked_events(grant=grant),
+            unlinked=grant_selectors.grant_unlinked_events(grant=grant),
             scope_labels=dict(Indicator.Scope.choices),
         )
         return context
