@@ -18,8 +18,9 @@ from network.history import AuditedCreateAction, AuditedDeleteAction, AuditedEdi
 from reports import admin_urls
 from reports.dashboards import DASHBOARDS, Dashboard
 from reports.donor.viewsets import DonorReportViewSet  # noqa: F401 (adds "Donor reports" to the Grants menu)
+from reports.grants.forms import grant_activity_fields
 from reports.grants.services import EVENT_LINKS_ACTION
-from reports.grants.viewsets import GrantsViewSetGroup, grant_activity_fields
+from reports.grants.viewsets import GrantsViewSetGroup
 from reports.models import (
     Activity,
     BudgetLine,
