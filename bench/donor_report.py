@@ -4,8 +4,8 @@ It seeds `seed_demo --scale N` (1000 by default) in a fresh database (a temporar
 PostgreSQL database beside the one DATABASE_URL names, dropped afterwards), picks each demo grant's
 reporting period with the most content, and measures, as medians of `--repeat` runs:
 
-- `selector_ms`: `reports.selectors.donor_report_data(...)` (queries, frames, indicators, annexes);
-- `build_ms`: `reports.pdf.build_donor_report(data)` (story from the data, two passes for the
+- `selector_ms`: `reports.donor.assembly.donor_report_data(...)` (queries, frames, indicators, annexes);
+- `build_ms`: `reports.donor.pdf.build_donor_report(data)` (story from the data, two passes for the
   contents, header and footer with "Page X of Y");
 - `total_ms`: both, one after the other (what a generation does before storing the file);
 - `baseline_ms`: reportlab alone rendering the same content: the same flowables built beforehand
@@ -115,7 +115,7 @@ def main() -> None:
 
 # -- Children --------------------------------------------------------------------------------------------
 def _generate(grant: Any, period: tuple[date, date]) -> Any:
-    from reports import selectors
+    from reports.donor import assembly as selectors
 
     return selectors.donor_report_data(
         grant=grant,
@@ -152,7 +152,7 @@ def baseline(data: Any, *, toc: bool) -> float:
     from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
     from reportlab.platypus.tableofcontents import TableOfContents
 
-    from reports import pdf
+    from reports.donor import pdf
 
     with translation.override(data.language):
         styles = pdf.Styles()
@@ -188,7 +188,7 @@ def measure(scale: int, repeat: int, seed: int) -> dict[str, Any]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from reports import pdf
+    from reports.donor import pdf
     from reports.models import Grant
 
     seed_seconds = seed_demo(scale, seed)
@@ -242,7 +242,7 @@ def memory(code: str, period: str) -> dict[str, Any]:
     import django
 
     django.setup()
-    from reports import pdf
+    from reports.donor import pdf
     from reports.models import Grant
 
     grant = Grant.objects.select_related("donor").get(code=code)

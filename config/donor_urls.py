@@ -3,7 +3,7 @@
 from django.urls import path
 
 from accounts import views as account_views
-from reports.donor_urls import urlpatterns as report_patterns
+from reports.donor.urls import urlpatterns as report_patterns
 
 app_name = "donors"
 

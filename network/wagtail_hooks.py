@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
+import network.home_panels  # noqa: F401 (registers its panels on the admin home page)
 from accounts.areas import AreaMenuItem, AreaPanel
 from core.history import AuditedCreateAction, AuditedDeleteAction, AuditedEditAction
 from network import selectors

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
+import onboarding.home_panels  # noqa: F401 (registers its panels on the admin home page)
 from accounts.areas import AreaMenuItem, AreaPanel
 from onboarding import admin_urls, reminders, selectors
 from onboarding.models import Checklist, CorrectiveAction

@@ -28,6 +28,11 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts.roles import Role, register_role_permissions
+        from reports import metrics, selectors
+
+        # Metrics computed on their own read the selectors' frames, given here: the registry never
+        # imports the selectors (which read the models, whose validation reads the registry).
+        metrics.use_frames(load=selectors.Frames, empty=selectors.empty_frame)
 
         register_role_permissions(
             {

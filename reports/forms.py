@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateField, DatePickerInput
 from network.models import ProgrammeRegion
-from reports import selectors
+from reports.grants import selectors as grant_selectors
 from reports.scope import Period, Scope
 
 # UN M49 regions as stored on countries.
@@ -67,7 +67,7 @@ class DashboardFilterForm(forms.Form):
         code = data.get("grant")
         if code:
             try:
-                data["grant_coverage"] = selectors.grant_coverage(code=code, user=self.user)
+                data["grant_coverage"] = grant_selectors.grant_coverage(code=code, user=self.user)
             except LookupError:
                 self.add_error("grant", _("This grant does not exist or is not visible to you."))
         return data

@@ -1,4 +1,5 @@
-"""Reads for indicators, dashboards and the admin home panels: the only ORM code in `reports`.
+"""Reads for indicators and dashboards: the frames (data loading), the only ORM code in `reports`
+besides the donor and grant reads (`reports.donor`, `reports.grants`).
 
 Frames: each `*_frame(*, user)` runs exactly one query (`values_list`, never per row) and returns
 a pandas DataFrame with the columns declared next to it, in that order and with those types, so
@@ -14,25 +15,22 @@ Scope (regions, countries, grants) and periods are applied by the aggregations, 
 geography columns (`country`, `programme_region`, `world_region`), so one set of frames serves
 every filter.
 
-Lists for the admin home panels (`my_candidates`, `my_action_items`, `certificates_expiring`)
-start from `visible_to(user)` and run a fixed number of queries.
+Also `measured_baseline`: an indicator's metric measured on its baseline day (frozen when it is made).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import pandas as pd
 from django.db.models import (
     CharField,
-    Count,
     FloatField,
     Model,
     OuterRef,
-    Q,
     QuerySet,
     StringAgg,
     Subquery,
@@ -41,31 +39,28 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
 
 from network.models import (
     Analyst,
+    Country,
     Hotline,
     HotlineStatistics,
     TrainingEvent,
     TrainingParticipation,
 )
-from onboarding import workflow
 from onboarding.models import (
-    ActionItem,
     Agreement,
     AgreementParty,
     Assessment,
-    ChecklistItem,
     CountryAssessment,
     Roundtable,
     RoundtableParticipant,
     StageChange,
 )
-from reports import aggregations, report_data
-from reports.metrics import SMALL_COUNT_THRESHOLD
-from reports.models import Indicator
-from reports.scope import GrantCoverage, Period, Scope, indicator_scope
+from reports import aggregations, metrics
+from reports.grants.selectors import grant_coverage_of
+from reports.models import Activity, Grant, Indicator
+from reports.scope import indicator_scope
 
 
 @dataclass(frozen=True)
@@ -467,9 +462,6 @@ def _joined(rows: QuerySet, group: str, value: Any) -> Subquery:
 
 
 def grant_indicators_source(*, user: Any | None = None) -> QuerySet:
-    from network.models import Country
-    from reports.models import Activity, Grant, Indicator
-
     grant = OuterRef("grant_id")
     countries = _joined(Grant.countries.through.objects.filter(grant_id=grant), "grant_id", "country_id")
     # A grant without countries in scope (an operating grant for the whole network) covers every country.
@@ -587,427 +579,9 @@ def load_frames(names: Iterable[str], *, user: Any | None = None) -> Frames:
     return Frames(user=user).load(names)
 
 
-# -- Grants -----------------------------------------------------------------------------------
-# The dashboards' grant filter reads these: the choices, and a grant's coverage as a scope.
-def grant_options(*, user: Any) -> list[tuple[str, str]]:
-    """(code, label) of the grants `user` may filter by."""
-    from reports.models import Grant
-
-    return [(code, f"{code}: {title}") for code, title in Grant.objects.visible_to(user).values_list("code", "title")]
-
-
-def grant_coverage(*, code: str, user: Any) -> GrantCoverage:
-    from reports.models import Grant
-
-    grant = Grant.objects.visible_to(user).filter(code=code).first()
-    if grant is None:
-        raise LookupError(f"No grant with the code {code!r}.")
-    return grant_coverage_of(grant=grant)
-
-
-def grant_coverage_of(*, grant: Any) -> GrantCoverage:
-    """The grant's countries and the roundtables and training events its activities are linked to
-    (None for a kind of event no activity links: then its countries alone narrow the counts); a grant
-    without countries covers them all. Three or four queries."""
-    from reports.models import Activity
-
-    countries = frozenset(grant.countries.values_list("code", flat=True))
-    if not countries:
-        # A grant without countries in scope (an operating grant for the whole network) covers every country.
-        from network.models import Country
-
-        countries = frozenset(Country.objects.values_list("code", flat=True))
-    roundtables = frozenset(
-        Activity.roundtables.through.objects.filter(activity__grant=grant).values_list("roundtable_id", flat=True)
-    )
-    training_events = frozenset(
-        Activity.training_events.through.objects.filter(activity__grant=grant).values_list(
-            "trainingevent_id", flat=True
-        )
-    )
-    return GrantCoverage(
-        code=grant.code,
-        countries=countries,
-        roundtables=roundtables or None,
-        training_events=training_events or None,
-    )
-
-
-@dataclass(frozen=True)
-class UnlinkedEvents:
-    """Events in a grant's countries and span that none of its activities links: what its figures leave
-    out once it links some (while it links none of a kind, every such event counts by country)."""
-
-    roundtables: list[Roundtable]
-    training_events: list[TrainingEvent]
-    links_roundtables: bool
-    links_training_events: bool
-
-
-def grant_unlinked_events(*, grant: Any, limit: int = 50) -> UnlinkedEvents:
-    """Roundtables (not cancelled) in the grant's countries, and training events held there or attended by
-    participants from there, within the grant's span, that no activity of the grant links (the first
-    `limit` of each, soonest first). A fixed number of queries."""
-    coverage = grant_coverage_of(grant=grant)
-    countries = list(coverage.countries)
-    start, end = grant.starts_on, grant.ends_on
-    roundtables = (
-        Roundtable.objects.exclude(status=Roundtable.Status.CANCELLED)
-        .filter(country_id__in=countries, starts_at__date__range=(start, end))
-        .exclude(grant_activities__grant=grant)
-        .select_related("country")
-        .order_by("starts_at", "pk")
-    )
-    from_countries = (
-        Q(country_id__in=countries)
-        | Q(participations__analyst__hotline__country_id__in=countries)
-        | Q(participations__organisation__country_id__in=countries)
-    )
-    events = (
-        TrainingEvent.objects.filter(from_countries, starts_on__lte=end, ends_on__gte=start)
-        .exclude(grant_activities__grant=grant)
-        .select_related("course", "country")
-        .distinct()
-        .order_by("starts_on", "pk")
-    )
-    return UnlinkedEvents(
-        roundtables=list(roundtables[:limit]),
-        training_events=list(events[:limit]),
-        links_roundtables=coverage.roundtables is not None,
-        links_training_events=coverage.training_events is not None,
-    )
-
-
-# -- Admin home panels ------------------------------------------------------------------------
-@dataclass(frozen=True)
-class CandidateRow:
-    hotline: Hotline
-    time: workflow.TimeInStage
-
-
-def my_candidates(*, user: Any, now: datetime | None = None) -> list[CandidateRow]:
-    """Candidates in the lifecycle for which `user` is the lead staff member, longest waiting first."""
-    now = now or timezone.now()
-    hotlines = (
-        Hotline.objects.visible_to(user)
-        .candidates()
-        .filter(lead_staff_id=user.pk)
-        .select_related("country")
-        .order_by("stage_entered_at", "brand_name")
-    )
-    return [
-        CandidateRow(hotline, workflow.time_in_stage(hotline.stage, (now - hotline.stage_entered_at).days))
-        for hotline in hotlines
-    ]
-
-
-def my_action_items(*, user: Any, today: date | None = None, within_days: int = 7) -> list[ActionItem]:
-    """Open action items `user` owns that are overdue or due within `within_days` days."""
-    today = today or timezone.localdate()
-    return list(
-        ActionItem.objects.visible_to(user)
-        .open()
-        .filter(owner_user_id=user.pk, due_on__lte=today + timedelta(days=within_days))
-        .select_related("roundtable__country")
-        .order_by("due_on", "id")
-    )
-
-
-@dataclass(frozen=True)
-class ExpiringCertificates:
-    total: int
-    first: list[TrainingParticipation]
-
-
-def certificates_expiring(
-    *, user: Any, today: date | None = None, within_days: int = 90, limit: int = 10
-) -> ExpiringCertificates:
-    """Certificates of working analysts, valid today, that expire within `within_days` days (the
-    soonest `limit` of them, and how many there are)."""
-    today = today or timezone.localdate()
-    queryset = TrainingParticipation.objects.visible_to(user).certificates_expiring(within_days=within_days, on=today)
-    first = list(
-        queryset.select_related("analyst__hotline", "event__course").order_by("certificate_expires_on", "pk")[:limit]
-    )
-    total = len(first) if len(first) < limit else queryset.count()
-    return ExpiringCertificates(total=total, first=first)
-
-
-@dataclass(frozen=True)
-class AwaitingReview:
-    total: int
-    first: list[ChecklistItem]
-
-
-def items_awaiting_review(*, user: Any, limit: int = 10) -> AwaitingReview:
-    """Checklist items submitted for review in the dossiers open to `user`, oldest first, leaving out
-    those `user` submitted (the reviewer must be someone else)."""
-    queryset = ChecklistItem.objects.visible_to(user).awaiting_review().exclude(submitted_by_id=user.pk)
-    first = list(queryset.select_related("template_item", "checklist__hotline").order_by("submitted_at", "pk")[:limit])
-    total = len(first) if len(first) < limit else queryset.count()
-    return AwaitingReview(total=total, first=first)
-
-
-# -- Donor reports ----------------------------------------------------------------------------
-# `donor_report_data` freezes everything a donor report shows (reports.report_data). Indicators of
-# the registry are computed with the metrics' own aggregations on frames loaded once each, the
-# annexes from the same frames, so the query count does not grow with indicators, activities or
-# events: the grant's own rows (one query per kind), its coverage, the country names, the frames the
-# report needs and the candidate hotlines.
-ANNEX_FRAMES = (
-    "roundtables",
-    "roundtable_participants",
-    "training_events",
-    "training_places",
-    "hotlines",
-    "stage_changes",
-)
-
-
-def donor_report_data(
-    *,
-    grant: Any,
-    period_start: date,
-    period_end: date,
-    version: int,
-    summary: str,
-    generated_on: date,
-    language: str = "en",
-    now: datetime | None = None,
-) -> report_data.DonorReportData:
-    """The frozen data of `grant`'s report for the period (labels in `language`). `now` is the moment
-    "today" figures are computed at (default: the clock); `generated_on` is only printed."""
-    from django.utils import translation
-
-    if period_end < period_start:
-        raise ValueError(f"The period ends ({period_end}) before it starts ({period_start}).")
-    with translation.override(language):
-        return _donor_report_data(
-            grant=grant,
-            period=Period(period_start, period_end),
-            version=version,
-            summary=summary,
-            generated_on=generated_on,
-            language=language,
-            now=now,
-        )
-
-
-def _donor_report_data(
-    *, grant: Any, period: Period, version: int, summary: str, generated_on: date, language: str, now: datetime | None
-) -> report_data.DonorReportData:
-    from network.models import Country
-    from reports import metrics
-    from reports.models import Activity, BudgetLine, Deliverable, Indicator, Milestone, Risk, WorkPackage
-
-    coverage = grant_coverage_of(grant=grant)
-    scope = Scope.of(grant=coverage)
-    context = metrics.Context.at(period=period, scope=scope, now=now)
-    frames = Frames()
-    country_names = dict(Country.objects.values_list("code", "name"))
-    grant_countries = sorted(grant.countries.values_list("name", flat=True))
-
-    work_packages = tuple(
-        report_data.WorkPackageLine(
-            number=wp.number,
-            title=wp.title,
-            objectives=wp.objectives,
-            lead=wp.lead,
-            starts_on=_iso(wp.starts_on),
-            ends_on=_iso(wp.ends_on),
-        )
-        for wp in WorkPackage.objects.filter(grant=grant).order_by("number")
-    )
-
-    indicators = tuple(
-        _indicator_line(indicator, grant=grant, period=period, frames=frames, context=context, coverage=coverage)
-        for indicator in Indicator.objects.filter(grant=grant)
-        .select_related("work_package", "grant")
-        .order_by("order", "code")
-    )
-    activities = tuple(
-        report_data.ActivityLine(
-            title=activity.title,
-            kind=activity.kind,
-            kind_text=str(activity.get_kind_display()),
-            status=activity.status,
-            status_text=str(activity.get_status_display()),
-            work_package=activity.work_package.number if activity.work_package else None,
-            planned_start=activity.planned_start.isoformat(),
-            planned_end=_iso(activity.planned_end),
-            actual_start=_iso(activity.actual_start),
-            actual_end=_iso(activity.actual_end),
-            roundtables=activity.roundtable_count,
-            training_events=activity.training_event_count,
-            other_events=len([line for line in activity.other_events.splitlines() if line.strip()]),
-        )
-        for activity in Activity.objects.filter(grant=grant)
-        .select_related("work_package")
-        .annotate(
-            roundtable_count=Count("roundtables", distinct=True),
-            training_event_count=Count("training_events", distinct=True),
-        )
-        .order_by("planned_start", "title", "pk")
-    )
-    deliverables = tuple(
-        report_data.DeliverableLine(
-            code=item.code,
-            title=item.title,
-            work_package=item.work_package.number if item.work_package else None,
-            due_on=item.due_on.isoformat(),
-            submitted_on=_iso(item.submitted_on),
-            status=item.status,
-            status_text=str(item.get_status_display()),
-            dissemination=item.dissemination,
-            dissemination_text=str(item.get_dissemination_display()),
-        )
-        for item in Deliverable.objects.filter(grant=grant).select_related("work_package").order_by("due_on", "code")
-    )
-    milestones = tuple(
-        report_data.MilestoneLine(
-            code=item.code,
-            title=item.title,
-            work_package=item.work_package.number if item.work_package else None,
-            due_on=item.due_on.isoformat(),
-            achieved_on=_iso(item.achieved_on),
-            verification=item.verification,
-        )
-        for item in Milestone.objects.filter(grant=grant).select_related("work_package").order_by("due_on", "code")
-    )
-    risks = tuple(
-        report_data.RiskLine(
-            description=risk.description,
-            work_package=risk.work_package.number if risk.work_package else None,
-            likelihood=risk.likelihood,
-            likelihood_text=str(risk.get_likelihood_display()),
-            impact=risk.impact,
-            impact_text=str(risk.get_impact_display()),
-            mitigation=risk.mitigation,
-            status=risk.status,
-            status_text=str(risk.get_status_display()),
-        )
-        for risk in Risk.objects.filter(grant=grant).select_related("work_package").order_by("pk")
-    )
-    budget_lines = tuple(
-        report_data.BudgetLineRow(
-            category=line.category,
-            category_text=str(line.get_category_display()),
-            description=line.description,
-            planned=float(line.planned),
-            actual=float(line.actual),
-            execution=aggregations.share(float(line.actual), float(line.planned)),
-        )
-        for line in BudgetLine.objects.filter(grant=grant).order_by("category", "pk")
-    )
-    planned = sum((line.planned for line in budget_lines), 0.0)
-    actual = sum((line.actual for line in budget_lines), 0.0)
-    today = context.today
-    return report_data.DonorReportData(
-        schema_version=report_data.SCHEMA_VERSION,
-        grant_code=grant.code,
-        grant_title=grant.title,
-        programme=grant.programme,
-        call_identifier=grant.call_identifier,
-        agreement_number=grant.agreement_number,
-        grant_kind=grant.kind,
-        grant_kind_text=str(grant.get_kind_display()),
-        grant_starts_on=grant.starts_on.isoformat(),
-        grant_ends_on=grant.ends_on.isoformat(),
-        amount=float(grant.amount),
-        currency=grant.currency,
-        cofunding_rate=float(grant.cofunding_rate),
-        countries=tuple(grant_countries),
-        donor_name=grant.donor.name,
-        beneficiary=grant.beneficiary_name,
-        period_start=period.start.isoformat(),
-        period_end=period.end.isoformat(),
-        version=version,
-        generated_on=generated_on.isoformat(),
-        language=language,
-        summary=summary,
-        objectives=grant.objectives,
-        work_packages=work_packages,
-        indicators=indicators,
-        activities=activities,
-        deliverables=deliverables,
-        milestones=milestones,
-        risks=risks,
-        budget_lines=budget_lines,
-        budget_planned=round(planned, 2),
-        budget_actual=round(actual, 2),
-        budget_execution=aggregations.share(actual, planned),
-        roundtables=_roundtable_annex(frames, period=period, scope=scope, today=today, country_names=country_names),
-        trainings=_training_annex(frames, period=period, scope=scope, today=today, country_names=country_names),
-        candidates_by_stage=_candidate_annex(frames, coverage, day=period.end, today=today),
-        small_count_threshold=SMALL_COUNT_THRESHOLD,
-    )
-
-
-def _iso(day: date | None) -> str | None:
-    return day.isoformat() if day else None
-
-
-def _indicator_line(
-    indicator: Any, *, grant: Any, period: Period, frames: Frames, context: Any, coverage: GrantCoverage
-) -> Any:
-    from reports import metrics
-
-    scope_text = str(INDICATOR_SCOPE_TEXT.get(indicator.scope, indicator.scope))
-    counts_people = False
-    if indicator.metric_key:
-        metric = metrics.get(indicator.metric_key)
-        achieved = metrics.indicator_value(
-            metric,
-            frames,
-            context,
-            scope=indicator_scope(indicator.scope, coverage),
-            since=grant.starts_on,
-            day=period.end,
-        )
-        definition = str(metric.definition)
-        unit = indicator.unit or str(metric.unit)
-        source = "metric"
-        counts_people = metric.counts_people
-    else:
-        achieved = float(indicator.manual_value)
-        definition = indicator.justification
-        unit = indicator.unit
-        source = "manual"
-    baseline, target = float(indicator.baseline), float(indicator.target)
-    status = indicator_status(
-        baseline=baseline,
-        target=target,
-        achieved=achieved,
-        elapsed=aggregations.elapsed_share(grant.starts_on, grant.ends_on, min(period.end, context.today)),
-    )
-    baseline_day = indicator.baseline_day
-    return report_data.IndicatorLine(
-        code=indicator.code,
-        title=indicator.title,
-        source=source,
-        metric_key=indicator.metric_key,
-        definition=definition,
-        unit=unit,
-        scope=indicator.scope,
-        scope_text=scope_text,
-        baseline=baseline,
-        baseline_on=baseline_day.isoformat() if baseline_day else None,
-        baseline_note=indicator.baseline_justification.strip() if indicator.baseline_overridden else "",
-        target=target,
-        achieved=achieved,
-        progress=aggregations.progress_share(baseline=baseline, target=target, achieved=achieved),
-        status=status,
-        status_text=str(INDICATOR_STATUS_TEXT[status]),
-        counts_people=counts_people,
-        work_package=indicator.work_package.number if indicator.work_package else None,
-    )
-
-
 def measured_baseline(indicator: Any, *, frames: Frames | None = None, now: datetime | None = None) -> float | None:
     """What the indicator's metric gives on its baseline day, on its scope (`metrics.indicator_value`):
     the baseline frozen when the indicator is made. None for a manual indicator."""
-    from reports import metrics
-
     if not indicator.metric_key or not indicator.grant_id:
         return None
     grant = indicator.grant
@@ -1021,196 +595,3 @@ def measured_baseline(indicator: Any, *, frames: Frames | None = None, now: date
         since=grant.starts_on,
         day=indicator.baseline_day,
     )
-
-
-def metric_achieved(metric: Any, frames: Mapping[str, pd.DataFrame], context: Any) -> float | None:
-    """What an indicator linked to `metric` achieved: the metric's own evaluation for the context
-    (period and scope, e.g. a grant's coverage) on frames already loaded; a breakdown counts as its
-    total. Donor reports and the grant dashboard both read it."""
-    from reports import metrics
-
-    value = metrics.evaluate(metric, frames, context)
-    if isinstance(value, dict):
-        value = sum(v for v in value.values() if v is not None)
-    return None if value is None else float(value)
-
-
-# Where an indicator stands, named in the reader's language (the keys are report_data's statuses).
-INDICATOR_STATUS_TEXT = {
-    report_data.ACHIEVED: gettext_lazy("Target achieved"),
-    report_data.ON_TRACK: gettext_lazy("On track"),
-    report_data.AT_RISK: gettext_lazy("At risk"),
-    report_data.BEHIND: gettext_lazy("Behind"),
-}
-# An indicator's scope, named in the reader's language (the keys are `Indicator.Scope`'s).
-INDICATOR_SCOPE_TEXT = dict(Indicator.Scope.choices)
-# Pure, in `aggregations` (the grant dashboard uses it too); kept here under its known name.
-indicator_status = aggregations.indicator_status
-
-
-def suppress_counts(
-    cells: Iterable[tuple[str, str, int]], *, total: int | None = None, threshold: int = SMALL_COUNT_THRESHOLD
-) -> tuple[tuple[report_data.Count, ...], int | None, str]:
-    """Breakdown cells of people (key, label, count; zeros left out) and their total, as donors see
-    them: counts from 1 to `threshold - 1` hidden as SMALL. When a total is shown and exactly one cell
-    is hidden, the next smallest cell is hidden too (or, with no other cell, the total), as SUPPRESSED,
-    so that no small count follows by subtraction. Returns the cells, the total (None when hidden) and
-    why the total is hidden ("" when shown)."""
-    kept = [(key, label, count) for key, label, count in cells if count]
-    small = {key for key, _label, count in kept if 0 < count < threshold}
-    complementary: set[str] = set()
-    total_hidden = ""
-    if total is not None and 0 < total < threshold:
-        total, total_hidden = None, report_data.SMALL
-    if total is not None and len(small) == 1:
-        others = sorted((count, key) for key, _label, count in kept if key not in small)
-        if others:
-            complementary.add(others[0][1])
-        else:
-            total, total_hidden = None, report_data.SUPPRESSED
-    shown = tuple(
-        report_data.Count(
-            key,
-            label,
-            None if key in small | complementary else count,
-            report_data.SMALL if key in small else report_data.SUPPRESSED if key in complementary else "",
-        )
-        for key, label, count in kept
-    )
-    return shown, total, total_hidden
-
-
-def _roundtable_annex(
-    frames: Frames, *, period: Period, scope: Scope, today: date, country_names: Mapping[str, str]
-) -> tuple[report_data.RoundtableAnnexLine, ...]:
-    """The roundtables held in the period, each with the distinct organisations invited by sector and
-    how many attended (organisations: never hidden)."""
-    from network.models import Sector
-
-    held = aggregations.held_roundtables(frames["roundtables"], period=period, scope=scope, today=today)
-    if held.empty:
-        return ()
-    held = held.sort_values(["starts_at", "code"], kind="stable")
-    participants = frames["roundtable_participants"]
-    participants = participants[participants["roundtable_id"].isin(held["roundtable_id"])]
-    invited = participants.groupby(["roundtable_id", "sector"])["organisation_id"].nunique()
-    invited_total = participants.groupby("roundtable_id")["organisation_id"].nunique()
-    attended = (
-        participants[participants["status"] == aggregations.ATTENDED]
-        .groupby("roundtable_id")["organisation_id"]
-        .nunique()
-    )
-    sector_labels = {value: str(label) for value, label in Sector.choices}
-    sector_order = {value: index for index, value in enumerate(sector_labels)}
-    by_roundtable: dict[int, list[report_data.Count]] = {}
-    for (roundtable_id, sector), count in invited.items():
-        by_roundtable.setdefault(int(roundtable_id), []).append(
-            report_data.Count(sector, sector_labels.get(sector, sector), int(count))
-        )
-    lines = []
-    for row in held.itertuples(index=False):
-        cells = sorted(by_roundtable.get(int(row.roundtable_id), []), key=lambda cell: sector_order.get(cell.key, 99))
-        lines.append(
-            report_data.RoundtableAnnexLine(
-                code=row.code,
-                title=row.title,
-                date=row.starts_at.date().isoformat(),
-                country=country_names.get(row.country, row.country),
-                participants_by_sector=tuple(cells),
-                invited=int(invited_total.get(row.roundtable_id, 0)),
-                attended=int(attended.get(row.roundtable_id, 0)),
-            )
-        )
-    return tuple(lines)
-
-
-def _training_annex(
-    frames: Frames, *, period: Period, scope: Scope, today: date, country_names: Mapping[str, str]
-) -> tuple[report_data.TrainingAnnexLine, ...]:
-    from network.models import TrainingCourse, TrainingParticipation
-
-    places = frames["training_places"]
-    events = aggregations.training_events_held(
-        frames["training_events"], places, period=period, scope=scope, today=today
-    )
-    if events.empty:
-        return ()
-    events = events.sort_values(["starts_on", "code"], kind="stable")
-    completed = places[
-        (places["status"] == aggregations.COMPLETED)
-        & places["event_id"].isin(events["event_id"])
-        & aggregations.events_in_scope(places, scope, column="event_id", kind="training_events")
-    ]
-    by_type = completed.groupby(["event_id", "participant_type"]).size()
-    by_country = completed.groupby(["event_id", "country"]).size()
-    type_labels = {value: str(label) for value, label in TrainingParticipation.ParticipantType.choices}
-    type_order = {value: index for index, value in enumerate(type_labels)}
-    kind_labels = {value: str(label) for value, label in TrainingCourse.Kind.choices}
-    types_of: dict[int, list[tuple[str, str, int]]] = {}
-    for (event_id, kind), count in by_type.items():
-        types_of.setdefault(int(event_id), []).append((kind, type_labels.get(kind, kind), int(count)))
-    countries_of: dict[int, list[tuple[str, str, int]]] = {}
-    for (event_id, code), count in by_country.items():
-        name = country_names.get(code, code) if code else str(gettext_lazy("Not recorded"))
-        countries_of.setdefault(int(event_id), []).append((code, name, int(count)))
-    lines = []
-    for row in events.itertuples(index=False):
-        event_id = int(row.event_id)
-        type_cells = sorted(types_of.get(event_id, []), key=lambda cell: type_order.get(cell[0], 99))
-        country_cells = sorted(countries_of.get(event_id, []), key=lambda cell: (cell[1], cell[0]))
-        total = sum(cell[2] for cell in type_cells)
-        type_counts, by_type_total, by_type_hidden = suppress_counts(type_cells, total=total)
-        country_counts, by_country_total, by_country_hidden = suppress_counts(country_cells, total=total)
-        # The total is shown only when neither breakdown needs it hidden.
-        total_shown = by_type_total if by_country_total is not None else None
-        total_hidden = by_type_hidden or by_country_hidden
-        lines.append(
-            report_data.TrainingAnnexLine(
-                code=row.code,
-                title=row.course_title,
-                course_kind=row.course_kind,
-                course_kind_text=kind_labels.get(row.course_kind, row.course_kind),
-                starts_on=row.starts_on.date().isoformat(),
-                ends_on=row.ends_on.date().isoformat(),
-                country=country_names.get(row.country, row.country) if row.country else "",
-                online=bool(row.online),
-                by_participant_type=type_counts,
-                by_country=country_counts,
-                people_trained=total_shown,
-                people_trained_hidden=total_hidden,
-            )
-        )
-    return tuple(lines)
-
-
-def _candidate_annex(
-    frames: Frames, coverage: GrantCoverage, *, day: date, today: date
-) -> tuple[report_data.CandidateStageLine, ...]:
-    """Candidate hotlines in the grant's countries on `day` (the period's last day), by their stage that
-    day (`aggregations.stages_on`); a name only where the host organisation consented to its name in
-    reports. Candidates are organisations: their counts are never hidden."""
-    hotlines = frames["hotlines"]
-    stages = aggregations.stages_on(hotlines, frames["stage_changes"], day=day, today=today)
-    chosen = hotlines.assign(stage_on_day=stages.to_numpy())
-    chosen = chosen[chosen["stage_on_day"].isin(Hotline.CANDIDATE_STAGES) & chosen["country"].isin(coverage.countries)]
-    hosts = {
-        pk: (name, consented)
-        for pk, name, consented in Hotline.objects.filter(pk__in=[int(pk) for pk in chosen["hotline_id"]]).values_list(
-            "pk", "host_organisation__name", "host_organisation__publish_name_consent"
-        )
-    }
-    labels = {value: str(label) for value, label in Hotline.Stage.choices}
-    lines = []
-    for stage in Hotline.CANDIDATE_STAGES:
-        here = chosen[chosen["stage_on_day"] == stage].sort_values("brand_name")
-        if here.empty:
-            continue
-        names = tuple(
-            f"{brand} ({hosts[int(pk)][0]})" if hosts[int(pk)][0] else brand
-            for pk, brand in zip(here["hotline_id"], here["brand_name"], strict=True)
-            if hosts.get(int(pk), ("", False))[1]
-        )
-        lines.append(
-            report_data.CandidateStageLine(stage=stage, stage_text=labels[stage], count=len(here), names=names)
-        )
-    return tuple(lines)

@@ -2,7 +2,7 @@
 
 `generate_donor_report` builds a donor report's data and PDF. A worker killed mid-run leaves the
 report's generation "running"; staff retry it from the admin once it is stale
-(`donor_report_selectors.GENERATION_STALE_AFTER`). Publishing is never done here.
+(`reports.donor.selectors.GENERATION_STALE_AFTER`). Publishing is never done here.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from django.tasks import task
 
 @task()
 def generate_donor_report(report_id: int) -> str:
-    from reports.services import donor_report_generate
+    from reports.donor.services import donor_report_generate
 
     report = donor_report_generate(report_id=report_id)
     return report.generation if report is not None else "missing"

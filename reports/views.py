@@ -25,6 +25,7 @@ from core.spreadsheets import formula_safe
 from reports import caching, dashboards, selectors
 from reports.dashboards import Dashboard, DashboardData
 from reports.forms import DashboardFilterForm
+from reports.grants import selectors as grant_selectors
 from reports.metrics import Context
 
 
@@ -65,7 +66,7 @@ def dashboard_content(*, dashboard: Dashboard, form: DashboardFilterForm, user: 
             "reports/includes/dashboard_body.html",
             {"dashboard": dashboard, "data": data, "query": query},
         )
-        return Content(data, html, tuple(selectors.grant_options(user=user)))
+        return Content(data, html, tuple(grant_selectors.grant_options(user=user)))
 
     return caching.cached(key, build)
 

@@ -1,6 +1,5 @@
 """Registration only: the dashboards' admin URLs and "Dashboards" menu, their permissions in the
-group settings, the personal panels on the admin home page, and the "Grants" menu with its audited
-create/edit/delete actions."""
+group settings, and the "Grants" menu with its audited create/edit/delete actions."""
 
 from __future__ import annotations
 
@@ -18,8 +17,10 @@ from core.contributed_fields import CONTRIBUTED_FIELDS_HOOK, ContributedField
 from network.history import AuditedCreateAction, AuditedDeleteAction, AuditedEditAction
 from reports import admin_urls
 from reports.dashboards import DASHBOARDS, Dashboard
-from reports.grant_services import EVENT_LINKS_ACTION
-from reports.grants_viewsets import GrantsViewSetGroup, grant_activity_fields
+from reports.donor.viewsets import DonorReportViewSet  # noqa: F401 (adds "Donor reports" to the Grants menu)
+from reports.grants.forms import grant_activity_fields
+from reports.grants.services import EVENT_LINKS_ACTION
+from reports.grants.viewsets import GrantsViewSetGroup
 from reports.models import (
     Activity,
     BudgetLine,
@@ -31,13 +32,6 @@ from reports.models import (
     Risk,
     WorkPackage,
 )
-from reports.panels import (
-    AwaitingReviewPanel,
-    CertificatesExpiringPanel,
-    MyActionItemsPanel,
-    MyCandidatesPanel,
-)
-from reports.report_viewsets import DonorReportViewSet  # noqa: F401 (adds "Donor reports" to the Grants menu)
 
 
 @hooks.register("register_admin_urls")
@@ -69,11 +63,6 @@ def register_dashboards_menu() -> SubmenuMenuItem:
 @hooks.register("register_permissions")
 def register_dashboard_permissions() -> QuerySet:
     return Permission.objects.filter(content_type__app_label="reports", content_type__model="dashboard")
-
-
-@hooks.register("construct_homepage_panels")
-def add_personal_panels(request: HttpRequest, panels: list[Any]) -> None:
-    panels[:0] = [MyCandidatesPanel(), AwaitingReviewPanel(), MyActionItemsPanel(), CertificatesExpiringPanel()]
 
 
 # -- the Grants menu ------------------------------------------------------------------------------------------

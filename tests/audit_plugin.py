@@ -99,9 +99,20 @@ def discover_services() -> dict[str, Callable[..., Any]]:
             if attr.startswith("_") or not inspect.isfunction(value):
                 continue
             original = getattr(value, "__audit_wrapped__", value)
-            if original.__module__ == module.__name__:
+            if _defined_for(original, app=app, services=module.__name__):
                 found[f"{module.__name__}.{attr}"] = original
     return found
+
+
+def _defined_for(function: Callable[..., Any], *, app: str, services: str) -> bool:
+    """Defined in the app's services module, or re-exported there from one of its own: a module of a
+    services package, or a sub-domain's `services` module (`reports.donor.services`)."""
+    where = function.__module__
+    return (
+        where == services
+        or where.startswith(f"{services}.")
+        or (where.startswith(f"{app}.") and where.endswith(".services"))
+    )
 
 
 def install() -> None:

@@ -109,14 +109,14 @@ def test_every_string_of_the_site_portal_shell_and_emails_is_translated(language
         "cms/",
         "accounts/",
         "core/",
-        "reports/metrics.py",
+        "reports/metrics",
         # The hotline portal: member hotline and onboarding pages and views.
         "network/portal",
         "network/templates/network/portal",
         "onboarding/portal",
         "onboarding/templates/onboarding/portal",
         # The donor area: a donor's grants, their published reports and the report verification page.
-        "reports/donor_views.py",
+        "reports/donor/views.py",
         "reports/templates/reports/donors/",
         # Statuses, choices, validation and error messages a portal user sees, and email subjects.
         "network/models",  # the package (and the module it was)

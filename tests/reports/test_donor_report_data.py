@@ -13,14 +13,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from onboarding.models import Roundtable
-from reports import report_data as rd
-from reports import selectors
+from reports import aggregations as agg
+from reports.donor import assembly
+from reports.donor import report_data as rd
+from reports.grants import selectors as grant_selectors
 from reports.models import Activity, Deliverable, Indicator
 from tests.reports.donor_world import GENERATED_ON, JUSTIFICATION, PERIOD, SUMMARY, build_donor_world, country
 
 
 def report(grant, **kwargs):
-    return selectors.donor_report_data(
+    return assembly.donor_report_data(
         grant=grant,
         period_start=PERIOD[0],
         period_end=PERIOD[1],
@@ -45,18 +47,18 @@ def report(grant, **kwargs):
     ],
 )
 def test_indicator_status_compares_progress_with_time_elapsed(achieved, elapsed, status):
-    assert selectors.indicator_status(baseline=0, target=10, achieved=achieved, elapsed=elapsed) == status
+    assert agg.indicator_status(baseline=0, target=10, achieved=achieved, elapsed=elapsed) == status
 
 
 def test_a_target_below_the_baseline_is_a_reduction():
-    assert selectors.indicator_status(baseline=30, target=10, achieved=9, elapsed=0.5) == rd.ACHIEVED
-    assert selectors.indicator_status(baseline=30, target=10, achieved=20, elapsed=0.5) == rd.ON_TRACK
-    assert selectors.indicator_status(baseline=30, target=10, achieved=29, elapsed=0.5) == rd.BEHIND
+    assert agg.indicator_status(baseline=30, target=10, achieved=9, elapsed=0.5) == rd.ACHIEVED
+    assert agg.indicator_status(baseline=30, target=10, achieved=20, elapsed=0.5) == rd.ON_TRACK
+    assert agg.indicator_status(baseline=30, target=10, achieved=29, elapsed=0.5) == rd.BEHIND
 
 
 def test_small_counts_are_hidden_and_cannot_be_worked_out_from_the_total():
     cells = [("a", "A", 6), ("b", "B", 7), ("c", "C", 2), ("d", "D", 0)]
-    counts, total, hidden = selectors.suppress_counts(cells, total=15)
+    counts, total, hidden = assembly.suppress_counts(cells, total=15)
     # "c" is small; "a" (the next smallest) is hidden with it so that 15 - 7 leaves two unknowns: it is
     # "suppressed", never "fewer than 5" (it is 6).
     assert [(c.key, c.count, c.hidden) for c in counts] == [
@@ -65,14 +67,14 @@ def test_small_counts_are_hidden_and_cannot_be_worked_out_from_the_total():
         ("c", None, rd.SMALL),
     ]
     assert (total, hidden) == (15, "")
-    counts, total, hidden = selectors.suppress_counts([("a", "A", 3)], total=3)
+    counts, total, hidden = assembly.suppress_counts([("a", "A", 3)], total=3)
     assert [c.count for c in counts] == [None] and (total, hidden) == (None, rd.SMALL)
-    counts, total, hidden = selectors.suppress_counts([("a", "A", 9), ("b", "B", 5)], total=14)
+    counts, total, hidden = assembly.suppress_counts([("a", "A", 9), ("b", "B", 5)], total=14)
     assert [c.count for c in counts] == [9, 5] and total == 14
-    counts, total, hidden = selectors.suppress_counts([("a", "A", 9), ("b", "B", 1)])
+    counts, total, hidden = assembly.suppress_counts([("a", "A", 9), ("b", "B", 1)])
     assert [(c.count, c.hidden) for c in counts] == [(9, ""), (None, rd.SMALL)] and total is None
     # One small cell and no other: the total is hidden instead, as suppressed.
-    counts, total, hidden = selectors.suppress_counts([("a", "A", 2)], total=7)
+    counts, total, hidden = assembly.suppress_counts([("a", "A", 2)], total=7)
     assert [c.count for c in counts] == [None] and (total, hidden) == (None, rd.SUPPRESSED)
 
 
@@ -375,7 +377,7 @@ def test_a_grants_coverage_is_its_countries_and_the_events_its_activities_link(m
     from accounts.roles import Role
 
     world = build_donor_world()
-    coverage = selectors.grant_coverage_of(grant=world.grant)
+    coverage = grant_selectors.grant_coverage_of(grant=world.grant)
     assert coverage.code == "GF-EXP-2025"
     assert coverage.countries == {"GH", "KE"}
     assert set(Roundtable.objects.filter(pk__in=coverage.roundtables).values_list("code", flat=True)) == {
@@ -385,11 +387,11 @@ def test_a_grants_coverage_is_its_countries_and_the_events_its_activities_link(m
     assert len(coverage.training_events) == 1
     # The dashboards' grant filter offers it to grants staff, and to nobody else.
     staff = make_user(Role.GRANTS)
-    assert selectors.grant_options(user=staff) == [
+    assert grant_selectors.grant_options(user=staff) == [
         ("GF-EXP-2025", "GF-EXP-2025: Expanding the hotline network in Africa")
     ]
-    assert selectors.grant_coverage(code="GF-EXP-2025", user=staff) == coverage
+    assert grant_selectors.grant_coverage(code="GF-EXP-2025", user=staff) == coverage
     outsider = make_user(Role.EDITOR)
-    assert selectors.grant_options(user=outsider) == []
+    assert grant_selectors.grant_options(user=outsider) == []
     with pytest.raises(LookupError):
-        selectors.grant_coverage(code="GF-EXP-2025", user=outsider)
+        grant_selectors.grant_coverage(code="GF-EXP-2025", user=outsider)

@@ -13,8 +13,8 @@ from dataclasses import replace
 import pypdf
 import pytest
 
-from reports import pdf, selectors
-from reports import report_data as rd
+from reports.donor import assembly, pdf
+from reports.donor import report_data as rd
 from tests.reports.donor_world import GENERATED_ON, JUSTIFICATION, PERIOD, SUMMARY, build_donor_world
 
 CYRILLIC = "Україна: Гаряча лінія «Безпечний інтернет»"
@@ -347,7 +347,7 @@ def test_headings_follow_the_reports_language(rendered):
 @pytest.mark.django_db
 def test_a_report_of_a_hand_built_grant_shows_its_numbers_and_renders_again_identically():
     world = build_donor_world()
-    data = selectors.donor_report_data(
+    data = assembly.donor_report_data(
         grant=world.grant,
         period_start=PERIOD[0],
         period_end=PERIOD[1],

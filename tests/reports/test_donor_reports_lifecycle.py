@@ -12,7 +12,7 @@ from django.tasks import TaskResultStatus
 
 from accounts.roles import Role
 from core.models import OutgoingEmail
-from reports import services
+from reports.donor import services
 from reports.models import DonorReport, DonorReportDownload, FrozenReportError
 from reports.tasks import generate_donor_report
 from tests.accounts.factories import UserFactory
@@ -220,7 +220,7 @@ def test_a_correction_supersedes_the_published_version_and_both_are_kept(
 def test_a_failing_generation_leaves_nothing_behind_and_retry_works(
     grant: Any, manager: Any, django_capture_on_commit_callbacks: Any, monkeypatch: Any, settings: Any
 ) -> None:
-    from reports import pdf
+    from reports.donor import pdf
 
     real_builder = pdf.build_donor_report
     stored: list[str] = []
@@ -282,7 +282,7 @@ def test_a_generation_whose_worker_died_can_be_retried_once_stale(
 
     from django.utils import timezone
 
-    from reports import donor_report_selectors
+    from reports.donor import selectors as donor_report_selectors
 
     report = services.donor_report_create(
         grant=grant, period_start=PERIOD[0], period_end=PERIOD[1], summary="", acting_user=manager

@@ -302,7 +302,7 @@ def test_command_fails_clearly_on_bad_input(tmp_path: Path, grant: str, period: 
 def test_grant_page_names_indicator_statuses_in_the_readers_language(setup: dict[str, Any], client_for: Any) -> None:
     from django.utils import translation
 
-    from reports.selectors import INDICATOR_STATUS_TEXT
+    from reports.grants.selectors import INDICATOR_STATUS_TEXT
 
     client = client_for(setup["donor"])
     url = reverse("donors:grant", args=[setup["grant_a"].pk])

@@ -14,8 +14,9 @@ from wagtail.models import ModelLogEntry
 from accounts.roles import Role
 from network.models import TrainingCourse, TrainingEvent
 from onboarding.models import Roundtable
-from reports import metrics, selectors
-from reports.grant_services import EVENT_LINKS_ACTION
+from reports import metrics
+from reports.grants import selectors as grant_selectors
+from reports.grants.services import EVENT_LINKS_ACTION
 from reports.models import Activity
 from reports.scope import Scope
 from tests.reports.donor_world import build_donor_world, country
@@ -48,7 +49,7 @@ def test_the_roundtable_form_links_it_to_a_grant_activity_and_the_grant_counts_i
     staff = make_user(Role.NETWORK_STAFF)
     kumasi = Roundtable.objects.get(code="kumasi-2025")
     activity = Activity.objects.get(title="Roundtables in Ghana")
-    scope = Scope.of(grant=selectors.grant_coverage_of(grant=world.grant))
+    scope = Scope.of(grant=grant_selectors.grant_coverage_of(grant=world.grant))
     period = metrics.Period(date(2025, 1, 1), date(2025, 12, 31))
     assert metrics.compute("roundtables_held", period=period, scope=scope) == 1  # Accra only
 
@@ -62,7 +63,7 @@ def test_the_roundtable_form_links_it_to_a_grant_activity_and_the_grant_counts_i
     response = client_for(staff).post(url, _roundtable_post(kumasi, grant_activities=[activity.pk]))
     assert response.status_code == 302, response.content.decode()[:2000]
     assert set(activity.roundtables.values_list("code", flat=True)) == {"accra-2025", "accra-2024", "kumasi-2025"}
-    scope = Scope.of(grant=selectors.grant_coverage_of(grant=world.grant))
+    scope = Scope.of(grant=grant_selectors.grant_coverage_of(grant=world.grant))
     assert metrics.compute("roundtables_held", period=period, scope=scope) == 2
     entry = ModelLogEntry.objects.for_instance(activity).get(action=EVENT_LINKS_ACTION)
     assert entry.user == staff and entry.data["changed"]["roundtables"] == ["", str(kumasi)]
@@ -116,7 +117,7 @@ def test_the_grant_page_lists_the_events_in_scope_that_no_activity_links(world, 
         ends_on=date(2025, 10, 2),
         country=country("NP"),
     )
-    unlinked = selectors.grant_unlinked_events(grant=world.grant)
+    unlinked = grant_selectors.grant_unlinked_events(grant=world.grant)
     assert [roundtable.code for roundtable in unlinked.roundtables] == ["kumasi-2025"]
     assert [event.code for event in unlinked.training_events] == ["CORE-KMS-2025"]
     assert unlinked.links_roundtables and unlinked.links_training_events

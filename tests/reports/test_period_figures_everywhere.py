@@ -19,7 +19,7 @@ from django.utils import timezone
 from cms.selectors import public_figure
 from network.models import Hotline
 from onboarding.models import StageChange
-from reports import pdf, selectors
+from reports.donor import assembly, pdf
 from reports.models import Donor, Grant, Indicator
 from tests.reports.world import build_world
 
@@ -60,7 +60,7 @@ def _surfaces(client, grant: Grant) -> dict:
         for column in ("Provisional member", "Full member")
         if column in heading
     )
-    data = selectors.donor_report_data(
+    data = assembly.donor_report_data(
         grant=grant,
         period_start=date(2023, 1, 1),
         period_end=date(2023, 12, 31),

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import pytest
 
 from accounts.roles import Role
+from network import home_panels
 from network.models import Analyst, Hotline, TrainingParticipation
 from onboarding import selectors as onboarding_selectors
 from onboarding.models import Agreement
@@ -66,7 +67,7 @@ def test_a_certificate_valid_and_expiring_on_a_day(world):
 
 def test_the_admin_home_panel_lists_the_capacity_dashboards_expiring_certificates(world, make_user):
     staff = make_user(Role.NETWORK_STAFF)
-    panel = selectors.certificates_expiring(user=staff, today=world.today)
+    panel = home_panels.certificates_expiring(user=staff, today=world.today)
     places = selectors.Frames(user=staff)["training_places"]
     table = agg.certificates_expiring(places, period=None, scope=None, today=world.today)
     assert panel.total == len(table) == 1

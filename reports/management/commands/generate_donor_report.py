@@ -50,7 +50,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from reports import pdf, services
+        from reports.donor import pdf, services
 
         code = options["grant"]
         grant = Grant.objects.filter(code=code).first()
@@ -69,7 +69,7 @@ class Command(BaseCommand):
         if options["save"]:
             content = self._save(grant, start, end)
         else:
-            from reports.donor_report_selectors import next_report_version
+            from reports.donor.selectors import next_report_version
 
             data = services.build_report_data(
                 grant=grant,
@@ -85,8 +85,8 @@ class Command(BaseCommand):
 
     def _save(self, grant: Grant, start: date, end: date) -> bytes:
         """A new draft version, generated here rather than by the worker (the system acts)."""
-        from reports import services
-        from reports.donor_report_selectors import next_report_version
+        from reports.donor import services
+        from reports.donor.selectors import next_report_version
 
         with transaction.atomic():
             report = DonorReport.objects.create(

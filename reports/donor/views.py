@@ -17,12 +17,12 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.access import donor_user_required
 from core.uploads import check_document, private_file_response
-from reports import (
-    donor_report_hooks,  # noqa: F401 (registers the donor area's panel and menu)
-    metrics,
+from reports import metrics
+from reports.donor import (
+    hooks,  # noqa: F401 (registers the donor area's panel and menu)
+    selectors,
     services,
 )
-from reports import donor_report_selectors as selectors
 from reports.models import DonorReport, Grant
 
 

@@ -15,10 +15,10 @@ from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
 from accounts.models import Affiliation, User
-from reports import report_data
+from reports.donor import report_data
+from reports.grants.selectors import INDICATOR_SCOPE_TEXT, INDICATOR_STATUS_TEXT
 from reports.metrics import hidden_count_text
 from reports.models import DonorReport, Grant
-from reports.selectors import INDICATOR_SCOPE_TEXT, INDICATOR_STATUS_TEXT
 
 # A generation that has been "running" this long lost its worker (killed, restarted): it may be retried.
 GENERATION_STALE_AFTER = timedelta(minutes=15)

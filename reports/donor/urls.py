@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from reports import donor_views
+from reports.donor import views as donor_views
 
 urlpatterns: list = [
     path("grants/<int:pk>/", donor_views.grant_detail, name="grant"),

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
 from accounts.areas import AreaMenuItem, AreaPanel
-from reports import donor_report_selectors as selectors
+from reports.donor import selectors
 
 
 @hooks.register("donor_home_panels")

@@ -1,7 +1,7 @@
 """The frozen data of one donor report: everything the PDF shows, and nothing it has to look up.
 
-`reports.selectors.donor_report_data(...)` builds a `DonorReportData` from the live records;
-`reports.pdf.build_donor_report(data)` renders it. The data is what a report version keeps: it is
+`reports.donor.assembly.donor_report_data(...)` builds a `DonorReportData` from the live records;
+`reports.donor.pdf.build_donor_report(data)` renders it. The data is what a report version keeps: it is
 stored as JSON (`to_json`) with the PDF, and `from_json` gives back an equal object, so the PDF can
 be rendered again, byte for byte, long after the live records have changed.
 

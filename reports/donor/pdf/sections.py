@@ -1,392 +1,60 @@
-"""The donor report as a PDF, rendered from its frozen data (`reports.report_data.DonorReportData`).
-
-`build_donor_report(data) -> bytes` is pure: it reads only its argument and the fonts shipped in
-`reports/fonts/` (no queries, no clock), so the same data gives the same file, byte for byte:
-reportlab's invariant mode (no time stamps, a document id derived from the content), the creation
-date taken from `data.generated_on`, no random names. Headings and fixed texts are translated into
-`data.language`; everything else comes translated in the data.
-
-Layout, like an EU periodic technical report: a cover (donor, programme, grant agreement number,
-beneficiary, period, version), the contents with page numbers (two passes, `multiBuild`), the
-publishable summary, objectives and work packages, indicators (table with status colour and text,
-and a bar chart of achieved against target), activities planned against implemented, deliverables
-and milestones, risks, budget execution (table and chart), annexes (roundtables, trainings,
-candidate hotlines by stage). Every page after the cover carries the grant number in its header and
-"Page X of Y" in its footer.
-
-Text in every script is drawn with DejaVu Sans, embedded as a subset; Arabic runs are shaped
-(`arabic_reshaper`) and put in visual order (`python-bidi`) before reportlab draws them.
-
-Bump `GENERATOR_VERSION` whenever a change here (layout, fonts, wording, reportlab) changes the
-bytes rendered from the same data: a stored report records the version that rendered it.
-"""
+"""The donor report PDF's sections, from the cover to the annexes, and the builder that renders them
+(`build_donor_report`: two passes for the contents' page numbers)."""
 
 from __future__ import annotations
 
 import io
-import re
-from collections.abc import Callable, Iterable, Sequence
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
-from xml.sax.saxutils import escape
 
-import arabic_reshaper
-from bidi import get_display
-from django.utils import formats, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
-from reportlab.graphics.charts.barcharts import HorizontalBarChart
-from reportlab.graphics.charts.legends import Legend
-from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
-    BaseDocTemplate,
     CondPageBreak,
     Flowable,
-    Frame,
     KeepTogether,
     NextPageTemplate,
     PageBreak,
-    PageTemplate,
     Paragraph,
     Spacer,
-    Table,
     TableStyle,
 )
 from reportlab.platypus.tableofcontents import TableOfContents
 
-from reports import report_data as rd
-from reports.metrics import INDICATOR_METHOD, format_number, hidden_count_text
-from reports.report_data import DonorReportData
-
-GENERATOR_VERSION = "donor-report-2"
-
-FONT_DIR = Path(__file__).resolve().parent / "fonts"
-FONT = "DejaVuSans"
-FONT_BOLD = "DejaVuSans-Bold"
-
-PAGE_WIDTH, PAGE_HEIGHT = A4
-MARGIN = 18 * mm
-WIDTH = PAGE_WIDTH - 2 * MARGIN
-
-INK = colors.HexColor("#1f2933")
-MUTED = colors.HexColor("#52606d")
-RULE = colors.HexColor("#9aa5b1")
-HEAD = colors.HexColor("#e8ecf2")
-STATUS_COLOURS = {
-    rd.ACHIEVED: colors.HexColor("#1b7f3b"),
-    rd.ON_TRACK: colors.HexColor("#2f9e44"),
-    rd.AT_RISK: colors.HexColor("#e8a317"),
-    rd.BEHIND: colors.HexColor("#c92a2a"),
-}
-TARGET_COLOUR = colors.HexColor("#9aa5b1")
-ACHIEVED_COLOUR = colors.HexColor("#1c5d99")
-
-
-# -- Fonts and text ------------------------------------------------------------------------------
-def register_fonts() -> None:
-    """Register DejaVu Sans (regular and bold) with reportlab, once per process."""
-    if FONT in pdfmetrics.getRegisteredFontNames():
-        return
-    pdfmetrics.registerFont(TTFont(FONT, str(FONT_DIR / "DejaVuSans.ttf")))
-    pdfmetrics.registerFont(TTFont(FONT_BOLD, str(FONT_DIR / "DejaVuSans-Bold.ttf")))
-    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD)
-
-
-_ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
-
-
-def shaped(text: str) -> str:
-    """`text` ready to draw: Arabic letters joined and right-to-left runs in visual order, line by line."""
-    if not _ARABIC.search(text):
-        return text
-    return "\n".join(get_display(arabic_reshaper.reshape(line)) for line in text.split("\n"))
-
-
-def markup(text: str) -> str:
-    """Plain text as paragraph markup: shaped, escaped, line breaks kept."""
-    return escape(shaped(text)).replace("\n", "<br/>")
-
-
-class Styles:
-    def __init__(self) -> None:
-        base = ParagraphStyle("body", fontName=FONT, fontSize=9.5, leading=12.5, textColor=INK, spaceAfter=3)
-        self.body = base
-        self.small = ParagraphStyle("small", parent=base, fontSize=8, leading=10, spaceAfter=0)
-        self.small_bold = ParagraphStyle("small_bold", parent=self.small, fontName=FONT_BOLD)
-        self.muted = ParagraphStyle("muted", parent=self.small, textColor=MUTED)
-        self.title = ParagraphStyle(
-            "title", parent=base, fontName=FONT_BOLD, fontSize=22, leading=27, spaceAfter=10, alignment=TA_CENTER
-        )
-        self.subtitle = ParagraphStyle(
-            "subtitle", parent=base, fontSize=13, leading=17, spaceAfter=6, alignment=TA_CENTER, textColor=MUTED
-        )
-        self.h1 = ParagraphStyle(
-            "h1", parent=base, fontName=FONT_BOLD, fontSize=15, leading=19, spaceBefore=8, spaceAfter=6
-        )
-        self.h2 = ParagraphStyle(
-            "h2", parent=base, fontName=FONT_BOLD, fontSize=11.5, leading=15, spaceBefore=6, spaceAfter=4
-        )
-        self.toc = [
-            ParagraphStyle("toc1", parent=base, fontSize=10, leading=14, leftIndent=0, firstLineIndent=0),
-            ParagraphStyle("toc2", parent=base, fontSize=9, leading=12, leftIndent=12, firstLineIndent=0),
-        ]
-
-
-number = format_number
-
-
-def money(value: float | None) -> str:
-    """An amount: whole amounts without decimals, others with two (cents)."""
-    if value is None:
-        return "—"
-    if float(value).is_integer():
-        return formats.number_format(int(value), 0, force_grouping=True)
-    return formats.number_format(round(float(value), 2), 2, force_grouping=True)
-
-
-def percent(value: float | None) -> str:
-    return "—" if value is None else f"{number(value, 1)} %"
-
-
-def hidden_text(reason: str, threshold: int) -> str:
-    """Why a count is not shown: a small count of people, or one hidden only to protect another."""
-    return hidden_count_text(reason or rd.SMALL, threshold)
-
-
-def count(value: int | None, threshold: int, hidden: str = rd.SMALL) -> str:
-    """A count as printed; a hidden one (None) says why (`hidden_text`)."""
-    if value is None:
-        return hidden_text(hidden or rd.SMALL, threshold)
-    return formats.number_format(value, 0, force_grouping=True)
-
-
-def breakdown_lines(cells: Sequence[rd.Count], threshold: int, noun: str) -> str:
-    """A breakdown as lines "label: count". Cells hidden as small counts are gathered in one closing
-    line ("3 countries with fewer than 5 participants each"), so a row never lists many of them."""
-    shown = [f"{cell.label}: {count(cell.count, threshold, cell.hidden)}" for cell in cells if cell.hidden != rd.SMALL]
-    small = [cell for cell in cells if cell.hidden == rd.SMALL]
-    if len(small) == 1:
-        shown.append(f"{small[0].label}: {count(None, threshold)}")
-    elif small:
-        shown.append(
-            _("%(n)s %(noun)s with fewer than %(threshold)s participants each")
-            % {"n": len(small), "noun": noun, "threshold": threshold}
-        )
-    return "\n".join(shown)
-
-
-def day(value: str | None) -> str:
-    return value or "—"
-
-
-# -- Document: headings in the contents, header and footer with "Page X of Y" ---------------------
-class Heading(Paragraph):
-    """A section heading that is listed in the contents (level 0 or 1)."""
-
-    def __init__(self, text: str, style: ParagraphStyle, level: int, key: str) -> None:
-        super().__init__(markup(text), style)
-        self.toc_level = level
-        self.toc_key = key
-        self.toc_text = shaped(text)
-
-
-class ReportDocument(BaseDocTemplate):
-    def __init__(self, buffer: io.BytesIO, data: DonorReportData, **kwargs: Any) -> None:
-        super().__init__(buffer, **kwargs)
-        frame = Frame(MARGIN, MARGIN + 6 * mm, WIDTH, PAGE_HEIGHT - 2 * MARGIN - 12 * mm, id="body")
-        cover = Frame(MARGIN, MARGIN, WIDTH, PAGE_HEIGHT - 2 * MARGIN, id="cover")
-        self.addPageTemplates([PageTemplate(id="cover", frames=[cover]), PageTemplate(id="body", frames=[frame])])
-
-    def afterFlowable(self, flowable: Flowable) -> None:
-        if isinstance(flowable, Heading):
-            self.canv.bookmarkPage(flowable.toc_key)
-            self.canv.addOutlineEntry(flowable.toc_text, flowable.toc_key, level=flowable.toc_level)
-            self.notify("TOCEntry", (flowable.toc_level, flowable.toc_text, self.page, flowable.toc_key))
-
-
-def canvas_class(data: DonorReportData, header: str, styles: Styles) -> type[Canvas]:
-    """A canvas that holds its pages until the end, to print "Page X of Y" on each, and dates the
-    document from the report data."""
-    stamp = "D:" + data.generated_on.replace("-", "") + "000000+00'00'"
-
-    class ReportCanvas(Canvas):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self.setDateFormatter(lambda *_parts: stamp)
-            self._pages: list[dict[str, Any]] = []
-
-        def showPage(self) -> None:
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self) -> None:
-            total = len(self._pages)
-            for state in self._pages:
-                self.__dict__.update(state)
-                if self._pageNumber > 1:
-                    self._decorate(total)
-                super().showPage()
-            super().save()
-
-        def _decorate(self, total: int) -> None:
-            self.saveState()
-            self.setFont(FONT, 7.5)
-            self.setFillColor(MUTED)
-            self.setStrokeColor(RULE)
-            top = PAGE_HEIGHT - MARGIN + 2 * mm
-            self.drawString(MARGIN, top, header)
-            self.line(MARGIN, top - 1.5 * mm, PAGE_WIDTH - MARGIN, top - 1.5 * mm)
-            self.line(MARGIN, MARGIN - 1 * mm, PAGE_WIDTH - MARGIN, MARGIN - 1 * mm)
-            footer = shaped(f"{data.grant_code} · {_('version')} {data.version}")
-            self.drawString(MARGIN, MARGIN - 5 * mm, footer)
-            page = _("Page %(page)s of %(pages)s") % {"page": self._pageNumber, "pages": total}
-            self.drawRightString(PAGE_WIDTH - MARGIN, MARGIN - 5 * mm, page)
-            self.restoreState()
-
-    return ReportCanvas
-
-
-# -- Building blocks ------------------------------------------------------------------------------
-def table(
-    rows: Sequence[Sequence[Any]],
-    widths: Sequence[float],
-    *,
-    extra: Iterable[tuple[Any, ...]] = (),
-    header: bool = True,
-) -> Table:
-    result = Table(list(rows), colWidths=list(widths), repeatRows=1 if header else 0)
-    style = [
-        ("FONTNAME", (0, 0), (-1, -1), FONT),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("GRID", (0, 0), (-1, -1), 0.4, RULE),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-    ]
-    if header:
-        style.append(("BACKGROUND", (0, 0), (-1, 0), HEAD))
-    result.setStyle(TableStyle([*style, *extra]))
-    return result
-
-
-class Blocks:
-    """Paragraph makers bound to the styles."""
-
-    def __init__(self, styles: Styles) -> None:
-        self.s = styles
-
-    def p(self, text: str, style: ParagraphStyle | None = None) -> Paragraph:
-        return Paragraph(markup(text), style or self.s.body)
-
-    def cell(self, text: str) -> Paragraph:
-        return Paragraph(markup(text), self.s.small)
-
-    def head(self, *texts: str) -> list[Paragraph]:
-        return [Paragraph(markup(text), self.s.small_bold) for text in texts]
-
-    def paragraphs(self, text: str, style: ParagraphStyle | None = None) -> list[Paragraph]:
-        blocks = [block.strip() for block in re.split(r"\n\s*\n", text or "") if block.strip()]
-        return [self.p(block, style) for block in blocks]
-
-
-def wp_label(number_: int | None) -> str:
-    return f"WP{number_}" if number_ is not None else "—"
-
-
-# -- Charts ---------------------------------------------------------------------------------------
-def bar_chart(
-    labels: Sequence[str],
-    series: Sequence[Sequence[float]],
-    names: Sequence[str],
-    colours: Sequence[colors.Color],
-    *,
-    caption: str,
-    value_format: str = "%.0f",
-) -> Drawing:
-    """Horizontal grouped bars (one group per label), a legend and a caption, in DejaVu Sans."""
-    bar_room = 7 * len(series) + 6
-    height = max(60.0, bar_room * len(labels)) + 40
-    drawing = Drawing(WIDTH, height)
-    drawing.initialFontName = FONT  # the renderer's starting font (else Helvetica joins the PDF's fonts)
-    chart = HorizontalBarChart()
-    chart.x, chart.y = 110, 26
-    chart.width, chart.height = WIDTH - 130, height - 40
-    chart.data = [list(values) for values in series]
-    chart.categoryAxis.categoryNames = [shaped(label) for label in labels]
-    chart.categoryAxis.labels.fontName = FONT
-    chart.categoryAxis.labels.fontSize = 7
-    chart.categoryAxis.labels.boxAnchor = "e"
-    chart.categoryAxis.reverseDirection = 1
-    chart.valueAxis.labels.fontName = FONT
-    chart.valueAxis.labels.fontSize = 7
-    chart.valueAxis.valueMin = 0
-    chart.valueAxis.labelTextFormat = value_format
-    chart.barSpacing = 1
-    chart.groupSpacing = 5
-    for index, colour in enumerate(colours):
-        chart.bars[index].fillColor = colour
-        chart.bars[index].strokeColor = None
-    drawing.add(chart)
-    legend = Legend()
-    legend.fontName = FONT
-    legend.fontSize = 7
-    legend.x, legend.y = 110, 10
-    legend.alignment = "right"
-    legend.columnMaximum = 1
-    legend.deltax = 90
-    legend.dx = legend.dy = 6
-    legend.colorNamePairs = [(colour, shaped(name)) for colour, name in zip(colours, names, strict=True)]
-    drawing.add(legend)
-    drawing.add(String(0, height - 10, shaped(caption), fontName=FONT, fontSize=8, fillColor=MUTED))
-    return drawing
-
-
-def indicator_chart(data: DonorReportData) -> Drawing | None:
-    """Each indicator's progress from its baseline to its target (100 % = target reached), for the
-    indicators whose progress is measured and shown."""
-    lines = [
-        line
-        for line in data.indicators
-        if line.progress is not None and not rd.shown_indicator(line, data.small_count_threshold).progress_hidden
-    ]
-    if not lines:
-        return None
-    labels = [line.code for line in lines]
-    progress = [min(max(line.progress or 0.0, 0.0), 200.0) for line in lines]
-    return bar_chart(
-        labels,
-        [[100.0] * len(lines), progress],
-        [_("Target (100 %)"), _("Progress from baseline to target")],
-        [TARGET_COLOUR, ACHIEVED_COLOUR],
-        caption=_("Progress from each indicator's baseline to its target, per cent of the way"),
-    )
-
-
-def budget_chart(data: DonorReportData) -> Drawing | None:
-    totals: dict[str, list[float]] = {}
-    for line in data.budget_lines:
-        planned_actual = totals.setdefault(line.category_text, [0.0, 0.0])
-        planned_actual[0] += line.planned
-        planned_actual[1] += line.actual
-    if not totals:
-        return None
-    labels = list(totals)
-    return bar_chart(
-        labels,
-        [[totals[label][0] for label in labels], [totals[label][1] for label in labels]],
-        [_("Planned"), _("Actual")],
-        [TARGET_COLOUR, ACHIEVED_COLOUR],
-        caption=_("Budget by category (%(currency)s)") % {"currency": data.currency},
-    )
-
+from reports.donor import report_data as rd
+from reports.donor.pdf.charts import budget_chart, indicator_chart
+from reports.donor.pdf.layout import (
+    FONT,
+    GENERATOR_VERSION,
+    MARGIN,
+    MUTED,
+    RULE,
+    STATUS_COLOURS,
+    WIDTH,
+    Blocks,
+    Heading,
+    ReportDocument,
+    Styles,
+    breakdown_lines,
+    canvas_class,
+    count,
+    day,
+    hidden_text,
+    markup,
+    money,
+    number,
+    percent,
+    register_fonts,
+    shaped,
+    table,
+    wp_label,
+)
+from reports.donor.report_data import DonorReportData
+from reports.metrics import INDICATOR_METHOD
 
 # -- Sections ---------------------------------------------------------------------------------------
 Story = list[Flowable]

@@ -1,7 +1,7 @@
 """Staff screens for donor reports in the Wagtail admin ("Donor reports" in the Grants menu): the
 list with filters, the create form, the report page with its generation state, the staff preview of
 the PDF, the lifecycle actions (POST only; publishing asks for confirmation first) and the version
-history. Rules live in `reports.services`; reads in `reports.donor_report_selectors`."""
+history. Rules live in `reports.donor.services`; reads in `reports.donor.selectors`."""
 
 from __future__ import annotations
 
@@ -24,11 +24,11 @@ from wagtail.admin.viewsets.base import ViewSet
 
 from core.forms import DateField, DatePickerInput
 from core.uploads import private_file_response
-from reports import (
-    donor_report_hooks,  # noqa: F401 (registers the audit actions' labels)
+from reports.donor import (
+    hooks,  # noqa: F401 (registers the audit actions' labels)
+    selectors,
     services,
 )
-from reports import donor_report_selectors as selectors
 from reports.models import DonorReport, Grant
 
 NAMESPACE = "reports_donor_reports"
@@ -405,7 +405,7 @@ class DonorReportViewSet(ViewSet):
 
 def _join_grants_menu() -> None:
     """Add "Donor reports" to the Grants menu group (read when the admin registers its viewsets)."""
-    from reports.grants_viewsets import GRANT_VIEWSETS
+    from reports.grants.viewsets import GRANT_VIEWSETS
 
     if DonorReportViewSet not in GRANT_VIEWSETS:
         GRANT_VIEWSETS.append(DonorReportViewSet)

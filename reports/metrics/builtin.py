@@ -1,448 +1,57 @@
-"""Named indicators: one definition shared by the public site, dashboards and donor reports.
-
-A `Metric` has a stable key, a label, the definition text shown wherever its number is shown, a
-unit, whether it may be published, and how it is computed. Built-in metrics declare the frames
-they read (`reports.selectors.FRAMES`) and an aggregation over them (`reports.aggregations`), so
-a dashboard that shows many metrics loads each frame once; `compute()` loads just the frames one
-metric needs (one query per frame, never per row).
-
-Every metric is computed for keyword-only `period` (a `Period`, or None for "now" / the metric's
-default window, as its definition says) and `scope` (a `Scope` of programme regions, countries,
-UN M49 regions and a grant's coverage, or None for the whole network), and returns an `int`, a
-percentage or a number of days (`float`, None when there is nothing to measure) or a breakdown
-(`dict` of key to number).
-
-Small counts: public views show counts from 1 to `SMALL_COUNT_THRESHOLD - 1` as "fewer than 5"
-(`display_count`), so that no small group can be singled out.
-
-    from reports import metrics
-    metrics.compute("member_hotlines")                      # 54
-    metrics.compute("new_members", period=Period(date(2023, 1, 1), date(2023, 12, 31)))
-"""
+"""The built-in metrics, by group (network, pipeline, roundtables and agreements, capacity and
+training, quality, operations): each declares the frames it reads and an aggregation over them.
+Importing this module registers them (`reports.metrics` does)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
-from datetime import date, datetime
-from decimal import Decimal
+from collections.abc import Callable
 from typing import Any
 
-import pandas as pd
-from django.conf import settings
-from django.utils import formats, timezone
 from django.utils.functional import Promise, lazy
 from django.utils.text import format_lazy
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from reports import aggregations as agg
-from reports import report_data
-from reports.scope import GrantCoverage, Period, Scope
-
-__all__ = [
-    "SMALL_COUNT_THRESHOLD",
-    "Context",
-    "GrantCoverage",
-    "Metric",
-    "MetricValue",
-    "Period",
-    "Scope",
-    "all_metrics",
-    "compute",
-    "display_count",
-    "display_value",
-    "evaluate",
-    "get",
-    "is_small_count",
-    "register",
-]
-
-MetricValue = int | float | None | dict[str, int] | dict[str, float | None]
-
-# Counts from 1 to this number minus one are not shown on public pages or in donor views.
-SMALL_COUNT_THRESHOLD = 5
-
-# Kinds of value, for display.
-COUNT = "count"
-BREAKDOWN = "breakdown"
-PERCENT = "percent"
-DAYS = "days"
-
-# What a value describes: the state on a day, or what happened within a period.
-ON_DAY = "on_day"
-IN_PERIOD = "in_period"
-
-# Groups of metrics (dashboards list them by group).
-NETWORK = "network"
-PIPELINE = "pipeline"
-ROUNDTABLES = "roundtables"
-CAPACITY = "capacity"
-QUALITY = "quality"
-OPERATIONS = "operations"
-
-
-@dataclass(frozen=True)
-class Context:
-    """What one computation is for: the period, the scope and the moment it is computed at."""
-
-    period: Period | None
-    scope: Scope | None
-    today: date
-    now: pd.Timestamp
-    # Results shared by a dashboard's figures and tables within one computation (same frames).
-    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
-
-    def once(self, key: str, compute: Callable[[], Any]) -> Any:
-        if key not in self.memo:
-            self.memo[key] = compute()
-        return self.memo[key]
-
-    @classmethod
-    def at(cls, *, period: Period | None = None, scope: Scope | None = None, now: datetime | None = None) -> Context:
-        moment = timezone.localtime(now) if now is not None else timezone.localtime()
-        return cls(period, scope, moment.date(), pd.Timestamp(moment.replace(tzinfo=None)))
-
-
-Aggregate = Callable[[Mapping[str, pd.DataFrame], Context], MetricValue]
-ComputeFunction = Callable[..., MetricValue]
-
-
-@dataclass(frozen=True)
-class Metric:
-    key: str
-    label: str | Promise
-    definition: str | Promise
-    unit: str | Promise
-    public: bool
-    # Computes the value for keyword-only `period` and `scope` (built-in metrics: loads `frames`
-    # and runs `aggregate`).
-    compute: ComputeFunction | None = None
-    frames: tuple[str, ...] = ()
-    aggregate: Aggregate | None = None
-    kind: str = COUNT
-    group: str = NETWORK
-    # For breakdowns: the label of each key (called when shown, in the active language).
-    labels: Callable[[], dict[str, str]] | None = None
-    # ON_DAY: the state on one day (today, or a period's last day); IN_PERIOD: what happened within
-    # the period (by default as its definition says). Grant indicators measure an ON_DAY metric on
-    # the day, an IN_PERIOD metric cumulatively since the grant started (`indicator_value`).
-    measure: str = ON_DAY
-    # Counts of people (analysts, participants): small values are not shown in donor and public views.
-    counts_people: bool = False
-
-    def __post_init__(self) -> None:
-        if self.compute is None and self.aggregate is None:
-            raise ValueError(f"The metric {self.key!r} needs a compute function or an aggregation.")
-        if self.compute is None:
-            # `metric.compute(period=..., scope=...)` works for every metric: here it loads the frames.
-            object.__setattr__(self, "compute", self._compute_from_frames)
-
-    def _compute_from_frames(self, *, period: Period | None = None, scope: Scope | None = None) -> MetricValue:
-        from reports.selectors import Frames
-
-        return evaluate(self, Frames(), Context.at(period=period, scope=scope))
-
-    def value(self, *, period: Period | None = None, scope: Scope | None = None) -> MetricValue:
-        return self.compute(period=period, scope=scope)  # type: ignore[misc]
-
-    def key_label(self, key: str) -> str:
-        return (self.labels() if self.labels else {}).get(key, key)
-
-
-_registry: dict[str, Metric] = {}
-
-
-def register(metric: Metric) -> Metric:
-    if metric.key in _registry:
-        raise ValueError(f"A metric with the key {metric.key!r} is already registered.")
-    _registry[metric.key] = metric
-    return metric
-
-
-def get(key: str) -> Metric:
-    try:
-        return _registry[key]
-    except KeyError:
-        raise KeyError(f"No metric with the key {key!r}; known: {', '.join(sorted(_registry))}.") from None
-
-
-def all_metrics(*, public_only: bool = False, group: str | None = None) -> list[Metric]:
-    return [
-        metric
-        for metric in _registry.values()
-        if (metric.public or not public_only) and (group is None or metric.group == group)
-    ]
-
-
-def compute(key: str, *, period: Period | None = None, scope: Scope | None = None) -> MetricValue:
-    return get(key).value(period=period, scope=scope)
-
-
-def evaluate(metric: Metric, frames: Mapping[str, pd.DataFrame], context: Context) -> MetricValue:
-    """The metric's value from frames already loaded (dashboards load each frame once)."""
-    if metric.aggregate is None:
-        return metric.compute(period=context.period, scope=context.scope)  # type: ignore[misc]
-    return metric.aggregate(frames, context)
-
-
-def indicator_value(
-    metric: Metric,
-    frames: Mapping[str, pd.DataFrame],
-    context: Context,
-    *,
-    scope: Scope | None,
-    since: date,
-    day: date,
-) -> float | None:
-    """What a grant indicator linked to `metric` stands at on `day`, over `scope` (computed at the
-    context's moment): an ON_DAY metric's value that day; an IN_PERIOD metric's value from `since`
-    (the grant's first day) to `day` (0, or nothing for a share, before `since`). Its baseline is the
-    same function on the baseline day, so a baseline and an achieved value are always measured the
-    same way. A breakdown counts as its total."""
-    if metric.measure == IN_PERIOD:
-        if day < since:
-            return 0.0 if metric.kind == COUNT else None
-        period = Period(since, day)
-    else:
-        period = Period(day, day)
-    value = evaluate(metric, frames, replace(context, period=period, scope=scope, memo={}))
-    if isinstance(value, dict):
-        value = sum(v for v in value.values() if v is not None)
-    return None if value is None else float(value)
-
-
-# How a grant indicator linked to a metric is measured: shown beside every indicator table.
-INDICATOR_METHOD = _(
-    "An indicator linked to a metric is measured by the metric's definition on the indicator's scope (the "
-    "grant's coverage or the whole network): a figure of the state on a day (members, analysts, countries) "
-    "as it stood on the period's last day, a count of events (roundtables, trainings, certificates) from the "
-    "grant's first day to the period's last (cumulative since the start). Its baseline is the same metric, on "
-    "the same scope, on the baseline day. Progress from baseline to target: (achieved - baseline) / (target - "
-    "baseline), the share of the way covered. Status: target achieved; else on track when the progress is at "
-    "least 90 % of the share of the grant's time elapsed at the period's end (today at the latest), at risk "
-    "from 60 %, behind below that."
+from reports.metrics.registry import (
+    BREAKDOWN,
+    CAPACITY,
+    COUNT,
+    IN_PERIOD,
+    NETWORK,
+    ON_DAY,
+    OPERATIONS,
+    PERCENT,
+    PIPELINE,
+    QUALITY,
+    ROUNDTABLES,
+    Aggregate,
+    Context,
+    Metric,
+    _keys,
+    course_kind_labels,
+    participant_type_labels,
+    region_labels,
+    register,
+    sector_labels,
+    stage_labels,
 )
-
-
-def is_small_count(value: int) -> bool:
-    """A count of people from 1 to `SMALL_COUNT_THRESHOLD - 1`: not shown in donor and public views."""
-    return 0 < value < SMALL_COUNT_THRESHOLD
-
-
-def small_count_text(threshold: int = SMALL_COUNT_THRESHOLD) -> str:
-    return gettext("fewer than %(threshold)s") % {"threshold": threshold}
-
-
-def hidden_count_text(reason: str, threshold: int = SMALL_COUNT_THRESHOLD) -> str:
-    """What is shown instead of a hidden count (`report_data.SMALL` or `SUPPRESSED`): "fewer than 5" for a
-    small count of people, "suppressed" for a value hidden only so that a small count cannot be worked out."""
-    if reason == report_data.SUPPRESSED:
-        return gettext("suppressed")
-    return small_count_text(threshold)
-
-
-def display_count(value: int, *, people: bool = True) -> str:
-    """A count as the public and donors see it: a count of people from 1 to 4 as "fewer than 5",
-    every other count (organisations, countries, events) as the localised number."""
-    if people and is_small_count(value):
-        return small_count_text()
-    return formats.number_format(value, force_grouping=True)
-
-
-def format_number(value: float | int | Decimal | None, digits: int = 0) -> str:
-    """A figure as printed everywhere (PDF, donor area, admin pages): grouped, rounded to at most
-    `digits` decimals and printed with only the decimals it has (50.6, never 50.60); "—" for nothing."""
-    if value is None:
-        return "—"
-    rounded = round(float(value), digits)
-    if rounded.is_integer():
-        return formats.number_format(int(rounded), 0, force_grouping=True)
-    decimals = len(f"{rounded:.{digits}f}".rstrip("0").split(".")[1])
-    return formats.number_format(rounded, decimals, force_grouping=True)
-
-
-def display_value(metric: Metric, value: MetricValue) -> str:
-    """A value as staff see it (no suppression): grouped numbers, "%" and "days", "—" for nothing."""
-    if value is None:
-        return "—"
-    if isinstance(value, dict):
-        return formats.number_format(sum(v for v in value.values() if v is not None), force_grouping=True)
-    if metric.kind == PERCENT:
-        return f"{formats.number_format(value, 1)} %"
-    if metric.kind == DAYS:
-        return gettext("%(days)s days") % {"days": formats.number_format(value, 1)}
-    return formats.number_format(value, force_grouping=True)
-
-
-# --- Labels of breakdown keys -------------------------------------------------------------------
-def region_labels() -> dict[str, str]:
-    from network.models import ProgrammeRegion
-
-    return {**{value: str(label) for value, label in ProgrammeRegion.choices}, "unassigned": gettext("Unassigned")}
-
-
-def stage_labels() -> dict[str, str]:
-    from network.models import Hotline
-
-    return {value: str(label) for value, label in Hotline.Stage.choices}
-
-
-def sector_labels() -> dict[str, str]:
-    from network.models import Sector
-
-    return {value: str(label) for value, label in Sector.choices}
-
-
-def course_kind_labels() -> dict[str, str]:
-    from network.models import TrainingCourse
-
-    return {value: str(label) for value, label in TrainingCourse.Kind.choices}
-
-
-def participant_type_labels() -> dict[str, str]:
-    from network.models import TrainingParticipation
-
-    return {value: str(label) for value, label in TrainingParticipation.ParticipantType.choices}
-
-
-def _keys(labels: Callable[[], dict[str, str]], *, drop: tuple[str, ...] = ()) -> list[str]:
-    return [key for key in labels() if key not in drop]
-
-
-# --- Tables behind counts -------------------------------------------------------------------------
-# A count shown as a figure and the table listing what it counts come from one computation, so
-# they always agree (and a dashboard computes it once).
-FrameMap = Mapping[str, pd.DataFrame]
-
-
-def day_of(c: Context) -> date:
-    """The day "on a day" figures describe: the period's last day, or today."""
-    return agg.reference_day(c.period, c.today)
-
-
-def history(f: FrameMap, c: Context) -> pd.DataFrame:
-    """The stage history for the context's day: the `stage_changes` frame when the day is in the past;
-    an empty one for today (today's stages are the current ones), so today's figures never load it."""
-    if day_of(c) < c.today:
-        return f["stage_changes"]
-    from reports.selectors import empty_frame
-
-    return c.once("no_history", lambda: empty_frame("stage_changes"))
-
-
-def stages_on_day(f: FrameMap, c: Context) -> pd.Series:
-    """Each hotline's stage on the context's day (`aggregations.stages_on`), computed once."""
-    day = day_of(c)
-    return c.once(
-        f"stages:{day.isoformat()}",
-        lambda: agg.stages_on(f["hotlines"], history(f, c), day=day, today=c.today),
-    )
-
-
-def member_ids(f: FrameMap, c: Context) -> pd.Index:
-    """The hotlines that were provisional or full members on the context's day."""
-    stages = stages_on_day(f, c)
-    return stages.index[stages.isin(agg.MEMBER_STAGES).to_numpy()]
-
-
-def member_analysts(f: FrameMap, c: Context) -> pd.DataFrame:
-    """The `analysts` figure's population: analysts working at member hotlines on the day, in scope."""
-    return c.once(
-        "member_analysts",
-        lambda: agg.member_analysts_on(f["analysts"], member_ids(f, c), day=day_of(c), scope=c.scope),
-    )
-
-
-def stalled_table(f: FrameMap, c: Context) -> pd.DataFrame:
-    return c.once(
-        "stalled", lambda: agg.stalled_candidates(f["hotlines"], scope=c.scope, now=c.now, targets=stage_targets())
-    )
-
-
-def analysts_per_hotline_table(f: FrameMap, c: Context) -> pd.DataFrame:
-    return c.once(
-        "analysts_per_hotline",
-        lambda: agg.analysts_per_hotline(
-            f["hotlines"], history(f, c), f["analysts"], period=c.period, scope=c.scope, today=c.today
-        ),
-    )
-
-
-def single_analyst_table(f: FrameMap, c: Context) -> pd.DataFrame:
-    per_hotline = analysts_per_hotline_table(f, c)
-    return per_hotline[per_hotline["analysts"] == 1].reset_index(drop=True)
-
-
-def expiring_certificates_table(f: FrameMap, c: Context) -> pd.DataFrame:
-    return c.once(
-        "certificates_expiring",
-        lambda: agg.certificates_expiring(f["training_places"], period=c.period, scope=c.scope, today=c.today),
-    )
-
-
-def countries_covered_table(f: FrameMap, c: Context) -> pd.DataFrame:
-    return c.once(
-        "countries_covered",
-        lambda: agg.covered_countries(f["hotline_countries"], member_ids(f, c), scope=c.scope),
-    )
-
-
-def coverage_gaps_table(f: FrameMap, c: Context) -> pd.DataFrame:
-    return c.once(
-        "coverage_gaps",
-        lambda: agg.coverage_gaps(
-            f["country_assessments"],
-            f["hotline_countries"],
-            f["hotlines"],
-            history(f, c),
-            period=c.period,
-            scope=c.scope,
-            today=c.today,
-        ),
-    )
-
-
-def qa_due_table(f: FrameMap, c: Context) -> pd.DataFrame:
-    return c.once(
-        "qa_reviews_due",
-        lambda: agg.qa_reviews_due(
-            f["hotlines"],
-            history(f, c),
-            f["assessments"],
-            period=c.period,
-            scope=c.scope,
-            today=c.today,
-            cycle_months=qa_review_cycle_months(),
-            first_review_months=qa_first_review_months(),
-        ),
-    )
-
-
-def qa_unreviewed_table(f: FrameMap, c: Context) -> pd.DataFrame:
-    return c.once(
-        "qa_unreviewed",
-        lambda: agg.qa_unreviewed_members(
-            f["hotlines"], history(f, c), f["assessments"], period=c.period, scope=c.scope, today=c.today
-        ),
-    )
-
-
-def open_actions_table(f: FrameMap, c: Context) -> pd.DataFrame:
-    return c.once(
-        "open_corrective_actions",
-        lambda: agg.open_corrective_actions(f["corrective_actions"], period=c.period, scope=c.scope, today=c.today),
-    )
-
-
-def qa_review_cycle_months() -> int:
-    """Months from a full member's last quality-assurance review to the next (setting `QA_REVIEW_CYCLE_MONTHS`)."""
-    return int(settings.QA_REVIEW_CYCLE_MONTHS)
-
-
-def qa_first_review_months() -> int:
-    """Months from a provisional member's last review to the next (setting `QA_FIRST_REVIEW_MONTHS`)."""
-    return int(settings.QA_FIRST_REVIEW_MONTHS)
+from reports.metrics.tables import (
+    countries_covered_table,
+    coverage_gaps_table,
+    day_of,
+    expiring_certificates_table,
+    history,
+    member_analysts,
+    member_ids,
+    open_actions_table,
+    qa_due_table,
+    qa_first_review_months,
+    qa_review_cycle_months,
+    qa_unreviewed_table,
+    single_analyst_table,
+    stages_on_day,
+    stalled_table,
+)
 
 
 # --- The built-in metrics -----------------------------------------------------------------------
@@ -623,12 +232,6 @@ _metric(
     frames=_history,
     aggregate=lambda f, c: agg.active_candidate_count(f["hotlines"], history(f, c), **_pt(c)),
 )
-
-
-def stage_targets() -> dict[str, int]:
-    from onboarding.workflow import STAGE_TARGET_DAYS
-
-    return {str(stage): days for stage, days in STAGE_TARGET_DAYS.items()}
 
 
 _metric(

@@ -1,0 +1,260 @@
+"""Quality: assessments and corrective actions, quality-assurance reviews done and due, members never
+reviewed, open corrective actions."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pandas as pd
+
+from reports.aggregations.common import (
+    EXPIRY_WINDOW_DAYS,
+    FULL_MEMBER,
+    MEMBER_STAGES,
+    _end_of,
+    _stamp,
+    add_months,
+    dated_within,
+    in_scope,
+    reference_day,
+)
+from reports.aggregations.membership import stages_on
+from reports.scope import Period, Scope
+
+# -- Quality: assessments and corrective actions -----------------------------------------------------
+QA_REVIEW = "qa_review"
+ASSESSMENT_COMPLETED = "completed"
+ASSESSMENT_OPEN_STATUSES: tuple[str, ...] = ("planned", "in_progress")
+QA_RESULTS: tuple[str, ...] = ("passed", "passed_with_actions", "failed")
+VERIFIED = "verified"
+ACTION_STATUSES: tuple[str, ...] = ("open", "in_progress", "completed", "verified")
+ACTION_WORKING_STATUSES: tuple[str, ...] = ("open", "in_progress")
+ASSESSMENT_FIELDS: tuple[str, ...] = (
+    "assessment_id",
+    "reference",
+    "hotline_id",
+    "brand_name",
+    "kind",
+    "status",
+    "recommendation",
+    "starts_on",
+    "ends_on",
+    "report_completed_at",
+    "country",
+    "country_name",
+    "programme_region",
+    "world_region",
+)
+
+
+def assessments_of(assessment_actions: pd.DataFrame) -> pd.DataFrame:
+    """One row per assessment, from the assessment x corrective action frame."""
+    return assessment_actions[list(ASSESSMENT_FIELDS)].drop_duplicates("assessment_id").reset_index(drop=True)
+
+
+def corrective_actions_of(assessment_actions: pd.DataFrame) -> pd.DataFrame:
+    """One row per corrective action, with its assessment and hotline."""
+    actions = assessment_actions[assessment_actions["action_id"].notna()]
+    return actions.rename(
+        columns={
+            "action_id": "id",
+            "action_title": "title",
+            "action_status": "action_status",
+            "action_due_on": "due_on",
+            "action_created_at": "created_at",
+            "action_verified_at": "verified_at",
+            "kind": "assessment_kind",
+            "reference": "assessment_reference",
+        }
+    )[
+        [
+            "id",
+            "title",
+            "action_status",
+            "due_on",
+            "created_at",
+            "verified_at",
+            "assessment_id",
+            "assessment_reference",
+            "assessment_kind",
+            "hotline_id",
+            "brand_name",
+            "country",
+            "country_name",
+            "programme_region",
+            "world_region",
+        ]
+    ].reset_index(drop=True)
+
+
+def _completed_on(assessments: pd.DataFrame) -> pd.Series:
+    """The day an assessment's report was completed (else its last day)."""
+    return assessments["report_completed_at"].dt.normalize().fillna(assessments["ends_on"])
+
+
+def qa_reviews_done(
+    assessments: pd.DataFrame, *, period: Period | None, scope: Scope | None, today: date
+) -> pd.DataFrame:
+    """Quality-assurance reviews whose report was completed in the period (all up to today without one)."""
+    reviews = assessments[
+        (assessments["kind"] == QA_REVIEW)
+        & (assessments["status"] == ASSESSMENT_COMPLETED)
+        & in_scope(assessments, scope)
+    ]
+    return reviews[dated_within(_completed_on(reviews), period, today)]
+
+
+def qa_reviews_done_count(assessments: pd.DataFrame, *, period: Period | None, scope: Scope | None, today: date) -> int:
+    return len(qa_reviews_done(assessments, period=period, scope=scope, today=today))
+
+
+def qa_reviews_by_year(
+    assessments: pd.DataFrame, *, period: Period | None, scope: Scope | None, today: date
+) -> pd.DataFrame:
+    """Completed quality-assurance reviews per year of completion, by result."""
+    reviews = qa_reviews_done(assessments, period=period, scope=scope, today=today)
+    years = _completed_on(reviews).dt.year
+    rows = []
+    for year in sorted(set(years.dropna().astype(int))):
+        chosen = reviews[(years == year).to_numpy()]
+        rows.append(
+            {"year": year, **{result: int((chosen["recommendation"] == result).sum()) for result in QA_RESULTS}}
+        )
+    return pd.DataFrame(rows, columns=["year", *QA_RESULTS])
+
+
+QA_DUE_COLUMNS = ("hotline_id", "brand_name", "country", "stage", "last_review", "due_on", "state", "scheduled")
+QA_UNREVIEWED_COLUMNS = ("hotline_id", "brand_name", "country", "stage", "joined_on", "scheduled")
+
+
+def _qa_members(
+    hotlines: pd.DataFrame,
+    stage_changes: pd.DataFrame,
+    assessments: pd.DataFrame,
+    *,
+    day: date,
+    today: date,
+    scope: Scope | None,
+) -> pd.DataFrame:
+    """Members on `day` in the scope, with their stage that day, their last quality-assurance review
+    completed by then (NaT for none) and whether a review is planned or under way."""
+    stages = stages_on(hotlines, stage_changes, day=day, today=today).to_numpy()
+    chosen = hotlines.assign(stage_on_day=stages)[pd.Series(stages, index=hotlines.index).isin(MEMBER_STAGES)]
+    chosen = chosen[in_scope(chosen, scope)]
+    reviews = assessments[(assessments["kind"] == QA_REVIEW) & (assessments["status"] == ASSESSMENT_COMPLETED)]
+    completed = _completed_on(reviews)
+    last = reviews.assign(completed_on=completed)[completed < _end_of(day)].groupby("hotline_id")["completed_on"].max()
+    planned = set(
+        assessments.loc[
+            (assessments["kind"] == QA_REVIEW) & assessments["status"].isin(ASSESSMENT_OPEN_STATUSES), "hotline_id"
+        ].dropna()
+    )
+    return chosen.assign(
+        last_review=last.astype("datetime64[us]").reindex(chosen["hotline_id"].to_numpy()).to_numpy(),
+        scheduled=chosen["hotline_id"].isin(planned).to_numpy(),
+    )
+
+
+def qa_reviews_due(
+    hotlines: pd.DataFrame,
+    stage_changes: pd.DataFrame,
+    assessments: pd.DataFrame,
+    *,
+    period: Period | None,
+    scope: Scope | None,
+    today: date,
+    cycle_months: int,
+    first_review_months: int,
+    window_days: int = EXPIRY_WINDOW_DAYS,
+) -> pd.DataFrame:
+    """Members on the day (today, or the period's last day) with a quality-assurance review on record
+    whose next review is overdue or due within `window_days` days of the day: a full member
+    `cycle_months` after its last review (or after becoming a full member, if later), a provisional
+    member `first_review_months` after its last review. Members with no review on record are not
+    here: they are `qa_unreviewed_members` (their history may predate the toolkit)."""
+    day = reference_day(period, today)
+    chosen = _qa_members(hotlines, stage_changes, assessments, day=day, today=today, scope=scope)
+    chosen = chosen[chosen["last_review"].notna()]
+    full = chosen["stage_on_day"] == FULL_MEMBER
+    last_review = chosen["last_review"].astype("datetime64[us]")
+    full_since = chosen["full_member_on"].astype("datetime64[us]").where(full)
+    base = pd.concat([last_review, full_since], axis=1).max(axis=1).astype("datetime64[us]")
+    due_on = add_months(base, cycle_months).where(full, add_months(base, first_review_months))
+    stamp = _stamp(day)
+    due = due_on <= _stamp(day + timedelta(days=window_days))
+    frame = pd.DataFrame(
+        {
+            "hotline_id": chosen["hotline_id"].to_numpy(),
+            "brand_name": chosen["brand_name"].to_numpy(),
+            "country": chosen["country_name"].to_numpy(),
+            "stage": chosen["stage_on_day"].to_numpy(),
+            "last_review": last_review.dt.strftime("%Y-%m-%d").to_numpy(),
+            "due_on": due_on.dt.strftime("%Y-%m-%d").to_numpy(),
+            "state": ["overdue" if d < stamp else "due" for d in due_on],
+            "scheduled": chosen["scheduled"].to_numpy(),
+        },
+        columns=list(QA_DUE_COLUMNS),
+    )
+    return frame[due.to_numpy()].sort_values(["due_on", "brand_name"], ignore_index=True)
+
+
+def qa_unreviewed_members(
+    hotlines: pd.DataFrame,
+    stage_changes: pd.DataFrame,
+    assessments: pd.DataFrame,
+    *,
+    period: Period | None,
+    scope: Scope | None,
+    today: date,
+) -> pd.DataFrame:
+    """Members on the day with no quality-assurance review on record by then (counted apart from the
+    reviews due: no due date is made up for them)."""
+    day = reference_day(period, today)
+    chosen = _qa_members(hotlines, stage_changes, assessments, day=day, today=today, scope=scope)
+    chosen = chosen[chosen["last_review"].isna()]
+    return pd.DataFrame(
+        {
+            "hotline_id": chosen["hotline_id"].to_numpy(),
+            "brand_name": chosen["brand_name"].to_numpy(),
+            "country": chosen["country_name"].to_numpy(),
+            "stage": chosen["stage_on_day"].to_numpy(),
+            "joined_on": chosen["joined_on"].dt.strftime("%Y-%m-%d").fillna("").to_numpy(),
+            "scheduled": chosen["scheduled"].to_numpy(),
+        },
+        columns=list(QA_UNREVIEWED_COLUMNS),
+    ).sort_values(["brand_name"], ignore_index=True)
+
+
+def open_corrective_actions(
+    corrective_actions: pd.DataFrame, *, period: Period | None, scope: Scope | None, today: date
+) -> pd.DataFrame:
+    """Corrective actions not yet verified on the day (today, or the period's last day: raised by
+    then and verified after it, if at all), soonest due first; `overdue` when past due and not done."""
+    day = reference_day(period, today)
+    cutoff = _end_of(day)
+    actions = corrective_actions[in_scope(corrective_actions, scope)]
+    if period is None:
+        still_open = actions["action_status"] != VERIFIED
+    else:
+        still_open = (actions["created_at"] < cutoff) & (
+            (actions["action_status"] != VERIFIED) | (actions["verified_at"] >= cutoff)
+        )
+    chosen = actions[still_open]
+    overdue = chosen["action_status"].isin(ACTION_WORKING_STATUSES) & (chosen["due_on"] < _stamp(day))
+    return pd.DataFrame(
+        {
+            "brand_name": chosen["brand_name"].to_numpy(),
+            "assessment": chosen["assessment_reference"].to_numpy(),
+            "title": chosen["title"].to_numpy(),
+            "due_on": chosen["due_on"].dt.strftime("%Y-%m-%d").fillna("").to_numpy(),
+            "status": chosen["action_status"].to_numpy(),
+            "overdue": overdue.to_numpy(),
+        },
+        columns=["brand_name", "assessment", "title", "due_on", "status", "overdue"],
+    ).sort_values(["due_on", "brand_name", "title"], ignore_index=True)
+
+
+def open_corrective_action_count(
+    corrective_actions: pd.DataFrame, *, period: Period | None, scope: Scope | None, today: date
+) -> int:
+    return len(open_corrective_actions(corrective_actions, period=period, scope=scope, today=today))
