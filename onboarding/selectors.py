@@ -3,15 +3,14 @@
 - `gate_facts_for` builds the facts every gate looks at for many hotlines in a constant number
   of queries (the board shows unmet gates for every card), checklist, reviewer, assessment and
   decision facts included (`_dossier_facts`): with no checklist, assessment or decision recorded
-  they stay "not recorded yet", so those gates list them as missing. Providers registered with
-  `register_fact_provider` run last and may add or override facts.
+  they stay "not recorded yet", so those gates list them as missing.
 - Every function that serves a user starts from `visible_to(user)`.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -62,24 +61,8 @@ from onboarding.models import (
 
 Stage = Hotline.Stage
 
+
 # -- Gate facts -------------------------------------------------------------------------------
-# A provider adds facts for many hotlines at once: (hotline ids, today) -> {id: {field: value}}.
-FactProvider = Callable[[Sequence[int], date], dict[int, dict[str, Any]]]
-_fact_providers: list[FactProvider] = []
-
-
-def register_fact_provider(provider: FactProvider) -> FactProvider:
-    """Let another part of onboarding (checklist, assessments, decisions) fill gate facts."""
-    if provider not in _fact_providers:
-        _fact_providers.append(provider)
-    return provider
-
-
-def unregister_fact_provider(provider: FactProvider) -> None:
-    if provider in _fact_providers:
-        _fact_providers.remove(provider)
-
-
 def gate_facts(*, hotline: Hotline, today: date | None = None) -> workflow.GateFacts:
     return gate_facts_for(hotlines=[hotline], today=today)[hotline.pk]
 
@@ -158,11 +141,6 @@ def gate_facts_for(*, hotlines: Sequence[Hotline], today: date | None = None) ->
 
     for pk, extra in _dossier_facts(ids, today).items():
         values[pk].update(extra)
-
-    for provider in _fact_providers:
-        for pk, extra in provider(ids, today).items():
-            if pk in values:
-                values[pk].update(extra)
 
     return {pk: replace(workflow.GateFacts(), **found) for pk, found in values.items()}
 
