@@ -2,7 +2,7 @@
 per sub-domain; every public name is re-exported here, so `from onboarding.selectors import X` (and
 `selectors.X`) keeps working.
 
-- `gates`: `gate_facts_for` builds the facts every gate looks at for many hotlines in a constant number
+- `facts`: `gate_facts_for` builds the facts every gate looks at for many hotlines in a constant number
   of queries; with no checklist, assessment or decision recorded those facts stay "not recorded yet";
 - `lifecycle`: workflow roles and next steps, the pipeline board, a candidate's timeline, portal status;
 - `engagement`: stakeholder coverage, agreements expiring, open action items, the calendar;
@@ -11,7 +11,7 @@ per sub-domain; every public name is re-exported here, so `from onboarding.selec
 - `common`: who is told, and who acts on a dossier.
 
 Every function that serves a user starts from `visible_to(user)`. Modules depend one way: common <-
-gates <- lifecycle; engagement, dossier and accreditation on common only.
+facts <- lifecycle; engagement, dossier and accreditation on common only.
 """
 
 from onboarding.selectors.accreditation import assessment_report_data, portal_corrective_actions
@@ -52,7 +52,7 @@ from onboarding.selectors.engagement import (
     open_action_items,
     roundtable_event,
 )
-from onboarding.selectors.gates import gate_facts, gate_facts_for
+from onboarding.selectors.facts import gate_facts, gate_facts_for
 from onboarding.selectors.lifecycle import (
     PORTAL_STAGES,
     BoardCard,

@@ -28,7 +28,7 @@ from onboarding.models import (
     StageChange,
 )
 from onboarding.selectors.common import Stage
-from onboarding.selectors.gates import gate_facts, gate_facts_for
+from onboarding.selectors.facts import gate_facts, gate_facts_for
 
 
 # -- Who may move what ------------------------------------------------------------------------

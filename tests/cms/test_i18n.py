@@ -128,6 +128,7 @@ def test_every_string_of_the_site_portal_shell_and_emails_is_translated(language
         "onboarding/services.py",
         "onboarding/selectors",  # the selectors package (and the .po files' older references to selectors.py)
         "onboarding/workflow.py",
+        "onboarding/gates.py",
         "onboarding/checklist_rules.py",
         "onboarding/reminders.py",
     )

@@ -1,4 +1,4 @@
-"""The facts every lifecycle gate looks at (`onboarding.workflow.GateFacts`), read from the registry and
+"""The facts every lifecycle gate looks at (`onboarding.gates.GateFacts`), read from the registry and
 from every onboarding sub-domain's records.
 
 `gate_facts_for` builds them for many hotlines in a constant number of queries (the board shows unmet
@@ -25,7 +25,7 @@ from network.models import (
     analyst_working_on,
 )
 from onboarding import checklist_rules as rules
-from onboarding import workflow
+from onboarding import gates
 from onboarding.models import (
     Agreement,
     Assessment,
@@ -44,11 +44,11 @@ from onboarding.models import (
 
 
 # -- Gate facts -------------------------------------------------------------------------------
-def gate_facts(*, hotline: Hotline, today: date | None = None) -> workflow.GateFacts:
+def gate_facts(*, hotline: Hotline, today: date | None = None) -> gates.GateFacts:
     return gate_facts_for(hotlines=[hotline], today=today)[hotline.pk]
 
 
-def gate_facts_for(*, hotlines: Sequence[Hotline], today: date | None = None) -> dict[int, workflow.GateFacts]:
+def gate_facts_for(*, hotlines: Sequence[Hotline], today: date | None = None) -> dict[int, gates.GateFacts]:
     """Facts for each hotline, in a fixed number of queries whatever their number."""
     today = today or timezone.localdate()
     ids = [h.pk for h in hotlines]
@@ -123,7 +123,7 @@ def gate_facts_for(*, hotlines: Sequence[Hotline], today: date | None = None) ->
     for pk, extra in _dossier_facts(ids, today).items():
         values[pk].update(extra)
 
-    return {pk: replace(workflow.GateFacts(), **found) for pk, found in values.items()}
+    return {pk: replace(gates.GateFacts(), **found) for pk, found in values.items()}
 
 
 def _item_title(code: str, title: str) -> str:
@@ -204,7 +204,7 @@ def _dossier_facts(ids: Sequence[int], today: date) -> dict[int, dict[str, Any]]
         "assessment_id", "outcome"
     ):
         facts[by_assessment[assessment_id]]["decision_outcome"] = (
-            workflow.DECISION_ADMIT if outcome == Decision.Outcome.ADMIT else workflow.DECISION_REJECT
+            gates.DECISION_ADMIT if outcome == Decision.Outcome.ADMIT else gates.DECISION_REJECT
         )
     open_actions = dict(
         CorrectiveAction.objects.open()
