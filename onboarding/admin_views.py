@@ -21,7 +21,7 @@ from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
 from core.confirm import ConfirmFirstMixin, spelled_date
 from network.models import Country, Hotline, Sector
-from onboarding import selectors, services, workflow
+from onboarding import gates, selectors, services, workflow
 from onboarding.downloads import document_response, ics_response
 from onboarding.forms import (
     CandidateCreateForm,
@@ -435,7 +435,7 @@ class RoundtableDetailView(AdminPage):
             ActionItem.objects.filter(roundtable=roundtable).select_related("owner_user", "owner_organisation")
         )
         sectors_attended = {p.sector for p in participants if p.status == RoundtableParticipant.Status.ATTENDED}
-        missing_groups = workflow.missing_sector_groups(sectors_attended)
+        missing_groups = gates.missing_sector_groups(sectors_attended)
         context.update(
             roundtable=roundtable,
             participants=participants,
@@ -443,7 +443,7 @@ class RoundtableDetailView(AdminPage):
             can_record_attendance=roundtable.status != Roundtable.Status.CANCELLED
             and roundtable.starts_at <= timezone.now()
             and self.request.user.has_perm("onboarding.change_roundtableparticipant"),
-            missing_groups=[str(workflow.ROUNDTABLE_GROUP_LABELS[g]) for g in missing_groups],
+            missing_groups=[str(gates.ROUNDTABLE_GROUP_LABELS[g]) for g in missing_groups],
             upload_form=DocumentUploadForm(),
             here=self.request.get_full_path(),
         )

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from django.utils import translation
 
-from onboarding import workflow
+from onboarding import gates, workflow
 
 ROLE_NAMES = {workflow.STAFF: "network staff", workflow.CANDIDATE: "the candidate's own users"}
 
 
-def _gate_line(gate: workflow.GateCheck) -> str:
+def _gate_line(gate: gates.GateCheck) -> str:
     doc = workflow.GateFacts()
-    return f"`{workflow.gate_name(gate)}`: {gate(doc)}"
+    return f"`{gates.gate_name(gate)}`: {gate(doc)}"
 
 
 def lifecycle_markdown() -> str:
@@ -48,9 +48,9 @@ def _markdown() -> str:
         sources = ", ".join(f"`{s}`" for s in t.sources)
         target = f"`{t.target}`" if t.target else "the stage it left"
         who = ", ".join(ROLE_NAMES[r] for r in sorted(t.roles, key=lambda r: r != workflow.STAFF))
-        gates = ", ".join(f"`{workflow.gate_name(g)}`" for g in t.gates) or "—"
+        names = ", ".join(f"`{gates.gate_name(g)}`" for g in t.gates) or "—"
         extra = " (review date required)" if t.needs_review_date else ""
-        lines.append(f"| `{t.name}`: {t.label}{extra} | {sources} | {target} | {who} | {gates} |")
+        lines.append(f"| `{t.name}`: {t.label}{extra} | {sources} | {target} | {who} | {names} |")
     lines += [
         "",
         "## Gates",
@@ -62,8 +62,8 @@ def _markdown() -> str:
         "| Entering | Gate: message when unmet |",
         "|---|---|",
     ]
-    for stage, gates in workflow.ENTRY_GATES.items():
-        for gate in gates:
+    for stage, needed in workflow.ENTRY_GATES.items():
+        for gate in needed:
             lines.append(f"| `{stage}` | {_gate_line(gate)} |")
     lines += [
         "",

@@ -1,10 +1,12 @@
 """Reminders sent by `manage.py send_reminders`, collected from producers registered as Wagtail hooks.
 
 A producer is a function `(today) -> Iterable[Reminder]`, registered with
-`@hooks.register(REMINDER_PRODUCERS_HOOK)` in any app's `wagtail_hooks.py`. Each reminder carries
-a `dedupe_key` naming what it is about and when (e.g. the item and its due date): the outbox
-refuses a key it has seen, so running the command again sends nothing twice, while a new due
-date makes a new reminder.
+`@hooks.register(REMINDER_PRODUCERS_HOOK)` in any app's `wagtail_hooks.py`. A producer only reads:
+the state changes that fall due with the day (evidence expiring, through
+`onboarding.services.evidence_expire_due`) are the command's own first step, before any producer runs.
+Each reminder carries a `dedupe_key` naming what it is about and when (e.g. the item and its due
+date): the outbox refuses a key it has seen, so running the command again sends nothing twice, while
+a new due date makes a new reminder.
 """
 
 from __future__ import annotations
@@ -15,12 +17,23 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from wagtail import hooks
 
-from onboarding import workflow
-from onboarding.models import ActionItem, Agreement, StageChange
+from network.models import Hotline
+from onboarding import checklist_rules as rules
+from onboarding import selectors, workflow
+from onboarding.models import (
+    ActionItem,
+    Agreement,
+    Assessment,
+    ChecklistItem,
+    CorrectiveAction,
+    EvidenceDocument,
+    StageChange,
+)
 
 REMINDER_PRODUCERS_HOOK = "register_reminder_producers"
 
@@ -102,8 +115,6 @@ def agreement_expiry_reminders(today: date) -> Iterable[Reminder]:
 
 def on_hold_review_reminders(today: date) -> Iterable[Reminder]:
     """Candidates on hold whose review date has come: their lead staff, once per hold."""
-    from network.models import Hotline
-
     holds = (
         StageChange.objects.filter(
             to_stage=Hotline.Stage.ON_HOLD,
@@ -143,15 +154,24 @@ def _portal_url(name: str, *args: Any) -> str:
 
 
 def evidence_expiry_reminders(today: date) -> Iterable[Reminder]:
-    """Evidence whose validity ended before today: the accepted or submitted items it supported become
-    expired (once per expiry date, through the service), and the candidate's users and the
-    association's side (the items' reviewers, the dossier's reviewers, the lead staff) are told."""
-    from onboarding import selectors, services
-
-    for expired in services.evidence_expire_due(today=today):
-        document = expired.document
+    """Evidence whose validity ended before today, once its expiry was applied (the command's first
+    step, `services.evidence_expire_due`: the accepted or submitted items it supported became expired):
+    the candidate's users and the association's side (the items' reviewers, the dossier's reviewers, the
+    lead staff) are told, once per expiry date."""
+    documents = (
+        EvidenceDocument.objects.filter(expires_on__lt=today, expiry_processed_for=F("expires_on"))
+        .select_related("hotline__lead_staff")
+        .order_by("pk")
+    )
+    for document in documents:
         hotline = document.hotline
-        context = {"document": document, "hotline": hotline, "items": expired.items}
+        expired = list(
+            ChecklistItem.objects.active()
+            .filter(evidence_links__document=document, state=rules.EXPIRED)
+            .select_related("template_item", "reviewed_by")
+            .order_by("template_item__sort_order", "code")
+        )
+        context = {"document": document, "hotline": hotline, "items": expired}
         key = f"onboarding:evidence-expired:{document.pk}:{document.expires_on.isoformat()}"
         subject = _("Evidence expired: %(name)s (%(hotline)s)") % {
             "name": document.original_name,
@@ -164,9 +184,7 @@ def evidence_expiry_reminders(today: date) -> Iterable[Reminder]:
             template="onboarding/email/evidence_expired.txt",
             context={**context, "url": _portal_url("portal:onboarding_checklist", hotline.pk)},
         )
-        reviewers = {
-            item.reviewed_by.email for item in expired.items if item.reviewed_by and item.reviewed_by.is_active
-        }
+        reviewers = {item.reviewed_by.email for item in expired if item.reviewed_by and item.reviewed_by.is_active}
         yield Reminder(
             dedupe_key=f"{key}:association",
             to=sorted(reviewers | set(selectors.association_emails(hotline=hotline))),
@@ -178,11 +196,6 @@ def evidence_expiry_reminders(today: date) -> Iterable[Reminder]:
 
 def evidence_expiring_reminders(today: date) -> Iterable[Reminder]:
     """Evidence in use that expires within 30 days: the candidate's users, once per expiry date."""
-    from django.db.models import Q
-
-    from onboarding import selectors
-    from onboarding.models import EvidenceDocument
-
     documents = (
         EvidenceDocument.objects.filter(
             expires_on__gte=today, expires_on__lte=today + timedelta(days=EVIDENCE_EXPIRY_NOTICE_DAYS)
@@ -213,9 +226,6 @@ def evidence_expiring_reminders(today: date) -> Iterable[Reminder]:
 def corrective_action_reminders(today: date) -> Iterable[Reminder]:
     """Open corrective actions due within two weeks or overdue: the hotline's users and its lead staff,
     once per due date and kind."""
-    from onboarding import selectors
-    from onboarding.models import Assessment, CorrectiveAction
-
     actions = (
         CorrectiveAction.objects.filter(
             status__in=[CorrectiveAction.Status.OPEN, CorrectiveAction.Status.IN_PROGRESS],

@@ -1,8 +1,9 @@
 """Audit completeness, enforced while the whole suite runs.
 
-Every public function of every app's `services.py` is found by introspection and wrapped for the
-test session. Each call that writes to the database (INSERT, UPDATE or DELETE on a table other than
-the bookkeeping tables below) must also write an audit entry (a Wagtail log entry) before it returns.
+Every public function of every app's `services.py` (or of the modules of its `services/` package) is
+found by introspection and wrapped for the test session. Each call that writes to the database (INSERT,
+UPDATE or DELETE on a table other than the bookkeeping tables below) must also write an audit entry (a
+Wagtail log entry) before it returns.
 `tests/security/test_audit_completeness.py` runs last and fails on any call that did not, naming the
 service; in a whole-suite run it also fails on any service no test ever called.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import pkgutil
 import re
 import sys
 from collections import defaultdict
@@ -95,12 +97,22 @@ def discover_services() -> dict[str, Callable[..., Any]]:
             if exc.name != f"{app}.services":
                 raise
             continue
-        for attr, value in vars(module).items():
-            if attr.startswith("_") or not inspect.isfunction(value):
-                continue
-            original = getattr(value, "__audit_wrapped__", value)
-            if _defined_for(original, app=app, services=module.__name__):
-                found[f"{module.__name__}.{attr}"] = original
+        # A services package: its own public functions and its submodules' (named by the package,
+        # as `from <app>.services import X` calls them); and functions re-exported from a sub-domain's
+        # services module (`reports.donor.services`).
+        modules = [module]
+        if hasattr(module, "__path__"):
+            modules += [
+                importlib.import_module(info.name)
+                for info in pkgutil.iter_modules(module.__path__, f"{module.__name__}.")
+            ]
+        for part in modules:
+            for attr, value in vars(part).items():
+                if attr.startswith("_") or not inspect.isfunction(value):
+                    continue
+                original = getattr(value, "__audit_wrapped__", value)
+                if _defined_for(original, app=app, services=module.__name__):
+                    found[f"{module.__name__}.{attr}"] = original
     return found
 
 

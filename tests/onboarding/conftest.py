@@ -1,7 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Callable
 
 import pytest
 
@@ -9,25 +8,7 @@ from accounts.models import User
 from accounts.roles import Role
 from accounts.services import affiliation_set
 from network.models import Hotline
-from onboarding import selectors
 from tests.onboarding.factories import HotlineFactory, country
-
-
-@pytest.fixture
-def facts_provider() -> Iterator[Callable[..., None]]:
-    """Stand in for the checklist/assessment records: set facts for every hotline asked about."""
-    registered: list[Any] = []
-
-    def install(**facts: Any) -> None:
-        def provider(ids, today):
-            return {pk: dict(facts) for pk in ids}
-
-        selectors.register_fact_provider(provider)
-        registered.append(provider)
-
-    yield install
-    for provider in registered:
-        selectors.unregister_fact_provider(provider)
 
 
 @pytest.fixture

@@ -9,12 +9,18 @@ import factory
 from django.utils import timezone
 
 from network.models import Analyst, Country, Hotline, Organisation, TrainingCourse, TrainingEvent, TrainingParticipation
+from onboarding import checklist_rules as rules
 from onboarding.models import (
     ActionItem,
     Agreement,
     AgreementParty,
+    Assessment,
     CandidateProfile,
+    Checklist,
+    ChecklistItem,
+    ChecklistTemplate,
     CountryAssessment,
+    Decision,
     Interaction,
     Roundtable,
     RoundtableParticipant,
@@ -156,3 +162,53 @@ def ready_for_exploring(hotline: Hotline, **kwargs: Any) -> Hotline:
     CandidateProfileFactory(hotline=hotline, host_confirmed_on=timezone.localdate() - timedelta(days=1))
     InteractionFactory(hotline=hotline)
     return hotline
+
+
+# -- Dossier records the gates read -------------------------------------------------------------
+def checklist_without_open_items(hotline: Hotline, *, accepted: tuple[str, ...] = ()) -> Checklist:
+    """`hotline`'s checklist on the published template with nothing left open: every checklist gate
+    passes, and the items named by their own gate (`accepted`, e.g. `rules.GATE_FACT_LEGAL_REVIEW`) are
+    there and accepted (the others stay "not recorded")."""
+    template = ChecklistTemplate.objects.published().get()
+    checklist = Checklist.objects.create(hotline=hotline, template=template)
+    for fact in accepted:
+        template_item = template.items.get(gate_fact=fact)
+        ChecklistItem.objects.create(
+            checklist=checklist, template_item=template_item, code=template_item.code, state=rules.ACCEPTED
+        )
+    return checklist
+
+
+def completed_assessment(hotline: Hotline, kind: str, recommendation: str) -> Assessment:
+    """An assessment of `hotline` whose report is completed with `recommendation`."""
+    today = timezone.localdate()
+    return Assessment.objects.create(
+        hotline=hotline,
+        kind=kind,
+        status=Assessment.Status.COMPLETED,
+        starts_on=today - timedelta(days=20),
+        ends_on=today - timedelta(days=19),
+        recommendation=recommendation,
+        summary="Report.",
+        report_completed_at=timezone.now(),
+    )
+
+
+def admission_decided(hotline: Hotline) -> Decision:
+    """A completed pre-membership assessment of `hotline` and the decision that admits it."""
+    assessment = completed_assessment(hotline, Assessment.Kind.PRE_MEMBERSHIP, Assessment.Recommendation.ADMIT)
+    return Decision.objects.create(
+        assessment=assessment,
+        body="General Assembly",
+        decided_on=timezone.localdate() - timedelta(days=2),
+        minutes_reference="GA-1",
+        votes_for=12,
+        votes_against=0,
+        votes_abstaining=1,
+        outcome=Decision.Outcome.ADMIT,
+    )
+
+
+def quality_assurance_passed(hotline: Hotline) -> Assessment:
+    """A completed quality-assurance review of `hotline` that it passed."""
+    return completed_assessment(hotline, Assessment.Kind.QA_REVIEW, Assessment.Recommendation.PASSED)

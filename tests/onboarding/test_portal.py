@@ -7,7 +7,12 @@ from django.urls import reverse
 
 from network.models import Hotline
 from onboarding.models import StageChange
-from tests.onboarding.factories import AgreementFactory, OrganisationFactory, trained_analysts
+from tests.onboarding.factories import (
+    AgreementFactory,
+    OrganisationFactory,
+    checklist_without_open_items,
+    trained_analysts,
+)
 from tests.onboarding.world import build_world
 
 pytestmark = pytest.mark.django_db
@@ -92,7 +97,7 @@ def test_member_hotline_users_see_no_onboarding(world, client_for, make_user):
     assert client.get(reverse("portal:onboarding_candidate", args=[member.pk])).status_code == 404
 
 
-def test_submit_the_application_when_its_gates_pass(world, client_for, facts_provider):
+def test_submit_the_application_when_its_gates_pass(world, client_for):
     world.hotline.stage = Hotline.Stage.OPERATIONAL_PREPARATION
     world.hotline.save()
     client = client_for(world.candidate)
@@ -104,7 +109,7 @@ def test_submit_the_application_when_its_gates_pass(world, client_for, facts_pro
 
     AgreementFactory(hotline=world.hotline, kind="code_of_practice")
     trained_analysts(world.hotline, 2)
-    facts_provider(application_items_open=())
+    checklist_without_open_items(world.hotline)
     assert submit in client.get(page).content.decode()
     response = client.post(submit, {"expected_stage": "operational_preparation", "message": "All set."})
     assert response["Location"] == page

@@ -1,4 +1,4 @@
-"""send_reminders: due-soon and overdue action items, expiring agreements, on-hold reviews; each once."""
+"""send_reminders: action items, agreements, on-hold reviews, evidence; each once; producers only read."""
 
 from __future__ import annotations
 
@@ -112,3 +112,58 @@ def test_send_reminders_also_retries_emails_that_are_due(run):
     run()
     stuck.refresh_from_db()
     assert stuck.status == OutgoingEmail.Status.SENT
+
+
+def test_a_producer_only_reads(make_user):
+    """With something due for every producer (an expired document whose expiry is not applied yet among
+    them), running every registered producer writes nothing: state changes are the command's own step."""
+    from django.db import connection
+
+    from onboarding import services
+    from onboarding.models import ChecklistItem, CorrectiveAction, EvidenceDocument
+    from onboarding.reminders import producers
+    from tests.audit_plugin import written_tables
+    from tests.onboarding.dossier import build_dossier, pdf, submitted
+    from tests.onboarding.factories import completed_assessment
+
+    today = timezone.localdate()
+    world = build_dossier()
+    ActionItemFactory(owner_user=make_user(email="owner@example.org"), due_on=today + timedelta(days=2))
+    AgreementFactory(hotline=world.hotline, expires_on=today + timedelta(days=30))
+    on_hold = HotlineFactory(lead_staff=world.staff, stage=Hotline.Stage.ON_HOLD, paused_stage="exploring")
+    StageChange.objects.create(
+        hotline=on_hold, to_stage="on_hold", reason="Elections", review_date=today, changed_at=on_hold.stage_entered_at
+    )
+    accepted = submitted(world, "8.2")
+    services.item_accept(item=accepted, acting_user=world.reviewer)
+    EvidenceDocument.objects.filter(pk=accepted.evidence.get().pk).update(expires_on=today - timedelta(days=1))
+    services.evidence_upload(
+        hotline=world.hotline,
+        upload=pdf("contract.pdf"),
+        items=[world.item("12.3")],
+        expires_on=today + timedelta(days=10),
+        acting_user=world.candidate,
+    )
+    assessment = completed_assessment(world.hotline, "qa_review", "passed_with_actions")
+    CorrectiveAction.objects.create(assessment=assessment, title="Name a deputy", due_on=today - timedelta(days=1))
+
+    writes: list[str] = []
+
+    def watch(execute, sql, params, many, context):
+        if written_tables(sql):
+            writes.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(watch):
+        reminders = [reminder for producer in producers() for reminder in producer(today)]
+
+    assert writes == []
+    subjects = " | ".join(r.subject for r in reminders)
+    for expected in ("Due on", "contract.pdf", "Name a deputy", "is on hold"):
+        assert expected in subjects
+    assert "Evidence expired" not in subjects  # its expiry is not applied yet: that is the command's step
+    assert ChecklistItem.objects.get(pk=accepted.pk).state == "accepted"
+
+    services.evidence_expire_due(today=today)
+    again = [reminder.subject for producer in producers() for reminder in producer(today)]
+    assert any(subject.startswith("Evidence expired") for subject in again)

@@ -12,6 +12,7 @@ from wagtail.models import ModelLogEntry
 
 from accounts.roles import Role
 from network.models import Hotline
+from onboarding import checklist_rules as rules
 from onboarding import services
 from onboarding.models import MouAlternative, Roundtable, RoundtableParticipant, StageChange
 from tests.onboarding.factories import (
@@ -20,7 +21,10 @@ from tests.onboarding.factories import (
     OrganisationFactory,
     ParticipantFactory,
     RoundtableFactory,
+    admission_decided,
+    checklist_without_open_items,
     country,
+    quality_assurance_passed,
     ready_for_exploring,
 )
 
@@ -106,14 +110,14 @@ def _prepared_candidate(hotline):
 
 
 def test_the_candidate_submits_its_application_once_the_gates_pass(
-    candidate_hotline, candidate_user, facts_provider, django_capture_on_commit_callbacks
+    candidate_hotline, candidate_user, django_capture_on_commit_callbacks
 ):
     _prepared_candidate(candidate_hotline)
     with pytest.raises(ValidationError) as refused:
         move(candidate_hotline, "submit_application", candidate_user)
     assert "not recorded yet" in " ".join(refused.value.messages)  # no checklist yet: never faked as met
 
-    facts_provider(application_items_open=())
+    checklist_without_open_items(candidate_hotline)
     with django_capture_on_commit_callbacks(execute=True):
         change = move(candidate_hotline, "submit_application", candidate_user, reason="Ready.")
     assert change.changed_by == candidate_user
@@ -122,11 +126,11 @@ def test_the_candidate_submits_its_application_once_the_gates_pass(
     assert not any(m.to == ["kofi@example.org"] for m in mail.outbox)  # the actor is not told what they did
 
 
-def test_a_user_of_another_organisation_cannot_submit(candidate_hotline, make_user, facts_provider):
+def test_a_user_of_another_organisation_cannot_submit(candidate_hotline, make_user):
     from accounts.services import affiliation_set
 
     _prepared_candidate(candidate_hotline)
-    facts_provider(application_items_open=())
+    checklist_without_open_items(candidate_hotline)
     outsider = make_user(email="other@example.org")
     affiliation_set(user=outsider, target=OrganisationFactory(), acting_user=None)
     with pytest.raises(PermissionDenied):
@@ -162,10 +166,12 @@ def test_on_hold_and_resume_through_the_service(network_staff, candidate_hotline
     assert (candidate_hotline.stage, candidate_hotline.paused_stage) == (Stage.STAKEHOLDER_ENGAGEMENT, "")
 
 
-def test_admission_and_full_membership_set_the_registry_dates(network_staff, candidate_hotline, facts_provider):
+def test_admission_and_full_membership_set_the_registry_dates(network_staff, candidate_hotline):
     candidate_hotline.stage = Stage.DECISION_PENDING
     candidate_hotline.save()
-    facts_provider(decision_outcome="admit", qa_review_passed=True, stage_items_open=())
+    checklist_without_open_items(candidate_hotline)
+    admission_decided(candidate_hotline)
+    quality_assurance_passed(candidate_hotline)
     move(candidate_hotline, "admit_provisional_member", network_staff)
     candidate_hotline.refresh_from_db()
     assert candidate_hotline.joined_on == timezone.localdate() and candidate_hotline.full_member_on is None
@@ -177,10 +183,10 @@ def test_admission_and_full_membership_set_the_registry_dates(network_staff, can
     assert candidate_hotline.full_member_on == timezone.localdate()
 
 
-def test_roundtable_gate_uses_held_roundtables_with_attendance(network_staff, candidate_hotline, facts_provider):
+def test_roundtable_gate_uses_held_roundtables_with_attendance(network_staff, candidate_hotline):
     candidate_hotline.stage = Stage.STAKEHOLDER_ENGAGEMENT
     candidate_hotline.save()
-    facts_provider(legal_review_accepted=True, stage_items_open=())
+    checklist_without_open_items(candidate_hotline, accepted=(rules.GATE_FACT_LEGAL_REVIEW,))
     AgreementFactory(hotline=candidate_hotline, kind="le_mou")
     AgreementFactory(hotline=candidate_hotline, kind="letter_of_support")
     AgreementFactory(hotline=candidate_hotline, kind="funding", covers_first_operating_year=True)
@@ -197,11 +203,11 @@ def test_roundtable_gate_uses_held_roundtables_with_attendance(network_staff, ca
     move(candidate_hotline, "start_operational_preparation", network_staff)
 
 
-def test_expired_agreements_do_not_count(network_staff, candidate_hotline, facts_provider):
+def test_expired_agreements_do_not_count(network_staff, candidate_hotline):
     candidate_hotline.stage = Stage.FEASIBILITY_REVIEW
     candidate_hotline.save()
     CountryAssessmentFactory(country=country("GH"))
-    facts_provider(host_due_diligence_accepted=True, stage_items_open=())
+    checklist_without_open_items(candidate_hotline, accepted=(rules.GATE_FACT_HOST_DUE_DILIGENCE,))
     move(candidate_hotline, "start_stakeholder_engagement", network_staff)
     from onboarding.selectors import gate_facts
 

@@ -9,7 +9,7 @@ import pytest
 
 from accounts.roles import Role
 from network.models import Hotline, Sector
-from onboarding import workflow
+from onboarding import gates, workflow
 from onboarding.workflow import CANDIDATE, STAFF, GateFacts, TransitionRefused
 
 Stage = Hotline.Stage
@@ -32,14 +32,14 @@ ALL_MET = GateFacts(
     reviewers_assigned=2,
     reviewers_without_coi_declaration=0,
     assessment_recommendation_recorded=True,
-    decision_outcome=workflow.DECISION_ADMIT,
+    decision_outcome=gates.DECISION_ADMIT,
     qa_review_passed=True,
 )
 
 
 def facts_for(transition: workflow.Transition) -> GateFacts:
     if transition.target == Stage.REJECTED:
-        return replace(ALL_MET, decision_outcome=workflow.DECISION_REJECT)
+        return replace(ALL_MET, decision_outcome=gates.DECISION_REJECT)
     return ALL_MET
 
 
@@ -91,8 +91,8 @@ GATE_CASES = [
     (workflow.reviewers_assigned_with_coi, {"reviewers_conflicted": 1}, "assign someone else"),
     (workflow.assessment_report_with_recommendation, {"assessment_recommendation_recorded": None}, "recommendation"),
     (workflow.decision_to_admit, {"decision_outcome": None}, "minutes reference and vote"),
-    (workflow.decision_to_admit, {"decision_outcome": workflow.DECISION_REJECT}, "does not admit"),
-    (workflow.decision_to_reject, {"decision_outcome": workflow.DECISION_ADMIT}, "does not reject"),
+    (workflow.decision_to_admit, {"decision_outcome": gates.DECISION_REJECT}, "does not admit"),
+    (workflow.decision_to_reject, {"decision_outcome": gates.DECISION_ADMIT}, "does not reject"),
     (workflow.quality_assurance_passed, {"qa_review_passed": None}, "none is recorded"),
     (workflow.quality_assurance_passed, {"qa_review_passed": False}, "not passed"),
     (workflow.core_and_content_training_done, {"analysts_with_core_and_content_training": 1}, "content-assessment"),
@@ -101,9 +101,7 @@ GATE_CASES = [
 
 @pytest.mark.parametrize(("gate", "unmet", "words"), GATE_CASES, ids=lambda v: getattr(v, "__name__", None))
 def test_each_gate_names_what_is_missing_and_passes_once_met(gate, unmet, words):
-    met = (
-        replace(ALL_MET, decision_outcome=workflow.DECISION_REJECT) if gate is workflow.decision_to_reject else ALL_MET
-    )
+    met = replace(ALL_MET, decision_outcome=gates.DECISION_REJECT) if gate is workflow.decision_to_reject else ALL_MET
     assert gate(met) is None
     message = gate(replace(met, **unmet))
     assert message and words in message

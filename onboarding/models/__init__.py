@@ -1,0 +1,131 @@
+"""Onboarding records, one module per sub-domain (each re-exported here, so `from onboarding.models import X`
+keeps working):
+
+- `common`: private documents and the staff / own-organisation access rules;
+- `lifecycle`: candidate profiles, stage history, country assessments;
+- `engagement`: interactions, roundtables (participants, action items), agreements (parties), MoU
+  alternatives, calendar-feed tokens;
+- `dossier`: checklist templates, checklists and their items (events, comments), evidence (links,
+  downloads), reviewer assignments, and the dossier access rule;
+- `accreditation`: assessments, findings, corrective actions, decisions and their corrections.
+
+Dependencies run one way: common <- lifecycle <- dossier <- accreditation; engagement needs common only.
+"""
+
+from onboarding.models.accreditation import (
+    Assessment,
+    AssessmentQuerySet,
+    CorrectiveAction,
+    CorrectiveActionQuerySet,
+    Decision,
+    DecisionCorrection,
+    DecisionCorrectionQuerySet,
+    DecisionQuerySet,
+    Finding,
+    FindingQuerySet,
+)
+from onboarding.models.common import PrivateDocument
+from onboarding.models.dossier import (
+    Checklist,
+    ChecklistItem,
+    ChecklistItemQuerySet,
+    ChecklistQuerySet,
+    ChecklistTemplate,
+    ChecklistTemplateItem,
+    ChecklistTemplateQuerySet,
+    EvidenceDocument,
+    EvidenceDocumentQuerySet,
+    EvidenceDownload,
+    EvidenceDownloadQuerySet,
+    EvidenceLink,
+    ItemComment,
+    ItemCommentQuerySet,
+    ItemEvent,
+    ItemEventQuerySet,
+    ReviewerAssignment,
+    ReviewerAssignmentQuerySet,
+    dossier_hotlines,
+)
+from onboarding.models.engagement import (
+    ActionItem,
+    ActionItemQuerySet,
+    Agreement,
+    AgreementParty,
+    AgreementQuerySet,
+    CalendarFeedToken,
+    CalendarFeedTokenQuerySet,
+    Interaction,
+    InteractionQuerySet,
+    MouAlternative,
+    MouAlternativeQuerySet,
+    Roundtable,
+    RoundtableParticipant,
+    RoundtableParticipantQuerySet,
+    RoundtableQuerySet,
+)
+from onboarding.models.lifecycle import (
+    ASSESSMENT_CRITERIA,
+    SCORE,
+    CandidateProfile,
+    CandidateProfileQuerySet,
+    CountryAssessment,
+    CountryAssessmentQuerySet,
+    StageChange,
+    StageChangeQuerySet,
+)
+
+__all__ = [
+    "ASSESSMENT_CRITERIA",
+    "SCORE",
+    "ActionItem",
+    "ActionItemQuerySet",
+    "Agreement",
+    "AgreementParty",
+    "AgreementQuerySet",
+    "Assessment",
+    "AssessmentQuerySet",
+    "CalendarFeedToken",
+    "CalendarFeedTokenQuerySet",
+    "CandidateProfile",
+    "CandidateProfileQuerySet",
+    "Checklist",
+    "ChecklistItem",
+    "ChecklistItemQuerySet",
+    "ChecklistQuerySet",
+    "ChecklistTemplate",
+    "ChecklistTemplateItem",
+    "ChecklistTemplateQuerySet",
+    "CorrectiveAction",
+    "CorrectiveActionQuerySet",
+    "CountryAssessment",
+    "CountryAssessmentQuerySet",
+    "Decision",
+    "DecisionCorrection",
+    "DecisionCorrectionQuerySet",
+    "DecisionQuerySet",
+    "EvidenceDocument",
+    "EvidenceDocumentQuerySet",
+    "EvidenceDownload",
+    "EvidenceDownloadQuerySet",
+    "EvidenceLink",
+    "Finding",
+    "FindingQuerySet",
+    "Interaction",
+    "InteractionQuerySet",
+    "ItemComment",
+    "ItemCommentQuerySet",
+    "ItemEvent",
+    "ItemEventQuerySet",
+    "MouAlternative",
+    "MouAlternativeQuerySet",
+    "PrivateDocument",
+    "ReviewerAssignment",
+    "ReviewerAssignmentQuerySet",
+    "Roundtable",
+    "RoundtableParticipant",
+    "RoundtableParticipantQuerySet",
+    "RoundtableQuerySet",
+    "StageChange",
+    "StageChangeQuerySet",
+    "dossier_hotlines",
+]

@@ -1,0 +1,121 @@
+"""Reads across onboarding and the registry, for screens, gates, reminders and the calendar, one module
+per sub-domain; every public name is re-exported here, so `from onboarding.selectors import X` (and
+`selectors.X`) keeps working.
+
+- `facts`: `gate_facts_for` builds the facts every gate looks at for many hotlines in a constant number
+  of queries; with no checklist, assessment or decision recorded those facts stay "not recorded yet";
+- `lifecycle`: workflow roles and next steps, the pipeline board, a candidate's timeline, portal status;
+- `engagement`: stakeholder coverage, agreements expiring, open action items, the calendar;
+- `dossier`: checklist overview and progress, item pages, the review queue, the admin's dossier page;
+- `accreditation`: assessment report data, the portal's corrective actions;
+- `common`: who is told, and who acts on a dossier.
+
+Every function that serves a user starts from `visible_to(user)`. Modules depend one way: common <-
+facts <- lifecycle; engagement, dossier and accreditation on common only.
+"""
+
+from onboarding.selectors.accreditation import assessment_report_data, portal_corrective_actions
+from onboarding.selectors.common import (
+    Stage,
+    association_emails,
+    candidate_user_emails,
+    dossier_actors,
+    reviewer_emails,
+)
+from onboarding.selectors.dossier import (
+    AGE_FILTERS,
+    STATUS_FILTERS,
+    AreaBlock,
+    ChecklistOverview,
+    Dossier,
+    DossierDocument,
+    ItemPage,
+    ItemRow,
+    LinkedDocument,
+    checklist_overview,
+    checklist_progress,
+    dossier,
+    item_page,
+    review_queue,
+    review_queue_candidates,
+)
+from onboarding.selectors.engagement import (
+    COVERAGE_LEVELS,
+    EXPECTED_SECTORS,
+    CalendarEvent,
+    CountryCoverage,
+    CoverageCell,
+    agreements_expiring,
+    calendar_events_for,
+    coverage,
+    coverage_level_labels,
+    open_action_items,
+    roundtable_event,
+)
+from onboarding.selectors.facts import gate_facts, gate_facts_for
+from onboarding.selectors.lifecycle import (
+    PORTAL_STAGES,
+    BoardCard,
+    BoardColumn,
+    NextStep,
+    PortalStatus,
+    TimelineEntry,
+    candidate_timeline,
+    missing_before_next_stage,
+    next_steps,
+    pipeline_board,
+    portal_candidates,
+    portal_status,
+    workflow_roles_for,
+)
+
+__all__ = [
+    "AGE_FILTERS",
+    "COVERAGE_LEVELS",
+    "EXPECTED_SECTORS",
+    "PORTAL_STAGES",
+    "STATUS_FILTERS",
+    "AreaBlock",
+    "BoardCard",
+    "BoardColumn",
+    "CalendarEvent",
+    "ChecklistOverview",
+    "CountryCoverage",
+    "CoverageCell",
+    "Dossier",
+    "DossierDocument",
+    "ItemPage",
+    "ItemRow",
+    "LinkedDocument",
+    "NextStep",
+    "PortalStatus",
+    "Stage",
+    "TimelineEntry",
+    "agreements_expiring",
+    "assessment_report_data",
+    "association_emails",
+    "calendar_events_for",
+    "candidate_timeline",
+    "candidate_user_emails",
+    "checklist_overview",
+    "checklist_progress",
+    "coverage",
+    "coverage_level_labels",
+    "dossier",
+    "dossier_actors",
+    "gate_facts",
+    "gate_facts_for",
+    "item_page",
+    "missing_before_next_stage",
+    "next_steps",
+    "open_action_items",
+    "pipeline_board",
+    "portal_candidates",
+    "portal_corrective_actions",
+    "portal_status",
+    "review_queue",
+    "review_queue_candidates",
+    "reviewer_emails",
+    "roundtable_event",
+    "workflow_roles_for",
+]

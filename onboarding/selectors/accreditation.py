@@ -1,0 +1,93 @@
+"""Reads of accreditation: the assessment report's frozen data (for the PDF) and the corrective actions a
+candidate's portal users work on.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db.models import Count
+from django.utils import timezone
+
+from onboarding import checklist_rules as rules
+from onboarding import pdf
+from onboarding.models import (
+    Assessment,
+    CorrectiveAction,
+    Decision,
+    Finding,
+    ReviewerAssignment,
+)
+
+
+# -- Assessment report ------------------------------------------------------------------------
+def assessment_report_data(*, assessment: Assessment, today: date | None = None) -> pdf.AssessmentReportData:
+    """The frozen snapshot `onboarding.pdf.build_assessment_report` turns into the report."""
+    today = today or timezone.localdate()
+    hotline = assessment.hotline
+    reviewers = tuple(
+        pdf.ReviewerLine(
+            name=assignment.reviewer.get_full_name() or assignment.reviewer.email,
+            declared_on=timezone.localdate(assignment.coi_declared_at) if assignment.coi_declared_at else None,
+        )
+        for assignment in ReviewerAssignment.objects.filter(hotline=hotline, has_conflict=False)
+        .select_related("reviewer")
+        .order_by("reviewer__last_name", "reviewer__email")
+    )
+    findings = tuple(
+        pdf.FindingLine(area=rules.area_label(f.area), rating=f.get_rating_display(), text=f.text)
+        for f in Finding.objects.filter(assessment=assessment).order_by("area")
+    )
+    actions = tuple(
+        pdf.ActionLine(
+            title=a.title,
+            area=rules.area_label(a.area) if a.area else "—",
+            owner=a.owner,
+            due_on=a.due_on,
+            status=a.get_status_display(),
+        )
+        for a in CorrectiveAction.objects.filter(assessment=assessment).order_by("due_on", "pk")
+    )
+    decision = Decision.objects.filter(assessment=assessment).first()
+    completed_by = assessment.report_completed_by
+    return pdf.AssessmentReportData(
+        reference=assessment.reference,
+        hotline=hotline.brand_name,
+        country=hotline.country.name,
+        host_organisation=hotline.host_organisation.name,
+        kind=assessment.get_kind_display(),
+        mode=assessment.get_mode_display(),
+        status=assessment.get_status_display(),
+        starts_on=assessment.starts_on,
+        ends_on=assessment.ends_on,
+        recommendation=assessment.get_recommendation_display() if assessment.recommendation else "",
+        summary=assessment.summary,
+        completed_on=timezone.localdate(assessment.report_completed_at) if assessment.report_completed_at else None,
+        completed_by=(completed_by.get_full_name() or completed_by.email) if completed_by else "",
+        generated_on=today,
+        reviewers=reviewers,
+        findings=findings,
+        corrective_actions=actions,
+        decision=pdf.DecisionLine(
+            body=decision.body,
+            decided_on=decision.decided_on,
+            minutes_reference=decision.minutes_reference,
+            vote=decision.vote_text,
+            outcome=decision.get_outcome_display(),
+        )
+        if decision
+        else None,
+        not_final=not assessment.is_completed,
+    )
+
+
+# -- Portal: corrective actions ---------------------------------------------------------------
+def portal_corrective_actions(*, user: Any) -> list[CorrectiveAction]:
+    return list(
+        CorrectiveAction.objects.visible_to(user)
+        .exclude(assessment__status=Assessment.Status.CANCELLED)
+        .select_related("assessment__hotline")
+        .annotate(evidence_count=Count("evidence", distinct=True))
+        .order_by("status", "due_on", "pk")
+    )

@@ -1,0 +1,133 @@
+"""Writes of onboarding, one module per sub-domain; every service is re-exported here, so
+`from onboarding.services import X` (and `services.X`) keeps working.
+
+- `lifecycle`: `hotline_transition`, the only way a stage changes (it locks the hotline row, refuses
+  when the stage is not the one the user saw, checks the workflow role and every gate of
+  `onboarding.workflow.plan`, writes a `StageChange`, reschedules the checklist's due dates, audits and
+  queues the notifications, in one transaction);
+- `candidates`: a candidate's arrival (registry entry, profile, first stage, checklist) and profile;
+- `engagement`: roundtable minutes and attendance, agreement documents, MoU alternatives, calendar feeds;
+- the dossier: `checklists` (templates, checklists, items through `_item_action`), `evidence` (files
+  written before their rows and removed again on failure) and `reviewers` (assignments, declarations);
+- `accreditation`: assessments, findings, corrective actions, decisions and their corrections, the
+  full-membership confirmation (each decision moves the hotline through `hotline_transition`);
+- `common`: the actor checks and addresses the modules share.
+
+Every service is atomic and audited. Modules depend one way: common <- lifecycle <- checklists <-
+evidence <- accreditation (reviewers, engagement and candidates on the layers below them only).
+"""
+
+from onboarding.services.accreditation import (
+    DECISION_FIELDS,
+    DecisionCorrectionPlan,
+    assessment_cancel,
+    assessment_complete_report,
+    assessment_confirm_full_membership,
+    assessment_create,
+    assessment_record_findings,
+    assessment_update,
+    corrective_action_complete,
+    corrective_action_create,
+    corrective_action_verify,
+    decision_check,
+    decision_correct,
+    decision_correction_plan,
+    decision_record,
+)
+from onboarding.services.candidates import candidate_create, candidate_profile_save
+from onboarding.services.checklists import (
+    VersionMove,
+    checklist_create,
+    checklist_move_to_version,
+    checklist_version_diff,
+    item_accept,
+    item_approve_waiver,
+    item_comment,
+    item_decline_waiver,
+    item_request_changes,
+    item_save_answer,
+    item_submit,
+    item_waive,
+    template_new_version,
+    template_problems,
+    template_publish,
+)
+from onboarding.services.common import Stage
+from onboarding.services.engagement import (
+    agreement_attach_document,
+    calendar_token_create,
+    calendar_token_revoke,
+    calendar_token_user,
+    hash_token,
+    mou_alternative_decide,
+    mou_alternative_propose,
+    roundtable_attach_minutes,
+    roundtable_record_attendance,
+)
+from onboarding.services.evidence import (
+    ExpiredEvidence,
+    evidence_expire_due,
+    evidence_link,
+    evidence_record_download,
+    evidence_unlink,
+    evidence_upload,
+)
+from onboarding.services.lifecycle import StageChangedMeanwhile, hotline_transition, hotline_transition_check
+from onboarding.services.reviewers import reviewer_assign, reviewer_declare, reviewer_unassign
+
+__all__ = [
+    "DECISION_FIELDS",
+    "DecisionCorrectionPlan",
+    "ExpiredEvidence",
+    "Stage",
+    "StageChangedMeanwhile",
+    "VersionMove",
+    "agreement_attach_document",
+    "assessment_cancel",
+    "assessment_complete_report",
+    "assessment_confirm_full_membership",
+    "assessment_create",
+    "assessment_record_findings",
+    "assessment_update",
+    "calendar_token_create",
+    "calendar_token_revoke",
+    "calendar_token_user",
+    "candidate_create",
+    "candidate_profile_save",
+    "checklist_create",
+    "checklist_move_to_version",
+    "checklist_version_diff",
+    "corrective_action_complete",
+    "corrective_action_create",
+    "corrective_action_verify",
+    "decision_check",
+    "decision_correct",
+    "decision_correction_plan",
+    "decision_record",
+    "evidence_expire_due",
+    "evidence_link",
+    "evidence_record_download",
+    "evidence_unlink",
+    "evidence_upload",
+    "hash_token",
+    "hotline_transition",
+    "hotline_transition_check",
+    "item_accept",
+    "item_approve_waiver",
+    "item_comment",
+    "item_decline_waiver",
+    "item_request_changes",
+    "item_save_answer",
+    "item_submit",
+    "item_waive",
+    "mou_alternative_decide",
+    "mou_alternative_propose",
+    "reviewer_assign",
+    "reviewer_declare",
+    "reviewer_unassign",
+    "roundtable_attach_minutes",
+    "roundtable_record_attendance",
+    "template_new_version",
+    "template_problems",
+    "template_publish",
+]
