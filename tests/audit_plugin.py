@@ -6,6 +6,11 @@ UPDATE or DELETE on a table other than the bookkeeping tables below) must also w
 Wagtail log entry) before it returns.
 `tests/security/test_audit_completeness.py` runs last and fails on any call that did not, naming the
 service; in a whole-suite run it also fails on any service no test ever called.
+
+Under pytest-xdist each worker sees only its share of the calls: every worker sends what it saw
+(services found, services called, violations) to the controller through `workeroutput`, and the
+controller runs the same two checks over all workers together when the session ends, reporting a
+failure as the test `tests/audit_plugin.py::audit completeness across workers`.
 """
 
 from __future__ import annotations
@@ -21,6 +26,10 @@ from functools import wraps
 from typing import Any
 
 import pytest
+
+# What a worker sends to the controller, and the name the controller reports its checks under.
+WORKER_OUTPUT_KEY = "audit"
+ACROSS_WORKERS = "tests/audit_plugin.py::audit completeness across workers"
 
 SERVICE_APPS = ["accounts", "network", "onboarding", "reports", "cms", "core"]
 OUR_PACKAGES = (*SERVICE_APPS, "config", "tests")
@@ -55,7 +64,7 @@ _WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([A-Za-z0-9
 services: dict[str, Callable[..., Any]] = {}
 called: set[str] = set()
 violations: dict[str, list[str]] = defaultdict(list)
-state = {"whole_suite": False, "installed": False}
+state = {"whole_suite": False, "installed": False, "checks": False}
 
 
 def written_tables(sql: str) -> str | None:
@@ -148,8 +157,92 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     # The completeness check runs after everything else.
     last = [item for item in items if "test_audit_completeness" in item.nodeid]
     items[:] = [item for item in items if item not in last] + last
+    state["checks"] = bool(last)
 
 
 @pytest.fixture(scope="session", autouse=True)
 def _audit_services() -> None:
     install()
+
+
+# -- pytest-xdist: the whole-suite checks over every worker's calls ---------------------------------------
+def is_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+def worker_output() -> dict[str, Any]:
+    """What this process saw, in a form execnet can send (lists and dicts of strings)."""
+    return {
+        "services": sorted(services),
+        "called": sorted(called),
+        "violations": {name: list(reasons) for name, reasons in violations.items()},
+        "whole_suite": state["whole_suite"],
+        "checks": state["checks"],
+    }
+
+
+def problems(outputs: list[dict[str, Any]]) -> list[str]:
+    """The two whole-suite checks of tests/security/test_audit_completeness.py over every worker's
+    output: calls that changed data without an audit entry, and (in a whole-suite run) services that
+    no worker ever called."""
+    found: list[str] = []
+    merged: dict[str, set[str]] = defaultdict(set)
+    for output in outputs:
+        for name, reasons in output["violations"].items():
+            merged[name].update(reasons)
+    if merged:
+        found.append(
+            "services that changed data without an audit entry: "
+            + "; ".join(f"{name} ({', '.join(sorted(reasons))})" for name, reasons in sorted(merged.items()))
+        )
+    if outputs and all(output["whole_suite"] for output in outputs):
+        known = set().union(*(output["services"] for output in outputs))
+        ever = set().union(*(output["called"] for output in outputs))
+        never = sorted(known - ever)
+        if never:
+            found.append("services no test calls (so their audit entry is unchecked): " + ", ".join(never))
+    return found
+
+
+_OUTPUTS = pytest.StashKey[list[dict[str, Any]]]()
+_CRASHED = pytest.StashKey[bool]()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    config = session.config
+    if is_worker(config):
+        config.workeroutput[WORKER_OUTPUT_KEY] = worker_output()  # type: ignore[attr-defined]
+        return
+    outputs = config.stash.get(_OUTPUTS, [])
+    # Only a finished xdist session whose workers ran the completeness module is checked (as the module
+    # itself runs only when collected, and a serial run stopped by -x never reaches it); a crashed
+    # worker already fails the run, and took its calls with it.
+    if not outputs or not any(output["checks"] for output in outputs) or session.shouldstop or session.shouldfail:
+        return
+    if config.stash.get(_CRASHED, False) or exitstatus == pytest.ExitCode.INTERRUPTED:
+        return
+    found = problems(outputs)
+    if found:
+        report = pytest.TestReport(
+            nodeid=ACROSS_WORKERS,
+            location=("tests/audit_plugin.py", None, "audit completeness across workers"),
+            keywords={},
+            outcome="failed",
+            longrepr="\n".join(found),
+            when="call",
+        )
+        # Counted and shown with the session's failures (not as a progress dot: no test item ran it).
+        reporter = config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.stats.setdefault("failed", []).append(report)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    """On the controller: keep each worker's output (a worker that crashed sends none)."""
+    output = getattr(node, "workeroutput", {}).get(WORKER_OUTPUT_KEY)
+    if error is not None or output is None:
+        node.config.stash[_CRASHED] = True
+    else:
+        node.config.stash.setdefault(_OUTPUTS, []).append(output)

@@ -1,4 +1,5 @@
-"""Shared fixtures: users per role, clients signed in as them, a browser for Playwright."""
+"""Shared fixtures: users per role, clients signed in as them, a browser for Playwright; how the suite
+is shared out between pytest-xdist workers."""
 
 from __future__ import annotations
 
@@ -132,6 +133,50 @@ def pytest_configure(config: pytest.Config) -> None:
     LiveServerThread.server_class = SerialisedWSGIServer
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """`--dist loadgroup` (the default, pyproject.toml), with ungrouped tests kept together by file.
+
+    Each worker has its own database (pytest-django names them per worker on PostgreSQL; SQLite's
+    test database is in memory, one per process). A test module runs whole on one worker, so its
+    module fixtures (the worlds of tests/*/world.py) are built once. A long test is split into parts
+    that each carry an `xdist_group` mark (the access matrix: one group per role); a long module
+    carries one for itself. The units of work are handed out in this order: those with a test that
+    failed last time (with `--ff`), then the groups (the long work, so that no worker is left alone
+    with one at the end), then the files, most tests first; transactional tests last of all, as
+    they leave the database empty (`pytest_collection_modifyitems` below groups them).
+    """
+    if config.getoption("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class FileAndGroupScheduling(LoadGroupScheduling):
+        ordered = False
+
+        def _split_scope(self, nodeid: str) -> str:
+            if nodeid.rfind("@") > nodeid.rfind("]"):
+                return nodeid.split("@")[-1]
+            return nodeid.split("::", 1)[0]
+
+        def _assign_work_unit(self, node: Any) -> None:
+            if not self.ordered:  # the first call: the queue holds every unit
+                self.ordered = True
+                lastfailed = getattr(config.pluginmanager.get_plugin("lfplugin"), "lastfailed", {})
+                failed = set(lastfailed) if config.getoption("failedfirst") else set()
+
+                def order(unit: tuple[str, dict[str, bool]]) -> tuple[bool, bool, bool, int]:
+                    scope, nodeids = unit
+                    grouped = any(nodeid.rfind("@") > nodeid.rfind("]") for nodeid in nodeids)
+                    return (TRANSACTIONAL_GROUP in scope, failed.isdisjoint(nodeids), not grouped, -len(nodeids))
+
+                units = sorted(self.workqueue.items(), key=order)
+                self.workqueue.clear()
+                self.workqueue.update(units)
+            super()._assign_work_unit(node)
+
+    return FileAndGroupScheduling(config, log)
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     path = chromium_path()
@@ -178,14 +223,30 @@ def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
     context.close()
 
 
+TRANSACTIONAL_GROUP = "transactional:"
+
+
+def transactional(item: pytest.Item) -> bool:
+    """As pytest-django decides which tests run after the others (outside a test transaction)."""
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    in_marker = bool(marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")))
+    return in_marker or "transactional_db" in fixtures or "live_server" in fixtures
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Browser tests run once more when they fail. Transactional tests (browser tests) empty the
     database when they finish; have each one start from the migrated data again (countries, the
-    page tree root, locales, role groups, workflow)."""
+    page tree root, locales, role groups, workflow). Since they leave it empty, they run after the
+    other database tests: pytest-django orders them so in one process; under pytest-xdist they are
+    grouped by file in groups named `transactional:`, which the scheduler hands out last."""
     for item in items:
         if item.get_closest_marker("browser") and not item.get_closest_marker("flaky"):
             # Reported as a rerun in the summary; a second failure fails the suite (docs/decisions.md).
             item.add_marker(pytest.mark.flaky(reruns=1))
+        if transactional(item):
+            item.add_marker(pytest.mark.xdist_group(TRANSACTIONAL_GROUP + item.nodeid.split("::")[0]))
         marker = item.get_closest_marker("django_db")
         if marker and marker.kwargs.get("transaction") and "serialized_rollback" not in marker.kwargs:
             item.add_marker(pytest.mark.django_db(*marker.args, **{**marker.kwargs, "serialized_rollback": True}))

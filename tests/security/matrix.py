@@ -159,12 +159,13 @@ WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+[`"]?(\w+)', r
 
 
 class Clients:
-    """One signed-in client per role; each request starts from the role's original cookies."""
+    """One signed-in client per role (every role, or those given); each request starts from the
+    role's original cookies."""
 
-    def __init__(self, world: World) -> None:
+    def __init__(self, world: World, roles: tuple[str, ...] = ROLES) -> None:
         self.clients: dict[str, Client] = {}
         self.cookies: dict[str, Any] = {}
-        for role in ROLES:
+        for role in roles:
             client = Client(raise_request_exception=False)
             if role != "anonymous":
                 client.force_login(world.users[role])

@@ -116,7 +116,8 @@ def parse_forms(route: str, role: str, page: str, html: str) -> Iterator[Form]:
             yield form
 
 
-pytestmark = pytest.mark.usefixtures("world_files")
+# A long module: handed out early under pytest-xdist (tests/conftest.py).
+pytestmark = [pytest.mark.usefixtures("world_files"), pytest.mark.xdist_group("hostile-input")]
 
 
 def _client(world: World, role: str) -> Client:
