@@ -11,10 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.core.servers.basehttp import ThreadedWSGIServer
 from django.test import Client
 from django.test.testcases import LiveServerThread
+from django.utils import translation
 
 from accounts.models import User
 from accounts.roles import Role
@@ -177,6 +179,15 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     return FileAndGroupScheduling(config, log)
 
 
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """A request to /fr/ or /es/, or a message in a user's language, leaves that language active in
+    the thread: every test starts and ends in English, whatever ran before it on the same worker."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     path = chromium_path()
@@ -269,11 +280,31 @@ def _carry_serialized_contents() -> None:
             connection._test_serialized_contents = _serialized_contents[alias]
 
 
+# Set when a transactional test has left this process's database empty.
+_emptied = {"database": False}
+
+
+def _restore_migrated_data(item: pytest.Item) -> None:
+    """Under pytest-xdist a worker may still be handed an ordinary database test after a transactional
+    one emptied its database: put the migrated data back first (outside the test's transaction)."""
+    from django.db import connections
+    from pytest_django.plugin import blocking_manager_key
+
+    with item.config.stash[blocking_manager_key].unblock():
+        for alias, contents in _serialized_contents.items():
+            connections[alias].creation.deserialize_db_from_string(contents)
+    _emptied["database"] = False
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
     _carry_serialized_contents()
+    if _emptied["database"] and item.get_closest_marker("django_db") and not transactional(item):
+        _restore_migrated_data(item)
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_teardown(item: pytest.Item) -> None:
     _carry_serialized_contents()
+    if transactional(item):
+        _emptied["database"] = True
