@@ -1,0 +1,54 @@
+"""Staff and reviewer screens of the dossier in the Wagtail admin: the review queue, the item review
+page, a candidate's dossier (checklist, reviewers, evidence, assessments), conflict-of-interest
+declarations, assessments with findings, corrective actions, report and decision, and checklist
+templates. Every object is loaded through `visible_to(user)`: a dossier is open to network staff
+and to the reviewers assigned to it who declared no conflict; anyone else gets 404. Rules live in
+checklist_rules, selectors and services."""
+
+from onboarding.review_views.assessments import (
+    AssessmentCreateView,
+    AssessmentDetailView,
+    AssessmentEditView,
+    AssessmentListView,
+    AssessmentReportView,
+    DecisionCorrectView,
+    DecisionCreateView,
+    report_response,
+)
+from onboarding.review_views.checklist_templates import TemplateDetailView, TemplateNewVersionView, TemplatePublishView
+from onboarding.review_views.common import evidence_response
+from onboarding.review_views.declarations import DeclareView
+from onboarding.review_views.dossier import (
+    AssignmentsView,
+    ChecklistStartView,
+    ChecklistVersionView,
+    DossierView,
+    ReviewerAssignView,
+    ReviewerUnassignView,
+)
+from onboarding.review_views.queue import EvidenceDownloadView, ReviewItemView, ReviewQueueView
+
+__all__ = [
+    "AssessmentCreateView",
+    "AssessmentDetailView",
+    "AssessmentEditView",
+    "AssessmentListView",
+    "AssessmentReportView",
+    "AssignmentsView",
+    "ChecklistStartView",
+    "ChecklistVersionView",
+    "DecisionCorrectView",
+    "DecisionCreateView",
+    "DeclareView",
+    "DossierView",
+    "EvidenceDownloadView",
+    "ReviewItemView",
+    "ReviewQueueView",
+    "ReviewerAssignView",
+    "ReviewerUnassignView",
+    "TemplateDetailView",
+    "TemplateNewVersionView",
+    "TemplatePublishView",
+    "evidence_response",
+    "report_response",
+]

@@ -1,0 +1,43 @@
+"""Helpers shared by the review views."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+
+from core.uploads import private_file_response, private_storage
+from network.models import Hotline
+from onboarding import checklist_rules as rules
+from onboarding import selectors, services
+from onboarding.models import (
+    EvidenceDocument,
+)
+
+
+def _errors(request: HttpRequest, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+def _dossier_hotline_or_404(request: HttpRequest, pk: int) -> Hotline:
+    """A hotline whose dossier is open to the user (network staff; an assigned, declared reviewer)."""
+    hotline = get_object_or_404(
+        Hotline.objects.visible_to(request.user).select_related("country", "host_organisation", "lead_staff"), pk=pk
+    )
+    if not selectors.dossier_actors(user=request.user, hotline=hotline) & {rules.STAFF, rules.REVIEWER}:
+        raise Http404
+    return hotline
+
+
+def evidence_response(document: EvidenceDocument, user: Any) -> HttpResponse:
+    """Serve an evidence document the caller loaded through `visible_to`, recording the download."""
+    if not private_storage().exists(document.stored_name):
+        raise Http404("The stored file is missing.")
+    services.evidence_record_download(document=document, acting_user=user)
+    return private_file_response(
+        document.stored_name, download_name=document.original_name, content_type=document.content_type
+    )
