@@ -320,6 +320,13 @@ ASSOCIATION_NAME = env_str("ASSOCIATION_NAME", "International Association of Int
 # becoming a full member); a provisional member's next review after its last one. Members with no
 # review on record get no made-up due date (reports.metrics, "Members with no review recorded").
 QA_REVIEW_CYCLE_MONTHS = env_int("QA_REVIEW_CYCLE_MONTHS", 36)
+# Donor reports: a period's spending that differs from its plan by more than this share (per cent)
+# needs a written justification; the publishable summary's length limit (characters); reminders to
+# grants managers this many days before a report, deliverable or milestone is due (and on the day,
+# and the day after it passed).
+DONOR_REPORT_VARIANCE_THRESHOLD = env_int("DONOR_REPORT_VARIANCE_THRESHOLD", 15)
+DONOR_REPORT_SUMMARY_MAX_CHARS = env_int("DONOR_REPORT_SUMMARY_MAX_CHARS", 2000)
+GRANT_DEADLINE_REMINDER_DAYS = env_int("GRANT_DEADLINE_REMINDER_DAYS", 14)
 QA_FIRST_REVIEW_MONTHS = env_int("QA_FIRST_REVIEW_MONTHS", 12)
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILADMIN_LOGIN_URL = "account_login"

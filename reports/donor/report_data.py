@@ -17,7 +17,12 @@ Invariants:
   worked out by subtraction. Counts of organisations, countries and events are never suppressed.
   An indicator that counts people (`counts_people`) keeps its values; every view of it for donors
   hides a small baseline or achieved value (`shown_indicator`).
-- `generated_on` is given by the caller, never read from the clock by the builder.
+- `generated_on` and `data_as_of` are given by the caller, never read from the clock by the builder.
+- Everything describes the period: activities, events, deliverables and milestones are those of the
+  period, with their state on its last day; where a donor expects the running total too, it sits
+  beside the period's figure in a field named `..._cumulative` (since the grant's first day).
+- `consistency_problems(data)` lists every place where two sections of the same data disagree; a
+  report with any is never built (`assembly.InconsistentReport`).
 
 Bump `SCHEMA_VERSION` when a field changes meaning or shape, and teach `from_json` to read the older
 versions still stored (`_UPGRADES`): a published report's data is never rewritten.
@@ -31,7 +36,7 @@ import typing
 from dataclasses import dataclass
 from typing import Any
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Why a count is not shown (`Count.hidden` and the annexes' totals): a small count of people, or a
 # count hidden only so that a small one cannot be worked out by subtraction.
@@ -44,6 +49,17 @@ ON_TRACK = "on_track"
 AT_RISK = "at_risk"
 BEHIND = "behind"
 STATUSES = (ACHIEVED, ON_TRACK, AT_RISK, BEHIND)
+# Indicators whose status asks for an explanation.
+NEEDS_EXPLANATION = (AT_RISK, BEHIND)
+
+# Milestone status keys on the period's last day.
+MILESTONE_ACHIEVED = "achieved"
+MILESTONE_LATE = "late"
+MILESTONE_UPCOMING = "upcoming"
+
+# Donor profiles (`reports.models.ReportProfile`).
+PROFILE_EU = "eu"
+PROFILE_GENERIC = "generic"
 
 
 @dataclass(frozen=True)
@@ -83,10 +99,18 @@ class IndicatorLine:
     # Whether the value counts people (small values are not shown to donors).
     counts_people: bool = False
     work_package: int | None = None
+    # For a count of events (a metric measured over a period): the events in the report's period
+    # alone; `achieved` is then the cumulative figure since the grant's first day. None otherwise.
+    in_period: float | None = None
+    # Staff's explanation for an indicator that is behind or at risk ("" when none was written).
+    explanation: str = ""
 
 
 @dataclass(frozen=True)
 class ActivityLine:
+    """An activity planned in, or carried out during, the period; its status as it stood on the
+    period's last day."""
+
     title: str
     kind: str
     kind_text: str
@@ -97,13 +121,21 @@ class ActivityLine:
     planned_end: str | None
     actual_start: str | None
     actual_end: str | None
+    # Linked roundtables and training events held in the period (their codes appear in the annexes),
+    # and since the grant's first day up to the period's end.
     roundtables: int
     training_events: int
     other_events: int
+    roundtables_cumulative: int = 0
+    training_events_cumulative: int = 0
+    roundtable_codes: tuple[str, ...] = ()
+    training_event_codes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class DeliverableLine:
+    """A deliverable due or submitted in the period; its status on the period's last day."""
+
     code: str
     title: str
     work_package: int | None
@@ -117,12 +149,17 @@ class DeliverableLine:
 
 @dataclass(frozen=True)
 class MilestoneLine:
+    """A milestone due or achieved in the period; `achieved_on` only when it was reached by the period's end."""
+
     code: str
     title: str
     work_package: int | None
     due_on: str
     achieved_on: str | None
     verification: str
+    # MILESTONE_STATUSES: achieved, late (due in the period, not reached by its end), upcoming.
+    status: str = ""
+    status_text: str = ""
 
 
 @dataclass(frozen=True)
@@ -140,13 +177,34 @@ class RiskLine:
 
 @dataclass(frozen=True)
 class BudgetLineRow:
+    """A budget line: the whole grant's planned amount and what was spent up to the period's end
+    (cumulative), and the period's own planned and actual amounts (None when not entered)."""
+
     category: str
     category_text: str
     description: str
     planned: float
     actual: float
-    # Actual as a percentage of planned (None when nothing was planned).
+    # Cumulative actual as a percentage of the grant's planned amount (None when nothing was planned).
     execution: float | None
+    period_planned: float | None = None
+    period_actual: float | None = None
+    # Period actual minus period planned, and as a percentage of period planned.
+    period_variance: float | None = None
+    period_variance_share: float | None = None
+    variance_justification: str = ""
+
+
+@dataclass(frozen=True)
+class WorkPackageNarrativeLine:
+    """Staff's narrative for one work package in the period. `work_done` is limited rich text: HTML
+    with <p>, <b>, <i>, <ul>/<ol> and <li> only (`reports.donor.narrative.clean_rich_text`)."""
+
+    number: int
+    title: str
+    work_done: str
+    deviations: str
+    corrective_measures: str
 
 
 @dataclass(frozen=True)
@@ -240,6 +298,30 @@ class DonorReportData:
     trainings: tuple[TrainingAnnexLine, ...] = ()
     candidates_by_stage: tuple[CandidateStageLine, ...] = ()
     small_count_threshold: int = 5
+    # When the live data was read (ISO date and time, UTC, to the minute): the cover's "data as of".
+    data_as_of: str = ""
+    # The period had not ended when the data was read: the cover says "interim".
+    interim: bool = False
+    # The donor's profile (PROFILE_EU or PROFILE_GENERIC) and the texts it puts on the cover and in
+    # the footer: for the EU the statement, the disclaimer naming the granting authority; for another
+    # donor its acknowledgement and logo (a PNG, base64; "" when none).
+    profile: str = ""
+    funding_statement: str = ""
+    disclaimer: str = ""
+    acknowledgement: str = ""
+    logo_png: str = ""
+    # Narrative written by staff for the period.
+    work_package_narratives: tuple[WorkPackageNarrativeLine, ...] = ()
+    ethics: str = ""
+    dissemination: str = ""
+    conclusions: str = ""
+    # Who a donor contacts about the report (printed under the declaration).
+    report_contact: str = ""
+    # The period's budget totals (None when no period amounts were entered).
+    budget_period_planned: float | None = None
+    budget_period_actual: float | None = None
+    budget_period_variance_share: float | None = None
+    budget_variance_threshold: int = 15
 
 
 # -- JSON ----------------------------------------------------------------------------------------
@@ -302,8 +384,14 @@ def _from_version_1(payload: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _from_version_2(payload: dict[str, Any]) -> dict[str, Any]:
+    """Version 2 counted an activity's events over all time and had no narrative, profile or budget
+    by period: the new fields take their defaults (an old report keeps what it said)."""
+    return payload
+
+
 # schema version -> the function that turns its payload into the next version's.
-_UPGRADES: dict[int, Any] = {1: _from_version_1}
+_UPGRADES: dict[int, Any] = {1: _from_version_1, 2: _from_version_2}
 
 
 @dataclass(frozen=True)
@@ -332,6 +420,79 @@ def shown_indicator(line: IndicatorLine, threshold: int) -> ShownIndicator:
         progress=None if baseline_small or achieved_small else line.progress,
         progress_hidden=SUPPRESSED if (baseline_small or achieved_small) and line.progress is not None else "",
     )
+
+
+def consistency_problems(data: DonorReportData) -> list[str]:
+    """Where two sections of the report disagree (empty when none): every event an activity counts in
+    the period is in the annexes, budget totals are the sums of their lines, nothing is marked done
+    after the period's end. Plain English: these are for staff, in the generation's error."""
+    problems: list[str] = []
+    end = data.period_end
+    annex_roundtables = {line.code for line in data.roundtables}
+    annex_trainings = {line.code for line in data.trainings}
+    for activity in data.activities:
+        if activity.roundtables != len(activity.roundtable_codes):
+            problems.append(
+                f"Activity {activity.title!r} counts {activity.roundtables} roundtables in the period "
+                f"but lists {len(activity.roundtable_codes)}."
+            )
+        if activity.training_events != len(activity.training_event_codes):
+            problems.append(
+                f"Activity {activity.title!r} counts {activity.training_events} training events in the "
+                f"period but lists {len(activity.training_event_codes)}."
+            )
+        for code in sorted(set(activity.roundtable_codes) - annex_roundtables):
+            problems.append(f"Activity {activity.title!r} counts roundtable {code} in the period; Annex A does not.")
+        for code in sorted(set(activity.training_event_codes) - annex_trainings):
+            problems.append(f"Activity {activity.title!r} counts training {code} in the period; Annex B does not.")
+        if activity.roundtables > activity.roundtables_cumulative:
+            problems.append(f"Activity {activity.title!r} has more roundtables in the period than since the start.")
+        if activity.training_events > activity.training_events_cumulative:
+            problems.append(f"Activity {activity.title!r} has more trainings in the period than since the start.")
+    for indicator in data.indicators:
+        if (
+            indicator.in_period is not None
+            and indicator.achieved is not None
+            and indicator.in_period > indicator.achieved
+        ):
+            problems.append(f"Indicator {indicator.code} counts more in the period than since the start.")
+    for milestone in data.milestones:
+        if milestone.achieved_on and milestone.achieved_on > end:
+            problems.append(
+                f"Milestone {milestone.code} is marked achieved on {milestone.achieved_on}, after the period."
+            )
+        if (milestone.status == MILESTONE_ACHIEVED) != bool(milestone.achieved_on):
+            problems.append(f"Milestone {milestone.code}'s status and achievement date disagree.")
+    for deliverable in data.deliverables:
+        if deliverable.submitted_on and deliverable.submitted_on > end:
+            problems.append(
+                f"Deliverable {deliverable.code} is marked submitted on {deliverable.submitted_on}, after the period."
+            )
+    lines = data.budget_lines
+    if lines:
+        if round(sum(line.planned for line in lines), 2) != round(data.budget_planned, 2):
+            problems.append("The budget's planned total is not the sum of its lines.")
+        if round(sum(line.actual for line in lines), 2) != round(data.budget_actual, 2):
+            problems.append("The budget's cumulative actual is not the sum of its lines.")
+        period_planned = [line.period_planned for line in lines if line.period_planned is not None]
+        if data.budget_period_planned is not None and round(sum(period_planned), 2) != round(
+            data.budget_period_planned, 2
+        ):
+            problems.append("The period's planned budget is not the sum of its lines.")
+        period_actual = [line.period_actual for line in lines if line.period_actual is not None]
+        if data.budget_period_actual is not None and round(sum(period_actual), 2) != round(
+            data.budget_period_actual, 2
+        ):
+            problems.append("The period's actual spending is not the sum of its lines.")
+        for line in lines:
+            if line.period_actual is not None and line.period_actual > line.actual + 0.005:
+                problems.append(
+                    f"Budget line {line.category_text} {line.description!r} spent more in the period "
+                    "than since the start."
+                )
+    if data.interim and data.period_end < data.data_as_of[:10]:
+        problems.append("The report is marked interim, but its period had ended when the data was read.")
+    return problems
 
 
 def _dump(value: Any) -> Any:

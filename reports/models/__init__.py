@@ -8,10 +8,13 @@ from reports.models.donor_reports import (
     DonorReportDownloadQuerySet,
     DonorReportQuerySet,
     FrozenReportError,
+    IndicatorExplanation,
+    WorkPackageNarrative,
 )
 from reports.models.grants import (
     Activity,
     BudgetLine,
+    BudgetPeriodAmount,
     Deliverable,
     Donor,
     DonorQuerySet,
@@ -21,6 +24,7 @@ from reports.models.grants import (
     GrantScopedQuerySet,
     Indicator,
     Milestone,
+    ReportProfile,
     Risk,
     WorkPackage,
 )
@@ -28,6 +32,7 @@ from reports.models.grants import (
 __all__ = [
     "Activity",
     "BudgetLine",
+    "BudgetPeriodAmount",
     "Dashboard",
     "Deliverable",
     "Donor",
@@ -42,7 +47,10 @@ __all__ = [
     "GrantQuerySet",
     "GrantScopedQuerySet",
     "Indicator",
+    "IndicatorExplanation",
     "Milestone",
+    "ReportProfile",
     "Risk",
     "WorkPackage",
+    "WorkPackageNarrative",
 ]

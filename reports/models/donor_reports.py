@@ -62,9 +62,28 @@ class DonorReport(models.Model):
         on_delete=models.PROTECT,
         related_name="superseded_by",
     )
-    summary = models.TextField(
-        _("publishable summary"), blank=True, help_text=_("Shown on the report's first pages; plain paragraphs.")
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text=_("Every fixed text, label and date of the report is in this language."),
     )
+    # The narrative, written by staff for this period and frozen into the data with the PDF.
+    summary = models.TextField(
+        _("publishable summary"),
+        blank=True,
+        help_text=_("Plain paragraphs a donor may publish as they are; shown on the report's first pages."),
+    )
+    ethics = models.TextField(
+        _("ethical issues"), blank=True, help_text=_("Ethical issues met in the period and how they were solved.")
+    )
+    dissemination = models.TextField(
+        _("dissemination and communication"),
+        blank=True,
+        help_text=_("Dissemination and communication activities in the period."),
+    )
+    conclusions = models.TextField(_("conclusions and recommendations"), blank=True)
     correction_note = models.TextField(_("what this version corrects"), blank=True)
     # The generation, run by the task worker.
     generation = models.CharField(_("generation"), max_length=20, choices=Generation.choices, default=Generation.QUEUED)
@@ -79,6 +98,10 @@ class DonorReport(models.Model):
     generated_at = models.DateTimeField(_("generated at"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, editable=False)
+    submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
@@ -174,3 +197,69 @@ class DonorReportDownload(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} ← {self.user}"
+
+
+class ReportNarrativeQuerySet(GrantScopedQuerySet):
+    """Narrative rows of a report: seen with the report (staff; a donor's users only once published)."""
+
+    donor_field = "report__grant__donor_id"
+
+    def visible_to(self, user: Any) -> models.QuerySet:
+        return self.filter(report__in=DonorReport.objects.visible_to(user))
+
+
+class WorkPackageNarrative(models.Model):
+    """What was done in a work package during the report's period, how it deviated from the plan and why,
+    and what corrects it. Written on the draft; frozen into the report's data when it is generated."""
+
+    report = models.ForeignKey(DonorReport, on_delete=models.CASCADE, related_name="work_package_narratives")
+    work_package = models.ForeignKey(
+        "reports.WorkPackage", verbose_name=_("work package"), on_delete=models.CASCADE, related_name="+"
+    )
+    work_done = models.TextField(
+        _("work done in the period"),
+        blank=True,
+        help_text=_("Rich text: paragraphs, bold, italic and lists."),
+    )
+    deviations = models.TextField(
+        _("deviations from the plan"),
+        blank=True,
+        help_text=_("What did not go as planned, and why (the justification). Write “None” when nothing deviated."),
+    )
+    corrective_measures = models.TextField(_("corrective measures"), blank=True)
+
+    objects = ReportNarrativeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["report", "work_package__number"]
+        verbose_name = _("work package narrative")
+        verbose_name_plural = _("work package narratives")
+        constraints = [
+            models.UniqueConstraint(fields=["report", "work_package"], name="wp_narrative_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report}: WP{self.work_package.number}"
+
+
+class IndicatorExplanation(models.Model):
+    """Why an indicator is behind (or at risk) at the end of the report's period, and what is done about it."""
+
+    report = models.ForeignKey(DonorReport, on_delete=models.CASCADE, related_name="indicator_explanations")
+    indicator = models.ForeignKey(
+        "reports.Indicator", verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="+"
+    )
+    explanation = models.TextField(_("explanation"))
+
+    objects = ReportNarrativeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["report", "indicator__order", "indicator__code"]
+        verbose_name = _("indicator explanation")
+        verbose_name_plural = _("indicator explanations")
+        constraints = [
+            models.UniqueConstraint(fields=["report", "indicator"], name="indicator_explanation_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report}: {self.indicator.code}"

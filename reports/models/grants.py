@@ -47,6 +47,11 @@ class DonorQuerySet(DonorScopedQuerySet):
     donor_field = "pk"
 
 
+class ReportProfile(models.TextChoices):
+    EU = "eu", _("European Union")
+    GENERIC = "generic", _("Other donor")
+
+
 class Donor(models.Model):
     """A funder: a global fund, the European Commission, a foundation, a company, a government."""
 
@@ -66,6 +71,32 @@ class Donor(models.Model):
     )
     website = models.URLField(_("website"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    # How its reports acknowledge it (`reports.donor.profiles`).
+    report_profile = models.CharField(
+        _("report profile"),
+        max_length=20,
+        choices=ReportProfile.choices,
+        default=ReportProfile.GENERIC,
+        help_text=_(
+            "European Union: the EU emblem, “Funded by the European Union” and the EU disclaimer on the cover and "
+            "in the footer. Other donor: the donor's own acknowledgement and logo, if any."
+        ),
+    )
+    acknowledgement = models.TextField(
+        _("acknowledgement"),
+        blank=True,
+        help_text=_("For another donor: the sentence its reports carry, e.g. “This work is supported by …”."),
+    )
+    # A PNG re-encoded from the upload (`reports.donor.profiles.clean_logo`), stored privately.
+    logo_name = models.CharField(_("logo"), max_length=255, blank=True, editable=False)
+    accepts_interim_reports = models.BooleanField(
+        _("accepts interim reports"),
+        default=True,
+        help_text=_(
+            "A report for a period that has not ended is marked “interim” on its cover. Untick when this donor "
+            "refuses such reports: they then cannot be submitted before the period ends."
+        ),
+    )
 
     objects = DonorQuerySet.as_manager()
 
@@ -131,6 +162,27 @@ class Grant(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(60)],
         help_text=_("Reports cover consecutive periods of this length from the start of the grant."),
     )
+    report_due_days = models.PositiveSmallIntegerField(
+        _("report due (days after the period)"),
+        default=60,
+        validators=[MaxValueValidator(365)],
+        help_text=_("Each periodic report is due this many days after its period ends."),
+    )
+    granting_authority = models.CharField(
+        _("granting authority"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "For an EU grant: the body named in the disclaimer, e.g. “the European Health and Digital Executive "
+            "Agency (HaDEA)”. Left empty: the European Commission."
+        ),
+    )
+    report_contact = models.CharField(
+        _("contact for reports"),
+        max_length=255,
+        blank=True,
+        help_text=_("Name, role and email address printed under the report's declaration."),
+    )
 
     objects = GrantQuerySet.as_manager()
 
@@ -171,6 +223,14 @@ class Grant(models.Model):
             periods.append((start, end))
             start = next_start
         return periods
+
+    def report_due_on(self, period_end: date) -> date:
+        """The day the report for a period ending on `period_end` is due."""
+        return period_end + timedelta(days=self.report_due_days)
+
+    def reporting_period_of(self, period_start: date, period_end: date) -> tuple[date, date] | None:
+        """The reporting period with these bounds, or None when they are not one of the grant's periods."""
+        return (period_start, period_end) if (period_start, period_end) in self.reporting_periods() else None
 
 
 def _add_months(day: date, months: int) -> date:
@@ -545,3 +605,124 @@ class BudgetLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_category_display()}: {self.description}" if self.description else self.get_category_display()
+
+    def clean(self) -> None:
+        if self.pk is None:
+            return
+        total = self.period_amounts.aggregate(total=models.Sum("actual"))["total"]
+        if total is not None and self.actual != total:
+            raise ValidationError(
+                {
+                    "actual": _(
+                        "This line has spending entered by period: its actual is their sum, %(total)s. Change the "
+                        "period amounts instead."
+                    )
+                    % {"total": _plain(total)}
+                }
+            )
+
+    def sync_actual(self) -> None:
+        """Once a line has amounts by period, its actual is their sum (what was spent so far)."""
+        total = self.period_amounts.aggregate(total=models.Sum("actual"))["total"]
+        if self.period_amounts.exists() and total is not None and total != self.actual:
+            self.actual = total
+            type(self).objects.filter(pk=self.pk).update(actual=total)
+
+
+class BudgetPeriodScopedQuerySet(DonorScopedQuerySet):
+    donor_field = "budget_line__grant__donor_id"
+
+
+class BudgetPeriodAmount(models.Model):
+    """A budget line's planned amount and actual spending in one reporting period of its grant. The
+    line's `planned` is the whole grant's; its `actual`, once it has period amounts, is their sum
+    (kept by `save`, so the line and its periods never disagree)."""
+
+    budget_line = models.ForeignKey(
+        BudgetLine, verbose_name=_("budget line"), on_delete=models.CASCADE, related_name="period_amounts"
+    )
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    planned = models.DecimalField(
+        _("planned in the period"), max_digits=14, decimal_places=2, default=0, validators=[MinValueValidator(0)]
+    )
+    actual = models.DecimalField(
+        _("spent in the period"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("Leave empty until the spending is known; a report warns about a period without it."),
+    )
+    variance_justification = models.TextField(
+        _("why spending differs from the plan"),
+        blank=True,
+        help_text=_("Required when the spending differs from the planned amount by more than the threshold."),
+    )
+
+    objects = BudgetPeriodScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["budget_line", "period_start"]
+        verbose_name = _("budget amount for a period")
+        verbose_name_plural = _("budget amounts by period")
+        constraints = [
+            models.UniqueConstraint(fields=["budget_line", "period_start"], name="budget_period_unique"),
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")), name="budget_period_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.budget_line}: {self.period_start}–{self.period_end}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        self.budget_line.sync_actual()
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        line = self.budget_line
+        result = super().delete(*args, **kwargs)
+        line.sync_actual()
+        return result
+
+    @property
+    def variance(self) -> Any:
+        """Actual minus planned (None until the actual is entered)."""
+        return None if self.actual is None else self.actual - self.planned
+
+    @property
+    def variance_share(self) -> float | None:
+        """The variance as a percentage of the planned amount (None with nothing planned or spent yet)."""
+        if self.actual is None or not self.planned:
+            return None
+        return float((self.actual - self.planned) / self.planned * 100)
+
+    def needs_justification(self) -> bool:
+        share = self.variance_share
+        if share is None:
+            return self.actual is not None and not self.planned and self.actual > 0
+        return abs(share) > settings.DONOR_REPORT_VARIANCE_THRESHOLD
+
+    def clean(self) -> None:
+        errors = {}
+        line = self.budget_line if self.budget_line_id else None
+        if line is not None and self.period_start and self.period_end:
+            if line.grant.reporting_period_of(self.period_start, self.period_end) is None:
+                periods = ", ".join(f"{start} to {end}" for start, end in line.grant.reporting_periods())
+                errors["period_start"] = _("Choose one of the grant's reporting periods: %(periods)s.") % {
+                    "periods": periods
+                }
+            else:
+                others = line.period_amounts.exclude(pk=self.pk).aggregate(total=models.Sum("planned"))["total"] or 0
+                if self.planned is not None and others + self.planned > line.planned:
+                    errors["planned"] = _(
+                        "The periods' planned amounts would add up to %(total)s, more than the line's %(line)s."
+                    ) % {"total": _plain(others + self.planned), "line": _plain(line.planned)}
+        if self.needs_justification() and not self.variance_justification.strip():
+            errors["variance_justification"] = _(
+                "Spending differs from the plan by more than %(threshold)s %%: explain why."
+            ) % {"threshold": settings.DONOR_REPORT_VARIANCE_THRESHOLD}
+        if errors:
+            raise ValidationError(errors)
