@@ -11,6 +11,7 @@ donors see them.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -44,16 +45,54 @@ ANNEX_FRAMES = (
 )
 
 
+@dataclass(frozen=True)
+class Narrative:
+    """What staff wrote on the draft for the period (`narrative_of(report)`)."""
+
+    summary: str = ""
+    ethics: str = ""
+    dissemination: str = ""
+    conclusions: str = ""
+    # Work package number -> (work done (limited rich text), deviations, corrective measures).
+    work_packages: Mapping[int, tuple[str, str, str]] = field(default_factory=dict)
+    # Indicator code -> explanation.
+    explanations: Mapping[str, str] = field(default_factory=dict)
+
+
+def narrative_of(report: Any) -> Narrative:
+    """The narrative written on `report` (two queries)."""
+    from reports.models import IndicatorExplanation, WorkPackageNarrative
+
+    if report.pk is None:
+        return Narrative(summary=report.summary)
+    return Narrative(
+        summary=report.summary,
+        ethics=report.ethics,
+        dissemination=report.dissemination,
+        conclusions=report.conclusions,
+        work_packages={
+            number: (work_done, deviations, corrective)
+            for number, work_done, deviations, corrective in WorkPackageNarrative.objects.filter(
+                report=report
+            ).values_list("work_package__number", "work_done", "deviations", "corrective_measures")
+        },
+        explanations=dict(
+            IndicatorExplanation.objects.filter(report=report).values_list("indicator__code", "explanation")
+        ),
+    )
+
+
 def donor_report_data(
     *,
     grant: Any,
     period_start: date,
     period_end: date,
     version: int,
-    summary: str,
     generated_on: date,
     language: str = "en",
     now: datetime | None = None,
+    narrative: Narrative | None = None,
+    summary: str | None = None,
 ) -> report_data.DonorReportData:
     """The frozen data of `grant`'s report for the period (labels in `language`). `now` is the moment
     "today" figures are computed at (default: the clock); `generated_on` is only printed."""
@@ -61,12 +100,14 @@ def donor_report_data(
 
     if period_end < period_start:
         raise ValueError(f"The period ends ({period_end}) before it starts ({period_start}).")
+    if narrative is None:
+        narrative = Narrative(summary=summary or "")
     with translation.override(language):
         return _donor_report_data(
             grant=grant,
             period=Period(period_start, period_end),
             version=version,
-            summary=summary,
+            narrative=narrative,
             generated_on=generated_on,
             language=language,
             now=now,
@@ -74,8 +115,16 @@ def donor_report_data(
 
 
 def _donor_report_data(
-    *, grant: Any, period: Period, version: int, summary: str, generated_on: date, language: str, now: datetime | None
+    *,
+    grant: Any,
+    period: Period,
+    version: int,
+    narrative: Narrative,
+    generated_on: date,
+    language: str,
+    now: datetime | None,
 ) -> report_data.DonorReportData:
+    summary = narrative.summary
     coverage = grant_coverage_of(grant=grant)
     scope = Scope.of(grant=coverage)
     context = metrics.Context.at(period=period, scope=scope, now=now)

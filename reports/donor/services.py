@@ -114,19 +114,19 @@ def _delete_file(name: str) -> None:
         logger.exception("Could not delete the stored report file %s", name)
 
 
-def build_report_data(
-    *, grant: Grant, period_start: date, period_end: date, version: int, summary: str, generated_on: date
-) -> Any:
-    """The frozen data object of a report (live data read now)."""
-    from reports.donor.assembly import donor_report_data
+def build_report_data(*, report: DonorReport, generated_on: date, now: Any = None) -> Any:
+    """The frozen data of `report` (live data read now, its narrative as written on the draft)."""
+    from reports.donor.assembly import donor_report_data, narrative_of
 
     return donor_report_data(
-        grant=grant,
-        period_start=period_start,
-        period_end=period_end,
-        version=version,
-        summary=summary,
+        grant=report.grant,
+        period_start=report.period_start,
+        period_end=report.period_end,
+        version=report.version,
         generated_on=generated_on,
+        language=report.language,
+        now=now,
+        narrative=narrative_of(report),
     )
 
 
@@ -148,14 +148,7 @@ def donor_report_generate(*, report_id: int) -> DonorReport | None:
     summary = report.summary
     stored_name = ""
     try:
-        data = build_report_data(
-            grant=report.grant,
-            period_start=report.period_start,
-            period_end=report.period_end,
-            version=report.version,
-            summary=summary,
-            generated_on=timezone.localdate(),
-        )
+        data = build_report_data(report=report, generated_on=timezone.localdate())
         snapshot = report_data.to_json(data)
         content = pdf.build_donor_report(data)
         if not content.startswith(b"%PDF-"):

@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
@@ -44,6 +45,11 @@ class Command(BaseCommand):
         parser.add_argument("--period", required=True, help="START:END, e.g. 2025-01-01:2025-12-31.")
         parser.add_argument("--out", required=True, help="The PDF file to write.")
         parser.add_argument(
+            "--language",
+            choices=[code for code, _name in settings.LANGUAGES],
+            help="The report's language (default: the latest version's for the period, else English).",
+        )
+        parser.add_argument(
             "--save",
             action="store_true",
             help="Also store the report as a new draft version (to review and publish in the admin).",
@@ -67,23 +73,22 @@ class Command(BaseCommand):
             raise CommandError(f"The folder {out.parent} does not exist.")
 
         if options["save"]:
-            content = self._save(grant, start, end)
+            content = self._save(grant, start, end, options["language"] or settings.LANGUAGE_CODE)
         else:
             from reports.donor.selectors import next_report_version
 
-            data = services.build_report_data(
-                grant=grant,
-                period_start=start,
-                period_end=end,
-                version=next_report_version(grant=grant, period_start=start, period_end=end),
-                summary="",
-                generated_on=timezone.localdate(),
-            )
+            # A look at the numbers: the narrative (and language) of the period's latest version, if any.
+            latest = DonorReport.objects.filter(grant=grant, period_start=start, period_end=end).order_by("-version")
+            report = latest.first() or DonorReport(grant=grant, period_start=start, period_end=end)
+            report.version = next_report_version(grant=grant, period_start=start, period_end=end)
+            if options["language"]:
+                report.language = options["language"]
+            data = services.build_report_data(report=report, generated_on=timezone.localdate())
             content = pdf.build_donor_report(data)
         out.write_bytes(content)
         self.stdout.write(f"Wrote {out} ({len(content)} bytes, generator {pdf.GENERATOR_VERSION}).")
 
-    def _save(self, grant: Grant, start: date, end: date) -> bytes:
+    def _save(self, grant: Grant, start: date, end: date, language: str) -> bytes:
         """A new draft version, generated here rather than by the worker (the system acts)."""
         from reports.donor import services
         from reports.donor.selectors import next_report_version
@@ -95,6 +100,7 @@ class Command(BaseCommand):
                 period_end=end,
                 version=next_report_version(grant=grant, period_start=start, period_end=end),
                 generation=DonorReport.Generation.QUEUED,
+                language=language,
             )
             from core.audit import audit
 
