@@ -16,6 +16,7 @@ DEMO_USERS: list[tuple[str, str]] = [
     ("reviewer", "accreditation reviewer: checklist reviews, assessments"),
     ("capacity", "capacity-building staff: courses, training, analysts"),
     ("grants", "grants manager: donors, grants, donor reports"),
+    ("grants2", "second grants manager: publishes the donor reports another prepared"),
     ("editor", "editor: awareness site pages"),
     ("candidate", "user of a prospective hotline (portal)"),
     ("candidate2", "user of another prospective hotline (portal)"),
@@ -29,6 +30,7 @@ _ROLES = {
     "reviewer": Role.REVIEWER,
     "capacity": Role.CAPACITY,
     "grants": Role.GRANTS,
+    "grants2": Role.GRANTS,
     "editor": Role.EDITOR,
 }
 
@@ -38,6 +40,7 @@ _NAMES = {
     "reviewer": ("Ruth", "Lindqvist"),
     "capacity": ("Carlos", "Mendes"),
     "grants": ("Greta", "Novak"),
+    "grants2": ("Henrik", "Aalto"),
     "editor": ("Elif", "Demir"),
     "candidate": ("Kofi", "Asante"),
     "candidate2": ("Lina", "Haddad"),

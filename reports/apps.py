@@ -11,6 +11,7 @@ GRANT_MODELS = (
     "indicator",
     "risk",
     "budgetline",
+    "budgetperiodamount",
 )
 
 

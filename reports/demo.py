@@ -23,6 +23,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 
 from core import dataversion
@@ -32,13 +33,18 @@ from onboarding.models import Roundtable
 from reports.models import (
     Activity,
     BudgetLine,
+    BudgetPeriodAmount,
     Deliverable,
     Donor,
+    DonorReport,
     Grant,
     Indicator,
+    IndicatorExplanation,
     Milestone,
+    ReportProfile,
     Risk,
     WorkPackage,
+    WorkPackageNarrative,
 )
 
 # Links from one activity to registry events are capped: at --scale 1000 there are thousands.
@@ -71,6 +77,11 @@ def seed(ctx: DemoContext) -> None:
         kind=Donor.Kind.PUBLIC_FUND,
         website="https://fund.example.org/",
         notes="Multilateral fund financing new reporting mechanisms in low- and middle-income countries.",
+        report_profile=ReportProfile.GENERIC,
+        acknowledgement=(
+            "This work is supported by the Global Fund for Child Safety Online through its Safe Online Futures "
+            "programme."
+        ),
     )
     commission = Donor.objects.create(
         name="European Commission (Digital Europe Programme)",
@@ -79,6 +90,8 @@ def seed(ctx: DemoContext) -> None:
         country=Country.objects.filter(code="BE").first(),
         website="https://commission.example.eu/",
         notes="Operating grants to European networks working for a safer internet.",
+        report_profile=ReportProfile.EU,
+        accepts_interim_reports=False,
     )
     action = _action_grant(ctx, fund)
     operating = _operating_grant(ctx, commission)
@@ -104,31 +117,106 @@ def seed(ctx: DemoContext) -> None:
 
 
 def _publish_demo_reports(ctx: DemoContext, grants: list[Grant]) -> None:
-    """One published report per grant (its finished period), generated here rather than by the worker,
-    through the same services as the admin, so the donor area has something to show."""
+    """One published report per grant (its finished period), with its narrative, generated here rather
+    than by the worker, through the same services as the admin: prepared and submitted by one grants
+    manager, published by the other (four eyes). For the action grant, its current period's report is
+    also left as a draft in French, so the draft page has its checks to show."""
     from reports import services
 
-    manager = ctx.users.get("grants")
-    if manager is None:
-        ctx.log("no grants manager among the demo users: no donor reports")
+    manager, publisher = ctx.users.get("grants"), ctx.users.get("grants2")
+    if manager is None or publisher is None:
+        ctx.log("no grants managers among the demo users: no donor reports")
         return
     periods = ctx.objects["grant_report_periods"]
     for grant in grants:
         start, end = periods[grant.code]
         report = services.donor_report_create(
-            grant=grant,
-            period_start=start,
-            period_end=end,
-            summary=DEMO_SUMMARIES.get(grant.kind, ""),
-            acting_user=manager,
+            grant=grant, period_start=start, period_end=end, summary=DEMO_SUMMARIES[grant.kind], acting_user=manager
         )
-        report = services.donor_report_generate(report_id=report.pk)
+        report = _write_demo_narrative(report)
         if report is None or report.generation != report.Generation.DONE:
             ctx.log(f"donor report of {grant.code} not generated: {report.generation_error if report else ''}")
             continue
         services.donor_report_submit(report=report, acting_user=manager)
-        services.donor_report_publish(report=report, acting_user=manager)
-    ctx.log(f"{len(grants)} donor reports published")
+        services.donor_report_publish(report=report, acting_user=publisher)
+    action = grants[0]
+    current = [period for period in action.reporting_periods() if period[0] <= ctx.today <= period[1]]
+    if current:
+        draft = services.donor_report_create(
+            grant=action,
+            period_start=current[0][0],
+            period_end=current[0][1],
+            summary="",
+            acting_user=manager,
+        )
+        DonorReport.objects.filter(pk=draft.pk).update(language="fr", generation=DonorReport.Generation.QUEUED)
+        services.donor_report_generate(report_id=draft.pk)
+    ctx.log(f"{len(grants)} donor reports published, 1 draft")
+
+
+def _write_demo_narrative(report: DonorReport) -> DonorReport | None:
+    """The narrative a grants manager writes on the draft: work done and deviations per work package,
+    ethics, dissemination, conclusions; then, once generated, an explanation for each indicator the
+    data shows behind or at risk (generated again with them)."""
+    from reports import services
+    from reports.donor import report_data
+
+    grant = report.grant
+    DonorReport.objects.filter(pk=report.pk).update(
+        ethics=DEMO_ETHICS,
+        dissemination=DEMO_DISSEMINATION,
+        conclusions=DEMO_CONCLUSIONS,
+        generation=DonorReport.Generation.QUEUED,
+    )
+    for wp in WorkPackage.objects.filter(grant=grant).order_by("number"):
+        WorkPackageNarrative.objects.create(
+            report=report,
+            work_package=wp,
+            work_done=(
+                f"<p>Work package {wp.number} ({wp.title.lower()}) went ahead as planned in the period.</p>"
+                "<ul><li>Planned activities were started on time and followed up each month.</li>"
+                "<li>Results were reported to the steering group and recorded in the network's registry.</li></ul>"
+            ),
+            deviations="None: the work package followed its plan." if wp.number % 2 else DEMO_DEVIATION,
+            corrective_measures="" if wp.number % 2 else DEMO_CORRECTIVE,
+        )
+    generated = services.donor_report_generate(report_id=report.pk)
+    if generated is None or generated.data is None:
+        return generated
+    data = report_data.from_json(generated.data)
+    codes = [line.code for line in data.indicators if line.status in report_data.NEEDS_EXPLANATION]
+    for indicator in Indicator.objects.filter(grant=grant, code__in=codes):
+        IndicatorExplanation.objects.create(
+            report=report,
+            indicator=indicator,
+            explanation=(
+                "Progress depends on candidates' own pace through the lifecycle; the remaining steps are planned "
+                "for the next period, with mentoring visits to speed them up."
+            ),
+        )
+    if codes:
+        DonorReport.objects.filter(pk=report.pk).update(generation=DonorReport.Generation.QUEUED)
+        generated = services.donor_report_generate(report_id=report.pk)
+    return generated
+
+
+DEMO_DEVIATION = (
+    "Two activities started a month late because the host countries' elections moved the first meetings; the "
+    "schedule was agreed with the donor's programme officer."
+)
+DEMO_CORRECTIVE = "The meetings were rescheduled and a second trainer was contracted to catch up."
+DEMO_ETHICS = (
+    "No analyst or trainee saw any abuse material in training: exercises used synthetic cases only. Wellbeing "
+    "sessions were offered to every new analyst."
+)
+DEMO_DISSEMINATION = (
+    "The results were presented at the network's general assembly and in two newsletters; the where-to-report "
+    "directory was promoted on partners' websites."
+)
+DEMO_CONCLUSIONS = (
+    "The period's plan was largely met. We recommend keeping the mentoring visits in the next period and "
+    "starting the candidates' membership assessments earlier."
+)
 
 
 DEMO_SUMMARIES = {
@@ -182,6 +270,8 @@ def _action_grant(ctx: DemoContext, donor: Donor) -> Grant:
             "assessments."
         ),
         reporting_period_months=12,
+        report_due_days=90,
+        report_contact="Greta Novak, grants manager – grants@example.org",
     )
     countries = _candidate_countries(ctx)
     grant.countries.set(countries)
@@ -377,7 +467,6 @@ def _action_grant(ctx: DemoContext, donor: Donor) -> Grant:
             (BudgetLine.Category.EQUIPMENT, "Hotline reporting systems", "119000"),
             (BudgetLine.Category.INDIRECT, "Indirect costs (7%)", "121000"),
         ],
-        spent=_elapsed_share(grant, ctx.today),
     )
     return grant
 
@@ -408,6 +497,9 @@ def _operating_grant(ctx: DemoContext, donor: Donor) -> Grant:
             "quality-assurance reviews; awareness campaigns; statistics."
         ),
         reporting_period_months=6,
+        report_due_days=60,
+        granting_authority="the European Health and Digital Executive Agency (HaDEA)",
+        report_contact="Greta Novak, grants manager – grants@example.org",
     )
     grant.countries.set(
         Country.objects.filter(programme_region=ProgrammeRegion.EUROPE, home_hotlines__isnull=False)
@@ -566,7 +658,6 @@ def _operating_grant(ctx: DemoContext, donor: Donor) -> Grant:
             (BudgetLine.Category.SUBCONTRACTING, "Audit", "25000"),
             (BudgetLine.Category.INDIRECT, "Indirect costs (7%)", "95000"),
         ],
-        spent=_elapsed_share(grant, ctx.today),
     )
     return grant
 
@@ -765,24 +856,42 @@ def _risks(grant: Grant, plans: list[tuple[str, str, str, str, str]]) -> None:
     )
 
 
-def _elapsed_share(grant: Grant, today: date) -> float:
-    total = (grant.ends_on - grant.starts_on).days + 1
-    elapsed = (min(max(today, grant.starts_on), grant.ends_on) - grant.starts_on).days
-    return elapsed / total
-
-
-def _budget(ctx: DemoContext, grant: Grant, plans: list[tuple[str, str, str]], *, spent: float) -> None:
-    """Planned amounts as given; actual spending near the share of the grant's time elapsed."""
-    rows = []
+def _budget(ctx: DemoContext, grant: Grant, plans: list[tuple[str, str, str]]) -> None:
+    """Planned amounts as given, spread evenly over the reporting periods; the spending of each period
+    that has ended near its plan (a justification where it strays beyond the threshold); nothing yet
+    for the period under way. A line's actual is the sum of its periods' (`BudgetPeriodAmount.save`)."""
+    periods = grant.reporting_periods()
+    threshold = Decimal(settings.DONOR_REPORT_VARIANCE_THRESHOLD)
     for category, description, planned in plans:
-        share = max(0.0, min(1.0, spent * ctx.rng.uniform(0.8, 1.1)))
-        rows.append(
-            BudgetLine(
-                grant=grant,
-                category=category,
-                description=description,
-                planned=Decimal(planned),
-                actual=(Decimal(planned) * Decimal(str(round(share, 3)))).quantize(Decimal("0.01")),
-            )
+        line = BudgetLine.objects.create(
+            grant=grant, category=category, description=description, planned=Decimal(planned), actual=0
         )
-    BudgetLine.objects.bulk_create(rows)
+        share = (Decimal(planned) / len(periods)).quantize(Decimal("0.01"))
+        for index, (start, end) in enumerate(periods):
+            period_planned = share if index < len(periods) - 1 else Decimal(planned) - share * (len(periods) - 1)
+            actual = None
+            justification = ""
+            if end < ctx.today:
+                actual = (period_planned * Decimal(str(round(ctx.rng.uniform(0.78, 1.12), 3)))).quantize(
+                    Decimal("0.01")
+                )
+                if period_planned and abs(actual - period_planned) / period_planned * 100 > threshold:
+                    justification = DEMO_VARIANCE_REASONS[category]
+            BudgetPeriodAmount(
+                budget_line=line,
+                period_start=start,
+                period_end=end,
+                planned=period_planned,
+                actual=actual,
+                variance_justification=justification,
+            ).save()
+
+
+DEMO_VARIANCE_REASONS = {
+    BudgetLine.Category.PERSONNEL: "A post stayed vacant for four months; recruitment is complete.",
+    BudgetLine.Category.TRAVEL: "Two roundtables were held online at the host country's request.",
+    BudgetLine.Category.EQUIPMENT: "The reporting systems were delivered earlier than planned.",
+    BudgetLine.Category.SUBCONTRACTING: "The legal reviews were grouped into one contract.",
+    BudgetLine.Category.OTHER_DIRECT: "Translation of the training material was brought forward.",
+    BudgetLine.Category.INDIRECT: "Indirect costs follow the direct costs of the period.",
+}

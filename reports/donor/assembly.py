@@ -12,12 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
-from django.db.models import (
-    Count,
-)
+from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from network.models import (
@@ -28,10 +27,20 @@ from network.models import (
     TrainingParticipation,
 )
 from reports import aggregations, metrics
-from reports.donor import report_data
+from reports.donor import profiles, report_data
+from reports.donor.narrative import clean_rich_text
 from reports.grants.selectors import INDICATOR_SCOPE_TEXT, INDICATOR_STATUS_TEXT, grant_coverage_of
 from reports.metrics import SMALL_COUNT_THRESHOLD
-from reports.models import Activity, BudgetLine, Deliverable, Indicator, Milestone, Risk, WorkPackage
+from reports.models import (
+    Activity,
+    BudgetLine,
+    BudgetPeriodAmount,
+    Deliverable,
+    Indicator,
+    Milestone,
+    Risk,
+    WorkPackage,
+)
 from reports.scope import GrantCoverage, Period, Scope, indicator_scope
 from reports.selectors import Frames
 
@@ -145,89 +154,35 @@ def _donor_report_data(
     )
 
     indicators = tuple(
-        _indicator_line(indicator, grant=grant, period=period, frames=frames, context=context, coverage=coverage)
+        _indicator_line(
+            indicator,
+            grant=grant,
+            period=period,
+            frames=frames,
+            context=context,
+            coverage=coverage,
+            explanation=narrative.explanations.get(indicator.code, ""),
+        )
         for indicator in Indicator.objects.filter(grant=grant)
         .select_related("work_package", "grant")
         .order_by("order", "code")
     )
-    activities = tuple(
-        report_data.ActivityLine(
-            title=activity.title,
-            kind=activity.kind,
-            kind_text=str(activity.get_kind_display()),
-            status=activity.status,
-            status_text=str(activity.get_status_display()),
-            work_package=activity.work_package.number if activity.work_package else None,
-            planned_start=activity.planned_start.isoformat(),
-            planned_end=_iso(activity.planned_end),
-            actual_start=_iso(activity.actual_start),
-            actual_end=_iso(activity.actual_end),
-            roundtables=activity.roundtable_count,
-            training_events=activity.training_event_count,
-            other_events=len([line for line in activity.other_events.splitlines() if line.strip()]),
-        )
-        for activity in Activity.objects.filter(grant=grant)
-        .select_related("work_package")
-        .annotate(
-            roundtable_count=Count("roundtables", distinct=True),
-            training_event_count=Count("training_events", distinct=True),
-        )
-        .order_by("planned_start", "title", "pk")
-    )
-    deliverables = tuple(
-        report_data.DeliverableLine(
-            code=item.code,
-            title=item.title,
-            work_package=item.work_package.number if item.work_package else None,
-            due_on=item.due_on.isoformat(),
-            submitted_on=_iso(item.submitted_on),
-            status=item.status,
-            status_text=str(item.get_status_display()),
-            dissemination=item.dissemination,
-            dissemination_text=str(item.get_dissemination_display()),
-        )
-        for item in Deliverable.objects.filter(grant=grant).select_related("work_package").order_by("due_on", "code")
-    )
-    milestones = tuple(
-        report_data.MilestoneLine(
-            code=item.code,
-            title=item.title,
-            work_package=item.work_package.number if item.work_package else None,
-            due_on=item.due_on.isoformat(),
-            achieved_on=_iso(item.achieved_on),
-            verification=item.verification,
-        )
-        for item in Milestone.objects.filter(grant=grant).select_related("work_package").order_by("due_on", "code")
-    )
-    risks = tuple(
-        report_data.RiskLine(
-            description=risk.description,
-            work_package=risk.work_package.number if risk.work_package else None,
-            likelihood=risk.likelihood,
-            likelihood_text=str(risk.get_likelihood_display()),
-            impact=risk.impact,
-            impact_text=str(risk.get_impact_display()),
-            mitigation=risk.mitigation,
-            status=risk.status,
-            status_text=str(risk.get_status_display()),
-        )
-        for risk in Risk.objects.filter(grant=grant).select_related("work_package").order_by("pk")
-    )
-    budget_lines = tuple(
-        report_data.BudgetLineRow(
-            category=line.category,
-            category_text=str(line.get_category_display()),
-            description=line.description,
-            planned=float(line.planned),
-            actual=float(line.actual),
-            execution=aggregations.share(float(line.actual), float(line.planned)),
-        )
-        for line in BudgetLine.objects.filter(grant=grant).order_by("category", "pk")
-    )
+    today = context.today
+    held = _EventsHeld(frames, grant=grant, period=period, scope=scope, today=today)
+    activities = _activity_lines(grant, period=period, held=held, today=today)
+    budget_lines = _budget_lines(grant, period=period)
     planned = sum((line.planned for line in budget_lines), 0.0)
     actual = sum((line.actual for line in budget_lines), 0.0)
-    today = context.today
-    return report_data.DonorReportData(
+    period_planned = [line.period_planned for line in budget_lines if line.period_planned is not None]
+    period_actual = [line.period_actual for line in budget_lines if line.period_actual is not None]
+    budget_period_planned = round(sum(period_planned), 2) if period_planned else None
+    budget_period_actual = round(sum(period_actual), 2) if period_actual else None
+    as_of = now if now is not None else timezone.now()
+    if timezone.is_naive(as_of):
+        as_of = timezone.make_aware(as_of)
+    texts = profiles.texts_for(donor=grant.donor, grant=grant, language=language)
+    wp_titles = {line.number: line.title for line in work_packages}
+    data = report_data.DonorReportData(
         schema_version=report_data.SCHEMA_VERSION,
         grant_code=grant.code,
         grant_title=grant.title,
@@ -254,18 +209,312 @@ def _donor_report_data(
         work_packages=work_packages,
         indicators=indicators,
         activities=activities,
-        deliverables=deliverables,
-        milestones=milestones,
-        risks=risks,
+        deliverables=_deliverable_lines(grant, period=period, today=today),
+        milestones=_milestone_lines(grant, period=period, today=today),
+        risks=_risk_lines(grant),
         budget_lines=budget_lines,
         budget_planned=round(planned, 2),
         budget_actual=round(actual, 2),
         budget_execution=aggregations.share(actual, planned),
-        roundtables=_roundtable_annex(frames, period=period, scope=scope, today=today, country_names=country_names),
-        trainings=_training_annex(frames, period=period, scope=scope, today=today, country_names=country_names),
+        roundtables=_roundtable_annex(frames, held=held.roundtables, country_names=country_names),
+        trainings=_training_annex(frames, held=held.training_events, scope=scope, country_names=country_names),
         candidates_by_stage=_candidate_annex(frames, coverage, day=period.end, today=today),
         small_count_threshold=SMALL_COUNT_THRESHOLD,
+        data_as_of=as_of.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        interim=as_of.astimezone(UTC).date() <= period.end,
+        profile=texts.profile,
+        funding_statement=texts.funding_statement,
+        disclaimer=texts.disclaimer,
+        acknowledgement=texts.acknowledgement,
+        logo_png=texts.logo_png,
+        work_package_narratives=tuple(
+            report_data.WorkPackageNarrativeLine(
+                number=number,
+                title=wp_titles.get(number, ""),
+                work_done=clean_rich_text(work_done),
+                deviations=deviations.strip(),
+                corrective_measures=corrective.strip(),
+            )
+            for number, (work_done, deviations, corrective) in sorted(narrative.work_packages.items())
+            if number in wp_titles
+        ),
+        ethics=narrative.ethics.strip(),
+        dissemination=narrative.dissemination.strip(),
+        conclusions=narrative.conclusions.strip(),
+        report_contact=grant.report_contact,
+        budget_period_planned=budget_period_planned,
+        budget_period_actual=budget_period_actual,
+        budget_period_variance_share=_variance_share(budget_period_planned, budget_period_actual),
+        budget_variance_threshold=settings.DONOR_REPORT_VARIANCE_THRESHOLD,
     )
+    problems = report_data.consistency_problems(data) + _figures_told_twice(data)
+    if problems:
+        raise InconsistentReport(problems)
+    return data
+
+
+class InconsistentReport(ValueError):
+    """Two sections of a report's data disagree: the report is not built (`problems` says where)."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("The report's sections disagree: " + " ".join(problems))
+
+
+# Indicators whose figure for the period is also the number of rows of an annex (on the grant's coverage).
+ANNEX_COUNTS = {"roundtables_held": "roundtables", "training_events_held": "trainings"}
+
+
+def _figures_told_twice(data: report_data.DonorReportData) -> list[str]:
+    """The same count computed twice, by an indicator and by an annex, must be equal."""
+    problems = []
+    for line in data.indicators:
+        annex = ANNEX_COUNTS.get(line.metric_key)
+        if annex is None or line.scope != "grant" or line.in_period is None:
+            continue
+        rows = len(getattr(data, annex))
+        if int(line.in_period) != rows:
+            problems.append(
+                f"Indicator {line.code} counts {int(line.in_period)} {annex} in the period; the annex lists {rows}."
+            )
+    return problems
+
+
+def _variance_share(planned: float | None, actual: float | None) -> float | None:
+    if planned is None or actual is None or not planned:
+        return None
+    return round(100 * (actual - planned) / planned, 1)
+
+
+class _EventsHeld:
+    """The roundtables and training events held on the grant's coverage in the period and since the
+    grant's first day (the same functions as the annexes and the indicators)."""
+
+    def __init__(self, frames: Frames, *, grant: Any, period: Period, scope: Scope, today: date) -> None:
+        since_start = Period(grant.starts_on, period.end)
+        places = frames["training_places"]
+        self.roundtables = aggregations.held_roundtables(frames["roundtables"], period=period, scope=scope, today=today)
+        self.training_events = aggregations.training_events_held(
+            frames["training_events"], places, period=period, scope=scope, today=today
+        )
+        cumulative_roundtables = aggregations.held_roundtables(
+            frames["roundtables"], period=since_start, scope=scope, today=today
+        )
+        cumulative_events = aggregations.training_events_held(
+            frames["training_events"], places, period=since_start, scope=scope, today=today
+        )
+        self.roundtable_codes = dict(zip(self.roundtables["roundtable_id"], self.roundtables["code"], strict=True))
+        self.training_codes = dict(zip(self.training_events["event_id"], self.training_events["code"], strict=True))
+        self.cumulative_roundtables = set(cumulative_roundtables["roundtable_id"])
+        self.cumulative_training_events = set(cumulative_events["event_id"])
+
+
+def _activity_status(activity: Any, *, end: date, started: bool) -> str:
+    """An activity's status as it stood on `end` (the period's last day, or the day the data is read
+    for a period not yet over), from its dates (cancelled stays cancelled): done once its actual end
+    has passed; in progress once started (an actual start, or a linked event held), delayed when its
+    planned end has passed; not started: delayed once its planned start has passed, else planned."""
+    status = Activity.Status
+    if activity.status == status.CANCELLED:
+        return status.CANCELLED
+    if activity.actual_end and activity.actual_end <= end:
+        return status.DONE
+    if started:
+        return status.DELAYED if activity.planned_end and activity.planned_end < end else status.IN_PROGRESS
+    return status.DELAYED if activity.planned_start < end else status.PLANNED
+
+
+def _activity_lines(
+    grant: Any, *, period: Period, held: _EventsHeld, today: date
+) -> tuple[report_data.ActivityLine, ...]:
+    """Activities planned in the period, carried out in it, or with linked events held in it."""
+    status_day = min(period.end, today)
+    links_rt: dict[int, list[int]] = {}
+    for activity_id, roundtable_id in Activity.roundtables.through.objects.filter(activity__grant=grant).values_list(
+        "activity_id", "roundtable_id"
+    ):
+        links_rt.setdefault(activity_id, []).append(roundtable_id)
+    links_te: dict[int, list[int]] = {}
+    for activity_id, event_id in Activity.training_events.through.objects.filter(activity__grant=grant).values_list(
+        "activity_id", "trainingevent_id"
+    ):
+        links_te.setdefault(activity_id, []).append(event_id)
+    labels = dict(Activity.Status.choices)
+    lines = []
+    for activity in (
+        Activity.objects.filter(grant=grant).select_related("work_package").order_by("planned_start", "title", "pk")
+    ):
+        roundtable_codes = sorted(
+            held.roundtable_codes[pk] for pk in links_rt.get(activity.pk, []) if pk in held.roundtable_codes
+        )
+        training_codes = sorted(
+            held.training_codes[pk] for pk in links_te.get(activity.pk, []) if pk in held.training_codes
+        )
+        planned_end = activity.planned_end or activity.planned_start
+        planned_in = activity.planned_start <= period.end and planned_end >= period.start
+        started = activity.actual_start and activity.actual_start <= period.end
+        carried_in = started and (activity.actual_end is None or activity.actual_end >= period.start)
+        if not (planned_in or carried_in or roundtable_codes or training_codes):
+            continue
+        cumulative_rt = held.cumulative_roundtables & set(links_rt.get(activity.pk, []))
+        cumulative_te = held.cumulative_training_events & set(links_te.get(activity.pk, []))
+        status = _activity_status(activity, end=status_day, started=bool(started or cumulative_rt or cumulative_te))
+        lines.append(
+            report_data.ActivityLine(
+                title=activity.title,
+                kind=activity.kind,
+                kind_text=str(activity.get_kind_display()),
+                status=status,
+                status_text=str(labels[status]),
+                work_package=activity.work_package.number if activity.work_package else None,
+                planned_start=activity.planned_start.isoformat(),
+                planned_end=_iso(activity.planned_end),
+                actual_start=_iso(activity.actual_start) if started else None,
+                actual_end=_iso(activity.actual_end)
+                if activity.actual_end and activity.actual_end <= period.end
+                else None,
+                roundtables=len(roundtable_codes),
+                training_events=len(training_codes),
+                other_events=len([line for line in activity.other_events.splitlines() if line.strip()]),
+                roundtables_cumulative=len(cumulative_rt),
+                training_events_cumulative=len(cumulative_te),
+                roundtable_codes=tuple(roundtable_codes),
+                training_event_codes=tuple(training_codes),
+            )
+        )
+    return tuple(lines)
+
+
+def _deliverable_lines(grant: Any, *, period: Period, today: date) -> tuple[report_data.DeliverableLine, ...]:
+    """Deliverables due or submitted in the period, or still outstanding from before it; their status
+    on the period's last day (delayed only once the due day has passed, today at the latest)."""
+    status_day = min(period.end, today)
+    labels = dict(Deliverable.Status.choices)
+    lines = []
+    for item in Deliverable.objects.filter(grant=grant).select_related("work_package").order_by("due_on", "code"):
+        submitted = item.submitted_on if item.submitted_on and item.submitted_on <= period.end else None
+        due_in = period.start <= item.due_on <= period.end
+        submitted_in = submitted is not None and submitted >= period.start
+        outstanding = item.due_on < period.start and submitted is None
+        if not (due_in or submitted_in or outstanding):
+            continue
+        if submitted is not None:
+            status = (
+                item.status
+                if item.status in (Deliverable.Status.SUBMITTED, Deliverable.Status.ACCEPTED)
+                else (Deliverable.Status.SUBMITTED)
+            )
+        elif item.due_on < status_day:
+            status = Deliverable.Status.DELAYED
+        else:
+            status = Deliverable.Status.PLANNED
+        lines.append(
+            report_data.DeliverableLine(
+                code=item.code,
+                title=item.title,
+                work_package=item.work_package.number if item.work_package else None,
+                due_on=item.due_on.isoformat(),
+                submitted_on=_iso(submitted),
+                status=status,
+                status_text=str(labels[status]),
+                dissemination=item.dissemination,
+                dissemination_text=str(item.get_dissemination_display()),
+            )
+        )
+    return tuple(lines)
+
+
+MILESTONE_STATUS_TEXT = {
+    report_data.MILESTONE_ACHIEVED: gettext_lazy("Achieved"),
+    report_data.MILESTONE_LATE: gettext_lazy("Late"),
+    report_data.MILESTONE_UPCOMING: gettext_lazy("Upcoming"),
+}
+
+
+def _milestone_lines(grant: Any, *, period: Period, today: date) -> tuple[report_data.MilestoneLine, ...]:
+    """Milestones due or achieved in the period, or still outstanding from before it; late once the due
+    day has passed without it (by the period's end, today at the latest)."""
+    status_day = min(period.end, today)
+    lines = []
+    for item in Milestone.objects.filter(grant=grant).select_related("work_package").order_by("due_on", "code"):
+        achieved = item.achieved_on if item.achieved_on and item.achieved_on <= period.end else None
+        due_in = period.start <= item.due_on <= period.end
+        achieved_in = achieved is not None and achieved >= period.start
+        outstanding = item.due_on < period.start and achieved is None
+        if not (due_in or achieved_in or outstanding):
+            continue
+        if achieved is not None:
+            status = report_data.MILESTONE_ACHIEVED
+        elif item.due_on < status_day:
+            status = report_data.MILESTONE_LATE
+        else:
+            status = report_data.MILESTONE_UPCOMING
+        lines.append(
+            report_data.MilestoneLine(
+                code=item.code,
+                title=item.title,
+                work_package=item.work_package.number if item.work_package else None,
+                due_on=item.due_on.isoformat(),
+                achieved_on=_iso(achieved),
+                verification=item.verification,
+                status=status,
+                status_text=str(MILESTONE_STATUS_TEXT[status]),
+            )
+        )
+    return tuple(lines)
+
+
+def _risk_lines(grant: Any) -> tuple[report_data.RiskLine, ...]:
+    return tuple(
+        report_data.RiskLine(
+            description=risk.description,
+            work_package=risk.work_package.number if risk.work_package else None,
+            likelihood=risk.likelihood,
+            likelihood_text=str(risk.get_likelihood_display()),
+            impact=risk.impact,
+            impact_text=str(risk.get_impact_display()),
+            mitigation=risk.mitigation,
+            status=risk.status,
+            status_text=str(risk.get_status_display()),
+        )
+        for risk in Risk.objects.filter(grant=grant).select_related("work_package").order_by("pk")
+    )
+
+
+def _budget_lines(grant: Any, *, period: Period) -> tuple[report_data.BudgetLineRow, ...]:
+    """Each budget line: the grant's planned amount, spending since the start up to the period's end
+    (the period amounts of periods ended by then; a line without amounts by period: its recorded
+    actual), and the amounts of the reporting periods within the report's period."""
+    amounts: dict[int, list[Any]] = {}
+    for amount in BudgetPeriodAmount.objects.filter(budget_line__grant=grant).order_by("period_start"):
+        amounts.setdefault(amount.budget_line_id, []).append(amount)
+    rows = []
+    for line in BudgetLine.objects.filter(grant=grant).order_by("category", "pk"):
+        own = amounts.get(line.pk, [])
+        within = [a for a in own if a.period_start >= period.start and a.period_end <= period.end]
+        if own:
+            cumulative = float(sum((a.actual for a in own if a.period_end <= period.end and a.actual is not None), 0))
+        else:
+            cumulative = float(line.actual)
+        period_planned = float(sum((a.planned for a in within), 0)) if within else None
+        known = within and all(a.actual is not None for a in within)
+        period_actual = float(sum((a.actual for a in within), 0)) if known else None
+        rows.append(
+            report_data.BudgetLineRow(
+                category=line.category,
+                category_text=str(line.get_category_display()),
+                description=line.description,
+                planned=float(line.planned),
+                actual=round(cumulative, 2),
+                execution=aggregations.share(cumulative, float(line.planned)),
+                period_planned=period_planned,
+                period_actual=period_actual,
+                period_variance=None if period_actual is None else round(period_actual - period_planned, 2),
+                period_variance_share=_variance_share(period_planned, period_actual),
+                variance_justification=" ".join(a.variance_justification.strip() for a in within).strip(),
+            )
+        )
+    return tuple(rows)
 
 
 def _iso(day: date | None) -> str | None:
@@ -273,20 +522,28 @@ def _iso(day: date | None) -> str | None:
 
 
 def _indicator_line(
-    indicator: Any, *, grant: Any, period: Period, frames: Frames, context: Any, coverage: GrantCoverage
+    indicator: Any,
+    *,
+    grant: Any,
+    period: Period,
+    frames: Frames,
+    context: Any,
+    coverage: GrantCoverage,
+    explanation: str = "",
 ) -> Any:
     scope_text = str(INDICATOR_SCOPE_TEXT.get(indicator.scope, indicator.scope))
     counts_people = False
+    in_period = None
     if indicator.metric_key:
         metric = metrics.get(indicator.metric_key)
+        measured_on = indicator_scope(indicator.scope, coverage)
         achieved = metrics.indicator_value(
-            metric,
-            frames,
-            context,
-            scope=indicator_scope(indicator.scope, coverage),
-            since=grant.starts_on,
-            day=period.end,
+            metric, frames, context, scope=measured_on, since=grant.starts_on, day=period.end
         )
+        if metric.measure == metrics.IN_PERIOD and metric.kind == metrics.COUNT:
+            in_period = metrics.indicator_value(
+                metric, frames, context, scope=measured_on, since=max(period.start, grant.starts_on), day=period.end
+            )
         definition = str(metric.definition)
         unit = indicator.unit or str(metric.unit)
         source = "metric"
@@ -323,6 +580,8 @@ def _indicator_line(
         status_text=str(INDICATOR_STATUS_TEXT[status]),
         counts_people=counts_people,
         work_package=indicator.work_package.number if indicator.work_package else None,
+        in_period=in_period,
+        explanation=explanation.strip(),
     )
 
 
@@ -359,11 +618,10 @@ def suppress_counts(
 
 
 def _roundtable_annex(
-    frames: Frames, *, period: Period, scope: Scope, today: date, country_names: Mapping[str, str]
+    frames: Frames, *, held: Any, country_names: Mapping[str, str]
 ) -> tuple[report_data.RoundtableAnnexLine, ...]:
-    """The roundtables held in the period, each with the distinct organisations invited by sector and
-    how many attended (organisations: never hidden)."""
-    held = aggregations.held_roundtables(frames["roundtables"], period=period, scope=scope, today=today)
+    """The roundtables held in the period (`held`), each with the distinct organisations invited by
+    sector and how many attended (organisations: never hidden)."""
     if held.empty:
         return ()
     held = held.sort_values(["starts_at", "code"], kind="stable")
@@ -401,12 +659,11 @@ def _roundtable_annex(
 
 
 def _training_annex(
-    frames: Frames, *, period: Period, scope: Scope, today: date, country_names: Mapping[str, str]
+    frames: Frames, *, held: Any, scope: Scope, country_names: Mapping[str, str]
 ) -> tuple[report_data.TrainingAnnexLine, ...]:
+    """The training events held in the period (`held`), with the people who completed them."""
     places = frames["training_places"]
-    events = aggregations.training_events_held(
-        frames["training_events"], places, period=period, scope=scope, today=today
-    )
+    events = held
     if events.empty:
         return ()
     events = events.sort_values(["starts_on", "code"], kind="stable")
