@@ -267,7 +267,9 @@ def test_the_report_data_freezes_the_grant_and_its_records():
     assert i3.definition == JUSTIFICATION
 
     engagement, training = data.activities
-    assert (engagement.roundtables, engagement.training_events, engagement.other_events) == (2, 0, 2)
+    # Events of the period only: the 2024 roundtable is before the grant, so not counted at all.
+    assert (engagement.roundtables, engagement.training_events, engagement.other_events) == (1, 0, 2)
+    assert (engagement.roundtables_cumulative, engagement.roundtable_codes) == (1, ("accra-2025",))
     assert (training.actual_start, training.actual_end, training.status) == ("2025-05-05", "2025-05-07", "done")
     assert [d.code for d in data.deliverables] == ["D1.1"] and data.deliverables[0].status_text == "Accepted"
     assert data.milestones[0].achieved_on == "2025-05-07"
