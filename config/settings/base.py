@@ -205,7 +205,7 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": env_str("ACCOUNT_LOGIN_FAILED_RATE", "10/m/ip,5/300s/key"),
     "login": "30/m/ip",
     "reset_password": "20/m/ip,5/m/key",
-    # The public report verification page (reports.donor_views.verify): checks per client address.
+    # The public report verification page (reports.donor.views.verify): checks per client address.
     "donors_verify": env_str("DONORS_VERIFY_RATE", "10/m/ip,60/h/ip"),
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
