@@ -115,15 +115,37 @@ def main() -> None:
 
 # -- Children --------------------------------------------------------------------------------------------
 def _generate(grant: Any, period: tuple[date, date]) -> Any:
-    from reports.donor import assembly as selectors
+    """The period's report with a full narrative: the demo's, where it wrote one for the period, else one
+    paragraph and a list per work package and an explanation for every indicator."""
+    from reports.donor import assembly
+    from reports.models import DonorReport
 
-    return selectors.donor_report_data(
+    written = DonorReport.objects.filter(grant=grant, period_start=period[0], period_end=period[1]).first()
+    narrative = assembly.narrative_of(written) if written is not None else _narrative(grant)
+    return assembly.donor_report_data(
         grant=grant,
         period_start=period[0],
         period_end=period[1],
         version=1,
-        summary="A year of network expansion.\n\nEvery figure below comes from the registry.",
         generated_on=GENERATED_ON,
+        narrative=narrative,
+    )
+
+
+def _narrative(grant: Any) -> Any:
+    from reports.donor.assembly import Narrative
+
+    text = "The work went ahead as planned; the figures below come from the registry."
+    return Narrative(
+        summary="A year of network expansion.\n\nEvery figure below comes from the registry.",
+        ethics=text,
+        dissemination=text,
+        conclusions=text,
+        work_packages={
+            wp.number: (f"<p>{text}</p><ul><li>{text}</li><li>{text}</li></ul>", text, text)
+            for wp in grant.work_packages.all()
+        },
+        explanations={indicator.code: text for indicator in grant.indicators.all()},
     )
 
 
