@@ -164,7 +164,7 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
             if not self.ordered:  # the first call: the queue holds every unit
                 self.ordered = True
                 lastfailed = getattr(config.pluginmanager.get_plugin("lfplugin"), "lastfailed", {})
-                failed = set(lastfailed) if config.getoption("failedfirst") else set()
+                failed = set(lastfailed) if config.getoption("failedfirst", False) else set()
 
                 def order(unit: tuple[str, dict[str, bool]]) -> tuple[bool, bool, bool, int]:
                     scope, nodeids = unit
