@@ -5,24 +5,58 @@ right page numbers, "Page X of Y", and the document's metadata."""
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import re
 from dataclasses import replace
+from types import SimpleNamespace
 
 import pypdf
 import pytest
 
-from reports.donor import assembly, pdf
+from reports.donor import assembly, pdf, profiles
 from reports.donor import report_data as rd
 from tests.reports.donor_world import GENERATED_ON, JUSTIFICATION, PERIOD, SUMMARY, build_donor_world
 
 CYRILLIC = "Україна: Гаряча лінія «Безпечний інтернет»"
 GREEK = "Γραμμή Ασφαλούς Διαδικτύου"
 ARABIC = "خط المساعدة للأطفال"
+TRAVEL_JUSTIFICATION = "The spring meeting was held online; travel moves to the second half."
 
 
-def hand_built() -> rd.DonorReportData:
+AUTHORITY = "the European Health and Digital Executive Agency (HaDEA)"
+ACKNOWLEDGEMENT = "This work is supported by the Global Child Safety Fund."
+WORK_DONE = (
+    "<p>The secretariat ran the <b>annual meeting</b> and two trainings.</p>"
+    "<ul><li>Members' meeting in March</li><li>Core training in Athens</li></ul>"
+    "<ol><li>First step</li><li>Second step</li></ol>"
+)
+
+
+def logo_png() -> str:
+    """A small PNG logo, base64 (as the profile freezes it)."""
+    from PIL import Image
+
+    image = Image.new("RGBA", (120, 40), (20, 90, 160, 255))
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return base64.b64encode(out.getvalue()).decode("ascii")
+
+
+def profile_fields(profile: str, language: str = "en") -> dict[str, str]:
+    donor = SimpleNamespace(report_profile=profile, acknowledgement=ACKNOWLEDGEMENT, logo_name="")
+    texts = profiles.texts_for(donor=donor, grant=SimpleNamespace(granting_authority=AUTHORITY), language=language)
+    return {
+        "profile": texts.profile,
+        "funding_statement": texts.funding_statement,
+        "disclaimer": texts.disclaimer,
+        "acknowledgement": texts.acknowledgement,
+        "logo_png": logo_png() if profile == profiles.GENERIC else "",
+    }
+
+
+def hand_built(profile: str = profiles.EU, language: str = "en") -> rd.DonorReportData:
     return rd.DonorReportData(
         schema_version=rd.SCHEMA_VERSION,
         grant_code="EU-OG-2026",
@@ -38,16 +72,19 @@ def hand_built() -> rd.DonorReportData:
         currency="EUR",
         cofunding_rate=90.0,
         countries=("Ελλάδα", "Україна"),
-        donor_name="European Commission",
+        donor_name="European Commission" if profile == profiles.EU else "Global Child Safety Fund",
         beneficiary="International Association of Hotlines",
         period_start="2026-01-01",
         period_end="2026-06-30",
         version=3,
         generated_on="2026-07-15",
-        language="en",
+        language=language,
         summary="A half year of coordination.\n\nSecond paragraph.",
         objectives="Coordinate the network.",
-        work_packages=(rd.WorkPackageLine(1, "Coordination", "Run the network.", "Secretariat", "2026-01-01", None),),
+        work_packages=(
+            rd.WorkPackageLine(1, "Coordination", "Run the network.", "Secretariat", "2026-01-01", None),
+            rd.WorkPackageLine(2, "Capacity building", "Train analysts.", "Training team", "2026-01-01", "2026-12-31"),
+        ),
         indicators=(
             rd.IndicatorLine(
                 "K1",
@@ -68,6 +105,7 @@ def hand_built() -> rd.DonorReportData:
                 "At risk",
                 False,
                 1,
+                explanation="Two candidates postponed their admission to the autumn.",
             ),
             rd.IndicatorLine(
                 "K2",
@@ -109,6 +147,47 @@ def hand_built() -> rd.DonorReportData:
                 True,
                 None,
             ),
+            rd.IndicatorLine(
+                "K4",
+                "Training events held",
+                "metric",
+                "training_events",
+                "Training events held.",
+                "events",
+                "grant",
+                "The grant's coverage",
+                0.0,
+                "2025-12-31",
+                "",
+                4.0,
+                2.0,
+                50.0,
+                rd.ON_TRACK,
+                "On track",
+                False,
+                2,
+                in_period=2.0,
+            ),
+            rd.IndicatorLine(
+                "K5",
+                "Peer exchanges",
+                "manual",
+                "",
+                "Counted by the secretariat.",
+                "exchanges",
+                "grant",
+                "The grant's coverage",
+                0.0,
+                "2025-12-31",
+                "",
+                6.0,
+                0.0,
+                0.0,
+                rd.BEHIND,
+                "Behind",
+                False,
+                2,
+            ),
         ),
         activities=(
             rd.ActivityLine(
@@ -126,23 +205,101 @@ def hand_built() -> rd.DonorReportData:
                 0,
                 1,
             ),
+            rd.ActivityLine(
+                "Stakeholder roundtables",
+                "roundtable",
+                "Roundtables",
+                "ongoing",
+                "Ongoing",
+                1,
+                "2026-01-15",
+                "2026-12-15",
+                "2026-02-11",
+                None,
+                1,
+                0,
+                0,
+                roundtables_cumulative=3,
+                roundtable_codes=("kyiv-2026",),
+            ),
+            rd.ActivityLine(
+                "Analyst trainings",
+                "training",
+                "Training",
+                "ongoing",
+                "Ongoing",
+                2,
+                "2026-04-01",
+                "2026-11-30",
+                "2026-04-01",
+                None,
+                0,
+                2,
+                0,
+                training_events_cumulative=2,
+                training_event_codes=("CORE-ATH-2026", "ADV-ONLINE-2026"),
+            ),
+            rd.ActivityLine(
+                "Press work", "other", "Other", "planned", "Planned", None, "2026-05-01", None, None, None, 0, 0, 0
+            ),
         ),
         deliverables=(
             rd.DeliverableLine(
                 "D1.1", "Annual report", 1, "2026-06-30", None, "planned", "Planned", "public", "Public"
             ),
         ),
-        milestones=(rd.MilestoneLine("MS1", "Members' meeting held", 1, "2026-03-31", "2026-03-12", "Minutes"),),
+        milestones=(
+            rd.MilestoneLine(
+                "MS1",
+                "Members' meeting held",
+                1,
+                "2026-03-31",
+                "2026-03-12",
+                "Minutes",
+                rd.MILESTONE_ACHIEVED,
+                "Achieved",
+            ),
+            rd.MilestoneLine(
+                "MS2", "Training curriculum adopted", 2, "2026-05-31", None, "Board decision", rd.MILESTONE_LATE, "Late"
+            ),
+        ),
         risks=(
             rd.RiskLine("Staff turnover", None, "low", "Low", "medium", "Medium", "Handover notes", "open", "Open"),
         ),
         budget_lines=(
-            rd.BudgetLineRow("personnel", "Personnel", "Secretariat", 800000.0, 391234.56, 48.9),
-            rd.BudgetLineRow("travel", "Travel and subsistence", "", 100000.0, 0.0, 0.0),
+            rd.BudgetLineRow(
+                "personnel",
+                "Personnel",
+                "Secretariat",
+                800000.0,
+                391234.56,
+                48.9,
+                period_planned=400000.0,
+                period_actual=391234.56,
+                period_variance=-8765.44,
+                period_variance_share=-2.2,
+            ),
+            rd.BudgetLineRow(
+                "travel",
+                "Travel and subsistence",
+                "",
+                100000.0,
+                0.0,
+                0.0,
+                period_planned=50000.0,
+                period_actual=0.0,
+                period_variance=-50000.0,
+                period_variance_share=-100.0,
+                variance_justification=TRAVEL_JUSTIFICATION,
+            ),
+            rd.BudgetLineRow("equipment", "Equipment", "Servers", 0.0, 0.0, None),
         ),
         budget_planned=900000.0,
         budget_actual=391234.56,
         budget_execution=43.5,
+        budget_period_planned=450000.0,
+        budget_period_actual=391234.56,
+        budget_period_variance_share=-13.1,
         roundtables=(
             rd.RoundtableAnnexLine(
                 "kyiv-2026",
@@ -191,6 +348,23 @@ def hand_built() -> rd.DonorReportData:
             ),
         ),
         candidates_by_stage=(rd.CandidateStageLine("exploring", "Exploring", 2, (GREEK, ARABIC)),),
+        data_as_of="2026-07-15T09:30",
+        interim=False,
+        **profile_fields(profile, language),
+        work_package_narratives=(
+            rd.WorkPackageNarrativeLine(
+                1,
+                "Coordination",
+                WORK_DONE,
+                "The members' meeting moved by a week to follow the Board.",
+                "None needed.",
+            ),
+        ),
+        ethics="No ethical issues arose in the period.",
+        dissemination="Two newsletters and a press release on the annual meeting.",
+        conclusions="The network is on course; trainings pick up in the second half.",
+        report_contact="Ana Pereira, grants manager, grants@example.org",
+        budget_variance_threshold=15,
     )
 
 
