@@ -119,7 +119,9 @@ class Styles:
         self.h3 = ParagraphStyle(
             "h3", parent=base, fontName=FONT_BOLD, fontSize=9.5, leading=12.5, spaceBefore=5, spaceAfter=2
         )
-        self.bullet = ParagraphStyle("bullet", parent=base, leftIndent=14, bulletIndent=4, spaceAfter=1)
+        self.bullet = ParagraphStyle(
+            "bullet", parent=base, leftIndent=14, bulletIndent=4, spaceAfter=1, bulletFontName=FONT
+        )
         self.footnote = ParagraphStyle("footnote", parent=self.small, fontSize=7.5, leading=9.5, textColor=MUTED)
         self.toc = [
             ParagraphStyle("toc1", parent=base, fontSize=10, leading=14, leftIndent=0, firstLineIndent=0),
@@ -254,6 +256,7 @@ def eu_emblem(height: float) -> Drawing:
     radius an eighteenth of the height, at the hours of a clock face."""
     width = height * 3 / 2
     drawing = Drawing(width, height)
+    drawing.initialFontName = FONT  # the renderer's starting font (else Helvetica joins the PDF's fonts)
     drawing.add(Rect(0, 0, width, height, fillColor=EU_BLUE, strokeColor=None))
     cx, cy = width / 2, height / 2
     for hour in range(12):

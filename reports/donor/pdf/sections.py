@@ -102,6 +102,7 @@ def funding_block(data: DonorReportData, b: Blocks) -> Story:
             hAlign="CENTER",
             style=TableStyle(
                 [
+                    ("FONTNAME", (0, 0), (-1, -1), FONT),
                     ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                     ("LEFTPADDING", (0, 0), (-1, -1), 0),
                     ("RIGHTPADDING", (0, 0), (-1, -1), 0),
@@ -134,7 +135,13 @@ def interim_mark(data: DonorReportData, b: Blocks) -> Table:
         rows,
         colWidths=[120 * mm],
         hAlign="CENTER",
-        style=TableStyle([("BOX", (0, 0), (-1, -1), 1.2, INTERIM_COLOUR), ("BOTTOMPADDING", (0, -1), (-1, -1), 5)]),
+        style=TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), FONT),
+                ("BOX", (0, 0), (-1, -1), 1.2, INTERIM_COLOUR),
+                ("BOTTOMPADDING", (0, -1), (-1, -1), 5),
+            ]
+        ),
     )
 
 
