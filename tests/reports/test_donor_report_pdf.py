@@ -685,7 +685,7 @@ def test_a_french_report_is_in_french(rendered):
         "Rapport technique périodique",
         "1. Résumé publiable",
         "2. Objectifs et lots de travail",
-        "Travaux réalisés au cours de la période",
+        "Travaux réalisés pendant la période",
         "Écarts par rapport au plan et leur justification",
         "Mesures correctives",
         "4. Questions éthiques",
@@ -696,8 +696,8 @@ def test_a_french_report_is_in_french(rendered):
         "Non renseigné.",
         "non saisi",
         "cumulé depuis le début",
-        "Rapport intermédiaire" if data.interim else "Données au",
-        "1\u202f234\u202f567,89 EUR".replace("\u202f", "\u00a0"),
+        "Données au 15 juillet 2026, 09:30 UTC",
+        "1 234 567,89 EUR",  # grouped with no-break spaces (read back as spaces), a decimal comma
     ):
         assert expected in text, expected
     for english in ("Publishable summary", "Work done in the period", "Not provided.", "June", "Funded by"):
@@ -769,9 +769,6 @@ def test_a_report_of_a_hand_built_grant_shows_its_numbers_and_renders_again_iden
     for expected in (
         "GA-2024-0117",
         "Global Child Safety Fund",
-        "I1 Roundtables held The grant's coverage roundtables 0 4 1 25 % Behind",
-        "I2 Training events held The grant's coverage events 0 2 1 50 % On track",
-        "I3 Visits to the awareness campaign The grant's coverage visits 0 1,000 1,250 125 % Target achieved",
         JUSTIFICATION,
         "45,000.50",
         "57,000.50",
@@ -787,6 +784,14 @@ def test_a_report_of_a_hand_built_grant_shows_its_numbers_and_renders_again_iden
         "Kenya: 13",
     ):
         assert expected in text, expected
+    # The in-period column holds a figure for counts of events (the cumulative one is then labelled).
+    for row in (
+        "I1 Roundtables held The grant's coverage roundtables 0 4 IN 1 CUMULATIVE25 % Behind",
+        "I2 Training events held The grant's coverage events 0 2 IN 1 CUMULATIVE50 % On track",
+        "I3 Visits to the awareness campaign The grant's coverage visits 0 1,000 — 1,250 125 % Target achieved",
+    ):
+        pattern = re.escape(row).replace("IN", r"(?:—|\d+)").replace("CUMULATIVE", "(?:cumulative since start )?")
+        assert re.search(pattern, text), row
     assert "Accra Web Watch" not in text
     assert "Kumasi" not in text
     again = pdf.build_donor_report(rd.from_json(json.loads(json.dumps(rd.to_json(data)))))
