@@ -38,7 +38,7 @@ from reports.donor.report_data import DonorReportData
 
 LABEL_WIDTH = 62 * mm
 VALUE_ROOM = 16 * mm
-BAR = 5.0
+BAR = 7.0
 ROW_GAP = 5.0
 CAPTION_HEIGHT = 24.0
 AXIS_HEIGHT = 16.0
@@ -79,6 +79,7 @@ class BarChart(Flowable):
         value_text: Callable[[float], str],
         axis_max: float | None = None,
         reference: tuple[float, str] | None = None,
+        missing: str = "—",
         continued: bool = False,
     ) -> None:
         super().__init__()
@@ -94,6 +95,7 @@ class BarChart(Flowable):
             axis_max = step * max(1, math.ceil(largest / step - 1e-9))
         self.axis_max = axis_max
         self.reference = reference
+        self.missing = missing
         self.continued = continued
         self.width = WIDTH
 
@@ -124,6 +126,7 @@ class BarChart(Flowable):
             value_text=self.value_text,
             axis_max=self.axis_max,
             reference=self.reference,
+            missing=self.missing,
             continued=continued,
         )
 
@@ -134,14 +137,7 @@ class BarChart(Flowable):
         plot_width = self.width - plot_x - VALUE_ROOM
         scale = plot_width / self.axis_max if self.axis_max else 0.0
         canvas.saveState()
-        # Caption (with the scale) and legend.
-        caption = self.caption + (" " + _("(continued)") if self.continued else "")
-        canvas.setFont(FONT_BOLD, 8)
-        canvas.setFillColor(INK)
-        canvas.drawString(0, top - 9, fit(shaped(caption), FONT_BOLD, 8, self.width))
-        canvas.setFont(FONT, 7)
-        canvas.setFillColor(MUTED)
-        canvas.drawString(0, top - 18, fit(shaped(self.scale), FONT, 7, self.width * 0.55))
+        # Legend on the right of the caption's line, the scale on a full line below it.
         x = self.width
         legend = list(zip(self.colours, self.names, strict=True))
         if self.reference is not None:
@@ -149,19 +145,28 @@ class BarChart(Flowable):
             x -= stringWidth(name, FONT, 7) + 12
             canvas.setStrokeColor(INK)
             canvas.setDash(2, 1.5)
-            canvas.line(x + 3.5, top - 19.5, x + 3.5, top - 10.5)
+            canvas.line(x + 3.5, top - 10.5, x + 3.5, top - 1.5)
             canvas.setDash()
             canvas.setFillColor(INK)
-            canvas.drawString(x + 9, top - 18, name)
+            canvas.setFont(FONT, 7)
+            canvas.drawString(x + 9, top - 9, name)
             x -= 8
         for colour, name in reversed(legend):
             name = shaped(name)
             x -= stringWidth(name, FONT, 7) + 12
             canvas.setFillColor(colour)
-            canvas.rect(x, top - 18.5, 7, 7, stroke=0, fill=1)
+            canvas.rect(x, top - 9.5, 7, 7, stroke=0, fill=1)
             canvas.setFillColor(INK)
-            canvas.drawString(x + 9, top - 18, name)
+            canvas.setFont(FONT, 7)
+            canvas.drawString(x + 9, top - 9, name)
             x -= 8
+        caption = self.caption + (" " + _("(continued)") if self.continued else "")
+        canvas.setFont(FONT_BOLD, 8)
+        canvas.setFillColor(INK)
+        canvas.drawString(0, top - 9, fit(shaped(caption), FONT_BOLD, 8, x - 4 * mm))
+        canvas.setFont(FONT, 7)
+        canvas.setFillColor(MUTED)
+        canvas.drawString(0, top - 18, fit(shaped(self.scale), FONT, 7, self.width))
         # Rows.
         y = top - CAPTION_HEIGHT
         for row in self.rows:
@@ -173,6 +178,10 @@ class BarChart(Flowable):
             for index, value in enumerate(row.values):
                 bar_y = bar_top - BAR * (index + 1)
                 if value is None:
+                    # No value (an amount not entered): said in words, never drawn as a zero.
+                    canvas.setFont(FONT, 6)
+                    canvas.setFillColor(MUTED)
+                    canvas.drawString(plot_x + 3, bar_y + 2, self.missing)
                     continue
                 drawn = min(max(value, 0.0), self.axis_max) * scale
                 canvas.setFillColor(self.colours[index])
@@ -180,7 +189,7 @@ class BarChart(Flowable):
                 canvas.rect(plot_x, bar_y + 0.5, max(drawn, 1.2), BAR - 1, stroke=0, fill=1)
                 canvas.setFont(FONT, 6)
                 canvas.setFillColor(INK)
-                canvas.drawString(plot_x + max(drawn, 1.2) + 2, bar_y + 1.3, self.value_text(value))
+                canvas.drawString(plot_x + max(drawn, 1.2) + 2, bar_y + 2, self.value_text(value))
             y -= self.row_height
         # Axis: a line, ticks and their values.
         axis_y = y
@@ -262,4 +271,5 @@ def budget_chart(data: DonorReportData, *, period: bool) -> BarChart | None:
         caption=caption,
         scale=_("Amounts in %(currency)s") % {"currency": data.currency},
         value_text=money,
+        missing=_("not entered"),
     )

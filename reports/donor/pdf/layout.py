@@ -102,7 +102,11 @@ class Styles:
         self.body = base
         self.small = ParagraphStyle("small", parent=base, fontSize=8, leading=10, spaceAfter=0)
         self.small_bold = ParagraphStyle("small_bold", parent=self.small, fontName=FONT_BOLD)
+        # A narrow table's column titles.
+        self.tiny_bold = ParagraphStyle("tiny_bold", parent=self.small_bold, fontSize=7, leading=8.5)
         self.muted = ParagraphStyle("muted", parent=self.small, textColor=MUTED)
+        # A note above a table.
+        self.note = ParagraphStyle("note", parent=self.muted, spaceAfter=3)
         self.title = ParagraphStyle(
             "title", parent=base, fontName=FONT_BOLD, fontSize=22, leading=27, spaceAfter=10, alignment=TA_CENTER
         )
@@ -388,8 +392,8 @@ class Blocks:
     def cell(self, text: str) -> Paragraph:
         return Paragraph(markup(text), self.s.small)
 
-    def head(self, *texts: str) -> list[Paragraph]:
-        return [Paragraph(markup(text), self.s.small_bold) for text in texts]
+    def head(self, *texts: str, style: ParagraphStyle | None = None) -> list[Paragraph]:
+        return [Paragraph(markup(text), style or self.s.small_bold) for text in texts]
 
     def paragraphs(self, text: str, style: ParagraphStyle | None = None) -> list[Paragraph]:
         blocks = [block.strip() for block in re.split(r"\n\s*\n", text or "") if block.strip()]

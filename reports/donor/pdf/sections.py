@@ -345,6 +345,7 @@ class Sections:
                 _("Achieved"),
                 _("Progress from baseline to target"),
                 _("Status"),
+                style=self.s.tiny_bold,
             )
         ]
         extra = []
@@ -380,7 +381,7 @@ class Sections:
                 ]
             )
             extra.append(("BACKGROUND", (8, index), (8, index), STATUS_COLOURS.get(line.status, MUTED)))
-        widths = [33 * mm, 19 * mm, 19 * mm, 16 * mm, 13 * mm, 14 * mm, 19 * mm, 19 * mm]
+        widths = [31 * mm, 19 * mm, 18 * mm, 18 * mm, 13 * mm, 15 * mm, 19 * mm, 19 * mm]
         story.append(table(rows, [*widths, WIDTH - sum(widths)], extra=extra))
         notes = [str(INDICATOR_METHOD)]
         if any(line.in_period is not None for line in d.indicators):
@@ -403,7 +404,7 @@ class Sections:
         chart = indicator_chart(d)
         if chart is not None:
             story += [Spacer(1, 4 * mm), chart]
-        story.append(self.h2(_("Definitions and sources")))
+        heading: Story = [self.h2(_("Definitions and sources"))]
         for line in d.indicators:
             source = _("Computed from the network's records") if line.source == "metric" else _("Manual value")
             baseline = _("Baseline on %(day)s, on %(scope)s.") % {
@@ -412,15 +413,18 @@ class Sections:
             }
             if line.baseline_note:
                 baseline += " " + _("Not the measured value: %(why)s") % {"why": line.baseline_note}
+            # The heading stays with the first definition.
             story.append(
                 KeepTogether(
                     [
+                        *heading,
                         b.p(f"{line.code} {line.title}", self.s.small_bold),
                         b.p(f"{source}: {line.definition}", self.s.small),
                         b.p(baseline, self.s.small),
                     ]
                 )
             )
+            heading = []
         return story
 
     def in_period(self, line: rd.IndicatorLine) -> str:
@@ -465,7 +469,7 @@ class Sections:
             b.p(
                 _("Deliverables and milestones due or completed in the period, as they stood on %(day)s.")
                 % {"day": day(d.period_end)},
-                self.s.muted,
+                self.s.note,
             )
         )
         story.append(self.h2(_("Deliverables")))
@@ -530,7 +534,7 @@ class Sections:
             ]
             for risk in d.risks
         ]
-        story.append(table(rows, [52 * mm, 11 * mm, 21 * mm, 18 * mm, WIDTH - 124 * mm, 22 * mm]))
+        story.append(table(rows, [50 * mm, 11 * mm, 24 * mm, 18 * mm, WIDTH - 125 * mm, 22 * mm]))
         return story
 
     # 8. Budget -------------------------------------------------------------------------------------
@@ -548,17 +552,14 @@ class Sections:
         period_entered = any(
             line.period_planned is not None or line.period_actual is not None for line in d.budget_lines
         )
-        story += [self.h2(_("The period %(period)s") % {"period": self.period()}), *self.period_budget()]
-        if period_entered:
-            chart = budget_chart(d, period=True)
-            if chart is not None:
-                story.append(KeepTogether([Spacer(1, 3 * mm), chart]))
-        story += [self.h2(_("Cumulative position since the grant's start")), *self.cumulative_budget()]
-        if not period_entered:
-            chart = budget_chart(d, period=False)
-            if chart is not None:
-                story.append(KeepTogether([Spacer(1, 3 * mm), chart]))
-        return story
+        # Each table sits with its heading, its note and its chart: they move to the next page together.
+        period: Story = [self.h2(_("The period %(period)s") % {"period": self.period()}), *self.period_budget()]
+        cumulative: Story = [self.h2(_("Cumulative position since the grant's start")), *self.cumulative_budget()]
+        chart = budget_chart(d, period=period_entered)
+        if chart is not None:
+            (period if period_entered else cumulative).extend([Spacer(1, 3 * mm), chart])
+        # The section's heading stays with the first table.
+        return [story[0], KeepTogether([*story[1:], *period]), KeepTogether(cumulative)]
 
     def period_budget(self) -> Story:
         d, b = self.data, self.b
@@ -615,15 +616,15 @@ class Sections:
             ]
         )
         return [
-            table(rows, [34 * mm, WIDTH - 136 * mm, 27 * mm, 27 * mm, 27 * mm, 21 * mm], extra=extra),
             b.p(
                 _(
                     "Amounts in %(currency)s. Variance: actual minus planned for the period; a variance above "
                     "%(threshold)s %% of the planned amount is justified below its line."
                 )
                 % {"currency": d.currency, "threshold": threshold},
-                self.s.muted,
+                self.s.note,
             ),
+            table(rows, [34 * mm, WIDTH - 136 * mm, 27 * mm, 27 * mm, 27 * mm, 21 * mm], extra=extra),
         ]
 
     def cumulative_budget(self) -> Story:
@@ -657,15 +658,15 @@ class Sections:
             ]
         )
         return [
-            table(rows, [34 * mm, WIDTH - 121 * mm, 32 * mm, 32 * mm, 23 * mm]),
             b.p(
                 _(
                     "Amounts in %(currency)s, cumulative since start: from %(start)s to %(end)s. Execution: spent "
                     "since the start as a share of the grant's planned amount."
                 )
                 % {"currency": d.currency, "start": day(d.grant_starts_on), "end": day(d.period_end)},
-                self.s.muted,
+                self.s.note,
             ),
+            table(rows, [34 * mm, WIDTH - 121 * mm, 32 * mm, 32 * mm, 23 * mm]),
         ]
 
     # 9-10. Conclusions, declaration ----------------------------------------------------------------
