@@ -666,6 +666,8 @@ def test_an_interim_report_is_marked_on_the_cover(rendered):
     cover = " ".join(text_of(interim)[0].split())
     assert "Interim report" in cover
     assert "The reporting period had not ended when the data was read (data as of 20 June 2026, 08:05 UTC)." in cover
+    for page in text_of(interim)[1:]:
+        assert "Interim report · 101234567" in page
 
 
 def test_the_annexes_are_dated_at_the_periods_end(rendered):

@@ -33,6 +33,7 @@ from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
     Frame,
+    KeepTogether,
     PageTemplate,
     Paragraph,
     Table,
@@ -117,11 +118,25 @@ class Styles:
             "h1", parent=base, fontName=FONT_BOLD, fontSize=15, leading=19, spaceBefore=8, spaceAfter=6
         )
         self.h2 = ParagraphStyle(
-            "h2", parent=base, fontName=FONT_BOLD, fontSize=11.5, leading=15, spaceBefore=6, spaceAfter=4
+            "h2",
+            parent=base,
+            fontName=FONT_BOLD,
+            fontSize=11.5,
+            leading=15,
+            spaceBefore=6,
+            spaceAfter=4,
+            keepWithNext=1,
         )
         self.muted_body = ParagraphStyle("muted_body", parent=base, textColor=MUTED)
         self.h3 = ParagraphStyle(
-            "h3", parent=base, fontName=FONT_BOLD, fontSize=9.5, leading=12.5, spaceBefore=5, spaceAfter=2
+            "h3",
+            parent=base,
+            fontName=FONT_BOLD,
+            fontSize=9.5,
+            leading=12.5,
+            spaceBefore=5,
+            spaceAfter=2,
+            keepWithNext=1,
         )
         self.bullet = ParagraphStyle(
             "bullet", parent=base, leftIndent=14, bulletIndent=4, spaceAfter=1, bulletFontName=FONT
@@ -284,7 +299,7 @@ class Heading(Paragraph):
 class ReportDocument(BaseDocTemplate):
     def __init__(self, buffer: io.BytesIO, data: DonorReportData, **kwargs: Any) -> None:
         super().__init__(buffer, **kwargs)
-        frame = Frame(MARGIN, MARGIN + 6 * mm, WIDTH, PAGE_HEIGHT - 2 * MARGIN - 12 * mm, id="body")
+        frame = Frame(MARGIN, MARGIN + 6 * mm, WIDTH, BODY_HEIGHT, id="body")
         cover = Frame(MARGIN, MARGIN, WIDTH, PAGE_HEIGHT - 2 * MARGIN, id="cover")
         self.addPageTemplates([PageTemplate(id="cover", frames=[cover]), PageTemplate(id="body", frames=[frame])])
 
@@ -296,6 +311,30 @@ class ReportDocument(BaseDocTemplate):
 
 
 FOOTER_EMBLEM_HEIGHT = 4 * mm
+BODY_HEIGHT = PAGE_HEIGHT - 2 * MARGIN - 12 * mm
+
+
+class KeepTogetherOrRunOn(KeepTogether):
+    """Flowables kept on one page when they fit on the rest of this one, or when little of it is left
+    (they then start the next page); with more than `room` points free they start here and run on to
+    the next page, so that no page is left mostly empty."""
+
+    def __init__(self, flowables: Sequence[Flowable], room: float) -> None:
+        super().__init__(list(flowables))
+        self.room = room
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        if getattr(self, "_wrapInfo", None) != (avail_width, avail_height):
+            self.wrap(avail_width, avail_height)
+        if self.room < avail_height < self._H:
+            return list(self._content)
+        return super().split(avail_width, avail_height)
+
+
+def keep_together(flowables: Sequence[Flowable]) -> KeepTogether:
+    """`flowables` (a table with its heading and chart) on one page, unless more than 40 % of the page
+    is free: they then start there and run on."""
+    return KeepTogetherOrRunOn(flowables, room=0.4 * BODY_HEIGHT)
 
 
 def canvas_class(data: DonorReportData, header: str, styles: Styles) -> type[Canvas]:

@@ -16,6 +16,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.platypus import (
+    ActionFlowable,
     CondPageBreak,
     Flowable,
     Image,
@@ -50,7 +51,9 @@ from reports.donor.pdf.layout import (
     count,
     day,
     eu_emblem,
+    fit,
     hidden_text,
+    keep_together,
     markup,
     moment,
     money,
@@ -269,7 +272,7 @@ class Sections:
             block += b.paragraphs(wp.objectives)
             activities = [line for line in d.activities if line.work_package == wp.number]
             block += [self.h3(_("Activities planned and implemented in the period")), *self.activity_table(activities)]
-            story.append(KeepTogether(block))
+            story.append(keep_together(block))
             story += self.work_package_narrative(narratives.get(wp.number))
         others = [line for line in d.activities if line.work_package not in numbers]
         if others:
@@ -381,7 +384,7 @@ class Sections:
                 ]
             )
             extra.append(("BACKGROUND", (8, index), (8, index), STATUS_COLOURS.get(line.status, MUTED)))
-        widths = [31 * mm, 19 * mm, 18 * mm, 18 * mm, 13 * mm, 15 * mm, 19 * mm, 19 * mm]
+        widths = [31 * mm, 18 * mm, 20 * mm, 18 * mm, 13 * mm, 15 * mm, 19 * mm, 19 * mm]
         story.append(table(rows, [*widths, WIDTH - sum(widths)], extra=extra))
         notes = [str(INDICATOR_METHOD)]
         if any(line.in_period is not None for line in d.indicators):
@@ -559,7 +562,7 @@ class Sections:
         if chart is not None:
             (period if period_entered else cumulative).extend([Spacer(1, 3 * mm), chart])
         # The section's heading stays with the first table.
-        return [story[0], KeepTogether([*story[1:], *period]), KeepTogether(cumulative)]
+        return [story[0], keep_together([*story[1:], *period]), keep_together(cumulative)]
 
     def period_budget(self) -> Story:
         d, b = self.data, self.b
@@ -805,7 +808,31 @@ def donor_report_story(data: DonorReportData, styles: Styles) -> Story:
     story = cover(data, blocks) + contents(blocks)
     for build in SECTION_BUILDERS:
         story += build(sections)
-    return story
+    return headings_kept_with_next(story)
+
+
+def _is_heading(flowable: Flowable) -> bool:
+    return isinstance(flowable, Heading) or (
+        isinstance(flowable, Paragraph) and getattr(flowable.style, "name", "") == "h3"
+    )
+
+
+def headings_kept_with_next(story: Story) -> Story:
+    """`story` with every heading (and a run of headings) kept with the flowable after it
+    (`keep_together`), so that no heading ends a page alone."""
+    result: Story = []
+    index = 0
+    while index < len(story):
+        end = index
+        while end < len(story) and _is_heading(story[end]):
+            end += 1
+        if end > index and end < len(story) and not isinstance(story[end], ActionFlowable | PageBreak | CondPageBreak):
+            result.append(keep_together(story[index : end + 1]))
+            index = end + 1
+        else:
+            result.append(story[index])
+            index += 1
+    return result
 
 
 def render_story(data: DonorReportData, story: Story, styles: Styles) -> bytes:
@@ -817,9 +844,11 @@ def render_story(data: DonorReportData, story: Story, styles: Styles) -> bytes:
         "end": data.period_end,
         "version": data.version,
     }
-    header = shaped(f"{data.agreement_number or data.grant_code} · {data.grant_title}")
-    if len(header) > 110:
-        header = header[:107] + "…"
+    header = f"{data.agreement_number or data.grant_code} · {data.grant_title}"
+    if data.interim:
+        # Every page of a report on a period not yet ended says so, not only its cover.
+        header = f"{_('Interim report')} · {header}"
+    header = fit(shaped(header), FONT, 7.5, WIDTH)
     doc = ReportDocument(
         buffer,
         data,
