@@ -649,6 +649,8 @@ def test_a_generic_report_shows_its_acknowledgement_and_logo_and_nothing_of_the_
     cover = reader.pages[0].get_contents().get_data().decode("latin-1")
     assert "1 .8 0 rg" not in cover  # no gold stars
     assert pdf.build_donor_report(hand_built(profiles.GENERIC)) == document
+    interim = pdf.build_donor_report(replace(hand_built(profiles.GENERIC), interim=True, data_as_of="2026-06-20T08:05"))
+    assert all("DejaVuSans" in name for name in fonts_of(interim)), fonts_of(interim)
 
 
 def test_a_long_acknowledgement_is_cut_to_one_line_in_the_footer():
@@ -690,6 +692,7 @@ def test_a_french_report_is_in_french(rendered):
         "Travaux réalisés pendant la période",
         "Écarts par rapport au plan et leur justification",
         "Mesures correctives",
+        "LT1. Coordination",
         "4. Questions éthiques",
         "10. Déclaration et contact",
         "Financé par l'Union européenne",

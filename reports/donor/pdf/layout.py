@@ -459,4 +459,5 @@ class Blocks:
 
 
 def wp_label(number_: int | None) -> str:
-    return f"WP{number_}" if number_ is not None else "—"
+    """A work package's short name in the report's language ("WP1", "LT1", "PT1"); "—" for none."""
+    return f"{_('WP')}{number_}" if number_ is not None else "—"

@@ -266,7 +266,7 @@ class Sections:
         for wp in d.work_packages:
             lead = _("lead: %(lead)s") % {"lead": wp.lead} if wp.lead else ""
             block: Story = [
-                self.h2(f"WP{wp.number}. {wp.title}"),
+                self.h2(f"{wp_label(wp.number)}. {wp.title}"),
                 b.p(", ".join(part for part in (span(wp.starts_on, wp.ends_on), lead) if part), self.s.muted),
             ]
             block += b.paragraphs(wp.objectives)
