@@ -334,7 +334,12 @@ class KeepTogetherOrRunOn(KeepTogether):
 def keep_together(flowables: Sequence[Flowable]) -> KeepTogether:
     """`flowables` (a table with its heading and chart) on one page, unless more than 40 % of the page
     is free: they then start there and run on."""
-    return KeepTogetherOrRunOn(flowables, room=0.4 * BODY_HEIGHT)
+    # A group inside a group is opened: reportlab sizes a group as infinitely tall until it is split,
+    # which would push the outer one to the next page whatever room is left.
+    flat: list[Flowable] = []
+    for flowable in flowables:
+        flat += list(flowable._content) if isinstance(flowable, KeepTogether) else [flowable]
+    return KeepTogetherOrRunOn(flat, room=0.4 * BODY_HEIGHT)
 
 
 def canvas_class(data: DonorReportData, header: str, styles: Styles) -> type[Canvas]:
