@@ -6,13 +6,20 @@ reportlab's invariant mode (no time stamps, a document id derived from the conte
 date taken from `data.generated_on`, no random names. Headings and fixed texts are translated into
 `data.language`; everything else comes translated in the data.
 
-Layout, like an EU periodic technical report: a cover (donor, programme, grant agreement number,
-beneficiary, period, version), the contents with page numbers (two passes, `multiBuild`), the
-publishable summary, objectives and work packages, indicators (table with status colour and text,
-and a bar chart of achieved against target), activities planned against implemented, deliverables
-and milestones, risks, budget execution (table and chart), annexes (roundtables, trainings,
-candidate hotlines by stage). Every page after the cover carries the grant number in its header and
-"Page X of Y" in its footer.
+Layout, like an EU periodic technical report: a cover (the donor's acknowledgement: for the EU its
+emblem, drawn as a vector, with "Funded by the European Union" and the disclaimer; for another donor
+its logo and acknowledgement; then donor, programme, grant agreement number, beneficiary, period,
+version, "data as of" and, for a period not ended, an "Interim report" mark), the contents with page
+numbers (two passes, `multiBuild`), then: publishable summary; objectives and work packages (per work
+package the activities planned against implemented in the period, the work done, deviations and
+corrective measures); indicators (table, explanations for those behind or at risk, chart, definitions);
+ethical issues; dissemination and communication; deliverables and milestones; risks; budget (the
+period's planned, actual and variance with justifications, then the cumulative position since the
+start, each with a chart beside its table); conclusions and recommendations; declaration and contact;
+annexes (roundtables and trainings in the period, candidate hotlines by stage on its last day). Every
+page after the cover carries the grant number in its header and, in its footer, the donor's
+acknowledgement (for the EU the emblem and the funding statement) and "Page X of Y". Every fixed text,
+label and date is in the report's language (`data.language`: en, fr or es).
 
 Text in every script is drawn with DejaVu Sans, embedded as a subset; Arabic runs are shaped
 (`arabic_reshaper`) and put in visual order (`python-bidi`) before reportlab draws them.
@@ -25,7 +32,7 @@ bytes rendered from the same data: a stored report records the version that rend
 """
 
 from reports.donor.pdf.charts import (
-    bar_chart,
+    BarChart,
     budget_chart,
     indicator_chart,
 )
@@ -47,17 +54,22 @@ from reports.donor.pdf.layout import (
     Heading,
     ReportDocument,
     Styles,
+    amount,
     breakdown_lines,
     canvas_class,
     count,
     day,
+    eu_emblem,
     hidden_text,
+    keep_together,
     markup,
+    moment,
     money,
     number,
     percent,
     register_fonts,
     shaped,
+    span,
     table,
     wp_label,
 )
@@ -85,13 +97,14 @@ __all__ = [
     "STATUS_COLOURS",
     "TARGET_COLOUR",
     "WIDTH",
+    "BarChart",
     "Blocks",
     "Heading",
     "ReportDocument",
     "Sections",
     "Story",
     "Styles",
-    "bar_chart",
+    "amount",
     "breakdown_lines",
     "budget_chart",
     "build_donor_report",
@@ -101,15 +114,19 @@ __all__ = [
     "cover",
     "day",
     "donor_report_story",
+    "eu_emblem",
     "hidden_text",
     "indicator_chart",
+    "keep_together",
     "markup",
+    "moment",
     "money",
     "number",
     "percent",
     "register_fonts",
     "render_story",
     "shaped",
+    "span",
     "table",
     "wp_label",
 ]

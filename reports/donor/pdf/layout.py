@@ -1,43 +1,51 @@
-"""The donor report PDF's layout: the generator version, fonts and text shaping, styles, number and
-count formatting, the document (contents, header and footer with "Page X of Y") and the building
-blocks (tables, headings) the sections are made of."""
+"""The donor report PDF's layout: the generator version, fonts and text shaping, styles, number, amount,
+count and date formatting in the report's language, the EU emblem, the document (contents, header and
+footer with the donor's acknowledgement and "Page X of Y") and the building blocks (tables, headings,
+the narrative's rich text) the sections are made of."""
 
 from __future__ import annotations
 
 import io
+import math
 import re
 from collections.abc import Iterable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
 import arabic_reshaper
 from bidi import get_display
-from django.utils import formats
+from django.utils import dateformat, formats, translation
 from django.utils.translation import gettext as _
+from reportlab.graphics import renderPDF
+from reportlab.graphics.shapes import Drawing, Polygon, Rect
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
     Frame,
+    KeepTogether,
     PageTemplate,
     Paragraph,
     Table,
     TableStyle,
 )
 
+from reports.donor import narrative
 from reports.donor import report_data as rd
 from reports.donor.report_data import DonorReportData
 from reports.metrics import format_number, hidden_count_text
 
-GENERATOR_VERSION = "donor-report-2"
+GENERATOR_VERSION = "donor-report-3"
 
 FONT_DIR = Path(__file__).resolve().parents[2] / "fonts"
 FONT = "DejaVuSans"
@@ -59,6 +67,9 @@ STATUS_COLOURS = {
 }
 TARGET_COLOUR = colors.HexColor("#9aa5b1")
 ACHIEVED_COLOUR = colors.HexColor("#1c5d99")
+INTERIM_COLOUR = colors.HexColor("#b35c00")
+EU_BLUE = colors.HexColor("#003399")
+EU_YELLOW = colors.HexColor("#FFCC00")
 
 
 # -- Fonts and text ------------------------------------------------------------------------------
@@ -92,7 +103,11 @@ class Styles:
         self.body = base
         self.small = ParagraphStyle("small", parent=base, fontSize=8, leading=10, spaceAfter=0)
         self.small_bold = ParagraphStyle("small_bold", parent=self.small, fontName=FONT_BOLD)
+        # A narrow table's column titles.
+        self.tiny_bold = ParagraphStyle("tiny_bold", parent=self.small_bold, fontSize=7, leading=8.5)
         self.muted = ParagraphStyle("muted", parent=self.small, textColor=MUTED)
+        # A note above a table.
+        self.note = ParagraphStyle("note", parent=self.muted, spaceAfter=3)
         self.title = ParagraphStyle(
             "title", parent=base, fontName=FONT_BOLD, fontSize=22, leading=27, spaceAfter=10, alignment=TA_CENTER
         )
@@ -103,8 +118,30 @@ class Styles:
             "h1", parent=base, fontName=FONT_BOLD, fontSize=15, leading=19, spaceBefore=8, spaceAfter=6
         )
         self.h2 = ParagraphStyle(
-            "h2", parent=base, fontName=FONT_BOLD, fontSize=11.5, leading=15, spaceBefore=6, spaceAfter=4
+            "h2",
+            parent=base,
+            fontName=FONT_BOLD,
+            fontSize=11.5,
+            leading=15,
+            spaceBefore=6,
+            spaceAfter=4,
+            keepWithNext=1,
         )
+        self.muted_body = ParagraphStyle("muted_body", parent=base, textColor=MUTED)
+        self.h3 = ParagraphStyle(
+            "h3",
+            parent=base,
+            fontName=FONT_BOLD,
+            fontSize=9.5,
+            leading=12.5,
+            spaceBefore=5,
+            spaceAfter=2,
+            keepWithNext=1,
+        )
+        self.bullet = ParagraphStyle(
+            "bullet", parent=base, leftIndent=14, bulletIndent=4, spaceAfter=1, bulletFontName=FONT
+        )
+        self.footnote = ParagraphStyle("footnote", parent=self.small, fontSize=7.5, leading=9.5, textColor=MUTED)
         self.toc = [
             ParagraphStyle("toc1", parent=base, fontSize=10, leading=14, leftIndent=0, firstLineIndent=0),
             ParagraphStyle("toc2", parent=base, fontSize=9, leading=12, leftIndent=12, firstLineIndent=0),
@@ -123,8 +160,33 @@ def money(value: float | None) -> str:
     return formats.number_format(round(float(value), 2), 2, force_grouping=True)
 
 
+def amount(value: float | None, currency: str) -> str:
+    """An amount with its currency ("1,234.56 EUR"; grouped and with the decimal mark of the language)."""
+    if value is None:
+        return "—"
+    return f"{money(value)}\u00a0{currency}".strip()
+
+
 def percent(value: float | None) -> str:
     return "—" if value is None else f"{number(value, 1)} %"
+
+
+def signed_money(value: float | None) -> str:
+    """A difference of amounts with its sign ("+1,200", "−350.50", "0"); "—" for none."""
+    if value is None:
+        return "—"
+    if round(value, 2) == 0:
+        return money(0)
+    return ("+" if value > 0 else "−") + money(abs(value))
+
+
+def signed_percent(value: float | None) -> str:
+    """A share with its sign ("+12.5 %", "−3 %"); "—" for none."""
+    if value is None:
+        return "—"
+    if round(value, 1) == 0:
+        return percent(0)
+    return ("+" if value > 0 else "−") + percent(abs(value))
 
 
 def hidden_text(reason: str, threshold: int) -> str:
@@ -154,8 +216,73 @@ def breakdown_lines(cells: Sequence[rd.Count], threshold: int, noun: str) -> str
     return "\n".join(shown)
 
 
+def _long_date_format() -> str:
+    # Spanish writes "30 de junio de 2026"; English and French "30 June 2026", "30 juin 2026".
+    return r"j \d\e F \d\e Y" if translation.get_language() == "es" else "j F Y"
+
+
 def day(value: str | None) -> str:
-    return value or "—"
+    """An ISO date ("2026-06-30") written out in the active language: "30 June 2026", "30 juin 2026",
+    "30 de junio de 2026"; "—" for none. Anything that is not an ISO date is returned as it is."""
+    if not value:
+        return "—"
+    try:
+        parsed = date.fromisoformat(value[:10])
+    except ValueError:
+        return value
+    return dateformat.format(parsed, _long_date_format())
+
+
+def span(start: str | None, end: str | None) -> str:
+    """Two days as a span ("1 January 2026 – 30 June 2026")."""
+    return f"{day(start)} – {day(end)}"
+
+
+def moment(value: str | None) -> str:
+    """An ISO date and time in UTC ("2026-07-01T09:30") as "1 July 2026, 09:30 UTC"; "—" for none."""
+    if not value:
+        return "—"
+    time = value[11:16]
+    return f"{day(value[:10])}, {time} UTC" if len(time) == 5 else day(value[:10])
+
+
+def fit(text: str, font: str, size: float, width: float) -> str:
+    """`text` cut at a word boundary, with an ellipsis, so that it is at most `width` points wide."""
+    text = " ".join(text.split())
+    if stringWidth(text, font, size) <= width:
+        return text
+    while text and stringWidth(text + "…", font, size) > width:
+        cut = text.rfind(" ")
+        text = text[:cut] if cut > len(text) // 2 else text[:-1]
+    return text.rstrip(" ,;:.-–") + "…"
+
+
+# -- The EU emblem --------------------------------------------------------------------------------
+def star_points(cx: float, cy: float, radius: float) -> list[float]:
+    """A regular upright five-pointed star centred on (cx, cy), its points on a circle of `radius`."""
+    inner = radius * math.sin(math.radians(18)) / math.sin(math.radians(126))
+    points: list[float] = []
+    for index in range(10):
+        angle = math.radians(90 + 36 * index)
+        r = radius if index % 2 == 0 else inner
+        points += [round(cx + r * math.cos(angle), 3), round(cy + r * math.sin(angle), 3)]
+    return points
+
+
+def eu_emblem(height: float) -> Drawing:
+    """The European flag as a vector drawing, `height` points high: a blue rectangle of proportions
+    2:3, and twelve upright gold stars on a circle whose radius is a third of the height, each star's
+    radius an eighteenth of the height, at the hours of a clock face."""
+    width = height * 3 / 2
+    drawing = Drawing(width, height)
+    drawing.initialFontName = FONT  # the renderer's starting font (else Helvetica joins the PDF's fonts)
+    drawing.add(Rect(0, 0, width, height, fillColor=EU_BLUE, strokeColor=None))
+    cx, cy = width / 2, height / 2
+    for hour in range(12):
+        angle = math.radians(90 - 30 * hour)
+        x, y = cx + height / 3 * math.cos(angle), cy + height / 3 * math.sin(angle)
+        drawing.add(Polygon(star_points(x, y, height / 18), fillColor=EU_YELLOW, strokeColor=None))
+    return drawing
 
 
 # -- Document: headings in the contents, header and footer with "Page X of Y" ---------------------
@@ -172,7 +299,7 @@ class Heading(Paragraph):
 class ReportDocument(BaseDocTemplate):
     def __init__(self, buffer: io.BytesIO, data: DonorReportData, **kwargs: Any) -> None:
         super().__init__(buffer, **kwargs)
-        frame = Frame(MARGIN, MARGIN + 6 * mm, WIDTH, PAGE_HEIGHT - 2 * MARGIN - 12 * mm, id="body")
+        frame = Frame(MARGIN, MARGIN + 6 * mm, WIDTH, BODY_HEIGHT, id="body")
         cover = Frame(MARGIN, MARGIN, WIDTH, PAGE_HEIGHT - 2 * MARGIN, id="cover")
         self.addPageTemplates([PageTemplate(id="cover", frames=[cover]), PageTemplate(id="body", frames=[frame])])
 
@@ -181,6 +308,38 @@ class ReportDocument(BaseDocTemplate):
             self.canv.bookmarkPage(flowable.toc_key)
             self.canv.addOutlineEntry(flowable.toc_text, flowable.toc_key, level=flowable.toc_level)
             self.notify("TOCEntry", (flowable.toc_level, flowable.toc_text, self.page, flowable.toc_key))
+
+
+FOOTER_EMBLEM_HEIGHT = 4 * mm
+BODY_HEIGHT = PAGE_HEIGHT - 2 * MARGIN - 12 * mm
+
+
+class KeepTogetherOrRunOn(KeepTogether):
+    """Flowables kept on one page when they fit on the rest of this one, or when little of it is left
+    (they then start the next page); with more than `room` points free they start here and run on to
+    the next page, so that no page is left mostly empty."""
+
+    def __init__(self, flowables: Sequence[Flowable], room: float) -> None:
+        super().__init__(list(flowables))
+        self.room = room
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        if getattr(self, "_wrapInfo", None) != (avail_width, avail_height):
+            self.wrap(avail_width, avail_height)
+        if self.room < avail_height < self._H:
+            return list(self._content)
+        return super().split(avail_width, avail_height)
+
+
+def keep_together(flowables: Sequence[Flowable]) -> KeepTogether:
+    """`flowables` (a table with its heading and chart) on one page, unless more than 40 % of the page
+    is free: they then start there and run on."""
+    # A group inside a group is opened: reportlab sizes a group as infinitely tall until it is split,
+    # which would push the outer one to the next page whatever room is left.
+    flat: list[Flowable] = []
+    for flowable in flowables:
+        flat += list(flowable._content) if isinstance(flowable, KeepTogether) else [flowable]
+    return KeepTogetherOrRunOn(flat, room=0.4 * BODY_HEIGHT)
 
 
 def canvas_class(data: DonorReportData, header: str, styles: Styles) -> type[Canvas]:
@@ -216,10 +375,26 @@ def canvas_class(data: DonorReportData, header: str, styles: Styles) -> type[Can
             self.drawString(MARGIN, top, header)
             self.line(MARGIN, top - 1.5 * mm, PAGE_WIDTH - MARGIN, top - 1.5 * mm)
             self.line(MARGIN, MARGIN - 1 * mm, PAGE_WIDTH - MARGIN, MARGIN - 1 * mm)
+            baseline = MARGIN - 5 * mm
             footer = shaped(f"{data.grant_code} · {_('version')} {data.version}")
-            self.drawString(MARGIN, MARGIN - 5 * mm, footer)
+            self.drawString(MARGIN, baseline, footer)
             page = _("Page %(page)s of %(pages)s") % {"page": self._pageNumber, "pages": total}
-            self.drawRightString(PAGE_WIDTH - MARGIN, MARGIN - 5 * mm, page)
+            self.drawRightString(PAGE_WIDTH - MARGIN, baseline, page)
+            # The donor's acknowledgement between the two, as much of it as the line has room for.
+            left = MARGIN + stringWidth(footer, FONT, 7.5) + 6 * mm
+            room = PAGE_WIDTH - MARGIN - stringWidth(page, FONT, 7.5) - 6 * mm - left
+            if data.profile == rd.PROFILE_EU:
+                emblem = eu_emblem(FOOTER_EMBLEM_HEIGHT)
+                statement = fit(shaped(data.funding_statement), FONT_BOLD, 7.5, room - emblem.width - 2 * mm)
+                used = emblem.width + 2 * mm + stringWidth(statement, FONT_BOLD, 7.5)
+                x = left + (room - used) / 2
+                renderPDF.draw(emblem, self, x, baseline - 1.2 * mm)
+                self.setFont(FONT_BOLD, 7.5)
+                self.setFillColor(INK)
+                self.drawString(x + emblem.width + 2 * mm, baseline, statement)
+            elif data.acknowledgement:
+                text = fit(shaped(data.acknowledgement), FONT, 7.5, room)
+                self.drawCentredString(left + room / 2, baseline, text)
             self.restoreState()
 
     return ReportCanvas
@@ -261,13 +436,33 @@ class Blocks:
     def cell(self, text: str) -> Paragraph:
         return Paragraph(markup(text), self.s.small)
 
-    def head(self, *texts: str) -> list[Paragraph]:
-        return [Paragraph(markup(text), self.s.small_bold) for text in texts]
+    def head(self, *texts: str, style: ParagraphStyle | None = None) -> list[Paragraph]:
+        return [Paragraph(markup(text), style or self.s.small_bold) for text in texts]
 
     def paragraphs(self, text: str, style: ParagraphStyle | None = None) -> list[Paragraph]:
         blocks = [block.strip() for block in re.split(r"\n\s*\n", text or "") if block.strip()]
         return [self.p(block, style) for block in blocks]
 
+    def rich(self, html: str) -> list[Paragraph]:
+        """The narrative's limited rich text (`reports.donor.narrative`) as paragraphs and list items:
+        bullets for an unordered list, "1." for an ordered one."""
+        result: list[Paragraph] = []
+        for block in narrative.blocks(html):
+            if block.kind == "p":
+                result.append(Paragraph(block.html, self.s.body))
+            else:
+                bullet = "•" if block.kind == "ul" else f"{block.number}."
+                result.append(Paragraph(block.html, self.s.bullet, bulletText=bullet))
+        return result
+
+    def not_provided(self) -> Paragraph:
+        return self.p(_("Not provided."), self.s.muted_body)
+
+    def text_or_missing(self, text: str) -> list[Paragraph]:
+        """Plain narrative text as paragraphs, or a muted "Not provided." when there is none."""
+        return self.paragraphs(text) or [self.not_provided()]
+
 
 def wp_label(number_: int | None) -> str:
-    return f"WP{number_}" if number_ is not None else "—"
+    """A work package's short name in the report's language ("WP1", "LT1", "PT1"); "—" for none."""
+    return f"{_('WP')}{number_}" if number_ is not None else "—"

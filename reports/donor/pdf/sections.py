@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
+import base64
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.utils import translation
@@ -13,14 +14,18 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 from reportlab.platypus import (
+    ActionFlowable,
     CondPageBreak,
     Flowable,
+    Image,
     KeepTogether,
     NextPageTemplate,
     PageBreak,
     Paragraph,
     Spacer,
+    Table,
     TableStyle,
 )
 from reportlab.platypus.tableofcontents import TableOfContents
@@ -30,6 +35,7 @@ from reports.donor.pdf.charts import budget_chart, indicator_chart
 from reports.donor.pdf.layout import (
     FONT,
     GENERATOR_VERSION,
+    INTERIM_COLOUR,
     MARGIN,
     MUTED,
     RULE,
@@ -39,17 +45,25 @@ from reports.donor.pdf.layout import (
     Heading,
     ReportDocument,
     Styles,
+    amount,
     breakdown_lines,
     canvas_class,
     count,
     day,
+    eu_emblem,
+    fit,
     hidden_text,
+    keep_together,
     markup,
+    moment,
     money,
     number,
     percent,
     register_fonts,
     shaped,
+    signed_money,
+    signed_percent,
+    span,
     table,
     wp_label,
 )
@@ -58,6 +72,80 @@ from reports.metrics import INDICATOR_METHOD
 
 # -- Sections ---------------------------------------------------------------------------------------
 Story = list[Flowable]
+
+COVER_EMBLEM_HEIGHT = 16 * mm
+LOGO_MAX_WIDTH = 50 * mm
+LOGO_MAX_HEIGHT = 22 * mm
+
+
+def logo(data: DonorReportData) -> Image | None:
+    """The donor's logo from the data (a PNG, base64), at most 50 x 22 mm, its proportions kept."""
+    if not data.logo_png:
+        return None
+    try:
+        raw = base64.b64decode(data.logo_png, validate=True)
+        reader = ImageReader(io.BytesIO(raw))
+        width, height = reader.getSize()
+    except (ValueError, OSError):
+        return None
+    ratio = min(LOGO_MAX_WIDTH / width, LOGO_MAX_HEIGHT / height)
+    return Image(io.BytesIO(raw), width=width * ratio, height=height * ratio, hAlign="CENTER")
+
+
+def funding_block(data: DonorReportData, b: Blocks) -> Story:
+    """The cover's acknowledgement of the donor: for the EU its emblem with "Funded by the European
+    Union" beside it; for another donor its logo and acknowledgement. Never the EU's for another donor."""
+    s = b.s
+    if data.profile == rd.PROFILE_EU:
+        statement = b.p(data.funding_statement, ParagraphStyle("statement", parent=s.h2, spaceBefore=0))
+        emblem = eu_emblem(COVER_EMBLEM_HEIGHT)
+        block = Table(
+            [[emblem, statement]],
+            colWidths=[emblem.width + 4 * mm, 80 * mm],
+            hAlign="CENTER",
+            style=TableStyle(
+                [
+                    ("FONTNAME", (0, 0), (-1, -1), FONT),
+                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ]
+            ),
+        )
+        return [block]
+    story: Story = []
+    image = logo(data)
+    if image is not None:
+        story.append(image)
+    if data.acknowledgement:
+        story += [Spacer(1, 3 * mm), b.p(data.acknowledgement, ParagraphStyle("ack", parent=s.body, alignment=1))]
+    return story
+
+
+def interim_mark(data: DonorReportData, b: Blocks) -> Table:
+    style = ParagraphStyle("interim", parent=b.s.h2, textColor=INTERIM_COLOUR, alignment=1, spaceBefore=0)
+    rows = [
+        [b.p(_("Interim report"), style)],
+        [
+            b.p(
+                _("The reporting period had not ended when the data was read (data as of %(moment)s).")
+                % {"moment": moment(data.data_as_of)},
+                ParagraphStyle("interim_note", parent=b.s.small, alignment=1),
+            )
+        ],
+    ]
+    return Table(
+        rows,
+        colWidths=[120 * mm],
+        hAlign="CENTER",
+        style=TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), FONT),
+                ("BOX", (0, 0), (-1, -1), 1.2, INTERIM_COLOUR),
+                ("BOTTOMPADDING", (0, -1), (-1, -1), 5),
+            ]
+        ),
+    )
 
 
 def cover(data: DonorReportData, b: Blocks) -> Story:
@@ -69,22 +157,29 @@ def cover(data: DonorReportData, b: Blocks) -> Story:
         (_("Grant agreement number"), data.agreement_number or "—"),
         (_("Grant"), f"{data.grant_code} · {data.grant_kind_text}"),
         (_("Beneficiary"), data.beneficiary),
-        (_("Reporting period"), f"{data.period_start} – {data.period_end}"),
-        (_("Grant duration"), f"{data.grant_starts_on} – {data.grant_ends_on}"),
+        (_("Reporting period"), span(data.period_start, data.period_end)),
+        (_("Grant duration"), span(data.grant_starts_on, data.grant_ends_on)),
         (_("Version"), str(data.version)),
-        (_("Generated on"), data.generated_on),
+        (_("Data as of"), moment(data.data_as_of)),
+        (_("Generated on"), day(data.generated_on)),
     ]
     rows = [[b.p(label, s.small_bold), b.p(value)] for label, value in facts]
-    return [
-        Spacer(1, 35 * mm),
+    story: Story = [Spacer(1, 12 * mm), *funding_block(data, b), Spacer(1, 14 * mm)]
+    story += [
         b.p(_("Periodic technical report"), s.subtitle),
         b.p(data.grant_title, s.title),
         b.p(data.donor_name, s.subtitle),
-        Spacer(1, 14 * mm),
-        table(rows, [55 * mm, WIDTH - 55 * mm], header=False, extra=[("GRID", (0, 0), (-1, -1), 0.3, RULE)]),
-        NextPageTemplate("body"),
-        PageBreak(),
     ]
+    if data.interim:
+        story += [Spacer(1, 4 * mm), interim_mark(data, b)]
+    story += [
+        Spacer(1, 10 * mm),
+        table(rows, [55 * mm, WIDTH - 55 * mm], header=False, extra=[("GRID", (0, 0), (-1, -1), 0.3, RULE)]),
+    ]
+    if data.profile == rd.PROFILE_EU and data.disclaimer:
+        story += [Spacer(1, 10 * mm), b.p(data.disclaimer, s.footnote)]
+    story += [NextPageTemplate("body"), PageBreak()]
+    return story
 
 
 def contents(b: Blocks) -> Story:
@@ -108,61 +203,138 @@ class Sections:
         self.b = b
         self.s = b.s
         self._keys = 0
+        self._number = 0
 
-    def h1(self, text: str) -> Heading:
+    def h1(self, text: str, *, numbered: bool = True) -> Heading:
         self._keys += 1
+        if numbered:
+            self._number += 1
+            text = f"{self._number}. {text}"
         return Heading(text, self.s.h1, 0, f"s{self._keys}")
 
     def h2(self, text: str) -> Heading:
         self._keys += 1
         return Heading(text, self.s.h2, 1, f"s{self._keys}")
 
+    def h3(self, text: str) -> Paragraph:
+        return self.b.p(text, self.s.h3)
+
+    def period(self) -> str:
+        return span(self.data.period_start, self.data.period_end)
+
+    # 1. Publishable summary ------------------------------------------------------------------------
     def summary(self) -> Story:
         d, b = self.data, self.b
-        story: Story = [self.h1(_("1. Publishable summary"))]
-        story += b.paragraphs(d.summary) or [b.p(_("No summary was written for this report."), self.s.muted)]
-        achieved = sum(1 for line in d.indicators if line.status in (rd.ACHIEVED, rd.ON_TRACK))
-        story.append(
-            b.p(
-                _(
-                    "In the period %(start)s – %(end)s, %(good)s of %(total)s indicators were achieved or on "
-                    "track; %(spent)s of the planned budget was spent (%(actual)s of %(planned)s %(currency)s)."
-                )
+        story: Story = [self.h1(_("Publishable summary"))]
+        story += b.paragraphs(d.summary) or [b.not_provided()]
+        good = sum(1 for line in d.indicators if line.status in (rd.ACHIEVED, rd.ON_TRACK))
+        sentences = [
+            _("In the period %(period)s, %(good)s of %(total)s indicators were achieved or on track.")
+            % {"period": self.period(), "good": good, "total": len(d.indicators)}
+        ]
+        if d.budget_period_planned is not None or d.budget_period_actual is not None:
+            sentences.append(
+                _("%(actual)s were spent in the period against %(planned)s planned for it (variance %(variance)s).")
                 % {
-                    "start": d.period_start,
-                    "end": d.period_end,
-                    "good": achieved,
-                    "total": len(d.indicators),
-                    "spent": percent(d.budget_execution),
-                    "actual": money(d.budget_actual),
-                    "planned": money(d.budget_planned),
-                    "currency": d.currency,
+                    "actual": amount(d.budget_period_actual, d.currency),
+                    "planned": amount(d.budget_period_planned, d.currency),
+                    "variance": signed_percent(d.budget_period_variance_share),
                 }
             )
+        else:
+            sentences.append(_("No budget amounts were entered for the period."))
+        sentences.append(
+            _("Cumulative since start: %(actual)s of the grant's %(planned)s were spent (%(execution)s).")
+            % {
+                "actual": amount(d.budget_actual, d.currency),
+                "planned": amount(d.budget_planned, d.currency),
+                "execution": percent(d.budget_execution),
+            }
         )
+        story.append(b.p(" ".join(sentences)))
         return story
 
+    # 2. Objectives and work packages ---------------------------------------------------------------
     def objectives(self) -> Story:
         d, b = self.data, self.b
-        story: Story = [CondPageBreak(40 * mm), self.h1(_("2. Objectives and work packages"))]
+        story: Story = [CondPageBreak(40 * mm), self.h1(_("Objectives and work packages"))]
         story += b.paragraphs(d.objectives) or [b.p(_("No objectives recorded."), self.s.muted)]
         if d.countries:
             story.append(b.p(_("Countries in scope: %(countries)s.") % {"countries": ", ".join(d.countries)}))
+        narratives = {line.number: line for line in d.work_package_narratives}
+        numbers = {wp.number for wp in d.work_packages}
         for wp in d.work_packages:
-            dates = f"{day(wp.starts_on)} – {day(wp.ends_on)}"
             lead = _("lead: %(lead)s") % {"lead": wp.lead} if wp.lead else ""
             block: Story = [
-                self.h2(f"WP{wp.number}. {wp.title}"),
-                b.p(", ".join(part for part in (dates, lead) if part), self.s.muted),
+                self.h2(f"{wp_label(wp.number)}. {wp.title}"),
+                b.p(", ".join(part for part in (span(wp.starts_on, wp.ends_on), lead) if part), self.s.muted),
             ]
             block += b.paragraphs(wp.objectives)
-            story.append(KeepTogether(block))
+            activities = [line for line in d.activities if line.work_package == wp.number]
+            block += [self.h3(_("Activities planned and implemented in the period")), *self.activity_table(activities)]
+            story.append(keep_together(block))
+            story += self.work_package_narrative(narratives.get(wp.number))
+        others = [line for line in d.activities if line.work_package not in numbers]
+        if others:
+            story += [
+                CondPageBreak(30 * mm),
+                self.h2(_("Activities outside the work packages")),
+                *self.activity_table(others),
+            ]
         return story
 
+    def work_package_narrative(self, line: rd.WorkPackageNarrativeLine | None) -> Story:
+        b = self.b
+        work_done = b.rich(line.work_done) if line else []
+        story: Story = [
+            KeepTogether([self.h3(_("Work done in the period")), *(work_done[:1] or [b.not_provided()])]),
+            *work_done[1:],
+        ]
+        for title, text in (
+            (_("Deviations from the plan and their justification"), line.deviations if line else ""),
+            (_("Corrective measures"), line.corrective_measures if line else ""),
+        ):
+            story.append(KeepTogether([self.h3(title), *b.text_or_missing(text)]))
+        return story
+
+    def activity_table(self, activities: Sequence[rd.ActivityLine]) -> Story:
+        b = self.b
+        if not activities:
+            return [b.p(_("No activities planned or carried out in the period."), self.s.muted)]
+        rows: list[list[Any]] = [
+            b.head(_("Activity"), _("Kind"), _("Planned"), _("Implemented"), _("Status"), _("Events in the period"))
+        ]
+        for line in activities:
+            events = []
+            if line.roundtables or line.roundtables_cumulative:
+                events.append(
+                    _("%(n)s roundtables (%(total)s cumulative since start)")
+                    % {"n": line.roundtables, "total": line.roundtables_cumulative}
+                )
+            if line.training_events or line.training_events_cumulative:
+                events.append(
+                    _("%(n)s trainings (%(total)s cumulative since start)")
+                    % {"n": line.training_events, "total": line.training_events_cumulative}
+                )
+            if line.other_events:
+                events.append(_("%(n)s other") % {"n": line.other_events})
+            rows.append(
+                [
+                    b.cell(line.title),
+                    b.cell(line.kind_text),
+                    b.cell(span(line.planned_start, line.planned_end)),
+                    b.cell(span(line.actual_start, line.actual_end) if line.actual_start else "—"),
+                    b.cell(line.status_text),
+                    b.cell("\n".join(events) or "—"),
+                ]
+            )
+        return [table(rows, [44 * mm, 22 * mm, 27 * mm, 27 * mm, 20 * mm, WIDTH - 140 * mm])]
+
+    # 3. Indicators ---------------------------------------------------------------------------------
     def indicators(self) -> Story:
         d, b = self.data, self.b
         threshold = d.small_count_threshold
-        story: Story = [CondPageBreak(60 * mm), self.h1(_("3. Indicators"))]
+        story: Story = [CondPageBreak(60 * mm), self.h1(_("Indicators"))]
         if not d.indicators:
             return [*story, b.p(_("No indicators recorded."), self.s.muted)]
         rows: list[list[Any]] = [
@@ -172,14 +344,22 @@ class Sections:
                 _("Unit"),
                 _("Baseline"),
                 _("Target"),
+                _("In the period"),
                 _("Achieved"),
                 _("Progress from baseline to target"),
                 _("Status"),
+                style=self.s.tiny_bold,
             )
         ]
         extra = []
         for index, line in enumerate(d.indicators, start=1):
             shown = rd.shown_indicator(line, threshold)
+            achieved = (
+                hidden_text(shown.achieved_hidden, threshold) if shown.achieved_hidden else number(shown.achieved, 2)
+            )
+            achieved_cell: Any = b.cell(achieved)
+            if line.in_period is not None:
+                achieved_cell = [b.cell(achieved), b.p(_("cumulative since start"), self.s.muted)]
             rows.append(
                 [
                     b.cell(f"{line.code} {line.title}"),
@@ -191,11 +371,8 @@ class Sections:
                         else number(shown.baseline, 2)
                     ),
                     b.cell(number(line.target, 2)),
-                    b.cell(
-                        hidden_text(shown.achieved_hidden, threshold)
-                        if shown.achieved_hidden
-                        else number(shown.achieved, 2)
-                    ),
+                    b.cell(self.in_period(line)),
+                    achieved_cell,
                     b.cell(
                         hidden_text(shown.progress_hidden, threshold)
                         if shown.progress_hidden
@@ -206,71 +383,98 @@ class Sections:
                     ),
                 ]
             )
-            extra.append(("BACKGROUND", (7, index), (7, index), STATUS_COLOURS.get(line.status, MUTED)))
-        widths = [42 * mm, 24 * mm, 21 * mm, 17 * mm, 15 * mm, 17 * mm, 19 * mm]
+            extra.append(("BACKGROUND", (8, index), (8, index), STATUS_COLOURS.get(line.status, MUTED)))
+        widths = [31 * mm, 18 * mm, 20 * mm, 18 * mm, 13 * mm, 15 * mm, 19 * mm, 19 * mm]
         story.append(table(rows, [*widths, WIDTH - sum(widths)], extra=extra))
-        story.append(b.p(str(INDICATOR_METHOD), self.s.muted))
-        if any(line.counts_people for line in d.indicators):
-            story.append(
-                b.p(
-                    _(
-                        "Indicators that count people show values from 1 to %(below)s as “fewer than %(threshold)s”; "
-                        "their progress is then “suppressed”, as it would give the value away."
-                    )
-                    % {"below": threshold - 1, "threshold": threshold},
-                    self.s.muted,
+        notes = [str(INDICATOR_METHOD)]
+        if any(line.in_period is not None for line in d.indicators):
+            notes.append(
+                _(
+                    "In the period: the events of the reporting period alone, for indicators that count events; "
+                    "their achieved value is then cumulative since start."
                 )
             )
+        if any(line.counts_people for line in d.indicators):
+            notes.append(
+                _(
+                    "Indicators that count people show values from 1 to %(below)s as “fewer than %(threshold)s”; "
+                    "their progress is then “suppressed”, as it would give the value away."
+                )
+                % {"below": threshold - 1, "threshold": threshold}
+            )
+        story += [Spacer(1, 2 * mm), *(b.p(note, self.s.muted) for note in notes)]
+        story += self.explanations()
         chart = indicator_chart(d)
         if chart is not None:
             story += [Spacer(1, 4 * mm), chart]
-        story.append(self.h2(_("Definitions and sources")))
+        heading: Story = [self.h2(_("Definitions and sources"))]
         for line in d.indicators:
             source = _("Computed from the network's records") if line.source == "metric" else _("Manual value")
-            story.append(b.p(f"{line.code} {line.title}", self.s.small_bold))
-            story.append(b.p(f"{source}: {line.definition}", self.s.small))
             baseline = _("Baseline on %(day)s, on %(scope)s.") % {
                 "day": day(line.baseline_on),
                 "scope": line.scope_text.lower() if line.scope_text else "—",
             }
             if line.baseline_note:
                 baseline += " " + _("Not the measured value: %(why)s") % {"why": line.baseline_note}
-            story.append(b.p(baseline, self.s.small))
-        return story
-
-    def activities(self) -> Story:
-        d, b = self.data, self.b
-        story: Story = [CondPageBreak(50 * mm), self.h1(_("4. Activities: planned and implemented"))]
-        if not d.activities:
-            return [*story, b.p(_("No activities recorded."), self.s.muted)]
-        rows: list[list[Any]] = [
-            b.head(_("Activity"), _("WP"), _("Kind"), _("Planned"), _("Implemented"), _("Status"), _("Events"))
-        ]
-        for line in d.activities:
-            events = []
-            if line.roundtables:
-                events.append(_("%(n)s roundtables") % {"n": line.roundtables})
-            if line.training_events:
-                events.append(_("%(n)s trainings") % {"n": line.training_events})
-            if line.other_events:
-                events.append(_("%(n)s other") % {"n": line.other_events})
-            rows.append(
-                [
-                    b.cell(line.title),
-                    b.cell(wp_label(line.work_package)),
-                    b.cell(line.kind_text),
-                    b.cell(f"{line.planned_start} – {day(line.planned_end)}"),
-                    b.cell(f"{day(line.actual_start)} – {day(line.actual_end)}" if line.actual_start else "—"),
-                    b.cell(line.status_text),
-                    b.cell(", ".join(events) or "—"),
-                ]
+            # The heading stays with the first definition.
+            story.append(
+                KeepTogether(
+                    [
+                        *heading,
+                        b.p(f"{line.code} {line.title}", self.s.small_bold),
+                        b.p(f"{source}: {line.definition}", self.s.small),
+                        b.p(baseline, self.s.small),
+                    ]
+                )
             )
-        story.append(table(rows, [46 * mm, 11 * mm, 24 * mm, 24 * mm, 24 * mm, 22 * mm, WIDTH - 151 * mm]))
+            heading = []
         return story
 
+    def in_period(self, line: rd.IndicatorLine) -> str:
+        threshold = self.data.small_count_threshold
+        if line.in_period is None:
+            return "—"
+        if line.counts_people and 0 < line.in_period < threshold:
+            return hidden_text(rd.SMALL, threshold)
+        return number(line.in_period, 2)
+
+    def explanations(self) -> Story:
+        d, b = self.data, self.b
+        lines = [line for line in d.indicators if line.status in rd.NEEDS_EXPLANATION]
+        if not lines:
+            return []
+        story: Story = [self.h2(_("Indicators behind or at risk: explanations"))]
+        for line in lines:
+            text = b.paragraphs(line.explanation) or [b.p(_("No explanation given."), self.s.muted_body)]
+            story.append(KeepTogether([b.p(f"{line.code} {line.title} — {line.status_text}", self.s.h3), *text]))
+        return story
+
+    # 4-5. Ethics, dissemination --------------------------------------------------------------------
+    def ethics(self) -> Story:
+        return [
+            CondPageBreak(30 * mm),
+            self.h1(_("Ethical issues")),
+            *self.b.text_or_missing(self.data.ethics),
+        ]
+
+    def dissemination(self) -> Story:
+        return [
+            CondPageBreak(30 * mm),
+            self.h1(_("Dissemination and communication")),
+            *self.b.text_or_missing(self.data.dissemination),
+        ]
+
+    # 6. Deliverables and milestones ----------------------------------------------------------------
     def deliverables(self) -> Story:
         d, b = self.data, self.b
-        story: Story = [CondPageBreak(50 * mm), self.h1(_("5. Deliverables and milestones"))]
+        story: Story = [CondPageBreak(50 * mm), self.h1(_("Deliverables and milestones"))]
+        story.append(
+            b.p(
+                _("Deliverables and milestones due or completed in the period, as they stood on %(day)s.")
+                % {"day": day(d.period_end)},
+                self.s.note,
+            )
+        )
         story.append(self.h2(_("Deliverables")))
         if d.deliverables:
             rows: list[list[Any]] = [
@@ -281,38 +485,44 @@ class Sections:
                     b.cell(item.code),
                     b.cell(item.title),
                     b.cell(wp_label(item.work_package)),
-                    b.cell(item.due_on),
+                    b.cell(day(item.due_on)),
                     b.cell(day(item.submitted_on)),
                     b.cell(item.status_text),
                     b.cell(item.dissemination_text),
                 ]
                 for item in d.deliverables
             ]
-            story.append(table(rows, [14 * mm, WIDTH - 123 * mm, 11 * mm, 20 * mm, 20 * mm, 20 * mm, 38 * mm]))
+            story.append(table(rows, [14 * mm, WIDTH - 129 * mm, 11 * mm, 24 * mm, 24 * mm, 22 * mm, 34 * mm]))
         else:
-            story.append(b.p(_("No deliverables recorded."), self.s.muted))
+            story.append(b.p(_("No deliverables due or submitted in the period."), self.s.muted))
         story.append(self.h2(_("Milestones")))
         if d.milestones:
-            rows = [b.head(_("Code"), _("Milestone"), _("WP"), _("Due"), _("Achieved"), _("Means of verification"))]
+            rows = [
+                b.head(
+                    _("Code"), _("Milestone"), _("WP"), _("Due"), _("Achieved"), _("Status"), _("Means of verification")
+                )
+            ]
             rows += [
                 [
                     b.cell(item.code),
                     b.cell(item.title),
                     b.cell(wp_label(item.work_package)),
-                    b.cell(item.due_on),
+                    b.cell(day(item.due_on)),
                     b.cell(day(item.achieved_on)),
+                    b.cell(item.status_text or "—"),
                     b.cell(item.verification or "—"),
                 ]
                 for item in d.milestones
             ]
-            story.append(table(rows, [14 * mm, WIDTH - 120 * mm, 11 * mm, 20 * mm, 20 * mm, 55 * mm]))
+            story.append(table(rows, [14 * mm, WIDTH - 137 * mm, 11 * mm, 24 * mm, 24 * mm, 22 * mm, 42 * mm]))
         else:
-            story.append(b.p(_("No milestones recorded."), self.s.muted))
+            story.append(b.p(_("No milestones due or achieved in the period."), self.s.muted))
         return story
 
+    # 7. Risks --------------------------------------------------------------------------------------
     def risks(self) -> Story:
         d, b = self.data, self.b
-        story: Story = [CondPageBreak(50 * mm), self.h1(_("6. Risks and mitigation"))]
+        story: Story = [CondPageBreak(50 * mm), self.h1(_("Risks and mitigation"))]
         if not d.risks:
             return [*story, b.p(_("No risks recorded."), self.s.muted)]
         rows: list[list[Any]] = [b.head(_("Risk"), _("WP"), _("Likelihood"), _("Impact"), _("Mitigation"), _("Status"))]
@@ -327,21 +537,110 @@ class Sections:
             ]
             for risk in d.risks
         ]
-        story.append(table(rows, [52 * mm, 11 * mm, 21 * mm, 18 * mm, WIDTH - 124 * mm, 22 * mm]))
+        story.append(table(rows, [50 * mm, 11 * mm, 24 * mm, 18 * mm, WIDTH - 125 * mm, 22 * mm]))
         return story
 
+    # 8. Budget -------------------------------------------------------------------------------------
     def budget(self) -> Story:
         d, b = self.data, self.b
-        story: Story = [CondPageBreak(60 * mm), self.h1(_("7. Budget execution"))]
+        story: Story = [CondPageBreak(60 * mm), self.h1(_("Budget"))]
         story.append(
             b.p(
-                _("Grant amount: %(amount)s %(currency)s; the donor funds %(rate)s of eligible costs.")
-                % {"amount": money(d.amount), "currency": d.currency, "rate": percent(d.cofunding_rate)}
+                _("Grant amount: %(amount)s; the donor funds %(rate)s of eligible costs.")
+                % {"amount": amount(d.amount, d.currency), "rate": percent(d.cofunding_rate)}
             )
         )
         if not d.budget_lines:
             return [*story, b.p(_("No budget lines recorded."), self.s.muted)]
-        rows: list[list[Any]] = [b.head(_("Category"), _("Description"), _("Planned"), _("Actual"), _("Execution"))]
+        period_entered = any(
+            line.period_planned is not None or line.period_actual is not None for line in d.budget_lines
+        )
+        # Each table sits with its heading, its note and its chart: they move to the next page together.
+        period: Story = [self.h2(_("The period %(period)s") % {"period": self.period()}), *self.period_budget()]
+        cumulative: Story = [self.h2(_("Cumulative position since the grant's start")), *self.cumulative_budget()]
+        chart = budget_chart(d, period=period_entered)
+        if chart is not None:
+            (period if period_entered else cumulative).extend([Spacer(1, 3 * mm), chart])
+        # The section's heading stays with the first table.
+        return [story[0], keep_together([*story[1:], *period]), keep_together(cumulative)]
+
+    def period_budget(self) -> Story:
+        d, b = self.data, self.b
+        not_entered = _("not entered")
+        threshold = d.budget_variance_threshold
+        rows: list[list[Any]] = [
+            b.head(
+                _("Category"),
+                _("Description"),
+                _("Planned in the period"),
+                _("Actual in the period"),
+                _("Variance"),
+                _("Variance %"),
+            )
+        ]
+        extra: list[tuple[Any, ...]] = []
+        for line in d.budget_lines:
+            over = line.period_variance_share is not None and abs(line.period_variance_share) > threshold
+            rows.append(
+                [
+                    b.cell(line.category_text),
+                    b.cell(line.description or "—"),
+                    b.cell(money(line.period_planned) if line.period_planned is not None else not_entered),
+                    b.cell(money(line.period_actual) if line.period_actual is not None else not_entered),
+                    b.cell(signed_money(line.period_variance)),
+                    b.head(signed_percent(line.period_variance_share))[0]
+                    if over
+                    else b.cell(signed_percent(line.period_variance_share)),
+                ]
+            )
+            if line.variance_justification or over:
+                text = (
+                    _("Justification: %(text)s") % {"text": line.variance_justification}
+                    if line.variance_justification
+                    else _("No justification given.")
+                )
+                style = self.s.small if line.variance_justification else self.s.muted
+                rows.append([b.p(text, style), "", "", "", "", ""])
+                row = len(rows) - 1
+                extra += [("SPAN", (0, row), (-1, row)), ("LEFTPADDING", (0, row), (-1, row), 12)]
+        variance = (
+            d.budget_period_actual - d.budget_period_planned
+            if d.budget_period_actual is not None and d.budget_period_planned is not None
+            else None
+        )
+        rows.append(
+            [
+                b.head(_("Total"))[0],
+                b.cell(""),
+                b.head(money(d.budget_period_planned) if d.budget_period_planned is not None else not_entered)[0],
+                b.head(money(d.budget_period_actual) if d.budget_period_actual is not None else not_entered)[0],
+                b.head(signed_money(variance))[0],
+                b.head(signed_percent(d.budget_period_variance_share))[0],
+            ]
+        )
+        return [
+            b.p(
+                _(
+                    "Amounts in %(currency)s. Variance: actual minus planned for the period; a variance above "
+                    "%(threshold)s %% of the planned amount is justified below its line."
+                )
+                % {"currency": d.currency, "threshold": threshold},
+                self.s.note,
+            ),
+            table(rows, [34 * mm, WIDTH - 136 * mm, 27 * mm, 27 * mm, 27 * mm, 21 * mm], extra=extra),
+        ]
+
+    def cumulative_budget(self) -> Story:
+        d, b = self.data, self.b
+        rows: list[list[Any]] = [
+            b.head(
+                _("Category"),
+                _("Description"),
+                _("Planned for the grant"),
+                _("Spent since the start"),
+                _("Execution"),
+            )
+        ]
         rows += [
             [
                 b.cell(line.category_text),
@@ -361,16 +660,47 @@ class Sections:
                 b.head(percent(d.budget_execution))[0],
             ]
         )
-        story.append(table(rows, [40 * mm, WIDTH - 126 * mm, 30 * mm, 30 * mm, 26 * mm]))
-        chart = budget_chart(d)
-        if chart is not None:
-            story += [Spacer(1, 4 * mm), chart]
-        return story
+        return [
+            b.p(
+                _(
+                    "Amounts in %(currency)s, cumulative since start: from %(start)s to %(end)s. Execution: spent "
+                    "since the start as a share of the grant's planned amount."
+                )
+                % {"currency": d.currency, "start": day(d.grant_starts_on), "end": day(d.period_end)},
+                self.s.note,
+            ),
+            table(rows, [34 * mm, WIDTH - 121 * mm, 32 * mm, 32 * mm, 23 * mm]),
+        ]
 
+    # 9-10. Conclusions, declaration ----------------------------------------------------------------
+    def conclusions(self) -> Story:
+        return [
+            CondPageBreak(30 * mm),
+            self.h1(_("Conclusions and recommendations")),
+            *self.b.text_or_missing(self.data.conclusions),
+        ]
+
+    def declaration(self) -> Story:
+        d, b = self.data, self.b
+        block: Story = [
+            self.h1(_("Declaration and contact")),
+            b.p(
+                _(
+                    "The beneficiary declares that the information in this report is, to the best of its "
+                    "knowledge, complete, reliable and true."
+                )
+            ),
+            b.p(_("Contact: %(contact)s") % {"contact": d.report_contact or "—"}),
+        ]
+        if d.profile == rd.PROFILE_EU and d.disclaimer:
+            block += [Spacer(1, 3 * mm), b.p(d.disclaimer, self.s.footnote)]
+        return [CondPageBreak(45 * mm), KeepTogether(block)]
+
+    # Annexes ---------------------------------------------------------------------------------------
     def annexes(self) -> Story:
         d, b = self.data, self.b
         threshold = d.small_count_threshold
-        story: Story = [PageBreak(), self.h1(_("Annexes"))]
+        story: Story = [PageBreak(), self.h1(_("Annexes"), numbered=False)]
         story.append(
             b.p(
                 _(
@@ -382,7 +712,7 @@ class Sections:
                 self.s.muted,
             )
         )
-        story.append(self.h2(_("A. Roundtables held in the period")))
+        story.append(self.h2(_("A. Roundtables held in the period %(period)s") % {"period": self.period()}))
         if d.roundtables:
             rows: list[list[Any]] = [
                 b.head(
@@ -400,7 +730,7 @@ class Sections:
                 )
                 rows.append(
                     [
-                        b.cell(line.date),
+                        b.cell(day(line.date)),
                         b.cell(f"{line.code} {line.title}"),
                         b.cell(line.country),
                         b.cell(sectors or "—"),
@@ -408,11 +738,11 @@ class Sections:
                         b.cell(count(line.attended, threshold)),
                     ]
                 )
-            story.append(table(rows, [19 * mm, 45 * mm, 25 * mm, WIDTH - 133 * mm, 22 * mm, 22 * mm]))
+            story.append(table(rows, [22 * mm, 45 * mm, 24 * mm, WIDTH - 135 * mm, 22 * mm, 22 * mm]))
         else:
             story.append(b.p(_("No roundtables held in the period."), self.s.muted))
 
-        story.append(self.h2(_("B. Trainings in the period")))
+        story.append(self.h2(_("B. Trainings in the period %(period)s") % {"period": self.period()}))
         if d.trainings:
             rows = [
                 b.head(_("Dates"), _("Training"), _("Place"), _("By participant type"), _("By country"), _("Trained"))
@@ -421,7 +751,7 @@ class Sections:
                 place = _("online") if line.online else (line.country or "—")
                 rows.append(
                     [
-                        b.cell(f"{line.starts_on} – {line.ends_on}"),
+                        b.cell(span(line.starts_on, line.ends_on)),
                         b.cell(f"{line.code} {line.title} ({line.course_kind_text})"),
                         b.cell(place),
                         b.cell(breakdown_lines(line.by_participant_type, threshold, _("participant types")) or "—"),
@@ -429,18 +759,18 @@ class Sections:
                         b.cell(count(line.people_trained, threshold, line.people_trained_hidden)),
                     ]
                 )
-            story.append(table(rows, [24 * mm, 40 * mm, 20 * mm, WIDTH - 146 * mm, 42 * mm, 20 * mm]))
+            story.append(table(rows, [26 * mm, 40 * mm, 20 * mm, WIDTH - 146 * mm, 40 * mm, 20 * mm]))
         else:
             story.append(b.p(_("No trainings in the period."), self.s.muted))
 
-        story.append(self.h2(_("C. Candidate hotlines by stage")))
+        story.append(self.h2(_("C. Candidate hotlines by stage on %(day)s") % {"day": day(d.period_end)}))
         story.append(
             b.p(
                 _(
                     "Prospective hotlines in the grant's countries on %(date)s, the period's last day, by their "
                     "stage that day. Names are given only where the host organisation consented."
                 )
-                % {"date": d.period_end},
+                % {"date": day(d.period_end)},
                 self.s.muted,
             )
         )
@@ -460,10 +790,13 @@ SECTION_BUILDERS: tuple[Callable[[Sections], Story], ...] = (
     Sections.summary,
     Sections.objectives,
     Sections.indicators,
-    Sections.activities,
+    Sections.ethics,
+    Sections.dissemination,
     Sections.deliverables,
     Sections.risks,
     Sections.budget,
+    Sections.conclusions,
+    Sections.declaration,
     Sections.annexes,
 )
 
@@ -475,7 +808,31 @@ def donor_report_story(data: DonorReportData, styles: Styles) -> Story:
     story = cover(data, blocks) + contents(blocks)
     for build in SECTION_BUILDERS:
         story += build(sections)
-    return story
+    return headings_kept_with_next(story)
+
+
+def _is_heading(flowable: Flowable) -> bool:
+    return isinstance(flowable, Heading) or (
+        isinstance(flowable, Paragraph) and getattr(flowable.style, "name", "") == "h3"
+    )
+
+
+def headings_kept_with_next(story: Story) -> Story:
+    """`story` with every heading (and a run of headings) kept with the flowable after it
+    (`keep_together`), so that no heading ends a page alone."""
+    result: Story = []
+    index = 0
+    while index < len(story):
+        end = index
+        while end < len(story) and _is_heading(story[end]):
+            end += 1
+        if end > index and end < len(story) and not isinstance(story[end], ActionFlowable | PageBreak | CondPageBreak):
+            result.append(keep_together(story[index : end + 1]))
+            index = end + 1
+        else:
+            result.append(story[index])
+            index += 1
+    return result
 
 
 def render_story(data: DonorReportData, story: Story, styles: Styles) -> bytes:
@@ -487,9 +844,11 @@ def render_story(data: DonorReportData, story: Story, styles: Styles) -> bytes:
         "end": data.period_end,
         "version": data.version,
     }
-    header = shaped(f"{data.agreement_number or data.grant_code} · {data.grant_title}")
-    if len(header) > 110:
-        header = header[:107] + "…"
+    header = f"{data.agreement_number or data.grant_code} · {data.grant_title}"
+    if data.interim:
+        # Every page of a report on a period not yet ended says so, not only its cover.
+        header = f"{_('Interim report')} · {header}"
+    header = fit(shaped(header), FONT, 7.5, WIDTH)
     doc = ReportDocument(
         buffer,
         data,
