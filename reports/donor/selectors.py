@@ -1,6 +1,7 @@
-"""Reads for donor reports: the admin's lists and report page, the donor area, the verification page
-and the notifications. Every function is keyword-only and starts from `visible_to(user)` where a user
-is involved; the donor area reads only published (and superseded) reports, whose data is frozen.
+"""Reads for donor reports: the admin's lists and report page (with the checks before review, the
+four-eyes rule and the history), the donor area, the verification page and the notifications. Every
+function starts from `visible_to(user)` where a user is involved; the donor area reads only published
+(and superseded) reports, whose data is frozen.
 """
 
 from __future__ import annotations
@@ -203,13 +204,17 @@ class VerificationAnswer:
     version: int
     published_at: Any
     superseded: bool
+    # Who prepared, submitted and published it (four eyes), as their names read ("" when unknown).
+    prepared_by: str = ""
+    submitted_by: str = ""
+    published_by: str = ""
 
 
 def verify_pdf(*, sha256: str) -> VerificationAnswer | None:
     """The published (or superseded) report whose PDF has this SHA-256, or None."""
     report = (
         DonorReport.objects.filter(pdf_sha256=sha256.lower(), status__in=DonorReport.DONOR_VISIBLE_STATUSES)
-        .select_related("grant")
+        .select_related("grant", "created_by", "submitted_by", "published_by")
         .order_by("-published_at")
         .first()
     )
@@ -222,6 +227,9 @@ def verify_pdf(*, sha256: str) -> VerificationAnswer | None:
         version=report.version,
         published_at=report.published_at,
         superseded=report.status == DonorReport.Status.SUPERSEDED,
+        prepared_by=str(report.created_by or ""),
+        submitted_by=str(report.submitted_by or ""),
+        published_by=str(report.published_by or ""),
     )
 
 
