@@ -291,7 +291,12 @@ def report_checks(report: DonorReport, *, today: date | None = None) -> list[Che
         if line.code not in explained:
             block(
                 _("Indicator %(code)s %(title)s is %(status)s: explain why and what is done about it.")
-                % {"code": line.code, "title": line.title, "status": line.status_text.lower()},
+                % {
+                    "code": line.code,
+                    "title": line.title,
+                    # In the reader's language (the frozen text is in the report's).
+                    "status": str(INDICATOR_STATUS_TEXT.get(line.status, line.status_text)).lower(),
+                },
                 f"indicator-{line.code}",
             )
 

@@ -34,6 +34,7 @@ from reports.donor import (
     selectors,
     services,
 )
+from reports.grants.selectors import INDICATOR_STATUS_TEXT
 from reports.models import DonorReport, Grant, Indicator, IndicatorExplanation, WorkPackage, WorkPackageNarrative
 
 NAMESPACE = "reports_donor_reports"
@@ -350,6 +351,7 @@ class ReportView(AdminPage):
                 indicator_rows.append(
                     {
                         "line": line,
+                        "status_text": INDICATOR_STATUS_TEXT.get(line.status, line.status_text),
                         "indicator": indicator,
                         "form": IndicatorExplanationForm(
                             initial={"explanation": row.explanation if row else ""}, prefix=f"indicator-{line.code}"

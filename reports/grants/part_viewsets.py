@@ -384,7 +384,6 @@ class PeriodAmountForm(forms.Form):
         required=False,
         min_value=0,
         decimal_places=2,
-        help_text=gettext_lazy("Empty until the spending is known."),
     )
     variance_justification = forms.CharField(
         label=gettext_lazy("Why spending differs from the plan"),
