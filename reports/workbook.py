@@ -3,7 +3,8 @@
 Natural keys: donors by name, grants by code, a grant's work packages by (grant code, number),
 indicators, deliverables and milestones by (grant code, code), activities by (grant code, title,
 planned start), risks by (grant code, description), budget lines by (grant code, category,
-description). A row's work package is written as its number within the same grant. Activities
+description), a budget line's amounts by period by its line and the period's first day. A row's
+work package is written as its number within the same grant. Activities
 refer to roundtables and training events by their codes. Donor reports are not in the workbook:
 they are frozen documents kept with their data snapshot, not records to edit in a spreadsheet.
 Every row an import creates or changes is recorded in that record's history with its fields.
@@ -17,6 +18,7 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 
 from core.workbook import Column, ImportContext, registry
+from core.workbook.results import CellError
 from network.workbook import AuditedModelSheet
 
 
@@ -62,6 +64,68 @@ def _grant_rows(name: str, *related: str, order: tuple[str, ...]) -> Any:
         return _model(name).objects.select_related("grant", *related).order_by("grant__code", *order)
 
     return queryset
+
+
+def _budget_line_part(name: str) -> Any:
+    def export(obj: Any) -> Any:
+        line = obj.budget_line
+        return {"grant": line.grant.code, "category": line.category, "description": line.description}[name]
+
+    return export
+
+
+def _apply_budget_line(obj: Any, values: dict[str, Any], ctx: ImportContext) -> None:
+    """The line the row's grant, category and description name (Budget lines sheet or database)."""
+    key = (values.get("grant"), values.get("category"), values.get("description") or "")
+    line = ctx.resolve(registry().get("Budget lines"), key)
+    if line is None:
+        raise ValidationError(
+            f"Grant “{key[0]}” has no budget line “{key[1]}” / “{key[2]}” (Budget lines sheet or database)."
+        )
+    obj.budget_line = line
+
+
+class BudgetPeriodSheet(AuditedModelSheet):
+    """A budget line's amounts by reporting period. Rows are held to `BudgetPeriodAmount.clean` (one of
+    the grant's periods, the line's planned total, a justification for a large variance); once written,
+    each line's actual becomes the sum of its periods' actuals."""
+
+    def clean_row(self, obj: Any, ctx: ImportContext) -> None:
+        if obj.budget_line.pk is None:
+            # A line this workbook creates has no saved periods yet: only the period is checked here
+            # (the planned total is checked over the sheet's rows).
+            if obj.budget_line.grant.reporting_period_of(obj.period_start, obj.period_end) is None:
+                raise ValidationError({"period_start": "Choose one of the grant's reporting periods."})
+            if obj.needs_justification() and not obj.variance_justification.strip():
+                raise ValidationError({"variance_justification": "Spending differs from the plan: explain why."})
+            return
+        obj.clean()
+
+    def sheet_checks(self, plans: list[Any], ctx: ImportContext) -> list[CellError]:
+        """The periods' planned amounts of a line add up to no more than the line's planned amount."""
+        totals: dict[int, Any] = {}
+        rows: dict[int, Any] = {}
+        for plan in plans:
+            line = plan.obj.budget_line
+            totals[id(line)] = totals.get(id(line), 0) + (plan.obj.planned or 0)
+            rows[id(line)] = (plan, line)
+        errors = []
+        for key, total in totals.items():
+            plan, line = rows[key]
+            if total > line.planned:
+                errors.append(
+                    CellError(
+                        self.name,
+                        plan.row_number,
+                        "planned",
+                        f"The periods' planned amounts of this line add up to {total}, more than its {line.planned}.",
+                    )
+                )
+        return errors
+
+    def after_write(self, ctx: ImportContext) -> None:
+        for plan in ctx.plans.get(self.name, []):
+            plan.obj.budget_line.sync_actual()
 
 
 SHEETS = [
@@ -266,6 +330,41 @@ SHEETS = [
             Column("description", "description", help="What the line covers; unique within grant and category."),
             Column("planned", "planned", kind="decimal", required=True, help="Planned amount."),
             Column("actual", "actual", kind="decimal", required=True, help="Amount spent so far (0 before any)."),
+        ],
+    ),
+    BudgetPeriodSheet(
+        name="Budget by period",
+        model="reports.BudgetPeriodAmount",
+        order=385,
+        description=(
+            "A budget line's planned and actual amounts in each reporting period of its grant, and why spending "
+            "differs from the plan."
+        ),
+        key_headers=["grant", "category", "description", "period_start"],
+        queryset=lambda: (
+            _model("BudgetPeriodAmount")
+            .objects.select_related("budget_line__grant")
+            .order_by("budget_line__grant__code", "budget_line__category", "budget_line__description", "period_start")
+        ),
+        columns=[
+            Column(
+                "grant",
+                export=_budget_line_part("grant"),
+                apply=_apply_budget_line,
+                required=True,
+                help="Grant code of the budget line.",
+            ),
+            Column("category", export=_budget_line_part("category"), required=True, help="The line's category key."),
+            Column("description", export=_budget_line_part("description"), help="The line's description."),
+            Column("period_start", "period_start", kind="date", required=True, help="First day of a reporting period."),
+            Column("period_end", "period_end", kind="date", required=True, help="Last day of that period."),
+            Column("planned", "planned", kind="decimal", required=True, help="Planned in the period (0 if none)."),
+            Column("actual", "actual", kind="decimal", help="Spent in the period (empty until known)."),
+            Column(
+                "variance_justification",
+                "variance_justification",
+                help="Why spending differs from the plan (required beyond the variance threshold).",
+            ),
         ],
     ),
 ]

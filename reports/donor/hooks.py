@@ -1,4 +1,5 @@
-"""Registration only: the donor area's home panel and menu, and the donor reports' audit actions.
+"""Registration only: the donor area's home panel and menu, and the donor reports' audit actions (with
+the budget lines' amounts by period).
 
 Imported by the donor area's views and the admin viewset, so the hooks are registered whichever
 loads first."""
@@ -38,6 +39,9 @@ def register_donor_report_actions(actions: Any) -> None:
         ("generation_failed", _("Generate report"), _("Report generation failed")),
         ("retry", _("Retry generation"), _("Report generation queued again")),
         ("update_summary", _("Edit summary"), _("Publishable summary edited")),
+        ("update_narrative", _("Edit narrative"), _("Report narrative edited")),
+        ("update_work_package", _("Edit work package narrative"), _("Work package narrative edited")),
+        ("explain_indicator", _("Explain indicator"), _("Indicator explanation edited")),
         ("submit", _("Submit for review"), _("Report submitted for review")),
         ("return", _("Return to draft"), _("Report returned to draft")),
         ("publish", _("Publish report"), _("Report published")),
@@ -46,3 +50,6 @@ def register_donor_report_actions(actions: Any) -> None:
         ("download", _("Download report"), _("Report downloaded")),
     ):
         actions.register_action(f"reports.donor_report.{action}", label, message)
+    actions.register_action(
+        "reports.budget_line.period_amounts", _("Edit amounts by period"), _("Budget amounts by period edited")
+    )

@@ -1,6 +1,7 @@
-"""Reads for donor reports: the admin's lists and report page, the donor area, the verification page
-and the notifications. Every function is keyword-only and starts from `visible_to(user)` where a user
-is involved; the donor area reads only published (and superseded) reports, whose data is frozen.
+"""Reads for donor reports: the admin's lists and report page (with the checks before review, the
+four-eyes rule and the history), the donor area, the verification page and the notifications. Every
+function starts from `visible_to(user)` where a user is involved; the donor area reads only published
+(and superseded) reports, whose data is frozen.
 """
 
 from __future__ import annotations
@@ -9,16 +10,30 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from wagtail.models import ModelLogEntry
 
 from accounts.models import Affiliation, User
 from reports.donor import report_data
+from reports.donor.narrative import plain_text
 from reports.grants.selectors import INDICATOR_SCOPE_TEXT, INDICATOR_STATUS_TEXT
 from reports.metrics import hidden_count_text
-from reports.models import DonorReport, Grant
+from reports.models import (
+    Activity,
+    BudgetLine,
+    BudgetPeriodAmount,
+    DonorReport,
+    Grant,
+    Indicator,
+    IndicatorExplanation,
+    WorkPackage,
+    WorkPackageNarrative,
+)
 
 # A generation that has been "running" this long lost its worker (killed, restarted): it may be retried.
 GENERATION_STALE_AFTER = timedelta(minutes=15)
@@ -189,13 +204,17 @@ class VerificationAnswer:
     version: int
     published_at: Any
     superseded: bool
+    # Who prepared, submitted and published it (four eyes), as their names read ("" when unknown).
+    prepared_by: str = ""
+    submitted_by: str = ""
+    published_by: str = ""
 
 
 def verify_pdf(*, sha256: str) -> VerificationAnswer | None:
     """The published (or superseded) report whose PDF has this SHA-256, or None."""
     report = (
         DonorReport.objects.filter(pdf_sha256=sha256.lower(), status__in=DonorReport.DONOR_VISIBLE_STATUSES)
-        .select_related("grant")
+        .select_related("grant", "created_by", "submitted_by", "published_by")
         .order_by("-published_at")
         .first()
     )
@@ -208,4 +227,198 @@ def verify_pdf(*, sha256: str) -> VerificationAnswer | None:
         version=report.version,
         published_at=report.published_at,
         superseded=report.status == DonorReport.Status.SUPERSEDED,
+        prepared_by=str(report.created_by or ""),
+        submitted_by=str(report.submitted_by or ""),
+        published_by=str(report.published_by or ""),
     )
+
+
+# -- before review: what is missing, who may publish ----------------------------------------------------------
+@dataclass(frozen=True)
+class Check:
+    """One thing to look at before a report goes to review. A blocking check stops the submission; a
+    warning is shown only. `url` leads to where it is fixed (an anchor of the report page or a screen)."""
+
+    message: str
+    blocking: bool
+    url: str
+
+
+NARRATIVE_ANCHOR = "narrative"
+
+
+def report_checks(report: DonorReport, *, today: date | None = None) -> list[Check]:
+    """What is missing before `report` can be reviewed: blocking checks first, then warnings. Read
+    from the saved narrative, the grant's live records and the report's generated data (indicators
+    behind or at risk are known once it is generated)."""
+    today = today or timezone.localdate()
+    page = reverse("reports_donor_reports:report", args=[report.pk])
+    grant = report.grant
+    blocking: list[Check] = []
+    warnings: list[Check] = []
+
+    def block(message: str, anchor: str) -> None:
+        blocking.append(Check(message=message, blocking=True, url=f"{page}#{anchor}"))
+
+    for field, label in (
+        ("summary", _("The publishable summary is missing.")),
+        ("ethics", _("The ethical issues are missing (write “None” when there were none).")),
+        ("dissemination", _("The dissemination and communication activities are missing.")),
+        ("conclusions", _("The conclusions and recommendations are missing.")),
+    ):
+        if not getattr(report, field).strip():
+            block(label, f"{NARRATIVE_ANCHOR}-{field}")
+
+    narratives = {row.work_package_id: row for row in WorkPackageNarrative.objects.filter(report=report)}
+    packages = list(WorkPackage.objects.filter(grant=grant).order_by("number"))
+    for package in packages:
+        row = narratives.get(package.pk)
+        names = {"number": package.number, "title": package.title}
+        if row is None or not plain_text(row.work_done).strip():
+            block(_("WP%(number)s %(title)s: the work done in the period is missing.") % names, f"wp-{package.number}")
+        if row is None or not row.deviations.strip():
+            block(
+                _(
+                    "WP%(number)s %(title)s: the deviations from the plan are missing (write “None” when nothing "
+                    "deviated)."
+                )
+                % names,
+                f"wp-{package.number}",
+            )
+
+    explained = set(IndicatorExplanation.objects.filter(report=report).values_list("indicator__code", flat=True))
+    for line in indicators_needing_explanation(report):
+        if line.code not in explained:
+            block(
+                _("Indicator %(code)s %(title)s is %(status)s: explain why and what is done about it.")
+                % {
+                    "code": line.code,
+                    "title": line.title,
+                    # In the reader's language (the frozen text is in the report's).
+                    "status": str(INDICATOR_STATUS_TEXT.get(line.status, line.status_text)).lower(),
+                },
+                f"indicator-{line.code}",
+            )
+
+    if report.period_end >= today:
+        if grant.donor.accepts_interim_reports:
+            warnings.append(
+                Check(
+                    message=_("The period has not ended (it ends on %(end)s): the report will be marked interim.")
+                    % {"end": report.period_end.isoformat()},
+                    blocking=False,
+                    url=page,
+                )
+            )
+        else:
+            block(
+                _(
+                    "The period ends on %(end)s and %(donor)s does not accept interim reports: submit it after the "
+                    "period has ended."
+                )
+                % {"end": report.period_end.isoformat(), "donor": grant.donor.name},
+                "report",
+            )
+
+    # Activities with events in the period whose work package has no "work done" yet.
+    start, end = report.period_start, report.period_end
+    busy = (
+        Activity.objects.filter(grant=grant, work_package__isnull=False)
+        .filter(Q(roundtables__starts_at__date__range=(start, end)) | Q(training_events__starts_on__range=(start, end)))
+        .select_related("work_package")
+        .distinct()
+        .order_by("work_package__number", "planned_start", "title")
+    )
+    for activity in busy:
+        row = narratives.get(activity.work_package_id)
+        if row is None or not plain_text(row.work_done).strip():
+            warnings.append(
+                Check(
+                    message=_(
+                        "Activity “%(activity)s” had events in the period, but WP%(number)s has no narrative of the "
+                        "work done."
+                    )
+                    % {"activity": activity.title, "number": activity.work_package.number},
+                    blocking=False,
+                    url=f"{page}#wp-{activity.work_package.number}",
+                )
+            )
+
+    # The budget of the period (only for one of the grant's reporting periods).
+    if grant.reporting_period_of(start, end) is not None:
+        in_period = BudgetPeriodAmount.objects.filter(
+            budget_line=OuterRef("pk"), period_start=start, actual__isnull=False
+        )
+        for line in (
+            BudgetLine.objects.filter(grant=grant).annotate(has_actual=Exists(in_period)).order_by("category", "pk")
+        ):
+            if not line.has_actual:
+                warnings.append(
+                    Check(
+                        message=_("Budget line “%(line)s” has no spending entered for the period.") % {"line": line},
+                        blocking=False,
+                        url=reverse("reports_budget_line:periods", args=[line.pk]),
+                    )
+                )
+        for amount in BudgetPeriodAmount.objects.filter(budget_line__grant=grant, period_start=start).select_related(
+            "budget_line"
+        ):
+            if amount.needs_justification() and not amount.variance_justification.strip():
+                warnings.append(
+                    Check(
+                        message=_(
+                            "Budget line “%(line)s”: spending differs from the plan by more than %(threshold)s %% "
+                            "without a justification."
+                        )
+                        % {"line": amount.budget_line, "threshold": settings.DONOR_REPORT_VARIANCE_THRESHOLD},
+                        blocking=False,
+                        url=reverse("reports_budget_line:periods", args=[amount.budget_line_id]),
+                    )
+                )
+
+    for indicator in Indicator.objects.filter(grant=grant).order_by("order", "code"):
+        if indicator.baseline_overridden:
+            warnings.append(
+                Check(
+                    message=_(
+                        "Indicator %(code)s: its baseline (%(baseline)s) is not the one measured on its scope "
+                        "(%(measured)s); the report shows the justification."
+                    )
+                    % {
+                        "code": indicator.code,
+                        "baseline": format(indicator.baseline.normalize(), "f"),
+                        "measured": format(indicator.baseline_measured.normalize(), "f"),
+                    },
+                    blocking=False,
+                    url=reverse("reports_indicator:edit", args=[indicator.pk]),
+                )
+            )
+    return blocking + warnings
+
+
+def indicators_needing_explanation(report: DonorReport) -> list[report_data.IndicatorLine]:
+    """The indicators the report's generated data says are behind or at risk (none before it is generated)."""
+    if not report.data:
+        return []
+    return [
+        line for line in report_data.from_json(report.data).indicators if line.status in report_data.NEEDS_EXPLANATION
+    ]
+
+
+def publish_refusal(*, report: DonorReport, user: Any) -> str:
+    """Why `user` may not publish `report` under the four-eyes rule ("" when they may): whoever
+    created or submitted it leaves publishing to another person."""
+    user_id = getattr(user, "pk", None)
+    if user_id is not None and user_id in (report.created_by_id, report.submitted_by_id):
+        return _("You prepared or submitted this report; another person publishes it.")
+    return ""
+
+
+def report_history(*, report: DonorReport, user: Any) -> QuerySet:
+    """The report's audit trail as the user may read it, newest first."""
+    from core.audit import log_entries_visible_to
+
+    entries = ModelLogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(DonorReport), object_id=str(report.pk)
+    ).select_related("user")
+    return log_entries_visible_to(entries, user).order_by("-timestamp", "-pk")

@@ -1,7 +1,9 @@
 """Staff screens for donor reports in the Wagtail admin ("Donor reports" in the Grants menu): the
-list with filters, the create form, the report page with its generation state, the staff preview of
-the PDF, the lifecycle actions (POST only; publishing asks for confirmation first) and the version
-history. Rules live in `reports.donor.services`; reads in `reports.donor.selectors`."""
+list with filters, the create form, the report page with its generation state, the narrative's forms
+(texts, one per work package, one per indicator behind or at risk), the checklist of what is missing
+before review, the staff preview of the PDF, the lifecycle actions (POST only; publishing asks for
+confirmation first and is offered only to someone who neither prepared nor submitted the report), the
+versions and the report's history. Rules live in `reports.donor.services`; reads in `reports.donor.selectors`."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -19,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView, View
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.rich_text import get_rich_text_editor_widget
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 
@@ -26,10 +30,12 @@ from core.forms import DateField, DatePickerInput
 from core.uploads import private_file_response
 from reports.donor import (
     hooks,  # noqa: F401 (registers the audit actions' labels)
+    narrative,
     selectors,
     services,
 )
-from reports.models import DonorReport, Grant
+from reports.grants.selectors import INDICATOR_STATUS_TEXT
+from reports.models import DonorReport, Grant, Indicator, IndicatorExplanation, WorkPackage, WorkPackageNarrative
 
 NAMESPACE = "reports_donor_reports"
 VIEW_PERMISSION = "reports.view_donorreport"
@@ -55,7 +61,7 @@ class PermissionMixin:
         if "pk" in kwargs:
             self.report = get_object_or_404(
                 DonorReport.objects.visible_to(request.user).select_related(
-                    "grant__donor", "supersedes", "created_by", "published_by"
+                    "grant__donor", "supersedes", "created_by", "submitted_by", "published_by"
                 ),
                 pk=kwargs["pk"],
             )
@@ -97,6 +103,13 @@ class ReportCreateForm(forms.Form):
     )
     period_start = DateField(label=gettext_lazy("Custom period: first day"), required=False, widget=DatePickerInput())
     period_end = DateField(label=gettext_lazy("Custom period: last day"), required=False, widget=DatePickerInput())
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language"),
+        choices=settings.LANGUAGES,
+        initial=settings.LANGUAGE_CODE,
+        required=False,
+        help_text=gettext_lazy("Every fixed text, label and date of the report is in this language."),
+    )
     summary = forms.CharField(
         label=gettext_lazy("Publishable summary"),
         required=False,
@@ -136,9 +149,76 @@ class ReportCreateForm(forms.Form):
         return data
 
 
+def _summary_help() -> str:
+    return _("Plain paragraphs a donor may publish as they are; at most %(limit)s characters.") % {
+        "limit": settings.DONOR_REPORT_SUMMARY_MAX_CHARS
+    }
+
+
 class SummaryForm(forms.Form):
     summary = forms.CharField(
         label=gettext_lazy("Publishable summary"), required=False, widget=forms.Textarea(attrs={"rows": 8})
+    )
+
+
+class NarrativeForm(forms.Form):
+    """The report's narrative texts (plain text); the service holds the summary's limit."""
+
+    summary = forms.CharField(
+        label=gettext_lazy("Publishable summary"), required=False, widget=forms.Textarea(attrs={"rows": 8})
+    )
+    ethics = forms.CharField(
+        label=gettext_lazy("Ethical issues"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=gettext_lazy(
+            "Ethical issues met in the period and how they were solved; “None” when there were none."
+        ),
+    )
+    dissemination = forms.CharField(
+        label=gettext_lazy("Dissemination and communication"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    conclusions = forms.CharField(
+        label=gettext_lazy("Conclusions and recommendations"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["summary"].help_text = _summary_help()
+        self.fields["summary"].widget.attrs["maxlength"] = settings.DONOR_REPORT_SUMMARY_MAX_CHARS
+
+
+class WorkPackageNarrativeForm(forms.Form):
+    work_done = forms.CharField(
+        label=gettext_lazy("Work done in the period"),
+        required=False,
+        help_text=gettext_lazy("Paragraphs, bold, italic and lists."),
+    )
+    deviations = forms.CharField(
+        label=gettext_lazy("Deviations from the plan"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("What did not go as planned, and why. Write “None” when nothing deviated."),
+    )
+    corrective_measures = forms.CharField(
+        label=gettext_lazy("Corrective measures"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["work_done"].widget = get_rich_text_editor_widget(features=narrative.RICH_TEXT_FEATURES)
+
+
+class IndicatorExplanationForm(forms.Form):
+    explanation = forms.CharField(
+        label=gettext_lazy("Why, and what is done about it"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("Leave empty to remove the explanation."),
     )
 
 
@@ -212,10 +292,11 @@ class CreateView(PermissionMixin, WagtailAdminTemplateMixin, FormView):
                 period_start=data["start"],
                 period_end=data["end"],
                 summary=data["summary"],
+                language=data["language"] or None,
                 acting_user=self.request.user,
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            form.add_error(None, exc.messages)
             return self.form_invalid(form)
         messages.success(self.request, _("Report created; its PDF is being generated."))
         return redirect(_url("report", report.pk))
@@ -233,24 +314,90 @@ class ReportView(AdminPage):
         report, user = self.report, self.request.user
         manage = services.can_manage_reports(user)
         draft = report.status == DonorReport.Status.DRAFT
+        editing = manage and draft
+        in_review = report.status == DonorReport.Status.IN_REVIEW
+        checks = selectors.report_checks(report) if draft else []
+        blocking = any(check.blocking for check in checks)
+        refusal = selectors.publish_refusal(report=report, user=user) if in_review else ""
+        narratives = {row.work_package_id: row for row in WorkPackageNarrative.objects.filter(report=report)}
+        packages = []
+        for package in WorkPackage.objects.filter(grant=report.grant).order_by("number"):
+            row = narratives.get(package.pk)
+            form = None
+            if editing:
+                initial = (
+                    {
+                        "work_done": row.work_done,
+                        "deviations": row.deviations,
+                        "corrective_measures": row.corrective_measures,
+                    }
+                    if row
+                    else {}
+                )
+                form = WorkPackageNarrativeForm(initial=initial, prefix=f"wp-{package.number}")
+            packages.append({"package": package, "narrative": row, "form": form})
+        explanations = {
+            row.indicator.code: row
+            for row in IndicatorExplanation.objects.filter(report=report).select_related("indicator")
+        }
+        indicator_rows = []
+        if editing:
+            by_code = {indicator.code: indicator for indicator in Indicator.objects.filter(grant=report.grant)}
+            for line in selectors.indicators_needing_explanation(report):
+                indicator = by_code.get(line.code)
+                if indicator is None:
+                    continue
+                row = explanations.get(line.code)
+                indicator_rows.append(
+                    {
+                        "line": line,
+                        "status_text": INDICATOR_STATUS_TEXT.get(line.status, line.status_text),
+                        "indicator": indicator,
+                        "form": IndicatorExplanationForm(
+                            initial={"explanation": row.explanation if row else ""}, prefix=f"indicator-{line.code}"
+                        ),
+                    }
+                )
         context.update(
             report=report,
             versions=selectors.report_versions(report=report, user=user),
             can_manage=manage,
-            can_submit=manage and draft and report.generation == DonorReport.Generation.DONE,
-            can_return=manage and report.status == DonorReport.Status.IN_REVIEW,
-            can_publish=manage and report.status == DonorReport.Status.IN_REVIEW,
+            editing=editing,
+            checks=checks,
+            blocking=blocking,
+            can_submit=editing and report.generation == DonorReport.Generation.DONE and not blocking,
+            can_return=manage and in_review,
+            can_publish=manage and in_review and not refusal,
+            publish_refusal=refusal if manage else "",
+            narrative_form=NarrativeForm(
+                initial={
+                    "summary": report.summary,
+                    "ethics": report.ethics,
+                    "dissemination": report.dissemination,
+                    "conclusions": report.conclusions,
+                }
+            )
+            if editing
+            else None,
+            packages=packages,
+            indicator_rows=indicator_rows,
+            explanations=list(explanations.values()),
+            history=selectors.report_history(report=report, user=user)[:50],
             can_retry=manage and selectors.can_retry(report=report),
             can_correct=manage
             and services.can_create_reports(user)
             and report.status == DonorReport.Status.PUBLISHED
             and not DonorReport.objects.filter(supersedes=report).exists(),
             correction=DonorReport.objects.visible_to(user).filter(supersedes=report).first(),
-            summary_form=SummaryForm(initial={"summary": report.summary}) if manage and draft else None,
             correction_form=CorrectionForm(),
             return_form=ReturnForm(),
             generation_running=report.generation in (DonorReport.Generation.QUEUED, DonorReport.Generation.RUNNING),
         )
+        media = forms.Media()
+        for row in packages:
+            if row["form"] is not None:
+                media += row["form"].media
+        context["narrative_media"] = media
         return context
 
 
@@ -271,6 +418,14 @@ class ActionView(PermissionMixin, View):
     http_method_names = ["post"]
     form_class: type[forms.Form] | None = None
     done_message = ""
+    anchor = ""
+
+    def get_form(self, data: Any) -> forms.Form:
+        assert self.form_class is not None
+        return self.form_class(data)
+
+    def back(self, pk: int) -> str:
+        return _url("report", pk) + (f"#{self.anchor}" if self.anchor else "")
 
     def has_permission(self, user: Any) -> bool:
         return services.can_manage_reports(user)
@@ -278,21 +433,23 @@ class ActionView(PermissionMixin, View):
     def act(self, report: DonorReport, data: dict[str, Any]) -> DonorReport:
         raise NotImplementedError
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: HttpRequest, pk: int, **kwargs: Any) -> HttpResponse:
         data: dict[str, Any] = {}
         if self.form_class is not None:
-            form = self.form_class(request.POST)
+            form = self.get_form(request.POST)
             if not form.is_valid():
                 messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-                return redirect(_url("report", pk))
+                return redirect(self.back(pk))
             data = form.cleaned_data
         try:
             result = self.act(self.report, data)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
-            return redirect(_url("report", pk))
+            return redirect(self.back(pk))
         messages.success(request, str(self.done_message))
-        return redirect(_url("report", result.pk))
+        if isinstance(result, DonorReport) and result.pk != self.report.pk:
+            return redirect(_url("report", result.pk))
+        return redirect(self.back(pk))
 
 
 class SummaryView(ActionView):
@@ -303,6 +460,69 @@ class SummaryView(ActionView):
         return services.donor_report_update_summary(
             report=report, summary=data["summary"], acting_user=self.request.user
         )
+
+
+class NarrativeView(ActionView):
+    form_class = NarrativeForm
+    anchor = selectors.NARRATIVE_ANCHOR
+    done_message = gettext_lazy("Narrative saved; the PDF is being generated again.")
+
+    def act(self, report: DonorReport, data: dict[str, Any]) -> DonorReport:
+        return services.donor_report_update_narrative(
+            report=report,
+            acting_user=self.request.user,
+            summary=data["summary"],
+            ethics=data["ethics"],
+            dissemination=data["dissemination"],
+            conclusions=data["conclusions"],
+        )
+
+
+class WorkPackageNarrativeView(ActionView):
+    form_class = WorkPackageNarrativeForm
+    done_message = gettext_lazy("Work package narrative saved; the PDF is being generated again.")
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not self.has_permission(request.user):
+            raise PermissionDenied
+        self.work_package = get_object_or_404(WorkPackage.objects.visible_to(request.user), pk=kwargs["package"])
+        self.anchor = f"wp-{self.work_package.number}"
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form(self, data: Any) -> forms.Form:
+        return WorkPackageNarrativeForm(data, prefix=self.anchor)
+
+    def act(self, report: DonorReport, data: dict[str, Any]) -> DonorReport:
+        services.donor_report_update_work_package(
+            report=report,
+            work_package=self.work_package,
+            work_done=data["work_done"],
+            deviations=data["deviations"],
+            corrective_measures=data["corrective_measures"],
+            acting_user=self.request.user,
+        )
+        return report
+
+
+class IndicatorExplanationView(ActionView):
+    form_class = IndicatorExplanationForm
+    done_message = gettext_lazy("Explanation saved; the PDF is being generated again.")
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not self.has_permission(request.user):
+            raise PermissionDenied
+        self.indicator = get_object_or_404(Indicator.objects.visible_to(request.user), pk=kwargs["indicator"])
+        self.anchor = f"indicator-{self.indicator.code}"
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form(self, data: Any) -> forms.Form:
+        return IndicatorExplanationForm(data, prefix=self.anchor)
+
+    def act(self, report: DonorReport, data: dict[str, Any]) -> DonorReport:
+        services.donor_report_explain_indicator(
+            report=report, indicator=self.indicator, explanation=data["explanation"], acting_user=self.request.user
+        )
+        return report
 
 
 class SubmitView(ActionView):
@@ -353,10 +573,13 @@ class PublishView(PermissionMixin, WagtailAdminTemplateMixin, TemplateView):
         return _("Publish %(report)s") % {"report": self.report}
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        refusal = selectors.publish_refusal(report=self.report, user=self.request.user)
         return super().get_context_data(**kwargs) | {
             "report": self.report,
             "recipients": len(selectors.donor_user_emails(grant=self.report.grant)),
-            "publishable": self.report.status == DonorReport.Status.IN_REVIEW,
+            "in_review": self.report.status == DonorReport.Status.IN_REVIEW,
+            "publishable": self.report.status == DonorReport.Status.IN_REVIEW and not refusal,
+            "refusal": refusal,
         }
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -395,6 +618,9 @@ class DonorReportViewSet(ViewSet):
             path("<int:pk>/", ReportView.as_view(), name="report"),
             path("<int:pk>/pdf/", PreviewView.as_view(), name="preview"),
             path("<int:pk>/summary/", SummaryView.as_view(), name="summary"),
+            path("<int:pk>/narrative/", NarrativeView.as_view(), name="narrative"),
+            path("<int:pk>/work-packages/<int:package>/", WorkPackageNarrativeView.as_view(), name="work_package"),
+            path("<int:pk>/indicators/<int:indicator>/", IndicatorExplanationView.as_view(), name="indicator"),
             path("<int:pk>/submit/", SubmitView.as_view(), name="submit"),
             path("<int:pk>/return/", ReturnView.as_view(), name="return"),
             path("<int:pk>/publish/", PublishView.as_view(), name="publish"),

@@ -1,5 +1,6 @@
 """Viewsets of what a grant plans and reports: work packages, activities, deliverables, milestones,
-indicators, risks and budget lines (each opened from the grant's page)."""
+indicators, risks and budget lines (each opened from the grant's page), and a budget line's amounts
+by reporting period (grants managers enter them; `services.budget_line_update_period_amounts`)."""
 
 from __future__ import annotations
 
@@ -7,20 +8,31 @@ from typing import Any
 
 import django_filters
 from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic import WagtailAdminTemplateMixin
+from wagtail.admin.widgets.button import HeaderButton
 
 from reports import metrics
-from reports.grants.admin_views import GrantChildViewSet, grant_filter
+from reports.donor import services as report_services
+from reports.grants.admin_views import GrantChildEditView, GrantChildViewSet, grant_filter
 from reports.grants.forms import ActivityForm, IndicatorForm, MetricSelect, metric_choices
 from reports.models import (
     Activity,
     BudgetLine,
+    BudgetPeriodAmount,
     Deliverable,
     Indicator,
     Milestone,
@@ -363,8 +375,123 @@ class BudgetLineFilterSet(WagtailFilterSet):
         fields = ["grant", "category"]
 
 
+class PeriodAmountForm(forms.Form):
+    """One reporting period of a budget line (the form's prefix is the period's first day)."""
+
+    planned = forms.DecimalField(label=gettext_lazy("Planned"), required=False, min_value=0, decimal_places=2)
+    actual = forms.DecimalField(
+        label=gettext_lazy("Spent"),
+        required=False,
+        min_value=0,
+        decimal_places=2,
+    )
+    variance_justification = forms.CharField(
+        label=gettext_lazy("Why spending differs from the plan"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class BudgetPeriodsView(WagtailAdminTemplateMixin, TemplateView):
+    """A budget line's planned and actual amounts in each reporting period of its grant, saved together."""
+
+    template_name = "reports/grants/budget_periods.html"
+    header_icon = "table"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.has_perm(report_services.BUDGET_CHANGE_PERMISSION):
+            raise PermissionDenied
+        self.line = get_object_or_404(
+            BudgetLine.objects.visible_to(request.user).select_related("grant"), pk=kwargs["pk"]
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_title(self) -> str:
+        return _("Amounts by period: %(line)s") % {"line": self.line}
+
+    def get_page_subtitle(self) -> str:
+        return self.line.grant.code
+
+    def get_breadcrumbs_items(self) -> list[dict[str, Any]]:
+        return []
+
+    def rows(self, data: Any = None) -> list[dict[str, Any]]:
+        saved = {row.period_start: row for row in BudgetPeriodAmount.objects.filter(budget_line=self.line)}
+        rows = []
+        for start, end in self.line.grant.reporting_periods():
+            row = saved.get(start)
+            initial = (
+                {"planned": row.planned, "actual": row.actual, "variance_justification": row.variance_justification}
+                if row
+                else {}
+            )
+            rows.append(
+                {
+                    "start": start,
+                    "end": end,
+                    "saved": row,
+                    "form": PeriodAmountForm(data, initial=initial, prefix=start.isoformat()),
+                }
+            )
+        return rows
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        rows = kwargs.get("rows") or self.rows()
+        return context | {
+            "line": self.line,
+            "rows": rows,
+            "threshold": settings.DONOR_REPORT_VARIANCE_THRESHOLD,
+            "grant_url": reverse("reports_grant:inspect", args=[self.line.grant_id]),
+            "edit_url": reverse("reports_budget_line:edit", args=[self.line.pk]),
+        }
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        rows = self.rows(request.POST)
+        if not all(row["form"].is_valid() for row in rows):
+            return self.render_to_response(self.get_context_data(rows=rows))
+        amounts = [
+            report_services.PeriodAmountInput(
+                period_start=row["start"],
+                period_end=row["end"],
+                planned=row["form"].cleaned_data["planned"],
+                actual=row["form"].cleaned_data["actual"],
+                variance_justification=row["form"].cleaned_data["variance_justification"],
+            )
+            for row in rows
+        ]
+        try:
+            report_services.budget_line_update_period_amounts(
+                budget_line=self.line, amounts=amounts, acting_user=request.user
+            )
+        except ValidationError as exc:
+            by_period = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
+            for row in rows:
+                for message in by_period.get(row["start"].isoformat(), []):
+                    row["form"].add_error(None, message)
+            if "" in by_period:
+                messages.error(request, " ".join(by_period[""]))
+            return self.render_to_response(self.get_context_data(rows=rows))
+        messages.success(request, _("Amounts by period saved; the line's spending is now their sum."))
+        return redirect(reverse("reports_budget_line:periods", args=[self.line.pk]))
+
+
+class BudgetLineEditView(GrantChildEditView):
+    @cached_property
+    def header_buttons(self) -> list[Any]:
+        return [
+            *super().header_buttons,
+            HeaderButton(
+                _("Amounts by period"),
+                url=reverse("reports_budget_line:periods", args=[self.object.pk]),
+                icon_name="table",
+            ),
+        ]
+
+
 class BudgetLineViewSet(GrantChildViewSet):
     model = BudgetLine
+    edit_view_class = BudgetLineEditView
     icon = "table"
     menu_label = gettext_lazy("Budget lines")
     name = "reports_budget_line"
@@ -381,3 +508,6 @@ class BudgetLineViewSet(GrantChildViewSet):
         "grant.currency": gettext_lazy("Currency"),
     }
     export_filename = "budget-lines"
+
+    def get_urlpatterns(self) -> list:
+        return [*super().get_urlpatterns(), path("<int:pk>/periods/", BudgetPeriodsView.as_view(), name="periods")]

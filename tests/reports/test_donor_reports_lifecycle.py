@@ -16,6 +16,7 @@ from reports.donor import services
 from reports.models import DonorReport, DonorReportDownload, FrozenReportError
 from reports.tasks import generate_donor_report
 from tests.accounts.factories import UserFactory
+from tests.reports.donor_narrative import second_manager, write_narrative
 from tests.reports.donor_report_factories import donor_user, grants_manager, make_grant, report_permissions_of
 
 pytestmark = pytest.mark.django_db
@@ -48,10 +49,10 @@ def create(grant: Any, user: Any, capture: Any, summary: str = "A year of growth
 
 
 def published(grant: Any, user: Any, capture: Any) -> DonorReport:
-    report = create(grant, user, capture)
+    report = write_narrative(create(grant, user, capture), user, capture)
     services.donor_report_submit(report=report, acting_user=user)
     with capture(execute=True):
-        services.donor_report_publish(report=report, acting_user=user)
+        services.donor_report_publish(report=report, acting_user=second_manager())
     report.refresh_from_db()
     return report
 
@@ -130,6 +131,7 @@ def test_lifecycle_transitions_follow_the_rules(
         services.donor_report_publish(report=report, acting_user=manager)  # a draft is not published directly
     with pytest.raises(ValidationError):
         services.donor_report_return(report=report, acting_user=manager)
+    write_narrative(report, manager, django_capture_on_commit_callbacks)
     services.donor_report_submit(report=report, acting_user=manager)
     assert report.status == "in_review"
     with pytest.raises(ValidationError):
@@ -141,10 +143,11 @@ def test_lifecycle_transitions_follow_the_rules(
     report.refresh_from_db()
     assert report.generation == "done" and report.data["summary"] == "Fixed summary."
     services.donor_report_submit(report=report, acting_user=manager)
+    publisher = second_manager()
     with django_capture_on_commit_callbacks(execute=True):
-        services.donor_report_publish(report=report, acting_user=manager)
+        services.donor_report_publish(report=report, acting_user=publisher)
     report.refresh_from_db()
-    assert report.status == "published" and report.published_by == manager and report.published_at
+    assert report.status == "published" and report.published_by == publisher and report.published_at
     actions = set(
         __import__("wagtail.models", fromlist=["ModelLogEntry"])
         .ModelLogEntry.objects.filter(object_id=str(report.pk))
@@ -155,7 +158,7 @@ def test_lifecycle_transitions_follow_the_rules(
         "reports.donor_report.generated",
         "reports.donor_report.submit",
         "reports.donor_report.return",
-        "reports.donor_report.update_summary",
+        "reports.donor_report.update_narrative",
         "reports.donor_report.publish",
     } <= actions
 
@@ -209,7 +212,7 @@ def test_a_correction_supersedes_the_published_version_and_both_are_kept(
     assert first.status == "published"  # until the correction is published
     services.donor_report_submit(report=correction, acting_user=manager)
     with django_capture_on_commit_callbacks(execute=True):
-        services.donor_report_publish(report=correction, acting_user=manager)
+        services.donor_report_publish(report=correction, acting_user=second_manager("third.manager@example.org"))
     first.refresh_from_db()
     correction.refresh_from_db()
     assert first.status == "superseded" and first.pdf_sha256 == first_sha
@@ -318,7 +321,7 @@ def test_publishing_emails_the_donor_users_once(
     assert f"https://hotlines.example.org/donors/grants/{grant.pk}/" in body and grant.code in body
     # Publishing again is refused, and queueing the same notification twice is a no-op.
     with pytest.raises(ValidationError):
-        services.donor_report_publish(report=report, acting_user=manager)
+        services.donor_report_publish(report=report, acting_user=second_manager("third.manager@example.org"))
     services._notify_published(report)
     assert OutgoingEmail.objects.filter(dedupe_key__startswith="donor-report-published:").count() == 2
 

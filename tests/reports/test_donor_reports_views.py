@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from reports import services
 from reports.models import DonorReport, DonorReportDownload
+from tests.reports.donor_narrative import second_manager, write_narrative
 from tests.reports.donor_report_factories import donor_user, grants_manager, make_grant
 
 pytestmark = pytest.mark.django_db
@@ -27,9 +28,12 @@ def make_report(grant: Any, user: Any, capture: Any, *, publish: bool = True) ->
         )
     report.refresh_from_db()
     if publish:
+        write_narrative(report, user, capture)
         services.donor_report_submit(report=report, acting_user=user)
         with capture(execute=True):
-            services.donor_report_publish(report=report, acting_user=user)
+            services.donor_report_publish(
+                report=report, acting_user=second_manager(f"publisher{report.pk}@example.org")
+            )
         report.refresh_from_db()
     return report
 
@@ -190,7 +194,9 @@ def test_admin_list_filters_and_report_page(
     assert reverse("reports_donor_reports:report", args=[setup["draft_a"].pk]) in response.content.decode()
     assert reverse("reports_donor_reports:report", args=[setup["report_a"].pk]) not in response.content.decode()
     page = client.get(reverse("reports_donor_reports:report", args=[setup["draft_a"].pk]))
-    assert page.status_code == 200 and "Submit for review" in page.content.decode()
+    # Its narrative is not written: the checklist says so, and no submission is offered yet.
+    assert page.status_code == 200 and "What is missing before review" in page.content.decode()
+    assert "Submit for review" not in page.content.decode()
     preview = client.get(reverse("reports_donor_reports:preview", args=[setup["draft_a"].pk]))
     assert preview.status_code == 200
 
@@ -217,15 +223,53 @@ def test_admin_create_submit_publish_through_the_screens(
     )
     assert response.status_code == 200 and "another grant" in response.content.decode()
     assert client.get(reverse("reports_donor_reports:submit", args=[report.pk])).status_code == 405
+    # The narrative is missing: the checklist names it and the submission is refused.
+    page = client.get(reverse("reports_donor_reports:report", args=[report.pk])).content.decode()
+    assert "What is missing before review" in page and "The ethical issues are missing" in page
+    assert "the report will be marked interim" in page  # the period has not ended yet
     client.post(reverse("reports_donor_reports:submit", args=[report.pk]))
-    confirm = client.get(reverse("reports_donor_reports:publish", args=[report.pk]))
+    report.refresh_from_db()
+    assert report.status == "draft"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("reports_donor_reports:narrative", args=[report.pk]),
+            {"summary": "Second year.", "ethics": "None.", "dissemination": "A webinar.", "conclusions": "On track."},
+        )
+    report.refresh_from_db()
+    assert report.ethics == "None." and report.generation == "done"
+    # Indicator I1 is at risk in the second year: its explanation is asked for, then written.
+    page = client.get(reverse("reports_donor_reports:report", args=[report.pk])).content.decode()
+    assert 'id="indicator-I1"' in page and "Submit for review" not in page
+    indicator = grant.indicators.get(code="I1")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("reports_donor_reports:indicator", args=[report.pk, indicator.pk]),
+            {"indicator-I1-explanation": "The campaign starts in the autumn."},
+        )
+    assert report.indicator_explanations.get().explanation == "The campaign starts in the autumn."
+    client.post(reverse("reports_donor_reports:submit", args=[report.pk]))
+    report.refresh_from_db()
+    assert report.status == "in_review" and report.submitted_by == setup["manager"]
+    # Four eyes: the preparer is not offered publishing, and is refused.
+    page = client.get(reverse("reports_donor_reports:report", args=[report.pk])).content.decode()
+    assert "Publish…" not in page and "another person publishes it" in page
+    confirm = client.get(reverse("reports_donor_reports:publish", args=[report.pk])).content.decode()
+    assert "Yes, publish" not in confirm and "another person publishes it" in confirm
+    client.post(reverse("reports_donor_reports:publish", args=[report.pk]))
+    report.refresh_from_db()
+    assert report.status == "in_review"
+    publisher = client_for(second_manager())
+    confirm = publisher.get(reverse("reports_donor_reports:publish", args=[report.pk]))
     assert "Yes, publish" in confirm.content.decode()
     report.refresh_from_db()
     assert report.status == "in_review"  # the confirmation page changes nothing
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("reports_donor_reports:publish", args=[report.pk]))
+        publisher.post(reverse("reports_donor_reports:publish", args=[report.pk]))
     report.refresh_from_db()
     assert report.status == "published"
+    history = client.get(reverse("reports_donor_reports:report", args=[report.pk])).content.decode()
+    assert "Report submitted for review" in history and "Report published" in history
+    assert str(setup["manager"]) in history and str(report.published_by) in history
 
 
 def test_admin_refuses_non_staff_and_roles_without_permission(

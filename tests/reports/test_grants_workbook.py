@@ -20,6 +20,7 @@ from reports import demo as reports_demo
 from reports.models import (
     Activity,
     BudgetLine,
+    BudgetPeriodAmount,
     Deliverable,
     Donor,
     Grant,
@@ -42,8 +43,20 @@ GRANT_SHEETS = [
     "Milestones",
     "Risks",
     "Budget lines",
+    "Budget by period",
 ]
-GRANT_MODELS = (BudgetLine, Risk, Milestone, Deliverable, Indicator, Activity, WorkPackage, Grant, Donor)
+GRANT_MODELS = (
+    BudgetPeriodAmount,
+    BudgetLine,
+    Risk,
+    Milestone,
+    Deliverable,
+    Indicator,
+    Activity,
+    WorkPackage,
+    Grant,
+    Donor,
+)
 
 
 def sheet_rows(data: bytes) -> dict[str, list[tuple]]:
@@ -129,7 +142,18 @@ def build_grant() -> Grant:
         grant=grant, work_package=wp2, code="MS1", title="First roundtable", due_on=date(2025, 5, 1), verification="x"
     )
     Risk.objects.create(grant=grant, work_package=wp2, description="Elections.", likelihood="high", mitigation="Wait.")
-    BudgetLine.objects.create(grant=grant, category="travel", description="Trips", planned=Decimal("310000"))
+    trips = BudgetLine.objects.create(grant=grant, category="travel", description="Trips", planned=Decimal("310000"))
+    BudgetPeriodAmount.objects.create(
+        budget_line=trips,
+        period_start=date(2025, 1, 1),
+        period_end=date(2025, 12, 31),
+        planned=Decimal("100000"),
+        actual=Decimal("140000.25"),
+        variance_justification="Two extra missions.",
+    )
+    BudgetPeriodAmount.objects.create(
+        budget_line=trips, period_start=date(2026, 1, 1), period_end=date(2026, 12, 31), planned=Decimal("100000")
+    )
     BudgetLine.objects.create(grant=grant, category="personnel", planned=Decimal("780000"), actual=Decimal("1.05"))
     return grant
 
@@ -156,6 +180,12 @@ def test_round_trip_into_an_empty_database_loses_nothing():
     assert activity.work_package.number == 2
     assert list(activity.roundtables.values_list("code", flat=True)) == ["RT-GH-2025-03-04"]
     assert list(activity.training_events.values_list("code", flat=True)) == ["CORE-2025-04"]
+    trips = grant.budget_lines.get(category="travel")
+    assert trips.actual == Decimal("140000.25")
+    assert list(trips.period_amounts.values_list("planned", "actual", "variance_justification")) == [
+        (Decimal("100000"), Decimal("140000.25"), "Two extra missions."),
+        (Decimal("100000"), None, ""),
+    ]
     manual = grant.indicators.get(code="I2")
     assert (manual.manual_value, manual.justification, manual.metric_key) == (
         Decimal("86.25"),
@@ -226,3 +256,48 @@ def test_bad_rows_are_named_and_nothing_is_written():
     assert ("Indicators", 3, "work_package") in problems
     assert ("Indicators", 4, "metric_key") in problems
     assert {model: model.objects.count() for model in GRANT_MODELS} == before
+
+
+def test_budget_by_period_rows_are_held_to_the_model_rules():
+    build_grant()
+    header = [
+        "grant",
+        "category",
+        "description",
+        "period_start",
+        "period_end",
+        "planned",
+        "actual",
+        "variance_justification",
+    ]
+    data = _workbook(
+        {
+            "Budget by period": [
+                header,
+                # Not one of the grant's reporting periods.
+                ["GF-EXP-2025", "travel", "Trips", "2025-02-01", "2025-12-31", 10, 10, ""],
+                # Spending far from the plan without a justification.
+                ["GF-EXP-2025", "travel", "Trips", "2027-01-01", "2027-12-31", 1000, 5000, ""],
+                # A line that does not exist.
+                ["GF-EXP-2025", "equipment", "Laptops", "2025-01-01", "2025-12-31", 10, 10, ""],
+            ]
+        }
+    )
+    result = import_workbook(data)
+    assert not result.ok
+    failing = {(error.row, error.column) for error in result.errors}
+    assert (2, "period_start") in failing and (3, "variance_justification") in failing and (4, "grant") in failing
+    assert BudgetPeriodAmount.objects.count() == 2
+    assert BudgetLine.objects.get(category="travel").actual == Decimal("140000.25")
+    # A valid row is written and the line's actual follows the sum of its periods.
+    data = _workbook(
+        {
+            "Budget by period": [
+                header,
+                ["GF-EXP-2025", "travel", "Trips", "2026-01-01", "2026-12-31", 100000, 95000, ""],
+            ]
+        }
+    )
+    result = import_workbook(data)
+    assert result.ok, result.errors[:5]
+    assert BudgetLine.objects.get(category="travel").actual == Decimal("235000.25")
