@@ -59,11 +59,12 @@ def test_deadlines_list_unmet_reports_deliverables_and_milestones_soonest_first(
 
 
 def test_a_published_report_meets_its_period_a_draft_does_not(grant: Any) -> None:
+    manager = grants_manager()
     draft = DonorReport.objects.create(grant=grant, period_start=date(2025, 1, 1), period_end=date(2025, 12, 31))
-    [report_2025, _report_2026] = [d for d in grant_deadlines(user=grants_manager(), today=TODAY) if d.kind == REPORT]
+    [report_2025, _report_2026] = [d for d in grant_deadlines(user=manager, today=TODAY) if d.kind == REPORT]
     assert report_2025.url == reverse("reports_donor_reports:report", args=[draft.pk])
     published_report(grant, date(2025, 1, 1), date(2025, 12, 31), version=2)
-    reports = [d for d in grant_deadlines(user=grants_manager(), today=TODAY) if d.kind == REPORT]
+    reports = [d for d in grant_deadlines(user=manager, today=TODAY) if d.kind == REPORT]
     assert [d.period for d in reports] == [(date(2026, 1, 1), date(2026, 12, 31))]
 
 
