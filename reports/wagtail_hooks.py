@@ -15,7 +15,10 @@ from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
 from core.contributed_fields import CONTRIBUTED_FIELDS_HOOK, ContributedField
 from network.history import AuditedCreateAction, AuditedDeleteAction, AuditedEditAction
-from reports import admin_urls
+from reports import (
+    admin_urls,
+    reminders,  # noqa: F401 (registers the grant deadline reminders)
+)
 from reports.dashboards import DASHBOARDS, Dashboard
 from reports.donor.viewsets import DonorReportViewSet  # noqa: F401 (adds "Donor reports" to the Grants menu)
 from reports.grants.forms import grant_activity_fields

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import (
     Q,
+    QuerySet,
 )
 from django.urls import reverse
 from django.utils.translation import gettext, gettext_lazy
@@ -165,7 +166,12 @@ class Deadline:
 def grant_deadlines(*, user: Any, today: date, within_days: int | None = None) -> list[Deadline]:
     """Every unmet deadline of the grants `user` may see, overdue ones included, soonest first; with
     `within_days`, only those due by `today + within_days`. Four queries whatever the number of grants."""
-    grants = {grant.pk: grant for grant in Grant.objects.visible_to(user).select_related("donor")}
+    return deadlines_of(grants=Grant.objects.visible_to(user), today=today, within_days=within_days)
+
+
+def deadlines_of(*, grants: QuerySet, today: date, within_days: int | None = None) -> list[Deadline]:
+    """`grant_deadlines` of these grants (for the reminders, which run for nobody in particular)."""
+    grants = {grant.pk: grant for grant in grants.select_related("donor")}
     if not grants:
         return []
     limit = today + timedelta(days=within_days) if within_days is not None else None

@@ -98,3 +98,79 @@ def test_deadlines_take_a_fixed_number_of_queries(django_assert_max_num_queries:
     with django_assert_max_num_queries(4):
         deadlines = grant_deadlines(user=user, today=TODAY)
     assert len(deadlines) == 6 * 3
+
+
+# -- reminders ------------------------------------------------------------------------------------------------
+@pytest.fixture
+def run(django_capture_on_commit_callbacks: Any, capsys: Any) -> Any:
+    """Run the command as cron would on `day`: queued emails go out once its transactions commit."""
+
+    def _run(day: date) -> list[str]:
+        before = len(mail.outbox)
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("send_reminders", date=day.isoformat())
+        capsys.readouterr()
+        return [message.subject for message in mail.outbox[before:]]
+
+    return _run
+
+
+@pytest.fixture
+def managers(make_user: Any) -> list[Any]:
+    make_user(Role.GRANTS, email="left@example.org", is_active=False)
+    make_user(Role.NETWORK_STAFF, email="staff@example.org")
+    return [make_user(Role.GRANTS, email="gm1@example.org"), make_user(Role.GRANTS, email="gm2@example.org")]
+
+
+def test_a_deadline_is_reminded_before_on_the_day_and_after_each_once(
+    grant: Any, managers: Any, run: Any, settings: Any
+) -> None:
+    settings.GRANT_DEADLINE_REMINDER_DAYS = 14
+    grant.ends_on = date(2025, 12, 31)  # one period: the 2025 report, due 2026-03-01
+    grant.save()
+    due = date(2026, 3, 1)
+    assert run(due - timedelta(days=15)) == []
+    [before] = run(due - timedelta(days=14))
+    assert "Due on 2026-03-01: Report for 2025-01-01 – 2025-12-31 (GF-EXP-2025)" in before
+    assert run(due - timedelta(days=14)) == [] and run(due - timedelta(days=1)) == []
+    [on_the_day] = run(due)
+    assert "Due today: Report for 2025-01-01 – 2025-12-31" in on_the_day
+    assert run(due) == []
+    [after] = run(due + timedelta(days=1))
+    assert "Overdue since 2026-03-01" in after
+    assert run(due + timedelta(days=1)) == [] and run(due + timedelta(days=30)) == []
+    message = mail.outbox[-1]
+    assert sorted(message.to) == ["gm1@example.org", "gm2@example.org"]
+    assert f"{reverse('reports_donor_reports:add')}?grant={grant.pk}" in message.body
+    assert grant.donor.name in message.body
+
+
+def test_runs_that_miss_days_still_send_each_moment_once(grant: Any, managers: Any, run: Any, settings: Any) -> None:
+    settings.GRANT_DEADLINE_REMINDER_DAYS = 14
+    item = deliverable(grant, "D2.1", date(2026, 6, 10))
+    assert [s for s in run(date(2026, 6, 3)) if "D2.1" in s] == [
+        "[Hotline network] Due on 2026-06-10: D2.1 Deliverable D2.1 (GF-EXP-2025)"
+    ]
+    # The command did not run on the due date: the next run sends the overdue reminder only.
+    late = [s for s in run(date(2026, 6, 12)) if "D2.1" in s]
+    assert late == ["[Hotline network] Overdue since 2026-06-10: D2.1 Deliverable D2.1 (GF-EXP-2025)"]
+    # A new due date is a new deadline: reminded again.
+    item.due_on = date(2026, 7, 1)
+    item.save()
+    assert [s for s in run(date(2026, 7, 1)) if "D2.1" in s] == [
+        "[Hotline network] Due today: D2.1 Deliverable D2.1 (GF-EXP-2025)"
+    ]
+
+
+def test_a_met_deadline_is_not_reminded(grant: Any, managers: Any, run: Any) -> None:
+    grant.ends_on = date(2025, 12, 31)
+    grant.save()
+    published_report(grant, date(2025, 1, 1), date(2025, 12, 31))
+    deliverable(grant, "D1", date(2026, 3, 1), submitted_on=date(2026, 2, 20))
+    milestone(grant, "MS1", date(2026, 3, 1), achieved_on=date(2026, 2, 20))
+    assert run(date(2026, 3, 1)) == [] and run(date(2026, 3, 2)) == []
+
+
+def test_no_grants_manager_no_email(grant: Any, run: Any) -> None:
+    deliverable(grant, "D1", date(2026, 3, 1))
+    assert run(date(2026, 3, 1)) == []
