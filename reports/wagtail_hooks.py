@@ -17,6 +17,7 @@ from core.contributed_fields import CONTRIBUTED_FIELDS_HOOK, ContributedField
 from network.history import AuditedCreateAction, AuditedDeleteAction, AuditedEditAction
 from reports import (
     admin_urls,
+    home_panels,  # noqa: F401 (registers the grants manager's deadlines panel)
     reminders,  # noqa: F401 (registers the grant deadline reminders)
 )
 from reports.dashboards import DASHBOARDS, Dashboard

@@ -174,3 +174,39 @@ def test_a_met_deadline_is_not_reminded(grant: Any, managers: Any, run: Any) -> 
 def test_no_grants_manager_no_email(grant: Any, run: Any) -> None:
     deliverable(grant, "D1", date(2026, 3, 1))
     assert run(date(2026, 3, 1)) == []
+
+
+# -- the grants manager's admin home --------------------------------------------------------------------------
+def test_the_grants_managers_home_lists_overdue_then_the_next_60_days(
+    grant: Any, client_for: Any, make_user: Any, django_assert_max_num_queries: Any
+) -> None:
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    deliverable(grant, "D-LATE", today - timedelta(days=3))
+    milestone(grant, "MS-SOON", today + timedelta(days=10))
+    deliverable(grant, "D-FAR", today + timedelta(days=61))
+    deliverable(grant, "D-DONE", today - timedelta(days=3), submitted_on=today)
+    manager = grants_manager()
+    html = client_for(manager).get(reverse("wagtailadmin_home")).content.decode()
+    assert "Reporting deadlines" in html
+    assert html.index("D-LATE") < html.index("MS-SOON")
+    assert "Overdue by 3 days" in html and "In 10 days" in html
+    assert "D-FAR" not in html and "D-DONE" not in html
+    assert reverse("reports_milestone:edit", args=[grant.milestones.get().pk]) in html
+    # Network staff see the grants but are not their managers: no panel; nor for other staff.
+    for role in (Role.NETWORK_STAFF, Role.CAPACITY, Role.REVIEWER):
+        html = client_for(make_user(role)).get(reverse("wagtailadmin_home")).content.decode()
+        assert "Reporting deadlines" not in html, role
+    # More grants: the panel costs the same.
+    for index in range(5):
+        deliverable(make_grant(f"G-{index}"), "D1", today + timedelta(days=5))
+    client = client_for(manager)
+    client.get(reverse("wagtailadmin_home"))
+    with django_assert_max_num_queries(60) as captured:
+        client.get(reverse("wagtailadmin_home"))
+    count = len(captured.captured_queries)
+    for index in range(5, 10):
+        deliverable(make_grant(f"G-{index}"), "D1", today + timedelta(days=5))
+    with django_assert_max_num_queries(count):
+        client.get(reverse("wagtailadmin_home"))
