@@ -18,10 +18,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.contributed_fields import ContributedField
+from core.uploads import private_storage
 from network.models import Country, ProgrammeRegion, TrainingEvent
 from onboarding.models import Roundtable
 from reports import metrics, selectors
-from core.uploads import private_storage
 from reports.donor import profiles
 from reports.grants import services as grant_services
 from reports.models import (
