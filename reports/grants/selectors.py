@@ -163,6 +163,34 @@ class Deadline:
         return max(-self.days, 0)
 
 
+def delivers_period(status: str) -> bool:
+    """Whether a report in this status meets its period's deadline: once published (and still once a
+    correction supersedes it)."""
+    return status in DonorReport.DONOR_VISIBLE_STATUSES
+
+
+@dataclass(frozen=True)
+class ReportDue:
+    period: tuple[date, date]
+    due_on: date
+
+
+def next_report_due(*, grant: Grant) -> ReportDue | None:
+    """The grant's first reporting period without a published report, and when its report is due;
+    None when every period's report is delivered. One query."""
+    delivered = {
+        (start, end)
+        for start, end, status in DonorReport.objects.filter(grant=grant).values_list(
+            "period_start", "period_end", "status"
+        )
+        if delivers_period(status)
+    }
+    for start, end in grant.reporting_periods():
+        if (start, end) not in delivered:
+            return ReportDue(period=(start, end), due_on=grant.report_due_on(end))
+    return None
+
+
 def grant_deadlines(*, user: Any, today: date, within_days: int | None = None) -> list[Deadline]:
     """Every unmet deadline of the grants `user` may see, overdue ones included, soonest first; with
     `within_days`, only those due by `today + within_days`. Four queries whatever the number of grants."""
@@ -187,7 +215,7 @@ def deadlines_of(*, grants: QuerySet, today: date, within_days: int | None = Non
     )
     for pk, grant_id, start, end, status in reports:
         latest.setdefault((grant_id, start, end), pk)
-        if status in DonorReport.DONOR_VISIBLE_STATUSES:
+        if delivers_period(status):
             published.add((grant_id, start, end))
     for grant in grants.values():
         for start, end in grant.reporting_periods():
