@@ -314,7 +314,9 @@ def test_the_verification_page_shows_the_people_and_dates_and_no_address(
     preparer = grants_manager("preparer@example.org")
     preparer.first_name, preparer.last_name = "Ama", "Mensah"
     preparer.save()
-    publisher = grants_manager("publisher@example.org")  # no name recorded
+    publisher = grants_manager("publisher@example.org")
+    publisher.first_name = publisher.last_name = ""  # no name recorded
+    publisher.save()
     grant = make_grant("GF-VERIFY")
     with django_capture_on_commit_callbacks(execute=True):
         report = services.donor_report_create(
