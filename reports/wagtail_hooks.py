@@ -15,8 +15,13 @@ from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
 from core.contributed_fields import CONTRIBUTED_FIELDS_HOOK, ContributedField
 from network.history import AuditedCreateAction, AuditedDeleteAction, AuditedEditAction
-from reports import admin_urls
+from reports import (
+    admin_urls,
+    home_panels,  # noqa: F401 (registers the grants manager's deadlines panel)
+    reminders,  # noqa: F401 (registers the grant deadline reminders)
+)
 from reports.dashboards import DASHBOARDS, Dashboard
+from reports.donor import exports as donor_exports
 from reports.donor.viewsets import DonorReportViewSet  # noqa: F401 (adds "Donor reports" to the Grants menu)
 from reports.grants.forms import grant_activity_fields
 from reports.grants.services import EVENT_LINKS_ACTION
@@ -83,6 +88,9 @@ def register_grant_activity_fields(model: type, instance: Any) -> list[Contribut
 @hooks.register("register_log_actions")
 def register_grant_log_actions(actions: Any) -> None:
     actions.register_action(EVENT_LINKS_ACTION, _("Link events"), _("Events linked to the activity changed"))
+    actions.register_action(
+        donor_exports.EXPORT_ACTION, _("Download indicator table"), _("Report's indicator table downloaded")
+    )
 
 
 @hooks.register("register_actions")

@@ -196,7 +196,8 @@ def frozen_indicators(data: dict[str, Any]) -> list[IndicatorProgress]:
 
 @dataclass(frozen=True)
 class VerificationAnswer:
-    """What the public verification page may say about a PDF: nothing but these."""
+    """What the public verification page may say about a PDF: nothing but these. The people are named
+    by their full names as recorded on their accounts ("" when none is), never by an email address."""
 
     grant_code: str
     period_start: date
@@ -204,14 +205,16 @@ class VerificationAnswer:
     version: int
     published_at: Any
     superseded: bool
-    # Who prepared, submitted and published it (four eyes), as their names read ("" when unknown).
+    language: str = ""
     prepared_by: str = ""
+    prepared_at: Any = None
     submitted_by: str = ""
+    submitted_at: Any = None
     published_by: str = ""
 
 
 def verify_pdf(*, sha256: str) -> VerificationAnswer | None:
-    """The published (or superseded) report whose PDF has this SHA-256, or None."""
+    """The published (or superseded) report whose PDF has this SHA-256, or None. One query."""
     report = (
         DonorReport.objects.filter(pdf_sha256=sha256.lower(), status__in=DonorReport.DONOR_VISIBLE_STATUSES)
         .select_related("grant", "created_by", "submitted_by", "published_by")
@@ -220,6 +223,10 @@ def verify_pdf(*, sha256: str) -> VerificationAnswer | None:
     )
     if report is None:
         return None
+
+    def staff_name(user: Any) -> str:
+        return user.get_full_name().strip() if user is not None else ""
+
     return VerificationAnswer(
         grant_code=report.grant.code,
         period_start=report.period_start,
@@ -227,9 +234,12 @@ def verify_pdf(*, sha256: str) -> VerificationAnswer | None:
         version=report.version,
         published_at=report.published_at,
         superseded=report.status == DonorReport.Status.SUPERSEDED,
-        prepared_by=str(report.created_by or ""),
-        submitted_by=str(report.submitted_by or ""),
-        published_by=str(report.published_by or ""),
+        language=report.get_language_display(),
+        prepared_by=staff_name(report.created_by),
+        prepared_at=report.created_at,
+        submitted_by=staff_name(report.submitted_by),
+        submitted_at=report.submitted_at,
+        published_by=staff_name(report.published_by),
     )
 
 

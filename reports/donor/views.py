@@ -1,6 +1,7 @@
-"""The donor area's report pages (/donors/...): a grant's progress and published reports, the PDF
-download, and the public verification page. Each starts from `visible_to(request.user)`: another
-donor's grant, report or file answers 404."""
+"""The donor area's report pages (/donors/...): a grant's progress, its next report due, each
+indicator across the published periods and its published reports; the PDF download and each
+version's indicator table as CSV or XLSX; and the public verification page. Each starts from
+`visible_to(request.user)`: another donor's grant, report or file answers 404."""
 
 from __future__ import annotations
 
@@ -19,10 +20,13 @@ from accounts.access import donor_user_required
 from core.uploads import check_document, private_file_response
 from reports import metrics
 from reports.donor import (
+    exports,
     hooks,  # noqa: F401 (registers the donor area's panel and menu)
     selectors,
     services,
 )
+from reports.donor.trends import indicator_trends
+from reports.grants.selectors import next_report_due
 from reports.models import DonorReport, Grant
 
 
@@ -34,22 +38,49 @@ def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "reports/donors/grant.html",
-        {"grant": grant, "progress": progress, "reports": reports, "method": metrics.INDICATOR_METHOD},
+        {
+            "grant": grant,
+            "progress": progress,
+            "reports": reports,
+            "method": metrics.INDICATOR_METHOD,
+            "next_due": next_report_due(grant=grant),
+            "trends": indicator_trends(reports),
+        },
     )
 
 
-@donor_user_required
-def report_download(request: HttpRequest, pk: int) -> HttpResponse:
-    report = get_object_or_404(
+def _published_report(request: HttpRequest, pk: int) -> DonorReport:
+    return get_object_or_404(
         DonorReport.objects.visible_to(request.user)
         .filter(status__in=DonorReport.DONOR_VISIBLE_STATUSES)
         .select_related("grant"),
         pk=pk,
     )
+
+
+@donor_user_required
+def report_download(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _published_report(request, pk)
     if not report.pdf_name:
         raise Http404
     services.donor_report_record_download(report=report, acting_user=request.user)
     return private_file_response(report.pdf_name, download_name=report.download_name, content_type="application/pdf")
+
+
+@donor_user_required
+def report_indicators(request: HttpRequest, pk: int, export_format: str) -> HttpResponse:
+    """A published version's indicator table, as its PDF prints it, as CSV or XLSX."""
+    report = _published_report(request, pk)
+    if export_format not in exports.FORMATS or not report.data:
+        raise Http404
+    exports.donor_report_record_export(report=report, export_format=export_format, acting_user=request.user)
+    response = HttpResponse(
+        exports.indicator_table(report, export_format), content_type=exports.CONTENT_TYPES[export_format]
+    )
+    response["Content-Disposition"] = f'attachment; filename="{exports.export_name(report, export_format)}"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 class VerifyForm(forms.Form):

@@ -8,7 +8,9 @@ from typing import Any
 
 import django_filters
 from django import forms
+from django.core.exceptions import PermissionDenied
 from django.forms.models import modelform_factory
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +18,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy
 from wagtail.admin.views.generic.models import CreateView
 
+from core.uploads import private_file_response
 from network.viewsets import NetworkEditView, NetworkInspectView, NetworkViewSet
 from reports import metrics
 from reports.grants import selectors as grant_selectors
@@ -128,6 +131,16 @@ class GrantInspectView(NetworkInspectView):
             scope_labels=dict(Indicator.Scope.choices),
         )
         return context
+
+
+def donor_logo(request: HttpRequest, pk: int) -> HttpResponse:
+    """A donor's logo from private storage, for staff who may see the donor (the edit page shows it)."""
+    if not request.user.has_perm("reports.view_donor"):
+        raise PermissionDenied
+    donor = get_object_or_404(Donor.objects.visible_to(request.user), pk=pk)
+    if not donor.logo_name:
+        raise Http404
+    return private_file_response(donor.logo_name, download_name=f"donor-{donor.pk}-logo.png", content_type="image/png")
 
 
 # -- base viewsets ------------------------------------------------------------------------------------------

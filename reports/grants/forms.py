@@ -1,6 +1,6 @@
-"""Forms of the Grants menu: countries by region, the metric choice of an indicator, the forms of a
-grant's rows (opened pre-filled with the grant), and the activity links shown on roundtable and
-training event pages (contributed fields)."""
+"""Forms of the Grants menu: the donor's form with its report profile and logo, countries by region,
+the metric choice of an indicator, the forms of a grant's rows (opened pre-filled with the grant),
+and the activity links shown on roundtable and training event pages (contributed fields)."""
 
 from __future__ import annotations
 
@@ -8,18 +8,25 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
 from django.db.models import Q
 from django.forms.models import ModelChoiceIterator
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.contributed_fields import ContributedField
+from core.uploads import private_storage
 from network.models import Country, ProgrammeRegion, TrainingEvent
 from onboarding.models import Roundtable
 from reports import metrics, selectors
+from reports.donor import profiles
 from reports.grants import services as grant_services
 from reports.models import (
     Activity,
+    Donor,
     Grant,
     Indicator,
     WorkPackage,
@@ -27,6 +34,81 @@ from reports.models import (
 
 
 # -- forms ------------------------------------------------------------------------------------------------
+class CurrentLogo:
+    """The donor's stored logo as the logo field's initial value: where the admin shows it."""
+
+    def __init__(self, donor: Donor) -> None:
+        self.url = reverse("reports_donor:logo", args=[donor.pk])
+        self.name = donor.logo_name
+
+    def __str__(self) -> str:
+        return _("Current logo")
+
+
+class LogoInput(forms.ClearableFileInput):
+    """A file input showing the current logo (served by a permission-checked view) and a remove box."""
+
+    template_name = "reports/grants/logo_input.html"
+    clear_checkbox_label = gettext_lazy("Remove the logo")
+    accept = "image/png,image/jpeg"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs={"accept": self.accept, **(attrs or {})})
+
+
+class DonorForm(forms.ModelForm):
+    """The donor with how its reports acknowledge it. The logo is not a model field: an upload is
+    checked and re-encoded as a PNG (`profiles.clean_logo`), stored privately (`profiles.store_logo`)
+    and its stored name kept in `logo_name`; removing it clears the name."""
+
+    logo = forms.FileField(
+        label=gettext_lazy("Logo"),
+        required=False,
+        widget=LogoInput,
+        help_text=gettext_lazy(
+            "For another donor: a PNG or JPEG of at most %(size)s KB and %(pixels)s pixels a side, shown on its "
+            "reports' cover. The European Union's reports carry the EU emblem instead."
+        )
+        % {"size": profiles.LOGO_MAX_BYTES // 1024, "pixels": profiles.LOGO_MAX_PIXELS},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.logo_name:
+            self.fields["logo"].initial = CurrentLogo(self.instance)
+        if "acknowledgement" in self.fields:
+            self.fields["acknowledgement"].help_text = _(
+                "For another donor: the sentence its reports carry, e.g. “This work is supported by …”. Not "
+                "required, as some donors ask for none; left empty, a report of a donor with the “Other donor” "
+                "profile acknowledges nobody, so check the grant agreement first."
+            )
+        self._new_logo: bytes | None = None
+        self._remove_logo = False
+
+    def clean_logo(self) -> Any:
+        value = self.cleaned_data.get("logo")
+        if isinstance(value, UploadedFile):
+            self._new_logo = profiles.clean_logo(value)
+        elif value is False:
+            self._remove_logo = True
+        return value
+
+    def save(self, commit: bool = True) -> Donor:
+        donor = super().save(commit=False)
+        old = donor.logo_name if (self._new_logo is not None or self._remove_logo) else ""
+        if self._new_logo is not None:
+            donor.logo_name = profiles.store_logo(self._new_logo)
+        elif self._remove_logo:
+            donor.logo_name = ""
+        if commit:
+            donor.save()
+            self.save_m2m()
+        if old and old != donor.logo_name:
+            # Published reports carry their logo in their frozen data: the old file is no longer read.
+            transaction.on_commit(lambda: private_storage().delete(old))
+        return donor
+
+
 class CountriesByRegionIterator(ModelChoiceIterator):
     """Countries grouped under their programme region (the checkboxes read like an atlas)."""
 

@@ -1,15 +1,19 @@
 """Reads for grants: the dashboards' grant filter (choices, a grant's coverage as a scope), the events
-a grant's activities leave out, and the names of indicator statuses and scopes."""
+a grant's activities leave out, the names of indicator statuses and scopes, and the grants' deadlines
+(periodic reports, deliverables, milestones) not met yet."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import (
     Q,
+    QuerySet,
 )
-from django.utils.translation import gettext_lazy
+from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy
 
 from network.models import (
     Country,
@@ -19,7 +23,7 @@ from onboarding.models import (
     Roundtable,
 )
 from reports.donor import report_data
-from reports.models import Activity, Grant, Indicator
+from reports.models import Activity, Deliverable, DonorReport, Grant, Indicator, Milestone
 from reports.scope import GrantCoverage
 
 
@@ -115,3 +119,148 @@ INDICATOR_STATUS_TEXT = {
 }
 # An indicator's scope, named in the reader's language (the keys are `Indicator.Scope`'s).
 INDICATOR_SCOPE_TEXT = dict(Indicator.Scope.choices)
+
+
+# -- Deadlines --------------------------------------------------------------------------------------------
+REPORT = "report"
+DELIVERABLE = "deliverable"
+MILESTONE = "milestone"
+DEADLINE_KIND_TEXT = {
+    REPORT: gettext_lazy("Periodic report"),
+    DELIVERABLE: gettext_lazy("Deliverable"),
+    MILESTONE: gettext_lazy("Milestone"),
+}
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A grant's dated obligation not met yet: a periodic report (met once a report for its period is
+    published), a deliverable (met once submitted) or a milestone (met once achieved)."""
+
+    kind: str
+    title: str
+    grant: Grant
+    due_on: date
+    # Days from today to the due date: negative once it has passed.
+    days: int
+    # The admin page where it is handled.
+    url: str
+    # What the deadline is about, stable while its due date stays: "report:<grant>:<start>:<end>",
+    # "deliverable:<pk>", "milestone:<pk>".
+    key: str
+    period: tuple[date, date] | None = None
+
+    @property
+    def kind_text(self) -> str:
+        return str(DEADLINE_KIND_TEXT[self.kind])
+
+    @property
+    def overdue(self) -> bool:
+        return self.days < 0
+
+    @property
+    def days_overdue(self) -> int:
+        return max(-self.days, 0)
+
+
+def delivers_period(status: str) -> bool:
+    """Whether a report in this status meets its period's deadline: once published (and still once a
+    correction supersedes it)."""
+    return status in DonorReport.DONOR_VISIBLE_STATUSES
+
+
+@dataclass(frozen=True)
+class ReportDue:
+    period: tuple[date, date]
+    due_on: date
+
+
+def next_report_due(*, grant: Grant) -> ReportDue | None:
+    """The grant's first reporting period without a published report, and when its report is due;
+    None when every period's report is delivered. One query."""
+    delivered = {
+        (start, end)
+        for start, end, status in DonorReport.objects.filter(grant=grant).values_list(
+            "period_start", "period_end", "status"
+        )
+        if delivers_period(status)
+    }
+    for start, end in grant.reporting_periods():
+        if (start, end) not in delivered:
+            return ReportDue(period=(start, end), due_on=grant.report_due_on(end))
+    return None
+
+
+def grant_deadlines(*, user: Any, today: date, within_days: int | None = None) -> list[Deadline]:
+    """Every unmet deadline of the grants `user` may see, overdue ones included, soonest first; with
+    `within_days`, only those due by `today + within_days`. Four queries whatever the number of grants."""
+    return deadlines_of(grants=Grant.objects.visible_to(user), today=today, within_days=within_days)
+
+
+def deadlines_of(*, grants: QuerySet, today: date, within_days: int | None = None) -> list[Deadline]:
+    """`grant_deadlines` of these grants (for the reminders, which run for nobody in particular)."""
+    grants = {grant.pk: grant for grant in grants.select_related("donor")}
+    if not grants:
+        return []
+    limit = today + timedelta(days=within_days) if within_days is not None else None
+    deadlines: list[Deadline] = []
+
+    # The reports of each grant and period: the latest one (to open it), and whether one is published.
+    latest: dict[tuple[int, date, date], int] = {}
+    published: set[tuple[int, date, date]] = set()
+    reports = (
+        DonorReport.objects.filter(grant_id__in=grants)
+        .order_by("grant_id", "period_start", "period_end", "-version")
+        .values_list("pk", "grant_id", "period_start", "period_end", "status")
+    )
+    for pk, grant_id, start, end, status in reports:
+        latest.setdefault((grant_id, start, end), pk)
+        if delivers_period(status):
+            published.add((grant_id, start, end))
+    for grant in grants.values():
+        for start, end in grant.reporting_periods():
+            if (grant.pk, start, end) in published:
+                continue
+            due = grant.report_due_on(end)
+            report_pk = latest.get((grant.pk, start, end))
+            url = (
+                reverse("reports_donor_reports:report", args=[report_pk])
+                if report_pk
+                else f"{reverse('reports_donor_reports:add')}?grant={grant.pk}"
+            )
+            deadlines.append(
+                Deadline(
+                    kind=REPORT,
+                    title=gettext("Report for %(start)s – %(end)s") % {"start": start, "end": end},
+                    grant=grant,
+                    due_on=due,
+                    days=(due - today).days,
+                    url=url,
+                    key=f"report:{grant.pk}:{start.isoformat()}:{end.isoformat()}",
+                    period=(start, end),
+                )
+            )
+
+    unmet = (
+        (Deliverable, DELIVERABLE, "reports_deliverable:edit", Q(submitted_on__isnull=True)),
+        (Milestone, MILESTONE, "reports_milestone:edit", Q(achieved_on__isnull=True)),
+    )
+    for model, kind, url_name, condition in unmet:
+        rows = model.objects.filter(condition, grant_id__in=grants)
+        if limit is not None:
+            rows = rows.filter(due_on__lte=limit)
+        for row in rows.order_by("due_on", "pk"):
+            deadlines.append(
+                Deadline(
+                    kind=kind,
+                    title=f"{row.code} {row.title}",
+                    grant=grants[row.grant_id],
+                    due_on=row.due_on,
+                    days=(row.due_on - today).days,
+                    url=reverse(url_name, args=[row.pk]),
+                    key=f"{kind}:{row.pk}",
+                )
+            )
+    if limit is not None:
+        deadlines = [deadline for deadline in deadlines if deadline.due_on <= limit]
+    return sorted(deadlines, key=lambda d: (d.due_on, d.grant.code, d.kind, d.title))

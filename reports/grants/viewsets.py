@@ -29,6 +29,7 @@ from typing import Any
 import django_filters
 from django import forms
 from django.db.models import Count, Q, QuerySet
+from django.urls import path
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -38,8 +39,8 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSetGroup
 
 from network.models import Country
-from reports.grants.admin_views import GrantInspectView, GrantsViewSet, donor_filter
-from reports.grants.forms import CountriesField
+from reports.grants.admin_views import GrantInspectView, GrantsViewSet, donor_filter, donor_logo
+from reports.grants.forms import CountriesField, DonorForm
 from reports.grants.part_viewsets import (
     ActivityViewSet,
     BudgetLineViewSet,
@@ -72,7 +73,18 @@ class DonorViewSet(GrantsViewSet):
     menu_label = gettext_lazy("Donors")
     name = "reports_donor"
     url_prefix = "grants/donors"
-    form_fields = ["name", "short_name", "kind", "country", "website", "notes"]
+    form_class = DonorForm
+    form_fields = [
+        "name",
+        "short_name",
+        "kind",
+        "country",
+        "website",
+        "notes",
+        "report_profile",
+        "acknowledgement",
+        "accepts_interim_reports",
+    ]
     list_select_related = ("country",)
     filterset_class = DonorFilterSet
     search_fields = ["name", "short_name"]
@@ -87,6 +99,9 @@ class DonorViewSet(GrantsViewSet):
 
     def list_queryset(self, queryset: QuerySet) -> QuerySet:
         return super().list_queryset(queryset).annotate(grant_count=Count("grants"))
+
+    def get_urlpatterns(self) -> list:
+        return [*super().get_urlpatterns(), path("<int:pk>/logo/", donor_logo, name="logo")]
 
     @cached_property
     def list_display(self) -> list:  # type: ignore[override]
@@ -144,12 +159,15 @@ class GrantViewSet(GrantsViewSet):
         "starts_on",
         "ends_on",
         "reporting_period_months",
+        "report_due_days",
         "amount",
         "currency",
         "cofunding_rate",
         "objectives",
         "activities_in_scope",
         "countries",
+        "granting_authority",
+        "report_contact",
     ]
     list_select_related = ("donor",)
     filterset_class = GrantFilterSet

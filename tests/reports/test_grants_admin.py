@@ -164,6 +164,7 @@ def test_grants_manager_creates_a_grant_with_countries_and_edits_it(make_user, c
         "starts_on": "2025-01-01",
         "ends_on": "2027-12-31",
         "reporting_period_months": "12",
+        "report_due_days": "60",
         "amount": "1850000",
         "currency": "usd",
         "cofunding_rate": "100",
