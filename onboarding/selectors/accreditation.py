@@ -51,9 +51,9 @@ def full_membership_refusal(*, assessment: Assessment) -> str | None:
     a completed quality-assurance review of a hotline in a stage the transition starts from."""
     if assessment.kind != Assessment.Kind.QA_REVIEW or not assessment.is_completed:
         return _("Full membership follows a completed quality-assurance review.")
-    transition = next(t for t in workflow.TRANSITIONS if t.name == "confirm_full_membership")
+    transition = workflow.get_transition("confirm_full_membership")
     hotline = assessment.hotline
-    if hotline.stage not in transition.sources:
+    if transition is not None and hotline.stage not in transition.sources:
         # The words `workflow.plan` refuses with.
         return _("“%(transition)s” is not possible from the stage %(stage)s.") % {
             "transition": transition.label,
