@@ -260,7 +260,6 @@ def training(request: HttpRequest, pk: int) -> HttpResponse:
         "hotline": hotline,
         "events": selectors.upcoming_events(user=request.user, today=today),
         "participations": selectors.hotline_participations(hotline=hotline, user=request.user),
-        "today": today,
     }
     return render(request, "network/portal/training.html", context)
 
@@ -296,6 +295,8 @@ def training_nominate(request: HttpRequest, pk: int, event_pk: int) -> HttpRespo
 @portal_user_required
 @require_POST
 def nomination_withdraw(request: HttpRequest, pk: int, participation_pk: int) -> HttpResponse:
+    """Withdraw a nomination; the service refuses one that is not withdrawable
+    (`TrainingParticipation.withdrawal_refusal`) and the page says why."""
     hotline = _hotline(request, pk)
     participation = get_object_or_404(
         TrainingParticipation.objects.visible_to(request.user).filter(analyst__hotline=hotline),

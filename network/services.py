@@ -287,10 +287,9 @@ def participation_withdraw(*, participation: TrainingParticipation, acting_user:
     if participation.analyst_id is None:
         raise PermissionDenied
     _check_hotline(participation.analyst.hotline, acting_user, staff_permission="network.delete_trainingparticipation")
-    if participation.status != TrainingParticipation.Status.NOMINATED:
-        raise ValidationError(_("Only a nomination that has not been confirmed can be withdrawn."))
-    if not participation.event.is_upcoming():
-        raise ValidationError(_("This event has started; the nomination can no longer be withdrawn."))
+    refusal = participation.withdrawal_refusal()
+    if refusal:
+        raise ValidationError(refusal)
     with transaction.atomic():
         audit(
             participation,

@@ -59,6 +59,27 @@ urlpatterns = [
     path("assessments/", review_views.AssessmentListView.as_view(), name="assessments"),
     path("candidates/<int:pk>/assessments/add/", review_views.AssessmentCreateView.as_view(), name="assessment_add"),
     path("assessments/<int:pk>/", review_views.AssessmentDetailView.as_view(), name="assessment"),
+    path("assessments/<int:pk>/findings/", review_views.AssessmentFindingsView.as_view(), name="assessment_findings"),
+    path(
+        "assessments/<int:pk>/corrective-actions/add/",
+        review_views.AssessmentCorrectiveActionView.as_view(),
+        name="assessment_corrective_action",
+    ),
+    path(
+        "assessments/<int:pk>/corrective-actions/verify/",
+        review_views.AssessmentActionVerifyView.as_view(),
+        name="assessment_action_verify",
+    ),
+    path(
+        "assessments/<int:pk>/report/complete/",
+        review_views.AssessmentReportCompleteView.as_view(),
+        name="assessment_report_complete",
+    ),
+    path(
+        "assessments/<int:pk>/full-membership/",
+        review_views.AssessmentFullMembershipView.as_view(),
+        name="assessment_full_membership",
+    ),
     path("assessments/<int:pk>/edit/", review_views.AssessmentEditView.as_view(), name="assessment_edit"),
     path("assessments/<int:pk>/report.pdf", review_views.AssessmentReportView.as_view(), name="assessment_report"),
     path("assessments/<int:pk>/decision/", review_views.DecisionCreateView.as_view(), name="decision_add"),

@@ -295,6 +295,19 @@ class TrainingParticipation(models.Model):
     def completed(self) -> bool:
         return self.status == self.Status.COMPLETED
 
+    def withdrawal_refusal(self, today: date | None = None) -> str | None:
+        """Why the nomination cannot be withdrawn (None when it can): only before the association confirms
+        it and before the event starts (`today`: the local date by default)."""
+        if self.status != self.Status.NOMINATED:
+            return str(_("Only a nomination that has not been confirmed can be withdrawn."))
+        if not self.event.is_upcoming(today):
+            return str(_("This event has started; the nomination can no longer be withdrawn."))
+        return None
+
+    def is_withdrawable(self, today: date | None = None) -> bool:
+        """The member may withdraw this nomination (the portal's button, its view and the service)."""
+        return self.withdrawal_refusal(today) is None
+
     def clean(self) -> None:
         self.reference = (self.reference or "").strip()
         if self.participant_type == self.ParticipantType.ANALYST and not self.analyst_id:

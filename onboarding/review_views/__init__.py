@@ -1,15 +1,20 @@
 """Staff and reviewer screens of the dossier in the Wagtail admin: the review queue, the item review
 page, a candidate's dossier (checklist, reviewers, evidence, assessments), conflict-of-interest
-declarations, assessments with findings, corrective actions, report and decision, and checklist
-templates. Every object is loaded through `visible_to(user)`: a dossier is open to network staff
-and to the reviewers assigned to it who declared no conflict; anyone else gets 404. Rules live in
-checklist_rules, selectors and services."""
+declarations, assessments with findings, corrective actions, report and decision (one view per action
+on the assessment page), and checklist templates. Every object is loaded through `visible_to(user)`: a
+dossier is open to network staff and to the reviewers assigned to it who declared no conflict; anyone
+else gets 404. Rules live in checklist_rules, selectors and services."""
 
 from onboarding.review_views.assessments import (
+    AssessmentActionVerifyView,
+    AssessmentCorrectiveActionView,
     AssessmentCreateView,
     AssessmentDetailView,
     AssessmentEditView,
+    AssessmentFindingsView,
+    AssessmentFullMembershipView,
     AssessmentListView,
+    AssessmentReportCompleteView,
     AssessmentReportView,
     DecisionCorrectView,
     DecisionCreateView,
@@ -29,10 +34,15 @@ from onboarding.review_views.dossier import (
 from onboarding.review_views.queue import EvidenceDownloadView, ReviewItemView, ReviewQueueView
 
 __all__ = [
+    "AssessmentActionVerifyView",
+    "AssessmentCorrectiveActionView",
     "AssessmentCreateView",
     "AssessmentDetailView",
     "AssessmentEditView",
+    "AssessmentFindingsView",
+    "AssessmentFullMembershipView",
     "AssessmentListView",
+    "AssessmentReportCompleteView",
     "AssessmentReportView",
     "AssignmentsView",
     "ChecklistStartView",

@@ -166,12 +166,14 @@ class AssessmentEditView(OnboardingAdminMixin, FormView):
 
 
 class AssessmentDetailView(AdminPage):
-    """The assessment: reviewers, findings per area, corrective actions, report, decision."""
+    """The assessment: reviewers, findings per area, corrective actions, report, decision. Its forms post
+    to one view per action (below), which show this page again when a form has errors."""
 
     permission_required = "onboarding.view_assessment"
     template_name = "onboarding/admin/assessment_detail.html"
     page_title = gettext_lazy("Assessment")
     header_icon = "clipboard-list"
+    http_method_names = ["get", "head", "options"]
 
     def prepare(self, request: HttpRequest, **kwargs: Any) -> None:
         self.assessment = _assessment_or_404(request, kwargs["pk"])
@@ -190,6 +192,7 @@ class AssessmentDetailView(AdminPage):
         }
         hotline = a.hotline
         decision = Decision.objects.visible_to(user).filter(assessment=a).first()
+        can_confirm_full = selectors.may_confirm_full_membership(assessment=a, actors=actors)
         context.update(
             assessment=a,
             hotline=hotline,
@@ -210,98 +213,132 @@ class AssessmentDetailView(AdminPage):
             decision=decision,
             corrections=list(decision.corrections.select_related("corrected_by")) if decision else [],
             can_correct=decision is not None and rules.STAFF in actors,
-            can_decide=rules.STAFF in actors
-            and a.kind in Assessment.APPLICATION_KINDS
-            and a.is_completed
-            and decision is None
-            and hotline.stage == Hotline.Stage.DECISION_PENDING,
-            can_confirm_full=rules.STAFF in actors
-            and a.kind == Assessment.Kind.QA_REVIEW
-            and a.is_completed
-            and hotline.stage == Hotline.Stage.PROVISIONAL_MEMBER,
-            full_missing=self._full_missing(hotline) if hotline.stage == Hotline.Stage.PROVISIONAL_MEMBER else [],
+            can_decide=selectors.may_record_decision(assessment=a, actors=actors, decision_exists=decision is not None),
+            can_confirm_full=can_confirm_full,
+            full_missing=self._full_missing(hotline) if can_confirm_full else [],
         )
         return context
 
     def _full_missing(self, hotline: Hotline) -> list[str]:
-        from onboarding import workflow
-
         transition = workflow.get_transition("confirm_full_membership")
         return workflow.unmet_gates(transition, selectors.gate_facts(hotline=hotline))
 
+
+class AssessmentActionView(AssessmentDetailView):
+    """One action on the assessment page, posted from its form: the assessment is loaded as the page loads
+    it, then the action's own permission is checked (403 without it)."""
+
+    http_method_names = ["post", "options"]
+    action_permission = ""
+
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        action = request.POST.get("action", "")
-        a = self.assessment
-        if action == "findings":
-            if not request.user.has_perm("onboarding.change_finding"):
-                raise PermissionDenied
-            form = FindingsForm(request.POST, findings={})
-            if form.is_valid():
-                try:
-                    changed = services.assessment_record_findings(
-                        assessment=a, findings=form.findings(), acting_user=request.user
-                    )
-                except ValidationError as exc:
-                    form.add_error(None, exc)
-                else:
-                    messages.success(request, _("%(count)s area(s) updated.") % {"count": changed})
-                    return redirect("onboarding_admin:assessment", a.pk)
-            return self.render_to_response(self.get_context_data(findings_form=form))
-        if action == "corrective_action":
-            if not request.user.has_perm("onboarding.add_correctiveaction"):
-                raise PermissionDenied
-            form = CorrectiveActionForm(request.POST)
-            if form.is_valid():
-                try:
-                    services.corrective_action_create(assessment=a, acting_user=request.user, **form.cleaned_data)
-                except ValidationError as exc:
-                    _add_errors(form, exc)
-                else:
-                    messages.success(request, _("Corrective action added; the hotline's users are told."))
-                    return redirect("onboarding_admin:assessment", a.pk)
-            return self.render_to_response(self.get_context_data(action_form=form))
-        if action in ("verify", "send_back"):
-            if not request.user.has_perm("onboarding.change_correctiveaction"):
-                raise PermissionDenied
-            corrective = get_object_or_404(
-                CorrectiveAction.objects.visible_to(request.user).filter(assessment=a), pk=request.POST.get("id") or 0
-            )
+        if not request.user.has_perm(self.action_permission):
+            raise PermissionDenied
+        return self.act(request)
+
+    def act(self, request: HttpRequest) -> HttpResponse:
+        raise NotImplementedError
+
+    def back(self) -> HttpResponse:
+        return redirect("onboarding_admin:assessment", self.assessment.pk)
+
+
+class AssessmentFindingsView(AssessmentActionView):
+    action_permission = "onboarding.change_finding"
+
+    def act(self, request: HttpRequest) -> HttpResponse:
+        form = FindingsForm(request.POST, findings={})
+        if form.is_valid():
             try:
-                services.corrective_action_verify(
-                    action=corrective,
-                    approve=action == "verify",
-                    note=request.POST.get("note", ""),
-                    acting_user=request.user,
+                changed = services.assessment_record_findings(
+                    assessment=self.assessment, findings=form.findings(), acting_user=request.user
                 )
             except ValidationError as exc:
-                _errors(request, exc)
+                form.add_error(None, exc)
             else:
-                messages.success(request, _("Corrective action updated."))
-            return redirect("onboarding_admin:assessment", a.pk)
-        if action == "report":
-            if not request.user.has_perm("onboarding.change_assessment"):
-                raise PermissionDenied
-            form = ReportForm(request.POST, assessment=a)
-            if form.is_valid():
-                try:
-                    services.assessment_complete_report(assessment=a, acting_user=request.user, **form.cleaned_data)
-                except ValidationError as exc:
-                    form.add_error(None, exc)
-                else:
-                    messages.success(request, _("Report completed."))
-                    return redirect("onboarding_admin:assessment", a.pk)
-            return self.render_to_response(self.get_context_data(report_form=form))
-        if action == "full_membership":
-            if not request.user.has_perm("onboarding.add_decision"):
-                raise PermissionDenied
+                messages.success(request, _("%(count)s area(s) updated.") % {"count": changed})
+                return self.back()
+        return self.render_to_response(self.get_context_data(findings_form=form))
+
+
+class AssessmentCorrectiveActionView(AssessmentActionView):
+    action_permission = "onboarding.add_correctiveaction"
+
+    def act(self, request: HttpRequest) -> HttpResponse:
+        form = CorrectiveActionForm(request.POST)
+        if form.is_valid():
             try:
-                services.assessment_confirm_full_membership(assessment=a, acting_user=request.user)
+                services.corrective_action_create(
+                    assessment=self.assessment, acting_user=request.user, **form.cleaned_data
+                )
             except ValidationError as exc:
-                _errors(request, exc)
+                _add_errors(form, exc)
             else:
-                messages.success(request, _("%(hotline)s is now a full member.") % {"hotline": a.hotline.brand_name})
-            return redirect("onboarding_admin:assessment", a.pk)
-        raise Http404
+                messages.success(request, _("Corrective action added; the hotline's users are told."))
+                return self.back()
+        return self.render_to_response(self.get_context_data(action_form=form))
+
+
+class AssessmentActionVerifyView(AssessmentActionView):
+    """Verify and close a completed corrective action, or send it back (`outcome` "send_back")."""
+
+    action_permission = "onboarding.change_correctiveaction"
+
+    OUTCOMES = ("verify", "send_back")
+
+    def act(self, request: HttpRequest) -> HttpResponse:
+        outcome = request.POST.get("outcome", "")
+        if outcome not in self.OUTCOMES:
+            raise Http404
+        corrective = get_object_or_404(
+            CorrectiveAction.objects.visible_to(request.user).filter(assessment=self.assessment),
+            pk=request.POST.get("id") or 0,
+        )
+        try:
+            services.corrective_action_verify(
+                action=corrective,
+                approve=outcome == "verify",
+                note=request.POST.get("note", ""),
+                acting_user=request.user,
+            )
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, _("Corrective action updated."))
+        return self.back()
+
+
+class AssessmentReportCompleteView(AssessmentActionView):
+    action_permission = "onboarding.change_assessment"
+
+    def act(self, request: HttpRequest) -> HttpResponse:
+        form = ReportForm(request.POST, assessment=self.assessment)
+        if form.is_valid():
+            try:
+                services.assessment_complete_report(
+                    assessment=self.assessment, acting_user=request.user, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Report completed."))
+                return self.back()
+        return self.render_to_response(self.get_context_data(report_form=form))
+
+
+class AssessmentFullMembershipView(AssessmentActionView):
+    action_permission = "onboarding.add_decision"
+
+    def act(self, request: HttpRequest) -> HttpResponse:
+        try:
+            services.assessment_confirm_full_membership(assessment=self.assessment, acting_user=request.user)
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(
+                request, _("%(hotline)s is now a full member.") % {"hotline": self.assessment.hotline.brand_name}
+            )
+        return self.back()
 
 
 class AssessmentReportView(PermissionRequiredMixin, View):

@@ -7,14 +7,22 @@ per sub-domain; every public name is re-exported here, so `from onboarding.selec
 - `lifecycle`: workflow roles and next steps, the pipeline board, a candidate's timeline, portal status;
 - `engagement`: stakeholder coverage, agreements expiring, open action items, the calendar;
 - `dossier`: checklist overview and progress, item pages, the review queue, the admin's dossier page;
-- `accreditation`: assessment report data, the portal's corrective actions;
+- `accreditation`: whether a decision or full membership may follow an assessment, assessment report
+  data, the portal's corrective actions;
 - `common`: who is told, and who acts on a dossier.
 
 Every function that serves a user starts from `visible_to(user)`. Modules depend one way: common <-
 facts <- lifecycle; engagement, dossier and accreditation on common only.
 """
 
-from onboarding.selectors.accreditation import assessment_report_data, portal_corrective_actions
+from onboarding.selectors.accreditation import (
+    assessment_report_data,
+    decision_refusal,
+    full_membership_refusal,
+    may_confirm_full_membership,
+    may_record_decision,
+    portal_corrective_actions,
+)
 from onboarding.selectors.common import (
     Stage,
     association_emails,
@@ -101,11 +109,15 @@ __all__ = [
     "checklist_progress",
     "coverage",
     "coverage_level_labels",
+    "decision_refusal",
     "dossier",
     "dossier_actors",
+    "full_membership_refusal",
     "gate_facts",
     "gate_facts_for",
     "item_page",
+    "may_confirm_full_membership",
+    "may_record_decision",
     "missing_before_next_stage",
     "next_steps",
     "open_action_items",

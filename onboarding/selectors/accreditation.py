@@ -1,5 +1,6 @@
-"""Reads of accreditation: the assessment report's frozen data (for the PDF) and the corrective actions a
-candidate's portal users work on.
+"""Reads of accreditation: whether a membership decision or the full-membership confirmation may follow an
+assessment (one rule for the page's buttons and the services), the assessment report's frozen data (for
+the PDF) and the corrective actions a candidate's portal users work on.
 """
 
 from __future__ import annotations
@@ -9,9 +10,11 @@ from typing import Any
 
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from network.models import Hotline
 from onboarding import checklist_rules as rules
-from onboarding import pdf
+from onboarding import pdf, workflow
 from onboarding.models import (
     Assessment,
     CorrectiveAction,
@@ -19,6 +22,50 @@ from onboarding.models import (
     Finding,
     ReviewerAssignment,
 )
+
+
+# -- Decision and full membership --------------------------------------------------------------
+def decision_refusal(*, assessment: Assessment, decision_exists: bool) -> str | None:
+    """Why no membership decision can be recorded on `assessment` now (None when one can): a decision
+    follows the completed report of an application's assessment, once, while the hotline awaits it."""
+    if decision_exists:
+        return _("The decision on this assessment is recorded already.")
+    hotline = assessment.hotline
+    if hotline.stage != Hotline.Stage.DECISION_PENDING:
+        return _("%(hotline)s is in %(stage)s, not awaiting a decision.") % {
+            "hotline": hotline.brand_name,
+            "stage": workflow.stage_label(hotline.stage),
+        }
+    if assessment.kind not in Assessment.APPLICATION_KINDS or not assessment.is_completed:
+        return _("A decision follows the completed report of a pre-membership or follow-up assessment.")
+    return None
+
+
+def may_record_decision(*, assessment: Assessment, actors: frozenset[str], decision_exists: bool) -> bool:
+    """Network staff may record the decision on `assessment` now (`actors`: `dossier_actors`)."""
+    return rules.STAFF in actors and decision_refusal(assessment=assessment, decision_exists=decision_exists) is None
+
+
+def full_membership_refusal(*, assessment: Assessment) -> str | None:
+    """Why `assessment` cannot confirm its hotline as a full member now (None when it can, gates aside):
+    a completed quality-assurance review of a hotline in a stage the transition starts from."""
+    if assessment.kind != Assessment.Kind.QA_REVIEW or not assessment.is_completed:
+        return _("Full membership follows a completed quality-assurance review.")
+    transition = workflow.get_transition("confirm_full_membership")
+    hotline = assessment.hotline
+    if transition is not None and hotline.stage not in transition.sources:
+        # The words `workflow.plan` refuses with.
+        return _("“%(transition)s” is not possible from the stage %(stage)s.") % {
+            "transition": transition.label,
+            "stage": workflow.stage_label(hotline.stage),
+        }
+    return None
+
+
+def may_confirm_full_membership(*, assessment: Assessment, actors: frozenset[str]) -> bool:
+    """Network staff may confirm full membership from `assessment` now (its gates are checked apart:
+    `workflow.unmet_gates`)."""
+    return rules.STAFF in actors and full_membership_refusal(assessment=assessment) is None
 
 
 # -- Assessment report ------------------------------------------------------------------------

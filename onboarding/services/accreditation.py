@@ -337,9 +337,13 @@ def assessment_complete_report(
 
 
 def _new_decision(assessment: Assessment, **values: Any) -> Decision:
-    """A decision on `assessment` with these values, validated by the model's rules (not saved)."""
-    if assessment.kind not in Assessment.APPLICATION_KINDS or not assessment.is_completed:
-        raise ValidationError(_("A decision follows the completed report of a pre-membership or follow-up assessment."))
+    """A decision on `assessment` with these values, validated by the decision rule
+    (`selectors.decision_refusal`) and the model's rules (not saved)."""
+    refusal = selectors.decision_refusal(
+        assessment=assessment, decision_exists=Decision.objects.filter(assessment=assessment).exists()
+    )
+    if refusal:
+        raise ValidationError(refusal)
     decision = Decision(assessment=assessment, **{k: v.strip() if isinstance(v, str) else v for k, v in values.items()})
     decision.full_clean()
     return decision
@@ -347,7 +351,7 @@ def _new_decision(assessment: Assessment, **values: Any) -> Decision:
 
 def decision_check(*, assessment: Assessment, **values: Any) -> None:
     """Raise what `decision_record` would refuse, writing nothing (the form's confirmation step)."""
-    _new_decision(assessment, **values)
+    _new_decision(Assessment.objects.select_related("hotline").get(pk=assessment.pk), **values)
 
 
 def decision_record(
@@ -370,14 +374,7 @@ def decision_record(
     now = now or timezone.now()
     with transaction.atomic():
         locked = Assessment.objects.select_for_update(of=("self",)).select_related("hotline").get(pk=assessment.pk)
-        if Decision.objects.filter(assessment=locked).exists():
-            raise ValidationError(_("The decision on this assessment is recorded already."))
         hotline = locked.hotline
-        if hotline.stage != Stage.DECISION_PENDING:
-            raise ValidationError(
-                _("%(hotline)s is in %(stage)s, not awaiting a decision.")
-                % {"hotline": hotline.brand_name, "stage": workflow.stage_label(hotline.stage)}
-            )
         decision = _new_decision(
             locked,
             body=body,
@@ -535,9 +532,11 @@ def decision_correct(
 def assessment_confirm_full_membership(*, assessment: Assessment, acting_user: User) -> StageChange:
     """A passed quality-assurance review (and training done) confirms a provisional member as full member."""
     _require_network_staff(acting_user, _("Only network staff confirm full membership."))
-    if assessment.kind != Assessment.Kind.QA_REVIEW or not assessment.is_completed:
-        raise ValidationError(_("Full membership follows a completed quality-assurance review."))
-    hotline = Hotline.objects.get(pk=assessment.hotline_id)
+    assessment = Assessment.objects.select_related("hotline").get(pk=assessment.pk)
+    refusal = selectors.full_membership_refusal(assessment=assessment)
+    if refusal:
+        raise ValidationError(refusal)
+    hotline = assessment.hotline
     return hotline_transition(
         hotline=hotline,
         transition="confirm_full_membership",

@@ -60,6 +60,9 @@ def values(decision: Decision, **changes: object) -> dict[str, object]:
 
 
 def test_a_decision_cannot_come_before_its_assessment(decided):
+    # The same assessment awaiting its decision (the check refuses a second decision first).
+    Decision.objects.filter(pk=decided.decision.pk).delete()
+    Hotline.objects.filter(pk=decided.hotline.pk).update(stage="decision_pending")
     ended = decided.assessment.ends_on
     with pytest.raises(ValidationError) as refused:
         services.decision_check(

@@ -373,21 +373,27 @@ def test_the_assessment_page_records_findings_actions_report_and_decision(world,
     from network.models import Hotline
 
     url = reverse("onboarding_admin:assessment", args=[world.assessment.pk])
+    findings_url = reverse("onboarding_admin:assessment_findings", args=[world.assessment.pk])
+    report_url = reverse("onboarding_admin:assessment_report_complete", args=[world.assessment.pk])
     reviewer = client_for(world.reviewer)
-    data = {"action": "findings"}
+    page = reviewer.get(url).content.decode()
+    assert f'action="{findings_url}"' in page and f'action="{report_url}"' in page
+    assert reviewer.get(findings_url).status_code == 405  # the page is shown by its own URL
+    data = {}
     for area in range(1, 15):
         data[f"rating_{area}"] = "meets"
         data[f"text_{area}"] = f"Area {area} is in place."
     data["rating_3"], data["text_3"] = "partly_meets", ""
-    refused = reviewer.post(url, data)
-    assert "3. Legal framework: write the finding." in refused.content.decode()
+    refused = reviewer.post(findings_url, data)
+    assert refused.status_code == 200 and "3. Legal framework: write the finding." in refused.content.decode()
     data["text_3"] = "Takedown basis relies on a ministerial circular."
-    assert reviewer.post(url, data).status_code == 302
+    saved = reviewer.post(findings_url, data)
+    assert saved.status_code == 302 and saved["Location"] == url
     assert Finding.objects.filter(assessment=world.assessment).count() == 14
-    report = {"action": "report", "recommendation": "passed", "summary": "Ready."}  # a QA outcome
-    assert "Select a valid choice" in reviewer.post(url, report).content.decode()
+    report = {"recommendation": "passed", "summary": "Ready."}  # a QA outcome
+    assert "Select a valid choice" in reviewer.post(report_url, report).content.decode()
     report["recommendation"] = "admit_with_actions"
-    assert reviewer.post(url, report).status_code == 302
+    assert reviewer.post(report_url, report).status_code == 302
     pdf_response = reviewer.get(reverse("onboarding_admin:assessment_report", args=[world.assessment.pk]))
     assert pdf_response.content.startswith(b"%PDF") and pdf_response["Content-Type"] == "application/pdf"
     portal_pdf = client_for(world.candidate).get(

@@ -626,8 +626,29 @@ POLICY: dict[str, Rule] = {
             V("member A", DOSSIER_A, {"pk": "assessment_MA"}),
             V("member B", NETWORK, {"pk": "assessment_MB"}),
             V("candidate A, planned", DOSSIER_A, {"pk": "assessment_CA_open"}),
-        ),
-        writes=True,
+        )
+    ),
+    # The assessment page's forms, one view per action: the dossier's reviewers and network staff record
+    # findings, corrective actions (and verify them) and the report; network staff confirm full membership.
+    **{
+        f"onboarding_admin:{name}": Rule(
+            (
+                V("member A", DOSSIER_A, {"pk": "assessment_MA"}),
+                V("member B", NETWORK, {"pk": "assessment_MB"}),
+                V("candidate A, planned", DOSSIER_A, {"pk": "assessment_CA_open"}),
+            ),
+            ok=POST_ONLY,
+            writes=True,
+        )
+        for name in (
+            "assessment_findings",
+            "assessment_corrective_action",
+            "assessment_action_verify",
+            "assessment_report_complete",
+        )
+    },
+    "onboarding_admin:assessment_full_membership": Rule(
+        one(NETWORK, pk="assessment_CA_open"), ok=POST_ONLY, writes=True
     ),
     "onboarding_admin:assessment_edit": Rule(
         (V("candidate A", NETWORK, {"pk": "assessment_CA_open"}), V("member B", NETWORK, {"pk": "assessment_MB"})),
