@@ -28,6 +28,7 @@ import sys
 import tempfile
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from common import ROOT, child_env, database_name, machine, median_ms, scratch_database
@@ -37,13 +38,16 @@ TARGETS = {"cold_ms": 300.0, "warm_ms": 30.0, "queries": 20, "cold_over_baseline
 
 
 # -- Parent: one process per scale, targets -----------------------------------------------------------
-def run_scale(scale: int, repeat: int, seed: int) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory(prefix="bench-dashboards-") as folder:
+def run_scale(scale: int, repeat: int, seed: int, keep: str | None = None) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="bench-dashboards-") as scratch:
+        folder = keep or scratch
         url, drop = scratch_database(folder, str(scale))
         env = child_env(url, folder)
+        seeded = keep is not None and url.startswith("sqlite:") and Path(url.removeprefix("sqlite:///")).exists()
+        arguments = ["--child", str(scale), "--repeat", str(repeat), "--seed", str(seed)]
         try:
             completed = subprocess.run(
-                [sys.executable, __file__, "--child", str(scale), "--repeat", str(repeat), "--seed", str(seed)],
+                [sys.executable, __file__, *arguments, *(["--seeded"] if seeded else [])],
                 env=env,
                 cwd=ROOT,
                 capture_output=True,
@@ -84,13 +88,20 @@ def main() -> None:
     parser.add_argument("--scales", default="100,1000", help="Hotline counts to seed, comma-separated.")
     parser.add_argument("--repeat", type=int, default=7, help="Requests per measurement (the median is kept).")
     parser.add_argument("--seed", type=int, default=2023)
+    parser.add_argument(
+        "--keep",
+        default=None,
+        help="SQLite only: a folder where each scale's database is kept and, on the next run, reused unseeded.",
+    )
     parser.add_argument("--child", type=int, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--seeded", action="store_true", help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.child is not None:
-        print(json.dumps(measure(options.child, options.repeat, options.seed)))
+        print(json.dumps(measure(options.child, options.repeat, options.seed, seeded=options.seeded)))
         return
     started = time.monotonic()
-    results = [run_scale(int(scale), options.repeat, options.seed) for scale in options.scales.split(",")]
+    scales = [int(scale) for scale in options.scales.split(",")]
+    results = [run_scale(scale, options.repeat, options.seed, options.keep) for scale in scales]
     report = {
         "benchmark": "dashboards",
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -105,7 +116,7 @@ def main() -> None:
 
 
 # -- Child: seed, then measure every dashboard ---------------------------------------------------------
-def measure(scale: int, repeat: int, seed: int) -> dict[str, Any]:
+def measure(scale: int, repeat: int, seed: int, *, seeded: bool = False) -> dict[str, Any]:
     import django
 
     django.setup()
@@ -119,11 +130,13 @@ def measure(scale: int, repeat: int, seed: int) -> dict[str, Any]:
     from reports.dashboards import DASHBOARDS
     from reports.metrics import Context
 
-    seed_seconds = seed_demo(scale, seed)
+    seed_seconds = 0.0 if seeded else seed_demo(scale, seed)
 
     user = User.objects.get(email="staff@example.org")
     client = Client()
     client.force_login(user)
+
+    sizes: dict[str, int] = {}
 
     def get(path: str) -> tuple[float, int]:
         with CaptureQueriesContext(connection) as captured:
@@ -132,6 +145,7 @@ def measure(scale: int, repeat: int, seed: int) -> dict[str, Any]:
             elapsed = time.perf_counter() - began
         if response.status_code != 200:
             raise RuntimeError(f"{path} answered {response.status_code}")
+        sizes[path] = len(response.content)
         return elapsed, len(captured.captured_queries)
 
     def frames_read(dashboard: Any) -> tuple[str, ...]:
@@ -173,6 +187,7 @@ def measure(scale: int, repeat: int, seed: int) -> dict[str, Any]:
             "warm_ms": median_ms(warm),
             "queries_cold": max(cold_queries),
             "queries_warm": max(warm_queries),
+            "html_bytes": sizes[path],
             "baseline_ms": base_ms,
             "baseline_rows": base[0][1],
             "baseline_frames": list(read),

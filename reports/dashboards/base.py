@@ -5,7 +5,7 @@ labels of regions and stages, figures as JSON."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -24,6 +24,12 @@ class Headline:
     definition: str
 
 
+# A dashboard page shows at most this many rows of a table (its first ones, in the table's order: the
+# most urgent or the largest first); the CSV and XLSX downloads hold every row. The page's size does not
+# grow with the data.
+ROWS_SHOWN = 20
+
+
 @dataclass(frozen=True)
 class Section:
     key: str
@@ -35,7 +41,28 @@ class Section:
 
     @property
     def rows(self) -> list[list[Any]]:
-        return self.table.astype(object).where(self.table.notna(), None).to_numpy().tolist()
+        """Every row of the table, as the downloads write them."""
+        return _rows(self.table)
+
+    @property
+    def row_count(self) -> int:
+        return len(self.table)
+
+    @property
+    def truncated(self) -> bool:
+        """Whether the page shows only the first `ROWS_SHOWN` rows of the table."""
+        return len(self.table) > ROWS_SHOWN
+
+    @property
+    def shown(self) -> Section:
+        """The section as the page shows it: its table's first `ROWS_SHOWN` rows."""
+        if not self.truncated:
+            return self
+        return replace(self, table=self.table.head(ROWS_SHOWN))
+
+
+def _rows(frame: pd.DataFrame) -> list[list[Any]]:
+    return frame.astype(object).where(frame.notna(), None).to_numpy().tolist()
 
 
 @dataclass(frozen=True)
