@@ -6,9 +6,10 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        from core import dataversion
+        from core import admin_sidebar, dataversion
 
         dataversion.connect_signals()
+        admin_sidebar.connect_signals()
         _admin_date_fields()
 
 

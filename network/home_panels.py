@@ -15,6 +15,8 @@ from django.utils import timezone
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 
+from accounts.access import has_role
+from accounts.roles import Role
 from network.models import TrainingParticipation
 
 
@@ -59,7 +61,12 @@ class CertificatesExpiringPanel(PersonalPanel):
     order = 43
 
     def items(self, request: Any) -> dict[str, Any] | None:
-        if not request.user.has_perm("network.view_trainingparticipation"):
+        # The people who act on expiring certificates: capacity-building and network staff (grants
+        # managers read the registry too, but their home is their reporting deadlines).
+        user = request.user
+        if not (user.is_superuser or has_role(user, Role.CAPACITY, Role.NETWORK_STAFF)):
+            return None
+        if not user.has_perm("network.view_trainingparticipation"):
             return None
         expiring = certificates_expiring(user=request.user)
         return {"expiring": expiring} if expiring.total else None

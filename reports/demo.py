@@ -39,12 +39,10 @@ from reports.models import (
     DonorReport,
     Grant,
     Indicator,
-    IndicatorExplanation,
     Milestone,
     ReportProfile,
     Risk,
     WorkPackage,
-    WorkPackageNarrative,
 )
 
 # Links from one activity to registry events are capped: at --scale 1000 there are thousands.
@@ -78,6 +76,7 @@ def seed(ctx: DemoContext) -> None:
         website="https://fund.example.org/",
         notes="Multilateral fund financing new reporting mechanisms in low- and middle-income countries.",
         report_profile=ReportProfile.GENERIC,
+        logo_name=_demo_logo(),
         acknowledgement=(
             "This work is supported by the Global Fund for Child Safety Online through its Safe Online Futures "
             "programme."
@@ -133,7 +132,7 @@ def _publish_demo_reports(ctx: DemoContext, grants: list[Grant]) -> None:
         report = services.donor_report_create(
             grant=grant, period_start=start, period_end=end, summary=DEMO_SUMMARIES[grant.kind], acting_user=manager
         )
-        report = _write_demo_narrative(report)
+        report = _write_demo_narrative(report, manager)
         if report is None or report.generation != report.Generation.DONE:
             ctx.log(f"donor report of {grant.code} not generated: {report.generation_error if report else ''}")
             continue
@@ -146,30 +145,31 @@ def _publish_demo_reports(ctx: DemoContext, grants: list[Grant]) -> None:
             grant=action,
             period_start=current[0][0],
             period_end=current[0][1],
-            summary="",
+            language="fr",
             acting_user=manager,
         )
-        DonorReport.objects.filter(pk=draft.pk).update(language="fr", generation=DonorReport.Generation.QUEUED)
         services.donor_report_generate(report_id=draft.pk)
     ctx.log(f"{len(grants)} donor reports published, 1 draft")
 
 
-def _write_demo_narrative(report: DonorReport) -> DonorReport | None:
-    """The narrative a grants manager writes on the draft: work done and deviations per work package,
-    ethics, dissemination, conclusions; then, once generated, an explanation for each indicator the
-    data shows behind or at risk (generated again with them)."""
+def _write_demo_narrative(report: DonorReport, manager: Any) -> DonorReport | None:
+    """The narrative a grants manager writes on the draft, through the services: work done and
+    deviations per work package, ethics, dissemination, conclusions; then, once generated, an
+    explanation for each indicator the data shows behind or at risk (generated again with them)."""
     from reports import services
     from reports.donor import report_data
 
     grant = report.grant
-    DonorReport.objects.filter(pk=report.pk).update(
+    services.donor_report_update_narrative(
+        report=report,
+        acting_user=manager,
+        summary=report.summary,
         ethics=DEMO_ETHICS,
         dissemination=DEMO_DISSEMINATION,
         conclusions=DEMO_CONCLUSIONS,
-        generation=DonorReport.Generation.QUEUED,
     )
     for wp in WorkPackage.objects.filter(grant=grant).order_by("number"):
-        WorkPackageNarrative.objects.create(
+        services.donor_report_update_work_package(
             report=report,
             work_package=wp,
             work_done=(
@@ -179,6 +179,7 @@ def _write_demo_narrative(report: DonorReport) -> DonorReport | None:
             ),
             deviations="None: the work package followed its plan." if wp.number % 2 else DEMO_DEVIATION,
             corrective_measures="" if wp.number % 2 else DEMO_CORRECTIVE,
+            acting_user=manager,
         )
     generated = services.donor_report_generate(report_id=report.pk)
     if generated is None or generated.data is None:
@@ -186,18 +187,34 @@ def _write_demo_narrative(report: DonorReport) -> DonorReport | None:
     data = report_data.from_json(generated.data)
     codes = [line.code for line in data.indicators if line.status in report_data.NEEDS_EXPLANATION]
     for indicator in Indicator.objects.filter(grant=grant, code__in=codes):
-        IndicatorExplanation.objects.create(
-            report=report,
+        services.donor_report_explain_indicator(
+            report=generated,
             indicator=indicator,
             explanation=(
                 "Progress depends on candidates' own pace through the lifecycle; the remaining steps are planned "
                 "for the next period, with mentoring visits to speed them up."
             ),
+            acting_user=manager,
         )
-    if codes:
-        DonorReport.objects.filter(pk=report.pk).update(generation=DonorReport.Generation.QUEUED)
-        generated = services.donor_report_generate(report_id=report.pk)
-    return generated
+    return services.donor_report_generate(report_id=report.pk) if codes else generated
+
+
+def _demo_logo() -> str:
+    """A small logo for the fund (a blue disc with a white ring, drawn here), stored like an upload."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    from reports.donor import profiles
+
+    image = Image.new("RGBA", (240, 240), (255, 255, 255, 0))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((8, 8, 232, 232), fill=(23, 92, 158, 255))
+    draw.ellipse((60, 60, 180, 180), outline=(255, 255, 255, 255), width=18)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    buffer.seek(0)
+    return profiles.store_logo(profiles.clean_logo(buffer))
 
 
 DEMO_DEVIATION = (

@@ -290,6 +290,33 @@ REPORT_READERS = roles(ADMIN, STAFF, GRANTS)  # network staff read donor reports
 REPORT_KEEPERS = roles(ADMIN, GRANTS)  # grants managers prepare, review and publish them
 
 
+def grant_part(owner: str, model: str) -> Callable[[World], Any]:
+    """The first row of `model` (a work package, an indicator) of donor `owner`'s published report's grant."""
+
+    def pk(world: World) -> Any:
+        from django.apps import apps
+
+        from reports.models import DonorReport
+
+        report = DonorReport.objects.filter(grant__donor=world[owner], status="published").order_by("pk").first()
+        rows = apps.get_model("reports", model).objects.filter(grant_id=report.grant_id if report else None)
+        return rows.order_by("pk").values_list("pk", flat=True).first()
+
+    return pk
+
+
+def donor_report_part(name: str, model: str) -> Rule:
+    """A POST-only narrative form of a report for one of its grant's rows (`name` is the URL's keyword)."""
+    return Rule(
+        tuple(
+            V(f"donor {owner[1]}'s report", REPORT_KEEPERS, {"pk": donor_report(owner), name: grant_part(owner, model)})
+            for owner in ("DA", "DB")
+        ),
+        ok=POST_ONLY,
+        writes=True,
+    )
+
+
 def donor_report_admin(*, allow: frozenset[str], ok: frozenset[int] = frozenset({200})) -> Rule:
     return Rule(
         (
@@ -798,8 +825,16 @@ POLICY: dict[str, Rule] = {
     "reports_donor_reports:publish": donor_report_admin(allow=REPORT_KEEPERS),
     **{
         f"reports_donor_reports:{name}": donor_report_admin(ok=POST_ONLY, allow=REPORT_KEEPERS)
-        for name in ("summary", "submit", "return", "correct", "retry")
+        for name in ("summary", "narrative", "submit", "return", "correct", "retry")
     },
+    "reports_donor_reports:work_package": donor_report_part("package", "WorkPackage"),
+    "reports_donor_reports:indicator": donor_report_part("indicator", "Indicator"),
+    # A budget line's amounts by period: the grants managers' screen (GET shows, POST saves).
+    "reports_budget_line:periods": Rule(
+        (V("donor B's budget line", REPORT_KEEPERS, {"pk": grant_row("BudgetLine")}),), writes=True
+    ),
+    # A donor's logo, shown on its edit page: read with the donor (the demo's first donor has one).
+    "reports_donor:logo": Rule((V("donor A's logo", REPORT_READERS, {"pk": "DA"}),)),
     # -- donor reports: the donor area and the public verification page ----------------------------------
     "donors:grant": Rule(
         (
@@ -813,6 +848,13 @@ POLICY: dict[str, Rule] = {
             V("donor B's published report", roles(DONOR2), {"pk": donor_report("DB")}),
         ),
         note="records the download",
+    ),
+    "donors:report_indicators": Rule(
+        (
+            V("donor A's published report", roles(DONOR), {"pk": donor_report("DA"), "export_format": "csv"}),
+            V("donor B's published report", roles(DONOR2), {"pk": donor_report("DB"), "export_format": "xlsx"}),
+        ),
+        note="the indicator table as the PDF prints it; audited like the download",
     ),
     "donors:verify": rule(EVERYONE, public=True, note="anyone may check a PDF; the answer names the report only"),
     # -- the CMS snippets our app registers (partners and donors on project pages) --------------------------
