@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from core.audit import audit
 from core.spreadsheets import formula_safe
 from reports.donor import report_data as rd
-from reports.donor.pdf.layout import hidden_text, number, percent
+from reports.donor.pdf.layout import indicator_cells
 from reports.models import DonorReport
 
 CSV = "csv"
@@ -47,27 +47,25 @@ def indicator_rows(data: rd.DonorReportData) -> list[list[str]]:
                 _("Unit"),
                 _("Baseline"),
                 _("Target"),
+                _("In the period"),
                 _("Achieved"),
                 _("Progress from baseline to target"),
                 _("Status"),
             ]
         ]
         for line in data.indicators:
-            shown = rd.shown_indicator(line, threshold)
+            cells = indicator_cells(line, threshold)
             rows.append(
                 [
                     line.code,
                     line.title,
                     line.scope_text,
                     line.unit,
-                    hidden_text(shown.baseline_hidden, threshold)
-                    if shown.baseline_hidden
-                    else number(shown.baseline, 2),
-                    number(line.target, 2),
-                    hidden_text(shown.achieved_hidden, threshold)
-                    if shown.achieved_hidden
-                    else number(shown.achieved, 2),
-                    hidden_text(shown.progress_hidden, threshold) if shown.progress_hidden else percent(shown.progress),
+                    cells.baseline,
+                    cells.target,
+                    cells.in_period,
+                    cells.achieved,
+                    cells.progress,
                     line.status_text,
                 ]
             )

@@ -21,7 +21,7 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -104,8 +104,18 @@ def store_logo(png: bytes) -> str:
     return store_bytes(png, folder=LOGO_FOLDER, extension="png")
 
 
+def logo_exists(donor: Any) -> bool:
+    """Whether the donor's stored logo is there (a name that is not a stored file is no logo)."""
+    if not donor.logo_name or not donor.logo_name.startswith(f"{LOGO_FOLDER}/"):
+        return False
+    try:
+        return private_storage().exists(donor.logo_name)
+    except (SuspiciousFileOperation, OSError):
+        return False
+
+
 def logo_bytes(donor: Any) -> bytes:
-    if not donor.logo_name:
+    if not logo_exists(donor):
         return b""
     with private_storage().open(donor.logo_name, "rb") as handle:
         return handle.read()

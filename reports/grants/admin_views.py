@@ -21,6 +21,7 @@ from wagtail.admin.views.generic.models import CreateView
 from core.uploads import private_file_response
 from network.viewsets import NetworkEditView, NetworkInspectView, NetworkViewSet
 from reports import metrics
+from reports.donor import profiles
 from reports.grants import selectors as grant_selectors
 from reports.grants.forms import GrantChildForm
 from reports.models import (
@@ -138,7 +139,7 @@ def donor_logo(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.has_perm("reports.view_donor"):
         raise PermissionDenied
     donor = get_object_or_404(Donor.objects.visible_to(request.user), pk=pk)
-    if not donor.logo_name:
+    if not profiles.logo_exists(donor):
         raise Http404
     return private_file_response(donor.logo_name, download_name=f"donor-{donor.pk}-logo.png", content_type="image/png")
 

@@ -215,13 +215,14 @@ def test_the_indicator_table_has_the_values_the_pdf_prints() -> None:
         "people",
         "0",
         "400",
+        "—",
         "1,234.57",
         "308.6 %",
         "On track",
     ]
-    assert rows[2][4:8] == ["fewer than 5", "400", "fewer than 5", "suppressed"]
-    assert rows[3][7] == "'-12.5 %"  # the formula guard
-    assert rows[4][:2] == ["'=I4", '\'=HYPERLINK("http://x")'] and rows[4][6:8] == ["—", "—"]
+    assert rows[2][4:9] == ["fewer than 5", "400", "—", "fewer than 5", "suppressed"]
+    assert rows[3][8] == "'-12.5 %"  # the formula guard
+    assert rows[4][:2] == ["'=I4", '\'=HYPERLINK("http://x")'] and rows[4][7:9] == ["—", "—"]
     document = pypdf.PdfReader(io.BytesIO(pdf.build_donor_report(data)))
     text = " ".join(" ".join(page.extract_text() for page in document.pages).split())
     for row in rows[1:3]:
@@ -235,7 +236,7 @@ def test_the_indicator_table_is_in_the_reports_language() -> None:
     data = replace(data_for(H1, (indicator("I1", "People reached", 1234.5),)), language="fr")
     rows = csv_rows(exports.indicator_csv(data))
     with translation.override("fr"):
-        assert rows[1][6] == format_number(1234.5, 2)
+        assert rows[1][7] == format_number(1234.5, 2)
         assert rows[0][1] == translation.gettext("Indicator")
 
 
@@ -255,7 +256,7 @@ def test_a_donor_downloads_a_published_versions_indicator_table(
     expected = exports.indicator_table(report, export_format)
     if export_format == "csv":
         assert response.content == expected
-        assert csv_rows(response.content)[1][6] == "250,5"  # the French report's figures
+        assert csv_rows(response.content)[1][7] == "250,5"  # the French report's figures
     entry = ModelLogEntry.objects.for_instance(report).get(action=exports.EXPORT_ACTION)
     assert entry.user_id == world["donor"].pk and entry.data == {"format": export_format}
 
@@ -309,6 +310,7 @@ def test_the_verification_page_shows_the_people_and_dates_and_no_address(
     client_for: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     from reports import services
+    from tests.reports.donor_narrative import write_narrative
     from tests.reports.donor_report_factories import grants_manager
 
     preparer = grants_manager("preparer@example.org")
@@ -326,7 +328,7 @@ def test_the_verification_page_shows_the_people_and_dates_and_no_address(
             summary="S.",
             acting_user=preparer,
         )
-    report.refresh_from_db()
+    report = write_narrative(report, preparer, django_capture_on_commit_callbacks)
     services.donor_report_submit(report=report, acting_user=preparer)
     with django_capture_on_commit_callbacks(execute=True):
         services.donor_report_publish(report=report, acting_user=publisher)

@@ -851,8 +851,16 @@ POLICY: dict[str, Rule] = {
     ),
     "donors:report_indicators": Rule(
         (
-            V("donor A's published report", roles(DONOR), {"pk": donor_report("DA"), "export_format": "csv"}),
-            V("donor B's published report", roles(DONOR2), {"pk": donor_report("DB"), "export_format": "xlsx"}),
+            V(
+                "donor A's published report",
+                roles(DONOR),
+                {"pk": donor_report("DA"), "export_format": lit("csv")},
+            ),
+            V(
+                "donor B's published report",
+                roles(DONOR2),
+                {"pk": donor_report("DB"), "export_format": lit("xlsx")},
+            ),
         ),
         note="the indicator table as the PDF prints it; audited like the download",
     ),

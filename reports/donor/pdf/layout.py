@@ -9,6 +9,7 @@ import io
 import math
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -466,3 +467,33 @@ class Blocks:
 def wp_label(number_: int | None) -> str:
     """A work package's short name in the report's language ("WP1", "LT1", "PT1"); "—" for none."""
     return f"{_('WP')}{number_}" if number_ is not None else "—"
+
+
+@dataclass(frozen=True)
+class IndicatorCells:
+    """An indicator's values as the PDF's indicator table and the donor area's download print them."""
+
+    baseline: str
+    target: str
+    in_period: str
+    achieved: str
+    progress: str
+
+
+def indicator_cells(line: rd.IndicatorLine, threshold: int) -> IndicatorCells:
+    """The texts of an indicator's figures for donors: small counts of people hidden ("fewer than 5",
+    "suppressed"), "—" for nothing measured or no figure of the period alone."""
+    shown = rd.shown_indicator(line, threshold)
+    if line.in_period is None:
+        in_period = "—"
+    elif line.counts_people and 0 < line.in_period < threshold:
+        in_period = hidden_text(rd.SMALL, threshold)
+    else:
+        in_period = number(line.in_period, 2)
+    return IndicatorCells(
+        baseline=hidden_text(shown.baseline_hidden, threshold) if shown.baseline_hidden else number(shown.baseline, 2),
+        target=number(line.target, 2),
+        in_period=in_period,
+        achieved=hidden_text(shown.achieved_hidden, threshold) if shown.achieved_hidden else number(shown.achieved, 2),
+        progress=hidden_text(shown.progress_hidden, threshold) if shown.progress_hidden else percent(shown.progress),
+    )

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -52,12 +53,11 @@ from reports.donor.pdf.layout import (
     day,
     eu_emblem,
     fit,
-    hidden_text,
+    indicator_cells,
     keep_together,
     markup,
     moment,
     money,
-    number,
     percent,
     register_fonts,
     shaped,
@@ -308,12 +308,20 @@ class Sections:
             events = []
             if line.roundtables or line.roundtables_cumulative:
                 events.append(
-                    _("%(n)s roundtables (%(total)s cumulative since start)")
+                    ngettext(
+                        "%(n)s roundtable (%(total)s cumulative since start)",
+                        "%(n)s roundtables (%(total)s cumulative since start)",
+                        line.roundtables,
+                    )
                     % {"n": line.roundtables, "total": line.roundtables_cumulative}
                 )
             if line.training_events or line.training_events_cumulative:
                 events.append(
-                    _("%(n)s trainings (%(total)s cumulative since start)")
+                    ngettext(
+                        "%(n)s training (%(total)s cumulative since start)",
+                        "%(n)s trainings (%(total)s cumulative since start)",
+                        line.training_events,
+                    )
                     % {"n": line.training_events, "total": line.training_events_cumulative}
                 )
             if line.other_events:
@@ -353,31 +361,20 @@ class Sections:
         ]
         extra = []
         for index, line in enumerate(d.indicators, start=1):
-            shown = rd.shown_indicator(line, threshold)
-            achieved = (
-                hidden_text(shown.achieved_hidden, threshold) if shown.achieved_hidden else number(shown.achieved, 2)
-            )
-            achieved_cell: Any = b.cell(achieved)
+            cells = indicator_cells(line, threshold)
+            achieved_cell: Any = b.cell(cells.achieved)
             if line.in_period is not None:
-                achieved_cell = [b.cell(achieved), b.p(_("cumulative since start"), self.s.muted)]
+                achieved_cell = [b.cell(cells.achieved), b.p(_("cumulative since start"), self.s.muted)]
             rows.append(
                 [
                     b.cell(f"{line.code} {line.title}"),
                     b.cell(line.scope_text),
                     b.cell(line.unit),
-                    b.cell(
-                        hidden_text(shown.baseline_hidden, threshold)
-                        if shown.baseline_hidden
-                        else number(shown.baseline, 2)
-                    ),
-                    b.cell(number(line.target, 2)),
-                    b.cell(self.in_period(line)),
+                    b.cell(cells.baseline),
+                    b.cell(cells.target),
+                    b.cell(cells.in_period),
                     achieved_cell,
-                    b.cell(
-                        hidden_text(shown.progress_hidden, threshold)
-                        if shown.progress_hidden
-                        else percent(shown.progress)
-                    ),
+                    b.cell(cells.progress),
                     Paragraph(
                         markup(line.status_text), ParagraphStyle("st", parent=self.s.small_bold, textColor=colors.white)
                     ),
@@ -429,14 +426,6 @@ class Sections:
             )
             heading = []
         return story
-
-    def in_period(self, line: rd.IndicatorLine) -> str:
-        threshold = self.data.small_count_threshold
-        if line.in_period is None:
-            return "—"
-        if line.counts_people and 0 < line.in_period < threshold:
-            return hidden_text(rd.SMALL, threshold)
-        return number(line.in_period, 2)
 
     def explanations(self) -> Story:
         d, b = self.data, self.b
