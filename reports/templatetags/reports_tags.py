@@ -58,3 +58,12 @@ def data_table(section: Any) -> SafeString:
         f'<table class="listing rp-table" id="table-{escape(section.key)}"><caption>{escape(caption)}</caption>'
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )
+
+
+@register.filter
+def narrative(value: Any) -> SafeString:
+    """A donor report's rich-text narrative as HTML: cleaned to its few tags here, on the way out, so
+    nothing stored another way (an import, a direct update) is ever shown as markup."""
+    from reports.donor.narrative import clean_rich_text
+
+    return mark_safe(clean_rich_text(str(value or "")))  # noqa: S308 (cleaned to p, b, i, lists, text escaped)
