@@ -385,6 +385,17 @@ def _activity_lines(
     return tuple(lines)
 
 
+def _due_item_in(period: Period, *, due_on: date, done_on: date | None) -> tuple[bool, date | None]:
+    """Whether a dated item (a deliverable, a milestone) belongs to the period's report, and the day it
+    was done as the period sees it (None when done only after the period's end). It belongs when due in
+    the period, done in it, or due before it and still not done when it began."""
+    done = done_on if done_on and done_on <= period.end else None
+    due_in = period.start <= due_on <= period.end
+    done_in = done is not None and done >= period.start
+    outstanding = due_on < period.start and done is None
+    return due_in or done_in or outstanding, done
+
+
 def _deliverable_lines(grant: Any, *, period: Period, today: date) -> tuple[report_data.DeliverableLine, ...]:
     """Deliverables due or submitted in the period, or still outstanding from before it; their status
     on the period's last day (delayed only once the due day has passed, today at the latest)."""
@@ -392,18 +403,12 @@ def _deliverable_lines(grant: Any, *, period: Period, today: date) -> tuple[repo
     labels = dict(Deliverable.Status.choices)
     lines = []
     for item in Deliverable.objects.filter(grant=grant).select_related("work_package").order_by("due_on", "code"):
-        submitted = item.submitted_on if item.submitted_on and item.submitted_on <= period.end else None
-        due_in = period.start <= item.due_on <= period.end
-        submitted_in = submitted is not None and submitted >= period.start
-        outstanding = item.due_on < period.start and submitted is None
-        if not (due_in or submitted_in or outstanding):
+        of_period, submitted = _due_item_in(period, due_on=item.due_on, done_on=item.submitted_on)
+        if not of_period:
             continue
         if submitted is not None:
-            status = (
-                item.status
-                if item.status in (Deliverable.Status.SUBMITTED, Deliverable.Status.ACCEPTED)
-                else (Deliverable.Status.SUBMITTED)
-            )
+            done_statuses = (Deliverable.Status.SUBMITTED, Deliverable.Status.ACCEPTED)
+            status = item.status if item.status in done_statuses else Deliverable.Status.SUBMITTED
         elif item.due_on < status_day:
             status = Deliverable.Status.DELAYED
         else:
@@ -437,11 +442,8 @@ def _milestone_lines(grant: Any, *, period: Period, today: date) -> tuple[report
     status_day = min(period.end, today)
     lines = []
     for item in Milestone.objects.filter(grant=grant).select_related("work_package").order_by("due_on", "code"):
-        achieved = item.achieved_on if item.achieved_on and item.achieved_on <= period.end else None
-        due_in = period.start <= item.due_on <= period.end
-        achieved_in = achieved is not None and achieved >= period.start
-        outstanding = item.due_on < period.start and achieved is None
-        if not (due_in or achieved_in or outstanding):
+        of_period, achieved = _due_item_in(period, due_on=item.due_on, done_on=item.achieved_on)
+        if not of_period:
             continue
         if achieved is not None:
             status = report_data.MILESTONE_ACHIEVED
