@@ -24,8 +24,8 @@ label and date is in the report's language (`data.language`: en, fr or es).
 Text in every script is drawn with DejaVu Sans, embedded as a subset; Arabic runs are shaped
 (`arabic_reshaper`) and put in visual order (`python-bidi`) before reportlab draws them.
 
-Modules: `layout` (fonts, styles, the document and its building blocks), `charts`, `sections` (the
-story and the builder).
+Modules: `layout` (fonts, styles, the document and its building blocks), `charts`, `cover` (the
+cover and the contents), `sections` (the story and the builder).
 
 Bump `GENERATOR_VERSION` (`layout`) whenever a change here (layout, fonts, wording, reportlab) changes the
 bytes rendered from the same data: a stored report records the version that rendered it.
@@ -73,12 +73,10 @@ from reports.donor.pdf.layout import (
     table,
     wp_label,
 )
+from reports.donor.pdf.cover import Story, contents, cover
 from reports.donor.pdf.sections import (
     Sections,
-    Story,
     build_donor_report,
-    contents,
-    cover,
     donor_report_story,
     render_story,
 )

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import base64
 import io
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -15,31 +14,24 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
 from reportlab.platypus import (
     ActionFlowable,
     CondPageBreak,
     Flowable,
-    Image,
     KeepTogether,
-    NextPageTemplate,
     PageBreak,
     Paragraph,
     Spacer,
-    Table,
-    TableStyle,
 )
-from reportlab.platypus.tableofcontents import TableOfContents
 
 from reports.donor import report_data as rd
 from reports.donor.pdf.charts import budget_chart, indicator_chart
+from reports.donor.pdf.cover import Story, contents, cover
 from reports.donor.pdf.layout import (
     FONT,
     GENERATOR_VERSION,
-    INTERIM_COLOUR,
     MARGIN,
     MUTED,
-    RULE,
     STATUS_COLOURS,
     WIDTH,
     Blocks,
@@ -51,12 +43,10 @@ from reports.donor.pdf.layout import (
     canvas_class,
     count,
     day,
-    eu_emblem,
     fit,
     indicator_cells,
     keep_together,
     markup,
-    moment,
     money,
     percent,
     register_fonts,
@@ -70,133 +60,8 @@ from reports.donor.pdf.layout import (
 from reports.donor.report_data import DonorReportData
 from reports.metrics import INDICATOR_METHOD
 
+
 # -- Sections ---------------------------------------------------------------------------------------
-Story = list[Flowable]
-
-COVER_EMBLEM_HEIGHT = 16 * mm
-LOGO_MAX_WIDTH = 50 * mm
-LOGO_MAX_HEIGHT = 22 * mm
-
-
-def logo(data: DonorReportData) -> Image | None:
-    """The donor's logo from the data (a PNG, base64), at most 50 x 22 mm, its proportions kept."""
-    if not data.logo_png:
-        return None
-    try:
-        raw = base64.b64decode(data.logo_png, validate=True)
-        reader = ImageReader(io.BytesIO(raw))
-        width, height = reader.getSize()
-    except (ValueError, OSError):
-        return None
-    ratio = min(LOGO_MAX_WIDTH / width, LOGO_MAX_HEIGHT / height)
-    return Image(io.BytesIO(raw), width=width * ratio, height=height * ratio, hAlign="CENTER")
-
-
-def funding_block(data: DonorReportData, b: Blocks) -> Story:
-    """The cover's acknowledgement of the donor: for the EU its emblem with "Funded by the European
-    Union" beside it; for another donor its logo and acknowledgement. Never the EU's for another donor."""
-    s = b.s
-    if data.profile == rd.PROFILE_EU:
-        statement = b.p(data.funding_statement, ParagraphStyle("statement", parent=s.h2, spaceBefore=0))
-        emblem = eu_emblem(COVER_EMBLEM_HEIGHT)
-        block = Table(
-            [[emblem, statement]],
-            colWidths=[emblem.width + 4 * mm, 80 * mm],
-            hAlign="CENTER",
-            style=TableStyle(
-                [
-                    ("FONTNAME", (0, 0), (-1, -1), FONT),
-                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                ]
-            ),
-        )
-        return [block]
-    story: Story = []
-    image = logo(data)
-    if image is not None:
-        story.append(image)
-    if data.acknowledgement:
-        story += [Spacer(1, 3 * mm), b.p(data.acknowledgement, ParagraphStyle("ack", parent=s.body, alignment=1))]
-    return story
-
-
-def interim_mark(data: DonorReportData, b: Blocks) -> Table:
-    style = ParagraphStyle("interim", parent=b.s.h2, textColor=INTERIM_COLOUR, alignment=1, spaceBefore=0)
-    rows = [
-        [b.p(_("Interim report"), style)],
-        [
-            b.p(
-                _("The reporting period had not ended when the data was read (data as of %(moment)s).")
-                % {"moment": moment(data.data_as_of)},
-                ParagraphStyle("interim_note", parent=b.s.small, alignment=1),
-            )
-        ],
-    ]
-    return Table(
-        rows,
-        colWidths=[120 * mm],
-        hAlign="CENTER",
-        style=TableStyle(
-            [
-                ("FONTNAME", (0, 0), (-1, -1), FONT),
-                ("BOX", (0, 0), (-1, -1), 1.2, INTERIM_COLOUR),
-                ("BOTTOMPADDING", (0, -1), (-1, -1), 5),
-            ]
-        ),
-    )
-
-
-def cover(data: DonorReportData, b: Blocks) -> Story:
-    s = b.s
-    facts = [
-        (_("Donor"), data.donor_name),
-        (_("Programme"), data.programme or "—"),
-        (_("Call identifier"), data.call_identifier or "—"),
-        (_("Grant agreement number"), data.agreement_number or "—"),
-        (_("Grant"), f"{data.grant_code} · {data.grant_kind_text}"),
-        (_("Beneficiary"), data.beneficiary),
-        (_("Reporting period"), span(data.period_start, data.period_end)),
-        (_("Grant duration"), span(data.grant_starts_on, data.grant_ends_on)),
-        (_("Version"), str(data.version)),
-        (_("Data as of"), moment(data.data_as_of)),
-        (_("Generated on"), day(data.generated_on)),
-    ]
-    rows = [[b.p(label, s.small_bold), b.p(value)] for label, value in facts]
-    story: Story = [Spacer(1, 12 * mm), *funding_block(data, b), Spacer(1, 14 * mm)]
-    story += [
-        b.p(_("Periodic technical report"), s.subtitle),
-        b.p(data.grant_title, s.title),
-        b.p(data.donor_name, s.subtitle),
-    ]
-    if data.interim:
-        story += [Spacer(1, 4 * mm), interim_mark(data, b)]
-    story += [
-        Spacer(1, 10 * mm),
-        table(rows, [55 * mm, WIDTH - 55 * mm], header=False, extra=[("GRID", (0, 0), (-1, -1), 0.3, RULE)]),
-    ]
-    if data.profile == rd.PROFILE_EU and data.disclaimer:
-        story += [Spacer(1, 10 * mm), b.p(data.disclaimer, s.footnote)]
-    story += [NextPageTemplate("body"), PageBreak()]
-    return story
-
-
-def contents(b: Blocks) -> Story:
-    toc = TableOfContents()
-    toc.levelStyles = b.s.toc
-    toc.dotsMinLevel = 0
-    toc.tableStyle = TableStyle(
-        [
-            ("FONTNAME", (0, 0), (-1, -1), FONT),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-            ("LEFTPADDING", (0, 0), (-1, -1), 0),
-        ]
-    )
-    return [b.p(_("Contents"), b.s.h1), toc, PageBreak()]
-
-
 class Sections:
     def __init__(self, data: DonorReportData, b: Blocks) -> None:
         self.data = data
