@@ -36,6 +36,7 @@ from reports.donor.pdf.charts import (
     budget_chart,
     indicator_chart,
 )
+from reports.donor.pdf.cover import Story, contents, cover
 from reports.donor.pdf.layout import (
     ACHIEVED_COLOUR,
     FONT,
@@ -73,7 +74,6 @@ from reports.donor.pdf.layout import (
     table,
     wp_label,
 )
-from reports.donor.pdf.cover import Story, contents, cover
 from reports.donor.pdf.sections import (
     Sections,
     build_donor_report,
