@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from core.audit import audit
 from core.spreadsheets import formula_safe
 from reports.donor import report_data as rd
-from reports.donor.pdf.layout import indicator_cells
+from reports.donor.pdf.layout import indicator_cells, indicator_headers
 from reports.models import DonorReport
 
 CSV = "csv"
@@ -39,20 +39,7 @@ def indicator_rows(data: rd.DonorReportData) -> list[list[str]]:
     """The header and one row per indicator, as the PDF's indicator table prints them."""
     threshold = data.small_count_threshold
     with translation.override(data.language):
-        rows = [
-            [
-                _("Code"),
-                _("Indicator"),
-                _("Scope"),
-                _("Unit"),
-                _("Baseline"),
-                _("Target"),
-                _("In the period"),
-                _("Achieved"),
-                _("Progress from baseline to target"),
-                _("Status"),
-            ]
-        ]
+        rows = [[_("Code"), _("Indicator"), *indicator_headers()]]
         for line in data.indicators:
             cells = indicator_cells(line, threshold)
             rows.append(

@@ -469,6 +469,21 @@ def wp_label(number_: int | None) -> str:
     return f"{_('WP')}{number_}" if number_ is not None else "—"
 
 
+def indicator_headers() -> list[str]:
+    """The indicator table's column titles after the indicator itself, in the active language: the PDF's
+    table and the donor area's download share them."""
+    return [
+        _("Scope"),
+        _("Unit"),
+        _("Baseline"),
+        _("Target"),
+        _("In the period"),
+        _("Achieved"),
+        _("Progress from baseline to target"),
+        _("Status"),
+    ]
+
+
 @dataclass(frozen=True)
 class IndicatorCells:
     """An indicator's values as the PDF's indicator table and the donor area's download print them."""

@@ -45,6 +45,7 @@ from reports.donor.pdf.layout import (
     day,
     fit,
     indicator_cells,
+    indicator_headers,
     keep_together,
     markup,
     money,
@@ -210,20 +211,7 @@ class Sections:
         story: Story = [CondPageBreak(60 * mm), self.h1(_("Indicators"))]
         if not d.indicators:
             return [*story, b.p(_("No indicators recorded."), self.s.muted)]
-        rows: list[list[Any]] = [
-            b.head(
-                _("Indicator"),
-                _("Scope"),
-                _("Unit"),
-                _("Baseline"),
-                _("Target"),
-                _("In the period"),
-                _("Achieved"),
-                _("Progress from baseline to target"),
-                _("Status"),
-                style=self.s.tiny_bold,
-            )
-        ]
+        rows: list[list[Any]] = [b.head(_("Indicator"), *indicator_headers(), style=self.s.tiny_bold)]
         extra = []
         for index, line in enumerate(d.indicators, start=1):
             cells = indicator_cells(line, threshold)
