@@ -772,6 +772,10 @@ POLICY: dict[str, Rule] = {
         change=CAPACITY_KEEPERS,
         delete=CAPACITY_KEEPERS,
     ),
+    # A training event's roster: readers of training see it; capacity staff add, mark and certify.
+    "network_event:roster": Rule(one(CAPACITY_READERS, pk="event_past")),
+    "network_event:roster_update": Rule(one(CAPACITY_KEEPERS, pk="event_past"), ok=POST_ONLY, writes=True),
+    "network_event:roster_add": Rule(one(CAPACITY_KEEPERS, pk="event_past"), writes=True),
     **network_viewset(
         "network_participation",
         "participation",
