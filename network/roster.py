@@ -201,9 +201,9 @@ def roster_certify(
         certified = [row for row in rows if row.certified_on]
         problems = []
         if not_completed:
-            problems.append(_("not completed: %(names)s") % {"names": _names(not_completed)})
+            problems.append(_("Not completed: %(names)s") % {"names": _names(not_completed)})
         if certified:
-            problems.append(_("already certified: %(names)s") % {"names": _names(certified)})
+            problems.append(_("Already certified: %(names)s") % {"names": _names(certified)})
         if problems:
             raise ValidationError(_("Nothing was changed. %(problems)s.") % {"problems": "; ".join(problems)})
         before = {row.pk: field_values(row) for row in rows}

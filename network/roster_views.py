@@ -195,7 +195,8 @@ class RosterAddForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         label=gettext_lazy("Hotlines"),
         help_text=gettext_lazy(
-            "Their analysts working on the event's first day (today, before it) get a confirmed place."
+            "Each chosen hotline's analysts who are working (on the event's first day, or today for an event "
+            "still to come) and have no place yet get a confirmed place."
         ),
         error_messages={"required": gettext_lazy("Tick at least one hotline.")},
     )

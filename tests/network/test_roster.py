@@ -120,7 +120,7 @@ def test_certificates_need_completion_and_a_plausible_date(past_event, hotlines,
     places = roster.roster_add(
         event=past_event, analysts=roster.roster_candidates(event=past_event, hotlines=hotlines), acting_user=capacity
     )
-    with pytest.raises(ValidationError, match="not completed: ALPHA-1, ALPHA-2, BETA-1"):
+    with pytest.raises(ValidationError, match="Not completed: ALPHA-1, ALPHA-2, BETA-1"):
         roster.roster_certify(
             event=past_event, participations=places, certified_on=past_event.ends_on, acting_user=capacity
         )
