@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.access import may
+from core import dataversion
 from core.audit import audit_bulk
 from core.history import changed_fields, created_fields, field_values
 from network.models import Analyst, Hotline, TrainingEvent, TrainingParticipation
@@ -96,6 +97,7 @@ def roster_add(*, event: TrainingEvent, analysts: Sequence[Analyst], acting_user
         for place in places:
             place.full_clean(validate_unique=False, validate_constraints=False)
         created = TrainingParticipation.objects.bulk_create(places)
+        dataversion.bump(TrainingParticipation)  # bulk writes send no signals
         audit_bulk(
             [
                 (place, "network.training.roster_add", {"changed": created_fields(place)}, str(place))
@@ -123,6 +125,7 @@ def _batch(event: TrainingEvent, participations: Sequence[TrainingParticipation]
 
 def _write(rows: list[TrainingParticipation], before: dict[int, dict[str, Any]], fields: list[str], user: Any) -> None:
     TrainingParticipation.objects.bulk_update(rows, fields)
+    dataversion.bump(TrainingParticipation)  # bulk writes send no signals
     audit_bulk(
         [
             (

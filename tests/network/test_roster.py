@@ -12,6 +12,7 @@ from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
 from accounts.roles import Role
+from core import dataversion
 from network import roster
 from network.models import TrainingParticipation
 from tests.network.factories import AnalystFactory, EventFactory, HotlineFactory, ParticipationFactory
@@ -96,11 +97,19 @@ def test_status_for_many_is_all_or_nothing_and_names_the_refused(hotlines, capac
     assert set(TrainingParticipation.objects.values_list("status", flat=True)) == {Status.CONFIRMED}
 
 
-def test_marking_completed_then_certifying_many(past_event, hotlines, capacity):
-    places = roster.roster_add(
-        event=past_event, analysts=roster.roster_candidates(event=past_event, hotlines=hotlines), acting_user=capacity
-    )
-    roster.roster_set_status(event=past_event, participations=places, status=Status.COMPLETED, acting_user=capacity)
+def test_marking_completed_then_certifying_many(past_event, hotlines, capacity, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        version = dataversion.current()
+        places = roster.roster_add(
+            event=past_event,
+            analysts=roster.roster_candidates(event=past_event, hotlines=hotlines),
+            acting_user=capacity,
+        )
+    assert dataversion.current() != version, "the dashboards must see the new places"
+    with django_capture_on_commit_callbacks(execute=True):
+        version = dataversion.current()
+        roster.roster_set_status(event=past_event, participations=places, status=Status.COMPLETED, acting_user=capacity)
+    assert dataversion.current() != version
     day = past_event.ends_on
     certified = roster.roster_certify(event=past_event, participations=places, certified_on=day, acting_user=capacity)
     expiry = past_event.course.certificate_expiry(day)
