@@ -590,6 +590,7 @@ POLICY: dict[str, Rule] = {
     "onboarding_admin:mou_alternative_decide": Rule(one(NETWORK, pk="alternative_CB"), writes=True),
     "onboarding_admin:mou_alternative_document": Rule(one(NETWORK, pk="alternative_CB")),
     "onboarding_admin:roundtable": Rule(one(ROUNDTABLE_READERS, pk="roundtable_CB")),
+    "onboarding_admin:roundtable_invite": Rule(one(NETWORK, pk="roundtable_CB"), writes=True),
     "onboarding_admin:roundtable_attendance": Rule(one(NETWORK, pk="roundtable_CB"), ok=POST_ONLY, writes=True),
     "onboarding_admin:roundtable_minutes_upload": Rule(one(NETWORK, pk="roundtable_CB"), ok=POST_ONLY, writes=True),
     "onboarding_admin:roundtable_minutes": Rule(one(ROUNDTABLE_READERS, pk="roundtable_CB")),
