@@ -71,6 +71,8 @@ ACTION_RULES: dict[str, ActionRule] = {
     "accounts.invitations": ActionRule(role=Role.NETWORK_STAFF),
     # Export the network workbook, preview an import, confirm it.
     "network.workbook": ActionRule(role=Role.NETWORK_STAFF),
+    # A training event's roster: add analysts in bulk, record attendance, issue certificates.
+    "network.training.roster": ActionRule(permission="network.change_trainingparticipation"),
     # See contacts (a hotline's page lists them; the review lists those past their retention date).
     "network.contacts.view": ActionRule(permission="network.view_contact"),
     # Erase a contact's personal data.

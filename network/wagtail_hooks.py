@@ -67,6 +67,10 @@ def register_network_actions(actions: Any) -> None:
     actions.register_action("network.analyst.update", _("Update analyst"), _("Analyst updated"))
     actions.register_action("network.training.nominate", _("Nominate for training"), _("Nominated for training"))
     actions.register_action("network.training.withdraw", _("Withdraw nomination"), _("Nomination withdrawn"))
+    actions.register_action("network.training.roster_add", _("Add to a roster"), _("Added to the event's roster"))
+    actions.register_action(
+        "network.training.roster_update", _("Update on a roster"), _("Updated on the event's roster")
+    )
     actions.register_action("network.contact.erase", _("Erase personal data"), _("Personal data erased"))
     actions.register_action("network.import.create", _("Import (new)"), _("Created by a workbook import"))
     actions.register_action("network.import.update", _("Import (update)"), _("Updated by a workbook import"))

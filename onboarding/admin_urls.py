@@ -1,7 +1,7 @@
 from django.urls import path
 
 from onboarding import admin_views as views
-from onboarding import review_views
+from onboarding import invite_views, review_views
 
 app_name = "onboarding_admin"
 
@@ -24,6 +24,7 @@ urlpatterns = [
         name="mou_alternative_document",
     ),
     path("roundtable/<int:pk>/", views.RoundtableDetailView.as_view(), name="roundtable"),
+    path("roundtable/<int:pk>/invite/", invite_views.RoundtableInviteView.as_view(), name="roundtable_invite"),
     path("roundtable/<int:pk>/attendance/", views.RoundtableAttendanceView.as_view(), name="roundtable_attendance"),
     path(
         "roundtable/<int:pk>/minutes/upload/",

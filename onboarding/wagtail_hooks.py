@@ -122,6 +122,7 @@ def register_onboarding_actions(actions: Any) -> None:
     actions.register_action("onboarding.minutes_upload", _("Upload minutes"), _("Minutes uploaded"))
     actions.register_action("onboarding.agreement_document", _("Upload agreement"), _("Agreement document uploaded"))
     actions.register_action("onboarding.attendance", _("Record attendance"), _("Attendance recorded"))
+    actions.register_action("onboarding.participants.invite", _("Invite to a roundtable"), _("Invited to a roundtable"))
     actions.register_action(
         "onboarding.mou_alternative_propose", _("Propose MoU alternative"), _("MoU alternative proposed")
     )

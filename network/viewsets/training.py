@@ -8,12 +8,14 @@ import django_filters
 from django import forms
 from django.db.models import Count, F, Q, QuerySet
 from django.forms.models import modelform_factory
+from django.urls import path, reverse
 from django.utils.functional import cached_property
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.ui.tables import Column
+from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.widgets.button import Button
 
-from core.admin import ScopedViewSet
+from core.admin import ScopedInspectView, ScopedViewSet
 from core.contributed_fields import ContributedFieldsForm
 from core.tables import DayColumn
 from network import selectors
@@ -69,12 +71,20 @@ class TrainingEventFilterSet(WagtailFilterSet):
         fields = ["course", "online"]
 
 
+class TrainingEventInspectView(ScopedInspectView):
+    @cached_property
+    def header_more_buttons(self) -> list:
+        roster = reverse("network_event:roster", args=(self.object.pk,))
+        return [*super().header_more_buttons, Button(gettext("Roster"), url=roster, icon_name="tick", priority=20)]
+
+
 class TrainingEventViewSet(ScopedViewSet):
     model = TrainingEvent
     icon = "date"
     menu_label = gettext_lazy("Training events")
     name = "network_event"
     url_prefix = "network/events"
+    inspect_view_class = TrainingEventInspectView
     form_fields = ["code", "course", "title", "starts_on", "ends_on", "online", "city", "country", "provider"]
     list_select_related = ("course", "country")
     filterset_class = TrainingEventFilterSet
@@ -120,7 +130,22 @@ class TrainingEventViewSet(ScopedViewSet):
             "starts_on",
             "ends_on",
             Column("place", label=gettext_lazy("Place")),
-            Column("participant_count", label=gettext_lazy("Participants"), sort_key="participant_count"),
+            TitleColumn(
+                "participant_count",
+                label=gettext_lazy("Participants"),
+                sort_key="participant_count",
+                url_name="network_event:roster",
+            ),
+        ]
+
+    def get_urlpatterns(self) -> list:
+        from network import roster_views
+
+        return [
+            *super().get_urlpatterns(),
+            path("<int:pk>/roster/", roster_views.EventRosterView.as_view(), name="roster"),
+            path("<int:pk>/roster/update/", roster_views.EventRosterUpdateView.as_view(), name="roster_update"),
+            path("<int:pk>/roster/add/", roster_views.EventRosterAddView.as_view(), name="roster_add"),
         ]
 
     def get_form_class(self, for_update: bool = False) -> Any:
@@ -139,6 +164,9 @@ class ParticipationFilterSet(WagtailFilterSet):
     kind = django_filters.ChoiceFilter(
         field_name="event__course__kind", choices=TrainingCourse.Kind.choices, label=gettext_lazy("Course kind")
     )
+    event = django_filters.ModelChoiceFilter(
+        queryset=TrainingEvent.objects.select_related("course").order_by("-starts_on"), label=gettext_lazy("Event")
+    )
     status = django_filters.ChoiceFilter(choices=TrainingParticipation.Status.choices)
     participant_type = django_filters.ChoiceFilter(choices=TrainingParticipation.ParticipantType.choices)
     region = region_filter("analyst__hotline__country__programme_region")
@@ -151,7 +179,7 @@ class ParticipationFilterSet(WagtailFilterSet):
 
     class Meta:
         model = TrainingParticipation
-        fields = ["status", "participant_type"]
+        fields = ["event", "status", "participant_type"]
 
     def filter_expiring(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
         if value is None:

@@ -4,7 +4,7 @@ the roundtables' calendar. Every function that serves a user starts from `visibl
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -14,8 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from network.models import (
+    Contact,
     Country,
     Hotline,
+    Organisation,
     Sector,
 )
 from onboarding.models import (
@@ -207,3 +209,51 @@ def calendar_events_for(*, user: Any, now: datetime | None = None, past_days: in
             )
         )
     return events
+
+
+# The sector an organisation of each type usually takes part as (a suggestion staff may change).
+SECTOR_OF_TYPE = {
+    Organisation.Type.NGO: Sector.NGO,
+    Organisation.Type.GOVERNMENT: Sector.GOVERNMENT,
+    Organisation.Type.LAW_ENFORCEMENT: Sector.LAW_ENFORCEMENT,
+    Organisation.Type.REGULATOR: Sector.REGULATOR,
+    Organisation.Type.ACADEMIA: Sector.ACADEMIA,
+    Organisation.Type.INTERNATIONAL_ORG: Sector.INTERNATIONAL_ORG,
+    Organisation.Type.DONOR: Sector.DONOR,
+}
+
+
+@dataclass(frozen=True)
+class Invitable:
+    organisation: Organisation
+    # The sector its contacts are recorded in most often, else the one its type suggests ("" if none).
+    suggested_sector: str
+
+
+def invitable_organisations(
+    *, roundtable: Roundtable, user: Any, country: Country | None = None, query: str = "", limit: int = 200
+) -> list[Invitable]:
+    """Organisations of `country` (the roundtable's by default) not invited to it yet, matching `query`
+    (name), each with a suggested sector; at most `limit`, by name."""
+    organisations = (
+        Organisation.objects.visible_to(user)
+        .filter(country=country or roundtable.country)
+        .exclude(roundtable_participations__roundtable=roundtable, roundtable_participations__contact__isnull=True)
+        .order_by("name")
+    )
+    if query.strip():
+        organisations = organisations.filter(name__icontains=query.strip())
+    chosen = list(organisations[:limit])
+    sectors: dict[int, Counter[str]] = defaultdict(Counter)
+    rows = Contact.objects.filter(organisation__in=chosen).exclude(sector="").values_list("organisation_id", "sector")
+    for organisation_id, sector in rows:
+        sectors[organisation_id][sector] += 1
+    return [
+        Invitable(
+            organisation,
+            sectors[organisation.pk].most_common(1)[0][0]
+            if sectors[organisation.pk]
+            else SECTOR_OF_TYPE.get(organisation.type, ""),
+        )
+        for organisation in chosen
+    ]

@@ -62,6 +62,7 @@ from onboarding.services.engagement import (
     mou_alternative_decide,
     mou_alternative_propose,
     roundtable_attach_minutes,
+    roundtable_invite_organisations,
     roundtable_record_attendance,
 )
 from onboarding.services.evidence import (
@@ -126,6 +127,7 @@ __all__ = [
     "reviewer_declare",
     "reviewer_unassign",
     "roundtable_attach_minutes",
+    "roundtable_invite_organisations",
     "roundtable_record_attendance",
     "template_new_version",
     "template_problems",

@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 from accounts.access import is_staff_user
 from accounts.models import User
 from core import dataversion
-from core.audit import audit
+from core.audit import audit, audit_bulk
 from core.uploads import check_document, store_document
-from network.models import Hotline
+from network.models import Hotline, Organisation, Sector
 from onboarding.models import (
     Agreement,
     CalendarFeedToken,
@@ -118,6 +118,52 @@ def roundtable_record_attendance(
         audit(locked, "onboarding.attendance", user=acting_user, data=summary)
     roundtable.status = locked.status
     return summary
+
+
+def roundtable_invite_organisations(
+    *, roundtable: Roundtable, invitations: list[tuple[Organisation, str]], acting_user: User
+) -> list[RoundtableParticipant]:
+    """Invite several organisations at once, each with its sector; all or none, one audit entry each."""
+    _require_network_staff(acting_user, _("Only network staff can invite participants."))
+    if not invitations:
+        raise ValidationError(_("Choose at least one organisation."))
+    unknown = [organisation.name for organisation, sector in invitations if sector not in Sector.values]
+    if unknown:
+        raise ValidationError(_("Choose a sector for: %(names)s.") % {"names": ", ".join(sorted(unknown))})
+    with transaction.atomic():
+        locked = Roundtable.objects.select_for_update().get(pk=roundtable.pk)
+        if locked.status == Roundtable.Status.CANCELLED:
+            raise ValidationError(_("This roundtable was cancelled; nobody can be invited to it."))
+        chosen = [organisation.pk for organisation, _sector in invitations]
+        already = sorted(
+            locked.participants.filter(organisation__in=chosen, contact__isnull=True).values_list(
+                "organisation__name", flat=True
+            )
+        )
+        if already:
+            raise ValidationError(_("Already invited: %(names)s.") % {"names": ", ".join(already)})
+        created = RoundtableParticipant.objects.bulk_create(
+            RoundtableParticipant(roundtable=locked, organisation=organisation, sector=sector)
+            for organisation, sector in invitations
+        )
+        dataversion.bump(RoundtableParticipant)  # bulk writes send no signals
+        audit_bulk(
+            [
+                (
+                    participant,
+                    "onboarding.participants.invite",
+                    {
+                        "roundtable": locked.code,
+                        "organisation": participant.organisation.name,
+                        "sector": participant.sector,
+                    },
+                    str(participant.organisation.name),
+                )
+                for participant in created
+            ],
+            user=acting_user,
+        )
+    return created
 
 
 # -- Law-enforcement MoU alternatives ---------------------------------------------------------

@@ -590,6 +590,7 @@ POLICY: dict[str, Rule] = {
     "onboarding_admin:mou_alternative_decide": Rule(one(NETWORK, pk="alternative_CB"), writes=True),
     "onboarding_admin:mou_alternative_document": Rule(one(NETWORK, pk="alternative_CB")),
     "onboarding_admin:roundtable": Rule(one(ROUNDTABLE_READERS, pk="roundtable_CB")),
+    "onboarding_admin:roundtable_invite": Rule(one(NETWORK, pk="roundtable_CB"), writes=True),
     "onboarding_admin:roundtable_attendance": Rule(one(NETWORK, pk="roundtable_CB"), ok=POST_ONLY, writes=True),
     "onboarding_admin:roundtable_minutes_upload": Rule(one(NETWORK, pk="roundtable_CB"), ok=POST_ONLY, writes=True),
     "onboarding_admin:roundtable_minutes": Rule(one(ROUNDTABLE_READERS, pk="roundtable_CB")),
@@ -772,6 +773,10 @@ POLICY: dict[str, Rule] = {
         change=CAPACITY_KEEPERS,
         delete=CAPACITY_KEEPERS,
     ),
+    # A training event's roster: readers of training see it; capacity staff add, mark and certify.
+    "network_event:roster": Rule(one(CAPACITY_READERS, pk="event_past")),
+    "network_event:roster_update": Rule(one(CAPACITY_KEEPERS, pk="event_past"), ok=POST_ONLY, writes=True),
+    "network_event:roster_add": Rule(one(CAPACITY_KEEPERS, pk="event_past"), writes=True),
     **network_viewset(
         "network_participation",
         "participation",
