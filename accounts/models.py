@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import PORTAL_ROLES, Role
+from accounts.roles import PORTAL_ROLES, PortalRole, Role
 
 
 class UserManager(BaseUserManager):
@@ -105,6 +105,8 @@ class Affiliation(models.Model):
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
     object_id = models.PositiveBigIntegerField()
     target = GenericForeignKey("content_type", "object_id")
+    # What the user does in an organisation's portal (`accounts.roles.ACTION_RULES`, "portal.*").
+    role = models.CharField(_("portal role"), max_length=20, choices=PortalRole.choices, default=PortalRole.MANAGER)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -156,6 +158,8 @@ class Invitation(models.Model):
     content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT)
     object_id = models.PositiveBigIntegerField(null=True, blank=True)
     target = GenericForeignKey("content_type", "object_id")
+    # For a colleague invited by their organisation's manager: the portal role they will have.
+    portal_role = models.CharField(_("portal role"), max_length=20, choices=PortalRole.choices, blank=True)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -176,6 +176,7 @@ hooks.register(reminders.REMINDER_PRODUCERS_HOOK, reminders.on_hold_review_remin
 hooks.register(reminders.REMINDER_PRODUCERS_HOOK, reminders.evidence_expiry_reminders)
 hooks.register(reminders.REMINDER_PRODUCERS_HOOK, reminders.evidence_expiring_reminders)
 hooks.register(reminders.REMINDER_PRODUCERS_HOOK, reminders.corrective_action_reminders)
+hooks.register(reminders.REMINDER_PRODUCERS_HOOK, reminders.checklist_item_reminders)
 
 
 @hooks.register("portal_menu_items")
