@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import may
 from accounts.models import Affiliation, Invitation, User
-from accounts.roles import PORTAL_ROLE_TARGETS, PORTAL_ROLES, ROLE_LABELS, STAFF_ROLES, Role
+from accounts.roles import PORTAL_ROLE_TARGETS, PORTAL_ROLES, ROLE_LABELS, STAFF_ROLES, PortalRole, Role
 from core.audit import audit
 from core.mail import queue_email
 
@@ -178,19 +178,27 @@ def invitation_revoke(*, invitation: Invitation, acting_user: User) -> Invitatio
     return invitation
 
 
-def affiliation_set(*, user: User, target: models.Model, acting_user: Any | None) -> Affiliation:
-    """Affiliate a non-staff user to an organisation or a donor (replacing any earlier one)."""
+def affiliation_set(
+    *, user: User, target: models.Model, acting_user: Any | None, role: str | None = None
+) -> Affiliation:
+    """Affiliate a non-staff user to an organisation or a donor (replacing any earlier one), with a
+    portal role (`PortalRole`; a new affiliation without one is a manager's, an existing one keeps its)."""
     if target._meta.label not in settings.ACCOUNTS_AFFILIATION_TARGETS:
         raise ValidationError(_("Users can only be affiliated to an organisation or a donor."))
+    defaults = {
+        "content_type": ContentType.objects.get_for_model(target),
+        "object_id": target.pk,
+        "created_by": acting_user if getattr(acting_user, "pk", None) else None,
+    }
+    if role is not None:
+        defaults["role"] = PortalRole(role)
     with transaction.atomic():
-        affiliation, _created = Affiliation.objects.update_or_create(
-            user=user,
-            defaults={
-                "content_type": ContentType.objects.get_for_model(target),
-                "object_id": target.pk,
-                "created_by": acting_user if getattr(acting_user, "pk", None) else None,
-            },
+        affiliation, _created = Affiliation.objects.update_or_create(user=user, defaults=defaults)
+        audit(
+            user,
+            "accounts.affiliation.set",
+            user=acting_user,
+            data={"target": str(target), "role": affiliation.role},
         )
-        audit(user, "accounts.affiliation.set", user=acting_user, data={"target": str(target)})
     user.__dict__.pop("affiliation_or_none", None)
     return affiliation
