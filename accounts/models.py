@@ -137,10 +137,14 @@ class InvitationQuerySet(models.QuerySet):
         return self.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now())
 
     def visible_to(self, user: Any) -> InvitationQuerySet:
+        """Network staff see every invitation; an organisation's portal manager those to their organisation."""
         from accounts.access import may
 
         if may(user, "accounts.invitations"):
             return self.all()
+        if may(user, "portal.colleagues"):
+            affiliation = user.affiliation_or_none
+            return self.filter(content_type_id=affiliation.content_type_id, object_id=affiliation.object_id)
         return self.none()
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 
-from accounts.models import Affiliation, User
+from accounts.models import Affiliation, Invitation, User
 from accounts.roles import PORTAL_ROLE_TARGETS, Role
 
 
@@ -42,3 +43,25 @@ def emails_by_organisation(*, organisation_ids: Iterable[int], roles: Iterable[s
         if email:
             found.setdefault(organisation_id, []).append(email)
     return found
+
+
+def colleagues(*, user: Any) -> list[Affiliation]:
+    """The portal users of `user`'s organisation (the user included), with their roles."""
+    from accounts.access import organisation_id_for
+
+    organisation_id = organisation_id_for(user)
+    if organisation_id is None:
+        return []
+    return list(
+        organisation_affiliations(organisation_ids=[organisation_id]).select_related("user").order_by("user__email")
+    )
+
+
+def colleague_of(*, user: Any, pk: int) -> Affiliation | None:
+    """The affiliation of user `pk` when they are a portal colleague of `user` (else None: a 404)."""
+    return next((affiliation for affiliation in colleagues(user=user) if affiliation.user_id == pk), None)
+
+
+def pending_invitations(*, user: Any) -> list[Invitation]:
+    """Pending invitations `user` may see: an organisation manager's are their organisation's."""
+    return list(Invitation.objects.visible_to(user).pending().select_related("created_by").order_by("email"))

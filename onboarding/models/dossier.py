@@ -386,6 +386,7 @@ class ItemEvent(models.Model):
         "version_move": _("Moved to a new checklist version"),
         "removed": _("Dropped: not in the new checklist version"),
         "due_date": _("Due date set"),
+        "assign": _("Assigned"),
     }
 
     @property
