@@ -23,11 +23,14 @@ def language_of(user: User) -> str:
 
 
 def languages_by_email(emails: list[str]) -> dict[str, str]:
-    """{email: language} for these addresses (one query); an address without an account gets the
+    """{email: language} for these addresses (a query per 500); an address without an account gets the
     default language."""
-    found = dict(
-        User.objects.filter(email__in=[email.lower() for email in emails]).values_list(
-            "email", "wagtail_userprofile__preferred_language"
+    lowered = sorted({email.lower() for email in emails})
+    found: dict[str, str | None] = {}
+    for start in range(0, len(lowered), 500):  # stays under the database's limit of parameters
+        found.update(
+            User.objects.filter(email__in=lowered[start : start + 500]).values_list(
+                "email", "wagtail_userprofile__preferred_language"
+            )
         )
-    )
     return {email: _known(found.get(email.lower())) for email in emails}

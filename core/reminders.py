@@ -40,6 +40,8 @@ from core.models import SentReminder
 
 REMINDER_PRODUCERS_HOOK = "register_reminder_producers"
 
+LEDGER_CHUNK = 500
+
 BEFORE = "before"
 DUE = "due"
 AFTER = "after"
@@ -158,8 +160,11 @@ def send_digests(*, today: date) -> DigestResult:
             due.setdefault(address, []).append(reminder)
     if not due:
         return DigestResult(emails=0, items=0, skipped=0)
-    keys = {reminder.dedupe_key for reminder in reminders}
-    sent = set(SentReminder.objects.filter(recipient__in=list(due), key__in=list(keys)).values_list("key", "recipient"))
+    keys = sorted({reminder.dedupe_key for reminder in reminders})
+    sent: set[tuple[str, str]] = set()
+    for start in range(0, len(keys), LEDGER_CHUNK):  # stays under the database's limit of parameters
+        rows = SentReminder.objects.filter(key__in=keys[start : start + LEDGER_CHUNK]).values_list("key", "recipient")
+        sent.update((key, recipient) for key, recipient in rows if recipient in due)
     languages = languages_by_email(list(due))
     in_language = {translation.get_language() or settings.LANGUAGE_CODE: {r.dedupe_key: r for r in reminders}}
 
