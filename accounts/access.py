@@ -42,6 +42,13 @@ def may(user: Any, action: str) -> bool:
     rule = ACTION_RULES[action]
     if not is_authenticated(user):
         return False
+    if rule.portal_roles is not None:
+        affiliation = None if user.is_superuser else user.affiliation_or_none
+        return (
+            affiliation is not None
+            and affiliation.is_to(PORTAL_ROLE_TARGETS[Role.HOTLINE_USER])
+            and affiliation.role in rule.portal_roles
+        )
     if rule.role is not None and not has_role(user, rule.role):
         return False
     return rule.permission is None or user.has_perm(rule.permission)

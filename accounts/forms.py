@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from accounts.roles import PORTAL_ROLE_TARGETS, Role
+from accounts.roles import PORTAL_ROLE_TARGETS, PortalRole, Role
 
 
 class InvitationAcceptForm(forms.Form):
@@ -93,3 +93,17 @@ class InvitationCreateForm(forms.Form):
         if role in (str(Role.HOTLINE_USER), str(Role.DONOR_USER)) and role not in self.target_fields:
             self.add_error("role", _("This role cannot be used yet: its organisations or donors do not exist."))
         return data
+
+
+class ColleagueInviteForm(forms.Form):
+    email = forms.EmailField(label=_("Colleague's email address"))
+    role = forms.ChoiceField(
+        label=_("Portal role"),
+        choices=PortalRole.choices,
+        initial=PortalRole.CONTRIBUTOR,
+        help_text=_("Manager: also invites colleagues and sets roles. Contributor: edits and submits. Viewer: reads."),
+    )
+
+
+class ColleagueRoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Portal role"), choices=PortalRole.choices)

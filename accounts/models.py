@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import PORTAL_ROLES, Role
+from accounts.roles import PORTAL_ROLES, PortalRole, Role
 
 
 class UserManager(BaseUserManager):
@@ -105,6 +105,8 @@ class Affiliation(models.Model):
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
     object_id = models.PositiveBigIntegerField()
     target = GenericForeignKey("content_type", "object_id")
+    # What the user does in an organisation's portal (`accounts.roles.ACTION_RULES`, "portal.*").
+    role = models.CharField(_("portal role"), max_length=20, choices=PortalRole.choices, default=PortalRole.MANAGER)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -135,10 +137,14 @@ class InvitationQuerySet(models.QuerySet):
         return self.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now())
 
     def visible_to(self, user: Any) -> InvitationQuerySet:
+        """Network staff see every invitation; an organisation's portal manager those to their organisation."""
         from accounts.access import may
 
         if may(user, "accounts.invitations"):
             return self.all()
+        if may(user, "portal.colleagues"):
+            affiliation = user.affiliation_or_none
+            return self.filter(content_type_id=affiliation.content_type_id, object_id=affiliation.object_id)
         return self.none()
 
 
@@ -156,6 +162,8 @@ class Invitation(models.Model):
     content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT)
     object_id = models.PositiveBigIntegerField(null=True, blank=True)
     target = GenericForeignKey("content_type", "object_id")
+    # For a colleague invited by their organisation's manager: the portal role they will have.
+    portal_role = models.CharField(_("portal role"), max_length=20, choices=PortalRole.choices, blank=True)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -15,6 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
@@ -58,12 +59,29 @@ PORTAL_ROLES = (Role.HOTLINE_USER, Role.DONOR_USER)
 PORTAL_ROLE_TARGETS = {Role.HOTLINE_USER: "network.Organisation", Role.DONOR_USER: "reports.Donor"}
 
 
+class PortalRole(models.TextChoices):
+    """What a user does in their organisation's portal (stored on their affiliation)."""
+
+    MANAGER = "manager", _("Manager")
+    CONTRIBUTOR = "contributor", _("Contributor")
+    VIEWER = "viewer", _("Viewer")
+
+
+PORTAL_ROLE_HELP = {
+    PortalRole.MANAGER: _("Edits and submits items, invites colleagues and sets their roles."),
+    PortalRole.CONTRIBUTOR: _("Edits and submits items."),
+    PortalRole.VIEWER: _("Reads the portal; cannot edit or submit."),
+}
+
+
 @dataclass(frozen=True)
 class ActionRule:
-    """Who may do an action: holders of `role` (superusers hold every role) and of `permission`."""
+    """Who may do an action: holders of `role` (superusers hold every role) and of `permission`; for a
+    portal action, users affiliated to an organisation with one of `portal_roles`."""
 
     role: Role | None = None
     permission: str | None = None
+    portal_roles: frozenset[str] | None = None
 
 
 ACTION_RULES: dict[str, ActionRule] = {
@@ -77,6 +95,11 @@ ACTION_RULES: dict[str, ActionRule] = {
     "network.contacts.view": ActionRule(permission="network.view_contact"),
     # Erase a contact's personal data.
     "network.contacts.erase": ActionRule(role=Role.NETWORK_STAFF, permission="network.erase_contact"),
+    # Portal: edit and submit the organisation's items and returns (checklist items, evidence, answers).
+    "portal.edit": ActionRule(portal_roles=frozenset({PortalRole.MANAGER, PortalRole.CONTRIBUTOR})),
+    # Portal: invite colleagues of the same organisation, change their roles, remove their access,
+    # assign items to them.
+    "portal.colleagues": ActionRule(portal_roles=frozenset({PortalRole.MANAGER})),
 }
 
 _role_permissions: dict[str, set[str]] = defaultdict(set)

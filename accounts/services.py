@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import may
 from accounts.models import Affiliation, Invitation, User
-from accounts.roles import PORTAL_ROLE_TARGETS, PORTAL_ROLES, ROLE_LABELS, STAFF_ROLES, Role
+from accounts.roles import PORTAL_ROLE_TARGETS, PORTAL_ROLES, ROLE_LABELS, STAFF_ROLES, PortalRole, Role
 from core.audit import audit
 from core.mail import queue_email
 
@@ -51,6 +51,12 @@ def invitation_create(
     """Invite `email` to `role`; portal roles need the organisation or donor they will belong to."""
     if not may(acting_user, "accounts.invitations"):
         raise PermissionDenied(_("Only network staff can invite people."))
+    return _invitation_create(email=email, role=role, target=target, acting_user=acting_user)
+
+
+def _invitation_create(
+    *, email: str, role: str, target: models.Model | None, acting_user: User, portal_role: str = ""
+) -> CreatedInvitation:
     email = email.strip().lower()
     role = Role(role)
     if User.objects.filter(email__iexact=email, awaiting_invitation=False).exists():
@@ -74,6 +80,7 @@ def invitation_create(
             role=role,
             content_type=ContentType.objects.get_for_model(target) if target is not None else None,
             object_id=target.pk if target is not None else None,
+            portal_role=portal_role,
             token_hash=Invitation.hash_token(token),
             created_by=acting_user,
             expires_at=timezone.now() + timedelta(days=settings.ACCOUNTS_INVITATION_DAYS),
@@ -83,7 +90,12 @@ def invitation_create(
             invitation,
             "accounts.invitation.create",
             user=acting_user,
-            data={"email": email, "role": str(role), "target": str(target) if target else None},
+            data={
+                "email": email,
+                "role": str(role),
+                "target": str(target) if target else None,
+                **({"portal_role": portal_role} if portal_role else {}),
+            },
         )
         queue_email(
             to=[email],
@@ -92,7 +104,7 @@ def invitation_create(
             context={
                 "invitation": invitation,
                 "url": url,
-                "role_label": ROLE_LABELS[role],
+                "role_label": PortalRole(portal_role).label if portal_role else ROLE_LABELS[role],
                 "target": target,
                 "inviter": acting_user,
                 "days": settings.ACCOUNTS_INVITATION_DAYS,
@@ -141,6 +153,7 @@ def invitation_accept(*, token: str, password: str, first_name: str = "", last_n
                 user=user,
                 content_type_id=invitation.content_type_id,
                 object_id=invitation.object_id,
+                role=invitation.portal_role or PortalRole.MANAGER,
                 created_by=invitation.created_by,
             )
         invitation.accepted_at = timezone.now()
@@ -161,8 +174,9 @@ def _invalid_message(invitation: Invitation | None) -> str:
 
 
 def invitation_revoke(*, invitation: Invitation, acting_user: User) -> Invitation:
-    if not may(acting_user, "accounts.invitations"):
-        raise PermissionDenied(_("Only network staff can withdraw invitations."))
+    """Withdraw a pending invitation: network staff any, an organisation's manager their organisation's."""
+    if not Invitation.objects.visible_to(acting_user).filter(pk=invitation.pk).exists():
+        raise PermissionDenied(_("Only network staff or the organisation's managers can withdraw invitations."))
     with transaction.atomic():
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if invitation.status != Invitation.Status.PENDING:
@@ -178,19 +192,134 @@ def invitation_revoke(*, invitation: Invitation, acting_user: User) -> Invitatio
     return invitation
 
 
-def affiliation_set(*, user: User, target: models.Model, acting_user: Any | None) -> Affiliation:
-    """Affiliate a non-staff user to an organisation or a donor (replacing any earlier one)."""
+def affiliation_set(
+    *, user: User, target: models.Model, acting_user: Any | None, role: str | None = None
+) -> Affiliation:
+    """Affiliate a non-staff user to an organisation or a donor (replacing any earlier one), with a
+    portal role (`PortalRole`; a new affiliation without one is a manager's, an existing one keeps its)."""
     if target._meta.label not in settings.ACCOUNTS_AFFILIATION_TARGETS:
         raise ValidationError(_("Users can only be affiliated to an organisation or a donor."))
+    defaults = {
+        "content_type": ContentType.objects.get_for_model(target),
+        "object_id": target.pk,
+        "created_by": acting_user if getattr(acting_user, "pk", None) else None,
+    }
+    if role is not None:
+        defaults["role"] = PortalRole(role)
     with transaction.atomic():
-        affiliation, _created = Affiliation.objects.update_or_create(
-            user=user,
-            defaults={
-                "content_type": ContentType.objects.get_for_model(target),
-                "object_id": target.pk,
-                "created_by": acting_user if getattr(acting_user, "pk", None) else None,
-            },
+        affiliation, _created = Affiliation.objects.update_or_create(user=user, defaults=defaults)
+        audit(
+            user,
+            "accounts.affiliation.set",
+            user=acting_user,
+            data={"target": str(target), "role": affiliation.role},
         )
-        audit(user, "accounts.affiliation.set", user=acting_user, data={"target": str(target)})
     user.__dict__.pop("affiliation_or_none", None)
     return affiliation
+
+
+# -- Colleagues: an organisation's managers run their own portal team -----------------------------------------
+def _own_organisation(acting_user: User) -> models.Model:
+    """The organisation whose colleagues `acting_user` manages (PermissionDenied unless a manager)."""
+    if not may(acting_user, "portal.colleagues"):
+        raise PermissionDenied(_("Only your organisation's portal managers can manage colleagues."))
+    return acting_user.affiliation_or_none.target
+
+
+def _staff_emails() -> list[str]:
+    return sorted(
+        User.objects.filter(groups__name=str(Role.NETWORK_STAFF), is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+        .distinct()
+    )
+
+
+def colleague_invite(*, email: str, role: str, acting_user: User) -> CreatedInvitation:
+    """A manager invites a colleague to their OWN organisation's portal with a portal role (never a
+    staff role, never another organisation). Audited; network staff are told by email and can
+    withdraw it from the admin's invitations screen."""
+    organisation = _own_organisation(acting_user)
+    if role not in PortalRole.values:
+        raise ValidationError({"role": _("Choose manager, contributor or viewer.")})
+    with transaction.atomic():
+        created = _invitation_create(
+            email=email, role=Role.HOTLINE_USER, target=organisation, acting_user=acting_user, portal_role=role
+        )
+        queue_email(
+            to=_staff_emails(),
+            subject=_("%(inviter)s invited a colleague to the portal of %(organisation)s")
+            % {"inviter": acting_user.display_name, "organisation": organisation},
+            template="accounts/email/colleague_invited.txt",
+            context={
+                "invitation": created.invitation,
+                "organisation": organisation,
+                "inviter": acting_user,
+                "role_label": PortalRole(role).label,
+                "url": settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("accounts_admin:invitation_index"),
+            },
+        )
+    return created
+
+
+def _colleague_affiliation(*, user: User, acting_user: User) -> Affiliation:
+    organisation = _own_organisation(acting_user)
+    affiliation = (
+        Affiliation.objects.select_for_update()
+        .filter(
+            user=user,
+            content_type=ContentType.objects.get_for_model(organisation),
+            object_id=organisation.pk,
+        )
+        .first()
+    )
+    if affiliation is None:
+        raise PermissionDenied(_("This person is not a colleague of your organisation."))
+    return affiliation
+
+
+def _keeps_a_manager(affiliation: Affiliation) -> bool:
+    """Whether the organisation has another active manager than this affiliation's user."""
+    return (
+        Affiliation.objects.filter(
+            content_type_id=affiliation.content_type_id,
+            object_id=affiliation.object_id,
+            role=PortalRole.MANAGER,
+            user__is_active=True,
+        )
+        .exclude(pk=affiliation.pk)
+        .exists()
+    )
+
+
+def colleague_set_role(*, user: User, role: str, acting_user: User) -> Affiliation:
+    """A manager changes a colleague's portal role; the organisation always keeps a manager."""
+    if role not in PortalRole.values:
+        raise ValidationError({"role": _("Choose manager, contributor or viewer.")})
+    with transaction.atomic():
+        affiliation = _colleague_affiliation(user=user, acting_user=acting_user)
+        before = affiliation.role
+        if before == role:
+            return affiliation
+        if before == PortalRole.MANAGER and not _keeps_a_manager(affiliation):
+            raise ValidationError(_("Your organisation needs at least one manager: name another manager first."))
+        affiliation.role = role
+        affiliation.save(update_fields=["role"])
+        audit(user, "accounts.colleague.role", user=acting_user, data={"from": before, "to": role})
+    user.__dict__.pop("affiliation_or_none", None)
+    return affiliation
+
+
+def colleague_remove(*, user: User, acting_user: User) -> None:
+    """A manager removes a colleague's access to the organisation's portal (their affiliation); the
+    account stays, with no area, until staff give it another. Never oneself, never the last manager."""
+    if user.pk == acting_user.pk:
+        raise ValidationError(_("You cannot remove your own access; ask another manager."))
+    with transaction.atomic():
+        affiliation = _colleague_affiliation(user=user, acting_user=acting_user)
+        if affiliation.role == PortalRole.MANAGER and not _keeps_a_manager(affiliation):
+            raise ValidationError(_("Your organisation needs at least one manager."))
+        target = str(affiliation.target)
+        affiliation.delete()
+        audit(user, "accounts.colleague.remove", user=acting_user, data={"organisation": target})
+    user.__dict__.pop("affiliation_or_none", None)

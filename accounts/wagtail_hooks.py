@@ -10,6 +10,7 @@ from wagtail.admin.views.account import BaseSettingsPanel
 
 from accounts import admin_urls
 from accounts.access import may
+from accounts.areas import AreaMenuItem
 
 
 @hooks.register("register_admin_urls")
@@ -35,6 +36,8 @@ def register_account_actions(actions):
     actions.register_action("accounts.invitation.accept", _("Accept invitation"), _("Invitation accepted"))
     actions.register_action("accounts.invitation.revoke", _("Withdraw invitation"), _("Invitation withdrawn"))
     actions.register_action("accounts.affiliation.set", _("Affiliate"), _("Affiliation set"))
+    actions.register_action("accounts.colleague.role", _("Change portal role"), _("Portal role changed"))
+    actions.register_action("accounts.colleague.remove", _("Remove portal access"), _("Portal access removed"))
     actions.register_action("accounts.import.create", _("Import (new)"), _("Created by a workbook import"))
     actions.register_action("accounts.import.update", _("Import (update)"), _("Updated by a workbook import"))
 
@@ -58,3 +61,8 @@ class SignInSettingsPanel(BaseSettingsPanel):
 @hooks.register("register_account_settings_panel")
 def register_sign_in_panel(request: HttpRequest, user: Any, profile: Any) -> SignInSettingsPanel:
     return SignInSettingsPanel(request, user, profile)
+
+
+@hooks.register("portal_menu_items")
+def colleagues_menu(request: HttpRequest) -> list[AreaMenuItem]:
+    return [AreaMenuItem(order=90, label=str(_("Colleagues")), url=reverse("portal:colleagues"))]

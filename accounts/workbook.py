@@ -22,7 +22,7 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext as _
 
-from accounts.roles import STAFF_ROLES
+from accounts.roles import STAFF_ROLES, PortalRole
 from core.workbook import NEW, CellError, Column, ImportContext, ModelSheet, registry
 
 # affiliation_type -> (model label, sheet naming it by its key)
@@ -60,6 +60,11 @@ def _export_affiliation(user: Any) -> str | None:
     affiliation = _affiliation(user)
     target = affiliation.target if affiliation is not None else None
     return getattr(target, "name", None)
+
+
+def _export_portal_role(user: Any) -> str | None:
+    affiliation = _affiliation(user)
+    return affiliation.role if affiliation is not None and _export_affiliation_type(user) == "organisation" else None
 
 
 def _export_roles(user: Any) -> str:
@@ -126,6 +131,11 @@ class AccountSheet(ModelSheet):
             problems["affiliation_type"] = [_("Use organisation or donor.")]
         if bool(kind) != bool(values.get("affiliation")):
             problems["affiliation"] = [_("Give both the affiliation's type and its name, or neither.")]
+        portal_role = values.get("portal_role") or ""
+        if portal_role and portal_role not in PortalRole.values:
+            problems["portal_role"] = [_("Use manager, contributor or viewer.")]
+        elif portal_role and kind != "organisation":
+            problems["portal_role"] = [_("Only a user of an organisation (hotline portal) has a portal role.")]
         if kind and (_roles_of(values) or values.get("superuser")):
             problems["affiliation"] = [_("Staff accounts are not tied to an organisation or a donor.")]
         acting = ctx.acting_user
@@ -179,6 +189,7 @@ class AccountSheet(ModelSheet):
                         user=user,
                         content_type=ContentType.objects.get_for_model(apps.get_model(model)),
                         object_id=target.pk,
+                        role=values.get("portal_role") or PortalRole.MANAGER,
                         created_by=creator,
                     )
                 )
@@ -231,6 +242,12 @@ SHEETS = [
                 None,
                 export=_export_affiliation,
                 help="Name of that organisation (Organisations sheet) or donor (Donors sheet).",
+            ),
+            Column(
+                "portal_role",
+                None,
+                export=_export_portal_role,
+                help="For a hotline portal user: manager, contributor or viewer (empty: manager).",
             ),
             Column(
                 "active",

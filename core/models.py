@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 class OutgoingEmail(models.Model):
     """One email the toolkit sends: kept until delivered, retried when the mail server fails.
 
-    `dedupe_key` is the reminder ledger: a key is unique, so a reminder already queued once is
-    never queued again however often `send_reminders` runs.
+    `dedupe_key` makes an email idempotent: a key is unique, so an email already queued once is never
+    queued again (one reminder digest per person and day; the items in it are in `SentReminder`).
     """
 
     class Status(models.TextChoices):
@@ -44,6 +44,24 @@ class OutgoingEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {', '.join(self.to)}"
+
+
+class SentReminder(models.Model):
+    """The reminder ledger: one reminder item (its key names the obligation, the moment and the date)
+    sent to one person in a digest. A pair is never recorded twice, so it is never sent twice."""
+
+    key = models.CharField(_("reminder key"), max_length=200)
+    recipient = models.EmailField(_("recipient"))
+    sent_on = models.DateField(_("digest of"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        constraints = [models.UniqueConstraint(fields=["key", "recipient"], name="reminder_sent_once_per_person")]
+
+    def __str__(self) -> str:
+        return f"{self.key} → {self.recipient}"
 
 
 class WorkbookImportQuerySet(models.QuerySet):

@@ -192,9 +192,7 @@ def returns_due(*, hotline: Hotline, today: date) -> list[DueReturn]:
             )
         )
     last_year = today.year - 1
-    covered = HotlineStatistics.objects.filter(
-        hotline=hotline, period_start__lte=date(last_year, 12, 31), period_end__gte=date(last_year, 1, 1)
-    ).exists()
+    covered = HotlineStatistics.objects.filter(HotlineStatistics.covering_year(last_year), hotline=hotline).exists()
     if not covered:
         due.append(
             DueReturn(_("Statistics return for %(year)s") % {"year": last_year}, "portal:network_statistics_add")

@@ -83,6 +83,8 @@ def _check_hotline(hotline: Hotline, user: Any, *, staff_permission: str) -> Non
         return
     if not Hotline.objects.visible_to(user).members().filter(pk=hotline.pk).exists():
         raise PermissionDenied(_("You can only change your own member hotline's records."))
+    if not may(user, "portal.edit"):
+        raise PermissionDenied(_("Your portal role (viewer) does not allow changes."))
 
 
 def _assign(instance: models.Model, values: Mapping[str, Any], allowed: Sequence[str]) -> None:

@@ -13,7 +13,8 @@ from wagtail import hooks
 import network.home_panels  # noqa: F401 (registers its panels on the admin home page)
 from accounts.areas import AreaMenuItem, AreaPanel
 from core.history import AuditedCreateAction, AuditedDeleteAction, AuditedEditAction
-from network import selectors
+from core.reminders import REMINDER_PRODUCERS_HOOK
+from network import reminders, selectors
 from network.models import (
     Analyst,
     Contact,
@@ -91,3 +92,7 @@ def member_hotline_menu(request: HttpRequest) -> list[AreaMenuItem]:
     if not selectors.portal_hotlines(user=request.user).exists():
         return []
     return [AreaMenuItem(order=10, label=_("Member hotline"), url=reverse("portal:network_hotline"))]
+
+
+hooks.register(REMINDER_PRODUCERS_HOOK, reminders.statistics_return_reminders)
+hooks.register(REMINDER_PRODUCERS_HOOK, reminders.certificate_expiry_reminders)

@@ -50,7 +50,7 @@ from network.models import (
     add_months,
 )
 from onboarding import checklist_rules as rules
-from onboarding import workflow
+from onboarding import demo_colleagues, workflow
 from onboarding.models import (
     ActionItem,
     Agreement,
@@ -269,6 +269,7 @@ def seed(ctx: DemoContext) -> None:
                 affiliation_set(user=ctx.users[key], target=by_user[key].host_organisation, acting_user=None)
 
     dossiers = _dossiers(ctx, plans, hotlines, histories, staff)
+    demo_colleagues.seed(ctx)
 
     dataversion.bump()
     ctx.objects.update(candidate_hotlines=hotlines, roundtables=roundtables, agreements=agreements)

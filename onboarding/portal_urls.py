@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from onboarding import portal_views
+from onboarding import portal_assign_views, portal_views
 
 urlpatterns = [
     path("onboarding/", portal_views.status, name="onboarding_status"),
@@ -16,6 +16,7 @@ urlpatterns = [
     ),
     path("onboarding/<int:pk>/checklist/", portal_views.checklist, name="onboarding_checklist"),
     path("onboarding/checklist/items/<int:pk>/", portal_views.checklist_item, name="onboarding_checklist_item"),
+    path("onboarding/checklist/items/<int:pk>/assign/", portal_assign_views.item_assign, name="onboarding_item_assign"),
     path("onboarding/evidence/<int:pk>/download/", portal_views.evidence_download, name="onboarding_evidence"),
     path("onboarding/corrective-actions/", portal_views.corrective_actions, name="onboarding_corrective_actions"),
     path(

@@ -1,18 +1,17 @@
-"""Reminders sent by `manage.py send_reminders`, collected from producers registered as Wagtail hooks.
+"""Reminders of the onboarding side, produced for `manage.py send_reminders` (the digest machinery,
+the offsets and the one rule for the moment live in `core.reminders`, re-exported here for producers
+written against this module).
 
-A producer is a function `(today) -> Iterable[Reminder]`, registered with
-`@hooks.register(REMINDER_PRODUCERS_HOOK)` in any app's `wagtail_hooks.py`. A producer only reads:
-the state changes that fall due with the day (evidence expiring, through
+Producers only read: the state changes that fall due with the day (evidence expiring, through
 `onboarding.services.evidence_expire_due`) are the command's own first step, before any producer runs.
-Each reminder carries a `dedupe_key` naming what it is about and when (e.g. the item and its due
-date): the outbox refuses a key it has seen, so running the command again sends nothing twice, while
-a new due date makes a new reminder.
+Each dated obligation is reminded at the moments its kind's offsets name (`settings.REMINDER_OFFSETS`):
+the key names the obligation, the moment and the date, so each moment goes to each person once and a
+new date makes new reminders.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
@@ -20,8 +19,20 @@ from django.conf import settings
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from wagtail import hooks
 
+from accounts.roles import PortalRole
+from accounts.selectors import emails_by_organisation
+from core.reminders import (
+    AFTER,
+    BEFORE,
+    DUE,
+    REMINDER_PRODUCERS_HOOK,
+    Reminder,
+    moment_of,
+    offsets_for,
+    phase,
+    producers,
+)
 from network.models import Hotline
 from onboarding import checklist_rules as rules
 from onboarding import selectors, workflow
@@ -35,23 +46,38 @@ from onboarding.models import (
     StageChange,
 )
 
-REMINDER_PRODUCERS_HOOK = "register_reminder_producers"
+__all__ = [
+    "REMINDER_PRODUCERS_HOOK",
+    "Reminder",
+    "action_item_reminders",
+    "agreement_expiry_reminders",
+    "checklist_item_reminders",
+    "corrective_action_reminders",
+    "evidence_expiring_reminders",
+    "evidence_expiry_reminders",
+    "on_hold_review_reminders",
+    "producers",
+]
 
-ACTION_ITEM_DUE_SOON_DAYS = 7
-AGREEMENT_EXPIRY_DAYS = 90
+
+def due_subject(moment: str, on: date, title: str) -> str:
+    """The subject of an obligation with a due date, at `moment`."""
+    text = {
+        BEFORE: _("Due on %(date)s: %(title)s"),
+        DUE: _("Due today: %(title)s"),
+        AFTER: _("Overdue since %(date)s: %(title)s"),
+    }[phase(moment)]
+    return text % {"date": on.isoformat(), "title": title}
 
 
-@dataclass(frozen=True)
-class Reminder:
-    dedupe_key: str
-    to: list[str]
-    subject: str
-    template: str
-    context: dict[str, Any] = field(default_factory=dict)
-
-
-def producers() -> list[Any]:
-    return list(hooks.get_hooks(REMINDER_PRODUCERS_HOOK))
+def expiry_subject(moment: str, on: date, title: str) -> str:
+    """The subject of something valid until a date (an agreement, a document, a certificate)."""
+    text = {
+        BEFORE: _("Expires on %(date)s: %(title)s"),
+        DUE: _("Expires today: %(title)s"),
+        AFTER: _("Expired on %(date)s: %(title)s"),
+    }[phase(moment)]
+    return text % {"date": on.isoformat(), "title": title}
 
 
 def _admin_url(name: str, *args: Any) -> str:
@@ -69,56 +95,59 @@ def _recipients(item: ActionItem) -> list[str]:
 
 
 def action_item_reminders(today: date) -> Iterable[Reminder]:
-    """Open action items due within a week (once per due date) and overdue ones (once per due date)."""
+    """Open action items, at the moments of the "action_item" offsets around their due date."""
+    offsets = offsets_for("action_item")
     items = (
         ActionItem.objects.open()
-        .filter(due_on__lte=today + timedelta(days=ACTION_ITEM_DUE_SOON_DAYS))
+        .filter(due_on__lte=today + timedelta(days=offsets.lead_days))
         .select_related("roundtable__hotline__lead_staff", "owner_user", "owner_organisation")
     )
     for item in items:
-        overdue = item.due_on < today
-        kind = "overdue" if overdue else "due-soon"
-        subject = (_("Overdue since %(date)s: %(title)s") if overdue else _("Due on %(date)s: %(title)s")) % {
-            "date": item.due_on.isoformat(),
-            "title": item.title,
-        }
+        moment = moment_of(item.due_on, today, offsets)
+        if moment is None:
+            continue
         yield Reminder(
-            dedupe_key=f"onboarding:action-item:{item.pk}:{kind}:{item.due_on.isoformat()}",
+            dedupe_key=f"onboarding:action-item:{item.pk}:{moment}:{item.due_on.isoformat()}",
             to=_recipients(item),
-            subject=subject,
+            subject=due_subject(moment, item.due_on, item.title),
             template="onboarding/email/action_item_reminder.txt",
             context={
                 "item": item,
-                "overdue": overdue,
+                "overdue": phase(moment) == AFTER,
                 "url": _admin_url("onboarding_admin:roundtable", item.roundtable_id),
             },
         )
 
 
 def agreement_expiry_reminders(today: date) -> Iterable[Reminder]:
-    """Agreements in force that expire within 90 days: their hotline's lead staff, once per expiry date."""
+    """Agreements in force that expire soon ("agreement_expiry" offsets): their hotline's lead staff."""
+    offsets = offsets_for("agreement_expiry")
     agreements = (
-        Agreement.objects.expiring(within_days=AGREEMENT_EXPIRY_DAYS, on=today)
+        Agreement.objects.expiring(within_days=offsets.lead_days, on=today)
         .filter(hotline__lead_staff__is_active=True)
         .select_related("hotline__lead_staff", "country")
     )
     for agreement in agreements:
+        moment = moment_of(agreement.expires_on, today, offsets)
+        if moment is None:
+            continue
         yield Reminder(
-            dedupe_key=f"onboarding:agreement:{agreement.pk}:expiring:{agreement.expires_on.isoformat()}",
+            dedupe_key=f"onboarding:agreement:{agreement.pk}:{moment}:{agreement.expires_on.isoformat()}",
             to=[agreement.hotline.lead_staff.email],
-            subject=_("Expires on %(date)s: %(title)s")
-            % {"date": agreement.expires_on.isoformat(), "title": agreement.title},
+            subject=expiry_subject(moment, agreement.expires_on, agreement.title),
             template="onboarding/email/agreement_expiry_reminder.txt",
             context={"agreement": agreement, "url": _admin_url("onboarding_admin:agreements_expiring")},
         )
 
 
 def on_hold_review_reminders(today: date) -> Iterable[Reminder]:
-    """Candidates on hold whose review date has come: their lead staff, once per hold."""
+    """Candidates on hold, at the moments of the "on_hold_review" offsets around the hold's review date:
+    their lead staff."""
+    offsets = offsets_for("on_hold_review")
     holds = (
         StageChange.objects.filter(
             to_stage=Hotline.Stage.ON_HOLD,
-            review_date__lte=today,
+            review_date__lte=today + timedelta(days=offsets.lead_days),
             hotline__stage=Hotline.Stage.ON_HOLD,
             hotline__lead_staff__is_active=True,
         )
@@ -132,10 +161,18 @@ def on_hold_review_reminders(today: date) -> Iterable[Reminder]:
         seen.add(change.hotline_id)
         if change.changed_at < change.hotline.stage_entered_at:
             continue
+        moment = moment_of(change.review_date, today, offsets)
+        if moment is None:
+            continue
+        subject = {
+            BEFORE: _("Review on %(date)s: %(hotline)s is on hold"),
+            DUE: _("Review due: %(hotline)s is on hold"),
+            AFTER: _("Review overdue since %(date)s: %(hotline)s is on hold"),
+        }[phase(moment)] % {"hotline": change.hotline.brand_name, "date": change.review_date.isoformat()}
         yield Reminder(
-            dedupe_key=f"onboarding:on-hold-review:{change.pk}",
+            dedupe_key=f"onboarding:on-hold-review:{change.pk}:{moment}:{change.review_date.isoformat()}",
             to=[change.hotline.lead_staff.email],
-            subject=_("Review due: %(hotline)s is on hold") % {"hotline": change.hotline.brand_name},
+            subject=subject,
             template="onboarding/email/on_hold_review_reminder.txt",
             context={
                 "change": change,
@@ -143,10 +180,6 @@ def on_hold_review_reminders(today: date) -> Iterable[Reminder]:
                 "url": _admin_url("onboarding_admin:candidate", change.hotline_id),
             },
         )
-
-
-EVIDENCE_EXPIRY_NOTICE_DAYS = 30
-CORRECTIVE_ACTION_DUE_SOON_DAYS = 14
 
 
 def _portal_url(name: str, *args: Any) -> str:
@@ -195,10 +228,11 @@ def evidence_expiry_reminders(today: date) -> Iterable[Reminder]:
 
 
 def evidence_expiring_reminders(today: date) -> Iterable[Reminder]:
-    """Evidence in use that expires within 30 days: the candidate's users, once per expiry date."""
+    """Evidence in use that expires soon ("evidence_expiry" offsets): the candidate's users."""
+    offsets = offsets_for("evidence_expiry")
     documents = (
         EvidenceDocument.objects.filter(
-            expires_on__gte=today, expires_on__lte=today + timedelta(days=EVIDENCE_EXPIRY_NOTICE_DAYS)
+            expires_on__gte=today, expires_on__lte=today + timedelta(days=offsets.lead_days)
         )
         .filter(Q(links__item__removed_at__isnull=True, links__isnull=False) | Q(corrective_actions__isnull=False))
         .distinct()
@@ -206,14 +240,13 @@ def evidence_expiring_reminders(today: date) -> Iterable[Reminder]:
         .order_by("expires_on", "pk")
     )
     for document in documents:
+        moment = moment_of(document.expires_on, today, offsets)
+        if moment is None:
+            continue
         yield Reminder(
-            dedupe_key=f"onboarding:evidence-expiring:{document.pk}:{document.expires_on.isoformat()}",
+            dedupe_key=f"onboarding:evidence-expiring:{document.pk}:{moment}:{document.expires_on.isoformat()}",
             to=selectors.candidate_user_emails(hotline=document.hotline),
-            subject=_("Expires on %(date)s: %(name)s")
-            % {
-                "date": document.expires_on.isoformat(),
-                "name": document.original_name,
-            },
+            subject=expiry_subject(moment, document.expires_on, document.original_name),
             template="onboarding/email/evidence_expiring.txt",
             context={
                 "document": document,
@@ -224,32 +257,88 @@ def evidence_expiring_reminders(today: date) -> Iterable[Reminder]:
 
 
 def corrective_action_reminders(today: date) -> Iterable[Reminder]:
-    """Open corrective actions due within two weeks or overdue: the hotline's users and its lead staff,
-    once per due date and kind."""
+    """Open corrective actions, at the moments of the "corrective_action" offsets around their due
+    date: the hotline's users and its lead staff."""
+    offsets = offsets_for("corrective_action")
     actions = (
         CorrectiveAction.objects.filter(
             status__in=[CorrectiveAction.Status.OPEN, CorrectiveAction.Status.IN_PROGRESS],
-            due_on__lte=today + timedelta(days=CORRECTIVE_ACTION_DUE_SOON_DAYS),
+            due_on__lte=today + timedelta(days=offsets.lead_days),
         )
         .exclude(assessment__status=Assessment.Status.CANCELLED)
         .select_related("assessment__hotline__lead_staff")
         .order_by("due_on", "pk")
     )
     for action in actions:
+        moment = moment_of(action.due_on, today, offsets)
+        if moment is None:
+            continue
         hotline = action.assessment.hotline
-        overdue = action.due_on < today
-        kind = "overdue" if overdue else "due-soon"
         lead = hotline.lead_staff
         yield Reminder(
-            dedupe_key=f"onboarding:corrective-action:{action.pk}:{kind}:{action.due_on.isoformat()}",
+            dedupe_key=f"onboarding:corrective-action:{action.pk}:{moment}:{action.due_on.isoformat()}",
             to=[*selectors.candidate_user_emails(hotline=hotline), *([lead.email] if lead and lead.is_active else [])],
-            subject=(_("Overdue since %(date)s: %(title)s") if overdue else _("Due on %(date)s: %(title)s"))
-            % {"date": action.due_on.isoformat(), "title": action.title},
+            subject=due_subject(moment, action.due_on, action.title),
             template="onboarding/email/corrective_action_reminder.txt",
             context={
                 "action": action,
                 "hotline": hotline,
-                "overdue": overdue,
+                "overdue": phase(moment) == AFTER,
                 "url": _portal_url("portal:onboarding_corrective_action", action.pk),
+            },
+        )
+
+
+# Hotlines whose checklists are worked on: candidates not paused, and members.
+_CHECKLIST_STAGES = [
+    *(stage for stage in Hotline.CANDIDATE_STAGES if stage != Hotline.Stage.ON_HOLD),
+    *Hotline.MEMBER_STAGES,
+]
+_EDITORS = (PortalRole.MANAGER, PortalRole.CONTRIBUTOR)
+
+
+def checklist_item_reminders(today: date) -> Iterable[Reminder]:
+    """Checklist items with a due date while it is the candidate's turn, at the moments of the
+    "checklist_item" offsets: the colleague the item is assigned to and the organisation's managers;
+    an item nobody is assigned to goes to the organisation's managers and contributors."""
+    offsets = offsets_for("checklist_item")
+    items = list(
+        ChecklistItem.objects.active()
+        .filter(
+            state__in=rules.CANDIDATE_TURN,
+            due_on__isnull=False,
+            due_on__lte=today + timedelta(days=offsets.lead_days),
+            checklist__hotline__stage__in=_CHECKLIST_STAGES,
+        )
+        .select_related("checklist__hotline", "template_item", "assigned_to")
+        .order_by("due_on", "checklist_id", "template_item__sort_order", "code")
+    )
+    if not items:
+        return
+    organisations = {item.checklist.hotline.host_organisation_id for item in items}
+    managers = emails_by_organisation(organisation_ids=organisations, roles=[PortalRole.MANAGER])
+    editors = emails_by_organisation(organisation_ids=organisations, roles=_EDITORS)
+    for item in items:
+        moment = moment_of(item.due_on, today, offsets)
+        if moment is None:
+            continue
+        hotline = item.checklist.hotline
+        assignee = item.assigned_to
+        if assignee is not None and assignee.is_active:
+            to = [assignee.email, *managers.get(hotline.host_organisation_id, [])]
+        else:
+            to = editors.get(hotline.host_organisation_id, [])
+        title = f"{item.code} {item.title} ({hotline.brand_name})"
+        yield Reminder(
+            dedupe_key=f"onboarding:checklist-item:{item.pk}:{moment}:{item.due_on.isoformat()}",
+            to=to,
+            subject=due_subject(moment, item.due_on, title),
+            template="onboarding/email/checklist_item_reminder.txt",
+            context={
+                "item": item,
+                "hotline": hotline,
+                "assignee": assignee,
+                "overdue": phase(moment) == AFTER,
+                "url": _portal_url("portal:onboarding_checklist_item", item.pk),
             },
         )

@@ -149,6 +149,7 @@ def register_onboarding_actions(actions: Any) -> None:
         ("item.decline_waiver", _("Decline waiver"), _("Checklist waiver declined")),
         ("item.expire", _("Evidence expired"), _("Checklist item expired with its evidence")),
         ("item.comment", _("Comment"), _("Comment on a checklist item")),
+        ("item.assign", _("Assign item"), _("Checklist item assigned")),
         ("item.evidence_add", _("Add evidence"), _("Evidence added to a checklist item")),
         ("item.evidence_remove", _("Remove evidence"), _("Evidence removed from a checklist item")),
         ("evidence_upload", _("Upload evidence"), _("Evidence uploaded")),
@@ -177,6 +178,7 @@ hooks.register(reminders.REMINDER_PRODUCERS_HOOK, reminders.on_hold_review_remin
 hooks.register(reminders.REMINDER_PRODUCERS_HOOK, reminders.evidence_expiry_reminders)
 hooks.register(reminders.REMINDER_PRODUCERS_HOOK, reminders.evidence_expiring_reminders)
 hooks.register(reminders.REMINDER_PRODUCERS_HOOK, reminders.corrective_action_reminders)
+hooks.register(reminders.REMINDER_PRODUCERS_HOOK, reminders.checklist_item_reminders)
 
 
 @hooks.register("portal_menu_items")
@@ -206,6 +208,15 @@ def onboarding_portal_panel(request: HttpRequest) -> list[AreaPanel]:
     if not statuses:
         return []
     return [AreaPanel(order=10, template="onboarding/portal/panel.html", context={"statuses": statuses})]
+
+
+@hooks.register("portal_home_panels")
+def my_items_portal_panel(request: HttpRequest) -> list[AreaPanel]:
+    """The checklist items assigned to the user that are still on the candidate's side."""
+    items = list(selectors.portal_my_items(user=request.user))
+    if not items:
+        return []
+    return [AreaPanel(order=5, template="onboarding/portal/my_items_panel.html", context={"items": items})]
 
 
 @hooks.register("portal_home_panels")

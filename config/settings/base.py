@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import dj_database_url
@@ -321,12 +322,28 @@ ASSOCIATION_NAME = env_str("ASSOCIATION_NAME", "International Association of Int
 # review on record get no made-up due date (reports.metrics, "Members with no review recorded").
 QA_REVIEW_CYCLE_MONTHS = env_int("QA_REVIEW_CYCLE_MONTHS", 36)
 # Donor reports: a period's spending that differs from its plan by more than this share (per cent)
-# needs a written justification; the publishable summary's length limit (characters); reminders to
-# grants managers this many days before a report, deliverable or milestone is due (and on the day,
-# and the day after it passed).
+# needs a written justification; the publishable summary's length limit (characters).
 DONOR_REPORT_VARIANCE_THRESHOLD = env_int("DONOR_REPORT_VARIANCE_THRESHOLD", 15)
 DONOR_REPORT_SUMMARY_MAX_CHARS = env_int("DONOR_REPORT_SUMMARY_MAX_CHARS", 2000)
-GRANT_DEADLINE_REMINDER_DAYS = env_int("GRANT_DEADLINE_REMINDER_DAYS", 14)
+# Reminders (`manage.py send_reminders`, core/reminders.py): per kind of dated obligation, the days
+# before its date, whether on the day, and the days after it that a reminder goes out (each moment
+# once; docs/operations.md lists the kinds). DJANGO_REMINDER_OFFSETS (JSON, same shape) overrides
+# some kinds, e.g. {"checklist_item": {"before": [14, 3], "at": true, "after": [1]}}.
+REMINDER_OFFSETS: dict[str, dict] = {
+    "action_item": {"before": [7], "at": True, "after": [1]},
+    "agreement_expiry": {"before": [90, 30], "at": True, "after": []},
+    "on_hold_review": {"before": [], "at": True, "after": [14]},
+    "evidence_expiry": {"before": [30, 7], "at": True, "after": []},
+    "corrective_action": {"before": [14], "at": True, "after": [1, 14]},
+    "checklist_item": {"before": [7], "at": True, "after": [1, 7]},
+    "statistics_return": {"before": [30], "at": True, "after": [1, 30]},
+    "certificate_expiry": {"before": [90, 30], "at": True, "after": []},
+    "grant_deadline": {"before": [14], "at": True, "after": [1]},
+}
+REMINDER_OFFSETS.update(json.loads(env_str("DJANGO_REMINDER_OFFSETS", "{}")))
+# A member's statistics return for a calendar year is due on this day (month, day) of the next year.
+STATISTICS_RETURN_DUE_MONTH = env_int("STATISTICS_RETURN_DUE_MONTH", 3)
+STATISTICS_RETURN_DUE_DAY = env_int("STATISTICS_RETURN_DUE_DAY", 31)
 QA_FIRST_REVIEW_MONTHS = env_int("QA_FIRST_REVIEW_MONTHS", 12)
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILADMIN_LOGIN_URL = "account_login"

@@ -4,6 +4,7 @@ period. Numbers only: never abuse material, report contents or content URLs."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -179,6 +180,16 @@ class HotlineStatistics(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hotline} {self.period_start:%Y-%m-%d}–{self.period_end:%Y-%m-%d}"
+
+    @staticmethod
+    def covering_year(year: int, prefix: str = "") -> Q:
+        """Returns whose period overlaps the calendar year: a year is returned once one covers part of it."""
+        return Q(**{f"{prefix}period_start__lte": date(year, 12, 31), f"{prefix}period_end__gte": date(year, 1, 1)})
+
+    @staticmethod
+    def due_on(year: int) -> date:
+        """When the return for a calendar year is due: a day of the next year (settings)."""
+        return date(year + 1, settings.STATISTICS_RETURN_DUE_MONTH, settings.STATISTICS_RETURN_DUE_DAY)
 
     def clean(self, others: Iterable[HotlineStatistics] | None = None) -> None:
         """`others`: the hotline's other returns to check for overlap (default: the database's)."""

@@ -256,6 +256,15 @@ class ChecklistItem(models.Model):
     state = models.CharField(_("state"), max_length=20, choices=rules.STATES, default=rules.NOT_STARTED)
     answer = models.TextField(_("answer"), blank=True)
     due_on = models.DateField(_("due on"), null=True, blank=True)
+    # A colleague of the candidate's organisation who handles the item (the portal's "My items").
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_checklist_items",
+        verbose_name=_("assigned to"),
+    )
     state_changed_at = models.DateTimeField(_("state since"), default=timezone.now)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -377,6 +386,7 @@ class ItemEvent(models.Model):
         "version_move": _("Moved to a new checklist version"),
         "removed": _("Dropped: not in the new checklist version"),
         "due_date": _("Due date set"),
+        "assign": _("Assigned"),
     }
 
     @property

@@ -44,6 +44,7 @@ from onboarding.selectors.dossier import (
     checklist_progress,
     dossier,
     item_page,
+    portal_my_items,
     review_queue,
     review_queue_candidates,
 )
@@ -128,6 +129,7 @@ __all__ = [
     "pipeline_board",
     "portal_candidates",
     "portal_corrective_actions",
+    "portal_my_items",
     "portal_status",
     "review_queue",
     "review_queue_candidates",

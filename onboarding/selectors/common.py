@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 
-from accounts.access import has_role, is_authenticated, organisation_id_for
+from accounts.access import has_role, is_authenticated, may, organisation_id_for
 from accounts.models import Affiliation, User
 from accounts.roles import Role
 from network.models import (
@@ -44,7 +44,8 @@ def dossier_actors(*, user: Any, hotline: Hotline) -> frozenset[str]:
         actors.add(rules.STAFF)
     if has_role(user, Role.REVIEWER) and ReviewerAssignment.objects.open_to(user).filter(hotline=hotline).exists():
         actors.add(rules.REVIEWER)
-    if not user.is_superuser and organisation_id_for(user) == hotline.host_organisation_id:
+    # The candidate acts through its managers and contributors; a viewer only reads.
+    if organisation_id_for(user) == hotline.host_organisation_id and may(user, "portal.edit"):
         actors.add(rules.CANDIDATE)
     return frozenset(actors)
 

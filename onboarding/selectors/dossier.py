@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -38,6 +38,8 @@ class ItemRow:
     overdue: bool
     evidence_count: int
     comment_count: int
+    # The latest change in the item's history (who did what last), None before any.
+    last_event: ItemEvent | None = None
 
     @property
     def state_label(self) -> str:
@@ -75,21 +77,27 @@ STATUS_FILTERS: tuple[tuple[str, Any], ...] = (*rules.STATES, ("overdue", gettex
 
 
 def _item_rows(queryset: Any, today: date) -> list[ItemRow]:
-    items = (
+    """The items with their counts, assignee and latest history event: two queries."""
+    latest = ItemEvent.objects.filter(item=OuterRef("pk")).order_by("-at", "-id").values("id")[:1]
+    items = list(
         queryset.active()
-        .select_related("template_item")
+        .select_related("template_item", "assigned_to")
         .annotate(
             evidence_count=Count("evidence_links", distinct=True),
             comment_count=Count("comments", distinct=True),
+            last_event_id=Subquery(latest),
         )
         .order_by("template_item__sort_order", "code")
     )
+    event_ids = [item.last_event_id for item in items if item.last_event_id]
+    events = ItemEvent.objects.select_related("actor").in_bulk(event_ids) if event_ids else {}
     return [
         ItemRow(
             item=item,
             overdue=item.is_overdue(today),
             evidence_count=item.evidence_count,
             comment_count=item.comment_count,
+            last_event=events.get(item.last_event_id),
         )
         for item in items
     ]
@@ -99,7 +107,7 @@ def checklist_overview(
     *, user: Any, hotline: Hotline, status: str = "", today: date | None = None
 ) -> ChecklistOverview | None:
     """The checklist by area with progress (overall and per area), filtered by status, and the next
-    actions: the candidate's ("yours") and the association's ("ours"). Three queries."""
+    actions: the candidate's ("yours") and the association's ("ours"). Four queries."""
     today = today or timezone.localdate()
     checklist = Checklist.objects.visible_to(user).select_related("template", "hotline").filter(hotline=hotline).first()
     if checklist is None:
@@ -337,4 +345,16 @@ def dossier(*, user: Any, hotline: Hotline, today: date | None = None) -> Dossie
             .order_by("-starts_on", "-pk")
         ),
         documents=documents,
+    )
+
+
+def portal_my_items(*, user: Any) -> list[ChecklistItem]:
+    """Checklist items assigned to `user` that are the candidate's turn (not submitted, not done),
+    soonest due first. One query."""
+    return list(
+        ChecklistItem.objects.visible_to(user)
+        .active()
+        .filter(assigned_to=user, state__in=rules.CANDIDATE_TURN)
+        .select_related("template_item", "checklist__hotline")
+        .order_by(F("due_on").asc(nulls_last=True), "code")
     )

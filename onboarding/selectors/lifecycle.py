@@ -13,7 +13,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.access import has_role, is_authenticated, organisation_id_for
+from accounts.access import has_role, is_authenticated, may, organisation_id_for
 from accounts.roles import Role
 from network.models import (
     Hotline,
@@ -39,7 +39,7 @@ def workflow_roles_for(*, user: Any, hotline: Hotline) -> frozenset[str]:
     roles: set[str] = set()
     if has_role(user, Role.NETWORK_STAFF):
         roles.add(workflow.STAFF)
-    if not user.is_superuser and organisation_id_for(user) == hotline.host_organisation_id:
+    if organisation_id_for(user) == hotline.host_organisation_id and may(user, "portal.edit"):
         roles.add(workflow.CANDIDATE)
     return frozenset(roles)
 

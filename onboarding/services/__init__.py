@@ -34,6 +34,7 @@ from onboarding.services.accreditation import (
     decision_correction_plan,
     decision_record,
 )
+from onboarding.services.assignments import item_assign
 from onboarding.services.candidates import candidate_create, candidate_profile_save
 from onboarding.services.checklists import (
     VersionMove,
@@ -115,6 +116,7 @@ __all__ = [
     "hotline_transition_check",
     "item_accept",
     "item_approve_waiver",
+    "item_assign",
     "item_comment",
     "item_decline_waiver",
     "item_request_changes",

@@ -145,6 +145,7 @@ SHEETS = [
             Column("state", "state", kind="choice", required=True, help="Item state key."),
             Column("answer", "answer", help="The candidate's answer."),
             Column("due_on", "due_on", kind="date", help="Due date."),
+            _user_column("assigned_to", "assigned_to", "Email of the colleague the item is assigned to."),
             _datetime_column("state_changed_at", "state_changed_at", "When the state last changed."),
             _user_column("submitted_by", "submitted_by", "Email of the account that last submitted it."),
             _datetime_column("submitted_at", "submitted_at", "When it was last submitted."),

@@ -10,8 +10,9 @@ from django.urls import reverse
 
 from accounts.access import has_role, may
 from accounts.models import Invitation
-from accounts.roles import ACTION_RULES, STAFF_ROLES, Role
-from accounts.services import invitation_create
+from accounts.roles import ACTION_RULES, STAFF_ROLES, PortalRole, Role
+from accounts.services import affiliation_set, invitation_create
+from tests.network.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -25,18 +26,31 @@ def people(make_user, superuser):
     return users
 
 
-def test_may_checks_the_role_and_the_permission_its_rule_names(people):
+def test_may_checks_the_role_and_the_permission_its_rule_names(people, make_user):
+    organisation = OrganisationFactory()
+    for role in PortalRole:
+        user = make_user(email=f"portal.{role}@example.org")
+        affiliation_set(user=user, target=organisation, acting_user=None, role=role)
+        people[f"portal {role}"] = user
     for action, rule in ACTION_RULES.items():
         assert may(AnonymousUser(), action) is False
         for name, user in people.items():
-            expected = (rule.role is None or has_role(user, rule.role)) and (
-                rule.permission is None or user.has_perm(rule.permission)
-            )
+            if rule.portal_roles is not None:
+                # Portal actions: an organisation's users with the rule's portal roles, never staff.
+                expected = name.startswith("portal ") and name.removeprefix("portal ") in rule.portal_roles
+            else:
+                expected = (rule.role is None or has_role(user, rule.role)) and (
+                    rule.permission is None or user.has_perm(rule.permission)
+                )
             assert may(user, action) is expected, (action, name)
-            if name == "superuser":
+            if name == "superuser" and rule.portal_roles is None:
                 assert expected, action
             if name == "inactive staff":
                 assert not expected, action
+    assert may(people["portal manager"], "portal.colleagues") and not may(
+        people["portal contributor"], "portal.colleagues"
+    )
+    assert may(people["portal contributor"], "portal.edit") and not may(people["portal viewer"], "portal.edit")
 
 
 def test_an_unknown_action_is_an_error_not_a_refusal(people):

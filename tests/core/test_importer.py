@@ -168,11 +168,12 @@ def test_a_restore_into_an_empty_database_brings_the_accounts_back_without_their
         "superuser",
         "affiliation_type",
         "affiliation",
+        "portal_role",
         "active",
     )
     assert accounts[world.staff.email][3] == "Network staff"
-    assert accounts[world.candidate.email][5:7] == ("organisation", world.hotline.host_organisation.name)
-    assert accounts[admin.email][4] is True and accounts[gone.email][7] is False
+    assert accounts[world.candidate.email][5:8] == ("organisation", world.hotline.host_organisation.name, "manager")
+    assert accounts[admin.email][4] is True and accounts[gone.email][8] is False
     assert world.staff.password not in str(rows_of(first))  # never a password (hash) in the workbook
 
     wipe()

@@ -292,18 +292,18 @@ def test_corrective_action_reminders_go_out_once_per_due_date(world):
     )
     for _ in range(2):
         call_command("send_reminders", stdout=StringIO())
-    reminders = OutgoingEmail.objects.filter(
-        subject__startswith="[Hotline network] Due on", subject__contains="retention schedule"
+    due_on = action.due_on.isoformat()
+    reminders = OutgoingEmail.objects.filter(body__contains=f"Due on {due_on}: Publish the retention schedule")
+    assert sorted(address for email in reminders for address in email.to) == sorted(
+        [world.candidate.email, world.staff.email]
     )
-    assert reminders.count() == 1 and set(reminders.get().to) == {world.candidate.email, world.staff.email}
     CorrectiveAction.objects.filter(pk=action.pk).update(due_on=timezone.localdate() - timedelta(days=1))
-    call_command("send_reminders", stdout=StringIO())
-    assert (
-        OutgoingEmail.objects.filter(
-            subject__startswith="[Hotline network] Overdue since", subject__contains="retention"
-        ).count()
-        == 1
-    )
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    call_command("send_reminders", date=tomorrow, stdout=StringIO())
+    call_command("send_reminders", date=tomorrow, stdout=StringIO())
+    yesterday = (timezone.localdate() - timedelta(days=1)).isoformat()
+    overdue = OutgoingEmail.objects.filter(body__contains=f"Overdue since {yesterday}: Publish the retention schedule")
+    assert overdue.count() == 2  # one digest each for the candidate and the lead staff member, once
 
 
 def test_staff_reschedule_an_open_assessment_through_its_edit_page(world, client_for):

@@ -229,7 +229,7 @@ def test_expired_evidence_reopens_its_items_and_tells_the_candidate_and_reviewer
     assert world.item("11.3").state == "submitted"  # its document is valid until the end of today
     event = ItemEvent.objects.get(item=accepted, action="expire")
     assert (event.from_state, event.to_state, event.actor) == ("accepted", "expired", None)
-    expired_mails = [m for m in mail.outbox if "Evidence expired" in m.subject]
+    expired_mails = [m for m in mail.outbox if "Evidence expired" in m.body]
     recipients = {address for m in expired_mails for address in m.to}
     assert {world.candidate.email, world.reviewer.email} <= recipients
     assert all("8.2 Funding agreement for the first operating year" in m.body for m in expired_mails)
@@ -252,7 +252,7 @@ def test_evidence_expiring_soon_is_announced_once(world, django_capture_on_commi
     )
     for _ in range(2):
         call_command("send_reminders", stdout=StringIO())
-    notices = OutgoingEmail.objects.filter(subject__contains="counsellor-contract.pdf")
+    notices = OutgoingEmail.objects.filter(body__contains="counsellor-contract.pdf")
     assert notices.count() == 1 and notices.get().to == [world.candidate.email]
 
 

@@ -1,4 +1,5 @@
-"""send_reminders: action items, agreements, on-hold reviews, evidence; each once; producers only read."""
+"""send_reminders: action items, agreements, on-hold reviews, evidence; each once, in one digest a person
+a day; producers only read."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from wagtail import hooks
 
-from core.models import OutgoingEmail
+from core.models import OutgoingEmail, SentReminder
 from network.models import Hotline
 from onboarding.models import ActionItem, StageChange
 from onboarding.reminders import REMINDER_PRODUCERS_HOOK, Reminder
@@ -23,9 +24,9 @@ pytestmark = pytest.mark.django_db
 def run(django_capture_on_commit_callbacks, capsys):
     """Run the command as cron would: queued emails go out once its transactions commit."""
 
-    def _run() -> str:
+    def _run(day=None) -> str:
         with django_capture_on_commit_callbacks(execute=True):
-            call_command("send_reminders")
+            call_command("send_reminders", *([f"--date={day.isoformat()}"] if day else []))
         return capsys.readouterr().out
 
     return _run
@@ -40,23 +41,25 @@ def test_action_items_due_soon_and_overdue_are_reminded_once(make_user, run):
     ActionItemFactory(owner_user=owner, title="Already done", due_on=today - timedelta(days=2), status="done")
 
     first = run()
-    assert "2 queued" in first
-    subjects = sorted(m.subject for m in mail.outbox)
-    assert any("Due on" in s and "Send the draft MoU" in s for s in subjects)
-    assert any("Overdue since" in s and "Name a focal point" in s for s in subjects)
-    assert all(m.to == ["owner@example.org"] for m in mail.outbox)
+    assert "1 digest(s) queued with 2 item(s)" in first
+    [digest] = mail.outbox
+    assert digest.to == ["owner@example.org"] and "2 reminders for" in digest.subject
+    assert f"Due on {soon.due_on.isoformat()}: Send the draft MoU" in digest.body
+    assert f"Overdue since {late.due_on.isoformat()}: Name a focal point" in digest.body
+    assert "Far away" not in digest.body and "Already done" not in digest.body
 
     second = run()
-    assert "0 queued" in second
-    assert len(mail.outbox) == 2
+    assert "0 digest(s) queued" in second and "2 item(s) already sent" in second
+    assert len(mail.outbox) == 1
 
-    # A new due date is a new reminder; a due-soon item that becomes overdue is reminded again.
+    # A new due date is a new reminder; a due-soon item that becomes overdue is reminded again (the
+    # next day: one digest a day).
     soon.due_on = today - timedelta(days=1)
     soon.save()
     late.status = ActionItem.Status.DONE
     late.save()
-    run()
-    assert len(mail.outbox) == 3 and "Overdue since" in mail.outbox[-1].subject
+    run(today + timedelta(days=1))
+    assert len(mail.outbox) == 2 and mail.outbox[-1].subject.startswith("[Hotline network] Overdue since")
 
 
 def test_items_without_an_owner_account_go_to_the_lead_staff_member(make_user, run):
@@ -84,9 +87,8 @@ def test_expiring_agreements_and_due_on_hold_reviews(make_user, run):
     AgreementFactory(hotline=hotline, title="Far expiry", expires_on=timezone.localdate() + timedelta(days=200))
     run()
     run()
-    subjects = sorted(m.subject for m in mail.outbox)
-    assert len(subjects) == 2
-    assert any("MoU to renew" in s for s in subjects) and any("is on hold" in s for s in subjects)
+    [digest] = mail.outbox
+    assert "MoU to renew" in digest.body and "is on hold" in digest.body and "Far expiry" not in digest.body
 
 
 def test_other_apps_add_reminders_through_the_hook(run):
@@ -102,8 +104,9 @@ def test_other_apps_add_reminders_through_the_hook(run):
     with hooks.register_temporarily(REMINDER_PRODUCERS_HOOK, producer):
         run()
         run()
-    assert [m.subject for m in mail.outbox].count("[Hotline network] Evidence expires") == 1
-    assert OutgoingEmail.objects.filter(dedupe_key__startswith="test:evidence:").count() == 1
+        run(timezone.localdate() + timedelta(days=1))  # another day, another key: reminded again
+    assert [m.subject for m in mail.outbox].count("[Hotline network] Evidence expires") == 2
+    assert SentReminder.objects.filter(key__startswith="test:evidence:", recipient="reviewer@example.org").count() == 2
 
 
 def test_send_reminders_also_retries_emails_that_are_due(run):

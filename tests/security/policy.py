@@ -553,6 +553,34 @@ POLICY: dict[str, Rule] = {
         ),
         writes=True,
     ),
+    "portal:onboarding_item_assign": Rule(
+        (
+            V("candidate A", roles(CANDIDATE), {"pk": "item_CA"}),
+            V("candidate B", roles(CANDIDATE2), {"pk": "item_CB"}),
+        ),
+        writes=True,
+    ),
+    # -- colleagues: every portal user sees their own organisation's; its managers (all demo portal
+    # users are) manage them -------------------------------------------------------------------------
+    "portal:colleagues": rule(PORTAL),
+    "portal:colleague_invite": rule(PORTAL, writes=True),
+    **{
+        f"portal:colleague_{name}": Rule(
+            (
+                V("colleague of candidate A", roles(CANDIDATE), {"pk": "colleague_CA"}),
+                V("colleague of candidate B", roles(CANDIDATE2), {"pk": "colleague_CB"}),
+            ),
+            writes=True,
+        )
+        for name in ("role", "remove")
+    },
+    "portal:colleague_invitation_revoke": Rule(
+        (
+            V("invitation of candidate A", roles(CANDIDATE), {"pk": "colleague_invitation_CA"}),
+            V("invitation of candidate B", roles(CANDIDATE2), {"pk": "colleague_invitation_CB"}),
+        ),
+        writes=True,
+    ),
     "portal:onboarding_evidence": Rule(
         (
             V("candidate A", roles(CANDIDATE), {"pk": "evidence_CA"}),

@@ -435,6 +435,17 @@ def _accounts_extras(world: World) -> None:
     )
     world.objects["invitation"] = created.invitation
     world.secrets["invitation"] = created.url.rstrip("/").rsplit("/", 1)[-1]
+    # Each candidate's manager has a colleague (a contributor) and a pending invitation of their own.
+    for key, manager in (("CA", world.users["candidate"]), ("CB", world.users["candidate2"])):
+        joined = services.colleague_invite(
+            email=f"colleague.{key.lower()}@example.org", role="contributor", acting_user=manager
+        )
+        world.objects[f"colleague_{key}"] = services.invitation_accept(
+            token=joined.url.rstrip("/").rsplit("/", 1)[-1], password="Colleague-pass-2026!"
+        )
+        world.objects[f"colleague_invitation_{key}"] = services.colleague_invite(
+            email=f"pending.{key.lower()}@example.org", role="viewer", acting_user=manager
+        ).invitation
     world.secrets["unknown"] = secrets.token_urlsafe(32)
 
 
