@@ -87,3 +87,10 @@ def member_hotline_menu(request: HttpRequest) -> list[AreaMenuItem]:
     if not selectors.portal_hotlines(user=request.user).exists():
         return []
     return [AreaMenuItem(order=10, label=_("Member hotline"), url=reverse("portal:network_hotline"))]
+
+
+@hooks.register("register_admin_search_kinds")
+def register_search_kinds() -> list:
+    from network.search import search_kinds
+
+    return search_kinds()
