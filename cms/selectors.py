@@ -2,8 +2,8 @@
 
 Only public fields of member hotlines (provisional and full: `Hotline.objects.in_directory()`)
 ever leave here: brand name, countries, public reporting page, description, the languages it takes
-reports in, whether reports can be anonymous, whether it takes reports from the rest of its region. Candidates appear only as a
-country status on the map, never by name. Every function runs a fixed number of queries,
+reports in, whether reports can be anonymous, whether it takes reports from the rest of its region.
+Candidates appear only as a country status on the map, never by name. Every function runs a fixed number of queries,
 whatever the number of hotlines.
 """
 
