@@ -24,7 +24,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.db import connection
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.functional import Promise
 from wagtail import hooks
 
@@ -74,6 +74,8 @@ class SearchKind:
     `visible(user)` is the QuerySet the kind's own list starts from (`visible_to(user)`, with the
     relations `hit` reads selected); `permission` (or `is_shown`) says who may search the kind at
     all; `hit(row)` shows a row; `list_url`, the kind's list, is where "more" leads (with `?q=`).
+    A kind whose records another engine searches (the CMS's pages, Wagtail's search backend) gives
+    `find(user, query, limit)` instead: its hits and whether there are more.
     """
 
     key: str
@@ -162,9 +164,3 @@ def search(*, user: Any, query: str, limit: int = PER_KIND) -> list[SearchGroup]
         return []
     groups = [kind.search(user, query, limit=limit) for kind in kinds_for(user)]
     return [group for group in groups if group.hits]
-
-
-def object_url(name: str, obj: Model) -> str:
-    from django.urls import reverse
-
-    return reverse(name, args=[obj.pk])
