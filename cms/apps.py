@@ -25,9 +25,13 @@ class CmsConfig(AppConfig):
         ]
         # Pages, images and documents: Wagtail's own page and collection permissions, kept by the
         # Editor and Moderator groups (accounts/migrations/0002_roles.py).
+        # The international reporting routes the directory names for uncovered countries: kept by
+        # network staff (they know the network) and editors.
+        routes = ["cms.add_reportingroute", "cms.change_reportingroute", "cms.delete_reportingroute"]
         register_role_permissions(
             {
-                Role.EDITOR: editorial,
-                Role.MODERATOR: [*editorial, "cms.delete_partnerorganisation"],
+                Role.EDITOR: [*editorial, *routes],
+                Role.MODERATOR: [*editorial, "cms.delete_partnerorganisation", *routes],
+                Role.NETWORK_STAFF: routes,
             }
         )

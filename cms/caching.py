@@ -336,6 +336,7 @@ WATCHED_MODELS = frozenset(
         "wagtaildocs.Document",
         "wagtailimages.Image",
         "cms.PartnerOrganisation",
+        "cms.ReportingRoute",
     }
 )
 

@@ -23,7 +23,7 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page, Site
+from wagtail.models import Orderable, Page, Site, TranslatableMixin
 from wagtail.search import index
 
 from cms import selectors
@@ -74,6 +74,62 @@ class PartnerOrganisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ReportingRoute(TranslatableMixin, models.Model):
+    """Where to report from a country that no member hotline serves (an international reporting
+    portal, a regional route): shown by the "where to report" directory for such countries. A snippet
+    kept by staff, one copy per language (Wagtail's "Translate")."""
+
+    name = models.CharField(_("name"), max_length=200)
+    url = models.URLField(_("web address"), blank=True, help_text=_("The page where people report."))
+    address = models.CharField(
+        _("other address"),
+        max_length=300,
+        blank=True,
+        help_text=_("An email address or postal address, when there is no web page or besides it."),
+    )
+    languages = models.CharField(
+        _("languages reports are taken in"),
+        max_length=200,
+        blank=True,
+        help_text=_("ISO 639-1 codes separated by commas, e.g. en, fr, es"),
+    )
+    description = models.TextField(_("description"), blank=True, max_length=1000)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0, help_text=_("Lower numbers are listed first."))
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("url"),
+        FieldPanel("address"),
+        FieldPanel("languages"),
+        FieldPanel("description"),
+        FieldPanel("sort_order"),
+    ]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("international reporting route")
+        verbose_name_plural = _("international reporting routes")
+        ordering = ["sort_order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        from network.models import is_language_code, language_codes
+
+        errors: dict[str, Any] = {}
+        if not self.url and not self.address.strip():
+            errors["url"] = _("Give a web address or another address where people can report.")
+        codes = language_codes(self.languages)
+        if unknown := [code for code in codes if not is_language_code(code)]:
+            errors["languages"] = _("Not ISO 639-1 language codes: %(codes)s. Use two letters, e.g. en, fr.") % {
+                "codes": ", ".join(unknown)
+            }
+        else:
+            self.languages = ", ".join(codes)
+        if errors:
+            raise ValidationError(errors)
 
 
 # Stream blocks that show a figure computed from the live registry when the page is shown.

@@ -1,8 +1,9 @@
 """What the public site reads from the registry and the metrics.
 
 Only public fields of member hotlines (provisional and full: `Hotline.objects.in_directory()`)
-ever leave here: brand name, countries, public reporting page. Candidates appear only as a
-country status on the map, never by name. Every function runs a fixed number of queries,
+ever leave here: brand name, countries, public reporting page, description, the languages it takes
+reports in, whether reports can be anonymous, whether it takes reports from the rest of its region.
+Candidates appear only as a country status on the map, never by name. Every function runs a fixed number of queries,
 whatever the number of hotlines.
 """
 
@@ -104,6 +105,11 @@ class DirectoryHotline:
     name: str
     reporting_url: str
     home_country: str
+    description: str = ""
+    # Names of the languages reports are taken in, in the visitor's language.
+    languages: tuple[str, ...] = ()
+    # "Reports can be anonymous" / "Reporters give their name", or "" when the hotline has not said.
+    anonymous: str = ""
 
 
 @dataclass(frozen=True)
@@ -116,16 +122,57 @@ class DirectoryCountry:
 
 
 @dataclass(frozen=True)
+class ReportingRouteEntry:
+    name: str
+    url: str
+    address: str
+    languages: tuple[str, ...]
+    description: str
+
+
+@dataclass(frozen=True)
+class UncoveredCountry:
+    """A country no member hotline serves, and where to report from it instead."""
+
+    code: str
+    name: str
+    region_label: str
+    # Member hotlines of its programme region that take reports from the rest of their region.
+    regional_hotlines: tuple[DirectoryHotline, ...]
+    routes: tuple[ReportingRouteEntry, ...]
+
+
+@dataclass(frozen=True)
 class Directory:
     countries: tuple[DirectoryCountry, ...]
-    # Set when the visitor chose a country that no member hotline serves.
-    uncovered_country: str | None
+    # Set when the visitor chose (or searched for) a country that no member hotline serves.
+    uncovered: UncoveredCountry | None
     hotline_count: int
+    # Other countries without a member hotline whose names match the visitor's search: (code, name).
+    uncovered_matches: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def uncovered_country(self) -> str | None:
+        return self.uncovered.name if self.uncovered else None
 
 
-def _directory_rows() -> list[tuple[str, str, str, str, tuple[tuple[str, str, str], ...]]]:
-    """Each member hotline: brand name, public reporting page, home country (code and name) and the
-    countries it takes reports for (code, name, programme region; its home country among them)."""
+@dataclass(frozen=True)
+class _HotlineRow:
+    name: str
+    reporting_url: str
+    home_code: str
+    home_name: str
+    home_region: str
+    description: str
+    languages: str
+    anonymous: str
+    regional: bool
+    # Countries it takes reports for (code, name, programme region; its home country among them).
+    served: tuple[tuple[str, str, str], ...]
+
+
+def _directory_rows() -> list[_HotlineRow]:
+    """Each member hotline's public fields and the countries it takes reports for."""
     rows = []
     hotlines = (
         Hotline.objects.in_directory()
@@ -137,18 +184,104 @@ def _directory_rows() -> list[tuple[str, str, str, str, tuple[tuple[str, str, st
         served = {c.code: (c.code, c.name, c.programme_region) for c in hotline.countries_served.all()}
         home = hotline.country
         served.setdefault(home.code, (home.code, home.name, home.programme_region))
-        rows.append((hotline.brand_name, hotline.public_reporting_url, home.code, home.name, tuple(served.values())))
+        rows.append(
+            _HotlineRow(
+                hotline.brand_name,
+                hotline.public_reporting_url,
+                home.code,
+                home.name,
+                home.programme_region,
+                hotline.description,
+                hotline.reporting_languages,
+                hotline.anonymous_reports,
+                hotline.accepts_regional_reports,
+                tuple(served.values()),
+            )
+        )
     return rows
 
 
+@lru_cache(maxsize=8)
+def _iso639_translation(language: str) -> gettext.NullTranslations:
+    return gettext.translation("iso639-3", pycountry.LOCALES_DIR, languages=[language], fallback=True)
+
+
+def language_names(codes: str, *, language: str | None = None) -> tuple[str, ...]:
+    """The names of these ISO 639-1 codes ("en, fr") in the visitor's language."""
+    from network.models import language_codes
+
+    language = (language or translation.get_language() or "en").split("-")[0]
+    catalogue = _iso639_translation(language) if language != "en" else None
+    names = []
+    for code in language_codes(codes):
+        record = pycountry.languages.get(alpha_2=code)
+        if record is None:
+            continue
+        names.append(catalogue.gettext(record.name) if catalogue else record.name)
+    return tuple(names)
+
+
+def _entry(row: _HotlineRow) -> DirectoryHotline:
+    from network.models import AnonymousReports
+
+    anonymous = str(AnonymousReports(row.anonymous).label) if row.anonymous in AnonymousReports.values else ""
+    return DirectoryHotline(
+        row.name,
+        row.reporting_url,
+        country_name(row.home_code, row.home_name),
+        row.description,
+        language_names(row.languages),
+        anonymous,
+    )
+
+
+def _country_records() -> list[tuple[str, str, str]]:
+    return list(Country.objects.order_by("code").values_list("code", "name", "programme_region"))
+
+
+def reporting_routes() -> tuple[ReportingRouteEntry, ...]:
+    """The international reporting routes staff keep, in the visitor's language (a route not
+    translated yet is shown from the default language)."""
+    from cms.models import ReportingRoute  # cms.models imports this module
+
+    active = Locale.get_active()
+    routes = list(ReportingRoute.objects.select_related("locale").order_by("sort_order", "name"))
+    here = {route.translation_key for route in routes if route.locale_id == active.pk}
+    default = Locale.get_default()
+    chosen = [
+        route
+        for route in routes
+        if route.locale_id == active.pk or (route.translation_key not in here and route.locale_id == default.pk)
+    ]
+    return tuple(
+        ReportingRouteEntry(route.name, route.url, route.address, language_names(route.languages), route.description)
+        for route in chosen
+    )
+
+
+def uncovered_country(code: str, name: str, programme_region: str, rows: list[_HotlineRow]) -> UncoveredCountry:
+    regional = tuple(
+        _entry(row) for row in rows if row.regional and programme_region and row.home_region == programme_region
+    )
+    return UncoveredCountry(
+        code,
+        country_name(code, name),
+        region_label(programme_region) if programme_region else "",
+        regional,
+        reporting_routes(),
+    )
+
+
 def directory(*, query: str = "", country: str = "", region: str = "") -> Directory:
-    """Member hotlines by the country they take reports for, filtered as the visitor asked."""
+    """Member hotlines by the country they take reports for, filtered as the visitor asked. A chosen
+    country that no member hotline serves (or the one such country a search names) is not a dead
+    end: `uncovered` says where to report from it instead."""
     by_country: dict[str, list[DirectoryHotline]] = {}
     countries: dict[str, tuple[str, str, str]] = {}
-    hotlines = registry_cached("directory", _directory_rows)
-    for brand_name, url, home_code, home_name, served in hotlines:
-        entry = DirectoryHotline(brand_name, url, country_name(home_code, home_name))
-        for served_country in served:
+    hotlines = registry_cached("directory-v2", _directory_rows)
+    for row in hotlines:
+        entry = _entry(row)
+        for served_country in row.served:
             countries[served_country[0]] = served_country
             by_country.setdefault(served_country[0], []).append(entry)
 
@@ -171,10 +304,46 @@ def directory(*, query: str = "", country: str = "", region: str = "") -> Direct
         rows.append(DirectoryCountry(code, name, programme_region, region_label(programme_region), tuple(entries)))
     rows.sort(key=lambda row: name_sort_key(row.name))
     uncovered = None
-    if country and not rows:
-        record = Country.objects.filter(code=country).first()
-        uncovered = country_name(record.code, record.name) if record else None
-    return Directory(tuple(rows), uncovered, len(hotlines))
+    matches: tuple[tuple[str, str], ...] = ()
+    if not rows and (country or needle):
+        records = registry_cached("countries", _country_records)
+        if country:
+            candidates = [record for record in records if record[0] == country]
+        else:
+            candidates = [
+                record
+                for record in records
+                if record[0] not in by_country
+                and (not region or record[2] == region)
+                and (needle in name_sort_key(country_name(record[0], record[1])) or needle in name_sort_key(record[1]))
+            ]
+        if len(candidates) == 1:
+            uncovered = uncovered_country(*candidates[0], hotlines)
+        else:
+            named = [(code, country_name(code, name)) for code, name, _region in candidates]
+            matches = tuple(sorted(named, key=lambda item: name_sort_key(item[1])))[:20]
+    return Directory(tuple(rows), uncovered, len(hotlines), matches)
+
+
+def directory_search(query: str) -> tuple[list[tuple[str, str]], list[tuple[str, str, str]]]:
+    """For the site search: the countries whose name (in the visitor's language or in English)
+    contains `query`, as (code, name), and the member hotlines whose name does, as (name, home
+    country code, home country name). Both lead to a country's "where to report" entry."""
+    needle = name_sort_key(query.strip())
+    if len(needle) < 2:
+        return [], []
+    countries = [
+        (code, country_name(code, name))
+        for code, name, _region in registry_cached("countries", _country_records)
+        if needle in name_sort_key(country_name(code, name)) or needle in name_sort_key(name)
+    ]
+    countries.sort(key=lambda item: name_sort_key(item[1]))
+    hotlines = [
+        (row.name, row.home_code, country_name(row.home_code, row.home_name))
+        for row in registry_cached("directory-v2", _directory_rows)
+        if needle in name_sort_key(row.name)
+    ]
+    return countries[:10], hotlines[:10]
 
 
 def country_choices() -> list[tuple[str, str]]:

@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from cms.models import PartnerOrganisation
+from cms.models import PartnerOrganisation, ReportingRoute
 
 
 class PartnerOrganisationViewSet(SnippetViewSet):
@@ -11,4 +11,14 @@ class PartnerOrganisationViewSet(SnippetViewSet):
     menu_order = 300
     add_to_admin_menu = False
     list_display = ["name", "website"]
+    search_fields = ["name"]
+
+
+class ReportingRouteViewSet(SnippetViewSet):
+    model = ReportingRoute
+    icon = "globe"
+    menu_label = _("International reporting routes")
+    menu_order = 310
+    add_to_admin_menu = False
+    list_display = ["name", "url", "languages", "locale"]
     search_fields = ["name"]

@@ -21,6 +21,7 @@ from django.utils.text import slugify
 
 from core import dataversion
 from core.seeding import DemoContext
+from network.demo_reporting import seed_public_reporting
 from network.models import (
     Analyst,
     Contact,
@@ -383,6 +384,8 @@ def seed(ctx: DemoContext) -> None:
         from accounts.services import affiliation_set
 
         affiliation_set(user=ctx.users["member"], target=demo_hotline.host_organisation, acting_user=None)
+
+    seed_public_reporting(ctx, hotlines)
 
     covered = {h.country_id for h in hotlines}
     target_regions = (

@@ -44,6 +44,11 @@ class PublicProfileForm(forms.ModelForm):
             "public_reporting_url": _("The page where the public reports to your hotline (https://...)."),
             "description": _("Shown in the public “where to report” directory. Up to 2,000 characters."),
             "point_of_contact": _("The person the association writes to about your hotline."),
+            "reporting_languages": _(
+                "The languages people can report to you in, as ISO 639-1 codes separated by commas (e.g. en, fr). "
+                "Shown in the public directory."
+            ),
+            "anonymous_reports": _("Shown in the public directory, so people know before they report."),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -51,7 +51,15 @@ from network.models import (
 logger = logging.getLogger(__name__)
 
 # What a member hotline may edit of its own public profile.
-PROFILE_FIELDS = ("public_reporting_url", "description", "countries_served", "point_of_contact")
+PROFILE_FIELDS = (
+    "public_reporting_url",
+    "description",
+    "reporting_languages",
+    "anonymous_reports",
+    "countries_served",
+    "accepts_regional_reports",
+    "point_of_contact",
+)
 ANNUAL_PROFILE_FIELDS = (
     "year",
     "analyst_headcount",

@@ -96,3 +96,10 @@ def member_hotline_menu(request: HttpRequest) -> list[AreaMenuItem]:
 
 hooks.register(REMINDER_PRODUCERS_HOOK, reminders.statistics_return_reminders)
 hooks.register(REMINDER_PRODUCERS_HOOK, reminders.certificate_expiry_reminders)
+
+
+@hooks.register("register_admin_search_kinds")
+def register_search_kinds() -> list:
+    from network.search import search_kinds
+
+    return search_kinds()

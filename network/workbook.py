@@ -310,6 +310,23 @@ SHEETS = [
             ),
             Column("public_reporting_url", "public_reporting_url", help="The public reporting page."),
             Column("description", "description", help="Public description (directory)."),
+            Column(
+                "reporting_languages",
+                "reporting_languages",
+                help="Languages reports are taken in: ISO 639-1 codes, e.g. `en, fr` (directory).",
+            ),
+            Column(
+                "anonymous_reports",
+                "anonymous_reports",
+                kind="choice",
+                help="`yes` when reports can be anonymous, `no` when reporters give their name; empty: not said.",
+            ),
+            Column(
+                "accepts_regional_reports",
+                "accepts_regional_reports",
+                kind="bool",
+                help="TRUE if it also takes reports from the countries of its region with no member hotline.",
+            ),
             Column("stage", "stage", kind="choice", required=True, help="Lifecycle stage key."),
             Column(
                 "stage_entered_at",

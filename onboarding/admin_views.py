@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView, View
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
+from core import search
 from core.confirm import ConfirmFirstMixin, spelled_date
 from network.models import Country, Hotline, Sector
 from onboarding import gates, selectors, services, workflow
@@ -41,6 +42,7 @@ from onboarding.models import (
     Roundtable,
     RoundtableParticipant,
 )
+from onboarding.search import CANDIDATE_SEARCH_FIELDS
 
 
 class PermissionRequiredMixin:
@@ -110,10 +112,13 @@ class CandidateListView(AdminPage):
             hotlines = hotlines.filter(stage=stage)
         else:
             stage = ""
+        query = search.clean_query(self.request.GET.get("q", ""))
+        if search.query_words(query):
+            hotlines = search.matching(hotlines, query, fields=CANDIDATE_SEARCH_FIELDS, ordering=("brand_name",))
         page = Paginator(hotlines, 50).get_page(self.request.GET.get("p"))
         now = timezone.now()
         rows = [(h, workflow.time_in_stage(h.stage, (now - h.stage_entered_at).days)) for h in page.object_list]
-        context.update(page_obj=page, rows=rows, stage=stage, stages=Hotline.Stage.choices)
+        context.update(page_obj=page, rows=rows, stage=stage, stages=Hotline.Stage.choices, query=query)
         return context
 
 

@@ -226,3 +226,10 @@ def corrective_actions_portal_panel(request: HttpRequest) -> list[AreaPanel]:
         return []
     context = {"open": len(actions), "overdue": sum(a.overdue for a in actions)}
     return [AreaPanel(order=15, template="onboarding/portal/corrective_actions_panel.html", context=context)]
+
+
+@hooks.register("register_admin_search_kinds")
+def register_search_kinds() -> list:
+    from onboarding.search import search_kinds
+
+    return search_kinds()

@@ -100,3 +100,10 @@ def register_grants_audited_actions(registry: Any) -> None:
         registry.register(model, AuditedCreateAction)
         registry.register(model, AuditedEditAction)
         registry.register(model, AuditedDeleteAction)
+
+
+@hooks.register("register_admin_search_kinds")
+def register_search_kinds() -> list:
+    from reports.search import search_kinds
+
+    return search_kinds()

@@ -11,10 +11,13 @@ from network.models.hotlines import (
     ANALYST_CODE,
     Analyst,
     AnalystQuerySet,
+    AnonymousReports,
     Hotline,
     HotlineQuerySet,
     HotlineScopedQuerySet,
     analyst_working_on,
+    is_language_code,
+    language_codes,
 )
 from network.models.registry import (
     Contact,
@@ -40,6 +43,7 @@ __all__ = [
     "ANALYST_CODE",
     "Analyst",
     "AnalystQuerySet",
+    "AnonymousReports",
     "Contact",
     "ContactQuerySet",
     "Country",
@@ -61,5 +65,7 @@ __all__ = [
     "TrainingParticipationQuerySet",
     "add_months",
     "analyst_working_on",
+    "is_language_code",
+    "language_codes",
     "percentage",
 ]

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from network.models.hotlines import Hotline, HotlineScopedQuerySet
+from network.models.hotlines import Hotline, HotlineScopedQuerySet, is_language_code
 
 
 class HotlineAnnualProfile(models.Model):
@@ -93,10 +93,7 @@ class HotlineAnnualProfile(models.Model):
             raise ValidationError(errors)
 
 
-def _is_language_code(code: str) -> bool:
-    import pycountry
-
-    return len(code) == 2 and pycountry.languages.get(alpha_2=code) is not None
+_is_language_code = is_language_code
 
 
 percentage = [MinValueValidator(0), MaxValueValidator(100)]

@@ -45,6 +45,23 @@ class HotlineQuerySet(models.QuerySet):
         return self.filter(host_organisation_id=organisation_id) if organisation_id else self.none()
 
 
+class AnonymousReports(models.TextChoices):
+    YES = "yes", _("Reports can be anonymous")
+    NO = "no", _("Reporters give their name")
+
+
+def is_language_code(code: str) -> bool:
+    """An ISO 639-1 code (two letters) of a known language."""
+    import pycountry
+
+    return len(code) == 2 and pycountry.languages.get(alpha_2=code) is not None
+
+
+def language_codes(text: str) -> list[str]:
+    """The codes of a comma-separated list of language codes, lower case, in order, once each."""
+    return list(dict.fromkeys(code for code in (part.strip().lower() for part in (text or "").split(",")) if code))
+
+
 class Hotline(models.Model):
     """A hotline, prospective or member: its place in the lifecycle and its public profile."""
 
@@ -107,6 +124,28 @@ class Hotline(models.Model):
     )
     public_reporting_url = models.URLField(_("public reporting page"), blank=True)
     description = models.TextField(_("public description"), blank=True, max_length=2000)
+    # What the public "where to report" card says besides the description (kept by the member).
+    reporting_languages = models.CharField(
+        _("languages reports are taken in"),
+        max_length=200,
+        blank=True,
+        help_text=_("ISO 639-1 codes separated by commas, e.g. en, fr"),
+    )
+    anonymous_reports = models.CharField(
+        _("anonymous reports"),
+        max_length=3,
+        choices=AnonymousReports.choices,
+        blank=True,
+        help_text=_("Whether someone can report without giving their name."),
+    )
+    accepts_regional_reports = models.BooleanField(
+        _("takes reports from the rest of its region"),
+        default=False,
+        help_text=_(
+            "Also takes reports from the countries of its programme region that have no member hotline: "
+            "the public site then lists it for those countries."
+        ),
+    )
     # Changed only by the onboarding workflow's transition service (never by edit forms).
     stage = models.CharField(
         _("lifecycle stage"),
@@ -182,6 +221,13 @@ class Hotline(models.Model):
             and self.point_of_contact.organisation_id != self.host_organisation_id
         ):
             errors["point_of_contact"] = _("The point of contact must be a contact of the host organisation.")
+        codes = language_codes(self.reporting_languages)
+        if unknown := [code for code in codes if not is_language_code(code)]:
+            errors["reporting_languages"] = _(
+                "Not ISO 639-1 language codes: %(codes)s. Use two letters, e.g. en, fr."
+            ) % {"codes": ", ".join(unknown)}
+        else:
+            self.reporting_languages = ", ".join(codes)
         if errors:
             raise ValidationError(errors)
 

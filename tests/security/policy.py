@@ -54,6 +54,8 @@ REGISTRY_READERS = STAFF_ROLES
 CAPACITY_READERS = roles(ADMIN, STAFF, CAPACITY, REVIEWER, GRANTS)
 CAPACITY_KEEPERS = roles(ADMIN, CAPACITY)
 EDITORS = roles(ADMIN, EDITOR)
+# The international reporting routes (cms.ReportingRoute): network staff and editors.
+ROUTE_KEEPERS = roles(ADMIN, STAFF, EDITOR)
 
 
 # -- markers -------------------------------------------------------------------------------------
@@ -930,6 +932,46 @@ POLICY: dict[str, Rule] = {
             ("create", EDITORS),
         )
     },
+    # The international reporting routes the directory names for countries without a member hotline:
+    # kept by network staff and editors; Wagtail's chooser lists them to any staff member.
+    **{
+        f"wagtailsnippets_cms_reportingroute:{action}": Rule(
+            one(allow, pk="route") if needs_pk else (V("", allow),), writes=writes
+        )
+        for action, allow, needs_pk, writes in (
+            ("list", ROUTE_KEEPERS, False, False),
+            ("list_results", ROUTE_KEEPERS, False, False),
+            ("add", ROUTE_KEEPERS, False, True),
+            ("edit", ROUTE_KEEPERS, True, True),
+            ("delete", ROUTE_KEEPERS, True, True),
+            ("usage", ROUTE_KEEPERS, True, False),
+            ("history", ROUTE_KEEPERS, True, False),
+            ("history_results", ROUTE_KEEPERS, True, False),
+            ("copy", ROUTE_KEEPERS, True, True),
+        )
+    },
+    **{
+        f"wagtailsnippetchoosers_cms_reportingroute:{action}": Rule(
+            one(allow, pk=attr("route", "pk")) if action == "chosen" else (V("", allow),),
+            writes=action == "create",
+        )
+        for action, allow in (
+            ("choose", STAFF_ROLES),
+            ("choose_results", STAFF_ROLES),
+            ("chosen", STAFF_ROLES),
+            ("chosen_multiple", STAFF_ROLES),
+            ("create", ROUTE_KEEPERS),
+        )
+    },
+    # One search across what the user may see (core.search): any staff member, each kind scoped by
+    # its list's visible_to (the world's markers check what each role finds).
+    "core_admin_search": Rule(
+        (
+            V("", STAFF_ROLES),
+            V("?q=markers", STAFF_ROLES, query="?q=QZ"),
+            V("?q=dossier markers", STAFF_ROLES, query="?q=DOS7"),
+        )
+    ),
 }
 
 
@@ -1029,7 +1071,7 @@ CORE: tuple[Coarse, ...] = (
         note="Wagtail's choosers list the CMS's images and documents to any staff member",
     ),
     Coarse(("wagtailimages", "wagtaildocs"), EDITORS, note="images and documents: editors (collection permissions)"),
-    Coarse(("wagtailsnippets:",), EDITORS, note="the snippets index"),
+    Coarse(("wagtailsnippets:",), ROUTE_KEEPERS, note="the snippets index (network staff keep the reporting routes)"),
     Coarse(
         ("wagtailadmin_workflows:task_chooser", "wagtailadmin_workflows:task_chosen"),
         roles(ADMIN),
@@ -1066,6 +1108,7 @@ KNOWN_WAGTAIL_ERRORS: dict[str, str] = {
     "wagtailadmin_pages:copy": "the copy form reads 'new_parent_page' from cleaned_data without checking",
     "wagtailredirects:process_import": "the import reads 'input_format' from the POST without checking",
     "wagtailsnippetchoosers_cms_partnerorganisation:create": "a snippet chooser without a creation form",
+    "wagtailsnippetchoosers_cms_reportingroute:create": "a snippet chooser without a creation form",
 }
 
 

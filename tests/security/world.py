@@ -455,7 +455,15 @@ def _cms_objects(world: World) -> None:
     from wagtail.images import get_image_model
     from wagtail.models import Collection, Locale, Page, Site, Task, Workflow
 
-    from cms.models import ArticlePage, FactsPage, HomePage, HotlineDirectoryPage, NetworkMapPage, PartnerOrganisation
+    from cms.models import (
+        ArticlePage,
+        FactsPage,
+        HomePage,
+        HotlineDirectoryPage,
+        NetworkMapPage,
+        PartnerOrganisation,
+        ReportingRoute,
+    )
 
     site = Site.objects.get(is_default_site=True)
     world.objects["site"] = site
@@ -476,6 +484,7 @@ def _cms_objects(world: World) -> None:
     world.objects["locale"] = Locale.objects.get(language_code="en")
     world.objects["group"] = Group.objects.get(name="Editor")
     world.objects["partner"] = PartnerOrganisation.objects.order_by("pk").first()
+    world.objects["route"] = ReportingRoute.objects.order_by("pk").first()
     world.objects["redirect"] = Redirect.objects.create(old_path="/security-world-old", redirect_link="/")
     world.objects["revision"] = world["home"].latest_revision
     world.objects["page"] = Page.objects.get(pk=site.root_page_id)
