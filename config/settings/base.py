@@ -328,6 +328,13 @@ DONOR_REPORT_VARIANCE_THRESHOLD = env_int("DONOR_REPORT_VARIANCE_THRESHOLD", 15)
 DONOR_REPORT_SUMMARY_MAX_CHARS = env_int("DONOR_REPORT_SUMMARY_MAX_CHARS", 2000)
 GRANT_DEADLINE_REMINDER_DAYS = env_int("GRANT_DEADLINE_REMINDER_DAYS", 14)
 QA_FIRST_REVIEW_MONTHS = env_int("QA_FIRST_REVIEW_MONTHS", 12)
+# The membership decision: the outcomes ("admit", "reject") the General Assembly must adopt after the
+# Board decided (the statutes say; none by default: the Board's decision takes effect), and the days a
+# candidate has to appeal once the decision letter is sent.
+GENERAL_ASSEMBLY_ADOPTS = tuple(
+    part.strip() for part in env_str("GENERAL_ASSEMBLY_ADOPTS", "").split(",") if part.strip()
+)
+DECISION_APPEAL_DAYS = env_int("DECISION_APPEAL_DAYS", 30)
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILADMIN_LOGIN_URL = "account_login"
 # The admin's date choosers write ISO dates; typed dates are read by core.forms (core/dates.py).
