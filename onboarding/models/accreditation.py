@@ -309,7 +309,9 @@ class Decision(models.Model):
     adopted_on = models.DateField(_("adopted by the General Assembly on"), null=True, blank=True)
     adoption_minutes_reference = models.CharField(_("General Assembly minutes reference"), max_length=200, blank=True)
     adoption_votes_for = models.PositiveSmallIntegerField(_("General Assembly votes for"), null=True, blank=True)
-    adoption_votes_against = models.PositiveSmallIntegerField(_("General Assembly votes against"), null=True, blank=True)
+    adoption_votes_against = models.PositiveSmallIntegerField(
+        _("General Assembly votes against"), null=True, blank=True
+    )
     adoption_votes_abstaining = models.PositiveSmallIntegerField(
         _("General Assembly abstentions"), null=True, blank=True
     )
@@ -400,15 +402,16 @@ class Decision(models.Model):
         if errors:
             raise ValidationError(errors)
 
-
     def _adoption_errors(self) -> dict[str, Any]:
         errors: dict[str, Any] = {}
         if self.adopted_on > timezone.localdate():
-            errors["adopted_on"] = _("An adoption is recorded once the General Assembly voted: the date is in the future.")
+            errors["adopted_on"] = _(
+                "An adoption is recorded once the General Assembly voted: the date is in the future."
+            )
         elif self.decided_on and self.adopted_on < self.decided_on:
-            errors["adopted_on"] = _("The General Assembly adopts the Board's decision after it: %(date)s is before it.") % {
-                "date": formats.date_format(self.adopted_on, "DATE_FORMAT")
-            }
+            errors["adopted_on"] = _(
+                "The General Assembly adopts the Board's decision after it: %(date)s is before it."
+            ) % {"date": formats.date_format(self.adopted_on, "DATE_FORMAT")}
         if not self.adoption_minutes_reference.strip():
             errors["adoption_minutes_reference"] = _("Give the reference of the General Assembly's minutes.")
         votes = [self.adoption_votes_for, self.adoption_votes_against, self.adoption_votes_abstaining]

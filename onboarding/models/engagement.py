@@ -21,7 +21,7 @@ from modelcluster.models import ClusterableModel
 from accounts.access import is_staff_user, organisation_id_for
 from network.models import Contact, Country, Hotline, Organisation, Sector
 from network.time_zones import is_zone, zone_label
-from onboarding.models.common import PrivateDocument, _staff_only, _staff_or_organisation
+from onboarding.models.common import PrivateDocument, _staff_or_organisation
 
 
 class InteractionQuerySet(models.QuerySet):
