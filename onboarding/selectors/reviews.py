@@ -36,7 +36,7 @@ def review_areas(*, hotline: Hotline, assessment: Assessment | None) -> list[tup
         areas = set(
             ChecklistTemplateItem.objects.filter(template__checklists__hotline=hotline).values_list("area", flat=True)
         )
-    return [(area, label) for area, label in rules.AREAS if not areas or area in areas]
+    return [(area, rules.area_label(area)) for area, _label in rules.AREAS if not areas or area in areas]
 
 
 def review_problems(
