@@ -51,6 +51,7 @@ from network.models import (
 )
 from onboarding import checklist_rules as rules
 from onboarding import workflow
+from onboarding.demo_reviews import seed_reviews
 from onboarding.models import (
     ActionItem,
     Agreement,
@@ -60,6 +61,7 @@ from onboarding.models import (
     Checklist,
     ChecklistItem,
     ChecklistTemplate,
+    CommentVisibility,
     CorrectiveAction,
     CountryAssessment,
     Decision,
@@ -269,6 +271,7 @@ def seed(ctx: DemoContext) -> None:
                 affiliation_set(user=ctx.users[key], target=by_user[key].host_organisation, acting_user=None)
 
     dossiers = _dossiers(ctx, plans, hotlines, histories, staff)
+    seed_reviews(ctx)
 
     dataversion.bump()
     ctx.objects.update(candidate_hotlines=hotlines, roundtables=roundtables, agreements=agreements)
@@ -1217,7 +1220,13 @@ def _dossiers(ctx: DemoContext, plans: list[Plan], hotlines: list[Hotline], hist
     comments = []
     threads = [i for i in items if i.state == rules.CHANGES_REQUESTED][: len(COMMENTS)]
     for item, (question, answer) in zip(threads, COMMENTS, strict=False):
-        comments.append(ItemComment(item=item, author=item.reviewed_by, body=question, created_at=item.reviewed_at))
+        # A reviewer's request for changes and the candidate's answer: both shared with the candidate.
+        shared = CommentVisibility.SHARED
+        comments.append(
+            ItemComment(
+                item=item, author=item.reviewed_by, body=question, created_at=item.reviewed_at, visibility=shared
+            )
+        )
         if answer:
             comments.append(
                 ItemComment(
@@ -1225,6 +1234,7 @@ def _dossiers(ctx: DemoContext, plans: list[Plan], hotlines: list[Hotline], hist
                     author=item.submitted_by,
                     body=answer,
                     created_at=item.reviewed_at + timedelta(hours=20),
+                    visibility=shared,
                 )
             )
     ItemComment.objects.bulk_create(comments)

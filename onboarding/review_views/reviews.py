@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -86,7 +86,8 @@ class ReviewsView(ReviewSubjectMixin, AdminPage):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if rules.STAFF not in self.actors or not request.user.has_perm("onboarding.add_consolidatedrecommendation"):
-            raise PermissionDenied
+            messages.error(request, _("Only network staff record the consolidated recommendation."))
+            return redirect(self.subject_url("reviews"))
         form = ConsolidationForm(request.POST)
         if form.is_valid():
             try:
