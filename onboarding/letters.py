@@ -51,7 +51,7 @@ LETTER_TEXTS: dict[str, dict[str, str]] = {
     "fr": {
         "title": "Décision d’adhésion",
         "reference": "Notre référence : %(reference)s",
-        "dear": "Chères et chers collègues de %(organisation)s,",
+        "dear": "Madame, Monsieur,",
         "admit": (
             "Nous avons le plaisir de vous informer que %(hotline)s (%(country)s) a été admise au sein de "
             "l’association en qualité de membre provisoire."

@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -51,18 +52,18 @@ class ReviewQuerySet(models.QuerySet):
         if not has_role(user, Role.REVIEWER):
             return self.none()
         open_dossiers = ReviewerAssignment.objects.open_to(user).values("hotline_id")
-        own_submitted = Review.objects.filter(
-            reviewer=user,
-            status=Review.Status.SUBMITTED,
-            hotline_id=OuterRef("hotline_id"),
-            subject_key=OuterRef("subject_key"),
+        # The same subject: the same hotline and the same assessment, or both dossier reviews (no assessment).
+        own_submitted = (
+            Review.objects.filter(reviewer=user, status=Review.Status.SUBMITTED, hotline_id=OuterRef("hotline_id"))
+            .annotate(subject=Coalesce("assessment_id", 0))
+            .filter(subject=Coalesce(OuterRef("assessment_id"), 0))
         )
         return self.filter(hotline_id__in=open_dossiers).filter(
             Q(reviewer=user) | (Q(status=Review.Status.SUBMITTED) & Exists(own_submitted))
         )
 
     def of_subject(self, *, hotline: Hotline, assessment: Assessment | None) -> ReviewQuerySet:
-        return self.filter(hotline=hotline, subject_key=Review.key_for(assessment))
+        return self.filter(hotline=hotline, assessment=assessment)
 
     def submitted(self) -> ReviewQuerySet:
         return self.filter(status=Review.Status.SUBMITTED)
@@ -85,9 +86,6 @@ class Review(models.Model):
         verbose_name=_("assessment"),
         help_text=_("Empty: a review of the dossier."),
     )
-    # "dossier", or "assessment:<pk>": one key per subject, so uniqueness and the visibility rule
-    # need no NULL-aware comparison.
-    subject_key = models.CharField(max_length=40, editable=False)
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews", verbose_name=_("reviewer")
     )
@@ -103,9 +101,16 @@ class Review(models.Model):
     class Meta:
         verbose_name = _("review")
         verbose_name_plural = _("reviews")
-        ordering = ["hotline", "subject_key", "submitted_at", "id"]
+        ordering = ["hotline", "assessment", "submitted_at", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["hotline", "subject_key", "reviewer"], name="review_once_per_reviewer"),
+            models.UniqueConstraint(
+                fields=["hotline", "reviewer"], condition=Q(assessment__isnull=True), name="review_of_dossier_once"
+            ),
+            models.UniqueConstraint(
+                fields=["assessment", "reviewer"],
+                condition=Q(assessment__isnull=False),
+                name="review_of_assessment_once",
+            ),
             models.CheckConstraint(
                 condition=Q(status="draft") | (Q(submitted_at__isnull=False) & ~Q(recommendation="")),
                 name="review_submitted_is_complete",
@@ -114,14 +119,6 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject_reference}: {self.reviewer}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self.subject_key = self.key_for(self.assessment)
-        super().save(*args, **kwargs)
-
-    @staticmethod
-    def key_for(assessment: Assessment | None) -> str:
-        return f"assessment:{assessment.pk}" if assessment is not None else "dossier"
 
     @property
     def is_submitted(self) -> bool:
@@ -185,7 +182,6 @@ class ConsolidatedRecommendation(models.Model):
         related_name="consolidated_recommendations",
         verbose_name=_("assessment"),
     )
-    subject_key = models.CharField(max_length=40, editable=False)
     recommendation = models.CharField(_("recommendation"), max_length=30, choices=Recommendation.choices)
     reasons = models.TextField(_("reasons"), max_length=10_000)
     reviews_considered = models.PositiveSmallIntegerField(_("reviews considered"), default=0)
@@ -199,14 +195,15 @@ class ConsolidatedRecommendation(models.Model):
     class Meta:
         verbose_name = _("consolidated recommendation")
         verbose_name_plural = _("consolidated recommendations")
-        ordering = ["hotline", "subject_key"]
+        ordering = ["hotline", "assessment"]
         constraints = [
-            models.UniqueConstraint(fields=["hotline", "subject_key"], name="consolidated_recommendation_once"),
+            models.UniqueConstraint(
+                fields=["hotline"], condition=Q(assessment__isnull=True), name="consolidated_dossier_once"
+            ),
+            models.UniqueConstraint(
+                fields=["assessment"], condition=Q(assessment__isnull=False), name="consolidated_assessment_once"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.hotline}: {self.get_recommendation_display()}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self.subject_key = Review.key_for(self.assessment)
-        super().save(*args, **kwargs)

@@ -140,7 +140,7 @@ def review_comparison(*, user: Any, hotline: Hotline, assessment: Assessment | N
     own = next((r for r in reviews if r.reviewer_id == getattr(user, "pk", None)), None)
     consolidated = (
         ConsolidatedRecommendation.objects.visible_to(user)
-        .filter(hotline=hotline, subject_key=Review.key_for(assessment))
+        .filter(hotline=hotline, assessment=assessment)
         .select_related("recorded_by")
         .first()
     )

@@ -71,9 +71,9 @@ def review_save(
     with transaction.atomic():
         review, created = Review.objects.select_for_update().get_or_create(
             hotline=hotline,
-            subject_key=Review.key_for(assessment),
+            assessment=assessment,
             reviewer=acting_user,
-            defaults={"assessment": assessment, "created_at": now},
+            defaults={"created_at": now},
         )
         if review.is_submitted:
             raise ValidationError(_("Your review is submitted: it cannot change any more."))
@@ -89,7 +89,7 @@ def review_save(
             review,
             "onboarding.review_save",
             user=acting_user,
-            data={"hotline": hotline.pk, "subject": review.subject_key, "started": created},
+            data={"hotline": hotline.pk, "subject": review.subject_reference, "started": created},
             title=str(review),
         )
     return review
@@ -123,7 +123,7 @@ def review_submit(*, review: Review, acting_user: User, now: datetime | None = N
             locked,
             "onboarding.review_submit",
             user=acting_user,
-            data={"hotline": hotline.pk, "subject": locked.subject_key, "recommendation": locked.recommendation},
+            data={"hotline": hotline.pk, "subject": locked.subject_reference, "recommendation": locked.recommendation},
             title=str(locked),
         )
         lead = hotline.lead_staff
@@ -168,7 +168,7 @@ def review_consolidate(
     with transaction.atomic():
         existing = (
             ConsolidatedRecommendation.objects.select_for_update()
-            .filter(hotline=hotline, subject_key=Review.key_for(assessment))
+            .filter(hotline=hotline, assessment=assessment)
             .first()
         )
         before = (existing.recommendation, existing.reasons) if existing else None
@@ -183,7 +183,7 @@ def review_consolidate(
             user=acting_user,
             data={
                 "hotline": hotline.pk,
-                "subject": consolidated.subject_key,
+                "subject": assessment.reference if assessment else "dossier",
                 "recommendation": recommendation,
                 "reviews": submitted,
                 "before": list(before) if before else None,
