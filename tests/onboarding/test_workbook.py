@@ -279,7 +279,7 @@ def test_the_dossier_round_trips_into_an_empty_database(make_user):
     # Independent reviews, their consolidation, the letter and an answered appeal.
     review = services.review_save(
         hotline=world.hotline,
-        verdicts={area: ("meets", "") for area in range(1, 15)} | {11: ("partly_meets", "DPIA pending.")},
+        verdicts=dict.fromkeys(range(1, 15), ("meets", "")) | {11: ("partly_meets", "DPIA pending.")},
         recommendation="admit_with_conditions",
         reasons="Data protection to finish.",
         acting_user=world.reviewer,
