@@ -219,8 +219,12 @@ class ReviewerCommentForm(CommentForm):
         label=_("Visible to"),
         choices=CommentVisibility.choices,
         initial=CommentVisibility.REVIEWERS,
+        required=False,
         widget=forms.RadioSelect,
-        help_text=_("Only comments shared with the candidate reach the portal and the candidate's emails."),
+        help_text=_(
+            "Only comments shared with the candidate reach the portal and the candidate's emails. "
+            "Left empty: reviewers and staff."
+        ),
     )
 
     def __init__(self, *args: Any, staff: bool = False, **kwargs: Any) -> None:
