@@ -85,6 +85,23 @@ urlpatterns = [
     path("assessments/<int:pk>/report.pdf", review_views.AssessmentReportView.as_view(), name="assessment_report"),
     path("assessments/<int:pk>/decision/", review_views.DecisionCreateView.as_view(), name="decision_add"),
     path("assessments/<int:pk>/decision/correct/", review_views.DecisionCorrectView.as_view(), name="decision_correct"),
+    path("assessments/<int:pk>/decision/adopt/", review_views.DecisionAdoptView.as_view(), name="decision_adopt"),
+    path(
+        "assessments/<int:pk>/decision/letter/send/",
+        review_views.DecisionLetterSendView.as_view(),
+        name="decision_letter_send",
+    ),
+    path("assessments/<int:pk>/decision/letter.pdf", review_views.DecisionLetterView.as_view(), name="decision_letter"),
+    path("appeals/<int:pk>/answer/", review_views.AppealAnswerView.as_view(), name="appeal_answer"),
+    # Independent reviews of a dossier or an assessment
+    path("candidates/<int:pk>/reviews/", review_views.ReviewsView.as_view(), name="reviews"),
+    path("candidates/<int:pk>/reviews/mine/", review_views.ReviewEditView.as_view(), name="review_edit"),
+    path("assessments/<int:assessment>/reviews/", review_views.ReviewsView.as_view(), name="reviews_assessment"),
+    path(
+        "assessments/<int:assessment>/reviews/mine/",
+        review_views.ReviewEditView.as_view(),
+        name="review_edit_assessment",
+    ),
     path("checklist-templates/<int:pk>/", review_views.TemplateDetailView.as_view(), name="template"),
     path("checklist-templates/<int:pk>/publish/", review_views.TemplatePublishView.as_view(), name="template_publish"),
     path(

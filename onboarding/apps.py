@@ -29,6 +29,8 @@ class OnboardingConfig(AppConfig):
             "correctiveaction",
             "decision",
             "decisioncorrection",
+            "review",
+            "consolidatedrecommendation",
         ]
         register_role_permissions(
             {
@@ -62,6 +64,11 @@ class OnboardingConfig(AppConfig):
                     "onboarding.add_correctiveaction",
                     "onboarding.change_correctiveaction",
                     "onboarding.view_decision",
+                    # Their own independent reviews (and the others' once theirs is submitted).
+                    "onboarding.view_review",
+                    "onboarding.add_review",
+                    "onboarding.change_review",
+                    "onboarding.view_consolidatedrecommendation",
                 ],
                 # Grants managers report on roundtables and agreements; they do not change them.
                 Role.GRANTS: [

@@ -51,6 +51,7 @@ from network.models import (
 )
 from onboarding import checklist_rules as rules
 from onboarding import demo_colleagues, workflow
+from onboarding.demo_reviews import seed_reviews
 from onboarding.models import (
     ActionItem,
     Agreement,
@@ -60,6 +61,7 @@ from onboarding.models import (
     Checklist,
     ChecklistItem,
     ChecklistTemplate,
+    CommentVisibility,
     CorrectiveAction,
     CountryAssessment,
     Decision,
@@ -270,6 +272,7 @@ def seed(ctx: DemoContext) -> None:
 
     dossiers = _dossiers(ctx, plans, hotlines, histories, staff)
     demo_colleagues.seed(ctx)
+    seed_reviews(ctx)
 
     dataversion.bump()
     ctx.objects.update(candidate_hotlines=hotlines, roundtables=roundtables, agreements=agreements)
@@ -1218,7 +1221,13 @@ def _dossiers(ctx: DemoContext, plans: list[Plan], hotlines: list[Hotline], hist
     comments = []
     threads = [i for i in items if i.state == rules.CHANGES_REQUESTED][: len(COMMENTS)]
     for item, (question, answer) in zip(threads, COMMENTS, strict=False):
-        comments.append(ItemComment(item=item, author=item.reviewed_by, body=question, created_at=item.reviewed_at))
+        # A reviewer's request for changes and the candidate's answer: both shared with the candidate.
+        shared = CommentVisibility.SHARED
+        comments.append(
+            ItemComment(
+                item=item, author=item.reviewed_by, body=question, created_at=item.reviewed_at, visibility=shared
+            )
+        )
         if answer:
             comments.append(
                 ItemComment(
@@ -1226,6 +1235,7 @@ def _dossiers(ctx: DemoContext, plans: list[Plan], hotlines: list[Hotline], hist
                     author=item.submitted_by,
                     body=answer,
                     created_at=item.reviewed_at + timedelta(hours=20),
+                    visibility=shared,
                 )
             )
     ItemComment.objects.bulk_create(comments)

@@ -80,5 +80,47 @@ def _markdown() -> str:
         for stage in phase.stages:
             target = workflow.target_days(stage)
             lines.append(f"| {phase.label} | {phase.months} | `{stage}` | {target if target else '—'} |")
-    lines.append("")
+    lines += ["", *DECISION_PATH, ""]
     return "\n".join(lines)
+
+
+# How a candidate comes out of "Decision pending": written here so the generated page keeps it.
+DECISION_PATH = [
+    "## From the reviews to the decision",
+    "",
+    "Between `under_assessment` and the membership decision, nothing moves the stage but the",
+    "transitions above; the records below feed the `decision_pending`, `provisional_member` and",
+    "`rejected` gates.",
+    "",
+    "1. **Independent reviews** (`onboarding/models/reviews.py`, `services/reviews.py`). Each reviewer",
+    "   assigned to the dossier, declared and free of conflicts, writes their own review of the dossier",
+    "   (verdict per checklist-template area) or of an assessment (verdict per finding area): meets,",
+    "   partly meets or does not meet, with a comment (required short of “meets”), and an overall",
+    "   recommendation (admit, admit with conditions, defer, refuse) with reasons. A draft until",
+    "   submitted, frozen afterwards. A reviewer reads the others' submitted reviews only once their own",
+    "   is submitted, never a draft; the candidate never reads a review (`Review.objects.visible_to`).",
+    "2. **Consolidated recommendation.** Network staff (the candidate's lead) read the submitted reviews",
+    "   side by side, with the areas and the recommendation on which they agree or disagree, and record",
+    "   the consolidated recommendation with its reasons (audited; it may be revised).",
+    "3. **Board decision** (`decision_record`): body, date, minutes reference, votes for, against and",
+    "   abstaining. Where the General Assembly must adopt a decision of that outcome",
+    "   (`GENERAL_ASSEMBLY_ADOPTS`, e.g. `admit`; none by default), the Board's decision does not take",
+    "   effect: the hotline stays in `decision_pending` and the gate says the General Assembly has yet to",
+    "   adopt it.",
+    "4. **General Assembly adoption** (`decision_adopt`): date, minutes reference and votes; it moves the",
+    "   hotline through `admit_provisional_member` or `reject_application`, like a Board decision that",
+    "   needs no adoption.",
+    "5. **Decision letter** (`decision_send_letter`): once the decision is in effect, a PDF in the",
+    "   candidate's language (`onboarding/letters.py`) appears on the candidate's portal page and its",
+    "   users are emailed. The appeal window opens: `DECISION_APPEAL_DAYS` (30) days from the letter.",
+    "6. **Appeal** (`decision_appeal`): within the window, the candidate's user states the grounds; it is",
+    "   recorded as an interaction of kind “appeal”, open until network staff answer it",
+    "   (`appeal_answer`; the answer is emailed). An appeal never moves the stage: a decision changed on",
+    "   appeal is a decision correction (`decision_correct`), which moves the hotline through",
+    "   `correct_decision_to_admit` or `correct_decision_to_reject`.",
+    "",
+    "Comments on the dossier carry a visibility: staff only, reviewers and staff (a reviewer's default),",
+    "or shared with the candidate (a candidate's own comments always are; a reviewer's request for",
+    "changes too). Only shared comments reach the portal and the candidate's emails",
+    "(`ItemComment.objects.visible_to`).",
+]

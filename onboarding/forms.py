@@ -16,7 +16,15 @@ from core.uploads import ACCEPT_ATTRIBUTE, accepted_types_text, check_document
 from network.forms import time_zone_field
 from network.models import Country, Organisation
 from onboarding import checklist_rules, workflow
-from onboarding.models import Assessment, CandidateProfile, Decision, Finding
+from onboarding.models import (
+    Assessment,
+    CandidateProfile,
+    CommentVisibility,
+    Decision,
+    Finding,
+    Recommendation,
+    Verdict,
+)
 
 
 def staff_members() -> Any:
@@ -204,6 +212,29 @@ class CommentForm(forms.Form):
     body = forms.CharField(label=_("Comment"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
 
 
+class ReviewerCommentForm(CommentForm):
+    """A comment from the association's side: who reads it (staff only is offered to network staff)."""
+
+    visibility = forms.ChoiceField(
+        label=_("Visible to"),
+        choices=CommentVisibility.choices,
+        initial=CommentVisibility.REVIEWERS,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Only comments shared with the candidate reach the portal and the candidate's emails. "
+            "Left empty: reviewers and staff."
+        ),
+    )
+
+    def __init__(self, *args: Any, staff: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not staff:
+            self.fields["visibility"].choices = [
+                choice for choice in CommentVisibility.choices if choice[0] != CommentVisibility.STAFF
+            ]
+
+
 class ReviewForm(forms.Form):
     """One text box shared by the review buttons (accept, request changes, waive, ...)."""
 
@@ -338,7 +369,7 @@ class ReportForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    body = forms.CharField(label=_("Decision-making body"), max_length=200, initial=_("General Assembly"))
+    body = forms.CharField(label=_("Decision-making body"), max_length=200, initial=_("Board"))
     decided_on = DateField(label=_("Decided on"), widget=AdminDateInput)
     minutes_reference = forms.CharField(label=_("Minutes reference"), max_length=200)
     votes_for = forms.IntegerField(label=_("Votes for"), min_value=0)
@@ -356,4 +387,79 @@ class DecisionCorrectionForm(DecisionForm):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Kept with the correction and, when the stage changes, in the stage history."),
+    )
+
+
+class IndependentReviewForm(forms.Form):
+    """A reviewer's own review: a verdict and a comment per area, the recommendation and its reasons.
+    Saving keeps a draft (anything may be left open); submitting needs it complete (the service says what
+    is missing)."""
+
+    recommendation = forms.ChoiceField(
+        label=_("Overall recommendation"),
+        choices=[("", "—"), *Recommendation.choices],
+        required=False,
+    )
+    reasons = forms.CharField(
+        label=_("Reasons"), required=False, max_length=10_000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+    def __init__(self, *args: Any, areas: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.areas = areas
+        for area, label in areas:
+            self.fields[f"verdict_{area}"] = forms.ChoiceField(
+                label=label, choices=[("", "—"), *Verdict.choices], required=False
+            )
+            self.fields[f"comment_{area}"] = forms.CharField(
+                label=_("Comment on %(area)s") % {"area": label},
+                required=False,
+                max_length=5000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def area_fields(self) -> list[tuple[str, forms.BoundField, forms.BoundField]]:
+        return [(label, self[f"verdict_{area}"], self[f"comment_{area}"]) for area, label in self.areas]
+
+    def verdicts(self) -> dict[int, tuple[str, str]]:
+        data = self.cleaned_data
+        return {
+            area: (data.get(f"verdict_{area}", ""), data.get(f"comment_{area}", ""))
+            for area, _label in self.areas
+            if data.get(f"verdict_{area}") or data.get(f"comment_{area}")
+        }
+
+
+class ConsolidationForm(forms.Form):
+    recommendation = forms.ChoiceField(
+        label=_("Consolidated recommendation"), choices=Recommendation.choices, widget=forms.RadioSelect
+    )
+    reasons = forms.CharField(
+        label=_("Reasons"),
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Say how the reviewers' disagreements were weighed."),
+    )
+
+
+class AdoptionForm(forms.Form):
+    adopted_on = DateField(label=_("Adopted by the General Assembly on"), widget=AdminDateInput)
+    minutes_reference = forms.CharField(label=_("General Assembly minutes reference"), max_length=200)
+    votes_for = forms.IntegerField(label=_("Votes for"), min_value=0)
+    votes_against = forms.IntegerField(label=_("Votes against"), min_value=0)
+    votes_abstaining = forms.IntegerField(label=_("Abstentions"), min_value=0)
+
+
+class AppealForm(forms.Form):
+    grounds = forms.CharField(
+        label=_("Grounds of your appeal"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 6})
+    )
+
+
+class AppealAnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Answer to the appeal"),
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Emailed to the candidate's users. If the decision changes, correct it as well."),
     )

@@ -61,6 +61,8 @@ class GateFacts:
     assessment_recommendation_recorded: bool | None = None
     # Decision: "admit" or "reject" once a complete decision (body, date, minutes, vote) is recorded
     decision_outcome: str | None = None
+    # The Board decided, and the General Assembly has yet to adopt the decision (it is not in effect)
+    decision_awaiting_adoption: bool = False
     qa_review_passed: bool | None = None
 
 
@@ -235,6 +237,8 @@ def assessment_report_with_recommendation(facts: GateFacts) -> str | None:
 
 def _decision(facts: GateFacts, wanted: str) -> str | None:
     if facts.decision_outcome is None:
+        if facts.decision_awaiting_adoption:
+            return _("The General Assembly has yet to adopt the Board's membership decision.")
         return _("Record the membership decision (decision-making body, date, minutes reference and vote).")
     if facts.decision_outcome != wanted:
         if wanted == DECISION_ADMIT:

@@ -29,4 +29,6 @@ urlpatterns = [
         portal_views.assessment_report,
         name="onboarding_assessment_report",
     ),
+    path("onboarding/decisions/<int:pk>/letter.pdf", portal_views.decision_letter, name="onboarding_decision_letter"),
+    path("onboarding/decisions/<int:pk>/appeal/", portal_views.decision_appeal, name="onboarding_decision_appeal"),
 ]

@@ -20,6 +20,7 @@ from onboarding import selectors, services, workflow
 from onboarding.downloads import ics_response
 from onboarding.forms import (
     AnswerForm,
+    AppealForm,
     CommentForm,
     CorrectiveActionCompleteForm,
     EvidenceUploadForm,
@@ -31,11 +32,12 @@ from onboarding.models import (
     Assessment,
     ChecklistItem,
     CorrectiveAction,
+    Decision,
     EvidenceDocument,
     Roundtable,
     RoundtableParticipant,
 )
-from onboarding.review_views import evidence_response, report_response
+from onboarding.review_views import evidence_response, letter_response, report_response
 
 
 def _own_candidate(request: HttpRequest, pk: int) -> Hotline:
@@ -65,7 +67,61 @@ def candidate(request: HttpRequest, pk: int) -> HttpResponse:
             "status": selectors.portal_status(user=request.user, hotline=hotline),
             "hotline": hotline,
             "checklist": selectors.checklist_overview(user=request.user, hotline=hotline),
+            **_decisions_context(request, hotline),
         },
+    )
+
+
+def _decisions_context(request: HttpRequest, hotline: Hotline, appeal_form: AppealForm | None = None) -> dict[str, Any]:
+    decisions = selectors.portal_decisions(user=request.user, hotline=hotline)
+    return {
+        "decisions": decisions,
+        "appealable": {d.pk for d, _appeals in decisions if selectors.appeal_refusal(decision=d) is None},
+        "appeal_form": appeal_form or AppealForm(),
+    }
+
+
+def _own_decision(request: HttpRequest, pk: int) -> Decision:
+    return get_object_or_404(
+        Decision.objects.visible_to(request.user)
+        .filter(letter_sent_at__isnull=False)
+        .select_related("assessment__hotline__country", "assessment__hotline__host_organisation"),
+        pk=pk,
+    )
+
+
+@portal_user_required
+def decision_letter(request: HttpRequest, pk: int) -> HttpResponse:
+    """The decision letter of the user's own candidate (404 for anyone else's, or before it is sent)."""
+    return letter_response(_own_decision(request, pk))
+
+
+@portal_user_required
+def decision_appeal(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = _own_decision(request, pk)
+    hotline = decision.assessment.hotline
+    if request.method != "POST":
+        return redirect("portal:onboarding_candidate", hotline.pk)
+    form = AppealForm(request.POST)
+    if form.is_valid():
+        try:
+            services.decision_appeal(decision=decision, grounds=form.cleaned_data["grounds"], acting_user=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Your appeal was sent. The association will answer it in writing."))
+            return redirect("portal:onboarding_candidate", hotline.pk)
+    hotline = _own_candidate(request, hotline.pk)
+    return render(
+        request,
+        "onboarding/portal/candidate.html",
+        {
+            "status": selectors.portal_status(user=request.user, hotline=hotline),
+            "hotline": hotline,
+            "checklist": selectors.checklist_overview(user=request.user, hotline=hotline),
+            **_decisions_context(request, hotline, appeal_form=form),
+        },
+        status=400,
     )
 
 

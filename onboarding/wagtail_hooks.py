@@ -168,6 +168,13 @@ def register_onboarding_actions(actions: Any) -> None:
         ("corrective_action_verify", _("Verify corrective action"), _("Corrective action verified or sent back")),
         ("decision_record", _("Record decision"), _("Membership decision recorded")),
         ("decision_correct", _("Correct decision"), _("Membership decision corrected")),
+        ("review_save", _("Save review"), _("Review saved")),
+        ("review_submit", _("Submit review"), _("Review submitted")),
+        ("review_consolidate", _("Consolidate reviews"), _("Consolidated recommendation recorded")),
+        ("decision_adopt", _("Record adoption"), _("Decision adopted by the General Assembly")),
+        ("decision_letter", _("Send decision letter"), _("Decision letter sent")),
+        ("decision_appeal", _("Appeal"), _("Appeal against a membership decision")),
+        ("appeal_answer", _("Answer appeal"), _("Appeal answered")),
     ):
         actions.register_action(f"onboarding.{action}", label, message)
 

@@ -345,6 +345,13 @@ REMINDER_OFFSETS.update(json.loads(env_str("DJANGO_REMINDER_OFFSETS", "{}")))
 STATISTICS_RETURN_DUE_MONTH = env_int("STATISTICS_RETURN_DUE_MONTH", 3)
 STATISTICS_RETURN_DUE_DAY = env_int("STATISTICS_RETURN_DUE_DAY", 31)
 QA_FIRST_REVIEW_MONTHS = env_int("QA_FIRST_REVIEW_MONTHS", 12)
+# The membership decision: the outcomes ("admit", "reject") the General Assembly must adopt after the
+# Board decided (the statutes say; none by default: the Board's decision takes effect), and the days a
+# candidate has to appeal once the decision letter is sent.
+GENERAL_ASSEMBLY_ADOPTS = tuple(
+    part.strip() for part in env_str("GENERAL_ASSEMBLY_ADOPTS", "").split(",") if part.strip()
+)
+DECISION_APPEAL_DAYS = env_int("DECISION_APPEAL_DAYS", 30)
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILADMIN_LOGIN_URL = "account_login"
 # The admin's date choosers write ISO dates; typed dates are read by core.forms (core/dates.py).

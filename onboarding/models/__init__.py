@@ -7,9 +7,11 @@ keeps working):
   alternatives, calendar-feed tokens;
 - `dossier`: checklist templates, checklists and their items (events, comments), evidence (links,
   downloads), reviewer assignments, and the dossier access rule;
-- `accreditation`: assessments, findings, corrective actions, decisions and their corrections.
+- `accreditation`: assessments, findings, corrective actions, decisions and their corrections;
+- `reviews`: each reviewer's independent review (verdicts per area, recommendation) and the lead's
+  consolidated recommendation.
 
-Dependencies run one way: common <- lifecycle <- dossier <- accreditation; engagement needs common only.
+Dependencies run one way: common <- lifecycle <- dossier <- accreditation <- reviews; engagement needs common only.
 """
 
 from onboarding.models.accreditation import (
@@ -33,6 +35,7 @@ from onboarding.models.dossier import (
     ChecklistTemplate,
     ChecklistTemplateItem,
     ChecklistTemplateQuerySet,
+    CommentVisibility,
     EvidenceDocument,
     EvidenceDocumentQuerySet,
     EvidenceDownload,
@@ -45,6 +48,7 @@ from onboarding.models.dossier import (
     ReviewerAssignment,
     ReviewerAssignmentQuerySet,
     dossier_hotlines,
+    visible_comments,
 )
 from onboarding.models.engagement import (
     ActionItem,
@@ -73,6 +77,16 @@ from onboarding.models.lifecycle import (
     StageChange,
     StageChangeQuerySet,
 )
+from onboarding.models.reviews import (
+    ConsolidatedRecommendation,
+    ConsolidatedRecommendationQuerySet,
+    Recommendation,
+    Review,
+    ReviewQuerySet,
+    ReviewVerdict,
+    ReviewVerdictQuerySet,
+    Verdict,
+)
 
 __all__ = [
     "ASSESSMENT_CRITERIA",
@@ -95,6 +109,9 @@ __all__ = [
     "ChecklistTemplate",
     "ChecklistTemplateItem",
     "ChecklistTemplateQuerySet",
+    "CommentVisibility",
+    "ConsolidatedRecommendation",
+    "ConsolidatedRecommendationQuerySet",
     "CorrectiveAction",
     "CorrectiveActionQuerySet",
     "CountryAssessment",
@@ -119,6 +136,11 @@ __all__ = [
     "MouAlternative",
     "MouAlternativeQuerySet",
     "PrivateDocument",
+    "Recommendation",
+    "Review",
+    "ReviewQuerySet",
+    "ReviewVerdict",
+    "ReviewVerdictQuerySet",
     "ReviewerAssignment",
     "ReviewerAssignmentQuerySet",
     "Roundtable",
@@ -127,5 +149,7 @@ __all__ = [
     "RoundtableQuerySet",
     "StageChange",
     "StageChangeQuerySet",
+    "Verdict",
     "dossier_hotlines",
+    "visible_comments",
 ]

@@ -303,6 +303,28 @@ class Decision(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     recorded_at = models.DateTimeField(default=timezone.now)
+    # General Assembly adoption, where `settings.GENERAL_ASSEMBLY_ADOPTS` names the outcome: the decision
+    # above is then the Board's, and takes effect (moves the hotline) once the assembly adopts it.
+    adoption_required = models.BooleanField(_("needs adoption by the General Assembly"), default=False)
+    adopted_on = models.DateField(_("adopted by the General Assembly on"), null=True, blank=True)
+    adoption_minutes_reference = models.CharField(_("General Assembly minutes reference"), max_length=200, blank=True)
+    adoption_votes_for = models.PositiveSmallIntegerField(_("General Assembly votes for"), null=True, blank=True)
+    adoption_votes_against = models.PositiveSmallIntegerField(
+        _("General Assembly votes against"), null=True, blank=True
+    )
+    adoption_votes_abstaining = models.PositiveSmallIntegerField(
+        _("General Assembly abstentions"), null=True, blank=True
+    )
+    adoption_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The decision letter, sent through the portal, and the appeal window it opens.
+    letter_language = models.CharField(_("letter language"), max_length=10, blank=True)
+    letter_sent_at = models.DateTimeField(_("letter sent at"), null=True, blank=True)
+    letter_sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    appeal_until = models.DateField(_("appeals accepted until"), null=True, blank=True)
 
     objects = DecisionQuerySet.as_manager()
 
@@ -328,6 +350,29 @@ class Decision(models.Model):
             "abstaining": self.votes_abstaining,
         }
 
+    @property
+    def is_final(self) -> bool:
+        """In effect: taken by the Board alone, or adopted by the General Assembly where it must be."""
+        return not self.adoption_required or self.adopted_on is not None
+
+    @property
+    def final_on(self) -> date | None:
+        return (self.adopted_on if self.adoption_required else self.decided_on) if self.is_final else None
+
+    @property
+    def adoption_vote_text(self) -> str:
+        if self.adopted_on is None:
+            return ""
+        return str(_("%(for)s for, %(against)s against, %(abstaining)s abstaining")) % {
+            "for": self.adoption_votes_for,
+            "against": self.adoption_votes_against,
+            "abstaining": self.adoption_votes_abstaining,
+        }
+
+    def appeal_open(self, on: date | None = None) -> bool:
+        """The candidate may still appeal: the letter is sent and its window has not closed."""
+        return self.appeal_until is not None and (on or timezone.localdate()) <= self.appeal_until
+
     def clean(self) -> None:
         errors: dict[str, Any] = {}
         if self.decided_on and self.decided_on > timezone.localdate():
@@ -352,8 +397,31 @@ class Decision(models.Model):
             and self.votes_for <= self.votes_against
         ):
             errors["outcome"] = _("The vote does not carry an admission: more votes against than for (or a tie).")
+        if self.adopted_on is not None:
+            errors.update(self._adoption_errors())
         if errors:
             raise ValidationError(errors)
+
+    def _adoption_errors(self) -> dict[str, Any]:
+        errors: dict[str, Any] = {}
+        if self.adopted_on > timezone.localdate():
+            errors["adopted_on"] = _(
+                "An adoption is recorded once the General Assembly voted: the date is in the future."
+            )
+        elif self.decided_on and self.adopted_on < self.decided_on:
+            errors["adopted_on"] = _(
+                "The General Assembly adopts the Board's decision after it: %(date)s is before it."
+            ) % {"date": formats.date_format(self.adopted_on, "DATE_FORMAT")}
+        if not self.adoption_minutes_reference.strip():
+            errors["adoption_minutes_reference"] = _("Give the reference of the General Assembly's minutes.")
+        votes = [self.adoption_votes_for, self.adoption_votes_against, self.adoption_votes_abstaining]
+        if any(v is None for v in votes) or sum(votes) == 0:
+            errors["adoption_votes_for"] = _("Record the General Assembly's vote: for, against and abstaining.")
+        elif self.adoption_votes_for <= self.adoption_votes_against:
+            errors["adoption_votes_for"] = _(
+                "The vote does not adopt the decision: more votes against than for (or a tie)."
+            )
+        return errors
 
 
 class DecisionCorrectionQuerySet(models.QuerySet):

@@ -394,19 +394,46 @@ class ItemEvent(models.Model):
         return str(self.ACTION_LABELS.get(self.action, self.action))
 
 
+class CommentVisibility(models.TextChoices):
+    """Who reads a comment on a dossier: network staff only; the reviewers and staff; or everyone the
+    dossier is open to, the candidate's users included."""
+
+    STAFF = "staff", _("Staff only")
+    REVIEWERS = "reviewers", _("Reviewers and staff")
+    SHARED = "shared", _("Shared with the candidate")
+
+
+def visible_comments(queryset: models.QuerySet, user: Any, hotline_path: str) -> models.QuerySet:
+    """The comment rule, one home: the dossier rule, then network staff read every comment, an assigned
+    reviewer those for reviewers and staff or shared, the candidate's users the shared ones only."""
+    scoped = _dossier(queryset, user, hotline_path)
+    if has_role(user, Role.NETWORK_STAFF):
+        return scoped
+    if is_staff_user(user):
+        return scoped.exclude(visibility=CommentVisibility.STAFF)
+    return scoped.filter(visibility=CommentVisibility.SHARED)
+
+
 class ItemCommentQuerySet(models.QuerySet):
     def visible_to(self, user: Any) -> ItemCommentQuerySet:
-        return _dossier(self, user, "item__checklist__hotline")
+        return visible_comments(self, user, "item__checklist__hotline")
+
+    def shared(self) -> ItemCommentQuerySet:
+        return self.filter(visibility=CommentVisibility.SHARED)
 
 
 class ItemComment(models.Model):
-    """A message in an item's thread, between the candidate's users and the reviewers."""
+    """A message in an item's thread, between the candidate's users and the reviewers; its visibility
+    says who reads it (the candidate's own comments are always shared)."""
 
     item = models.ForeignKey(ChecklistItem, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     body = models.TextField(_("comment"), max_length=5000)
+    visibility = models.CharField(
+        _("visible to"), max_length=20, choices=CommentVisibility.choices, default=CommentVisibility.REVIEWERS
+    )
     created_at = models.DateTimeField(_("written at"), default=timezone.now)
 
     objects = ItemCommentQuerySet.as_manager()

@@ -21,13 +21,22 @@ from modelcluster.models import ClusterableModel
 from accounts.access import is_staff_user, organisation_id_for
 from network.models import Contact, Country, Hotline, Organisation, Sector
 from network.time_zones import is_zone, zone_label
-from onboarding.models.common import PrivateDocument, _staff_only, _staff_or_organisation
+from onboarding.models.common import PrivateDocument, _staff_or_organisation
 
 
 class InteractionQuerySet(models.QuerySet):
     def visible_to(self, user: Any) -> InteractionQuerySet:
-        # Internal contact log of the association.
-        return _staff_only(self, user)
+        # Internal contact log of the association; a candidate reads only its own appeals (and their answers).
+        if is_staff_user(user):
+            return self.all()
+        organisation_id = organisation_id_for(user)
+        if not organisation_id:
+            return self.none()
+        return self.filter(kind=Interaction.Kind.APPEAL, hotline__host_organisation_id=organisation_id)
+
+    def awaiting_answer(self) -> InteractionQuerySet:
+        """Appeals staff have not answered yet."""
+        return self.filter(kind=Interaction.Kind.APPEAL, answered_at__isnull=True)
 
 
 class Interaction(models.Model):
@@ -40,6 +49,7 @@ class Interaction(models.Model):
         WORKSHOP = "workshop", _("Workshop")
         VISIT = "visit", _("Site visit")
         EMAIL = "email", _("Email exchange")
+        APPEAL = "appeal", _("Appeal against a membership decision")
         OTHER = "other", _("Other")
 
     hotline = models.ForeignKey(
@@ -62,6 +72,21 @@ class Interaction(models.Model):
         verbose_name=_("recorded by"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # An appeal: the decision it contests, and the association's answer (open until answered).
+    appeal_of = models.ForeignKey(
+        "onboarding.Decision",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="appeals",
+        editable=False,
+        verbose_name=_("appeal against"),
+    )
+    answer = models.TextField(_("answer"), blank=True, editable=False)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True, editable=False)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
 
     objects = InteractionQuerySet.as_manager()
 

@@ -1,7 +1,8 @@
 """Staff and reviewer screens of the dossier in the Wagtail admin: the review queue, the item review
 page, a candidate's dossier (checklist, reviewers, evidence, assessments), conflict-of-interest
 declarations, assessments with findings, corrective actions, report and decision (one view per action
-on the assessment page), and checklist templates. Every object is loaded through `visible_to(user)`: a
+on the assessment page), independent reviews side by side, the decision path (General Assembly adoption,
+letter, appeals), and checklist templates. Every object is loaded through `visible_to(user)`: a
 dossier is open to network staff and to the reviewers assigned to it who declared no conflict; anyone
 else gets 404. Rules live in checklist_rules, selectors and services."""
 
@@ -22,6 +23,13 @@ from onboarding.review_views.assessments import (
 )
 from onboarding.review_views.checklist_templates import TemplateDetailView, TemplateNewVersionView, TemplatePublishView
 from onboarding.review_views.common import evidence_response
+from onboarding.review_views.decisions import (
+    AppealAnswerView,
+    DecisionAdoptView,
+    DecisionLetterSendView,
+    DecisionLetterView,
+    letter_response,
+)
 from onboarding.review_views.declarations import DeclareView
 from onboarding.review_views.dossier import (
     AssignmentsView,
@@ -32,8 +40,10 @@ from onboarding.review_views.dossier import (
     ReviewerUnassignView,
 )
 from onboarding.review_views.queue import EvidenceDownloadView, ReviewItemView, ReviewQueueView
+from onboarding.review_views.reviews import ReviewEditView, ReviewsView
 
 __all__ = [
+    "AppealAnswerView",
     "AssessmentActionVerifyView",
     "AssessmentCorrectiveActionView",
     "AssessmentCreateView",
@@ -47,18 +57,24 @@ __all__ = [
     "AssignmentsView",
     "ChecklistStartView",
     "ChecklistVersionView",
+    "DecisionAdoptView",
     "DecisionCorrectView",
     "DecisionCreateView",
+    "DecisionLetterSendView",
+    "DecisionLetterView",
     "DeclareView",
     "DossierView",
     "EvidenceDownloadView",
+    "ReviewEditView",
     "ReviewItemView",
     "ReviewQueueView",
     "ReviewerAssignView",
     "ReviewerUnassignView",
+    "ReviewsView",
     "TemplateDetailView",
     "TemplateNewVersionView",
     "TemplatePublishView",
     "evidence_response",
+    "letter_response",
     "report_response",
 ]

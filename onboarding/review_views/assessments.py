@@ -22,6 +22,7 @@ from onboarding import checklist_rules as rules
 from onboarding import selectors, services, workflow
 from onboarding.admin_views import AdminPage, OnboardingAdminMixin, PermissionRequiredMixin, _add_errors
 from onboarding.forms import (
+    AppealAnswerForm,
     AssessmentEditForm,
     AssessmentForm,
     CancelForm,
@@ -36,6 +37,7 @@ from onboarding.models import (
     CorrectiveAction,
     Decision,
     Finding,
+    Interaction,
     ReviewerAssignment,
 )
 from onboarding.pdf import build_assessment_report
@@ -213,6 +215,16 @@ class AssessmentDetailView(AdminPage):
             decision=decision,
             corrections=list(decision.corrections.select_related("corrected_by")) if decision else [],
             can_correct=decision is not None and rules.STAFF in actors,
+            letter_refusal=selectors.letter_refusal(decision=decision) if decision else None,
+            appeals=list(
+                Interaction.objects.visible_to(user)
+                .filter(appeal_of=decision)
+                .select_related("recorded_by", "answered_by")
+                .order_by("occurred_on", "pk")
+            )
+            if decision
+            else [],
+            appeal_form=AppealAnswerForm(),
             can_decide=selectors.may_record_decision(assessment=a, actors=actors, decision_exists=decision is not None),
             can_confirm_full=can_confirm_full,
             full_missing=self._full_missing(hotline) if can_confirm_full else [],
@@ -415,7 +427,13 @@ class DecisionCreateView(ConfirmFirstMixin, OnboardingAdminMixin, FormView):
                 "votes_against": data["votes_against"],
                 "votes_abstaining": data["votes_abstaining"],
             },
-            _("%(hotline)s moves from Decision pending to %(stage)s, now%(joined)s.")
+            _(
+                "The General Assembly adopts this decision: %(hotline)s stays in Decision pending until you "
+                "record the adoption."
+            )
+            % {"hotline": hotline.brand_name}
+            if selectors.adoption_required_for(data["outcome"])
+            else _("%(hotline)s moves from Decision pending to %(stage)s, now%(joined)s.")
             % {
                 "hotline": hotline.brand_name,
                 "stage": workflow.stage_label("provisional_member" if admit else "rejected"),

@@ -19,7 +19,7 @@ from onboarding import checklist_rules as rules
 from onboarding import selectors, services
 from onboarding.admin_views import AdminPage, PermissionRequiredMixin
 from onboarding.forms import (
-    CommentForm,
+    ReviewerCommentForm,
     ReviewForm,
 )
 from onboarding.models import (
@@ -105,7 +105,7 @@ class ReviewItemView(AdminPage):
             page=page,
             item=self.item,
             review_form=kwargs.get("review_form") or ReviewForm(initial={"due_on": self.default_due_on()}),
-            comment_form=kwargs.get("comment_form") or CommentForm(),
+            comment_form=kwargs.get("comment_form") or ReviewerCommentForm(staff=rules.STAFF in page.actors),
             review_actions=[rules.get_action(a) for a in page.actions if a in self.ACTIONS],
             review_action_names=[a for a in page.actions if a in self.ACTIONS],
         )
@@ -116,14 +116,23 @@ class ReviewItemView(AdminPage):
         if action == "comment":
             if not request.user.has_perm("onboarding.add_itemcomment"):
                 raise PermissionDenied
-            form = CommentForm(request.POST)
+            actors = selectors.dossier_actors(user=request.user, hotline=self.item.checklist.hotline)
+            form = ReviewerCommentForm(request.POST, staff=rules.STAFF in actors)
             if form.is_valid():
                 try:
-                    services.item_comment(item=self.item, body=form.cleaned_data["body"], acting_user=request.user)
+                    comment = services.item_comment(
+                        item=self.item,
+                        body=form.cleaned_data["body"],
+                        visibility=form.cleaned_data["visibility"],
+                        acting_user=request.user,
+                    )
                 except ValidationError as exc:
                     form.add_error(None, exc)
                 else:
-                    messages.success(request, _("Comment added; the candidate's users are told by email."))
+                    messages.success(
+                        request,
+                        _("Comment added (%(visibility)s).") % {"visibility": comment.get_visibility_display()},
+                    )
                     return redirect("onboarding_admin:review_item", self.item.pk)
             return self.render_to_response(self.get_context_data(comment_form=form))
         service = self.ACTIONS.get(action)

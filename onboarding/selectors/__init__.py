@@ -9,6 +9,9 @@ per sub-domain; every public name is re-exported here, so `from onboarding.selec
 - `dossier`: checklist overview and progress, item pages, the review queue, the admin's dossier page;
 - `accreditation`: whether a decision or full membership may follow an assessment, assessment report
   data, the portal's corrective actions;
+- `reviews`: the areas of an independent review, what a review lacks before it is submitted, the
+  reviews side by side with their agreement;
+- `decisions`: General Assembly adoption, the decision letter (its language and data) and appeals;
 - `common`: who is told, and who acts on a dossier.
 
 Every function that serves a user starts from `visible_to(user)`. Modules depend one way: common <-
@@ -29,6 +32,15 @@ from onboarding.selectors.common import (
     candidate_user_emails,
     dossier_actors,
     reviewer_emails,
+)
+from onboarding.selectors.decisions import (
+    adoption_refusal,
+    adoption_required_for,
+    appeal_refusal,
+    candidate_language,
+    decision_letter_data,
+    letter_refusal,
+    portal_decisions,
 )
 from onboarding.selectors.dossier import (
     AGE_FILTERS,
@@ -79,6 +91,16 @@ from onboarding.selectors.lifecycle import (
     portal_status,
     workflow_roles_for,
 )
+from onboarding.selectors.reviews import (
+    ComparisonRow,
+    ReviewComparison,
+    agreement,
+    review_areas,
+    review_comparison,
+    review_problems,
+    reviews_to_write,
+    verdicts_of,
+)
 
 __all__ = [
     "AGE_FILTERS",
@@ -91,6 +113,7 @@ __all__ = [
     "BoardColumn",
     "CalendarEvent",
     "ChecklistOverview",
+    "ComparisonRow",
     "CountryCoverage",
     "CoverageCell",
     "Dossier",
@@ -101,18 +124,25 @@ __all__ = [
     "LinkedDocument",
     "NextStep",
     "PortalStatus",
+    "ReviewComparison",
     "Stage",
     "TimelineEntry",
+    "adoption_refusal",
+    "adoption_required_for",
+    "agreement",
     "agreements_expiring",
+    "appeal_refusal",
     "assessment_report_data",
     "association_emails",
     "calendar_events_for",
+    "candidate_language",
     "candidate_timeline",
     "candidate_user_emails",
     "checklist_overview",
     "checklist_progress",
     "coverage",
     "coverage_level_labels",
+    "decision_letter_data",
     "decision_refusal",
     "dossier",
     "dossier_actors",
@@ -121,6 +151,7 @@ __all__ = [
     "gate_facts_for",
     "invitable_organisations",
     "item_page",
+    "letter_refusal",
     "may_confirm_full_membership",
     "may_record_decision",
     "missing_before_next_stage",
@@ -129,11 +160,17 @@ __all__ = [
     "pipeline_board",
     "portal_candidates",
     "portal_corrective_actions",
+    "portal_decisions",
     "portal_my_items",
     "portal_status",
+    "review_areas",
+    "review_comparison",
+    "review_problems",
     "review_queue",
     "review_queue_candidates",
     "reviewer_emails",
+    "reviews_to_write",
     "roundtable_event",
+    "verdicts_of",
     "workflow_roles_for",
 ]

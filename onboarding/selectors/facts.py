@@ -200,9 +200,13 @@ def _dossier_facts(ids: Sequence[int], today: date) -> dict[int, dict[str, Any]]
             row["recommendation"]
         )
     by_assessment = {row["id"]: pk for pk, row in latest_application.items()}
-    for assessment_id, outcome in Decision.objects.filter(assessment_id__in=by_assessment).values_list(
-        "assessment_id", "outcome"
-    ):
+    for assessment_id, outcome, adoption_required, adopted_on in Decision.objects.filter(
+        assessment_id__in=by_assessment
+    ).values_list("assessment_id", "outcome", "adoption_required", "adopted_on"):
+        if adoption_required and adopted_on is None:
+            # The Board's decision takes effect once the General Assembly adopts it.
+            facts[by_assessment[assessment_id]]["decision_awaiting_adoption"] = True
+            continue
         facts[by_assessment[assessment_id]]["decision_outcome"] = (
             gates.DECISION_ADMIT if outcome == Decision.Outcome.ADMIT else gates.DECISION_REJECT
         )

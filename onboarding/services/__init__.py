@@ -11,10 +11,14 @@
   written before their rows and removed again on failure) and `reviewers` (assignments, declarations);
 - `accreditation`: assessments, findings, corrective actions, decisions and their corrections, the
   full-membership confirmation (each decision moves the hotline through `hotline_transition`);
+- `reviews`: each reviewer's own review (draft, then submitted and frozen) and the consolidated
+  recommendation;
+- `decisions`: the General Assembly's adoption (moving the hotline through `hotline_transition`), the
+  decision letter with its appeal window, appeals (interactions staff answer);
 - `common`: the actor checks and addresses the modules share.
 
 Every service is atomic and audited. Modules depend one way: common <- lifecycle <- checklists <-
-evidence <- accreditation (reviewers, engagement and candidates on the layers below them only).
+evidence <- accreditation <- decisions (reviews, reviewers, engagement and candidates on the layers below them only).
 """
 
 from onboarding.services.accreditation import (
@@ -54,6 +58,7 @@ from onboarding.services.checklists import (
     template_publish,
 )
 from onboarding.services.common import Stage
+from onboarding.services.decisions import appeal_answer, decision_adopt, decision_appeal, decision_send_letter
 from onboarding.services.engagement import (
     agreement_attach_document,
     calendar_token_create,
@@ -76,6 +81,7 @@ from onboarding.services.evidence import (
 )
 from onboarding.services.lifecycle import StageChangedMeanwhile, hotline_transition, hotline_transition_check
 from onboarding.services.reviewers import reviewer_assign, reviewer_declare, reviewer_unassign
+from onboarding.services.reviews import review_consolidate, review_save, review_submit
 
 __all__ = [
     "DECISION_FIELDS",
@@ -85,6 +91,7 @@ __all__ = [
     "StageChangedMeanwhile",
     "VersionMove",
     "agreement_attach_document",
+    "appeal_answer",
     "assessment_cancel",
     "assessment_complete_report",
     "assessment_confirm_full_membership",
@@ -102,10 +109,13 @@ __all__ = [
     "corrective_action_complete",
     "corrective_action_create",
     "corrective_action_verify",
+    "decision_adopt",
+    "decision_appeal",
     "decision_check",
     "decision_correct",
     "decision_correction_plan",
     "decision_record",
+    "decision_send_letter",
     "evidence_expire_due",
     "evidence_link",
     "evidence_record_download",
@@ -125,6 +135,9 @@ __all__ = [
     "item_waive",
     "mou_alternative_decide",
     "mou_alternative_propose",
+    "review_consolidate",
+    "review_save",
+    "review_submit",
     "reviewer_assign",
     "reviewer_declare",
     "reviewer_unassign",

@@ -369,7 +369,9 @@ def decision_record(
     now: datetime | None = None,
 ) -> Decision:
     """Record the membership decision on an application and move the candidate accordingly
-    (decision pending -> provisional member or rejected), in one transaction."""
+    (decision pending -> provisional member or rejected), in one transaction. Where the General
+    Assembly adopts decisions of this outcome (`settings.GENERAL_ASSEMBLY_ADOPTS`), this is the Board's
+    decision and the candidate moves when `decision_adopt` records the adoption."""
     _require_network_staff(acting_user, _("Only network staff record membership decisions."))
     now = now or timezone.now()
     with transaction.atomic():
@@ -387,6 +389,7 @@ def decision_record(
             notes=notes,
         )
         decision.recorded_by, decision.recorded_at = acting_user, now
+        decision.adoption_required = selectors.adoption_required_for(outcome)
         decision.save()
         audit(
             locked,
@@ -397,8 +400,12 @@ def decision_record(
                 "body": decision.body,
                 "decided_on": decided_on.isoformat(),
                 "vote": decision.vote_text,
+                "adoption_required": decision.adoption_required,
             },
         )
+        if decision.adoption_required:
+            # The Board's decision takes effect once the General Assembly adopts it (`decision_adopt`).
+            return decision
         hotline_transition(
             hotline=hotline,
             transition="admit_provisional_member" if outcome == Decision.Outcome.ADMIT else "reject_application",

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
 from django.urls import reverse
@@ -32,6 +32,7 @@ from onboarding.models import (
     ChecklistItem,
     ChecklistTemplate,
     ChecklistTemplateItem,
+    CommentVisibility,
     EvidenceLink,
     ItemComment,
     ItemEvent,
@@ -424,7 +425,9 @@ def _item_action(
         _record(locked, action, source=source, acting_user=acting_user, now=now, note=text, data=event_data or None)
         if text and action in (rules.ACCEPT, rules.REQUEST_CHANGES, rules.DECLINE_WAIVER):
             # What the reviewer said opens (or continues) the item's thread, where the candidate answers.
-            ItemComment.objects.create(item=locked, author=acting_user, body=text, created_at=now)
+            ItemComment.objects.create(
+                item=locked, author=acting_user, body=text, created_at=now, visibility=CommentVisibility.SHARED
+            )
         _notify_item(locked, action, acting_user=acting_user, text=text)
     return locked
 
@@ -522,14 +525,26 @@ def item_decline_waiver(
     return _item_action(item=item, action=rules.DECLINE_WAIVER, acting_user=acting_user, text=comment, now=now)
 
 
-def item_comment(*, item: ChecklistItem, body: str, acting_user: User, now: datetime | None = None) -> ItemComment:
-    """Add to the item's thread; the other side (candidate users, or reviewers and lead staff) is told."""
+def item_comment(
+    *,
+    item: ChecklistItem,
+    body: str,
+    acting_user: User,
+    visibility: str = "",
+    now: datetime | None = None,
+) -> ItemComment:
+    """Add to the item's thread. A candidate's comment is always shared; a reviewer's or staff member's is
+    for the reviewers and staff unless they choose otherwise (staff only: network staff alone). Who is
+    told follows who reads it: the candidate's users for a shared comment from the association's side,
+    the reviewers and the lead staff member otherwise (the lead alone for a staff-only comment)."""
     now = now or timezone.now()
     body = body.strip()
     if not body:
         raise ValidationError(_("Write the comment first."))
     if len(body) > 5000:
         raise ValidationError(_("The comment is too long (at most 5,000 characters)."))
+    if visibility and visibility not in CommentVisibility.values:
+        raise ValidationError(_("Choose who reads the comment: staff only, reviewers and staff, or shared."))
     with transaction.atomic():
         locked = _lock_item(item)
         hotline = locked.checklist.hotline
@@ -539,25 +554,35 @@ def item_comment(*, item: ChecklistItem, body: str, acting_user: User, now: date
             {rules.CANDIDATE, rules.REVIEWER, rules.STAFF},
             _("You cannot comment on this checklist."),
         )
-        comment = ItemComment.objects.create(item=locked, author=acting_user, body=body, created_at=now)
+        from_candidate = not actors & {rules.REVIEWER, rules.STAFF}
+        if from_candidate:
+            visibility = CommentVisibility.SHARED
+        elif not visibility:
+            visibility = CommentVisibility.REVIEWERS
+        if visibility == CommentVisibility.STAFF and rules.STAFF not in actors:
+            raise PermissionDenied(_("Only network staff write staff-only comments."))
+        comment = ItemComment.objects.create(
+            item=locked, author=acting_user, body=body, created_at=now, visibility=visibility
+        )
         audit(
             locked,
             "onboarding.item.comment",
             user=acting_user,
-            data={"hotline": hotline.pk, "code": locked.code, "comment": comment.pk},
+            data={"hotline": hotline.pk, "code": locked.code, "comment": comment.pk, "visibility": visibility},
             title=f"{hotline.brand_name}: {locked.code} {locked.template_item.title}",
         )
-        from_candidate = rules.CANDIDATE in actors
-        recipients = (
-            selectors.association_emails(hotline=hotline)
-            if from_candidate
-            else selectors.candidate_user_emails(hotline=hotline)
-        )
-        url = (
-            _absolute(reverse("onboarding_admin:review_item", args=[locked.pk]))
-            if from_candidate
-            else _portal_url("portal:onboarding_checklist_item", locked.pk)
-        )
+        review_url = _absolute(reverse("onboarding_admin:review_item", args=[locked.pk]))
+        if from_candidate:
+            recipients, url = selectors.association_emails(hotline=hotline), review_url
+        elif visibility == CommentVisibility.SHARED:
+            recipients = selectors.candidate_user_emails(hotline=hotline)
+            url = _portal_url("portal:onboarding_checklist_item", locked.pk)
+        elif visibility == CommentVisibility.REVIEWERS:
+            recipients, url = selectors.association_emails(hotline=hotline), review_url
+        else:
+            lead = hotline.lead_staff
+            recipients = [lead.email] if lead is not None and lead.is_active else []
+            url = review_url
         queue_email(
             to=[e for e in recipients if e != acting_user.email],
             subject=_("New comment on %(code)s %(title)s (%(hotline)s)")

@@ -179,6 +179,13 @@ SHEETS = [
             _datetime_key_column("created_at", "created_at", "When it was written (local time, to the second)."),
             _user_column("author", "author", "Email of the author's account."),
             Column("body", "body", required=True, help="The comment."),
+            Column(
+                "visibility",
+                "visibility",
+                kind="choice",
+                required=True,
+                help="staff (staff only), reviewers (reviewers and staff) or shared (with the candidate).",
+            ),
         ],
     ),
     AuditedSheet(

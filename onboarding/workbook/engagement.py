@@ -24,7 +24,8 @@ SHEETS = [
         key_headers=["hotline", "occurred_on", "subject"],
         queryset=lambda: (
             _model("Interaction")
-            .objects.select_related("hotline", "recorded_by")
+            .objects.exclude(kind="appeal")  # appeals: their own sheet, after the decisions they contest
+            .select_related("hotline", "recorded_by")
             .prefetch_related("organisations")
             .order_by("hotline__brand_name", "occurred_on", "subject")
         ),

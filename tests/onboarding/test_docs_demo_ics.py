@@ -223,10 +223,20 @@ def test_demo_candidates_histories_and_users(make_user):
     under = by_stage["under_assessment"]
     assert Assessment.objects.get(hotline=under).status == "in_progress"
     facts = selectors.gate_facts(hotline=under)
-    assert (facts.reviewers_assigned, facts.reviewers_without_coi_declaration) == (1, 0)
+    # The reviewer and the second reviewer (onboarding/demo_reviews.py), both declared.
+    assert (facts.reviewers_assigned, facts.reviewers_without_coi_declaration) == (2, 0)
     assert selectors.gate_facts(hotline=by_stage["application_submitted"]).application_items_open == ()
     decision = Decision.objects.get()
     assert decision.assessment.hotline.stage == "provisional_member" and decision.outcome == "admit"
+    # Two reviewers who disagree on the dossier under assessment, their consolidation, the decision letter.
+    from onboarding.models import ConsolidatedRecommendation, Review
+
+    reviews = Review.objects.filter(hotline=under).submitted()
+    assert reviews.count() == 2 and len({r.recommendation for r in reviews}) == 2
+    comparison = selectors.review_comparison(user=ctx.users["reviewer"], hotline=under, assessment=None)
+    assert comparison.disagreeing_areas == 2 and comparison.overall.agreement is False
+    assert ConsolidatedRecommendation.objects.filter(hotline=under).exists()
+    assert decision.letter_sent_at is not None and decision.appeal_until is not None
     assert CorrectiveAction.objects.visible_to(ctx.users["member"]).open().exists()
     transitions = StageChange.objects.exclude(from_stage="").count()
     assert ModelLogEntry.objects.filter(action="onboarding.stage_change").count() == transitions

@@ -45,6 +45,10 @@ def sheet_rows(data: bytes) -> dict[str, list[tuple]]:
 def wipe() -> None:
     """Every onboarding and registry row and every account: an empty database but the reference data."""
     for model in (
+        m.ReviewVerdict,
+        m.Review,
+        m.ConsolidatedRecommendation,
+        m.Interaction,
         m.Decision,
         m.Finding,
         m.CorrectiveAction,
@@ -111,6 +115,10 @@ def test_sheets_come_after_the_registrys():
         "Corrective actions",
         "Decisions",
         "Decision corrections",
+        "Appeals",
+        "Reviews",
+        "Review verdicts",
+        "Consolidated recommendations",
     ]
 
 
@@ -268,6 +276,22 @@ def test_the_dossier_round_trips_into_an_empty_database(make_user):
         outcome="admit",
         acting_user=world.staff,
     )
+    # Independent reviews, their consolidation, the letter and an answered appeal.
+    review = services.review_save(
+        hotline=world.hotline,
+        verdicts=dict.fromkeys(range(1, 15), ("meets", "")) | {11: ("partly_meets", "DPIA pending.")},
+        recommendation="admit_with_conditions",
+        reasons="Data protection to finish.",
+        acting_user=world.reviewer,
+    )
+    services.review_submit(review=review, acting_user=world.reviewer)
+    services.review_consolidate(
+        hotline=world.hotline, recommendation="admit_with_conditions", reasons="As reviewed.", acting_user=world.staff
+    )
+    decision = services.decision_send_letter(decision=m.Decision.objects.get(), acting_user=world.staff)
+    appeal = services.decision_appeal(decision=decision, grounds="The DPIA is done.", acting_user=world.candidate)
+    services.appeal_answer(appeal=appeal, answer="Noted; the condition is lifted.", acting_user=world.staff)
+    services.item_comment(item=accepted, body="Lead's note.", visibility="staff", acting_user=world.staff)
     record_missing_histories()
     first = export_workbook()
     rows = sheet_rows(first)
@@ -290,6 +314,11 @@ def test_the_dossier_round_trips_into_an_empty_database(make_user):
     assert m.ChecklistTemplate.objects.published().get().items.count() > 30
     assert m.Decision.objects.get().assessment.reference == assessment.reference
     assert m.CorrectiveAction.objects.get().evidence.get().original_name == "retention.pdf"
+    restored = m.Review.objects.get()
+    assert restored.is_submitted and restored.verdicts.get(area=11).comment == "DPIA pending."
+    assert m.Interaction.objects.awaiting_answer().count() == 0
+    assert m.Interaction.objects.get(kind="appeal").appeal_of.letter_language == "en"
+    assert m.ItemComment.objects.get(body="Lead's note.").visibility == "staff"
     again = import_workbook(first)
     assert again.ok
     assert all(again.changes[name].created == 0 for name in DOSSIER_SHEETS)

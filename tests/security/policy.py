@@ -591,6 +591,20 @@ POLICY: dict[str, Rule] = {
             V("member B", NOBODY, {"pk": "action_evidence_MB"}),
         )
     ),
+    "portal:onboarding_decision_letter": Rule(
+        (
+            V("candidate A", roles(CANDIDATE), {"pk": "decision_CA"}),
+            V("candidate B", roles(CANDIDATE2), {"pk": "decision_CB"}),
+        )
+    ),
+    "portal:onboarding_decision_appeal": Rule(
+        (
+            V("candidate A", roles(CANDIDATE), {"pk": "decision_CA"}),
+            V("candidate B", roles(CANDIDATE2), {"pk": "decision_CB"}),
+        ),
+        ok=OK_REDIRECT,
+        writes=True,
+    ),
     "portal:onboarding_corrective_actions": rule(PORTAL),
     "portal:onboarding_corrective_action": Rule(
         (V("member A", roles(MEMBER), {"pk": "action_MA"}), V("member B", NOBODY, {"pk": "action_MB"})),
@@ -719,6 +733,39 @@ POLICY: dict[str, Rule] = {
     "onboarding_admin:decision_add": Rule(one(NETWORK, pk="assessment_CA_open"), writes=True),
     # A recorded decision (the demo's) is corrected by network staff only.
     "onboarding_admin:decision_correct": Rule(one(NETWORK, pk="assessment_decided"), writes=True),
+    # The decision path: the General Assembly's adoption, the letter and appeals are network staff's;
+    # the dossier's reviewers read the letter (as they read the decision).
+    "onboarding_admin:decision_adopt": Rule(one(NETWORK, pk="assessment_adoption_MB"), writes=True),
+    "onboarding_admin:decision_letter_send": Rule(one(NETWORK, pk="assessment_adoption_MB"), ok=POST_ONLY, writes=True),
+    "onboarding_admin:decision_letter": Rule(
+        (
+            V("candidate A", DOSSIER_A, {"pk": "assessment_letter_CA"}),
+            V("candidate B", NETWORK, {"pk": "assessment_letter_CB"}),
+        )
+    ),
+    "onboarding_admin:appeal_answer": Rule(one(NETWORK, pk="appeal_CA"), ok=POST_ONLY, writes=True),
+    # Independent reviews: the dossier's declared reviewers and network staff read them (the reviewer
+    # the others' only after submitting their own); only an assigned reviewer writes one.
+    "onboarding_admin:reviews": Rule(
+        (V("candidate A", DOSSIER_A, {"pk": "CA"}), V("candidate B", NETWORK, {"pk": "CB"})), writes=True
+    ),
+    "onboarding_admin:review_edit": Rule(
+        (V("candidate A", roles(REVIEWER), {"pk": "CA"}), V("candidate B", NOBODY, {"pk": "CB"})), writes=True
+    ),
+    "onboarding_admin:reviews_assessment": Rule(
+        (
+            V("member A", DOSSIER_A, {"assessment": "assessment_MA"}),
+            V("member B", NETWORK, {"assessment": "assessment_MB"}),
+        ),
+        writes=True,
+    ),
+    "onboarding_admin:review_edit_assessment": Rule(
+        (
+            V("member A", roles(REVIEWER), {"assessment": "assessment_MA"}),
+            V("member B", NOBODY, {"assessment": "assessment_MB"}),
+        ),
+        writes=True,
+    ),
     "onboarding_admin:template": Rule(
         (V("published", NETWORK, {"pk": "template_published"}), V("draft", NETWORK, {"pk": "template_draft"}))
     ),

@@ -138,6 +138,7 @@ def build_world() -> World:
     _dossiers(world)
     _registry_extras(world)
     _onboarding_extras(world)
+    _decision_path(world)
     _templates(world)
     _accounts_extras(world)
     _cms_objects(world)
@@ -409,6 +410,70 @@ def _onboarding_extras(world: World) -> None:
     world.objects["country_assessment"] = CountryAssessment.objects.order_by("pk").first()
     world.secrets["calendar"] = services.calendar_token_create(acting_user=staff)
     world.secrets["calendar_revoked"] = services.hash_token("revoked")  # a well-formed token nobody holds
+
+
+def _decision_path(world: World) -> None:
+    """Independent reviews (A's submitted by the reviewer, B's a draft of the second reviewer), a
+    staff-only comment on A's dossier, and a sent decision letter for each candidate (A's with an open
+    appeal); a Board decision of member B awaiting the General Assembly."""
+    from onboarding import services
+    from onboarding.models import Assessment, CommentVisibility, Decision, Review
+    from onboarding.selectors import review_areas
+
+    staff, reviewer, reviewer2 = world.users["staff"], world.users["reviewer"], world.users["reviewer2"]
+    today, now = timezone.localdate(), timezone.now()
+    for key, author in (("CA", reviewer), ("CB", reviewer2)):
+        hotline = world[key]
+        Review.objects.filter(hotline=hotline, reviewer=author).delete()
+        review = services.review_save(
+            hotline=hotline,
+            verdicts={area: ("meets", "") for area, _label in review_areas(hotline=hotline, assessment=None)},
+            recommendation="admit",
+            reasons=f"Reasons {marker(key, 'DOS')}",
+            acting_user=author,
+        )
+        if key == "CA":
+            services.review_submit(review=review, acting_user=author)
+    services.item_comment(
+        item=world["item_CA"],
+        body=f"Lead's note {marker('CA', 'STF')}",
+        visibility=CommentVisibility.STAFF,
+        acting_user=staff,
+    )
+
+    def decision(hotline: Any, *, adoption: bool = False, letter: bool = True) -> Decision:
+        assessment = Assessment.objects.create(
+            hotline=hotline,
+            kind=Assessment.Kind.PRE_MEMBERSHIP,
+            status=Assessment.Status.COMPLETED,
+            starts_on=today - timedelta(days=3000),
+            ends_on=today - timedelta(days=3000),
+            recommendation=Assessment.Recommendation.ADMIT,
+            summary="Report.",
+            report_completed_at=now - timedelta(days=3000),
+        )
+        return Decision.objects.create(
+            assessment=assessment,
+            body="Board",
+            decided_on=today - timedelta(days=2999),
+            minutes_reference="BD-OLD",
+            votes_for=7,
+            votes_against=0,
+            votes_abstaining=0,
+            outcome=Decision.Outcome.ADMIT,
+            adoption_required=adoption,
+            letter_language="en" if letter else "",
+            letter_sent_at=now if letter else None,
+            appeal_until=today + timedelta(days=30) if letter else None,
+        )
+
+    for key in ("CA", "CB"):
+        world.objects[f"decision_{key}"] = decision(world[key])
+        world.objects[f"assessment_letter_{key}"] = world.objects[f"decision_{key}"].assessment
+    world.objects["appeal_CA"] = services.decision_appeal(
+        decision=world["decision_CA"], grounds="We ask the Board to look again.", acting_user=world.users["candidate"]
+    )
+    world.objects["assessment_adoption_MB"] = decision(world["MB"], adoption=True, letter=False).assessment
 
 
 def _templates(world: World) -> None:
