@@ -116,7 +116,7 @@ def _batch(event: TrainingEvent, participations: Sequence[TrainingParticipation]
         raise ValidationError(_("Not on this event's roster: %(names)s.") % {"names": _names(foreign)})
     # Read again under lock: the batch applies to the rows as they are now.
     return list(
-        TrainingParticipation.objects.select_for_update()
+        TrainingParticipation.objects.select_for_update(of=("self",))
         .filter(pk__in=[p.pk for p in participations])
         .select_related("analyst", "event__course")
         .order_by("pk")
