@@ -9,7 +9,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.account import BaseSettingsPanel
 
 from accounts import admin_urls
-from accounts.access import may
+from accounts.access import may, shows_home_panel
 
 
 @hooks.register("register_admin_urls")
@@ -58,3 +58,9 @@ class SignInSettingsPanel(BaseSettingsPanel):
 @hooks.register("register_account_settings_panel")
 def register_sign_in_panel(request: HttpRequest, user: Any, profile: Any) -> SignInSettingsPanel:
     return SignInSettingsPanel(request, user, profile)
+
+
+@hooks.register("construct_homepage_panels", order=1000)
+def keep_the_panels_of_my_roles(request: HttpRequest, panels: list[Any]) -> None:
+    """After every app added its panels: keep those the user's roles act on (`roles.HOME_PANELS`)."""
+    panels[:] = [panel for panel in panels if shows_home_panel(request.user, getattr(panel, "name", ""))]
