@@ -24,6 +24,7 @@ from network.models import Country, Hotline, Sector
 from onboarding import gates, selectors, services, workflow
 from onboarding.downloads import document_response, ics_response
 from onboarding.forms import (
+    BoardFilterForm,
     CandidateCreateForm,
     CandidateProfileForm,
     DocumentUploadForm,
@@ -87,8 +88,20 @@ class BoardView(AdminPage):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        columns = selectors.pipeline_board(user=self.request.user)
-        context.update(columns=columns, total=sum(len(c.cards) for c in columns))
+        form = BoardFilterForm(self.request.GET or None)
+        filters = form.cleaned_data if form.is_valid() else {}  # invalid filters are named, not applied
+        columns = selectors.pipeline_board(
+            user=self.request.user,
+            lead=filters.get("lead"),
+            region=filters.get("region", ""),
+            phase=filters.get("phase", ""),
+        )
+        context.update(
+            columns=columns,
+            total=sum(len(c.cards) for c in columns),
+            filter_form=form,
+            filtered=bool(filters and any(filters.values())),
+        )
         return context
 
 
@@ -254,13 +267,27 @@ class TransitionView(ConfirmFirstMixin, OnboardingAdminMixin, FormView):
         facts = selectors.gate_facts(hotline=self.hotline)
         roles = selectors.workflow_roles_for(user=self.request.user, hotline=self.hotline)
         target = self.transition.target_from(self.hotline.paused_stage)
+        missing = selectors.missing_lines(
+            transition=self.transition,
+            facts=facts,
+            hotline=self.hotline,
+            user=self.request.user,
+            back=reverse("onboarding_admin:candidate", args=[self.hotline.pk]),
+        )
+        # A refused step shows its reasons once: the gates' own lines (with where to fix them) say
+        # what is missing; the form's errors keep only what they do not already say.
+        missing_messages = {line.message for line in missing}
+        form = context.get("form")
+        errors = [str(error) for error in form.non_field_errors()] if form is not None else []
         context.update(
             hotline=self.hotline,
             transition=self.transition,
             target_label=workflow.stage_label(target) if target else "",
             available=self.hotline.stage in self.transition.sources,
             permitted=workflow.is_permitted(self.transition, roles),
-            missing=workflow.unmet_gates(self.transition, facts),
+            missing=missing,
+            refused=any(error in missing_messages for error in errors),
+            other_errors=[error for error in errors if error not in missing_messages],
             stage_label=workflow.stage_label(self.hotline.stage),
         )
         return context
