@@ -52,6 +52,17 @@ class BoardFilterForm(forms.Form):
         return self.leads[value]
 
 
+class CoverageFilterForm(forms.Form):
+    """The stakeholder coverage matrix's filters (GET, kept in the address and in its exports)."""
+
+    candidates_only = forms.BooleanField(label=_("Countries with a candidate only"), required=False)
+    region = forms.ChoiceField(label=_("Region"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = [("", _("All regions")), *ProgrammeRegion.choices]
+
+
 class TransitionForm(forms.Form):
     expected_stage = forms.CharField(widget=forms.HiddenInput)
     reason = forms.CharField(
