@@ -25,7 +25,7 @@ from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.generic.history import HistoryView
 from wagtail.admin.views.generic.models import DeleteView, EditView, IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.admin.widgets.button import Button
+from wagtail.admin.widgets.button import Button, HeaderButton
 from wagtail.coreutils import multigetattr
 
 from core.audit import VisibleHistoryMixin
@@ -147,7 +147,7 @@ class ScopedInspectView(InspectView):
     def header_buttons(self) -> list:
         """Editing is a visible button on the record's page (not hidden in the "more" menu)."""
         edit_url = self.get_edit_url()
-        return [Button(_("Edit"), url=edit_url, icon_name="edit", priority=10)] if edit_url else []
+        return [HeaderButton(_("Edit"), url=edit_url, icon_name="edit", priority=10)] if edit_url else []
 
     @cached_property
     def header_more_buttons(self) -> list:
