@@ -31,6 +31,7 @@ from django.db.models import Count, Q, QuerySet
 from django.urls import path
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.filters import WagtailFilterSet
@@ -232,7 +233,7 @@ class GrantViewSet(GrantsViewSet):
                 queryset=Country.objects.all(),
                 required=False,
                 widget=CountryMultiSelect,
-                label=db_field.verbose_name,
+                label=capfirst(db_field.verbose_name),
                 help_text=_("The countries the grant works in; reports count roundtables of these countries."),
             )
         if db_field.name == "donor":
