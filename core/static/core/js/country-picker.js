@@ -68,6 +68,7 @@
 
     let matches = [];
     let active = -1;
+    let expanded = false;
 
     function renderChosen() {
       chosen.replaceChildren();
@@ -113,7 +114,7 @@
         item.addEventListener("click", function () { toggle(o, !o.option.selected); });
         listbox.append(item);
       });
-      const open = document.activeElement === input && matches.length > 0;
+      const open = expanded && document.activeElement === input && matches.length > 0;
       listbox.hidden = !open;
       input.setAttribute("aria-expanded", open ? "true" : "false");
       if (active >= 0 && active < matches.length) {
@@ -125,6 +126,12 @@
 
     function toggle(o, selected) {
       o.option.selected = selected;
+      if (selected) {
+        // Chosen: the search starts again, the list closes until the next letters are typed.
+        input.value = "";
+        expanded = false;
+        active = -1;
+      }
       select.dispatchEvent(new Event("change", { bubbles: true }));
       status.textContent = (selected ? text(select, "addedLabel", "Added") : text(select, "removedLabel", "Removed")) + ": " + o.label;
       renderChosen();
@@ -132,26 +139,33 @@
     }
 
     input.addEventListener("input", function () {
+      expanded = true;
       active = 0;
       renderMatches();
       if (!matches.length) active = -1;
     });
     input.addEventListener("focus", renderMatches);
-    input.addEventListener("blur", function () { listbox.hidden = true; input.setAttribute("aria-expanded", "false"); });
+    input.addEventListener("blur", function () {
+      expanded = false;
+      listbox.hidden = true;
+      input.setAttribute("aria-expanded", "false");
+    });
     input.addEventListener("keydown", function (event) {
       if (event.key === "ArrowDown" || event.key === "ArrowUp") {
         event.preventDefault();
+        expanded = true;
         if (!matches.length) return;
         active = event.key === "ArrowDown" ? Math.min(active + 1, matches.length - 1) : Math.max(active - 1, 0);
         renderMatches();
         const current = document.getElementById(base + "-option-" + active);
         if (current) current.scrollIntoView({ block: "nearest" });
       } else if (event.key === "Enter") {
-        if (!listbox.hidden && active >= 0 && matches[active]) {
-          event.preventDefault();
-          toggle(matches[active], !matches[active].option.selected);
-        }
+        // Enter in the search never submits the form: it adds the highlighted (or only) match.
+        event.preventDefault();
+        const match = matches[active] || (input.value.trim() && matches.length === 1 ? matches[0] : null);
+        if (match) toggle(match, !match.option.selected);
       } else if (event.key === "Escape") {
+        expanded = false;
         listbox.hidden = true;
         input.setAttribute("aria-expanded", "false");
       }
