@@ -16,7 +16,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
-from accounts.roles import ACTION_RULES, PORTAL_ROLE_TARGETS, Role
+from accounts.roles import ACTION_RULES, HOME_PANELS, PORTAL_ROLE_TARGETS, Role
 
 
 def is_authenticated(user: Any) -> bool:
@@ -52,6 +52,13 @@ def may(user: Any, action: str) -> bool:
     if rule.role is not None and not has_role(user, rule.role):
         return False
     return rule.permission is None or user.has_perm(rule.permission)
+
+
+def shows_home_panel(user: Any, panel_name: str) -> bool:
+    """Whether the admin home page shows `user` the panel `panel_name` (`roles.HOME_PANELS`)."""
+    if panel_name not in HOME_PANELS:
+        return is_authenticated(user) and user.is_superuser
+    return has_role(user, *HOME_PANELS[panel_name])
 
 
 def affiliated_id(user: Any, model_label: str) -> int | None:

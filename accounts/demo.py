@@ -18,6 +18,7 @@ DEMO_USERS: list[tuple[str, str]] = [
     ("grants", "grants manager: donors, grants, donor reports"),
     ("grants2", "second grants manager: publishes the donor reports another prepared"),
     ("editor", "editor: awareness site pages"),
+    ("moderator", "moderator: approves and publishes the editors' pages"),
     ("candidate", "user of a prospective hotline (portal)"),
     ("candidate2", "user of another prospective hotline (portal)"),
     ("member", "manager of a member hotline (portal)"),
@@ -32,6 +33,7 @@ _ROLES = {
     "grants": Role.GRANTS,
     "grants2": Role.GRANTS,
     "editor": Role.EDITOR,
+    "moderator": Role.MODERATOR,
 }
 
 _NAMES = {
@@ -42,6 +44,7 @@ _NAMES = {
     "grants": ("Greta", "Novak"),
     "grants2": ("Henrik", "Aalto"),
     "editor": ("Elif", "Demir"),
+    "moderator": ("Mateo", "Ferreira"),
     "candidate": ("Kofi", "Asante"),
     "candidate2": ("Lina", "Haddad"),
     "member": ("Marta", "Kowalczyk"),

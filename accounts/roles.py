@@ -102,6 +102,32 @@ ACTION_RULES: dict[str, ActionRule] = {
     "portal.colleagues": ActionRule(portal_roles=frozenset({PortalRole.MANAGER})),
 }
 
+# Which panels of the admin home page each staff role sees: the ones it acts on (superusers see them
+# all). Panels are named by their `name`; a panel not listed here is shown to superusers only
+# (`accounts.access.shows_home_panel`, applied to every panel by the `construct_homepage_panels` hook
+# in accounts/wagtail_hooks.py). Each panel still reads only what its user may see.
+_PAGE_PEOPLE = (Role.EDITOR, Role.MODERATOR)
+HOME_PANELS: dict[str, tuple[Role, ...]] = {
+    # Network staff: the pipeline, their candidates and action items, statistics returns to validate.
+    "board_summary": (Role.NETWORK_STAFF,),
+    "my_candidates": (Role.NETWORK_STAFF,),
+    "statistics_to_validate": (Role.NETWORK_STAFF,),
+    "my_action_items": (Role.NETWORK_STAFF, Role.CAPACITY, Role.GRANTS, Role.REVIEWER),
+    # Reviewers (and staff, who review items too): the dossiers assigned and the items to review.
+    "my_review_assignments": (Role.REVIEWER,),
+    "items_awaiting_review": (Role.NETWORK_STAFF, Role.REVIEWER),
+    # Capacity building: certificates expiring, training events coming up.
+    "certificates_expiring": (Role.CAPACITY, Role.NETWORK_STAFF),
+    "upcoming_training_events": (Role.CAPACITY,),
+    # Grants managers: deliverables, milestones and report deadlines.
+    "grant_deadlines": (Role.GRANTS,),
+    # Editors and moderators: Wagtail's own page panels (pages in moderation, their pages, recent edits).
+    "workflow_objects_to_moderate": _PAGE_PEOPLE,
+    "user_objects_in_workflow_moderation": _PAGE_PEOPLE,
+    "recent_edits": _PAGE_PEOPLE,
+    "locked_pages": _PAGE_PEOPLE,
+}
+
 _role_permissions: dict[str, set[str]] = defaultdict(set)
 
 

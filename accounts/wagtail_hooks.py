@@ -9,7 +9,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.account import BaseSettingsPanel
 
 from accounts import admin_urls
-from accounts.access import may
+from accounts.access import may, shows_home_panel
 from accounts.areas import AreaMenuItem
 
 
@@ -66,3 +66,9 @@ def register_sign_in_panel(request: HttpRequest, user: Any, profile: Any) -> Sig
 @hooks.register("portal_menu_items")
 def colleagues_menu(request: HttpRequest) -> list[AreaMenuItem]:
     return [AreaMenuItem(order=90, label=str(_("Colleagues")), url=reverse("portal:colleagues"))]
+
+
+@hooks.register("construct_homepage_panels", order=1000)
+def keep_the_panels_of_my_roles(request: HttpRequest, panels: list[Any]) -> None:
+    """After every app added its panels: keep those the user's roles act on (`roles.HOME_PANELS`)."""
+    panels[:] = [panel for panel in panels if shows_home_panel(request.user, getattr(panel, "name", ""))]

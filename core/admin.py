@@ -21,10 +21,11 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from wagtail.admin.ui.tables import Column
+from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.generic.history import HistoryView
 from wagtail.admin.views.generic.models import DeleteView, EditView, IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import Button, HeaderButton
 from wagtail.coreutils import multigetattr
 
 from core.audit import VisibleHistoryMixin
@@ -67,6 +68,18 @@ class ScopedIndexView(ScopedExportMixin, IndexView):
     def get_base_queryset(self) -> QuerySet:
         queryset = self.model._default_manager.visible_to(self.request.user)
         return self.viewset.list_queryset(queryset) if self.viewset else queryset
+
+    def _get_title_column(self, field_name: str, column_class: Any = TitleColumn, **kwargs: Any) -> Any:
+        """With the viewset's `title_opens_inspect`, a row's title opens the record's page (inspect view,
+        where editing is a button) instead of its form."""
+        if not (self.viewset and self.viewset.title_opens_inspect):
+            return super()._get_title_column(field_name, column_class, **kwargs)
+
+        def get_url(instance: Any) -> str | None:
+            return self.get_inspect_url(instance) or self.get_edit_url(instance)
+
+        column_class = self._get_title_column_class(column_class)
+        return self._get_custom_column(field_name, column_class, get_url=get_url, **kwargs)
 
 
 class ScopedObjectMixin:
@@ -131,11 +144,16 @@ class ScopedInspectView(InspectView):
         return get_object_or_404(self.model._default_manager.visible_to(self.request.user), pk=self.pk)
 
     @cached_property
-    def header_more_buttons(self) -> list:
-        buttons = list(super().header_more_buttons)
-        if self.viewset is not None:
-            from wagtail.admin.widgets.button import Button
+    def header_buttons(self) -> list:
+        """Editing is a visible button on the record's page (not hidden in the "more" menu)."""
+        edit_url = self.get_edit_url()
+        return [HeaderButton(_("Edit"), url=edit_url, icon_name="edit", priority=10)] if edit_url else []
 
+    @cached_property
+    def header_more_buttons(self) -> list:
+        edit_url = self.get_edit_url()
+        buttons = [button for button in super().header_more_buttons if not edit_url or button.url != edit_url]
+        if self.viewset is not None:
             history = reverse(self.viewset.get_url_name("history"), args=(self.object.pk,))
             buttons.append(Button(_("History"), url=history, icon_name="history", priority=30))
         return buttons
@@ -155,6 +173,8 @@ class ScopedViewSet(ModelViewSet):
     add_to_reference_index = False
     list_per_page = 50
     list_select_related: tuple[str, ...] = ()
+    # A row's title opens the record's page (inspect view) instead of its edit form.
+    title_opens_inspect = False
 
     def list_queryset(self, queryset: QuerySet) -> QuerySet:
         return queryset.select_related(*self.list_select_related) if self.list_select_related else queryset

@@ -1,4 +1,5 @@
-"""Form fields shared by every area: dates read without guessing (`core.dates`).
+"""Form fields and widgets shared by every area: dates read without guessing (`core.dates`), and the
+searchable multiple choice of countries (`CountryMultiSelect`).
 
 `DateField` reads ISO `YYYY-MM-DD` or the language's documented day-first format, refuses a date
 that reads differently day-first and month-first, and shows the accepted forms as a hint beside the
@@ -17,7 +18,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from wagtail.admin import widgets
 
 from core.dates import format_hint, parse_typed_date
@@ -101,3 +102,28 @@ class DateTimeField(forms.DateTimeField):
 
 def from_current_timezone(value: datetime) -> datetime:
     return timezone.make_aware(value) if timezone.is_naive(value) else value
+
+
+class CountryMultiSelect(forms.SelectMultiple):
+    """Every multiple choice of countries (a hotline's countries served, a grant's countries, list
+    filters): a plain `<select multiple>` that works without JavaScript, enhanced by
+    `core/js/country-picker.js` into a type-to-search field with the chosen countries listed as
+    removable buttons (an ARIA combobox with a listbox; keyboard: arrows, Enter, Escape). No
+    third-party code: Wagtail 8.0 ships no searchable multi-select."""
+
+    class Media:
+        css = {"all": ["core/css/country-picker.css"]}
+        js = ["core/js/country-picker.js"]
+
+    def __init__(self, attrs: dict[str, Any] | None = None, choices: Any = ()) -> None:
+        texts = {
+            "data-placeholder": gettext_lazy("Type a country's name…"),
+            "data-hint": gettext_lazy(
+                "Type to search, then press Enter or click to add. Arrow keys move through the matches."
+            ),
+            "data-chosen-label": gettext_lazy("chosen"),
+            "data-remove-label": gettext_lazy("Remove"),
+            "data-added-label": gettext_lazy("Added"),
+            "data-removed-label": gettext_lazy("Removed"),
+        }
+        super().__init__(attrs={"data-country-picker": "", "size": 8, **texts, **(attrs or {})}, choices=choices)

@@ -9,7 +9,7 @@ from django import forms
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateField, DatePickerInput
+from core.forms import CountryMultiSelect, DateField, DatePickerInput
 from network.models import (
     Analyst,
     Contact,
@@ -39,7 +39,10 @@ class PublicProfileForm(forms.ModelForm):
     class Meta:
         model = Hotline
         fields = PROFILE_FIELDS
-        widgets = {"description": forms.Textarea(attrs={"rows": 6, "maxlength": 2000})}
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 6, "maxlength": 2000}),
+            "countries_served": CountryMultiSelect,
+        }
         help_texts = {
             "public_reporting_url": _("The page where the public reports to your hotline (https://...)."),
             "description": _("Shown in the public “where to report” directory. Up to 2,000 characters."),
@@ -55,13 +58,9 @@ class PublicProfileForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         hotline: Hotline = self.instance
         self.fields["countries_served"].queryset = Country.objects.order_by("name")
-        self.fields["countries_served"].widget.attrs["size"] = 12
         # Django shows help text as HTML: stored names in it are escaped.
         self.fields["countries_served"].help_text = format_html(
-            _(
-                "Every country you take reports for. Your home country ({country}) is always included. "
-                "Hold Ctrl (Cmd on a Mac) to choose several."
-            ),
+            _("Every country you take reports for. Your home country ({country}) is always included."),
             country=str(hotline.country),
         )
         self.fields["point_of_contact"].queryset = Contact.objects.not_erased().filter(

@@ -18,15 +18,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView, View
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
+from wagtail.admin.views.mixins import SpreadsheetExportMixin
 
 from core import search
 from core.confirm import ConfirmFirstMixin, spelled_date
+from core.spreadsheets import FormulaSafeExportMixin
 from network.models import Country, Hotline, Sector
 from onboarding import gates, selectors, services, workflow
 from onboarding.downloads import document_response, ics_response
 from onboarding.forms import (
+    BoardFilterForm,
     CandidateCreateForm,
     CandidateProfileForm,
+    CoverageFilterForm,
     DocumentUploadForm,
     MouAlternativeForm,
     MouDecisionForm,
@@ -89,8 +93,20 @@ class BoardView(AdminPage):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        columns = selectors.pipeline_board(user=self.request.user)
-        context.update(columns=columns, total=sum(len(c.cards) for c in columns))
+        form = BoardFilterForm(self.request.GET or None)
+        filters = form.cleaned_data if form.is_valid() else {}  # invalid filters are named, not applied
+        columns = selectors.pipeline_board(
+            user=self.request.user,
+            lead=filters.get("lead"),
+            region=filters.get("region", ""),
+            phase=filters.get("phase", ""),
+        )
+        context.update(
+            columns=columns,
+            total=sum(len(c.cards) for c in columns),
+            filter_form=form,
+            filtered=bool(filters and any(filters.values())),
+        )
         return context
 
 
@@ -259,13 +275,27 @@ class TransitionView(ConfirmFirstMixin, OnboardingAdminMixin, FormView):
         facts = selectors.gate_facts(hotline=self.hotline)
         roles = selectors.workflow_roles_for(user=self.request.user, hotline=self.hotline)
         target = self.transition.target_from(self.hotline.paused_stage)
+        missing = selectors.missing_lines(
+            transition=self.transition,
+            facts=facts,
+            hotline=self.hotline,
+            user=self.request.user,
+            back=reverse("onboarding_admin:candidate", args=[self.hotline.pk]),
+        )
+        # A refused step shows its reasons once: the gates' own lines (with where to fix them) say
+        # what is missing; the form's errors keep only what they do not already say.
+        missing_messages = {line.message for line in missing}
+        form = context.get("form")
+        errors = [str(error) for error in form.non_field_errors()] if form is not None else []
         context.update(
             hotline=self.hotline,
             transition=self.transition,
             target_label=workflow.stage_label(target) if target else "",
             available=self.hotline.stage in self.transition.sources,
             permitted=workflow.is_permitted(self.transition, roles),
-            missing=workflow.unmet_gates(self.transition, facts),
+            missing=missing,
+            refused=any(error in missing_messages for error in errors),
+            other_errors=[error for error in errors if error not in missing_messages],
             stage_label=workflow.stage_label(self.hotline.stage),
         )
         return context
@@ -588,18 +618,66 @@ class AgreementsExpiringView(AdminPage):
 
 
 # -- Coverage ---------------------------------------------------------------------------------
-class CoverageView(AdminPage):
+class CoverageView(FormulaSafeExportMixin, SpreadsheetExportMixin, AdminPage):
+    """The stakeholder coverage matrix: filters (candidates only, region) kept in the address, the gaps
+    beside each country, and the same rows as CSV or XLSX (`?export=csv|xlsx`, with the filters)."""
+
     permission_required = "onboarding.view_roundtable"
     template_name = "onboarding/admin/coverage.html"
     page_title = gettext_lazy("Stakeholder coverage")
     header_icon = "table"
+    export_filename = "stakeholder-coverage"
+
+    def prepare(self, request: HttpRequest, **kwargs: Any) -> None:
+        self.filter_form = CoverageFilterForm(request.GET or None)
+        filters = self.filter_form.cleaned_data if self.filter_form.is_valid() else {}
+        self.countries = selectors.coverage(
+            user=request.user,
+            candidates_only=bool(filters.get("candidates_only")),
+            region=filters.get("region", ""),
+        )
+        self.filtered = bool(filters and any(filters.values()))
+        levels = selectors.coverage_level_labels()
+        self.list_export = ["country", "code", "region", "gaps", *Sector.values]
+        self.export_headings = {
+            "country": _("Country"),
+            "code": _("Country code"),
+            "region": _("Programme region"),
+            "gaps": _("Gaps"),
+            **dict(Sector.choices),
+        }
+        self.level_labels = levels
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if self.is_export:
+            if self.filter_form.is_bound and not self.filter_form.is_valid():
+                return HttpResponse(_("These filters are not valid."), status=400, content_type="text/plain")
+            return self.as_spreadsheet(self.export_rows(), request.GET["export"])
+        return super().get(request, *args, **kwargs)
+
+    def export_rows(self) -> list[dict[str, str]]:
+        return [
+            {
+                "country": item.country.name,
+                "code": item.country.pk,
+                "region": item.country.get_programme_region_display() or "",
+                "gaps": ", ".join(cell.sector_label for cell in item.gaps),
+                **{cell.sector: str(self.level_labels[cell.level]) for cell in item.cells},
+            }
+            for item in self.countries
+        ]
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("export", None)
         context.update(
-            countries=selectors.coverage(user=self.request.user),
+            countries=self.countries,
             sectors=[(value, label) for value, label in Sector.choices],
-            level_labels=selectors.coverage_level_labels(),
+            level_labels=self.level_labels,
+            filter_form=self.filter_form,
+            filtered=self.filtered,
+            export_query=query.urlencode(),
         )
         return context
 

@@ -57,14 +57,16 @@ def _markdown() -> str:
         "",
         "Each gate is a named check returning the message below when unmet (staff and candidates see",
         'the same words as "what is missing"). Checklist, assessment and decision facts count as unmet',
-        "until they are recorded.",
+        "until they are recorded. On the candidate page and the transition form each message links to",
+        "the screen where it is put right (`onboarding.gates.FIXED_AT`, addresses in",
+        "`onboarding.selectors.fixes`).",
         "",
-        "| Entering | Gate: message when unmet |",
-        "|---|---|",
+        "| Entering | Gate: message when unmet | Put right at |",
+        "|---|---|---|",
     ]
     for stage, needed in workflow.ENTRY_GATES.items():
         for gate in needed:
-            lines.append(f"| `{stage}` | {_gate_line(gate)} |")
+            lines.append(f"| `{stage}` | {_gate_line(gate)} | `{gates.fixed_at(gate)}` |")
     lines += [
         "",
         "## Phases and time-in-stage targets",

@@ -14,7 +14,7 @@ from accounts.roles import Role
 from core.forms import AdminDateInput, DateField, DatePickerInput
 from core.uploads import ACCEPT_ATTRIBUTE, accepted_types_text, check_document
 from network.forms import time_zone_field
-from network.models import Country, Organisation
+from network.models import Country, Organisation, ProgrammeRegion
 from onboarding import checklist_rules, workflow
 from onboarding.models import (
     Assessment,
@@ -25,12 +25,50 @@ from onboarding.models import (
     Recommendation,
     Verdict,
 )
+from onboarding.selectors.lifecycle import NO_LEAD
 
 
 def staff_members() -> Any:
     return User.objects.filter(
         Q(groups__name=str(Role.NETWORK_STAFF)) | Q(is_superuser=True), is_active=True
     ).distinct()
+
+
+class BoardFilterForm(forms.Form):
+    """The pipeline board's filters (GET, kept in the address): lead staff member, region, phase."""
+
+    lead = forms.ChoiceField(label=_("Lead"), required=False)
+    region = forms.ChoiceField(label=_("Region"), required=False)
+    phase = forms.ChoiceField(label=_("Phase"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        leads = staff_members().order_by("first_name", "last_name", "email")
+        self.fields["lead"].choices = [
+            ("", _("Anyone")),
+            (NO_LEAD, _("Nobody yet")),
+            *((str(user.pk), user.get_full_name() or user.email) for user in leads),
+        ]
+        self.leads = {str(user.pk): user for user in leads}
+        self.fields["region"].choices = [("", _("All regions")), *ProgrammeRegion.choices]
+        self.fields["phase"].choices = [("", _("All phases")), *((phase.key, phase.label) for phase in workflow.PHASES)]
+
+    def clean_lead(self) -> Any:
+        value = self.cleaned_data["lead"]
+        if value in ("", NO_LEAD):
+            return value or None
+        return self.leads[value]
+
+
+class CoverageFilterForm(forms.Form):
+    """The stakeholder coverage matrix's filters (GET, kept in the address and in its exports)."""
+
+    candidates_only = forms.BooleanField(label=_("Countries with a candidate only"), required=False)
+    region = forms.ChoiceField(label=_("Region"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = [("", _("All regions")), *ProgrammeRegion.choices]
 
 
 class TransitionForm(forms.Form):

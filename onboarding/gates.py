@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from enum import StrEnum
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from network.models import Hotline, Sector
+from onboarding.checklist_rules import GATE_FACT_HOST_DUE_DILIGENCE, GATE_FACT_LEGAL_REVIEW
 
 Stage = Hotline.Stage
 
@@ -161,7 +163,11 @@ def application_checklist_complete(facts: GateFacts) -> str | None:
     if facts.application_items_open is None:
         return _("Onboarding checklist: the items required for the application are not recorded yet.")
     if facts.application_items_open:
-        return _("%(count)s checklist item(s) still to be accepted or waived: %(items)s.") % {
+        return ngettext(
+            "%(count)s checklist item still to be accepted or waived: %(items)s.",
+            "%(count)s checklist items still to be accepted or waived: %(items)s.",
+            len(facts.application_items_open),
+        ) % {
             "count": len(facts.application_items_open),
             "items": _open_titles_text(facts.application_items_open),
         }
@@ -182,8 +188,10 @@ def _stage_checklist_gate(stage: str) -> GateCheck:
             }
         titles = dict(facts.stage_items_open).get(stage, ())
         if titles:
-            return _(
-                "%(count)s checklist item(s) needed before “%(stage)s” still to be accepted or waived: %(items)s."
+            return ngettext(
+                "%(count)s checklist item needed before “%(stage)s” still to be accepted or waived: %(items)s.",
+                "%(count)s checklist items needed before “%(stage)s” still to be accepted or waived: %(items)s.",
+                len(titles),
             ) % {
                 "count": len(titles),
                 "stage": Stage(stage).label,
@@ -219,13 +227,17 @@ def reviewers_assigned_with_coi(facts: GateFacts) -> str | None:
     if not facts.reviewers_assigned:
         return _("Assign reviewers to the application.")
     if facts.reviewers_without_coi_declaration:
-        return _("%(count)s assigned reviewer(s) still have to declare any conflict of interest.") % {
-            "count": facts.reviewers_without_coi_declaration
-        }
+        return ngettext(
+            "%(count)s assigned reviewer still has to declare any conflict of interest.",
+            "%(count)s assigned reviewers still have to declare any conflict of interest.",
+            facts.reviewers_without_coi_declaration,
+        ) % {"count": facts.reviewers_without_coi_declaration}
     if facts.reviewers_conflicted:
-        return _("%(count)s assigned reviewer(s) declared a conflict of interest: assign someone else instead.") % {
-            "count": facts.reviewers_conflicted
-        }
+        return ngettext(
+            "%(count)s assigned reviewer declared a conflict of interest: assign someone else instead.",
+            "%(count)s assigned reviewers declared a conflict of interest: assign someone else instead.",
+            facts.reviewers_conflicted,
+        ) % {"count": facts.reviewers_conflicted}
     return None
 
 
@@ -274,3 +286,55 @@ def core_and_content_training_done(facts: GateFacts) -> str | None:
 
 def gate_name(gate: GateCheck) -> str:
     return gate.__name__
+
+
+# -- Where each gate is put right ---------------------------------------------------------------
+class FixedAt(StrEnum):
+    """The screen where what a gate misses is recorded. Staff links: `onboarding.selectors.fixes`."""
+
+    HOST_ORGANISATION = "host_organisation"  # the candidate's profile
+    INTERACTIONS = "interactions"  # log an interaction
+    COUNTRY_ASSESSMENT = "country_assessment"  # assess the country
+    CHECKLIST_ITEM = "checklist_item"  # the one checklist item the gate names
+    CHECKLIST = "checklist"  # the candidate's checklist (dossier)
+    ROUNDTABLE = "roundtable"  # the candidate's latest roundtable (attendance), or plan one
+    AGREEMENT = "agreement"  # record the agreement
+    TRAINING = "training"  # the hotline's analysts and their training
+    REVIEWERS = "reviewers"  # assign reviewers; reviewers declare
+    ASSESSMENT = "assessment"  # the application's or quality review's assessment and decision
+
+
+# One line per gate: where it is put right (a test checks that every gate has one).
+FIXED_AT: dict[str, FixedAt] = {
+    "host_organisation_recorded": FixedAt.HOST_ORGANISATION,
+    "first_interaction_logged": FixedAt.INTERACTIONS,
+    "country_assessment_recorded": FixedAt.COUNTRY_ASSESSMENT,
+    "host_due_diligence_accepted": FixedAt.CHECKLIST_ITEM,
+    "checklist_items_for_stakeholder_engagement": FixedAt.CHECKLIST,
+    "roundtable_with_key_sectors": FixedAt.ROUNDTABLE,
+    "law_enforcement_mou": FixedAt.AGREEMENT,
+    "legal_review_accepted": FixedAt.CHECKLIST_ITEM,
+    "letter_of_support": FixedAt.AGREEMENT,
+    "first_year_funding": FixedAt.AGREEMENT,
+    "checklist_items_for_operational_preparation": FixedAt.CHECKLIST,
+    "application_checklist_complete": FixedAt.CHECKLIST,
+    "analysts_core_trained": FixedAt.TRAINING,
+    "code_of_practice_declared": FixedAt.AGREEMENT,
+    "reviewers_assigned_with_coi": FixedAt.REVIEWERS,
+    "assessment_report_with_recommendation": FixedAt.ASSESSMENT,
+    "decision_to_admit": FixedAt.ASSESSMENT,
+    "decision_to_reject": FixedAt.ASSESSMENT,
+    "quality_assurance_passed": FixedAt.ASSESSMENT,
+    "core_and_content_training_done": FixedAt.TRAINING,
+    "checklist_items_for_full_member": FixedAt.CHECKLIST,
+}
+
+# The checklist item a gate names one by one (its template item's `gate_fact`).
+GATE_CHECKLIST_FACT: dict[str, str] = {
+    "host_due_diligence_accepted": GATE_FACT_HOST_DUE_DILIGENCE,
+    "legal_review_accepted": GATE_FACT_LEGAL_REVIEW,
+}
+
+
+def fixed_at(gate: GateCheck) -> FixedAt:
+    return FIXED_AT[gate_name(gate)]

@@ -1,5 +1,6 @@
-"""Personal panels on the Wagtail admin home page for the lifecycle: my candidates, checklist items
-awaiting my review, my action items due or overdue. Each reads from `visible_to(user)`, runs a fixed
+"""Personal panels on the Wagtail admin home page for the lifecycle: the board's summary, my candidates,
+checklist items awaiting my review, my review assignments and declarations, my action items due or
+overdue. Which role sees which panel is `accounts.roles.HOME_PANELS`. Each reads from `visible_to(user)`, runs a fixed
 number of queries, and renders nothing when it has nothing to say."""
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from wagtail import hooks
 
 from network.home_panels import PersonalPanel
 from network.models import Hotline
-from onboarding import workflow
-from onboarding.models import ActionItem, ChecklistItem
+from onboarding import selectors, workflow
+from onboarding.models import ActionItem, ChecklistItem, ReviewerAssignment
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,76 @@ class MyActionItemsPanel(PersonalPanel):
         return {"items": items, "today": today} if items else None
 
 
+@dataclass(frozen=True)
+class BoardSummaryRow:
+    stage: str
+    label: str
+    candidates: int
+    over_target: int
+    ready: int
+
+
+def board_summary(*, user: Any) -> list[BoardSummaryRow]:
+    """Per active stage: candidates, how many are over the stage's target, how many are ready to move on
+    (the board's own cards, so the figures agree with the board)."""
+    return [
+        BoardSummaryRow(
+            stage=column.stage,
+            label=column.label,
+            candidates=len(column.cards),
+            over_target=sum(1 for card in column.cards if card.time.over_target),
+            ready=sum(1 for card in column.cards if card.next_label and not card.unmet),
+        )
+        for column in selectors.pipeline_board(user=user)
+        if column.cards
+    ]
+
+
+class BoardSummaryPanel(PersonalPanel):
+    name = "board_summary"
+    template_name = "onboarding/panels/board_summary.html"
+    order = 38
+
+    def items(self, request: Any) -> dict[str, Any] | None:
+        if not request.user.has_perm("onboarding.view_stagechange"):
+            return None
+        rows = board_summary(user=request.user)
+        return {"rows": rows, "total": sum(row.candidates for row in rows)} if rows else None
+
+
+def my_review_assignments(*, user: Any) -> list[ReviewerAssignment]:
+    """The dossiers `user` is assigned to review, those awaiting their declaration first."""
+    return list(
+        ReviewerAssignment.objects.visible_to(user)
+        .filter(reviewer_id=user.pk)
+        .select_related("hotline__country")
+        .order_by("coi_declared_at", "assigned_at")
+    )
+
+
+class MyReviewAssignmentsPanel(PersonalPanel):
+    name = "my_review_assignments"
+    template_name = "onboarding/panels/my_review_assignments.html"
+    order = 37
+
+    def items(self, request: Any) -> dict[str, Any] | None:
+        if not request.user.has_perm("onboarding.view_reviewerassignment"):
+            return None
+        assignments = my_review_assignments(user=request.user)
+        if not assignments:
+            return None
+        awaited = sum(1 for assignment in assignments if not assignment.declared)
+        return {"assignments": assignments, "awaited": awaited}
+
+
 @hooks.register("construct_homepage_panels")
 def add_personal_panels(request: HttpRequest, panels: list[Any]) -> None:
-    panels.extend([MyCandidatesPanel(), AwaitingReviewPanel(), MyActionItemsPanel()])
+    panels.extend(
+        [
+            BoardSummaryPanel(),
+            MyCandidatesPanel(),
+            AwaitingReviewPanel(),
+            MyReviewAssignmentsPanel(),
+            MyActionItemsPanel(),
+        ]
+    )

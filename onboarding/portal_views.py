@@ -141,7 +141,10 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
                 acting_user=request.user,
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            # A refusal shows its reasons once: those the page lists as missing are not repeated.
+            for reason in exc.messages:
+                if reason not in status.submit_missing:
+                    form.add_error(None, reason)
         else:
             messages.success(request, _("Your application was submitted. The association will be in touch."))
             return redirect("portal:onboarding_candidate", hotline.pk)

@@ -332,7 +332,12 @@ def is_permitted(transition: Transition, roles: Iterable[str]) -> bool:
 
 def unmet_gates(transition: Transition, facts: GateFacts) -> list[str]:
     """The human messages of every gate of `transition` that `facts` do not satisfy."""
-    return [message for gate in transition.gates if (message := gate(facts))]
+    return [message for _gate, message in unmet_gate_checks(transition, facts)]
+
+
+def unmet_gate_checks(transition: Transition, facts: GateFacts) -> list[tuple[GateCheck, str]]:
+    """Each gate of `transition` that `facts` do not satisfy, with its message."""
+    return [(gate, message) for gate in transition.gates if (message := gate(facts))]
 
 
 # -- Applying ---------------------------------------------------------------------------------

@@ -11,8 +11,6 @@ from django.http import HttpRequest
 from django.utils import timezone
 from wagtail import hooks
 
-from accounts.access import has_role
-from accounts.roles import Role
 from network.home_panels import PersonalPanel
 from reports.grants.selectors import grant_deadlines
 
@@ -26,8 +24,7 @@ class GrantDeadlinesPanel(PersonalPanel):
     order = 39  # before the others: on a grants manager's home, deadlines come first
 
     def items(self, request: Any) -> dict[str, Any] | None:
-        if not has_role(request.user, Role.GRANTS):
-            return None
+        # Who sees it is accounts.roles.HOME_PANELS; the deadlines are those of the grants the user sees.
         deadlines = grant_deadlines(user=request.user, today=timezone.localdate(), within_days=WITHIN_DAYS)
         if not deadlines:
             return None

@@ -317,6 +317,8 @@ WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAIL_SITE_NAME = env_str("WAGTAIL_SITE_NAME", "Hotline network")
 # The association's legal name: the beneficiary and author of donor reports.
 ASSOCIATION_NAME = env_str("ASSOCIATION_NAME", "International Association of Internet Hotlines")
+# The association's logo (a static file path): the admin's sidebar, sign-in and error pages, and its favicon.
+ASSOCIATION_LOGO = env_str("ASSOCIATION_LOGO", "cms/favicon.svg")
 # Quality-assurance review cycle, in months: a full member's next review after its last one (or after
 # becoming a full member); a provisional member's next review after its last one. Members with no
 # review on record get no made-up due date (reports.metrics, "Members with no review recorded").

@@ -14,6 +14,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSet
 
 from accounts.access import may
+from core.forms import CountryMultiSelect
 from network.models import (
     Country,
     ProgrammeRegion,
@@ -26,9 +27,14 @@ def region_filter(path: str) -> django_filters.ChoiceFilter:
     )
 
 
-def country_filter(path: str, **kwargs: Any) -> django_filters.ModelChoiceFilter:
-    return django_filters.ModelChoiceFilter(
-        field_name=path, queryset=Country.objects.order_by("name"), label=gettext_lazy("Country"), **kwargs
+def country_filter(path: str, **kwargs: Any) -> django_filters.ModelMultipleChoiceFilter:
+    """A list's country filter: one or several countries, chosen in the searchable country picker."""
+    return django_filters.ModelMultipleChoiceFilter(
+        field_name=path,
+        queryset=Country.objects.order_by("name"),
+        label=kwargs.pop("label", gettext_lazy("Country")),
+        widget=CountryMultiSelect,
+        **kwargs,
     )
 
 

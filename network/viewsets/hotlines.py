@@ -17,10 +17,12 @@ from wagtail.admin.ui.tables import BooleanColumn, Column
 
 from accounts.access import may
 from core.admin import ScopedInspectView, ScopedViewSet
+from core.forms import CountryMultiSelect
 from network import selectors
 from network.models import (
     Analyst,
     Contact,
+    Country,
     Hotline,
     Organisation,
 )
@@ -81,6 +83,7 @@ class HotlineViewSet(ScopedViewSet):
     name = "network_hotline"
     url_prefix = "network/hotlines"
     inspect_view_class = HotlineInspectView
+    title_opens_inspect = True
     form_fields = [
         "brand_name",
         "host_organisation",
@@ -146,6 +149,8 @@ class HotlineViewSet(ScopedViewSet):
             kwargs["queryset"] = Contact.objects.not_erased().select_related("organisation")
         elif db_field.name == "host_organisation":
             kwargs["queryset"] = Organisation.objects.order_by("name")
+        elif db_field.name == "countries_served":
+            kwargs.update(queryset=Country.objects.order_by("name"), widget=CountryMultiSelect)
         elif db_field.name == "lead_staff":
             from accounts.models import User
 

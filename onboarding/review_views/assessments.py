@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import FormView, View
 
 from core.confirm import ConfirmFirstMixin, spelled_date
@@ -268,7 +268,10 @@ class AssessmentFindingsView(AssessmentActionView):
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
-                messages.success(request, _("%(count)s area(s) updated.") % {"count": changed})
+                messages.success(
+                    request,
+                    ngettext("%(count)s area updated.", "%(count)s areas updated.", changed) % {"count": changed},
+                )
                 return self.back()
         return self.render_to_response(self.get_context_data(findings_form=form))
 

@@ -76,7 +76,9 @@ from onboarding.selectors.engagement import (
     roundtable_event,
 )
 from onboarding.selectors.facts import gate_facts, gate_facts_for
+from onboarding.selectors.fixes import MissingLine, fix_link, missing_lines
 from onboarding.selectors.lifecycle import (
+    NO_LEAD,
     PORTAL_STAGES,
     BoardCard,
     BoardColumn,
@@ -106,6 +108,7 @@ __all__ = [
     "AGE_FILTERS",
     "COVERAGE_LEVELS",
     "EXPECTED_SECTORS",
+    "NO_LEAD",
     "PORTAL_STAGES",
     "STATUS_FILTERS",
     "AreaBlock",
@@ -122,6 +125,7 @@ __all__ = [
     "ItemPage",
     "ItemRow",
     "LinkedDocument",
+    "MissingLine",
     "NextStep",
     "PortalStatus",
     "ReviewComparison",
@@ -146,6 +150,7 @@ __all__ = [
     "decision_refusal",
     "dossier",
     "dossier_actors",
+    "fix_link",
     "full_membership_refusal",
     "gate_facts",
     "gate_facts_for",
@@ -155,6 +160,7 @@ __all__ = [
     "may_confirm_full_membership",
     "may_record_decision",
     "missing_before_next_stage",
+    "missing_lines",
     "next_steps",
     "open_action_items",
     "pipeline_board",

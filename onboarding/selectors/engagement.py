@@ -88,11 +88,20 @@ class CountryCoverage:
         return [cell for cell in self.cells if cell.gap]
 
 
-def coverage(*, user: Any, country: Country | None = None, today: date | None = None) -> list[CountryCoverage]:
+def coverage(
+    *,
+    user: Any,
+    country: Country | None = None,
+    today: date | None = None,
+    candidates_only: bool = False,
+    region: str = "",
+) -> list[CountryCoverage]:
     """Sector x status counts of distinct organisations, per country: every country with a roundtable
-    (not cancelled), an agreement in force or a candidate, or just `country`. The stakeholder coverage
-    dashboard computes the same cells from its frames (`reports.aggregations.coverage_cells`; a parity
-    test runs both on the same rows). A fixed number of queries whatever the number of countries."""
+    (not cancelled), an agreement in force or a candidate, or just `country`; `candidates_only` keeps
+    the countries with a candidate in the lifecycle, `region` those of one programme region. The
+    stakeholder coverage dashboard computes the same cells from its frames
+    (`reports.aggregations.coverage_cells`; a parity test runs both on the same rows). A fixed number of
+    queries whatever the number of countries."""
     today = today or timezone.localdate()
     roundtables = Roundtable.objects.visible_to(user).exclude(status=Roundtable.Status.CANCELLED)
     participants = RoundtableParticipant.objects.filter(roundtable__in=roundtables)
@@ -104,11 +113,14 @@ def coverage(*, user: Any, country: Country | None = None, today: date | None = 
     else:
         with_candidates = Hotline.objects.visible_to(user).candidates().values("country_id")
         with_agreements = AgreementParty.objects.filter(agreement__in=agreements).values("agreement__country_id")
-        countries = list(
-            Country.objects.filter(
-                Q(pk__in=roundtables.values("country_id")) | Q(pk__in=with_candidates) | Q(pk__in=with_agreements)
-            ).order_by("name")
+        chosen = Country.objects.filter(
+            Q(pk__in=roundtables.values("country_id")) | Q(pk__in=with_candidates) | Q(pk__in=with_agreements)
         )
+        if candidates_only:
+            chosen = chosen.filter(pk__in=with_candidates)
+        if region:
+            chosen = chosen.filter(programme_region=region)
+        countries = list(chosen.order_by("name"))
     counts: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
     rows = participants.values("roundtable__country_id", "sector").annotate(
         invited=Count("organisation", distinct=True),

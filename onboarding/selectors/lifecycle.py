@@ -10,8 +10,10 @@ from datetime import date, datetime, time
 from typing import Any
 
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.access import has_role, is_authenticated, may, organisation_id_for
 from accounts.roles import Role
@@ -29,6 +31,7 @@ from onboarding.models import (
 )
 from onboarding.selectors.common import Stage
 from onboarding.selectors.facts import gate_facts, gate_facts_for
+from onboarding.selectors.fixes import MissingLine, missing_lines
 
 
 # -- Who may move what ------------------------------------------------------------------------
@@ -49,7 +52,7 @@ class NextStep:
     transition: workflow.Transition
     target: str
     target_label: str
-    missing: list[str]
+    missing: list[MissingLine]
     permitted: bool
 
     @property
@@ -58,9 +61,11 @@ class NextStep:
 
 
 def next_steps(*, hotline: Hotline, user: Any, facts: workflow.GateFacts | None = None) -> list[NextStep]:
-    """Every transition out of the hotline's stage, with what is missing and whether `user` may do it."""
+    """Every transition out of the hotline's stage, with what is missing (and where it is put right) and
+    whether `user` may do it."""
     facts = facts if facts is not None else gate_facts(hotline=hotline)
     roles = workflow_roles_for(user=user, hotline=hotline)
+    back = reverse("onboarding_admin:candidate", args=[hotline.pk])
     steps = []
     for transition in workflow.transitions_from(hotline.stage):
         if transition.by_service_only:
@@ -71,7 +76,7 @@ def next_steps(*, hotline: Hotline, user: Any, facts: workflow.GateFacts | None 
                 transition=transition,
                 target=target,
                 target_label=workflow.stage_label(target) if target else _("unknown"),
-                missing=workflow.unmet_gates(transition, facts),
+                missing=missing_lines(transition=transition, facts=facts, hotline=hotline, user=user, back=back),
                 permitted=workflow.is_permitted(transition, roles),
             )
         )
@@ -104,19 +109,37 @@ class BoardColumn:
     cards: list[BoardCard] = field(default_factory=list)
 
 
-def pipeline_board(*, user: Any, now: datetime | None = None) -> list[BoardColumn]:
-    """A column per active stage, a card per candidate. Constant queries whatever the number of candidates."""
+NO_LEAD = "none"
+
+
+def pipeline_board(
+    *, user: Any, now: datetime | None = None, lead: Any = None, region: str = "", phase: str = ""
+) -> list[BoardColumn]:
+    """A column per active stage, a card per candidate. Constant queries whatever the number of candidates.
+
+    Filters: `lead` (a user, or `NO_LEAD` for candidates nobody leads), `region` (a programme region of
+    the candidate's country) and `phase` (a `workflow.PHASES` key: its stages' columns only, and the
+    candidates on hold that paused in one of them)."""
     now = now or timezone.now()
+    hotlines = Hotline.objects.visible_to(user).candidates()
+    if lead == NO_LEAD:
+        hotlines = hotlines.filter(lead_staff__isnull=True)
+    elif lead is not None:
+        hotlines = hotlines.filter(lead_staff=lead)
+    if region:
+        hotlines = hotlines.filter(country__programme_region=region)
+    stages = workflow.ACTIVE_STAGES
+    if phase:
+        phase_stages = next(p.stages for p in workflow.PHASES if p.key == phase)
+        stages = tuple(stage for stage in workflow.ACTIVE_STAGES if stage in phase_stages or stage == Stage.ON_HOLD)
+        hotlines = hotlines.filter(Q(stage__in=phase_stages) | Q(stage=Stage.ON_HOLD, paused_stage__in=phase_stages))
     hotlines = list(
-        Hotline.objects.visible_to(user)
-        .candidates()
-        .select_related("country", "lead_staff", "host_organisation")
-        .order_by("stage_entered_at", "brand_name")
+        hotlines.select_related("country", "lead_staff", "host_organisation").order_by("stage_entered_at", "brand_name")
     )
     facts = gate_facts_for(hotlines=hotlines, today=timezone.localdate(now))
     columns = {
         stage: BoardColumn(stage=stage, label=workflow.stage_label(stage), target_days=workflow.target_days(stage))
-        for stage in workflow.ACTIVE_STAGES
+        for stage in stages
     }
     for hotline in hotlines:
         transition, missing = missing_before_next_stage(hotline, facts[hotline.pk])
@@ -174,7 +197,8 @@ def candidate_timeline(*, hotline: Hotline) -> list[TimelineEntry]:
                 "roundtable",
                 _("Roundtable (%(status)s): %(title)s")
                 % {"status": roundtable.get_status_display(), "title": roundtable.title},
-                _("%(count)s organisations attended.") % {"count": roundtable.attended}
+                ngettext("%(count)s organisation attended.", "%(count)s organisations attended.", roundtable.attended)
+                % {"count": roundtable.attended}
                 if roundtable.status == Roundtable.Status.HELD
                 else roundtable.venue,
                 roundtable,

@@ -27,17 +27,18 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django import forms
 from django.db.models import Count, Q, QuerySet
 from django.urls import path
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSetGroup
 
+from core.forms import CountryMultiSelect
 from network.models import Country
 from reports.grants.admin_views import GrantInspectView, GrantsViewSet, donor_filter, donor_logo
 from reports.grants.forms import CountriesField, DonorForm
@@ -123,8 +124,12 @@ class DonorViewSet(GrantsViewSet):
 class GrantFilterSet(WagtailFilterSet):
     donor = donor_filter("donor")
     kind = django_filters.ChoiceFilter(choices=Grant.Kind.choices, label=gettext_lazy("Kind"))
-    country = django_filters.ModelChoiceFilter(
-        field_name="countries", queryset=Country.objects.order_by("name"), label=gettext_lazy("Country in scope")
+    country = django_filters.ModelMultipleChoiceFilter(
+        field_name="countries",
+        queryset=Country.objects.order_by("name"),
+        label=gettext_lazy("Country in scope"),
+        widget=CountryMultiSelect,
+        distinct=True,
     )
     running = django_filters.BooleanFilter(label=gettext_lazy("Running today"), method="filter_running")
 
@@ -227,8 +232,8 @@ class GrantViewSet(GrantsViewSet):
             return CountriesField(
                 queryset=Country.objects.all(),
                 required=False,
-                widget=forms.CheckboxSelectMultiple,
-                label=db_field.verbose_name,
+                widget=CountryMultiSelect,
+                label=capfirst(db_field.verbose_name),
                 help_text=_("The countries the grant works in; reports count roundtables of these countries."),
             )
         if db_field.name == "donor":

@@ -86,3 +86,50 @@ def test_editors_can_open_every_page_form_in_the_admin(client_for, make_user, si
     response = editor.get(f"/admin/translation/submit/page/{site_tree.about.pk}/")
     assert response.status_code == 200
     assert "Spanish" in response.content.decode()
+
+
+def test_the_moderator_role_holds_the_page_permissions_to_approve_by_default(site_tree):
+    from django.contrib.auth.models import Group
+    from wagtail.models import GroupPagePermission
+
+    root = Page.get_first_root_node()
+    held = set(
+        GroupPagePermission.objects.filter(group__name=str(Role.MODERATOR), page=root).values_list(
+            "permission__codename", flat=True
+        )
+    )
+    assert {"add_page", "change_page", "publish_page", "lock_page", "unlock_page"} <= held
+    editor_held = set(
+        GroupPagePermission.objects.filter(group=Group.objects.get(name=str(Role.EDITOR)), page=root).values_list(
+            "permission__codename", flat=True
+        )
+    )
+    assert "publish_page" not in editor_held
+
+
+def test_a_moderator_approves_an_editors_article_in_the_admin(site_tree, make_user, client_for):
+    from django.urls import reverse
+
+    editor = make_user(Role.EDITOR, email="writer@example.org")
+    moderator = make_user(Role.MODERATOR, email="approver@example.org")
+    article = site_tree.reload(site_tree.article)
+    article.summary = "Submitted by the editor for approval."
+    article.save_revision(user=editor)
+    task_state = article.get_workflow().start(article, editor).current_task_state
+    url = reverse("wagtailadmin_pages:workflow_action", args=[article.pk, "approve", task_state.pk])
+
+    refused = client_for(editor).post(url, {"comment": ""})
+    assert refused.status_code in (302, 403)
+    assert ArticlePage.objects.get(pk=article.pk).summary != "Submitted by the editor for approval."
+
+    response = client_for(moderator).post(url, {"comment": "Fine."})
+    assert response.status_code in (200, 302)
+    assert ArticlePage.objects.get(pk=article.pk).summary == "Submitted by the editor for approval."
+    assert not ArticlePage.objects.get(pk=article.pk).has_unpublished_changes
+
+
+def test_the_demo_has_a_moderator_who_is_not_the_editor():
+    from accounts import demo
+
+    assert "moderator" in dict(demo.DEMO_USERS)
+    assert demo._ROLES["moderator"] == Role.MODERATOR

@@ -81,7 +81,7 @@ GATE_CASES = [
     (
         workflow.checklist_items_for_full_member,
         {"stage_items_open": (("full_member", ("10.4 Incident plan", "13.3 Annual report")),)},
-        "2 checklist item(s) needed before “Full member”",
+        "2 checklist items needed before “Full member”",
     ),
     (workflow.analysts_core_trained, {"analysts_with_core_training": 1}, "so far: 1"),
     (workflow.code_of_practice_declared, {"code_of_practice_declared": False}, "Code of Practice"),
@@ -134,7 +134,7 @@ def test_roundtable_gate_needs_all_three_sectors_at_one_roundtable():
 def test_long_lists_of_open_checklist_items_are_shortened():
     items = tuple(f"Item {n}" for n in range(8))
     message = workflow.application_checklist_complete(GateFacts(application_items_open=items))
-    assert message.startswith("8 checklist item(s)") and "Item 4, …" in message and "Item 7" not in message
+    assert message.startswith("8 checklist items") and "Item 4, …" in message and "Item 7" not in message
 
 
 # -- Transitions ------------------------------------------------------------------------------
@@ -325,3 +325,22 @@ def test_the_diagram_draws_every_transition():
     assert diagram.startswith("stateDiagram-v2")
     for transition in workflow.TRANSITIONS:
         assert f": {transition.name}" in diagram, transition.name
+
+
+def test_counts_in_gate_messages_are_singular_or_plural():
+    one = gates.application_checklist_complete(GateFacts(application_items_open=("1.1 Country context",)))
+    assert one.startswith("1 checklist item still") and "items" not in one
+    two = gates.application_checklist_complete(GateFacts(application_items_open=("A", "B")))
+    assert two.startswith("2 checklist items still")
+    waiting = gates.reviewers_assigned_with_coi(GateFacts(reviewers_assigned=2, reviewers_without_coi_declaration=1))
+    assert waiting.startswith("1 assigned reviewer still has to declare")
+
+
+def test_every_gate_says_where_it_is_put_right():
+    from onboarding.gates import FIXED_AT, GATE_CHECKLIST_FACT, FixedAt, fixed_at
+
+    assert set(FIXED_AT) == {gates.gate_name(gate) for gate in workflow.ALL_GATES}
+    for gate in workflow.ALL_GATES:
+        place = fixed_at(gate)
+        if place == FixedAt.CHECKLIST_ITEM:
+            assert gates.gate_name(gate) in GATE_CHECKLIST_FACT
