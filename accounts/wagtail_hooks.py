@@ -35,6 +35,7 @@ def register_account_actions(actions):
     actions.register_action("accounts.invitation.accept", _("Accept invitation"), _("Invitation accepted"))
     actions.register_action("accounts.invitation.revoke", _("Withdraw invitation"), _("Invitation withdrawn"))
     actions.register_action("accounts.affiliation.set", _("Affiliate"), _("Affiliation set"))
+    actions.register_action("accounts.user.language", _("Choose language"), _("Language of emails changed"))
     actions.register_action("accounts.import.create", _("Import (new)"), _("Created by a workbook import"))
     actions.register_action("accounts.import.update", _("Import (update)"), _("Updated by a workbook import"))
 

@@ -18,6 +18,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -124,8 +125,19 @@ class ChecklistTemplate(ClusterableModel):
         return [item.spec() for item in self.items.all()]
 
 
+GUIDANCE_FEATURES = ["bold", "italic", "ol", "ul", "link"]
+
+
 class ChecklistTemplateItem(Orderable):
-    """One question of a template: what to provide, in which area, gating which stage, due when."""
+    """One question of a template: what to provide, in which area, gating which stage, due when.
+
+    Its title and guidance are written in English and may be translated (`title_fr`, `guidance_es`,
+    ...); `localized()` gives the reader's language, English when a translation is missing.
+    """
+
+    # The languages a title and guidance may be translated into, beside English (the fallback).
+    TRANSLATED_FIELDS = ("title", "guidance")
+    TRANSLATION_LANGUAGES = ("fr", "es")
 
     template = ParentalKey(ChecklistTemplate, on_delete=models.CASCADE, related_name="items")
     code = models.CharField(
@@ -138,9 +150,13 @@ class ChecklistTemplateItem(Orderable):
     guidance = RichTextField(
         _("guidance"),
         blank=True,
-        features=["bold", "italic", "ol", "ul", "link"],
+        features=GUIDANCE_FEATURES,
         help_text=_("What a good answer shows."),
     )
+    title_fr = models.CharField(_("title in French"), max_length=250, blank=True)
+    title_es = models.CharField(_("title in Spanish"), max_length=250, blank=True)
+    guidance_fr = RichTextField(_("guidance in French"), blank=True, features=GUIDANCE_FEATURES)
+    guidance_es = RichTextField(_("guidance in Spanish"), blank=True, features=GUIDANCE_FEATURES)
     evidence_required = models.BooleanField(_("evidence required"), default=True)
     gates_stage = models.CharField(
         _("needed before"),
@@ -170,6 +186,26 @@ class ChecklistTemplateItem(Orderable):
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
 
+    def localized(self, field: str, language: str | None = None) -> str:
+        """`field` ("title" or "guidance") in `language` (default: the active one); English when that
+        translation is empty."""
+        if field not in self.TRANSLATED_FIELDS:
+            raise ValueError(f"{field} is not translated")
+        code = (language or get_language() or "").split("-")[0].lower()
+        if code in self.TRANSLATION_LANGUAGES:
+            translated = getattr(self, f"{field}_{code}")
+            if translated.strip():
+                return translated
+        return getattr(self, field)
+
+    @property
+    def shown_title(self) -> str:
+        return self.localized("title")
+
+    @property
+    def shown_guidance(self) -> str:
+        return self.localized("guidance")
+
     def spec(self) -> rules.TemplateItemSpec:
         return rules.TemplateItemSpec(
             code=self.code,
@@ -184,13 +220,14 @@ class ChecklistTemplateItem(Orderable):
 
     def clean(self) -> None:
         # The editor keeps guidance to its features; a workbook import brings raw HTML: filter it the same way.
-        if self.guidance:
-            from wagtail.admin.rich_text.converters.editor_html import EditorHTMLConverter
+        for name in ("guidance", *(f"guidance_{code}" for code in self.TRANSLATION_LANGUAGES)):
+            value = getattr(self, name)
+            if value:
+                from wagtail.admin.rich_text.converters.editor_html import EditorHTMLConverter
 
-            features = self._meta.get_field("guidance").features
-            cleaned = EditorHTMLConverter(features=features).to_database_format(self.guidance)
-            if html.unescape(cleaned) != html.unescape(self.guidance):  # not merely re-encoded quotes
-                self.guidance = cleaned
+                cleaned = EditorHTMLConverter(features=GUIDANCE_FEATURES).to_database_format(value)
+                if html.unescape(cleaned) != html.unescape(value):  # not merely re-encoded quotes
+                    setattr(self, name, cleaned)
         errors: dict[str, Any] = {}
         if self.code and not all(c.isalnum() or c in ".-" for c in self.code):
             errors["code"] = _("Use letters, digits, dots and hyphens only (e.g. 3.1).")
@@ -301,7 +338,8 @@ class ChecklistItem(models.Model):
 
     @property
     def title(self) -> str:
-        return self.template_item.title
+        """The item's title in the reader's language (English when not translated)."""
+        return self.template_item.localized("title")
 
     @property
     def area(self) -> int:

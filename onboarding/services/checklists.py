@@ -120,6 +120,10 @@ def template_new_version(*, template: ChecklistTemplate, acting_user: User) -> C
                     area=item.area,
                     title=item.title,
                     guidance=item.guidance,
+                    title_fr=item.title_fr,
+                    title_es=item.title_es,
+                    guidance_fr=item.guidance_fr,
+                    guidance_es=item.guidance_es,
                     evidence_required=item.evidence_required,
                     gates_stage=item.gates_stage,
                     due_days=item.due_days,
@@ -269,7 +273,9 @@ def checklist_move_to_version(
         audit(locked.hotline, "onboarding.checklist_version", user=acting_user, data=summary)
         queue_email(
             to=selectors.candidate_user_emails(hotline=locked.hotline),
-            subject=_("Your onboarding checklist now follows version %(version)s") % {"version": template.version},
+            subject=lambda: (
+                _("Your onboarding checklist now follows version %(version)s") % {"version": template.version}
+            ),
             template="onboarding/email/checklist_version.txt",
             context={
                 "hotline": locked.hotline,
@@ -436,23 +442,27 @@ def _notify_item(item: ChecklistItem, action: str, *, acting_user: User | None, 
         "hotline": hotline,
         "item": item,
         "action": action,
-        "action_label": str(ItemEvent.ACTION_LABELS.get(action, action)),
+        "action_label": ItemEvent.ACTION_LABELS.get(action, action),
         "text": text,
         "actor": acting_user,
     }
     if action == rules.SUBMIT:
         queue_email(
             to=[e for e in selectors.association_emails(hotline=hotline) if e != actor_email],
-            subject=_("Ready for review: %(hotline)s, %(code)s %(title)s")
-            % {"hotline": hotline.brand_name, "code": item.code, "title": item.template_item.title},
+            subject=lambda: (
+                _("Ready for review: %(hotline)s, %(code)s %(title)s")
+                % {"hotline": hotline.brand_name, "code": item.code, "title": item.template_item.shown_title}
+            ),
             template="onboarding/email/item_submitted.txt",
             context={**context, "url": _absolute(reverse("onboarding_admin:review_item", args=[item.pk]))},
         )
     elif action in (rules.ACCEPT, rules.REQUEST_CHANGES, rules.APPROVE_WAIVER, rules.DECLINE_WAIVER):
         queue_email(
             to=[e for e in selectors.candidate_user_emails(hotline=hotline) if e != actor_email],
-            subject=_("%(outcome)s: %(code)s %(title)s")
-            % {"outcome": context["action_label"], "code": item.code, "title": item.template_item.title},
+            subject=lambda: (
+                _("%(outcome)s: %(code)s %(title)s")
+                % {"outcome": str(context["action_label"]), "code": item.code, "title": item.template_item.shown_title}
+            ),
             template="onboarding/email/item_reviewed.txt",
             context={**context, "url": _portal_url("portal:onboarding_checklist_item", item.pk)},
         )
@@ -560,8 +570,10 @@ def item_comment(*, item: ChecklistItem, body: str, acting_user: User, now: date
         )
         queue_email(
             to=[e for e in recipients if e != acting_user.email],
-            subject=_("New comment on %(code)s %(title)s (%(hotline)s)")
-            % {"code": locked.code, "title": locked.template_item.title, "hotline": hotline.brand_name},
+            subject=lambda: (
+                _("New comment on %(code)s %(title)s (%(hotline)s)")
+                % {"code": locked.code, "title": locked.template_item.shown_title, "hotline": hotline.brand_name}
+            ),
             template="onboarding/email/item_comment.txt",
             context={"hotline": hotline, "item": locked, "comment": comment, "url": url},
         )
