@@ -404,6 +404,7 @@ class ItemEvent(models.Model):
         "created": _("Added to the checklist"),
         "edit": _("Answer saved"),
         "submit": _("Submitted for review"),
+        "withdraw": _("Submission withdrawn before review"),
         "accept": _("Accepted"),
         "request_changes": _("Changes requested"),
         "waive": _("Waived"),
@@ -455,6 +456,26 @@ class EvidenceDocumentQuerySet(models.QuerySet):
     def expired(self, on: date | None = None) -> EvidenceDocumentQuerySet:
         return self.filter(expires_on__lt=on or timezone.localdate())
 
+    def current(self) -> EvidenceDocumentQuerySet:
+        """In the dossier: not removed or replaced by the candidate (earlier versions stay for staff)."""
+        return self.filter(removed_at__isnull=True)
+
+    def with_locked_uses(self) -> EvidenceDocumentQuerySet:
+        """Annotated with `locked_uses`: the uses that keep it in the dossier as it is
+        (`EvidenceDocument.removal_refusal`), counted in the same query."""
+        return self.annotate(
+            locked_uses=models.Count(
+                "links",
+                filter=Q(links__item__state__in=rules.LOCKED_FOR_CANDIDATE, links__item__removed_at__isnull=True),
+                distinct=True,
+            )
+            + models.Count(
+                "corrective_actions",
+                filter=~Q(corrective_actions__status__in=("open", "in_progress")),
+                distinct=True,
+            )
+        )
+
 
 class EvidenceDocument(models.Model):
     """A document a candidate provides as evidence; it may support several checklist items and
@@ -480,6 +501,23 @@ class EvidenceDocument(models.Model):
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
     items = models.ManyToManyField(ChecklistItem, through="EvidenceLink", related_name="evidence", blank=True)
+    removed_at = models.DateTimeField(
+        _("removed from the dossier at"),
+        null=True,
+        blank=True,
+        help_text=_("Removed or replaced by the candidate; kept for the association's records."),
+    )
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    replaced_by = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="earlier_versions",
+        verbose_name=_("replaced by"),
+    )
 
     objects = EvidenceDocumentQuerySet.as_manager()
 
@@ -497,6 +535,56 @@ class EvidenceDocument(models.Model):
     @property
     def expired(self) -> bool:
         return self.is_expired()
+
+    @property
+    def is_current(self) -> bool:
+        return self.removed_at is None
+
+    def _provided_by_association(self, user: Any) -> bool:
+        """A candidate changes only what their side uploaded (portal users); staff change any document."""
+        if user is None or has_role(user, Role.NETWORK_STAFF):
+            return False
+        return self.uploaded_by is None or self.uploaded_by.is_staff
+
+    def removal_refusal(self, user: Any = None) -> str | None:
+        """Why `user` may not remove or replace this document now, or None. A candidate's user changes
+        the documents their side uploaded; a document stays as it is while an item it supports is
+        submitted, accepted or waived, or while a corrective action it supports is reported done
+        (withdraw the submission, or ask the association, first)."""
+        if self.removed_at is not None:
+            return str(_("“%(name)s” is no longer in the dossier.") % {"name": self.original_name})
+        if self._provided_by_association(user):
+            return str(
+                _("“%(name)s” was provided by the association: ask them to change it.") % {"name": self.original_name}
+            )
+        if getattr(self, "locked_uses", None) == 0:
+            return None
+        codes = sorted(
+            self.links.filter(item__state__in=rules.LOCKED_FOR_CANDIDATE, item__removed_at__isnull=True).values_list(
+                "item__code", flat=True
+            )
+        )
+        if codes:
+            return str(
+                _(
+                    "“%(name)s” supports items under review or already accepted (%(codes)s): it cannot be removed "
+                    "or replaced. Withdraw a submitted item first, or ask the association about an accepted one."
+                )
+                % {"name": self.original_name, "codes": ", ".join(codes)}
+            )
+        if self.corrective_actions.exclude(status__in=("open", "in_progress")).exists():
+            return str(
+                _("“%(name)s” supports a corrective action reported done: ask the association to change it.")
+                % {"name": self.original_name}
+            )
+        return None
+
+    def is_removable_by(self, user: Any) -> bool:
+        """`removal_refusal(user) is None`, without a query when counted by `with_locked_uses()`."""
+        locked_uses = getattr(self, "locked_uses", None)
+        if locked_uses is not None:
+            return self.removed_at is None and not self._provided_by_association(user) and locked_uses == 0
+        return self.removal_refusal(user) is None
 
 
 class EvidenceLink(models.Model):

@@ -316,6 +316,7 @@ def _item_facts(item: ChecklistItem, today: date) -> rules.ItemFacts:
         waiver_approved=item.waiver_approved,
         evidence_required=item.template_item.evidence_required,
         current_evidence=_current_evidence(item, today),
+        has_answer=bool(item.answer.strip()),
     )
 
 
@@ -456,6 +457,16 @@ def _notify_item(item: ChecklistItem, action: str, *, acting_user: User | None, 
             template="onboarding/email/item_submitted.txt",
             context={**context, "url": _absolute(reverse("onboarding_admin:review_item", args=[item.pk]))},
         )
+    elif action == rules.WITHDRAW:
+        queue_email(
+            to=[e for e in selectors.association_emails(hotline=hotline) if e != actor_email],
+            subject=lambda: (
+                _("Withdrawn before review: %(hotline)s, %(code)s %(title)s")
+                % {"hotline": hotline.brand_name, "code": item.code, "title": item.template_item.shown_title}
+            ),
+            template="onboarding/email/item_withdrawn.txt",
+            context={**context, "url": _absolute(reverse("onboarding_admin:review_item", args=[item.pk]))},
+        )
     elif action in (rules.ACCEPT, rules.REQUEST_CHANGES, rules.APPROVE_WAIVER, rules.DECLINE_WAIVER):
         queue_email(
             to=[e for e in selectors.candidate_user_emails(hotline=hotline) if e != actor_email],
@@ -493,6 +504,12 @@ def item_save_answer(
 
 def item_submit(*, item: ChecklistItem, acting_user: User, now: datetime | None = None) -> ChecklistItem:
     return _item_action(item=item, action=rules.SUBMIT, acting_user=acting_user, now=now)
+
+
+def item_withdraw(*, item: ChecklistItem, acting_user: User, now: datetime | None = None) -> ChecklistItem:
+    """Take a submitted item back before any reviewer has acted on it: it is in progress again (the
+    reviewers are told); its answer and evidence stay."""
+    return _item_action(item=item, action=rules.WITHDRAW, acting_user=acting_user, now=now)
 
 
 def item_accept(

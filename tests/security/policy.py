@@ -561,6 +561,27 @@ POLICY: dict[str, Rule] = {
             V("member B", NOBODY, {"pk": "action_evidence_MB"}),
         )
     ),
+    # One document of the dossier (replace it); removing it asks to confirm first, or sends back
+    # with the reason when it cannot be removed (a redirect).
+    "portal:onboarding_document": Rule(
+        (
+            V("candidate A", roles(CANDIDATE), {"pk": "evidence_CA"}),
+            V("candidate B", roles(CANDIDATE2), {"pk": "evidence_CB"}),
+            V("member A", roles(MEMBER), {"pk": "action_evidence_MA"}),
+            V("member B", NOBODY, {"pk": "action_evidence_MB"}),
+        ),
+        writes=True,
+    ),
+    "portal:onboarding_document_remove": Rule(
+        (
+            V("candidate A", roles(CANDIDATE), {"pk": "evidence_CA"}),
+            V("candidate B", roles(CANDIDATE2), {"pk": "evidence_CB"}),
+            V("member A", roles(MEMBER), {"pk": "action_evidence_MA"}),
+            V("member B", NOBODY, {"pk": "action_evidence_MB"}),
+        ),
+        ok=frozenset({200, 302}),
+        writes=True,
+    ),
     "portal:onboarding_corrective_actions": rule(PORTAL),
     "portal:onboarding_corrective_action": Rule(
         (V("member A", roles(MEMBER), {"pk": "action_MA"}), V("member B", NOBODY, {"pk": "action_MB"})),
