@@ -813,6 +813,8 @@ POLICY: dict[str, Rule] = {
     **network_viewset(
         "network_statistics", "statistics_MB", view=CAPACITY_READERS, add=NETWORK, change=NETWORK, delete=NETWORK
     ),
+    # A return's exchange with its hotline: its readers see it, network staff query it.
+    "network_statistics:query": Rule((V("member B's return", CAPACITY_READERS, {"pk": "statistics_MB"}),), writes=True),
     "network_workbook:index": rule(NETWORK, writes=True),
     # A run of the import (its preview and result) is its uploader's alone.
     "network_workbook:job": Rule((V("own run", roles(STAFF), args=("workbook_run",)),)),
