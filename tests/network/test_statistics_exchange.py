@@ -54,7 +54,9 @@ def test_staff_query_a_return_and_the_member_answers_and_resubmits(client_for, s
     assert statistics.validation_status == HotlineStatistics.Validation.QUERIED
     done = member.post(
         edit_url,
-        _form_data(statistics, reports_received=statistics.reports_received + 120, answer="Corrected: one month missed."),
+        _form_data(
+            statistics, reports_received=statistics.reports_received + 120, answer="Corrected: one month missed."
+        ),
     )
     assert done.status_code == 302
     statistics.refresh_from_db()
