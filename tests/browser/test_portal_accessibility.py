@@ -4,6 +4,7 @@ is either gone or accepted below with the reason it was checked and kept."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from typing import Any
 
@@ -158,7 +159,7 @@ def test_every_portal_and_donor_page_passes_axe_on_desktop_and_phone(live_server
         context.close()
     # The sign-in page, as everyone first sees it.
     problems |= check_pages(page, live_server, {"sign in": reverse("account_login")})
-    assert problems == {}
+    assert problems == {}, json.dumps(problems, indent=1)
 
 
 def test_on_a_phone_a_tables_first_column_stays_in_view(live_server, page):
