@@ -29,10 +29,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # "Needs review" results looked at by hand on these pages and kept, with why.
 ACCEPTED_INCOMPLETE = {
-    # axe cannot compute the contrast of text over the sticky first column's inset shadow or of
-    # text inside the status pills (a border in currentColor); checked by hand: the text is the
-    # site's ink or a status colour on white, at least 4.5:1.
-    "color-contrast": "text on white behind a box-shadow or a currentColor border; checked at 4.5:1 or more",
+    # On a phone, a table's cells scrolled out of its box or passing under the fixed first column:
+    # axe cannot tell what is behind them. The same cells, same colours, pass at desktop width
+    # (checked on every page above, where nothing overlaps), so the contrast is known to be met.
+    "color-contrast": "cells scrolled out of view or under the fixed first column on a phone; pass on desktop",
 }
 
 PHONE = {"width": 390, "height": 844}
