@@ -96,5 +96,6 @@ def _replaced_document(ctx: DemoContext, candidate) -> None:
         upload=SimpleUploadedFile(
             f"{item.code}-final.pdf", _demo_pdf(item.title, hotline.brand_name, ctx.today), "application/pdf"
         ),
+        description="Signed version",
         acting_user=candidate,
     )
