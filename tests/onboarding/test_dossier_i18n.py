@@ -146,3 +146,21 @@ def test_the_language_switcher_sets_a_signed_in_persons_email_language(world, cl
     client.post("/i18n/setlang/", {"language": "xx", "next": "/portal/"})
     world.candidate.refresh_from_db()
     assert world.candidate.language == "es"
+
+
+def test_each_recipient_group_is_rendered_under_its_own_language(world):
+    from core.mail import queue_email
+
+    world.candidate.language = "es"
+    world.candidate.save(update_fields=["language"])
+    with translation.override("fr"):  # the acting person's language is not the recipients'
+        queue_email(
+            to=[world.candidate.email, world.staff.email, "no-account@example.org"],
+            subject=lambda: f"lang={translation.get_language()}",
+            body="Body",
+        )
+    sent = {
+        email.subject.split("lang=")[1]: sorted(email.to)
+        for email in OutgoingEmail.objects.filter(subject__contains="lang=")
+    }
+    assert sent == {"es": [world.candidate.email], "en": sorted([world.staff.email, "no-account@example.org"])}
