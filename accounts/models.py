@@ -53,6 +53,13 @@ class User(AbstractUser):
         default=False,
         help_text=_("Restored from a workbook: inactive, without a password, until the person accepts an invitation."),
     )
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("The language of the emails sent to this person; empty: the site's default language."),
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

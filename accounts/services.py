@@ -99,7 +99,7 @@ def _invitation_create(
         )
         queue_email(
             to=[email],
-            subject=_("You are invited to the %(site)s toolkit") % {"site": settings.WAGTAIL_SITE_NAME},
+            subject=lambda: _("You are invited to the %(site)s toolkit") % {"site": settings.WAGTAIL_SITE_NAME},
             template="accounts/email/invitation.txt",
             context={
                 "invitation": invitation,
@@ -117,8 +117,12 @@ def invitation_for_token(token: str) -> Invitation | None:
     return Invitation.objects.filter(token_hash=Invitation.hash_token(token)).first()
 
 
-def invitation_accept(*, token: str, password: str, first_name: str = "", last_name: str = "") -> User:
-    """Create the invited user. Raises ValidationError when the link is used, expired or revoked."""
+def invitation_accept(
+    *, token: str, password: str, first_name: str = "", last_name: str = "", language: str = ""
+) -> User:
+    """Create the invited user. Raises ValidationError when the link is used, expired or revoked.
+    `language` (the one the invitation page was read in) becomes the language of their emails."""
+    language = language if language in dict(settings.LANGUAGES) else ""
     with transaction.atomic():
         invitation = Invitation.objects.select_for_update().filter(token_hash=Invitation.hash_token(token)).first()
         if invitation is None or not invitation.is_usable:
@@ -136,6 +140,7 @@ def invitation_accept(*, token: str, password: str, first_name: str = "", last_n
             user.set_password(password)
             user.is_active, user.awaiting_invitation = True, False
             user.is_staff = user.is_staff or invitation.role in STAFF_ROLES
+            user.language = user.language or language
             user.save()
         else:
             user = User.objects.create_user(
@@ -144,6 +149,7 @@ def invitation_accept(*, token: str, password: str, first_name: str = "", last_n
                 first_name=candidate.first_name,
                 last_name=candidate.last_name,
                 is_staff=invitation.role in STAFF_ROLES,
+                language=language,
             )
         EmailAddress.objects.update_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
         if invitation.role in STAFF_ROLES:
@@ -160,6 +166,21 @@ def invitation_accept(*, token: str, password: str, first_name: str = "", last_n
         invitation.accepted_by = user
         invitation.save(update_fields=["accepted_at", "accepted_by"])
         audit(invitation, "accounts.invitation.accept", user=user, data={"email": user.email})
+    return user
+
+
+def user_set_language(*, user: User, language: str, acting_user: User) -> User:
+    """The language of `user`'s emails (one of settings.LANGUAGES). A person sets only their own."""
+    if acting_user.pk != user.pk:
+        raise PermissionDenied
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError(_("Choose one of the site's languages."))
+    if user.language != language:
+        with transaction.atomic():
+            old = user.language
+            user.language = language
+            user.save(update_fields=["language"])
+            audit(user, "accounts.user.language", user=acting_user, data={"changed": {"language": [old, language]}})
     return user
 
 

@@ -7,7 +7,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views import i18n
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
@@ -44,6 +46,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
                 password=form.cleaned_data["password1"],
                 first_name=form.cleaned_data["first_name"],
                 last_name=form.cleaned_data["last_name"],
+                language=translation.get_language() or "",
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -81,3 +84,17 @@ def portal_home(request: HttpRequest) -> HttpResponse:
 def donors_home(request: HttpRequest) -> HttpResponse:
     panels = collect(DONOR_PANELS_HOOK, request)
     return render(request, "donors/home.html", {"panels": panels})
+
+
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switcher; a signed-in person's choice also becomes the language of their emails."""
+    response = i18n.set_language(request)
+    language = request.POST.get("language", "")
+    if (
+        request.method == "POST"
+        and request.user.is_authenticated
+        and response.status_code in (302, 204)
+        and language in dict(settings.LANGUAGES)
+    ):
+        services.user_set_language(user=request.user, language=language, acting_user=request.user)
+    return response

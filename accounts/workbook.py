@@ -29,7 +29,7 @@ from core.workbook import NEW, CellError, Column, ImportContext, ModelSheet, reg
 AFFILIATION_TYPES = {"organisation": ("network.Organisation", "Organisations"), "donor": ("reports.Donor", "Donors")}
 STAFF_ROLE_NAMES = [str(role) for role in STAFF_ROLES]
 # Columns an import may set on an account that exists (the others change in the admin only).
-UPDATABLE = {"email", "first_name", "last_name"}
+UPDATABLE = {"email", "first_name", "last_name", "language"}
 
 
 def _users() -> Any:
@@ -209,7 +209,7 @@ SHEETS = [
             "The accounts other sheets name by email. Never passwords, two-factor secrets or sessions: an import "
             "creates a missing account inactive and without a password, lists it as needing an invitation, and "
             "the person sets a password by accepting that invitation. An account that exists keeps its roles, "
-            "affiliation and status (change them in the admin); only its name may be updated."
+            "affiliation and status (change them in the admin); only its name and language may be updated."
         ),
         key_headers=["email"],
         queryset=_users,
@@ -224,6 +224,12 @@ SHEETS = [
             ),
             Column("first_name", "first_name", help="First name."),
             Column("last_name", "last_name", help="Last name."),
+            Column(
+                "language",
+                "language",
+                kind="choice",
+                help="Language of the person's emails (en, fr, es); empty: the site's default language.",
+            ),
             Column(
                 "roles",
                 None,

@@ -12,6 +12,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.admin.auth import require_admin_access
 from wagtail.documents import urls as wagtaildocs_urls
 
+from accounts import views as accounts_views
 from accounts.areas import ADMIN_ROUTE_PREFIX
 from cms import urls as cms_urls
 from core import views as core_views
@@ -47,7 +48,8 @@ urlpatterns = [
     # Staff calendar feeds (secret-token URLs for calendar applications).
     path("onboarding/", include("onboarding.urls")),
     path("documents/", include(wagtaildocs_urls)),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's switcher; a signed-in person's choice is also the language of their emails.
+    path("i18n/setlang/", accounts_views.set_language, name="set_language"),
     *cms_urls.root_urlpatterns,
 ]
 

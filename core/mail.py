@@ -13,14 +13,17 @@ missed. A `dedupe_key` makes a message idempotent: the same key is never queued 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import Promise
 
 from core.models import OutgoingEmail
 
@@ -35,24 +38,61 @@ DELIVERY_MAILER = "delivery"
 def queue_email(
     *,
     to: list[str],
-    subject: str,
+    subject: str | Promise | Callable[[], str],
     template: str | None = None,
     context: dict | None = None,
     body: str | None = None,
     dedupe_key: str | None = None,
 ) -> OutgoingEmail | None:
-    """Queue one email; returns None when nobody is to receive it or the key was already used."""
+    """Queue one email in each recipient's language; returns the first one queued, or None when
+    nobody is to receive it or the key was already used.
+
+    Recipients are grouped by the language of their account (`User.language`; the site's default for
+    an address without an account or a language), and the subject and template are rendered once per
+    group under that language: pass the subject as a lazy string or a callable (`lambda: _("...") %
+    {...}`) so it is translated there too. A `dedupe_key` covers every group (`key:language` when the
+    recipients need more than one language).
+    """
     recipients = sorted({address for address in to if address})
     if not recipients:
         return None
-    if template is not None:
-        body = render_to_string(template, {"site_name": settings.WAGTAIL_SITE_NAME, **(context or {})})
-    if body is None:
+    if template is None and body is None:
         raise ValueError("queue_email needs a template or a body")
+    groups = recipients_by_language(recipients)
+    first: OutgoingEmail | None = None
+    for language, addresses in groups.items():
+        key = dedupe_key if dedupe_key is None or len(groups) == 1 else f"{dedupe_key}:{language}"
+        with translation.override(language):
+            text = (
+                render_to_string(template, {"site_name": settings.WAGTAIL_SITE_NAME, **(context or {})})
+                if template is not None
+                else str(body)
+            )
+            title = str(subject() if callable(subject) else subject)
+        queued = _record(to=addresses, subject=title, body=text, dedupe_key=key)
+        first = first or queued
+    return first
+
+
+def recipients_by_language(addresses: list[str]) -> dict[str, list[str]]:
+    """The addresses grouped by their account's language (the site's default when it has none)."""
+    languages = dict(
+        get_user_model()
+        .objects.filter(email__in=[address.lower() for address in addresses])
+        .exclude(language="")
+        .values_list("email", "language")
+    )
+    groups: dict[str, list[str]] = {}
+    for address in addresses:
+        groups.setdefault(languages.get(address.lower(), settings.LANGUAGE_CODE), []).append(address)
+    return groups
+
+
+def _record(*, to: list[str], subject: str, body: str, dedupe_key: str | None) -> OutgoingEmail | None:
     subject = " ".join((settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject).split())[:255]
     try:
         with transaction.atomic():
-            email = OutgoingEmail.objects.create(to=recipients, subject=subject, body=body, dedupe_key=dedupe_key)
+            email = OutgoingEmail.objects.create(to=to, subject=subject, body=body, dedupe_key=dedupe_key)
     except IntegrityError:
         if dedupe_key and OutgoingEmail.objects.filter(dedupe_key=dedupe_key).exists():
             return None

@@ -115,6 +115,19 @@ class StatisticsForm(forms.ModelForm):
         }
 
 
+class StatisticsAnswerForm(StatisticsForm):
+    """A queried return: the figures, corrected if needed, and the answer to the association's query."""
+
+    answer = forms.CharField(
+        label=_("Your answer to the association's query"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Say what you checked or corrected; the association sees it with the resubmitted return."),
+    )
+
+    field_order = ["answer"]
+
+
 class AnalystForm(forms.ModelForm):
     class Meta:
         model = Analyst

@@ -21,12 +21,20 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import portal_user_required
 from network import selectors, services
-from network.forms import AnalystForm, AnnualProfileForm, NominationForm, PublicProfileForm, StatisticsForm
+from network.forms import (
+    AnalystForm,
+    AnnualProfileForm,
+    NominationForm,
+    PublicProfileForm,
+    StatisticsAnswerForm,
+    StatisticsForm,
+)
 from network.models import (
     Analyst,
     Hotline,
     HotlineAnnualProfile,
     HotlineStatistics,
+    StatisticsMessage,
     TrainingParticipation,
 )
 
@@ -188,22 +196,38 @@ def statistics_edit(request: HttpRequest, pk: int, return_pk: int) -> HttpRespon
     if statistics_return.validation_status == HotlineStatistics.Validation.VALIDATED:
         messages.info(request, _("This return has been validated and can no longer be changed."))
         return redirect("portal:network_statistics", pk=hotline.pk)
-    form = StatisticsForm(_data(request), instance=statistics_return)
+    queried = statistics_return.validation_status == HotlineStatistics.Validation.QUERIED
+    form = (StatisticsAnswerForm if queried else StatisticsForm)(_data(request), instance=statistics_return)
     if request.method == "POST" and _save(
         form,
         lambda: services.statistics_update(
-            statistics=statistics_return, values=form.cleaned_data, acting_user=request.user
+            statistics=statistics_return,
+            values={name: value for name, value in form.cleaned_data.items() if name != "answer"},
+            answer=form.cleaned_data.get("answer", ""),
+            acting_user=request.user,
         ),
     ):
-        messages.success(request, _("Your statistics return was saved."))
+        messages.success(
+            request,
+            _("Your answer was sent and the return resubmitted.")
+            if queried
+            else _("Your statistics return was saved."),
+        )
         return redirect("portal:network_statistics", pk=hotline.pk)
-    return _form_page(
-        request,
-        hotline,
-        form,
-        title=_("Statistics return %(period)s") % {"period": statistics_return.period_label},
-        intro=_("Aggregate numbers only: never report contents or URLs."),
-    )
+    context = {
+        "hotline": hotline,
+        "form": form,
+        "title": _("Statistics return %(period)s") % {"period": statistics_return.period_label},
+        "intro": _("Aggregate numbers only: never report contents or URLs."),
+        "queried": queried,
+        "exchange": list(
+            StatisticsMessage.objects.visible_to(request.user)
+            .filter(statistics=statistics_return)
+            .select_related("author")
+        ),
+    }
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "network/portal/statistics_return.html", context, status=status)
 
 
 # -- analysts ------------------------------------------------------------------------------------------

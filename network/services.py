@@ -24,16 +24,21 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import models, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import LogContext
 
 from accounts.access import is_staff_user, may
+from accounts.models import Affiliation, User
 from core.audit import audit
 from core.history import audit_change, changed_fields, created_fields, field_values
+from core.mail import queue_email
 from core.models import WorkbookImport
 from core.uploads import CheckedDocument, private_storage, store_document
 from core.workbook import ImportResult, import_workbook
@@ -44,6 +49,7 @@ from network.models import (
     Hotline,
     HotlineAnnualProfile,
     HotlineStatistics,
+    StatisticsMessage,
     TrainingEvent,
     TrainingParticipation,
 )
@@ -200,15 +206,22 @@ def statistics_submit(*, hotline: Hotline, values: Mapping[str, Any], acting_use
 
 
 def statistics_update(
-    *, statistics: HotlineStatistics, values: Mapping[str, Any], acting_user: Any
+    *, statistics: HotlineStatistics, values: Mapping[str, Any], acting_user: Any, answer: str = ""
 ) -> HotlineStatistics:
-    """Correct a return; a validated return is closed (staff reopen it by querying it)."""
+    """Correct a return; a validated return is closed (staff reopen it by querying it). A queried
+    return is resubmitted with the hotline's answer to the query, kept in its exchange."""
     _check_hotline(statistics.hotline, acting_user, staff_permission="network.change_hotlinestatistics")
+    answer = answer.strip()
     with transaction.atomic():
         Hotline.objects.select_for_update().filter(pk=statistics.hotline_id).first()
         statistics = HotlineStatistics.objects.select_for_update().get(pk=statistics.pk)
         if statistics.validation_status == HotlineStatistics.Validation.VALIDATED:
             raise ValidationError(_("This return has been validated by the association and can no longer be changed."))
+        queried = statistics.validation_status == HotlineStatistics.Validation.QUERIED
+        if queried and not is_staff_user(acting_user) and not answer:
+            raise ValidationError({"answer": _("Answer the association's query before resubmitting the return.")})
+        if len(answer) > 5000:
+            raise ValidationError({"answer": _("The answer is too long (at most 5,000 characters).")})
         before = field_values(statistics)
         _assign(statistics, values, STATISTICS_FIELDS)
         _check_period_over(statistics, timezone.localdate())
@@ -217,7 +230,85 @@ def statistics_update(
         statistics.submitted_at = timezone.now()
         _save_checked(statistics, constraints=False)
         audit_change(statistics, "network.statistics.update", before=before, user=acting_user)
+        if answer:
+            message = StatisticsMessage.objects.create(
+                statistics=statistics, kind=StatisticsMessage.Kind.ANSWER, body=answer, author=acting_user
+            )
+            audit(statistics, "network.statistics.answer", user=acting_user, data={"message": message.pk})
+            _notify_statistics_answer(statistics, message)
     return statistics
+
+
+def statistics_query(*, statistics: HotlineStatistics, question: str, acting_user: Any) -> StatisticsMessage:
+    """Staff query a return: it is "queried" (open to the hotline again) with the question, which the
+    hotline's portal users are sent and see beside the return until they answer and resubmit."""
+    if not is_staff_user(acting_user) or not acting_user.has_perm("network.change_hotlinestatistics"):
+        raise PermissionDenied(_("Your role does not allow this change."))
+    question = question.strip()
+    if not question:
+        raise ValidationError({"question": _("Write the question the hotline should answer.")})
+    if len(question) > 5000:
+        raise ValidationError({"question": _("The question is too long (at most 5,000 characters).")})
+    with transaction.atomic():
+        statistics = HotlineStatistics.objects.select_for_update().select_related("hotline").get(pk=statistics.pk)
+        before = field_values(statistics)
+        statistics.validation_status = HotlineStatistics.Validation.QUERIED
+        statistics.save(update_fields=["validation_status"])
+        audit_change(statistics, "network.statistics.update", before=before, user=acting_user)
+        message = StatisticsMessage.objects.create(
+            statistics=statistics, kind=StatisticsMessage.Kind.QUERY, body=question, author=acting_user
+        )
+        audit(statistics, "network.statistics.query", user=acting_user, data={"message": message.pk})
+        hotline = statistics.hotline
+        queue_email(
+            to=_hotline_user_emails(hotline),
+            subject=lambda: (
+                _("A question about your statistics return %(period)s") % {"period": statistics.period_label}
+            ),
+            template="network/email/statistics_query.txt",
+            context={
+                "hotline": hotline,
+                "statistics": statistics,
+                "message": message,
+                "url": _absolute(reverse("portal:network_statistics_edit", args=[hotline.pk, statistics.pk])),
+            },
+        )
+    return message
+
+
+def _hotline_user_emails(hotline: Hotline) -> list[str]:
+    """The active portal users of the hotline's host organisation."""
+    organisation_type = ContentType.objects.get_for_model(hotline.host_organisation)
+    affiliated = Affiliation.objects.filter(
+        content_type=organisation_type, object_id=hotline.host_organisation_id
+    ).values("user_id")
+    return sorted(User.objects.filter(pk__in=affiliated, is_active=True).values_list("email", flat=True))
+
+
+def _notify_statistics_answer(statistics: HotlineStatistics, message: StatisticsMessage) -> None:
+    """Whoever asked the last query hears the answer."""
+    query = statistics.messages.filter(kind=StatisticsMessage.Kind.QUERY).select_related("author").last()
+    asker = query.author if query is not None else None
+    if asker is None or not asker.is_active:
+        return
+    queue_email(
+        to=[asker.email],
+        subject=lambda: (
+            _("%(hotline)s answered your query on its statistics return %(period)s")
+            % {"hotline": statistics.hotline.brand_name, "period": statistics.period_label}
+        ),
+        template="network/email/statistics_answer.txt",
+        context={
+            "hotline": statistics.hotline,
+            "statistics": statistics,
+            "message": message,
+            "url": _absolute(reverse("network_statistics:query", args=[statistics.pk])),
+        },
+    )
+
+
+def _absolute(path: str) -> str:
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
 # -- analysts -------------------------------------------------------------------------------------

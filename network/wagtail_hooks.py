@@ -64,6 +64,10 @@ def register_network_actions(actions: Any) -> None:
     actions.register_action("network.annual_profile.update", _("Update annual profile"), _("Annual profile updated"))
     actions.register_action("network.statistics.submit", _("Submit statistics"), _("Statistics return submitted"))
     actions.register_action("network.statistics.update", _("Update statistics"), _("Statistics return updated"))
+    actions.register_action("network.statistics.query", _("Query statistics"), _("Statistics return queried"))
+    actions.register_action(
+        "network.statistics.answer", _("Answer a query"), _("Query on a statistics return answered")
+    )
     actions.register_action("network.analyst.register", _("Register analyst"), _("Analyst registered"))
     actions.register_action("network.analyst.update", _("Update analyst"), _("Analyst updated"))
     actions.register_action("network.training.nominate", _("Nominate for training"), _("Nominated for training"))

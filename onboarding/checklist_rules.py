@@ -179,6 +179,7 @@ WAIVE = "waive"
 APPROVE_WAIVER = "approve_waiver"
 DECLINE_WAIVER = "decline_waiver"
 EXPIRE = "expire"
+WITHDRAW = "withdraw"
 
 _CANDIDATE_SIDE = frozenset({CANDIDATE, STAFF})
 _REVIEW_SIDE = frozenset({REVIEWER, STAFF})
@@ -202,6 +203,8 @@ ITEM_ACTIONS: tuple[ItemAction, ...] = (
         _CANDIDATE_SIDE,
         needs_evidence=True,
     ),
+    # Before a reviewer has acted on it, the candidate may take a submission back to work on it again.
+    ItemAction(WITHDRAW, gettext_lazy("Withdraw the submission"), {SUBMITTED: IN_PROGRESS}, _CANDIDATE_SIDE),
     ItemAction(ACCEPT, gettext_lazy("Accept"), {SUBMITTED: ACCEPTED}, _REVIEW_SIDE, not_by=SUBMITTER),
     ItemAction(
         REQUEST_CHANGES,
@@ -263,6 +266,7 @@ class ItemFacts:
     waiver_approved: bool = False
     evidence_required: bool = False
     current_evidence: int = 0  # linked documents not expired
+    has_answer: bool = False  # a written answer is saved
 
 
 def plan_item_action(
@@ -301,6 +305,10 @@ def plan_item_action(
         problems.append(_("This waiver is already approved."))
     if action.needs_evidence and item.evidence_required and item.current_evidence < 1:
         problems.append(_("This item needs evidence: attach at least one current document before submitting."))
+    if name == SUBMIT and not item.evidence_required and not item.has_answer and item.current_evidence < 1:
+        problems.append(
+            _("This item is empty: write your answer and save it (or attach a document) before submitting.")
+        )
     if problems:
         raise ItemActionRefused(ItemActionRefused.INVALID, problems)
     return action.moves[item.state]

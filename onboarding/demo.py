@@ -51,6 +51,7 @@ from network.models import (
 )
 from onboarding import checklist_rules as rules
 from onboarding import demo_colleagues, workflow
+from onboarding.demo_portal import seed_portal_edges
 from onboarding.demo_reviews import seed_reviews
 from onboarding.models import (
     ActionItem,
@@ -273,6 +274,7 @@ def seed(ctx: DemoContext) -> None:
     dossiers = _dossiers(ctx, plans, hotlines, histories, staff)
     demo_colleagues.seed(ctx)
     seed_reviews(ctx)
+    seed_portal_edges(ctx)
 
     dataversion.bump()
     ctx.objects.update(candidate_hotlines=hotlines, roundtables=roundtables, agreements=agreements)

@@ -236,12 +236,33 @@ class EvidenceUploadForm(forms.Form):
         return upload
 
 
+class ReplaceDocumentForm(forms.Form):
+    document = forms.FileField(
+        label=_("New version"),
+        help_text=accepted_types_text,
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
+    )
+    expires_on = DateField(
+        label=_("Valid until (optional)"),
+        required=False,
+        widget=DatePickerInput,
+        help_text=_("For certificates and other documents that expire: the items it supports reopen after this date."),
+    )
+
+    def clean_document(self) -> Any:
+        upload = self.cleaned_data["document"]
+        check_document(upload)  # raises ValidationError naming what is wrong
+        return upload
+
+
 class LinkEvidenceForm(forms.Form):
     document = forms.ModelChoiceField(
         label=_("A document already in your dossier"), queryset=None, empty_label=_("Choose a document")
     )
 
     def __init__(self, *args: Any, documents: Any, **kwargs: Any) -> None:
+        # Its own ids: the upload form on the same page has a "document" field too (one id, one label each).
+        kwargs.setdefault("auto_id", "id_link_%s")
         super().__init__(*args, **kwargs)
         self.fields["document"].queryset = documents
 

@@ -18,6 +18,8 @@ urlpatterns = [
     path("onboarding/checklist/items/<int:pk>/", portal_views.checklist_item, name="onboarding_checklist_item"),
     path("onboarding/checklist/items/<int:pk>/assign/", portal_assign_views.item_assign, name="onboarding_item_assign"),
     path("onboarding/evidence/<int:pk>/download/", portal_views.evidence_download, name="onboarding_evidence"),
+    path("onboarding/evidence/<int:pk>/", portal_views.document, name="onboarding_document"),
+    path("onboarding/evidence/<int:pk>/remove/", portal_views.document_remove, name="onboarding_document_remove"),
     path("onboarding/corrective-actions/", portal_views.corrective_actions, name="onboarding_corrective_actions"),
     path(
         "onboarding/corrective-actions/<int:pk>/",

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.access import portal_user_required
@@ -26,6 +27,7 @@ from onboarding.forms import (
     EvidenceUploadForm,
     LinkEvidenceForm,
     PortalSubmitForm,
+    ReplaceDocumentForm,
 )
 from onboarding.models import (
     ActionItem,
@@ -259,7 +261,7 @@ def _item_post(request: HttpRequest, item: ChecklistItem, action: str, forms: di
                 messages.success(request, _("“%(name)s” uploaded.") % {"name": document.original_name})
                 return here
         elif action == "link":
-            documents = EvidenceDocument.objects.visible_to(user).filter(hotline=item.checklist.hotline)
+            documents = EvidenceDocument.objects.visible_to(user).current().filter(hotline=item.checklist.hotline)
             form = forms["link"] = LinkEvidenceForm(request.POST, documents=documents)
             if form.is_valid():
                 services.evidence_link(document=form.cleaned_data["document"], item=item, acting_user=user)
@@ -269,12 +271,41 @@ def _item_post(request: HttpRequest, item: ChecklistItem, action: str, forms: di
             document = get_object_or_404(
                 EvidenceDocument.objects.visible_to(user), pk=request.POST.get("document") or 0
             )
+            if request.POST.get("confirmed") != "yes":
+                return confirm_page(
+                    request,
+                    title=_("Remove “%(name)s” from this item?") % {"name": document.original_name},
+                    consequences=[
+                        _("The document no longer supports %(code)s %(title)s.")
+                        % {"code": item.code, "title": item.title},
+                        _("It stays in your dossier: other items it supports keep it, and you can attach it again."),
+                    ],
+                    confirm_label=_("Remove from this item"),
+                    back_url=here.url,
+                    fields={"action": "unlink", "document": document.pk},
+                )
             services.evidence_unlink(document=document, item=item, acting_user=user)
             messages.success(request, _("“%(name)s” no longer supports this item.") % {"name": document.original_name})
             return here
         elif action == "submit":
             services.item_submit(item=item, acting_user=user)
             messages.success(request, _("Submitted: the association's reviewers are told."))
+            return here
+        elif action == "withdraw":
+            if request.POST.get("confirmed") != "yes":
+                return confirm_page(
+                    request,
+                    title=_("Withdraw %(code)s from review?") % {"code": item.code},
+                    consequences=[
+                        _("The item leaves the reviewers' queue and is in progress again; they are told."),
+                        _("Your answer and documents stay: change them, then submit the item again."),
+                    ],
+                    confirm_label=_("Withdraw the submission"),
+                    back_url=here.url,
+                    fields={"action": "withdraw"},
+                )
+            services.item_withdraw(item=item, acting_user=user)
+            messages.success(request, _("Withdrawn: the item is yours to change, then submit again."))
             return here
         elif action == "comment":
             form = forms["comment"] = CommentForm(request.POST)
@@ -290,6 +321,133 @@ def _item_post(request: HttpRequest, item: ChecklistItem, action: str, forms: di
         forms["errors"] = [str(exc) or _("You cannot do this.")]
     forms.setdefault("errors", [])
     return None
+
+
+def confirm_page(
+    request: HttpRequest,
+    *,
+    title: str,
+    consequences: list[str],
+    confirm_label: str,
+    back_url: str,
+    fields: dict[str, Any],
+) -> HttpResponse:
+    """Confirm, then act (the portal's form of `core.confirm`): what will happen, then the same
+    fields posted again with `confirmed=yes`."""
+    return render(
+        request,
+        "onboarding/portal/confirm.html",
+        {
+            "title": title,
+            "consequences": consequences,
+            "confirm_label": confirm_label,
+            "back_url": back_url,
+            "fields": fields,
+        },
+    )
+
+
+def _own_document(request: HttpRequest, pk: int) -> EvidenceDocument:
+    """A document in the user's own dossier (not removed or replaced); another's answers 404."""
+    return get_object_or_404(
+        EvidenceDocument.objects.visible_to(request.user).current().select_related("hotline", "uploaded_by"), pk=pk
+    )
+
+
+def _back_to(request: HttpRequest, document: EvidenceDocument) -> str:
+    """The item page the user came from (one of this dossier's), else the checklist."""
+    item = ChecklistItem.objects.visible_to(request.user).filter(
+        pk=request.POST.get("item") or request.GET.get("item") or 0, checklist__hotline=document.hotline_id
+    )
+    if item.exists():
+        return reverse("portal:onboarding_checklist_item", args=[item.get().pk])
+    return reverse("portal:onboarding_checklist", args=[document.hotline_id])
+
+
+@portal_user_required
+def document(request: HttpRequest, pk: int) -> HttpResponse:
+    """One document of the dossier: what it supports; replace it with a new version."""
+    document = _own_document(request, pk)
+    back = _back_to(request, document)
+    form, errors = ReplaceDocumentForm(), []
+    if request.method == "POST":
+        form = ReplaceDocumentForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                new = services.evidence_replace(
+                    document=document,
+                    upload=form.cleaned_data["document"],
+                    expires_on=form.cleaned_data["expires_on"],
+                    acting_user=request.user,
+                )
+            except ValidationError as exc:
+                errors = exc.messages
+            except PermissionDenied as exc:
+                errors = [str(exc) or _("You cannot do this.")]
+            else:
+                messages.success(
+                    request,
+                    _("“%(new)s” replaces “%(old)s”.") % {"new": new.original_name, "old": document.original_name},
+                )
+                return redirect(back)
+    items = list(
+        ChecklistItem.objects.visible_to(request.user)
+        .active()
+        .filter(evidence_links__document=document)
+        .select_related("template_item")
+        .order_by("template_item__sort_order", "code")
+    )
+    return render(
+        request,
+        "onboarding/portal/document.html",
+        {
+            "document": document,
+            "hotline": document.hotline,
+            "items": items,
+            "refusal": document.removal_refusal(request.user),
+            "form": form,
+            "errors": errors,
+            "back_url": back,
+            "item_pk": request.GET.get("item") or request.POST.get("item") or "",
+        },
+    )
+
+
+@portal_user_required
+def document_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    """Remove a document from the dossier, after confirming; the association keeps it on record."""
+    document = _own_document(request, pk)
+    back = _back_to(request, document)
+    if request.method == "POST" and request.POST.get("confirmed") == "yes":
+        try:
+            services.evidence_remove(document=document, acting_user=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        except PermissionDenied as exc:
+            messages.error(request, str(exc) or _("You cannot do this."))
+        else:
+            messages.success(request, _("“%(name)s” was removed from your dossier.") % {"name": document.original_name})
+        return redirect(back)
+    refusal = document.removal_refusal(request.user)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect(back)
+    codes = sorted(
+        ChecklistItem.objects.active().filter(evidence_links__document=document).values_list("code", flat=True)
+    )
+    return confirm_page(
+        request,
+        title=_("Remove “%(name)s” from your dossier?") % {"name": document.original_name},
+        consequences=[
+            _("It will no longer support these items: %(codes)s.") % {"codes": ", ".join(codes)}
+            if codes
+            else _("It supports no item at the moment."),
+            _("You will not see it in the portal any more; the association keeps it on record."),
+        ],
+        confirm_label=_("Remove the document"),
+        back_url=back,
+        fields={"item": request.GET.get("item") or request.POST.get("item") or ""},
+    )
 
 
 @portal_user_required
@@ -347,7 +505,10 @@ def corrective_action(request: HttpRequest, pk: int) -> HttpResponse:
         except PermissionDenied as exc:
             errors = [str(exc)]
     evidence = (
-        EvidenceDocument.objects.visible_to(request.user).filter(corrective_actions=action).order_by("uploaded_at")
+        EvidenceDocument.objects.visible_to(request.user)
+        .current()
+        .filter(corrective_actions=action)
+        .order_by("uploaded_at")
     )
     return render(
         request,

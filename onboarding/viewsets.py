@@ -469,6 +469,16 @@ class ChecklistTemplateViewSet(OnboardingViewSet):
                 FieldRowPanel([FieldPanel("code"), FieldPanel("area")]),
                 FieldPanel("title"),
                 FieldPanel("guidance"),
+                MultiFieldPanel(
+                    [FieldPanel("title_fr"), FieldPanel("guidance_fr")],
+                    heading=_("In French"),
+                    classname="collapsed",
+                ),
+                MultiFieldPanel(
+                    [FieldPanel("title_es"), FieldPanel("guidance_es")],
+                    heading=_("In Spanish"),
+                    classname="collapsed",
+                ),
                 FieldRowPanel([FieldPanel("gates_stage"), FieldPanel("due_days"), FieldPanel("evidence_required")]),
                 FieldPanel("gate_fact"),
             ],

@@ -6,7 +6,7 @@ aggregate numbers per hotline and period, analysts are pseudonymous codes. One m
 `capacity` (annual profiles, statistics returns); each depends only on the ones before it.
 """
 
-from network.models.capacity import HotlineAnnualProfile, HotlineStatistics, percentage
+from network.models.capacity import HotlineAnnualProfile, HotlineStatistics, StatisticsMessage, percentage
 from network.models.hotlines import (
     ANALYST_CODE,
     Analyst,
@@ -57,6 +57,7 @@ __all__ = [
     "OrganisationQuerySet",
     "ProgrammeRegion",
     "Sector",
+    "StatisticsMessage",
     "TrainingCourse",
     "TrainingCourseQuerySet",
     "TrainingEvent",

@@ -239,3 +239,36 @@ class HotlineStatistics(models.Model):
         if start.month == 1 and start.day == 1 and end.month == 12 and end.day == 31 and start.year == end.year:
             return str(start.year)
         return f"{start:%Y-%m-%d} – {end:%Y-%m-%d}"
+
+
+class StatisticsMessageQuerySet(HotlineScopedQuerySet):
+    hotline_path = "statistics__hotline"
+
+
+class StatisticsMessage(models.Model):
+    """One message in the exchange about a statistics return: the association's query, or the
+    hotline's answer when it resubmits. Kept with the return, oldest first."""
+
+    class Kind(models.TextChoices):
+        QUERY = "query", _("Query from the association")
+        ANSWER = "answer", _("Answer from the hotline")
+
+    statistics = models.ForeignKey(
+        HotlineStatistics, on_delete=models.CASCADE, related_name="messages", verbose_name=_("statistics return")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    body = models.TextField(_("message"), max_length=5000)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("written at"), default=timezone.now)
+
+    objects = StatisticsMessageQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("statistics return message")
+        verbose_name_plural = _("statistics return messages")
+        ordering = ["statistics", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.statistics}: {self.get_kind_display()}"

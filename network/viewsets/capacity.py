@@ -5,11 +5,22 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import BooleanColumn
+from wagtail.admin.views.generic import WagtailAdminTemplateMixin
+from wagtail.admin.widgets.button import MenuItem
 
-from core.admin import ScopedViewSet
+from core.admin import ScopedIndexView, ScopedViewSet, TitledPageMixin
+from network import services
 from network.models import (
     Hotline,
     HotlineAnnualProfile,
@@ -95,12 +106,80 @@ class StatisticsFilterSet(WagtailFilterSet):
         fields = ["validation_status", "source"]
 
 
+class StatisticsQueryForm(forms.Form):
+    question = forms.CharField(
+        label=gettext_lazy("Your question to the hotline"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=gettext_lazy("The hotline's portal users are sent it; the return is open to them again."),
+    )
+
+
+class StatisticsQueryView(TitledPageMixin, WagtailAdminTemplateMixin, TemplateView):
+    """A return's exchange with its hotline, and the form to query it (`services.statistics_query`)."""
+
+    template_name = "network/admin/statistics_query.html"
+    page_title = gettext_lazy("Query a statistics return")
+    header_icon = "table"
+    viewset = None
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.has_perm("network.view_hotlinestatistics"):
+            raise PermissionDenied
+        self.statistics = get_object_or_404(
+            HotlineStatistics.objects.visible_to(request.user).select_related("hotline"), pk=kwargs["pk"]
+        )
+        self.form = StatisticsQueryForm(request.POST or None)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_subtitle(self) -> str:
+        return str(self.statistics)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(
+            statistics=self.statistics,
+            exchange=list(self.statistics.messages.select_related("author")),
+            form=self.form,
+            may_query=self.request.user.has_perm("network.change_hotlinestatistics"),
+            back_url=reverse("network_statistics:index"),
+        )
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if self.form.is_valid():
+            try:
+                services.statistics_query(
+                    statistics=self.statistics, question=self.form.cleaned_data["question"], acting_user=request.user
+                )
+            except ValidationError as exc:
+                self.form.add_error("question" if hasattr(exc, "error_dict") else None, exc)
+            else:
+                messages.success(request, _("The return is queried; the hotline's users are told."))
+                return redirect("network_statistics:query", pk=self.statistics.pk)
+        return self.render_to_response(self.get_context_data())
+
+
+class StatisticsIndexView(ScopedIndexView):
+    def get_list_more_buttons(self, instance: Any) -> list:
+        return [
+            *super().get_list_more_buttons(instance),
+            MenuItem(
+                _("Query or see the exchange"),
+                url=reverse("network_statistics:query", args=[instance.pk]),
+                icon_name="comment",
+                priority=35,
+            ),
+        ]
+
+
 class HotlineStatisticsViewSet(ScopedViewSet):
     model = HotlineStatistics
     icon = "table"
     menu_label = gettext_lazy("Statistics returns")
     name = "network_statistics"
     url_prefix = "network/statistics"
+    index_view_class = StatisticsIndexView
     form_fields = [
         "hotline",
         "period_start",
@@ -152,3 +231,6 @@ class HotlineStatisticsViewSet(ScopedViewSet):
         if db_field.name == "hotline":
             kwargs["queryset"] = Hotline.objects.order_by("brand_name")
         return super().formfield_for_dbfield(db_field, **kwargs)
+
+    def get_urlpatterns(self) -> list:
+        return [*super().get_urlpatterns(), path("query/<int:pk>/", StatisticsQueryView.as_view(), name="query")]

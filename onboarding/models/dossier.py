@@ -18,6 +18,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -124,8 +125,19 @@ class ChecklistTemplate(ClusterableModel):
         return [item.spec() for item in self.items.all()]
 
 
+GUIDANCE_FEATURES = ["bold", "italic", "ol", "ul", "link"]
+
+
 class ChecklistTemplateItem(Orderable):
-    """One question of a template: what to provide, in which area, gating which stage, due when."""
+    """One question of a template: what to provide, in which area, gating which stage, due when.
+
+    Its title and guidance are written in English and may be translated (`title_fr`, `guidance_es`,
+    ...); `localized()` gives the reader's language, English when a translation is missing.
+    """
+
+    # The languages a title and guidance may be translated into, beside English (the fallback).
+    TRANSLATED_FIELDS = ("title", "guidance")
+    TRANSLATION_LANGUAGES = ("fr", "es")
 
     template = ParentalKey(ChecklistTemplate, on_delete=models.CASCADE, related_name="items")
     code = models.CharField(
@@ -138,9 +150,13 @@ class ChecklistTemplateItem(Orderable):
     guidance = RichTextField(
         _("guidance"),
         blank=True,
-        features=["bold", "italic", "ol", "ul", "link"],
+        features=GUIDANCE_FEATURES,
         help_text=_("What a good answer shows."),
     )
+    title_fr = models.CharField(_("title in French"), max_length=250, blank=True)
+    title_es = models.CharField(_("title in Spanish"), max_length=250, blank=True)
+    guidance_fr = RichTextField(_("guidance in French"), blank=True, features=GUIDANCE_FEATURES)
+    guidance_es = RichTextField(_("guidance in Spanish"), blank=True, features=GUIDANCE_FEATURES)
     evidence_required = models.BooleanField(_("evidence required"), default=True)
     gates_stage = models.CharField(
         _("needed before"),
@@ -170,6 +186,26 @@ class ChecklistTemplateItem(Orderable):
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
 
+    def localized(self, field: str, language: str | None = None) -> str:
+        """`field` ("title" or "guidance") in `language` (default: the active one); English when that
+        translation is empty."""
+        if field not in self.TRANSLATED_FIELDS:
+            raise ValueError(f"{field} is not translated")
+        code = (language or get_language() or "").split("-")[0].lower()
+        if code in self.TRANSLATION_LANGUAGES:
+            translated = getattr(self, f"{field}_{code}")
+            if translated.strip():
+                return translated
+        return getattr(self, field)
+
+    @property
+    def shown_title(self) -> str:
+        return self.localized("title")
+
+    @property
+    def shown_guidance(self) -> str:
+        return self.localized("guidance")
+
     def spec(self) -> rules.TemplateItemSpec:
         return rules.TemplateItemSpec(
             code=self.code,
@@ -184,13 +220,14 @@ class ChecklistTemplateItem(Orderable):
 
     def clean(self) -> None:
         # The editor keeps guidance to its features; a workbook import brings raw HTML: filter it the same way.
-        if self.guidance:
-            from wagtail.admin.rich_text.converters.editor_html import EditorHTMLConverter
+        for name in ("guidance", *(f"guidance_{code}" for code in self.TRANSLATION_LANGUAGES)):
+            value = getattr(self, name)
+            if value:
+                from wagtail.admin.rich_text.converters.editor_html import EditorHTMLConverter
 
-            features = self._meta.get_field("guidance").features
-            cleaned = EditorHTMLConverter(features=features).to_database_format(self.guidance)
-            if html.unescape(cleaned) != html.unescape(self.guidance):  # not merely re-encoded quotes
-                self.guidance = cleaned
+                cleaned = EditorHTMLConverter(features=GUIDANCE_FEATURES).to_database_format(value)
+                if html.unescape(cleaned) != html.unescape(value):  # not merely re-encoded quotes
+                    setattr(self, name, cleaned)
         errors: dict[str, Any] = {}
         if self.code and not all(c.isalnum() or c in ".-" for c in self.code):
             errors["code"] = _("Use letters, digits, dots and hyphens only (e.g. 3.1).")
@@ -310,7 +347,8 @@ class ChecklistItem(models.Model):
 
     @property
     def title(self) -> str:
-        return self.template_item.title
+        """The item's title in the reader's language (English when not translated)."""
+        return self.template_item.localized("title")
 
     @property
     def area(self) -> int:
@@ -375,6 +413,7 @@ class ItemEvent(models.Model):
         "created": _("Added to the checklist"),
         "edit": _("Answer saved"),
         "submit": _("Submitted for review"),
+        "withdraw": _("Submission withdrawn before review"),
         "accept": _("Accepted"),
         "request_changes": _("Changes requested"),
         "waive": _("Waived"),
@@ -454,6 +493,26 @@ class EvidenceDocumentQuerySet(models.QuerySet):
     def expired(self, on: date | None = None) -> EvidenceDocumentQuerySet:
         return self.filter(expires_on__lt=on or timezone.localdate())
 
+    def current(self) -> EvidenceDocumentQuerySet:
+        """In the dossier: not removed or replaced by the candidate (earlier versions stay for staff)."""
+        return self.filter(removed_at__isnull=True)
+
+    def with_locked_uses(self) -> EvidenceDocumentQuerySet:
+        """Annotated with `locked_uses`: the uses that keep it in the dossier as it is
+        (`EvidenceDocument.removal_refusal`), counted in the same query."""
+        return self.annotate(
+            locked_uses=models.Count(
+                "links",
+                filter=Q(links__item__state__in=rules.LOCKED_FOR_CANDIDATE, links__item__removed_at__isnull=True),
+                distinct=True,
+            )
+            + models.Count(
+                "corrective_actions",
+                filter=~Q(corrective_actions__status__in=("open", "in_progress")),
+                distinct=True,
+            )
+        )
+
 
 class EvidenceDocument(models.Model):
     """A document a candidate provides as evidence; it may support several checklist items and
@@ -479,6 +538,23 @@ class EvidenceDocument(models.Model):
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
     items = models.ManyToManyField(ChecklistItem, through="EvidenceLink", related_name="evidence", blank=True)
+    removed_at = models.DateTimeField(
+        _("removed from the dossier at"),
+        null=True,
+        blank=True,
+        help_text=_("Removed or replaced by the candidate; kept for the association's records."),
+    )
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    replaced_by = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="earlier_versions",
+        verbose_name=_("replaced by"),
+    )
 
     objects = EvidenceDocumentQuerySet.as_manager()
 
@@ -496,6 +572,56 @@ class EvidenceDocument(models.Model):
     @property
     def expired(self) -> bool:
         return self.is_expired()
+
+    @property
+    def is_current(self) -> bool:
+        return self.removed_at is None
+
+    def _provided_by_association(self, user: Any) -> bool:
+        """A candidate changes only what their side uploaded (portal users); staff change any document."""
+        if user is None or has_role(user, Role.NETWORK_STAFF):
+            return False
+        return self.uploaded_by is None or self.uploaded_by.is_staff
+
+    def removal_refusal(self, user: Any = None) -> str | None:
+        """Why `user` may not remove or replace this document now, or None. A candidate's user changes
+        the documents their side uploaded; a document stays as it is while an item it supports is
+        submitted, accepted or waived, or while a corrective action it supports is reported done
+        (withdraw the submission, or ask the association, first)."""
+        if self.removed_at is not None:
+            return str(_("“%(name)s” is no longer in the dossier.") % {"name": self.original_name})
+        if self._provided_by_association(user):
+            return str(
+                _("“%(name)s” was provided by the association: ask them to change it.") % {"name": self.original_name}
+            )
+        if getattr(self, "locked_uses", None) == 0:
+            return None
+        codes = sorted(
+            self.links.filter(item__state__in=rules.LOCKED_FOR_CANDIDATE, item__removed_at__isnull=True).values_list(
+                "item__code", flat=True
+            )
+        )
+        if codes:
+            return str(
+                _(
+                    "“%(name)s” supports items under review or already accepted (%(codes)s): it cannot be removed "
+                    "or replaced. Withdraw a submitted item first, or ask the association about an accepted one."
+                )
+                % {"name": self.original_name, "codes": ", ".join(codes)}
+            )
+        if self.corrective_actions.exclude(status__in=("open", "in_progress")).exists():
+            return str(
+                _("“%(name)s” supports a corrective action reported done: ask the association to change it.")
+                % {"name": self.original_name}
+            )
+        return None
+
+    def is_removable_by(self, user: Any) -> bool:
+        """`removal_refusal(user) is None`, without a query when counted by `with_locked_uses()`."""
+        locked_uses = getattr(self, "locked_uses", None)
+        if locked_uses is not None:
+            return self.removed_at is None and not self._provided_by_association(user) and locked_uses == 0
+        return self.removal_refusal(user) is None
 
 
 class EvidenceLink(models.Model):

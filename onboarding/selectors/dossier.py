@@ -168,6 +168,7 @@ def checklist_progress(*, hotline: Hotline) -> rules.Progress | None:
 class LinkedDocument:
     document: EvidenceDocument
     expired: bool
+    removable: bool = False  # the candidate may replace or remove it (`EvidenceDocument.removal_refusal`)
 
 
 @dataclass(frozen=True)
@@ -200,13 +201,17 @@ def item_page(*, user: Any, item: ChecklistItem, today: date | None = None) -> I
     linked = list(
         EvidenceDocument.objects.visible_to(user)
         .filter(links__item=item)
+        .with_locked_uses()
         .select_related("uploaded_by")
         .order_by("uploaded_at", "pk")
     )
     linked_ids = {d.pk for d in linked}
     others = [
         d
-        for d in EvidenceDocument.objects.visible_to(user).filter(hotline=hotline).order_by("-uploaded_at", "pk")
+        for d in EvidenceDocument.objects.visible_to(user)
+        .current()
+        .filter(hotline=hotline)
+        .order_by("-uploaded_at", "pk")
         if d.pk not in linked_ids and not d.is_expired(today)
     ]
     facts = rules.ItemFacts(
@@ -231,7 +236,7 @@ def item_page(*, user: Any, item: ChecklistItem, today: date | None = None) -> I
         item=item,
         hotline=hotline,
         actors=actors,
-        documents=[LinkedDocument(d, d.is_expired(today)) for d in linked],
+        documents=[LinkedDocument(d, d.is_expired(today), d.is_removable_by(user)) for d in linked],
         other_documents=others,
         comments=list(ItemComment.objects.visible_to(user).filter(item=item).select_related("author")),
         events=list(ItemEvent.objects.visible_to(user).filter(item=item).select_related("actor")),
@@ -318,7 +323,7 @@ def dossier(*, user: Any, hotline: Hotline, today: date | None = None) -> Dossie
         .filter(hotline=hotline)
         .prefetch_related("links__item")
         .annotate(download_count=Count("downloads", distinct=True))
-        .select_related("uploaded_by")
+        .select_related("uploaded_by", "removed_by", "replaced_by")
         .order_by("-uploaded_at", "pk")
     ):
         documents.append(

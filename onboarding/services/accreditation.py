@@ -207,8 +207,9 @@ def corrective_action_create(
         audit(locked, "onboarding.corrective_action_create", user=acting_user, data={"action": action.title})
         queue_email(
             to=selectors.candidate_user_emails(hotline=locked.hotline),
-            subject=_("Corrective action due %(date)s: %(title)s")
-            % {"date": due_on.isoformat(), "title": action.title},
+            subject=lambda: (
+                _("Corrective action due %(date)s: %(title)s") % {"date": due_on.isoformat(), "title": action.title}
+            ),
             template="onboarding/email/corrective_action.txt",
             context={
                 "action": action,
@@ -246,8 +247,10 @@ def corrective_action_complete(
         )
         queue_email(
             to=[e for e in selectors.association_emails(hotline=hotline) if e != acting_user.email],
-            subject=_("Corrective action completed: %(title)s (%(hotline)s)")
-            % {"title": locked.title, "hotline": hotline.brand_name},
+            subject=lambda: (
+                _("Corrective action completed: %(title)s (%(hotline)s)")
+                % {"title": locked.title, "hotline": hotline.brand_name}
+            ),
             template="onboarding/email/corrective_action_completed.txt",
             context={
                 "action": locked,
@@ -326,7 +329,7 @@ def assessment_complete_report(
         if lead is not None and lead.is_active and lead.pk != acting_user.pk:
             queue_email(
                 to=[lead.email],
-                subject=_("Assessment report completed: %(hotline)s") % {"hotline": locked.hotline.brand_name},
+                subject=lambda: _("Assessment report completed: %(hotline)s") % {"hotline": locked.hotline.brand_name},
                 template="onboarding/email/assessment_report.txt",
                 context={
                     "assessment": locked,

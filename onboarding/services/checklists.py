@@ -121,6 +121,10 @@ def template_new_version(*, template: ChecklistTemplate, acting_user: User) -> C
                     area=item.area,
                     title=item.title,
                     guidance=item.guidance,
+                    title_fr=item.title_fr,
+                    title_es=item.title_es,
+                    guidance_fr=item.guidance_fr,
+                    guidance_es=item.guidance_es,
                     evidence_required=item.evidence_required,
                     gates_stage=item.gates_stage,
                     due_days=item.due_days,
@@ -270,7 +274,9 @@ def checklist_move_to_version(
         audit(locked.hotline, "onboarding.checklist_version", user=acting_user, data=summary)
         queue_email(
             to=selectors.candidate_user_emails(hotline=locked.hotline),
-            subject=_("Your onboarding checklist now follows version %(version)s") % {"version": template.version},
+            subject=lambda: (
+                _("Your onboarding checklist now follows version %(version)s") % {"version": template.version}
+            ),
             template="onboarding/email/checklist_version.txt",
             context={
                 "hotline": locked.hotline,
@@ -311,6 +317,7 @@ def _item_facts(item: ChecklistItem, today: date) -> rules.ItemFacts:
         waiver_approved=item.waiver_approved,
         evidence_required=item.template_item.evidence_required,
         current_evidence=_current_evidence(item, today),
+        has_answer=bool(item.answer.strip()),
     )
 
 
@@ -439,23 +446,37 @@ def _notify_item(item: ChecklistItem, action: str, *, acting_user: User | None, 
         "hotline": hotline,
         "item": item,
         "action": action,
-        "action_label": str(ItemEvent.ACTION_LABELS.get(action, action)),
+        "action_label": ItemEvent.ACTION_LABELS.get(action, action),
         "text": text,
         "actor": acting_user,
     }
     if action == rules.SUBMIT:
         queue_email(
             to=[e for e in selectors.association_emails(hotline=hotline) if e != actor_email],
-            subject=_("Ready for review: %(hotline)s, %(code)s %(title)s")
-            % {"hotline": hotline.brand_name, "code": item.code, "title": item.template_item.title},
+            subject=lambda: (
+                _("Ready for review: %(hotline)s, %(code)s %(title)s")
+                % {"hotline": hotline.brand_name, "code": item.code, "title": item.template_item.shown_title}
+            ),
             template="onboarding/email/item_submitted.txt",
+            context={**context, "url": _absolute(reverse("onboarding_admin:review_item", args=[item.pk]))},
+        )
+    elif action == rules.WITHDRAW:
+        queue_email(
+            to=[e for e in selectors.association_emails(hotline=hotline) if e != actor_email],
+            subject=lambda: (
+                _("Withdrawn before review: %(hotline)s, %(code)s %(title)s")
+                % {"hotline": hotline.brand_name, "code": item.code, "title": item.template_item.shown_title}
+            ),
+            template="onboarding/email/item_withdrawn.txt",
             context={**context, "url": _absolute(reverse("onboarding_admin:review_item", args=[item.pk]))},
         )
     elif action in (rules.ACCEPT, rules.REQUEST_CHANGES, rules.APPROVE_WAIVER, rules.DECLINE_WAIVER):
         queue_email(
             to=[e for e in selectors.candidate_user_emails(hotline=hotline) if e != actor_email],
-            subject=_("%(outcome)s: %(code)s %(title)s")
-            % {"outcome": context["action_label"], "code": item.code, "title": item.template_item.title},
+            subject=lambda: (
+                _("%(outcome)s: %(code)s %(title)s")
+                % {"outcome": str(context["action_label"]), "code": item.code, "title": item.template_item.shown_title}
+            ),
             template="onboarding/email/item_reviewed.txt",
             context={**context, "url": _portal_url("portal:onboarding_checklist_item", item.pk)},
         )
@@ -486,6 +507,12 @@ def item_save_answer(
 
 def item_submit(*, item: ChecklistItem, acting_user: User, now: datetime | None = None) -> ChecklistItem:
     return _item_action(item=item, action=rules.SUBMIT, acting_user=acting_user, now=now)
+
+
+def item_withdraw(*, item: ChecklistItem, acting_user: User, now: datetime | None = None) -> ChecklistItem:
+    """Take a submitted item back before any reviewer has acted on it: it is in progress again (the
+    reviewers are told); its answer and evidence stay."""
+    return _item_action(item=item, action=rules.WITHDRAW, acting_user=acting_user, now=now)
 
 
 def item_accept(
@@ -585,8 +612,10 @@ def item_comment(
             url = review_url
         queue_email(
             to=[e for e in recipients if e != acting_user.email],
-            subject=_("New comment on %(code)s %(title)s (%(hotline)s)")
-            % {"code": locked.code, "title": locked.template_item.title, "hotline": hotline.brand_name},
+            subject=lambda: (
+                _("New comment on %(code)s %(title)s (%(hotline)s)")
+                % {"code": locked.code, "title": locked.template_item.shown_title, "hotline": hotline.brand_name}
+            ),
             template="onboarding/email/item_comment.txt",
             context={"hotline": hotline, "item": locked, "comment": comment, "url": url},
         )

@@ -1,5 +1,6 @@
 """Evidence in a dossier: uploading a document (for checklist items and open corrective actions), linking
-and unlinking it, recording downloads, and expiring documents whose validity ended.
+and unlinking it, removing or replacing it (earlier versions are kept for the association), recording
+downloads, and expiring documents whose validity ended.
 
 Evidence files are written before their rows and deleted again if the rows cannot be written, so a
 failure leaves neither an orphan file nor a half-recorded document.
@@ -68,6 +69,8 @@ def _link(document: EvidenceDocument, item: ChecklistItem, *, acting_user: User,
     locked = _lock_item(item)
     if locked.checklist.hotline_id != document.hotline_id:
         raise ValidationError(_("This document belongs to another candidate's dossier."))
+    if document.removed_at is not None:
+        raise ValidationError(_("“%(name)s” is no longer in the dossier.") % {"name": document.original_name})
     actors = selectors.dossier_actors(user=acting_user, hotline=locked.checklist.hotline)
     target = _plan(locked, rules.EDIT, actors, acting_user, "", now)
     if document.is_expired(timezone.localdate(now)):
@@ -199,6 +202,94 @@ def evidence_unlink(
             data={"document": document.pk},
         )
     return locked
+
+
+def _lock_removable(document: EvidenceDocument, *, acting_user: User) -> EvidenceDocument:
+    """The document, row-locked, once the acting user may remove or replace it: a user of its candidate
+    or network staff, as `EvidenceDocument.removal_refusal` allows (who uploaded it, what relies on it)."""
+    locked = (
+        EvidenceDocument.objects.select_for_update(of=("self",))
+        .select_related("hotline", "uploaded_by")
+        .get(pk=document.pk)
+    )
+    _require_actor(
+        acting_user, locked.hotline, {rules.CANDIDATE, rules.STAFF}, _("You cannot change this dossier's documents.")
+    )
+    refusal = locked.removal_refusal(acting_user)
+    if refusal:
+        raise ValidationError(refusal)
+    return locked
+
+
+def _current_items(document: EvidenceDocument) -> list[ChecklistItem]:
+    return list(ChecklistItem.objects.active().filter(evidence_links__document=document).order_by("pk"))
+
+
+def evidence_remove(*, document: EvidenceDocument, acting_user: User, now: datetime | None = None) -> EvidenceDocument:
+    """Take a document out of the candidate's dossier: it stops supporting its items (each item's
+    history says so) and its open corrective actions; the file and its row stay, marked removed, for
+    the association's records (staff still see and download it)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _lock_removable(document, acting_user=acting_user)
+        codes = []
+        for item in _current_items(locked):
+            evidence_unlink(document=locked, item=item, acting_user=acting_user, now=now)
+            codes.append(item.code)
+        locked.corrective_actions.clear()
+        locked.removed_at, locked.removed_by = now, acting_user
+        locked.save(update_fields=["removed_at", "removed_by"])
+        audit(
+            locked.hotline,
+            "onboarding.evidence_remove",
+            user=acting_user,
+            data={"document": locked.pk, "file": locked.original_name, "items": codes},
+        )
+    return locked
+
+
+def evidence_replace(
+    *,
+    document: EvidenceDocument,
+    upload: File,
+    acting_user: User,
+    description: str | None = None,
+    expires_on: date | None = None,
+    now: datetime | None = None,
+) -> EvidenceDocument:
+    """A new version of a document: it supports the items and open corrective actions the earlier one
+    supported; the earlier one leaves the dossier (`replaced_by`) and stays for the association."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        old = _lock_removable(document, acting_user=acting_user)
+        items = _current_items(old)
+        actions = list(old.corrective_actions.all())
+        for item in items:
+            evidence_unlink(document=old, item=item, acting_user=acting_user, now=now)
+        new = evidence_upload(
+            hotline=old.hotline,
+            upload=upload,
+            acting_user=acting_user,
+            description=old.description if description is None else description,
+            expires_on=expires_on,
+            items=items,
+            corrective_actions=actions,
+            now=now,
+        )
+        try:
+            old.corrective_actions.clear()
+            old.removed_at, old.removed_by, old.replaced_by = now, acting_user, new
+            old.save(update_fields=["removed_at", "removed_by", "replaced_by"])
+            audit(
+                old.hotline,
+                "onboarding.evidence_replace",
+                user=acting_user,
+                data={"document": old.pk, "file": old.original_name, "by": new.pk, "by_file": new.original_name},
+            )
+        except BaseException:
+            _discard(new.stored_name)
+            raise
+    return new
 
 
 def evidence_record_download(*, document: EvidenceDocument, acting_user: User) -> EvidenceDownload:

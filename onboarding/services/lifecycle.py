@@ -171,11 +171,14 @@ def _notify_stage_change(*, hotline: Hotline, change: StageChange, acting_user: 
     context = {
         "hotline": hotline,
         "change": change,
-        "from_label": workflow.stage_label(change.from_stage),
-        "to_label": workflow.stage_label(change.to_stage),
+        "from_label": Hotline.Stage(change.from_stage).label if change.from_stage else "",
+        "to_label": Hotline.Stage(change.to_stage).label,
         "actor": acting_user,
     }
-    subject = _("%(hotline)s is now in: %(stage)s") % {"hotline": hotline.brand_name, "stage": context["to_label"]}
+
+    def subject() -> str:  # in each recipient's language
+        return _("%(hotline)s is now in: %(stage)s") % {"hotline": hotline.brand_name, "stage": context["to_label"]}
+
     candidates = [e for e in selectors.candidate_user_emails(hotline=hotline) if e != acting_user.email]
     queue_email(
         to=candidates,

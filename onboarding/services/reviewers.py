@@ -41,8 +41,9 @@ def reviewer_assign(
         audit(hotline, "onboarding.reviewer_assign", user=acting_user, data={"reviewer": reviewer.email})
         queue_email(
             to=[reviewer.email],
-            subject=_("Assigned to review %(hotline)s: declare any conflict of interest")
-            % {"hotline": hotline.brand_name},
+            subject=lambda: (
+                _("Assigned to review %(hotline)s: declare any conflict of interest") % {"hotline": hotline.brand_name}
+            ),
             template="onboarding/email/reviewer_assigned.txt",
             context={
                 "hotline": hotline,
@@ -96,7 +97,9 @@ def reviewer_declare(
         if has_conflict and lead is not None and lead.is_active:
             queue_email(
                 to=[lead.email],
-                subject=_("Conflict of interest declared for %(hotline)s") % {"hotline": locked.hotline.brand_name},
+                subject=lambda: (
+                    _("Conflict of interest declared for %(hotline)s") % {"hotline": locked.hotline.brand_name}
+                ),
                 template="onboarding/email/reviewer_conflict.txt",
                 context={
                     "assignment": locked,

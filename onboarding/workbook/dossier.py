@@ -50,8 +50,8 @@ SHEETS = [
         name="Checklist template items",
         model="onboarding.ChecklistTemplateItem",
         order=205,
-        description="The items of each template version: code, area (1-14), title, guidance, evidence, the "
-        "stage each gates and its due date.",
+        description="The items of each template version: code, area (1-14), title and guidance (in English, "
+        "French and Spanish), evidence, the stage each gates and its due date.",
         key_headers=["template", "version", "code"],
         queryset=lambda: (
             _model("ChecklistTemplateItem")
@@ -73,6 +73,10 @@ SHEETS = [
             Column("area", "area", kind="int", required=True, help="Area 1-14 (DOMAIN: the 14 areas)."),
             Column("title", "title", required=True, help="Title."),
             Column("guidance", "guidance", help="Guidance (HTML rich text)."),
+            Column("title_fr", "title_fr", help="Title in French (empty: the English title is shown)."),
+            Column("guidance_fr", "guidance_fr", help="Guidance in French (HTML rich text; empty: English)."),
+            Column("title_es", "title_es", help="Title in Spanish (empty: the English title is shown)."),
+            Column("guidance_es", "guidance_es", help="Guidance in Spanish (HTML rich text; empty: English)."),
             Column("evidence_required", "evidence_required", kind="bool", help="TRUE if a document is required."),
             Column("gates_stage", "gates_stage", kind="choice", required=True, help="The stage it is needed before."),
             Column(

@@ -35,7 +35,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.access import is_authenticated
@@ -544,24 +544,25 @@ def _absolute(path: str) -> str:
 
 
 def _notify_published(report: DonorReport) -> None:
-    """One email per donor user and report version (the dedupe key), in the site's language: users
-    have no language preference of their own yet, and the staff member's is not theirs."""
+    """One email per donor user and report version (the dedupe key), in that user's language
+    (`User.language`, else the site's; never the staff member's who published it)."""
     grant = report.grant
     url = _absolute(reverse("donors:grant", args=[grant.pk]))
-    with translation.override(settings.LANGUAGE_CODE):
-        for email in report_selectors.donor_user_emails(grant=grant):
-            subject = _("New report for %(grant)s: %(start)s to %(end)s") % {
-                "grant": grant.code,
-                "start": report.period_start.isoformat(),
-                "end": report.period_end.isoformat(),
-            }
-            queue_email(
-                to=[email],
-                subject=subject,
-                template="reports/donor_reports/email/published.txt",
-                context={"report": report, "grant": grant, "url": url},
-                dedupe_key=f"donor-report-published:{report.pk}:{email.lower()}",
-            )
+    for email in report_selectors.donor_user_emails(grant=grant):
+        queue_email(
+            to=[email],
+            subject=lambda: (
+                _("New report for %(grant)s: %(start)s to %(end)s")
+                % {
+                    "grant": grant.code,
+                    "start": report.period_start.isoformat(),
+                    "end": report.period_end.isoformat(),
+                }
+            ),
+            template="reports/donor_reports/email/published.txt",
+            context={"report": report, "grant": grant, "url": url},
+            dedupe_key=f"donor-report-published:{report.pk}:{email.lower()}",
+        )
 
 
 def donor_report_correct(*, report: DonorReport, correction_note: str = "", acting_user: Any) -> DonorReport:

@@ -148,3 +148,14 @@ def test_invitation_admin_pages_say_where_you_are(staff_user, client_for):
     breadcrumbs = add[add.index('aria-label="Breadcrumb"') :].split("</nav>")[0]
     assert "Invitations" in breadcrumbs
     assert "Invite a person" in breadcrumbs
+
+
+def test_the_language_an_invitation_is_accepted_in_becomes_the_language_of_emails(
+    staff_user, client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.invitation_create(email="lea@example.org", role=Role.REVIEWER, acting_user=staff_user)
+    path = _link(mail.outbox[0].body)
+    client.cookies["django_language"] = "fr"
+    client.post(path, {"first_name": "Léa", "last_name": "Roux", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    assert User.objects.get(email="lea@example.org").language == "fr"

@@ -176,3 +176,14 @@ def test_forwarded_addresses_are_ignored_unless_a_proxy_is_trusted(client_for, s
         for n in range(40)
     ]
     assert 429 in answers
+
+
+def test_the_sign_in_page_explains_invitations_and_does_not_offer_sign_up(client):
+    page = client.get(reverse("account_login")).content.decode()
+    assert reverse("account_signup") not in page
+    assert "sign up" not in page.lower().replace("sign-up is closed", "")
+    assert "accounts are opened by invitation only" in page
+    assert "to invite you" in page
+    closed = client.get(reverse("account_signup")).content.decode()
+    assert "Sign-up is closed" in closed and "accounts are opened by invitation only" in closed
+    assert reverse("account_login") in closed

@@ -156,6 +156,7 @@ def test_a_restore_into_an_empty_database_brings_the_accounts_back_without_their
     world = build_world()
     admin = UserFactory(email="root.restore@example.org", is_superuser=True, is_staff=True)
     gone = UserFactory(email="left@example.org", is_active=False)
+    User.objects.filter(pk=world.candidate.pk).update(language="fr")  # the language of their emails
     record_missing_histories()
     first = export_workbook()
     accounts = {row[0]: row for row in rows_of(first)["Accounts"][1:]}
@@ -164,6 +165,7 @@ def test_a_restore_into_an_empty_database_brings_the_accounts_back_without_their
         "email",
         "first_name",
         "last_name",
+        "language",
         "roles",
         "superuser",
         "affiliation_type",
@@ -171,9 +173,10 @@ def test_a_restore_into_an_empty_database_brings_the_accounts_back_without_their
         "portal_role",
         "active",
     )
-    assert accounts[world.staff.email][3] == "Network staff"
-    assert accounts[world.candidate.email][5:8] == ("organisation", world.hotline.host_organisation.name, "manager")
-    assert accounts[admin.email][4] is True and accounts[gone.email][8] is False
+    assert accounts[world.staff.email][4] == "Network staff"
+    assert accounts[world.candidate.email][3] == "fr"
+    assert accounts[world.candidate.email][6:9] == ("organisation", world.hotline.host_organisation.name, "manager")
+    assert accounts[admin.email][5] is True and accounts[gone.email][9] is False
     assert world.staff.password not in str(rows_of(first))  # never a password (hash) in the workbook
 
     wipe()
@@ -185,6 +188,7 @@ def test_a_restore_into_an_empty_database_brings_the_accounts_back_without_their
     assert not restored.is_active and not restored.has_usable_password() and restored.awaiting_invitation
     assert restored.groups.get().name == "Accreditation reviewer"
     assert world.reviewer.email in result.invitations_needed and gone.email not in result.invitations_needed
+    assert User.objects.get(email=world.candidate.email).language == "fr"
     affiliation = User.objects.get(email=world.candidate.email).affiliation_or_none
     assert affiliation.target.name == world.hotline.host_organisation.name
     assert ModelLogEntry.objects.filter(action="accounts.import.create").count() == User.objects.count()

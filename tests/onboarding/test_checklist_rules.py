@@ -23,6 +23,7 @@ ALLOWED = {
     ("submit", "in_progress"): "submitted",
     ("submit", "changes_requested"): "submitted",
     ("submit", "expired"): "submitted",
+    ("withdraw", "submitted"): "in_progress",
     ("accept", "submitted"): "accepted",
     ("request_changes", "submitted"): "changes_requested",
     ("request_changes", "accepted"): "changes_requested",
@@ -39,6 +40,7 @@ ALLOWED = {
 ACTOR_FOR = {
     "edit": (rules.CANDIDATE, SUBMITTER),
     "submit": (rules.CANDIDATE, SUBMITTER),
+    "withdraw": (rules.CANDIDATE, SUBMITTER),
     "accept": (rules.REVIEWER, REVIEWER_ID),
     "request_changes": (rules.REVIEWER, REVIEWER_ID),
     "waive": (rules.STAFF, STAFF_ID),
@@ -52,6 +54,7 @@ def plan(action: str, state: str, *, actor: str | None = None, user: int | None 
     default_actor, default_user = ACTOR_FOR[action]
     facts.setdefault("submitted_by", SUBMITTER)
     facts.setdefault("waived_by", STAFF_ID)
+    facts.setdefault("has_answer", True)  # an answer is saved (an empty answer-only item is refused below)
     return rules.plan_item_action(
         action,
         item=ItemFacts(state=state, **facts),
@@ -141,6 +144,8 @@ def test_submitting_needs_current_evidence_when_the_item_requires_it():
         plan("submit", "in_progress", evidence_required=True, current_evidence=0)
     assert plan("submit", "in_progress", evidence_required=True, current_evidence=1) == "submitted"
     assert plan("submit", "in_progress", evidence_required=False, current_evidence=0) == "submitted"
+    with pytest.raises(ItemActionRefused, match="This item is empty"):
+        plan("submit", "in_progress", evidence_required=False, current_evidence=0, has_answer=False)
 
 
 def test_every_problem_is_named_at_once():

@@ -605,6 +605,27 @@ POLICY: dict[str, Rule] = {
         ok=OK_REDIRECT,
         writes=True,
     ),
+    # One document of the dossier (replace it); removing it asks to confirm first, or sends back
+    # with the reason when it cannot be removed (a redirect).
+    "portal:onboarding_document": Rule(
+        (
+            V("candidate A", roles(CANDIDATE), {"pk": "evidence_CA"}),
+            V("candidate B", roles(CANDIDATE2), {"pk": "evidence_CB"}),
+            V("member A", roles(MEMBER), {"pk": "action_evidence_MA"}),
+            V("member B", NOBODY, {"pk": "action_evidence_MB"}),
+        ),
+        writes=True,
+    ),
+    "portal:onboarding_document_remove": Rule(
+        (
+            V("candidate A", roles(CANDIDATE), {"pk": "evidence_CA"}),
+            V("candidate B", roles(CANDIDATE2), {"pk": "evidence_CB"}),
+            V("member A", roles(MEMBER), {"pk": "action_evidence_MA"}),
+            V("member B", NOBODY, {"pk": "action_evidence_MB"}),
+        ),
+        ok=frozenset({200, 302}),
+        writes=True,
+    ),
     "portal:onboarding_corrective_actions": rule(PORTAL),
     "portal:onboarding_corrective_action": Rule(
         (V("member A", roles(MEMBER), {"pk": "action_MA"}), V("member B", NOBODY, {"pk": "action_MB"})),
@@ -874,6 +895,8 @@ POLICY: dict[str, Rule] = {
     **network_viewset(
         "network_statistics", "statistics_MB", view=CAPACITY_READERS, add=NETWORK, change=NETWORK, delete=NETWORK
     ),
+    # A return's exchange with its hotline: its readers see it, network staff query it.
+    "network_statistics:query": Rule((V("member B's return", CAPACITY_READERS, {"pk": "statistics_MB"}),), writes=True),
     "network_workbook:index": rule(NETWORK, writes=True),
     # A run of the import (its preview and result) is its uploader's alone.
     "network_workbook:job": Rule((V("own run", roles(STAFF), args=("workbook_run",)),)),
