@@ -35,7 +35,7 @@ from django.utils import translation
 from django.utils.translation import ngettext
 from wagtail import hooks
 
-from core.mail import queue_email
+from core.mail import languages_by_address, queue_email
 from core.models import SentReminder
 
 REMINDER_PRODUCERS_HOOK = "register_reminder_producers"
@@ -151,8 +151,6 @@ def digest_key(address: str, today: date) -> str:
 def send_digests(*, today: date) -> DigestResult:
     """Queue the day's digests (see the module docstring). Each person's digest and its ledger rows
     are written in one transaction: all of them or none."""
-    from accounts.languages import languages_by_email
-
     reminders = collect(today)
     due: dict[str, list[Reminder]] = {}
     for reminder in reminders:
@@ -165,7 +163,7 @@ def send_digests(*, today: date) -> DigestResult:
     for start in range(0, len(keys), LEDGER_CHUNK):  # stays under the database's limit of parameters
         rows = SentReminder.objects.filter(key__in=keys[start : start + LEDGER_CHUNK]).values_list("key", "recipient")
         sent.update((key, recipient) for key, recipient in rows if recipient in due)
-    languages = languages_by_email(list(due))
+    languages = languages_by_address(list(due))
     in_language = {translation.get_language() or settings.LANGUAGE_CODE: {r.dedupe_key: r for r in reminders}}
 
     emails = items = skipped = 0

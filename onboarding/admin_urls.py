@@ -1,13 +1,14 @@
 from django.urls import path
 
 from onboarding import admin_views as views
-from onboarding import invite_views, review_views
+from onboarding import bulk_views, review_views
 
 app_name = "onboarding_admin"
 
 urlpatterns = [
     path("", views.BoardView.as_view(), name="board"),
     path("candidates/", views.CandidateListView.as_view(), name="candidates"),
+    path("candidates/reassign/", bulk_views.CandidateReassignView.as_view(), name="candidates_reassign"),
     path("candidates/add/", views.CandidateCreateView.as_view(), name="candidate_add"),
     path("candidates/<int:pk>/", views.CandidateDetailView.as_view(), name="candidate"),
     path("candidates/<int:pk>/edit/", views.CandidateEditView.as_view(), name="candidate_edit"),
@@ -24,7 +25,7 @@ urlpatterns = [
         name="mou_alternative_document",
     ),
     path("roundtable/<int:pk>/", views.RoundtableDetailView.as_view(), name="roundtable"),
-    path("roundtable/<int:pk>/invite/", invite_views.RoundtableInviteView.as_view(), name="roundtable_invite"),
+    path("roundtable/<int:pk>/invite/", bulk_views.RoundtableInviteView.as_view(), name="roundtable_invite"),
     path("roundtable/<int:pk>/attendance/", views.RoundtableAttendanceView.as_view(), name="roundtable_attendance"),
     path(
         "roundtable/<int:pk>/minutes/upload/",

@@ -34,6 +34,7 @@ from onboarding.forms import (
     DocumentUploadForm,
     MouAlternativeForm,
     MouDecisionForm,
+    ReassignLeadForm,
     TransitionForm,
 )
 from onboarding.models import (
@@ -134,7 +135,14 @@ class CandidateListView(AdminPage):
         page = Paginator(hotlines, 50).get_page(self.request.GET.get("p"))
         now = timezone.now()
         rows = [(h, workflow.time_in_stage(h.stage, (now - h.stage_entered_at).days)) for h in page.object_list]
-        context.update(page_obj=page, rows=rows, stage=stage, stages=Hotline.Stage.choices, query=query)
+        context.update(
+            page_obj=page,
+            rows=rows,
+            stage=stage,
+            stages=Hotline.Stage.choices,
+            query=query,
+            lead_choices=ReassignLeadForm(user=self.request.user).fields["lead_staff"].choices,
+        )
         return context
 
 

@@ -6,7 +6,6 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -14,7 +13,7 @@ from accounts.roles import Role
 from core.forms import AdminDateInput, DateField, DatePickerInput
 from core.uploads import ACCEPT_ATTRIBUTE, accepted_types_text, check_document
 from network.forms import time_zone_field
-from network.models import Country, Organisation, ProgrammeRegion
+from network.models import Country, Hotline, Organisation, ProgrammeRegion
 from onboarding import checklist_rules, workflow
 from onboarding.models import (
     Assessment,
@@ -25,13 +24,11 @@ from onboarding.models import (
     Recommendation,
     Verdict,
 )
-from onboarding.selectors.lifecycle import NO_LEAD
+from onboarding.selectors.lifecycle import NO_LEAD, lead_staff_choices
 
 
 def staff_members() -> Any:
-    return User.objects.filter(
-        Q(groups__name=str(Role.NETWORK_STAFF)) | Q(is_superuser=True), is_active=True
-    ).distinct()
+    return lead_staff_choices()
 
 
 class BoardFilterForm(forms.Form):
@@ -522,3 +519,27 @@ class AppealAnswerForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Emailed to the candidate's users. If the decision changes, correct it as well."),
     )
+
+
+class ReassignLeadForm(forms.Form):
+    hotlines = forms.ModelMultipleChoiceField(
+        queryset=Hotline.objects.none(),
+        label=_("Candidates"),
+        error_messages={"required": _("Tick at least one candidate.")},
+    )
+    lead_staff = forms.ChoiceField(label=_("New lead staff member"))
+    next = forms.CharField(required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["hotlines"].queryset = Hotline.objects.visible_to(user).select_related("lead_staff")
+        leads = lead_staff_choices().order_by("first_name", "last_name", "email")
+        self.fields["lead_staff"].choices = [
+            (NO_LEAD, _("Nobody yet")),
+            *((str(person.pk), person.get_full_name() or person.email) for person in leads),
+        ]
+        self.leads = {str(person.pk): person for person in leads}
+
+    def clean_lead_staff(self) -> Any:
+        value = self.cleaned_data["lead_staff"]
+        return None if value == NO_LEAD else self.leads[value]

@@ -118,6 +118,7 @@ def register_onboarding_actions(actions: Any) -> None:
     actions.register_action("onboarding.stage_change", _("Change stage"), _("Lifecycle stage changed"))
     actions.register_action("onboarding.candidate_create", _("Add candidate"), _("Candidate added"))
     actions.register_action("onboarding.candidate_update", _("Edit candidate"), _("Candidate profile edited"))
+    actions.register_action("onboarding.lead_reassign", _("Reassign lead"), _("Lead staff member reassigned"))
     actions.register_action("onboarding.host_create", _("Add host organisation"), _("Host organisation added"))
     actions.register_action("onboarding.minutes_upload", _("Upload minutes"), _("Minutes uploaded"))
     actions.register_action("onboarding.agreement_document", _("Upload agreement"), _("Agreement document uploaded"))

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Affiliation
+from core.mail import languages_by_address
 from network.models import Hotline, HotlineAnnualProfile, Organisation
 from onboarding import letters
 from onboarding.models import Decision, Interaction
@@ -56,21 +57,18 @@ def appeal_refusal(*, decision: Decision, today: date | None = None) -> str | No
 
 
 def candidate_language(*, hotline: Hotline) -> str:
-    """The language the candidate is written to in: the one most of its portal users chose in their
-    profile, else the first working language of its latest annual profile that the site offers, else
-    the site's default."""
+    """The language the candidate is written to in: the one most of its portal users are written to in
+    (`core.mail.languages_by_address`, among those who chose one), else the first working language of its
+    latest annual profile that the site offers, else the site's default."""
     offered = {code for code, _label in settings.LANGUAGES}
     organisation_type = ContentType.objects.get_for_model(Organisation)
-    users = Affiliation.objects.filter(
-        content_type=organisation_type, object_id=hotline.host_organisation_id, user__is_active=True
-    ).values("user_id")
-    from wagtail.users.models import UserProfile
-
-    chosen = Counter(
-        code.split("-")[0]
-        for code in UserProfile.objects.filter(user_id__in=users).values_list("preferred_language", flat=True)
-        if code and code.split("-")[0] in offered
+    addresses = list(
+        Affiliation.objects.filter(
+            content_type=organisation_type, object_id=hotline.host_organisation_id, user__is_active=True
+        ).values_list("user__email", flat=True)
     )
+    default = settings.LANGUAGE_CODE
+    chosen = Counter(code for code in languages_by_address(addresses).values() if code != default)
     if chosen:
         return sorted(chosen.items(), key=lambda item: (-item[1], item[0]))[0][0]
     profile = HotlineAnnualProfile.objects.filter(hotline=hotline).order_by("-year").first()

@@ -112,6 +112,15 @@ class BoardColumn:
 NO_LEAD = "none"
 
 
+def lead_staff_choices() -> Any:
+    """The people who may lead a candidate: active network staff (and superusers)."""
+    from accounts.models import User
+
+    return User.objects.filter(
+        Q(groups__name=str(Role.NETWORK_STAFF)) | Q(is_superuser=True), is_active=True
+    ).distinct()
+
+
 def pipeline_board(
     *, user: Any, now: datetime | None = None, lead: Any = None, region: str = "", phase: str = ""
 ) -> list[BoardColumn]:

@@ -39,7 +39,7 @@ from onboarding.services.accreditation import (
     decision_record,
 )
 from onboarding.services.assignments import item_assign
-from onboarding.services.candidates import candidate_create, candidate_profile_save
+from onboarding.services.candidates import candidate_create, candidate_profile_save, candidates_reassign_lead
 from onboarding.services.checklists import (
     VersionMove,
     checklist_create,
@@ -106,6 +106,7 @@ __all__ = [
     "calendar_token_user",
     "candidate_create",
     "candidate_profile_save",
+    "candidates_reassign_lead",
     "checklist_create",
     "checklist_move_to_version",
     "checklist_version_diff",

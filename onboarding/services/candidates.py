@@ -12,13 +12,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from core.audit import audit
+from core import dataversion
+from core.audit import audit, audit_bulk
+from core.history import changed_fields
 from network.models import Country, Hotline, Organisation
 from onboarding.models import (
     CandidateProfile,
     ChecklistTemplate,
     StageChange,
 )
+from onboarding.selectors.lifecycle import lead_staff_choices
 from onboarding.services.checklists import checklist_create
 from onboarding.services.common import Stage, _require_network_staff
 
@@ -106,3 +109,40 @@ def candidate_profile_save(
             },
         )
     return profile
+
+
+def candidates_reassign_lead(*, hotlines: list[Hotline], lead_staff: User | None, acting_user: User) -> list[Hotline]:
+    """Give every chosen candidate `lead_staff` as its lead (None: nobody yet); all or none, one audit
+    entry per candidate whose lead changes. The lead must be someone who may lead a candidate."""
+    _require_network_staff(acting_user, _("Only network staff can reassign candidates."))
+    if not hotlines:
+        raise ValidationError(_("Tick at least one candidate."))
+    if lead_staff is not None and not lead_staff_choices().filter(pk=lead_staff.pk).exists():
+        raise ValidationError(
+            _("%(person)s is not network staff and cannot lead a candidate.") % {"person": lead_staff}
+        )
+    with transaction.atomic():
+        locked = list(
+            Hotline.objects.select_for_update(of=("self",))
+            .filter(pk__in=[h.pk for h in hotlines])
+            .select_related("lead_staff")
+            .order_by("pk")
+        )
+        changed = [h for h in locked if h.lead_staff_id != (lead_staff.pk if lead_staff else None)]
+        entries = []
+        for hotline in changed:
+            before = {"lead_staff": hotline.lead_staff_id}
+            hotline.lead_staff = lead_staff
+            entries.append(
+                (
+                    hotline,
+                    "onboarding.lead_reassign",
+                    {"changed": changed_fields(before, {"lead_staff": hotline.lead_staff_id})},
+                    hotline.brand_name,
+                )
+            )
+        now = timezone.now()
+        Hotline.objects.filter(pk__in=[h.pk for h in changed]).update(lead_staff=lead_staff, updated_at=now)
+        dataversion.bump(Hotline)  # an update sends no signals
+        audit_bulk(entries, user=acting_user)
+    return changed

@@ -642,6 +642,7 @@ POLICY: dict[str, Rule] = {
     "onboarding_admin:board": rule(NETWORK),
     "onboarding_admin:candidates": Rule((V("", NETWORK), V("?stage", NETWORK, query="?stage=exploring"))),
     "onboarding_admin:candidate_add": rule(NETWORK, writes=True),
+    "onboarding_admin:candidates_reassign": rule(NETWORK, ok=POST_ONLY, writes=True),
     "onboarding_admin:candidate": Rule(one(NETWORK, pk="CB")),
     "onboarding_admin:candidate_edit": Rule(one(NETWORK, pk="CB"), writes=True),
     "onboarding_admin:transition": Rule(

@@ -1,4 +1,4 @@
-"""Inviting several organisations to a roundtable at once: the country's organisations not invited
+"""Bulk work on onboarding records. Inviting several organisations to a roundtable at once: the country's organisations not invited
 yet, narrowed by name, each with a suggested sector; confirmed, all or nothing, audited each."""
 
 from __future__ import annotations
@@ -9,11 +9,17 @@ from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
 from accounts.roles import Role
-from network.models import Contact, Organisation, Sector
+from network.models import Contact, Hotline, Organisation, Sector
 from onboarding import selectors, services
 from onboarding.models import Roundtable, RoundtableParticipant
 from tests.network.factories import ContactFactory
-from tests.onboarding.factories import OrganisationFactory, ParticipantFactory, RoundtableFactory, country
+from tests.onboarding.factories import (
+    HotlineFactory,
+    OrganisationFactory,
+    ParticipantFactory,
+    RoundtableFactory,
+    country,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -147,3 +153,51 @@ def test_contacts_sector_counts_do_not_cost_a_query_per_organisation(
         offered = selectors.invitable_organisations(roundtable=roundtable, user=network_staff)
     offered = [row for row in offered if row.organisation.name.startswith("Ghana Organisation")]
     assert len(offered) == 20 and {row.suggested_sector for row in offered} == {Sector.NGO}
+
+
+# -- reassigning the lead of several candidates ------------------------------------------------------
+def test_reassigning_leads_is_all_or_nothing_audited_each_and_only_to_network_staff(
+    candidate_hotline, network_staff, make_user
+):
+    other = HotlineFactory(brand_name="SafeNet Togo", country=country("TG"), lead_staff=network_staff)
+    colleague = make_user(Role.NETWORK_STAFF, email="new.lead@example.org")
+    changed = services.candidates_reassign_lead(
+        hotlines=[candidate_hotline, other], lead_staff=colleague, acting_user=network_staff
+    )
+    assert {h.pk for h in changed} == {candidate_hotline.pk, other.pk}
+    assert set(
+        Hotline.objects.filter(pk__in=[candidate_hotline.pk, other.pk]).values_list("lead_staff", flat=True)
+    ) == {colleague.pk}
+    entry = ModelLogEntry.objects.filter(action="onboarding.lead_reassign", object_id=str(other.pk)).get()
+    assert entry.data["changed"]["lead_staff"] == [network_staff.pk, colleague.pk]
+    # Already led by them: nothing to change, nothing logged.
+    assert services.candidates_reassign_lead(hotlines=[other], lead_staff=colleague, acting_user=network_staff) == []
+    reviewer = make_user(Role.REVIEWER, email="not.a.lead@example.org")
+    with pytest.raises(ValidationError, match="cannot lead a candidate"):
+        services.candidates_reassign_lead(hotlines=[other], lead_staff=reviewer, acting_user=network_staff)
+    with pytest.raises(PermissionDenied):
+        services.candidates_reassign_lead(hotlines=[other], lead_staff=None, acting_user=reviewer)
+    assert Hotline.objects.get(pk=other.pk).lead_staff == colleague
+
+
+def test_the_candidate_list_reassigns_ticked_candidates_after_confirmation(
+    candidate_hotline, network_staff, make_user, client_for
+):
+    colleague = make_user(Role.NETWORK_STAFF, email="list.lead@example.org", first_name="Lena", last_name="Lead")
+    client = client_for(network_staff)
+    listing = client.get(reverse("onboarding_admin:candidates"))
+    assert 'name="hotlines"' in listing.text and "Lena Lead" in listing.text
+    url = reverse("onboarding_admin:candidates_reassign")
+    data = {
+        "hotlines": [candidate_hotline.pk],
+        "lead_staff": str(colleague.pk),
+        "next": "/admin/onboarding/candidates/",
+    }
+    preview = client.post(url, data)
+    assert preview.status_code == 200 and "SafeNet Ghana: nobody yet → Lena Lead" in preview.text
+    assert Hotline.objects.get(pk=candidate_hotline.pk).lead_staff is None
+    done = client.post(url, {**data, "confirmed": "yes"})
+    assert done.status_code == 302 and done["Location"] == "/admin/onboarding/candidates/"
+    assert Hotline.objects.get(pk=candidate_hotline.pk).lead_staff == colleague
+    empty = client.post(url, {"lead_staff": str(colleague.pk)}, follow=True)
+    assert "Tick at least one candidate." in empty.text

@@ -1,7 +1,12 @@
-"""Invite several organisations to a roundtable in one form: the organisations of the roundtable's
+"""Bulk work on onboarding records.
+
+Invite several organisations to a roundtable in one form: the organisations of the roundtable's
 country (or another country, for regional and international bodies) not invited yet, narrowed by
 name as staff type, each with a suggested sector; a confirmation lists who will be invited.
-The rules and the write are `services.roundtable_invite_organisations`'."""
+The rules and the write are `services.roundtable_invite_organisations`'.
+
+Reassign the lead staff member of the candidates ticked in the candidate list, after a confirmation
+(`services.candidates_reassign_lead`)."""
 
 from __future__ import annotations
 
@@ -22,6 +27,7 @@ from core.confirm import ConfirmFirstMixin
 from network.models import Country, Sector
 from onboarding import selectors, services
 from onboarding.admin_views import OnboardingAdminMixin, _roundtable_or_404
+from onboarding.forms import ReassignLeadForm
 from onboarding.models import Roundtable
 from onboarding.selectors import Invitable
 
@@ -130,3 +136,68 @@ class RoundtableInviteView(OnboardingAdminMixin, ConfirmFirstMixin, FormView):
             % {"count": len(created)},
         )
         return redirect("onboarding_admin:roundtable", self.roundtable.pk)
+
+
+class CandidateReassignView(OnboardingAdminMixin, ConfirmFirstMixin, FormView):
+    """From the candidate list: the ticked candidates get a new lead staff member, after a confirmation
+    that lists each change (`services.candidates_reassign_lead`)."""
+
+    http_method_names = ["post"]
+    permission_required = "onboarding.change_candidateprofile"
+    template_name = "onboarding/admin/form.html"
+    form_class = ReassignLeadForm
+    page_title = gettext_lazy("Reassign the lead staff member")
+    header_icon = "user"
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def back(self, form: forms.Form) -> str:
+        target = form.data.get("next") or ""
+        list_url = reverse("onboarding_admin:candidates")
+        return target if target.startswith(list_url) else list_url
+
+    def form_valid(self, form: forms.Form) -> HttpResponse:
+        if self.request.POST.get("confirmed") == "change":
+            return redirect(self.back(form))
+        return super().form_valid(form)
+
+    def form_invalid(self, form: forms.Form) -> HttpResponse:
+        messages.error(self.request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(self.back(form))
+
+    def consequences(self, form: forms.Form) -> list[str]:
+        lead = form.cleaned_data["lead_staff"]
+        new = (lead.get_full_name() or lead.email) if lead else _("nobody yet")
+        lines = []
+        for hotline in sorted(form.cleaned_data["hotlines"], key=lambda h: h.brand_name):
+            old = hotline.lead_staff
+            before = (old.get_full_name() or old.email) if old else _("nobody yet")
+            if old == lead:
+                lines.append(_("%(hotline)s: already led by %(lead)s, unchanged") % {"hotline": hotline, "lead": new})
+            else:
+                lines.append(
+                    _("%(hotline)s: %(before)s → %(after)s") % {"hotline": hotline, "before": before, "after": new}
+                )
+        return lines
+
+    @property
+    def confirm_label(self) -> str:  # type: ignore[override]
+        return _("Reassign")
+
+    def confirmed_valid(self, form: forms.Form) -> HttpResponse:
+        try:
+            changed = services.candidates_reassign_lead(
+                hotlines=list(form.cleaned_data["hotlines"]),
+                lead_staff=form.cleaned_data["lead_staff"],
+                acting_user=self.request.user,
+            )
+        except ValidationError as exc:
+            messages.error(self.request, " ".join(exc.messages))
+            return redirect(self.back(form))
+        messages.success(
+            self.request,
+            ngettext("%(count)s candidate reassigned.", "%(count)s candidates reassigned.", len(changed))
+            % {"count": len(changed)},
+        )
+        return redirect(self.back(form))
