@@ -182,6 +182,12 @@ class DueReturn:
     url_name: str
 
 
+def statistics_cover_year(year: int, *, prefix: str = "") -> Q:
+    """Statistics returns that count for a calendar year: their period overlaps it (a return for the
+    year, or for any part of it). `prefix` reaches the return from another model."""
+    return Q(**{f"{prefix}period_start__lte": date(year, 12, 31), f"{prefix}period_end__gte": date(year, 1, 1)})
+
+
 def returns_due(*, hotline: Hotline, today: date) -> list[DueReturn]:
     """What the hotline has not returned yet: this year's profile, last calendar year's statistics."""
     due = []
@@ -192,9 +198,7 @@ def returns_due(*, hotline: Hotline, today: date) -> list[DueReturn]:
             )
         )
     last_year = today.year - 1
-    covered = HotlineStatistics.objects.filter(
-        hotline=hotline, period_start__lte=date(last_year, 12, 31), period_end__gte=date(last_year, 1, 1)
-    ).exists()
+    covered = HotlineStatistics.objects.filter(statistics_cover_year(last_year), hotline=hotline).exists()
     if not covered:
         due.append(
             DueReturn(_("Statistics return for %(year)s") % {"year": last_year}, "portal:network_statistics_add")

@@ -29,6 +29,10 @@ class OnboardingConfig(AppConfig):
             "correctiveaction",
             "decision",
             "decisioncorrection",
+            "renewalpack",
+            "suspensionproposal",
+            "jointvisit",
+            "qacertificate",
         ]
         register_role_permissions(
             {

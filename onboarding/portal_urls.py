@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from onboarding import portal_views
+from onboarding import membership_portal_views, portal_views
 
 urlpatterns = [
     path("onboarding/", portal_views.status, name="onboarding_status"),
@@ -28,4 +28,8 @@ urlpatterns = [
         portal_views.assessment_report,
         name="onboarding_assessment_report",
     ),
+    path("membership/", membership_portal_views.home, name="membership"),
+    path("membership/<int:pk>/", membership_portal_views.hotline, name="membership_hotline"),
+    path("membership/renewals/<int:pk>/declare/", membership_portal_views.declare, name="membership_declare"),
+    path("membership/renewals/<int:pk>/contacts/", membership_portal_views.contacts, name="membership_contacts"),
 ]

@@ -328,6 +328,18 @@ DONOR_REPORT_VARIANCE_THRESHOLD = env_int("DONOR_REPORT_VARIANCE_THRESHOLD", 15)
 DONOR_REPORT_SUMMARY_MAX_CHARS = env_int("DONOR_REPORT_SUMMARY_MAX_CHARS", 2000)
 GRANT_DEADLINE_REMINDER_DAYS = env_int("GRANT_DEADLINE_REMINDER_DAYS", 14)
 QA_FIRST_REVIEW_MONTHS = env_int("QA_FIRST_REVIEW_MONTHS", 12)
+# The member cycle (onboarding.models.membership). Annual renewal: a member's pack for a year is due on
+# this month-day of the year ("MM-DD"), then has this many days of grace before it lapses; a lapsed pack
+# warns the member and staff, and this many days after the warning (still incomplete) staff get a
+# proposal to suspend (never an automatic suspension). A passed quality-assurance review earns a
+# certificate valid this many months (default: the review cycle). Reminders before a renewal pack or
+# a review is due (and on the day, and once after it).
+RENEWAL_DUE_MONTH_DAY = env_str("RENEWAL_DUE_MONTH_DAY", "03-31")
+RENEWAL_GRACE_DAYS = env_int("RENEWAL_GRACE_DAYS", 30)
+RENEWAL_PROPOSAL_AFTER_WARNING_DAYS = env_int("RENEWAL_PROPOSAL_AFTER_WARNING_DAYS", 14)
+QA_CERTIFICATE_VALIDITY_MONTHS = env_int("QA_CERTIFICATE_VALIDITY_MONTHS", 36)
+RENEWAL_REMINDER_DAYS = env_int("RENEWAL_REMINDER_DAYS", 30)
+QA_REVIEW_REMINDER_DAYS = env_int("QA_REVIEW_REMINDER_DAYS", 60)
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILADMIN_LOGIN_URL = "account_login"
 # The admin's date choosers write ISO dates; typed dates are read by core.forms (core/dates.py).

@@ -7,9 +7,12 @@ keeps working):
   alternatives, calendar-feed tokens;
 - `dossier`: checklist templates, checklists and their items (events, comments), evidence (links,
   downloads), reviewer assignments, and the dossier access rule;
-- `accreditation`: assessments, findings, corrective actions, decisions and their corrections.
+- `accreditation`: assessments, findings, corrective actions, decisions and their corrections;
+- `membership`: the member cycle after admission: renewal packs, suspension proposals, joint visits,
+  quality-assurance certificates and the next review's due date.
 
-Dependencies run one way: common <- lifecycle <- dossier <- accreditation; engagement needs common only.
+Dependencies run one way: common <- lifecycle <- dossier <- accreditation <- membership; engagement needs
+common only.
 """
 
 from onboarding.models.accreditation import (
@@ -73,6 +76,24 @@ from onboarding.models.lifecycle import (
     StageChange,
     StageChangeQuerySet,
 )
+from onboarding.models.membership import (
+    JointVisit,
+    JointVisitQuerySet,
+    QaCertificate,
+    QaCertificateQuerySet,
+    QaSchedule,
+    RenewalPack,
+    RenewalPackQuerySet,
+    RenewalStatus,
+    SuspensionProposal,
+    SuspensionProposalQuerySet,
+    qa_next_review_due,
+    qa_schedules,
+    renewal_due_on,
+    renewal_grace_until,
+    renewal_status,
+    with_last_qa_review,
+)
 
 __all__ = [
     "ASSESSMENT_CRITERIA",
@@ -116,9 +137,17 @@ __all__ = [
     "ItemCommentQuerySet",
     "ItemEvent",
     "ItemEventQuerySet",
+    "JointVisit",
+    "JointVisitQuerySet",
     "MouAlternative",
     "MouAlternativeQuerySet",
     "PrivateDocument",
+    "QaCertificate",
+    "QaCertificateQuerySet",
+    "QaSchedule",
+    "RenewalPack",
+    "RenewalPackQuerySet",
+    "RenewalStatus",
     "ReviewerAssignment",
     "ReviewerAssignmentQuerySet",
     "Roundtable",
@@ -127,5 +156,13 @@ __all__ = [
     "RoundtableQuerySet",
     "StageChange",
     "StageChangeQuerySet",
+    "SuspensionProposal",
+    "SuspensionProposalQuerySet",
     "dossier_hotlines",
+    "qa_next_review_due",
+    "qa_schedules",
+    "renewal_due_on",
+    "renewal_grace_until",
+    "renewal_status",
+    "with_last_qa_review",
 ]

@@ -1,7 +1,8 @@
 """Staff and reviewer screens of the dossier in the Wagtail admin: the review queue, the item review
 page, a candidate's dossier (checklist, reviewers, evidence, assessments), conflict-of-interest
 declarations, assessments with findings, corrective actions, report and decision (one view per action
-on the assessment page), and checklist templates. Every object is loaded through `visible_to(user)`: a
+on the assessment page), checklist templates, and the member cycle (renewals, proposals to suspend,
+joint visits). Every object is loaded through `visible_to(user)`: a
 dossier is open to network staff and to the reviewers assigned to it who declared no conflict; anyone
 else gets 404. Rules live in checklist_rules, selectors and services."""
 
@@ -31,6 +32,12 @@ from onboarding.review_views.dossier import (
     ReviewerAssignView,
     ReviewerUnassignView,
 )
+from onboarding.review_views.membership import (
+    JointVisitCreateView,
+    MemberCycleView,
+    RenewalsOpenView,
+    SuspensionProposalView,
+)
 from onboarding.review_views.queue import EvidenceDownloadView, ReviewItemView, ReviewQueueView
 
 __all__ = [
@@ -52,10 +59,14 @@ __all__ = [
     "DeclareView",
     "DossierView",
     "EvidenceDownloadView",
+    "JointVisitCreateView",
+    "MemberCycleView",
+    "RenewalsOpenView",
     "ReviewItemView",
     "ReviewQueueView",
     "ReviewerAssignView",
     "ReviewerUnassignView",
+    "SuspensionProposalView",
     "TemplateDetailView",
     "TemplateNewVersionView",
     "TemplatePublishView",

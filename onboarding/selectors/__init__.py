@@ -9,6 +9,8 @@ per sub-domain; every public name is re-exported here, so `from onboarding.selec
 - `dossier`: checklist overview and progress, item pages, the review queue, the admin's dossier page;
 - `accreditation`: whether a decision or full membership may follow an assessment, assessment report
   data, the portal's corrective actions;
+- `membership`: the member cycle: renewal packs' parts and status, the staff board of renewals and
+  quality-assurance reviews, a member's own cycle, whether a review earns its certificate;
 - `common`: who is told, and who acts on a dossier.
 
 Every function that serves a user starts from `visible_to(user)`. Modules depend one way: common <-
@@ -76,6 +78,22 @@ from onboarding.selectors.lifecycle import (
     portal_status,
     workflow_roles_for,
 )
+from onboarding.selectors.membership import (
+    MemberCycle,
+    MemberCycleBoard,
+    MemberCycleRow,
+    RenewalOverview,
+    RenewalPart,
+    certificate_refusal,
+    certificate_refusal_for,
+    hotline_certificate,
+    lapsed_packs,
+    member_cycle,
+    member_cycle_board,
+    portal_members,
+    renewal_overviews,
+    valid_certificates,
+)
 
 __all__ = [
     "AGE_FILTERS",
@@ -95,8 +113,13 @@ __all__ = [
     "ItemPage",
     "ItemRow",
     "LinkedDocument",
+    "MemberCycle",
+    "MemberCycleBoard",
+    "MemberCycleRow",
     "NextStep",
     "PortalStatus",
+    "RenewalOverview",
+    "RenewalPart",
     "Stage",
     "TimelineEntry",
     "agreements_expiring",
@@ -105,6 +128,8 @@ __all__ = [
     "calendar_events_for",
     "candidate_timeline",
     "candidate_user_emails",
+    "certificate_refusal",
+    "certificate_refusal_for",
     "checklist_overview",
     "checklist_progress",
     "coverage",
@@ -115,19 +140,26 @@ __all__ = [
     "full_membership_refusal",
     "gate_facts",
     "gate_facts_for",
+    "hotline_certificate",
     "item_page",
+    "lapsed_packs",
     "may_confirm_full_membership",
     "may_record_decision",
+    "member_cycle",
+    "member_cycle_board",
     "missing_before_next_stage",
     "next_steps",
     "open_action_items",
     "pipeline_board",
     "portal_candidates",
     "portal_corrective_actions",
+    "portal_members",
     "portal_status",
+    "renewal_overviews",
     "review_queue",
     "review_queue_candidates",
     "reviewer_emails",
     "roundtable_event",
+    "valid_certificates",
     "workflow_roles_for",
 ]

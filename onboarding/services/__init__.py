@@ -11,10 +11,14 @@
   written before their rows and removed again on failure) and `reviewers` (assignments, declarations);
 - `accreditation`: assessments, findings, corrective actions, decisions and their corrections, the
   full-membership confirmation (each decision moves the hotline through `hotline_transition`);
+- `membership`: the member cycle after admission: renewal packs opened for a year and what members
+  record on them, the daily lapse step (warning, then a proposal to suspend), staff's decision on a
+  proposal (through `hotline_transition`), joint visits, quality-assurance certificates;
 - `common`: the actor checks and addresses the modules share.
 
 Every service is atomic and audited. Modules depend one way: common <- lifecycle <- checklists <-
-evidence <- accreditation (reviewers, engagement and candidates on the layers below them only).
+evidence <- accreditation <- membership (reviewers, engagement and candidates on the layers below them
+only).
 """
 
 from onboarding.services.accreditation import (
@@ -73,6 +77,16 @@ from onboarding.services.evidence import (
     evidence_upload,
 )
 from onboarding.services.lifecycle import StageChangedMeanwhile, hotline_transition, hotline_transition_check
+from onboarding.services.membership import (
+    joint_visit_plan,
+    qa_certificate_issue,
+    renewal_confirm_contacts,
+    renewal_declare_code,
+    renewal_lapses_apply,
+    renewal_open_for_year,
+    suspension_proposal_dismiss,
+    suspension_proposal_suspend,
+)
 from onboarding.services.reviewers import reviewer_assign, reviewer_declare, reviewer_unassign
 
 __all__ = [
@@ -120,13 +134,21 @@ __all__ = [
     "item_save_answer",
     "item_submit",
     "item_waive",
+    "joint_visit_plan",
     "mou_alternative_decide",
     "mou_alternative_propose",
+    "qa_certificate_issue",
+    "renewal_confirm_contacts",
+    "renewal_declare_code",
+    "renewal_lapses_apply",
+    "renewal_open_for_year",
     "reviewer_assign",
     "reviewer_declare",
     "reviewer_unassign",
     "roundtable_attach_minutes",
     "roundtable_record_attendance",
+    "suspension_proposal_dismiss",
+    "suspension_proposal_suspend",
     "template_new_version",
     "template_problems",
     "template_publish",
