@@ -51,6 +51,7 @@ from network.models import (
 )
 from onboarding import checklist_rules as rules
 from onboarding import workflow
+from onboarding.demo_membership import seed_member_cycle
 from onboarding.models import (
     ActionItem,
     Agreement,
@@ -269,6 +270,7 @@ def seed(ctx: DemoContext) -> None:
                 affiliation_set(user=ctx.users[key], target=by_user[key].host_organisation, acting_user=None)
 
     dossiers = _dossiers(ctx, plans, hotlines, histories, staff)
+    seed_member_cycle(ctx, staff)
 
     dataversion.bump()
     ctx.objects.update(candidate_hotlines=hotlines, roundtables=roundtables, agreements=agreements)
