@@ -5,7 +5,9 @@ candidates' checklists and item states (by hotline and code), comments (text), e
 metadata (by their stored name, which is how a restored private-files folder finds them again; the
 files themselves are not in the workbook), evidence links, reviewer assignments (by hotline and the
 reviewer's email), assessments (by reference), findings (by assessment and area), corrective
-actions (by assessment and title) and decisions (by assessment). Item history stays in the
+actions (by assessment and title) and decisions (by assessment); then the member cycle: joint visits
+(by reference, before the assessments that name them), renewal packs (by hotline and year), suspension
+proposals (by hotline and the pack's year) and QA certificates (by number). Item history stays in the
 database with the audit trail, like every record's history.
 
 They come after the registry's sheets. Natural keys: candidate profiles by hotline, stage history
@@ -19,10 +21,17 @@ restored only for hotlines the import creates (a restore), never added to or cha
 recorded hotline: the lifecycle alone writes it (`StageHistorySheet`).
 """
 
-from onboarding.workbook import accreditation, dossier, engagement, lifecycle
+from onboarding.workbook import accreditation, dossier, engagement, lifecycle, membership
 from onboarding.workbook.columns import AuditedSheet, StageHistorySheet
 
 # The order of the sheets is part of the workbook format.
-SHEETS = [*lifecycle.SHEETS, *engagement.SHEETS, *dossier.SHEETS, *accreditation.SHEETS]
+SHEETS = [
+    *lifecycle.SHEETS,
+    *engagement.SHEETS,
+    *dossier.SHEETS,
+    membership.JOINT_VISITS,
+    *accreditation.SHEETS,
+    *membership.SHEETS,
+]
 
 __all__ = ["SHEETS", "AuditedSheet", "StageHistorySheet"]

@@ -488,3 +488,45 @@ def test_qa_review_reminders_go_to_the_member_and_its_lead(members, member_user,
     run()
     sent = [m for m in mail.outbox if "Quality-assurance review" in m.subject]
     assert sorted(m.to[0] for m in sent) == ["manager@linea.example.org", "qa.lead@example.org"]
+
+
+# -- the workbook: Renewals, Suspension proposals, QA certificates, Joint visits ---------------------------
+def test_the_member_cycle_round_trips_through_the_workbook(proposal, members, network_staff, member_user):
+    from core.workbook import export_workbook, import_workbook
+    from tests.core.restore import record_missing_histories
+    from tests.onboarding.test_workbook import sheet_rows, wipe
+
+    today = timezone.localdate()
+    services.suspension_proposal_suspend(
+        proposal=proposal,
+        reason="Renewal lapsed.",
+        review_date=today + timedelta(days=90),
+        expected_stage=Hotline.Stage.FULL_MEMBER,
+        acting_user=network_staff,
+    )
+    open_pack = _pack(members[1], due=today + timedelta(days=5))
+    RenewalPack.objects.filter(pk=open_pack.pk).update(code_declared_at=timezone.now(), code_declared_by=member_user)
+    review = completed_assessment(members[1], Assessment.Kind.QA_REVIEW, Assessment.Recommendation.PASSED)
+    services.qa_certificate_issue(assessment=review, acting_user=network_staff)
+    services.joint_visit_plan(
+        reference="JV-RT",
+        title="Round trip",
+        mode=Assessment.Mode.REMOTE,
+        starts_on=today + timedelta(days=9),
+        ends_on=today + timedelta(days=10),
+        hotlines=[members[1], HotlineFactory(stage=Hotline.Stage.FULL_MEMBER, joined_on=date(2019, 1, 1))],
+        acting_user=network_staff,
+    )
+    record_missing_histories()
+    first = export_workbook()
+    rows = sheet_rows(first)
+    for name in ("Joint visits", "Renewals", "Suspension proposals", "QA certificates"):
+        assert len(rows[name]) > 1, name
+    assert any("suspended" in row for row in rows["Suspension proposals"][1:])
+    wipe()
+    result = import_workbook(first)
+    assert result.ok, result.errors[:5]
+    assert sheet_rows(export_workbook()) == rows
+    restored = SuspensionProposal.objects.get()
+    assert restored.stage_change is not None and restored.stage_change.transition == "suspend"
+    assert Assessment.objects.filter(joint_visit__reference="JV-RT").count() == 2
