@@ -103,12 +103,13 @@ class RenewalsOpenView(ConfirmFirstMixin, OnboardingAdminMixin, FormView):
         return redirect(f"{reverse('onboarding_admin:member_cycle')}?year={year}")
 
 
-class SuspensionProposalView(OnboardingAdminMixin, FormView):
+class SuspensionProposalView(ConfirmFirstMixin, OnboardingAdminMixin, FormView):
     permission_required = "onboarding.change_suspensionproposal"
     template_name = "onboarding/admin/membership/proposal.html"
     form_class = ProposalDecisionForm
     page_title = gettext_lazy("Proposal to suspend")
     header_icon = "warning"
+    confirm_label = gettext_lazy("Record the decision")
 
     def prepare(self, request: HttpRequest, **kwargs: Any) -> None:
         self.proposal = get_object_or_404(
@@ -132,7 +133,25 @@ class SuspensionProposalView(OnboardingAdminMixin, FormView):
             return redirect("onboarding_admin:suspension_proposal", self.proposal.pk)
         return super().post(request, *args, **kwargs)
 
-    def form_valid(self, form: ProposalDecisionForm) -> HttpResponse:
+    def consequences(self, form: ProposalDecisionForm) -> list[str]:
+        data = form.cleaned_data
+        hotline = self.proposal.hotline
+        if data["decision"] == ProposalDecisionForm.DISMISS:
+            return [
+                _("The proposal is dismissed; %(hotline)s stays a %(stage)s.")
+                % {"hotline": hotline.brand_name, "stage": hotline.get_stage_display().lower()},
+                _("Reason recorded: %(reason)s") % {"reason": data["reason"]},
+            ]
+        lines = [
+            _("%(hotline)s moves from %(stage)s to suspended (lifecycle: suspend), with your reason in its history.")
+            % {"hotline": hotline.brand_name, "stage": hotline.get_stage_display().lower()},
+            _("Its users and lead staff member are told."),
+        ]
+        if data["review_date"]:
+            lines.append(_("Review the suspension by %(date)s.") % {"date": spelled_date(data["review_date"])})
+        return lines
+
+    def confirmed_valid(self, form: ProposalDecisionForm) -> HttpResponse:
         data = form.cleaned_data
         try:
             if data["decision"] == ProposalDecisionForm.SUSPEND:

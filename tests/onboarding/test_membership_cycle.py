@@ -300,6 +300,19 @@ def test_the_proposal_page_suspends_through_the_lifecycle(proposal, network_staf
             "expected_stage": "full_member",
         },
     )
+    assert response.status_code == 200 and "Check what will happen" in response.content.decode()
+    proposal.refresh_from_db()
+    assert proposal.is_open  # nothing happens before the confirmation
+    response = client.post(
+        url,
+        {
+            "decision": "suspend",
+            "reason": "Renewal lapsed.",
+            "review_date": (timezone.localdate() + timedelta(days=60)).isoformat(),
+            "expected_stage": "full_member",
+            "confirmed": "yes",
+        },
+    )
     assert response.status_code == 302
     proposal.refresh_from_db()
     assert proposal.status == SuspensionProposal.Status.SUSPENDED
