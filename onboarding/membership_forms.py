@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import AdminDateInput, DateField
@@ -80,7 +79,3 @@ class PortalContactsForm(forms.Form):
         label=_("These contacts and this point of contact are up to date."),
         error_messages={"required": _("Tick the box to confirm the contacts.")},
     )
-
-
-def default_year() -> int:
-    return timezone.localdate().year
