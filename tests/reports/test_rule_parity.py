@@ -167,9 +167,9 @@ def test_a_quality_assurance_review_due_date(world, settings):
 def test_a_qa_certificate_valid_on_a_day(world):
     from onboarding.models import Assessment, QaCertificate
 
-    passed = Assessment.objects.filter(kind="qa_review", status="completed").order_by("pk")
+    passed = Assessment.objects.filter(kind="qa_review", status="completed", certificate__isnull=True).order_by("pk")
     for index, review in enumerate(passed):
-        start = world.today - timedelta(days=400 * index)
+        start = world.today - timedelta(days=400 * (index + 2))
         QaCertificate.objects.create(
             assessment=review,
             hotline=review.hotline,
