@@ -56,7 +56,7 @@ def zone_choices() -> list[tuple[str, str]]:
 def is_zone(name: str) -> bool:
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file path
         return False
     return True
 

@@ -110,4 +110,13 @@ urlpatterns = [
         review_views.TemplateNewVersionView.as_view(),
         name="template_new_version",
     ),
+    # The member cycle: renewals, suspension proposals, quality-assurance reviews
+    path("member-cycle/", review_views.MemberCycleView.as_view(), name="member_cycle"),
+    path("member-cycle/renewals/open/", review_views.RenewalsOpenView.as_view(), name="renewals_open"),
+    path(
+        "member-cycle/proposals/<int:pk>/",
+        review_views.SuspensionProposalView.as_view(),
+        name="suspension_proposal",
+    ),
+    path("member-cycle/joint-visits/add/", review_views.JointVisitCreateView.as_view(), name="joint_visit_add"),
 ]

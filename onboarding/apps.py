@@ -31,6 +31,10 @@ class OnboardingConfig(AppConfig):
             "decisioncorrection",
             "review",
             "consolidatedrecommendation",
+            "renewalpack",
+            "suspensionproposal",
+            "jointvisit",
+            "qacertificate",
         ]
         register_role_permissions(
             {

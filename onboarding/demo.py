@@ -51,6 +51,7 @@ from network.models import (
 )
 from onboarding import checklist_rules as rules
 from onboarding import demo_colleagues, workflow
+from onboarding.demo_membership import seed_member_cycle
 from onboarding.demo_portal import seed_portal_edges
 from onboarding.demo_reviews import seed_reviews
 from onboarding.models import (
@@ -275,6 +276,7 @@ def seed(ctx: DemoContext) -> None:
     demo_colleagues.seed(ctx)
     seed_reviews(ctx)
     seed_portal_edges(ctx)
+    seed_member_cycle(ctx, staff)
 
     dataversion.bump()
     ctx.objects.update(candidate_hotlines=hotlines, roundtables=roundtables, agreements=agreements)

@@ -82,7 +82,9 @@ def _markdown() -> str:
         for stage in phase.stages:
             target = workflow.target_days(stage)
             lines.append(f"| {phase.label} | {phase.months} | `{stage}` | {target if target else '—'} |")
-    lines += ["", *DECISION_PATH, ""]
+    lines += ["", *DECISION_PATH]
+    lines += MEMBER_CYCLE
+    lines.append("")
     return "\n".join(lines)
 
 
@@ -125,4 +127,68 @@ DECISION_PATH = [
     "or shared with the candidate (a candidate's own comments always are; a reviewer's request for",
     "changes too). Only shared comments reach the portal and the candidate's emails",
     "(`ItemComment.objects.visible_to`).",
+]
+
+
+MEMBER_CYCLE = [
+    "",
+    "## After admission: the member cycle",
+    "",
+    "Provisional and full members (`Hotline.objects.members()`) go through two cycles",
+    "(`onboarding/models/membership.py`, `services/membership.py`, `selectors/membership.py`). Neither",
+    "moves a stage by itself: the only stage change, a suspension, goes through `suspend` above.",
+    "",
+    "**Annual renewal.** Network staff open a year's renewals (admin: Onboarding → Member cycle → Open",
+    "renewals for a year; `renewal_open_for_year`, idempotent: a member that has a pack keeps it). A pack",
+    "has four parts, each read from the record that does it, never ticked by hand:",
+    "",
+    "| Part | Done when | Where the member does it |",
+    "|---|---|---|",
+    "| Code of Practice re-declared | the member's user re-declared it on the pack | portal: Membership → re-declare |",
+    "| Annual profile for the year | a `HotlineAnnualProfile` for the pack's year exists | portal: Annual profiles |",
+    "| Statistics return for the past year | a `HotlineStatistics` return overlaps the past year "
+    "(`HotlineStatistics.covering_year`) | portal: Statistics returns |",
+    "| Contacts and point of contact confirmed | the member's user confirmed them (a point of contact is "
+    "named) | portal: Membership → confirm contacts |",
+    "",
+    "Status (`renewal_status`, pure): *complete* once every part is done; until the due date *not",
+    "started* or *in progress*; after it *overdue (in grace)*; after the grace *lapsed*. Due date",
+    '`RENEWAL_DUE_MONTH_DAY` (default `"03-31"`), grace `RENEWAL_GRACE_DAYS` (30), both stored on the',
+    "pack when it is opened. Reminders go to the member's users before the due date",
+    '(`REMINDER_OFFSETS["renewal_pack"]`: 30 and 7 days), on it and after it while in grace, each once.',
+    "",
+    "```mermaid",
+    "stateDiagram-v2",
+    "    direction LR",
+    "    [*] --> not_started: pack opened",
+    "    not_started --> in_progress: a part done",
+    "    in_progress --> complete: every part done",
+    "    not_started --> overdue: due date passed",
+    "    in_progress --> overdue: due date passed",
+    "    overdue --> complete: every part done",
+    "    overdue --> lapsed: grace ended",
+    "    lapsed --> warned: daily run warns member and staff",
+    "    warned --> proposal: still lapsed N days later",
+    "    proposal --> suspended: staff suspend (lifecycle `suspend`)",
+    "    proposal --> dismissed: staff dismiss, with a reason",
+    "```",
+    "",
+    "The daily `send_reminders` run applies `renewal_lapses_apply` first: a lapsed, incomplete pack",
+    "warns the member's users and staff once (`warned_on`); `RENEWAL_PROPOSAL_AFTER_WARNING_DAYS` (14)",
+    "later, still lapsed, it gets a `SuspensionProposal` and staff are told. Staff decide on the",
+    "proposal's page: suspend (through `hotline_transition` with `suspend`: role check, review date,",
+    "stage history, notifications; the proposal keeps the stage change) or dismiss with a reason. Both",
+    "are audited. Nothing suspends a member automatically.",
+    "",
+    "**Quality-assurance reviews.** A member's next review (`qa_next_review_due`, the QuerySet form of",
+    "the Quality dashboard's `qa_reviews_due`; a parity test compares them): a full member",
+    "`QA_REVIEW_CYCLE_MONTHS` (36) after its last review, or after becoming a full member if later; a",
+    "provisional member `QA_FIRST_REVIEW_MONTHS` (12) after its last review; no review on record, no",
+    "date made up. A review is an `Assessment` of kind `qa_review`, remote or on site; a *joint visit*",
+    "plans one visit reviewing several members (one review each, linked to the visit). Findings and",
+    "corrective actions follow as for any assessment. A review that passes (or passes with actions,",
+    "once they are all verified) earns a `QaCertificate` valid `QA_CERTIFICATE_VALIDITY_MONTHS` (36)",
+    "from the day it settled: shown on the member's portal page, the registry's hotline page and the",
+    'Quality dashboard ("Members with a valid QA certificate"). Reminders go to the member\'s users and',
+    'lead staff before (`REMINDER_OFFSETS["qa_review"]`: 60 and 14 days), on and after the due date.',
 ]

@@ -7,14 +7,17 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import include, path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
 import onboarding.home_panels  # noqa: F401 (registers its panels on the admin home page)
 from accounts.areas import AreaMenuItem, AreaPanel
-from onboarding import admin_urls, reminders, selectors
-from onboarding.models import Checklist, CorrectiveAction
+from network.models import Hotline
+from network.viewsets.hotlines import HOTLINE_PAGE_PANELS_HOOK
+from onboarding import admin_urls, membership_reminders, reminders, selectors
+from onboarding.models import Checklist, CorrectiveAction, RenewalPack, qa_schedules
 from onboarding.viewsets import VIEWSETS
 
 
@@ -88,6 +91,13 @@ def register_onboarding_menu() -> SubmenuMenuItem:
             "onboarding_admin:assessments",
             "onboarding.view_assessment",
             "clipboard-list",
+        ),
+        (
+            "Member cycle",
+            _("Member cycle"),
+            "onboarding_admin:member_cycle",
+            "onboarding.view_renewalpack",
+            "calendar-check",
         ),
         (
             "Checklist templates",
@@ -179,6 +189,15 @@ def register_onboarding_actions(actions: Any) -> None:
         ("decision_letter", _("Send decision letter"), _("Decision letter sent")),
         ("decision_appeal", _("Appeal"), _("Appeal against a membership decision")),
         ("appeal_answer", _("Answer appeal"), _("Appeal answered")),
+        # The member cycle
+        ("renewal_open", _("Open renewal"), _("Renewal pack opened")),
+        ("renewal_declare", _("Re-declare the Code of Practice"), _("Code of Practice re-declared for the renewal")),
+        ("renewal_contacts", _("Confirm contacts"), _("Contacts confirmed for the renewal")),
+        ("renewal_warn", _("Warn of a lapsed renewal"), _("Renewal lapsed: member and staff warned")),
+        ("suspension_propose", _("Propose suspension"), _("Suspension proposed after a lapsed renewal")),
+        ("suspension_decide", _("Decide on a suspension proposal"), _("Suspension proposal decided")),
+        ("joint_visit_plan", _("Plan joint visit"), _("Joint visit planned")),
+        ("qa_certificate_issue", _("Issue certificate"), _("Quality-assurance certificate issued")),
     ):
         actions.register_action(f"onboarding.{action}", label, message)
 
@@ -190,6 +209,8 @@ hooks.register(reminders.REMINDER_PRODUCERS_HOOK, reminders.evidence_expiry_remi
 hooks.register(reminders.REMINDER_PRODUCERS_HOOK, reminders.evidence_expiring_reminders)
 hooks.register(reminders.REMINDER_PRODUCERS_HOOK, reminders.corrective_action_reminders)
 hooks.register(reminders.REMINDER_PRODUCERS_HOOK, reminders.checklist_item_reminders)
+hooks.register(reminders.REMINDER_PRODUCERS_HOOK, membership_reminders.renewal_reminders)
+hooks.register(reminders.REMINDER_PRODUCERS_HOOK, membership_reminders.qa_review_reminders)
 
 
 @hooks.register("portal_menu_items")
@@ -244,3 +265,32 @@ def register_search_kinds() -> list:
     from onboarding.search import search_kinds
 
     return search_kinds()
+
+
+@hooks.register("portal_menu_items")
+def membership_portal_menu(request: HttpRequest) -> list[AreaMenuItem]:
+    if not selectors.portal_members(user=request.user).exists():
+        return []
+    return [AreaMenuItem(order=13, label=str(_("Membership")), url=reverse("portal:membership"))]
+
+
+@hooks.register("portal_home_panels")
+def membership_portal_panel(request: HttpRequest) -> list[AreaPanel]:
+    members = list(selectors.portal_members(user=request.user))
+    if not members:
+        return []
+    today = timezone.localdate()
+    packs = RenewalPack.objects.visible_to(request.user).filter(hotline__in=members, year=today.year)
+    overviews = {o.pack.hotline_id: o for o in selectors.renewal_overviews(packs, today=today)}
+    rows = [{"hotline": hotline, "overview": overviews.get(hotline.pk)} for hotline in members]
+    return [AreaPanel(order=12, template="onboarding/portal/membership/panel.html", context={"rows": rows})]
+
+
+@hooks.register(HOTLINE_PAGE_PANELS_HOOK)
+def qa_certificate_hotline_panel(request: HttpRequest, hotline: Hotline) -> list[AreaPanel]:
+    if hotline.stage not in Hotline.MEMBER_STAGES and not hotline.qa_certificates.exists():
+        return []
+    certificate = selectors.hotline_certificate(user=request.user, hotline=hotline)
+    schedule = qa_schedules(Hotline.objects.filter(pk=hotline.pk)).get(hotline.pk)
+    context = {"certificate": certificate, "schedule": schedule}
+    return [AreaPanel(order=10, template="onboarding/panels/qa_certificate.html", context=context)]

@@ -53,6 +53,7 @@ from onboarding.models import (
     AgreementParty,
     Assessment,
     CountryAssessment,
+    QaCertificate,
     Roundtable,
     RoundtableParticipant,
     StageChange,
@@ -425,6 +426,27 @@ def assessment_actions_frame(*, user: Any | None = None) -> pd.DataFrame:
     return _load("assessment_actions", user)
 
 
+QA_CERTIFICATE_COLUMNS: tuple[Column, ...] = (
+    Column("certificate_id", "pk", "int"),
+    Column("reference", "reference"),
+    Column("hotline_id", "hotline_id", "int"),
+    Column("brand_name", "hotline__brand_name"),
+    Column("assessment_id", "assessment_id", "int"),
+    Column("valid_from", "valid_from", "date"),
+    Column("valid_until", "valid_until", "date"),
+    *_geography("hotline__"),
+)
+
+
+def qa_certificates_source(*, user: Any | None = None) -> QuerySet:
+    return _visible(QaCertificate, user).order_by("pk")
+
+
+def qa_certificates_frame(*, user: Any | None = None) -> pd.DataFrame:
+    """Quality-assurance certificates (one row each) with their validity dates and their hotline."""
+    return _load("qa_certificates", user)
+
+
 GRANT_INDICATOR_COLUMNS: tuple[Column, ...] = (
     Column("indicator_id", "pk", "int"),
     Column("grant_id", "grant_id", "int"),
@@ -510,6 +532,7 @@ SOURCES: dict[str, tuple[Callable[..., QuerySet], tuple[Column, ...]]] = {
     "statistics": (statistics_source, STATISTICS_COLUMNS),
     "country_assessments": (country_assessments_source, TARGET_COUNTRY_COLUMNS),
     "assessment_actions": (assessment_actions_source, ASSESSMENT_ACTION_COLUMNS),
+    "qa_certificates": (qa_certificates_source, QA_CERTIFICATE_COLUMNS),
     "grant_indicators": (grant_indicators_source, GRANT_INDICATOR_COLUMNS),
 }
 
@@ -527,6 +550,7 @@ FRAMES: dict[str, FrameLoader] = {
     "statistics": statistics_frame,
     "country_assessments": country_assessments_frame,
     "assessment_actions": assessment_actions_frame,
+    "qa_certificates": qa_certificates_frame,
     "grant_indicators": grant_indicators_frame,
 }
 

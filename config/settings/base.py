@@ -341,6 +341,8 @@ REMINDER_OFFSETS: dict[str, dict] = {
     "statistics_return": {"before": [30], "at": True, "after": [1, 30]},
     "certificate_expiry": {"before": [90, 30], "at": True, "after": []},
     "grant_deadline": {"before": [14], "at": True, "after": [1]},
+    "renewal_pack": {"before": [30, 7], "at": True, "after": [1, 14]},
+    "qa_review": {"before": [60, 14], "at": True, "after": [1, 30]},
 }
 REMINDER_OFFSETS.update(json.loads(env_str("DJANGO_REMINDER_OFFSETS", "{}")))
 # A member's statistics return for a calendar year is due on this day (month, day) of the next year.
@@ -354,6 +356,16 @@ GENERAL_ASSEMBLY_ADOPTS = tuple(
     part.strip() for part in env_str("GENERAL_ASSEMBLY_ADOPTS", "").split(",") if part.strip()
 )
 DECISION_APPEAL_DAYS = env_int("DECISION_APPEAL_DAYS", 30)
+# The member cycle (onboarding.models.membership). Annual renewal: a member's pack for a year is due on
+# this month-day of the year ("MM-DD"), then has this many days of grace before it lapses; a lapsed pack
+# warns the member and staff, and this many days after the warning (still incomplete) staff get a
+# proposal to suspend (never an automatic suspension). A passed quality-assurance review earns a
+# certificate valid this many months (default: the review cycle). Their reminders' moments are the
+# "renewal_pack" and "qa_review" entries of REMINDER_OFFSETS.
+RENEWAL_DUE_MONTH_DAY = env_str("RENEWAL_DUE_MONTH_DAY", "03-31")
+RENEWAL_GRACE_DAYS = env_int("RENEWAL_GRACE_DAYS", 30)
+RENEWAL_PROPOSAL_AFTER_WARNING_DAYS = env_int("RENEWAL_PROPOSAL_AFTER_WARNING_DAYS", 14)
+QA_CERTIFICATE_VALIDITY_MONTHS = env_int("QA_CERTIFICATE_VALIDITY_MONTHS", 36)
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILADMIN_LOGIN_URL = "account_login"
 # The admin's date choosers write ISO dates; typed dates are read by core.forms (core/dates.py).

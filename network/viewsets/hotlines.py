@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy
+from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import BooleanColumn, Column
 
@@ -47,8 +48,15 @@ class HotlineFilterSet(WagtailFilterSet):
         fields = ["stage", "secure_exchange_access"]
 
 
+# Other apps add sections to the hotline page: `@hooks.register(HOTLINE_PAGE_PANELS_HOOK)` with a function
+# `(request, hotline) -> list[AreaPanel]` (scoped through `visible_to(request.user)`); each panel's
+# template receives its context as `panel`.
+HOTLINE_PAGE_PANELS_HOOK = "hotline_page_panels"
+
+
 class HotlineInspectView(ScopedInspectView):
-    """The hotline page: profile, contacts, analysts, training, statistics over time, history."""
+    """The hotline page: profile, contacts, analysts, training, statistics over time, history, and the
+    sections other apps contribute (`HOTLINE_PAGE_PANELS_HOOK`)."""
 
     template_name = "network/admin/hotline_inspect.html"
 
@@ -72,6 +80,14 @@ class HotlineInspectView(ScopedInspectView):
             history_url=reverse("network_hotline:history", args=(self.object.pk,)),
             today=today,
             expiry_cutoff=selectors.expiry_cutoff(today),
+            panels=sorted(
+                (
+                    panel
+                    for fn in hooks.get_hooks(HOTLINE_PAGE_PANELS_HOOK)
+                    for panel in fn(self.request, self.object) or ()
+                ),
+                key=lambda panel: panel.order,
+            ),
         )
         return context
 

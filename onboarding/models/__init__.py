@@ -10,8 +10,11 @@ keeps working):
 - `accreditation`: assessments, findings, corrective actions, decisions and their corrections;
 - `reviews`: each reviewer's independent review (verdicts per area, recommendation) and the lead's
   consolidated recommendation.
+- `membership`: the member cycle after admission: renewal packs, suspension proposals, joint visits,
+  quality-assurance certificates and the next review's due date.
 
-Dependencies run one way: common <- lifecycle <- dossier <- accreditation <- reviews; engagement needs common only.
+Dependencies run one way: common <- lifecycle <- dossier <- accreditation <- reviews, membership;
+engagement needs common only.
 """
 
 from onboarding.models.accreditation import (
@@ -77,6 +80,24 @@ from onboarding.models.lifecycle import (
     StageChange,
     StageChangeQuerySet,
 )
+from onboarding.models.membership import (
+    JointVisit,
+    JointVisitQuerySet,
+    QaCertificate,
+    QaCertificateQuerySet,
+    QaSchedule,
+    RenewalPack,
+    RenewalPackQuerySet,
+    RenewalStatus,
+    SuspensionProposal,
+    SuspensionProposalQuerySet,
+    qa_next_review_due,
+    qa_schedules,
+    renewal_due_on,
+    renewal_grace_until,
+    renewal_status,
+    with_last_qa_review,
+)
 from onboarding.models.reviews import (
     ConsolidatedRecommendation,
     ConsolidatedRecommendationQuerySet,
@@ -133,10 +154,18 @@ __all__ = [
     "ItemCommentQuerySet",
     "ItemEvent",
     "ItemEventQuerySet",
+    "JointVisit",
+    "JointVisitQuerySet",
     "MouAlternative",
     "MouAlternativeQuerySet",
     "PrivateDocument",
+    "QaCertificate",
+    "QaCertificateQuerySet",
+    "QaSchedule",
     "Recommendation",
+    "RenewalPack",
+    "RenewalPackQuerySet",
+    "RenewalStatus",
     "Review",
     "ReviewQuerySet",
     "ReviewVerdict",
@@ -149,7 +178,15 @@ __all__ = [
     "RoundtableQuerySet",
     "StageChange",
     "StageChangeQuerySet",
+    "SuspensionProposal",
+    "SuspensionProposalQuerySet",
     "Verdict",
     "dossier_hotlines",
+    "qa_next_review_due",
+    "qa_schedules",
+    "renewal_due_on",
+    "renewal_grace_until",
+    "renewal_status",
     "visible_comments",
+    "with_last_qa_review",
 ]

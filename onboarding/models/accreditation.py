@@ -93,6 +93,15 @@ class Assessment(models.Model):
         blank=True,
         help_text=_("Where the visit's days are counted (tz database). Empty: the hotline country's main time zone."),
     )
+    joint_visit = models.ForeignKey(
+        "onboarding.JointVisit",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assessments",
+        verbose_name=_("joint visit"),
+        help_text=_("One visit reviewing several hotlines: the reviews it covers share it."),
+    )
     recommendation = models.CharField(_("recommendation"), max_length=30, choices=Recommendation.choices, blank=True)
     summary = models.TextField(_("report summary"), blank=True)
     report_completed_at = models.DateTimeField(_("report completed at"), null=True, blank=True)

@@ -3,6 +3,8 @@ page, a candidate's dossier (checklist, reviewers, evidence, assessments), confl
 declarations, assessments with findings, corrective actions, report and decision (one view per action
 on the assessment page), independent reviews side by side, the decision path (General Assembly adoption,
 letter, appeals), and checklist templates. Every object is loaded through `visible_to(user)`: a
+on the assessment page), checklist templates, and the member cycle (renewals, proposals to suspend,
+joint visits). Every object is loaded through `visible_to(user)`: a
 dossier is open to network staff and to the reviewers assigned to it who declared no conflict; anyone
 else gets 404. Rules live in checklist_rules, selectors and services."""
 
@@ -39,6 +41,12 @@ from onboarding.review_views.dossier import (
     ReviewerAssignView,
     ReviewerUnassignView,
 )
+from onboarding.review_views.membership import (
+    JointVisitCreateView,
+    MemberCycleView,
+    RenewalsOpenView,
+    SuspensionProposalView,
+)
 from onboarding.review_views.queue import EvidenceDownloadView, ReviewItemView, ReviewQueueView
 from onboarding.review_views.reviews import ReviewEditView, ReviewsView
 
@@ -65,12 +73,16 @@ __all__ = [
     "DeclareView",
     "DossierView",
     "EvidenceDownloadView",
+    "JointVisitCreateView",
+    "MemberCycleView",
+    "RenewalsOpenView",
     "ReviewEditView",
     "ReviewItemView",
     "ReviewQueueView",
     "ReviewerAssignView",
     "ReviewerUnassignView",
     "ReviewsView",
+    "SuspensionProposalView",
     "TemplateDetailView",
     "TemplateNewVersionView",
     "TemplatePublishView",

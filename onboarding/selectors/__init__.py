@@ -12,6 +12,8 @@ per sub-domain; every public name is re-exported here, so `from onboarding.selec
 - `reviews`: the areas of an independent review, what a review lacks before it is submitted, the
   reviews side by side with their agreement;
 - `decisions`: General Assembly adoption, the decision letter (its language and data) and appeals;
+- `membership`: the member cycle: renewal packs' parts and status, the staff board of renewals and
+  quality-assurance reviews, a member's own cycle, whether a review earns its certificate;
 - `common`: who is told, and who acts on a dossier.
 
 Every function that serves a user starts from `visible_to(user)`. Modules depend one way: common <-
@@ -93,6 +95,22 @@ from onboarding.selectors.lifecycle import (
     portal_status,
     workflow_roles_for,
 )
+from onboarding.selectors.membership import (
+    MemberCycle,
+    MemberCycleBoard,
+    MemberCycleRow,
+    RenewalOverview,
+    RenewalPart,
+    certificate_refusal,
+    certificate_refusal_for,
+    hotline_certificate,
+    lapsed_packs,
+    member_cycle,
+    member_cycle_board,
+    portal_members,
+    renewal_overviews,
+    valid_certificates,
+)
 from onboarding.selectors.reviews import (
     ComparisonRow,
     ReviewComparison,
@@ -125,9 +143,14 @@ __all__ = [
     "ItemPage",
     "ItemRow",
     "LinkedDocument",
+    "MemberCycle",
+    "MemberCycleBoard",
+    "MemberCycleRow",
     "MissingLine",
     "NextStep",
     "PortalStatus",
+    "RenewalOverview",
+    "RenewalPart",
     "ReviewComparison",
     "Stage",
     "TimelineEntry",
@@ -142,6 +165,8 @@ __all__ = [
     "candidate_language",
     "candidate_timeline",
     "candidate_user_emails",
+    "certificate_refusal",
+    "certificate_refusal_for",
     "checklist_overview",
     "checklist_progress",
     "coverage",
@@ -154,11 +179,15 @@ __all__ = [
     "full_membership_refusal",
     "gate_facts",
     "gate_facts_for",
+    "hotline_certificate",
     "invitable_organisations",
     "item_page",
+    "lapsed_packs",
     "letter_refusal",
     "may_confirm_full_membership",
     "may_record_decision",
+    "member_cycle",
+    "member_cycle_board",
     "missing_before_next_stage",
     "missing_lines",
     "next_steps",
@@ -167,8 +196,10 @@ __all__ = [
     "portal_candidates",
     "portal_corrective_actions",
     "portal_decisions",
+    "portal_members",
     "portal_my_items",
     "portal_status",
+    "renewal_overviews",
     "review_areas",
     "review_comparison",
     "review_problems",
@@ -177,6 +208,7 @@ __all__ = [
     "reviewer_emails",
     "reviews_to_write",
     "roundtable_event",
+    "valid_certificates",
     "verdicts_of",
     "workflow_roles_for",
 ]

@@ -15,10 +15,14 @@
   recommendation;
 - `decisions`: the General Assembly's adoption (moving the hotline through `hotline_transition`), the
   decision letter with its appeal window, appeals (interactions staff answer);
+- `membership`: the member cycle after admission: renewal packs opened for a year and what members
+  record on them, the daily lapse step (warning, then a proposal to suspend), staff's decision on a
+  proposal (through `hotline_transition`), joint visits, quality-assurance certificates;
 - `common`: the actor checks and addresses the modules share.
 
 Every service is atomic and audited. Modules depend one way: common <- lifecycle <- checklists <-
-evidence <- accreditation <- decisions (reviews, reviewers, engagement and candidates on the layers below them only).
+evidence <- accreditation <- decisions, membership (reviews, reviewers, engagement and candidates on the
+layers below them only).
 """
 
 from onboarding.services.accreditation import (
@@ -83,6 +87,16 @@ from onboarding.services.evidence import (
     evidence_upload,
 )
 from onboarding.services.lifecycle import StageChangedMeanwhile, hotline_transition, hotline_transition_check
+from onboarding.services.membership import (
+    joint_visit_plan,
+    qa_certificate_issue,
+    renewal_confirm_contacts,
+    renewal_declare_code,
+    renewal_lapses_apply,
+    renewal_open_for_year,
+    suspension_proposal_dismiss,
+    suspension_proposal_suspend,
+)
 from onboarding.services.reviewers import reviewer_assign, reviewer_declare, reviewer_unassign
 from onboarding.services.reviews import review_consolidate, review_save, review_submit
 
@@ -140,8 +154,14 @@ __all__ = [
     "item_submit",
     "item_waive",
     "item_withdraw",
+    "joint_visit_plan",
     "mou_alternative_decide",
     "mou_alternative_propose",
+    "qa_certificate_issue",
+    "renewal_confirm_contacts",
+    "renewal_declare_code",
+    "renewal_lapses_apply",
+    "renewal_open_for_year",
     "review_consolidate",
     "review_save",
     "review_submit",
@@ -151,6 +171,8 @@ __all__ = [
     "roundtable_attach_minutes",
     "roundtable_invite_organisations",
     "roundtable_record_attendance",
+    "suspension_proposal_dismiss",
+    "suspension_proposal_suspend",
     "template_new_version",
     "template_problems",
     "template_publish",

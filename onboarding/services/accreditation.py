@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,6 +37,12 @@ from onboarding.services.lifecycle import hotline_transition
 
 # -- Assessments ------------------------------------------------------------------------------
 _REVIEW_SIDE = {rules.REVIEWER, rules.STAFF}
+
+
+# Sent inside the transaction when a quality-assurance review may have settled (its report completed, or
+# one of its corrective actions verified): the member cycle issues the certificate it earns
+# (`onboarding.services.membership`), so this module does not depend on it.
+qa_review_settled = Signal()
 
 
 def assessment_create(
@@ -293,6 +300,8 @@ def corrective_action_verify(
             user=acting_user,
             data={"action": locked.title, "verified": approve, "note": note.strip()},
         )
+        if approve and locked.assessment.kind == Assessment.Kind.QA_REVIEW:
+            qa_review_settled.send(sender=Assessment, assessment=locked.assessment, acting_user=acting_user)
     return locked
 
 
@@ -325,6 +334,8 @@ def assessment_complete_report(
         locked.full_clean()
         locked.save()
         audit(locked, "onboarding.assessment_report", user=acting_user, data={"recommendation": recommendation})
+        if locked.kind == Assessment.Kind.QA_REVIEW:
+            qa_review_settled.send(sender=Assessment, assessment=locked, acting_user=acting_user)
         lead = locked.hotline.lead_staff
         if lead is not None and lead.is_active and lead.pk != acting_user.pk:
             queue_email(

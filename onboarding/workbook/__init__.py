@@ -6,7 +6,10 @@ metadata (by their stored name, which is how a restored private-files folder fin
 files themselves are not in the workbook), evidence links, reviewer assignments (by hotline and the
 reviewer's email), assessments (by reference), findings (by assessment and area), corrective
 actions (by assessment and title) and decisions (by assessment); then the independent reviews (by
-hotline, subject and reviewer), their verdicts (and area) and consolidated recommendations. Item history stays in the
+hotline, subject and reviewer), their verdicts (and area) and consolidated recommendations; then the
+member cycle: joint visits (by reference, before the assessments that name them), renewal packs (by
+hotline and year), suspension proposals (by hotline and the pack's year) and QA certificates (by
+number). Item history stays in the
 database with the audit trail, like every record's history.
 
 They come after the registry's sheets. Natural keys: candidate profiles by hotline, stage history
@@ -20,10 +23,18 @@ restored only for hotlines the import creates (a restore), never added to or cha
 recorded hotline: the lifecycle alone writes it (`StageHistorySheet`).
 """
 
-from onboarding.workbook import accreditation, dossier, engagement, lifecycle, reviews
+from onboarding.workbook import accreditation, dossier, engagement, lifecycle, membership, reviews
 from onboarding.workbook.columns import AuditedSheet, StageHistorySheet
 
 # The order of the sheets is part of the workbook format.
-SHEETS = [*lifecycle.SHEETS, *engagement.SHEETS, *dossier.SHEETS, *accreditation.SHEETS, *reviews.SHEETS]
+SHEETS = [
+    *lifecycle.SHEETS,
+    *engagement.SHEETS,
+    *dossier.SHEETS,
+    membership.JOINT_VISITS,
+    *accreditation.SHEETS,
+    *reviews.SHEETS,
+    *membership.SHEETS,
+]
 
 __all__ = ["SHEETS", "AuditedSheet", "StageHistorySheet"]

@@ -27,7 +27,7 @@ SHEETS = [
         key_headers=["reference"],
         queryset=lambda: (
             _model("Assessment")
-            .objects.select_related("hotline", "report_completed_by", "created_by")
+            .objects.select_related("hotline", "report_completed_by", "created_by", "joint_visit")
             .order_by("reference")
         ),
         columns=[
@@ -49,6 +49,13 @@ SHEETS = [
             _datetime_column("report_completed_at", "report_completed_at", "When the report was completed."),
             _user_column("report_completed_by", "report_completed_by", "Email of the account that completed it."),
             _user_column("created_by", "created_by", "Email of the staff member who planned it."),
+            Column(
+                "joint_visit",
+                "joint_visit",
+                kind="ref",
+                ref="Joint visits",
+                help="Reference of the joint visit it is part of, if any (Joint visits sheet).",
+            ),
         ],
     ),
     AuditedSheet(

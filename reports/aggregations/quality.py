@@ -225,6 +225,53 @@ def qa_unreviewed_members(
     ).sort_values(["brand_name"], ignore_index=True)
 
 
+QA_CERTIFIED_COLUMNS = ("hotline_id", "brand_name", "country", "stage", "certificate", "valid_from", "valid_until")
+
+
+def qa_certificates_valid_on(certificates: pd.DataFrame, day: date) -> pd.DataFrame:
+    """Certificates valid on `day`: from their first to their last day of validity. QuerySet form:
+    `QaCertificate.objects.valid_on` (a parity test runs both)."""
+    stamp = _stamp(day)
+    return certificates[(certificates["valid_from"] <= stamp) & (certificates["valid_until"] >= stamp)]
+
+
+def members_with_valid_qa_certificate(
+    hotlines: pd.DataFrame,
+    stage_changes: pd.DataFrame,
+    certificates: pd.DataFrame,
+    *,
+    period: Period | None,
+    scope: Scope | None,
+    today: date,
+) -> pd.DataFrame:
+    """Members on the day (today, or the period's last day) holding a quality-assurance certificate
+    valid that day (the latest one when several are)."""
+    day = reference_day(period, today)
+    stages = stages_on(hotlines, stage_changes, day=day, today=today).to_numpy()
+    members = hotlines.assign(stage_on_day=stages)[pd.Series(stages, index=hotlines.index).isin(MEMBER_STAGES)]
+    members = members[in_scope(members, scope)]
+    valid = (
+        qa_certificates_valid_on(certificates, day)
+        .sort_values(["valid_from", "certificate_id"])
+        .drop_duplicates("hotline_id", keep="last")
+    )
+    chosen = members.merge(
+        valid[["hotline_id", "reference", "valid_from", "valid_until"]], on="hotline_id", how="inner"
+    )
+    return pd.DataFrame(
+        {
+            "hotline_id": chosen["hotline_id"].to_numpy(),
+            "brand_name": chosen["brand_name"].to_numpy(),
+            "country": chosen["country_name"].to_numpy(),
+            "stage": chosen["stage_on_day"].to_numpy(),
+            "certificate": chosen["reference"].to_numpy(),
+            "valid_from": chosen["valid_from"].dt.strftime("%Y-%m-%d").to_numpy(),
+            "valid_until": chosen["valid_until"].dt.strftime("%Y-%m-%d").to_numpy(),
+        },
+        columns=list(QA_CERTIFIED_COLUMNS),
+    ).sort_values(["brand_name"], ignore_index=True)
+
+
 def open_corrective_actions(
     corrective_actions: pd.DataFrame, *, period: Period | None, scope: Scope | None, today: date
 ) -> pd.DataFrame:

@@ -20,6 +20,7 @@ def quality_sections(f: Mapping[str, pd.DataFrame], c: Context) -> list[Section]
     reviews = agg.qa_reviews_by_year(f["assessments"], period=c.period, scope=c.scope, today=c.today)
     due = metrics.qa_due_table(f, c)
     unreviewed = metrics.qa_unreviewed_table(f, c)
+    certified = metrics.qa_certified_table(f, c)
     due_states = {"overdue": _("Overdue"), "due": _("Due within 90 days")}
     scheduled = {"True": _("Yes"), "False": _("No")}
     actions = metrics.open_actions_table(f, c)
@@ -67,6 +68,23 @@ def quality_sections(f: Mapping[str, pd.DataFrame], c: Context) -> list[Section]
                 ],
             ),
             empty=_("Every member hotline has a quality-assurance review on record."),
+        ),
+        Section(
+            "qa_certified",
+            _("Members with a valid QA certificate"),
+            _definition("members_with_valid_qa_certificate"),
+            table(
+                certified,
+                [
+                    Col("brand_name", _("Hotline")),
+                    Col("country", _("Country")),
+                    Col("stage", _("Stage"), "label", stage_labels),
+                    Col("certificate", _("Certificate")),
+                    Col("valid_from", _("Valid from")),
+                    Col("valid_until", _("Valid until")),
+                ],
+            ),
+            empty=_("No member holds a valid quality-assurance certificate."),
         ),
         Section(
             "qa_reviews_done",

@@ -69,10 +69,11 @@ DASHBOARDS: tuple[Dashboard, ...] = (
             "Quality-assurance reviews due and done, open corrective actions, certificates issued and expiring."
         ),
         "tick-inverse",
-        ("hotlines", "assessment_actions", "training_places"),
+        ("hotlines", "assessment_actions", "qa_certificates", "training_places"),
         (
             "qa_reviews_due",
             "qa_unreviewed_members",
+            "members_with_valid_qa_certificate",
             "qa_reviews_done",
             "open_corrective_actions",
             "certificates_issued",

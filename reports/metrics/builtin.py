@@ -44,6 +44,7 @@ from reports.metrics.tables import (
     member_analysts,
     member_ids,
     open_actions_table,
+    qa_certified_table,
     qa_due_table,
     qa_first_review_months,
     qa_review_cycle_months,
@@ -507,6 +508,21 @@ _metric(
     group=QUALITY,
     frames=("assessments", *_history),
     aggregate=lambda f, c: len(qa_unreviewed_table(f, c)),
+)
+_metric(
+    "members_with_valid_qa_certificate",
+    _("Members with a valid QA certificate"),
+    _on_the_day(
+        _(
+            "Member hotlines on the day (today, or the period's last day) holding a quality-assurance "
+            "certificate valid that day: issued when a review passed (with its corrective actions closed, when "
+            "it passed with actions), valid from its first to its last day."
+        )
+    ),
+    _("hotlines"),
+    group=QUALITY,
+    frames=("qa_certificates", *_history),
+    aggregate=lambda f, c: len(qa_certified_table(f, c)),
 )
 _metric(
     "open_corrective_actions",

@@ -135,6 +135,15 @@ def qa_unreviewed_table(f: FrameMap, c: Context) -> pd.DataFrame:
     )
 
 
+def qa_certified_table(f: FrameMap, c: Context) -> pd.DataFrame:
+    return c.once(
+        "qa_certified",
+        lambda: agg.members_with_valid_qa_certificate(
+            f["hotlines"], history(f, c), f["qa_certificates"], period=c.period, scope=c.scope, today=c.today
+        ),
+    )
+
+
 def open_actions_table(f: FrameMap, c: Context) -> pd.DataFrame:
     return c.once(
         "open_corrective_actions",

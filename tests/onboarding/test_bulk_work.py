@@ -1,5 +1,6 @@
-"""Bulk work on onboarding records. Inviting several organisations to a roundtable at once: the country's organisations not invited
-yet, narrowed by name, each with a suggested sector; confirmed, all or nothing, audited each."""
+"""Bulk work on onboarding records: inviting several organisations to a roundtable at once (the
+country's organisations not invited yet, narrowed by name, each with a suggested sector) and
+reassigning the lead of several candidates; confirmed, all or nothing, audited each."""
 
 from __future__ import annotations
 

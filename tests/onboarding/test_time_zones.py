@@ -104,3 +104,11 @@ def test_the_workbook_writes_and_reads_local_time_with_the_zone():
     ]
     exported = next(row for row in rows if row["code"] == "RT-NP-1")
     assert exported["starts_at"] == datetime(2026, 3, 12, 10, 0) and exported["time_zone"] == "Asia/Kathmandu"
+
+
+def test_a_name_too_long_for_a_file_is_not_a_zone():
+    from network.time_zones import is_zone
+
+    assert is_zone("Europe/Paris")
+    assert not is_zone("Europe/Nowhere")
+    assert not is_zone("x" * 5000)

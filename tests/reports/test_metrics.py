@@ -83,6 +83,7 @@ def expected_today(today: date) -> dict[str, object]:
         "qa_reviews_done": 3,  # Germany twice, France once
         "qa_reviews_due": 1,  # France: reviewed in 2020, due again in 2023
         "qa_unreviewed_members": 1,  # Kenya: no review on record (no due date is made up)
+        "members_with_valid_qa_certificate": 1,  # Germany, from its recent review
         "open_corrective_actions": 4,  # the verified one is closed
     }
 
@@ -118,6 +119,7 @@ EMPTY = {
     "qa_reviews_done": 0,
     "qa_reviews_due": 0,
     "qa_unreviewed_members": 0,
+    "members_with_valid_qa_certificate": 0,
     "open_corrective_actions": 0,
 }
 
@@ -174,6 +176,7 @@ def test_every_metric_for_a_period(world):
         # within 90 days of the day. Luxembourg has no review on record.
         "qa_reviews_due": 2,
         "qa_unreviewed_members": 1,
+        "members_with_valid_qa_certificate": 0,  # Germany's certificate starts after 2023
         "open_corrective_actions": 3,  # raised in 2021, one verified then
         "single_analyst_hotlines": 1,  # France (Germany had DE-1 and DE-2; Luxembourg none)
     }

@@ -132,3 +132,55 @@ def test_the_stakeholder_coverage_screen_and_dashboard_show_the_same_cells(world
     }
     assert from_screen == from_frames
     assert from_frames  # the world has some
+
+
+def test_a_quality_assurance_review_due_date(world, settings):
+    """The member cycle's next review (`qa_schedules`, the portal and staff board) and the Quality
+    dashboard's `qa_reviews_due` give every member the same due date, on several days and cycles."""
+    from onboarding.models import qa_schedules
+
+    for cycle, first in ((36, 12), (24, 6)):
+        settings.QA_REVIEW_CYCLE_MONTHS, settings.QA_FIRST_REVIEW_MONTHS = cycle, first
+        frames = selectors.Frames()
+        for day in (world.today, world.today + timedelta(days=40), date(2027, 6, 1)):
+            due = agg.qa_reviews_due(
+                frames["hotlines"],
+                frames["stage_changes"],
+                frames["assessments"],
+                period=None,
+                scope=None,
+                today=day,
+                cycle_months=cycle,
+                first_review_months=first,
+                window_days=100_000,
+            )
+            from_frames = dict(zip(due["hotline_id"], due["due_on"], strict=True))
+            from_queryset = {
+                pk: schedule.due_on.isoformat()
+                for pk, schedule in qa_schedules(Hotline.objects.members(), on=day).items()
+                if schedule.due_on is not None
+            }
+            assert from_frames == from_queryset, (cycle, day)
+            assert from_frames, "the world has members with a review on record"
+
+
+def test_a_qa_certificate_valid_on_a_day(world):
+    from onboarding.models import Assessment, QaCertificate
+
+    passed = Assessment.objects.filter(kind="qa_review", status="completed", certificate__isnull=True).order_by("pk")
+    for index, review in enumerate(passed):
+        start = world.today - timedelta(days=400 * (index + 2))
+        QaCertificate.objects.create(
+            assessment=review,
+            hotline=review.hotline,
+            reference=f"QA-{review.pk}",
+            valid_from=start,
+            valid_until=start + timedelta(days=364),
+        )
+    certificates = selectors.qa_certificates_frame()
+    assert len(certificates) >= 2
+    for day in [*days(world), world.today + timedelta(days=364), world.today + timedelta(days=365)]:
+        frame_ids = set(agg.qa_certificates_valid_on(certificates, day)["certificate_id"])
+        queryset_ids = set(QaCertificate.objects.valid_on(day).values_list("pk", flat=True))
+        instance_ids = {c.pk for c in QaCertificate.objects.all() if c.is_valid_on(day)}
+        assert frame_ids == queryset_ids == instance_ids, day

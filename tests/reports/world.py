@@ -28,6 +28,7 @@ from onboarding.models import (
     Assessment,
     CorrectiveAction,
     CountryAssessment,
+    QaCertificate,
     Roundtable,
     RoundtableParticipant,
     StageChange,
@@ -268,7 +269,7 @@ def build_world() -> World:
         recommendation="passed_with_actions",
         report_completed_at=at(date(2021, 3, 1)),
     )
-    assessment(
+    recent_review = assessment(
         h["DE"],
         "qa_review",
         "completed",
@@ -285,6 +286,14 @@ def build_world() -> World:
         ends_on=date(2020, 5, 27),
         recommendation="passed",
         report_completed_at=at(date(2020, 6, 1)),
+    )
+    # Germany's recent review earned a certificate valid three years (so valid today, not in 2023).
+    QaCertificate.objects.create(
+        assessment=recent_review,
+        hotline=h["DE"],
+        reference="QA-DE-1",
+        valid_from=today - timedelta(days=395),
+        valid_until=today - timedelta(days=395) + timedelta(days=3 * 365),
     )
     assessment(h["KE"], "qa_review", "planned", today + timedelta(days=10))
     pre = assessment(h["GH"], "pre_membership", "in_progress", today - timedelta(days=5))

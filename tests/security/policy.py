@@ -638,6 +638,22 @@ POLICY: dict[str, Rule] = {
             V("candidate A, not completed", NOBODY, {"pk": "assessment_CA_open"}),
         )
     ),
+    # -- the member cycle in the portal: the member's own renewal and certificate ----------------------
+    "portal:membership": rule({MEMBER}, ok=OK_REDIRECT),
+    "portal:membership_hotline": Rule(
+        (
+            V("member A", roles(MEMBER), {"pk": "MA"}),
+            V("member B", NOBODY, {"pk": "MB"}),
+            V("candidate A (not a member)", NOBODY, {"pk": "CA"}),
+        )
+    ),
+    **{
+        f"portal:membership_{name}": Rule(
+            (V("member A's pack", roles(MEMBER), {"pk": "pack_MA"}), V("member B's pack", NOBODY, {"pk": "pack_MB"})),
+            writes=True,
+        )
+        for name in ("declare", "contacts")
+    },
     # -- onboarding in the admin: the lifecycle --------------------------------------------------------
     "onboarding_admin:board": rule(NETWORK),
     "onboarding_admin:candidates": Rule((V("", NETWORK), V("?stage", NETWORK, query="?stage=exploring"))),
@@ -788,6 +804,11 @@ POLICY: dict[str, Rule] = {
         ),
         writes=True,
     ),
+    # -- the member cycle in the admin: network staff only ------------------------------------------
+    "onboarding_admin:member_cycle": Rule((V("", NETWORK), V("?year", NETWORK, query="?year=2025"))),
+    "onboarding_admin:renewals_open": rule(NETWORK, writes=True),
+    "onboarding_admin:suspension_proposal": Rule(one(NETWORK, pk="proposal_MB"), writes=True),
+    "onboarding_admin:joint_visit_add": rule(NETWORK, writes=True),
     "onboarding_admin:template": Rule(
         (V("published", NETWORK, {"pk": "template_published"}), V("draft", NETWORK, {"pk": "template_draft"}))
     ),

@@ -139,6 +139,7 @@ def build_world() -> World:
     _registry_extras(world)
     _onboarding_extras(world)
     _decision_path(world)
+    _member_cycle(world)
     _templates(world)
     _accounts_extras(world)
     _cms_objects(world)
@@ -297,6 +298,23 @@ def _dossiers(world: World) -> None:
         starts_on=today + timedelta(days=20),
         ends_on=today + timedelta(days=21),
         acting_user=staff,
+    )
+
+
+# -- the member cycle: a renewal pack per member, a proposal to suspend member B ---------------------
+def _member_cycle(world: World) -> None:
+    from onboarding.models import RenewalPack, SuspensionProposal, renewal_due_on, renewal_grace_until
+
+    today = timezone.localdate()
+    for key in ("MA", "MB"):
+        due_on = renewal_due_on(today.year)
+        world.objects[f"pack_{key}"], _created = RenewalPack.objects.get_or_create(
+            hotline=world[key],
+            year=today.year,
+            defaults={"due_on": due_on, "grace_until": renewal_grace_until(due_on)},
+        )
+    world.objects["proposal_MB"], _created = SuspensionProposal.objects.get_or_create(
+        pack=world["pack_MB"], defaults={"hotline": world["MB"], "proposed_on": today}
     )
 
 

@@ -30,6 +30,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, date: str | None = None, **options: Any) -> None:
         today = date_type.fromisoformat(date) if date else timezone.localdate()
         expired = services.evidence_expire_due(today=today)
+        services.renewal_lapses_apply(today=today)
         result = send_digests(today=today)
         retried = retry_due_emails()
         self.stdout.write(
