@@ -62,7 +62,7 @@ SHEETS = [
     AuditedSheet(
         name="Renewals",
         model="onboarding.RenewalPack",
-        order=262,
+        order=270,
         description=(
             "Annual renewal packs: due date and grace, and what the member recorded on them (Code of Practice "
             "re-declared, contacts confirmed). The annual profile and statistics parts are read from their sheets."
@@ -90,7 +90,7 @@ SHEETS = [
     AuditedSheet(
         name="Suspension proposals",
         model="onboarding.SuspensionProposal",
-        order=264,
+        order=272,
         description="Proposals to suspend a member whose renewal lapsed, and staff's decision on each.",
         key_headers=["hotline", "year"],
         queryset=lambda: (
@@ -127,7 +127,7 @@ SHEETS = [
     AuditedSheet(
         name="QA certificates",
         model="onboarding.QaCertificate",
-        order=266,
+        order=274,
         description="Quality reviews' certificates: the passed review, the hotline and the validity dates.",
         key_headers=["reference"],
         queryset=lambda: (

@@ -351,9 +351,10 @@ def test_the_decision_letter_goes_out_in_french_to_a_french_speaking_candidate(w
     assert "membre provisoire" in text
     assert "BD-2026-07" in text
     assert "recours" in text
+    # The candidate's email is in their language too.
     (email,) = [
         e
-        for e in OutgoingEmail.objects.filter(subject__contains="Membership decision")
+        for e in OutgoingEmail.objects.filter(subject__contains="Décision d'adhésion")
         if world.candidate.email in e.to
     ]
     assert "portal" in email.body or "portail" in email.body
