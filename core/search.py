@@ -138,8 +138,10 @@ def matching(
 
         vector = SearchVector(*text_fields, config="simple")
         search = SearchQuery(query, search_type="websearch", config="simple")
-        queryset = queryset.annotate(search_rank=SearchRank(vector, search)).filter(
-            _words_match(words, fields) | Q(search_rank__gt=0)
+        # A row matches its full text when the whole query does (`@@`): a rank above 0 only says that
+        # some word matched.
+        queryset = queryset.annotate(search_vector=vector, search_rank=SearchRank(vector, search)).filter(
+            _words_match(words, fields) | Q(search_vector=search)
         )
         return queryset.order_by("-search_rank", *(ordering or queryset.model._meta.ordering or ["pk"]))
     queryset = queryset.filter(_words_match(words, [*fields, *text_fields]))

@@ -69,7 +69,7 @@ def review_save(
     if recommendation and recommendation not in Recommendation.values:
         raise ValidationError(_("Choose admit, admit with conditions, defer or refuse."))
     with transaction.atomic():
-        review, created = Review.objects.select_for_update().get_or_create(
+        review, created = Review.objects.select_for_update(of=("self",)).get_or_create(
             hotline=hotline,
             assessment=assessment,
             reviewer=acting_user,
@@ -100,7 +100,9 @@ def review_submit(*, review: Review, acting_user: User, now: datetime | None = N
     the other reviewers' submitted reviews open to its author, and the lead staff member is told."""
     now = now or timezone.now()
     with transaction.atomic():
-        locked = Review.objects.select_for_update().select_related("hotline", "assessment").get(pk=review.pk)
+        locked = (
+            Review.objects.select_for_update(of=("self",)).select_related("hotline", "assessment").get(pk=review.pk)
+        )
         if locked.reviewer_id != acting_user.pk:
             raise PermissionDenied(_("Only its author submits a review."))
         hotline = locked.hotline
@@ -167,7 +169,7 @@ def review_consolidate(
         raise ValidationError(problems)
     with transaction.atomic():
         existing = (
-            ConsolidatedRecommendation.objects.select_for_update()
+            ConsolidatedRecommendation.objects.select_for_update(of=("self",))
             .filter(hotline=hotline, assessment=assessment)
             .first()
         )
