@@ -126,16 +126,12 @@ def _batch(event: TrainingEvent, participations: Sequence[TrainingParticipation]
 def _write(rows: list[TrainingParticipation], before: dict[int, dict[str, Any]], fields: list[str], user: Any) -> None:
     TrainingParticipation.objects.bulk_update(rows, fields)
     dataversion.bump(TrainingParticipation)  # bulk writes send no signals
+    changes = [(row, changed_fields(before[row.pk], field_values(row))) for row in rows]
     audit_bulk(
         [
-            (
-                row,
-                "network.training.roster_update",
-                {"changed": changed_fields(before[row.pk], field_values(row))},
-                str(row),
-            )
-            for row in rows
-            if changed_fields(before[row.pk], field_values(row))
+            (row, "network.training.roster_update", {"changed": changed}, str(row))
+            for row, changed in changes
+            if changed
         ],
         user=user,
     )

@@ -27,10 +27,6 @@ from onboarding.models import (
 from onboarding.selectors.lifecycle import NO_LEAD, lead_staff_choices
 
 
-def staff_members() -> Any:
-    return lead_staff_choices()
-
-
 class BoardFilterForm(forms.Form):
     """The pipeline board's filters (GET, kept in the address): lead staff member, region, phase."""
 
@@ -40,7 +36,7 @@ class BoardFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        leads = staff_members().order_by("first_name", "last_name", "email")
+        leads = lead_staff_choices().order_by("first_name", "last_name", "email")
         self.fields["lead"].choices = [
             ("", _("Anyone")),
             (NO_LEAD, _("Nobody yet")),
@@ -119,7 +115,7 @@ class CandidateCreateForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["lead_staff"].queryset = staff_members()
+        self.fields["lead_staff"].queryset = lead_staff_choices()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -149,7 +145,7 @@ class CandidateProfileForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["lead_staff"].queryset = staff_members()
+        self.fields["lead_staff"].queryset = lead_staff_choices()
         if self.instance.pk:
             self.fields["lead_staff"].initial = self.instance.hotline.lead_staff_id
 
