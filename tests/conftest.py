@@ -20,6 +20,7 @@ from django.utils import translation
 
 from accounts.models import User
 from accounts.roles import Role
+from tests import migrated
 from tests.accounts.factories import UserFactory
 
 pytest_plugins = ["tests.audit_plugin"]
@@ -133,6 +134,15 @@ class SerialisedWSGIServer(ThreadedWSGIServer):
 
 def pytest_configure(config: pytest.Config) -> None:
     LiveServerThread.server_class = SerialisedWSGIServer
+    migrated.start()  # the controller names the run
+    migrated.install()  # a worker migrates once per run (tests/migrated.py)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    from pytest_django.plugin import blocking_manager_key
+
+    if blocking_manager_key in config.stash:
+        migrated.cleanup(config.stash[blocking_manager_key].unblock)
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -186,6 +196,23 @@ def _default_language() -> Iterator[None]:
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _uninstrumented_templates(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Templates render as in production, without the test runner's instrumentation: under test,
+    Django sends a signal for every template rendered and the test client keeps a copy of each
+    context (for `response.context`), about a quarter of an admin page's time. A test that reads
+    `response.context` says so with the `template_context` mark."""
+    if request.node.get_closest_marker("template_context"):
+        return
+    from django.template.base import PartialTemplate, Template
+
+    def render(self: Any, context: Any) -> Any:
+        return self.nodelist.render(context)
+
+    monkeypatch.setattr(Template, "_render", render)
+    monkeypatch.setattr(PartialTemplate, "_render", render)
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,8 @@ from accounts.models import Invitation, User
 from accounts.roles import Role
 from core.models import OutgoingEmail
 
-pytestmark = pytest.mark.django_db
+# These tests read `response.context`.
+pytestmark = [pytest.mark.django_db, pytest.mark.template_context]
 
 NEW_PASSWORD = "maple-harbour-violet-72"
 

@@ -14,7 +14,8 @@ from core.mail import retry_due_emails
 from core.models import OutgoingEmail
 from tests.accounts.factories import TEST_PASSWORD
 
-pytestmark = pytest.mark.django_db
+# These tests read `response.context`.
+pytestmark = [pytest.mark.django_db, pytest.mark.template_context]
 
 
 def test_login_by_email_lands_in_the_users_area(client, make_user):

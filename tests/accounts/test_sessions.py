@@ -16,7 +16,8 @@ from accounts.middleware import StaffIdleTimeoutMiddleware
 from accounts.roles import Role
 from tests.accounts.factories import TEST_PASSWORD
 
-pytestmark = pytest.mark.django_db
+# These tests read `response.context`.
+pytestmark = [pytest.mark.django_db, pytest.mark.template_context]
 
 
 def _login(client: Client, email: str) -> None:

@@ -27,7 +27,8 @@ from tests.network.factories import (
     StatisticsFactory,
 )
 
-pytestmark = pytest.mark.django_db
+# These tests read `response.context`.
+pytestmark = [pytest.mark.django_db, pytest.mark.template_context]
 
 INDEXES = [
     "network_hotline:index",

@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from network.viewsets import NetworkViewSet, NetworkViewSetGroup
 
-pytestmark = pytest.mark.django_db
+# These tests read `response.context`.
+pytestmark = [pytest.mark.django_db, pytest.mark.template_context]
 
 
 def test_every_network_listing_shows_what_visible_to_returns(

@@ -13,7 +13,8 @@ from accounts.roles import Role
 from network.models import Analyst, Hotline, HotlineAnnualProfile, HotlineStatistics, TrainingParticipation
 from tests.network.factories import AnalystFactory, EventFactory, HotlineFactory, OrganisationFactory
 
-pytestmark = pytest.mark.django_db
+# These tests read `response.context`.
+pytestmark = [pytest.mark.django_db, pytest.mark.template_context]
 
 
 def pages(side) -> list[str]:

@@ -43,7 +43,8 @@ from tests.network.factories import (
     country,
 )
 
-pytestmark = pytest.mark.django_db
+# These tests read `response.context`.
+pytestmark = [pytest.mark.django_db, pytest.mark.template_context]
 
 NETWORK_SHEETS = [
     "Countries",

@@ -30,7 +30,8 @@ from reports.models import (
     WorkPackage,
 )
 
-pytestmark = pytest.mark.django_db
+# These tests read `response.context`.
+pytestmark = [pytest.mark.django_db, pytest.mark.template_context]
 
 INDEXES = [
     "reports_donor:index",
