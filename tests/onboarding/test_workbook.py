@@ -26,6 +26,7 @@ from network.models import (
 from onboarding import demo as onboarding_demo
 from onboarding import models as m
 from tests.core.restore import record_missing_histories, wipe_accounts
+from tests.onboarding.factories import consolidated
 from tests.onboarding.world import build_world
 
 pytestmark = pytest.mark.django_db
@@ -273,6 +274,7 @@ def test_the_dossier_round_trips_into_an_empty_database(make_user):
         assessment=assessment, recommendation="admit_with_actions", summary="Ready.", acting_user=world.reviewer
     )
     Hotline.objects.filter(pk=world.hotline.pk).update(stage="decision_pending")
+    consolidated(world.hotline, assessment)
     services.decision_record(
         assessment=assessment,
         body="General Assembly",
