@@ -919,6 +919,24 @@ POLICY: dict[str, Rule] = {
     ),
     # A return's exchange with its hotline: its readers see it, network staff query it.
     "network_statistics:query": Rule((V("member B's return", CAPACITY_READERS, {"pk": "statistics_MB"}),), writes=True),
+    # A hotline's portal users: network staff change a role or remove an access (never reviewers).
+    "network_portal_users:index": Rule(
+        (V("candidate A", NETWORK, {"hotline": "CA"}), V("member B", NETWORK, {"hotline": "MB"}))
+    ),
+    "network_portal_users:role": Rule(
+        (
+            V("candidate A's user", NETWORK, {"hotline": "CA", "user": lambda w: w.users[CANDIDATE].pk}),
+            V("candidate B's user through A", NOBODY, {"hotline": "CA", "user": lambda w: w.users[CANDIDATE2].pk}),
+        ),
+        writes=True,
+    ),
+    "network_portal_users:revoke": Rule(
+        (
+            V("candidate A's user", NETWORK, {"hotline": "CA", "user": lambda w: w.users[CANDIDATE].pk}),
+            V("candidate B's user through A", NOBODY, {"hotline": "CA", "user": lambda w: w.users[CANDIDATE2].pk}),
+        ),
+        writes=True,
+    ),
     "network_workbook:index": rule(NETWORK, writes=True),
     # A run of the import (its preview and result) is its uploader's alone.
     "network_workbook:job": Rule((V("own run", roles(STAFF), args=("workbook_run",)),)),
