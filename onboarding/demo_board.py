@@ -15,9 +15,10 @@ from datetime import timedelta
 from typing import Any
 
 from core.seeding import DemoContext
+from onboarding import checklist_rules as rules
 from onboarding import services
 from onboarding.models import ConsolidatedRecommendation, Decision, Recommendation, ReviewerAssignment
-from onboarding.selectors import review_areas
+from onboarding.selectors import dossier_actors, review_areas
 
 
 def seed(ctx: DemoContext) -> None:
@@ -36,9 +37,16 @@ def _consolidations_before_decisions(staff: Any) -> int:
         hotline = assessment.hotline
         if ConsolidatedRecommendation.objects.before_decision_on(assessment).exists():
             continue
-        assignment = ReviewerAssignment.objects.filter(hotline=hotline).declared().select_related("reviewer").first()
-        if assignment is None:
-            continue  # nothing to consolidate: the Board decided on the report alone
+        reviewer = next(
+            (
+                a.reviewer
+                for a in ReviewerAssignment.objects.filter(hotline=hotline).declared().select_related("reviewer")
+                if rules.REVIEWER in dossier_actors(user=a.reviewer, hotline=hotline)
+            ),
+            None,
+        )
+        if reviewer is None:
+            continue  # no reviewer to review (a small demo): the Board decided on the report alone
         at = decision.recorded_at - timedelta(days=12)
         areas = review_areas(hotline=hotline, assessment=assessment)
         review = services.review_save(
@@ -48,10 +56,10 @@ def _consolidations_before_decisions(staff: Any) -> int:
             recommendation=Recommendation.ADMIT_WITH_CONDITIONS,
             reasons="The hotline operates as its application describes; two procedures are to be written "
             "down during the provisional year.",
-            acting_user=assignment.reviewer,
+            acting_user=reviewer,
             now=at - timedelta(days=2),
         )
-        services.review_submit(review=review, acting_user=assignment.reviewer, now=at - timedelta(days=1))
+        services.review_submit(review=review, acting_user=reviewer, now=at - timedelta(days=1))
         services.review_consolidate(
             hotline=hotline,
             assessment=assessment,

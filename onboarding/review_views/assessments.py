@@ -36,6 +36,7 @@ from onboarding.models import (
     Assessment,
     CorrectiveAction,
     Decision,
+    DossierComment,
     Finding,
     Interaction,
     Review,
@@ -45,6 +46,7 @@ from onboarding.pdf import build_assessment_report
 from onboarding.review_views.common import (
     _dossier_hotline_or_404,
     _errors,
+    thread_context,
 )
 
 
@@ -243,6 +245,12 @@ class AssessmentDetailView(AdminPage):
             reviews_url=_reviews_url(a),
             can_confirm_full=can_confirm_full,
             full_missing=self._full_missing(hotline) if can_confirm_full else [],
+            **thread_context(
+                user=user,
+                hotline=hotline,
+                comments=DossierComment.objects.visible_to(user).filter(assessment=a),
+                form=kwargs.get("comment_form"),
+            ),
         )
         return context
 

@@ -704,6 +704,16 @@ POLICY: dict[str, Rule] = {
             V("member B", NETWORK, {"pk": "action_evidence_MB"}),
         )
     ),
+    # An evidence document's page and its comment thread: as its download.
+    "onboarding_admin:evidence": Rule(
+        (
+            V("candidate A", DOSSIER_A, {"pk": "evidence_CA"}),
+            V("candidate B", NETWORK, {"pk": "evidence_CB"}),
+            V("member A", DOSSIER_A, {"pk": "action_evidence_MA"}),
+            V("member B", NETWORK, {"pk": "action_evidence_MB"}),
+        ),
+        writes=True,
+    ),
     "onboarding_admin:dossier": Rule(
         (
             V("candidate A", DOSSIER_A, {"pk": "CA"}),
@@ -755,6 +765,7 @@ POLICY: dict[str, Rule] = {
             "assessment_corrective_action",
             "assessment_action_verify",
             "assessment_report_complete",
+            "assessment_comment",
         )
     },
     "onboarding_admin:assessment_full_membership": Rule(
