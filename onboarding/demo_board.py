@@ -14,10 +14,19 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
+
 from core.seeding import DemoContext
 from onboarding import checklist_rules as rules
 from onboarding import services
-from onboarding.models import ConsolidatedRecommendation, Decision, Recommendation, ReviewerAssignment
+from onboarding.models import (
+    Assessment,
+    ConsolidatedRecommendation,
+    Decision,
+    EvidenceDocument,
+    Recommendation,
+    ReviewerAssignment,
+)
 from onboarding.selectors import dossier_actors, review_areas
 
 
@@ -26,7 +35,51 @@ def seed(ctx: DemoContext) -> None:
     if staff is None:
         return
     consolidations = _consolidations_before_decisions(staff)
-    ctx.log(f"{consolidations} consolidated recommendations before the Board's decisions")
+    comments = _discussions(ctx, staff)
+    ctx.log(
+        f"{consolidations} consolidated recommendations before the Board's decisions, {comments} comments on "
+        "evidence documents and assessments"
+    )
+
+
+def _discussions(ctx: DemoContext, staff: Any) -> int:
+    """A thread of each visibility on one of the demo candidate's documents, and on the member's review."""
+    made = 0
+    candidate, member, reviewer = ctx.users.get("candidate"), ctx.users.get("member"), ctx.users.get("reviewer")
+    for user, kind in ((candidate, "document"), (member, "assessment")):
+        if user is None or user.affiliation_or_none is None:
+            continue
+        organisation_id = user.affiliation_or_none.object_id
+        if kind == "document":
+            subject = (
+                EvidenceDocument.objects.current()
+                .filter(hotline__host_organisation_id=organisation_id)
+                .order_by("uploaded_at", "pk")
+                .first()
+            )
+            service, key = services.evidence_comment, "document"
+        else:
+            subject = (
+                Assessment.objects.filter(hotline__host_organisation_id=organisation_id, status="completed")
+                .order_by("-starts_on")
+                .first()
+            )
+            service, key = services.assessment_comment, "assessment"
+        if subject is None:
+            continue
+        thread = [
+            (staff, "staff", "The signature page looks scanned from a copy: keep an eye on the original."),
+            (reviewer or staff, "reviewers", "Compare with the version the host organisation filed last year."),
+            (reviewer or staff, "shared", "Thank you. Could you send the signed original as well?"),
+            (user, "", "Yes: the signed original follows this week."),
+        ]
+        for author, visibility, body in thread:
+            try:
+                service(**{key: subject}, body=body, visibility=visibility, acting_user=author)
+            except (PermissionDenied, ValidationError):
+                continue  # a small demo without that person's access: skip their line
+            made += 1
+    return made
 
 
 def _consolidations_before_decisions(staff: Any) -> int:
