@@ -52,10 +52,8 @@ class PortalUsersMixin(TitledPageMixin, WagtailAdminTemplateMixin):
         self.hotline = get_object_or_404(
             Hotline.objects.visible_to(request.user).select_related("host_organisation"), pk=kwargs["hotline"]
         )
+        self.page_subtitle = self.hotline.brand_name
         return super().dispatch(request, *args, **kwargs)
-
-    def get_page_subtitle(self) -> str:
-        return self.hotline.brand_name
 
     def index_url(self) -> str:
         return reverse("network_portal_users:index", args=[self.hotline.pk])

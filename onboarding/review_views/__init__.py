@@ -33,6 +33,7 @@ from onboarding.review_views.decisions import (
     letter_response,
 )
 from onboarding.review_views.declarations import DeclareView
+from onboarding.review_views.discussion import AssessmentCommentView, EvidenceDetailView
 from onboarding.review_views.dossier import (
     AssignmentsView,
     ChecklistStartView,
@@ -41,7 +42,6 @@ from onboarding.review_views.dossier import (
     ReviewerAssignView,
     ReviewerUnassignView,
 )
-from onboarding.review_views.discussion import AssessmentCommentView, EvidenceDetailView
 from onboarding.review_views.membership import (
     JointVisitCreateView,
     MemberCycleView,
