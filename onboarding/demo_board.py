@@ -16,6 +16,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from accounts.access import has_role
+from accounts.roles import Role
 from core.seeding import DemoContext
 from onboarding import checklist_rules as rules
 from onboarding import services
@@ -98,8 +100,9 @@ def _consolidations_before_decisions(staff: Any) -> int:
             ),
             None,
         )
-        if reviewer is None:
-            continue  # no reviewer to review (a small demo): the Board decided on the report alone
+        lead = next((u for u in (hotline.lead_staff, staff) if u and has_role(u, Role.NETWORK_STAFF)), None)
+        if reviewer is None or lead is None:
+            continue  # no reviewer or no lead (a small demo): the Board decided on the report alone
         at = decision.recorded_at - timedelta(days=12)
         areas = review_areas(hotline=hotline, assessment=assessment)
         review = services.review_save(
@@ -119,7 +122,7 @@ def _consolidations_before_decisions(staff: Any) -> int:
             recommendation=Recommendation.ADMIT_WITH_CONDITIONS,
             reasons="The reviewer's conditions stand: the deconfliction procedure and the retention schedule "
             "in writing within the provisional year.",
-            acting_user=hotline.lead_staff if hotline.lead_staff_id else staff,
+            acting_user=lead,
             now=at,
         )
         made += 1
