@@ -87,6 +87,8 @@ class ActionRule:
 ACTION_RULES: dict[str, ActionRule] = {
     # Invite people, withdraw invitations, list them.
     "accounts.invitations": ActionRule(role=Role.NETWORK_STAFF),
+    # Change a hotline's portal users' roles, remove their access (the hotline's "Portal users" page).
+    "accounts.portal_users": ActionRule(role=Role.NETWORK_STAFF),
     # Export the network workbook, preview an import, confirm it.
     "network.workbook": ActionRule(role=Role.NETWORK_STAFF),
     # A training event's roster: add analysts in bulk, record attendance, issue certificates.

@@ -9,7 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 
 from accounts.models import Affiliation, Invitation, User
-from accounts.roles import PORTAL_ROLE_TARGETS, Role
+from accounts.roles import PORTAL_ROLE_TARGETS, PortalRole, Role
 
 
 def _organisation_type() -> ContentType:
@@ -65,3 +65,22 @@ def colleague_of(*, user: Any, pk: int) -> Affiliation | None:
 def pending_invitations(*, user: Any) -> list[Invitation]:
     """Pending invitations `user` may see: an organisation manager's are their organisation's."""
     return list(Invitation.objects.visible_to(user).pending().select_related("created_by").order_by("email"))
+
+
+def portal_users(*, organisation_id: int) -> list[Affiliation]:
+    """Every portal user of the organisation (accounts switched off included), managers first."""
+    order = {PortalRole.MANAGER: 0, PortalRole.CONTRIBUTOR: 1, PortalRole.VIEWER: 2}
+    rows = Affiliation.objects.filter(content_type=_organisation_type(), object_id=organisation_id).select_related(
+        "user"
+    )
+    return sorted(rows, key=lambda a: (order.get(a.role, 9), a.user.email))
+
+
+def organisation_invitations(*, organisation_id: int) -> list[Invitation]:
+    """The organisation's pending invitations to its portal."""
+    return list(
+        Invitation.objects.pending()
+        .filter(content_type=_organisation_type(), object_id=organisation_id)
+        .select_related("created_by")
+        .order_by("email")
+    )

@@ -344,3 +344,104 @@ def colleague_remove(*, user: User, acting_user: User) -> None:
         affiliation.delete()
         audit(user, "accounts.colleague.remove", user=acting_user, data={"organisation": target})
     user.__dict__.pop("affiliation_or_none", None)
+
+
+# -- Portal users, on the staff side: network staff change a role or revoke access ----------------------------
+def _portal_affiliation(*, user: User, organisation: models.Model, acting_user: User) -> Affiliation:
+    """`user`'s affiliation to `organisation`, locked (PermissionDenied unless network staff; 404-like
+    ValidationError when they are not one of its portal users)."""
+    if not may(acting_user, "accounts.portal_users"):
+        raise PermissionDenied(_("Only network staff change a portal user's role or access."))
+    affiliation = (
+        Affiliation.objects.select_for_update()
+        .filter(user=user, content_type=ContentType.objects.get_for_model(organisation), object_id=organisation.pk)
+        .first()
+    )
+    if affiliation is None:
+        raise ValidationError(
+            _("%(user)s is not a portal user of %(organisation)s.") % {"user": user.email, "organisation": organisation}
+        )
+    return affiliation
+
+
+def _tell_portal_user(*, user: User, organisation: models.Model, role: str = "") -> None:
+    """Email the user, in their language, what network staff changed: their new `role`, or (none) that
+    their access was removed."""
+    what = "role" if role else "revoked"
+    queue_email(
+        to=[user.email],
+        subject=lambda: (
+            (
+                _("Your role in the portal of %(organisation)s changed")
+                if what == "role"
+                else _("Your access to the portal of %(organisation)s was removed")
+            )
+            % {"organisation": organisation}
+        ),
+        template="accounts/email/portal_user_changed.txt",
+        context={
+            "user": user,
+            "organisation": organisation,
+            "what": what,
+            "role_label": PortalRole(role).label if role else "",
+            "portal_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("portal:home"),
+        },
+    )
+
+
+def portal_user_set_role(*, user: User, organisation: models.Model, role: str, acting_user: User) -> Affiliation:
+    """Network staff change a portal user's role (manager, contributor, viewer) in `organisation`; the
+    organisation keeps at least one active manager. Audited; the user is told in their language."""
+    if role not in PortalRole.values:
+        raise ValidationError({"role": _("Choose manager, contributor or viewer.")})
+    with transaction.atomic():
+        affiliation = _portal_affiliation(user=user, organisation=organisation, acting_user=acting_user)
+        before = affiliation.role
+        if before == role:
+            raise ValidationError(
+                _("%(user)s is already a %(role)s.") % {"user": user.email, "role": PortalRole(role).label.lower()}
+            )
+        if before == PortalRole.MANAGER and not _keeps_a_manager(affiliation):
+            raise ValidationError(
+                _("%(organisation)s needs at least one manager: make another of its users a manager first.")
+                % {"organisation": organisation}
+            )
+        affiliation.role = role
+        affiliation.save(update_fields=["role"])
+        audit(
+            user,
+            "accounts.portal_user.role",
+            user=acting_user,
+            data={"organisation": str(organisation), "from": before, "to": role},
+        )
+        _tell_portal_user(user=user, organisation=organisation, role=role)
+    user.__dict__.pop("affiliation_or_none", None)
+    return affiliation
+
+
+def portal_access_revoke(*, user: User, organisation: models.Model, deactivate: bool, acting_user: User) -> None:
+    """Network staff remove a user's access to `organisation`'s portal (their affiliation); with
+    `deactivate`, the account is switched off too (no sign-in at all). Never the last active manager.
+    Audited; the user is told in their language."""
+    with transaction.atomic():
+        affiliation = _portal_affiliation(user=user, organisation=organisation, acting_user=acting_user)
+        if affiliation.role == PortalRole.MANAGER and user.is_active and not _keeps_a_manager(affiliation):
+            raise ValidationError(
+                _(
+                    "%(user)s is the last manager of %(organisation)s: make another of its users a manager "
+                    "before removing their access."
+                )
+                % {"user": user.email, "organisation": organisation}
+            )
+        affiliation.delete()
+        if deactivate and user.is_active:
+            user.is_active = False
+            user.save(update_fields=["is_active"])
+        audit(
+            user,
+            "accounts.portal_user.revoke",
+            user=acting_user,
+            data={"organisation": str(organisation), "role": affiliation.role, "deactivated": bool(deactivate)},
+        )
+        _tell_portal_user(user=user, organisation=organisation)
+    user.__dict__.pop("affiliation_or_none", None)

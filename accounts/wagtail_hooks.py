@@ -38,6 +38,12 @@ def register_account_actions(actions):
     actions.register_action("accounts.affiliation.set", _("Affiliate"), _("Affiliation set"))
     actions.register_action("accounts.colleague.role", _("Change portal role"), _("Portal role changed"))
     actions.register_action("accounts.colleague.remove", _("Remove portal access"), _("Portal access removed"))
+    actions.register_action(
+        "accounts.portal_user.role", _("Change portal role (staff)"), _("Portal role changed by staff")
+    )
+    actions.register_action(
+        "accounts.portal_user.revoke", _("Revoke portal access (staff)"), _("Portal access revoked by staff")
+    )
     actions.register_action("accounts.user.language", _("Choose language"), _("Language of emails changed"))
     actions.register_action("accounts.import.create", _("Import (new)"), _("Created by a workbook import"))
     actions.register_action("accounts.import.update", _("Import (update)"), _("Updated by a workbook import"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import include, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -14,7 +14,7 @@ import network.home_panels  # noqa: F401 (registers its panels on the admin home
 from accounts.areas import AreaMenuItem, AreaPanel
 from core.history import AuditedCreateAction, AuditedDeleteAction, AuditedEditAction
 from core.reminders import REMINDER_PRODUCERS_HOOK
-from network import reminders, selectors
+from network import portal_user_urls, reminders, selectors
 from network.models import (
     Analyst,
     Contact,
@@ -46,6 +46,12 @@ NETWORK_MODELS = (
 @hooks.register("register_admin_viewset")
 def register_network_viewsets() -> NetworkViewSetGroup:
     return NetworkViewSetGroup()
+
+
+@hooks.register("register_admin_urls")
+def register_portal_user_urls() -> list:
+    # A hotline's portal users (network staff: change a role, remove an access).
+    return [path("network/portal-users/<int:hotline>/", include(portal_user_urls, namespace="network_portal_users"))]
 
 
 @hooks.register("register_actions")

@@ -49,6 +49,7 @@ urlpatterns = [
     path("reviews/", review_views.ReviewQueueView.as_view(), name="review_queue"),
     path("reviews/items/<int:pk>/", review_views.ReviewItemView.as_view(), name="review_item"),
     path("evidence/<int:pk>/download/", review_views.EvidenceDownloadView.as_view(), name="evidence_download"),
+    path("evidence/<int:pk>/", review_views.EvidenceDetailView.as_view(), name="evidence"),
     path("candidates/<int:pk>/dossier/", review_views.DossierView.as_view(), name="dossier"),
     path("candidates/<int:pk>/checklist/start/", review_views.ChecklistStartView.as_view(), name="checklist_start"),
     path(
@@ -83,6 +84,7 @@ urlpatterns = [
         name="assessment_full_membership",
     ),
     path("assessments/<int:pk>/edit/", review_views.AssessmentEditView.as_view(), name="assessment_edit"),
+    path("assessments/<int:pk>/comment/", review_views.AssessmentCommentView.as_view(), name="assessment_comment"),
     path("assessments/<int:pk>/report.pdf", review_views.AssessmentReportView.as_view(), name="assessment_report"),
     path("assessments/<int:pk>/decision/", review_views.DecisionCreateView.as_view(), name="decision_add"),
     path("assessments/<int:pk>/decision/correct/", review_views.DecisionCorrectView.as_view(), name="decision_correct"),

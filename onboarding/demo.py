@@ -50,7 +50,7 @@ from network.models import (
     add_months,
 )
 from onboarding import checklist_rules as rules
-from onboarding import demo_colleagues, workflow
+from onboarding import demo_board, demo_colleagues, workflow
 from onboarding.demo_membership import seed_member_cycle
 from onboarding.demo_portal import seed_portal_edges
 from onboarding.demo_reviews import seed_reviews
@@ -275,6 +275,7 @@ def seed(ctx: DemoContext) -> None:
     dossiers = _dossiers(ctx, plans, hotlines, histories, staff)
     demo_colleagues.seed(ctx)
     seed_reviews(ctx)
+    demo_board.seed(ctx)
     seed_portal_edges(ctx)
     seed_member_cycle(ctx, staff)
 

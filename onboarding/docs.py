@@ -107,7 +107,14 @@ DECISION_PATH = [
     "   side by side, with the areas and the recommendation on which they agree or disagree, and record",
     "   the consolidated recommendation with its reasons (audited; it may be revised).",
     "3. **Board decision** (`decision_record`): body, date, minutes reference, votes for, against and",
-    "   abstaining. Where the General Assembly must adopt a decision of that outcome",
+    "   abstaining. The lead consolidates before the Board decides: where the candidate has declared",
+    "   reviewers (assigned, declared, no conflict), the decision is refused until a consolidated",
+    "   recommendation exists on the assessment or on the dossier (`selectors.consolidation_refusal`, in",
+    "   `decision_refusal`: the service, `decision_check`, the assessment page, which names what is missing",
+    "   and links to the reviews page, and the candidate's “what is missing”). Where no reviewer ever",
+    "   declared, there is nothing to consolidate and the Board decides on the assessment report. The",
+    "   decision form shows the consolidated recommendation (the assessment's own first).",
+    "   Where the General Assembly must adopt a decision of that outcome",
     "   (`GENERAL_ASSEMBLY_ADOPTS`, e.g. `admit`; none by default), the Board's decision does not take",
     "   effect: the hotline stays in `decision_pending` and the gate says the General Assembly has yet to",
     "   adopt it.",
@@ -126,7 +133,10 @@ DECISION_PATH = [
     "Comments on the dossier carry a visibility: staff only, reviewers and staff (a reviewer's default),",
     "or shared with the candidate (a candidate's own comments always are; a reviewer's request for",
     "changes too). Only shared comments reach the portal and the candidate's emails",
-    "(`ItemComment.objects.visible_to`).",
+    "(`ItemComment.objects.visible_to`). Evidence documents and assessments have threads of their own",
+    "(`DossierComment`, one subject each) under the same rule (`DossierComment.objects.visible_to`, through",
+    "`visible_comments`): the staff evidence page and the assessment page show them; the portal's document",
+    "and corrective-action pages show the shared ones.",
 ]
 
 

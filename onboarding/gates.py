@@ -65,6 +65,9 @@ class GateFacts:
     decision_outcome: str | None = None
     # The Board decided, and the General Assembly has yet to adopt the decision (it is not in effect)
     decision_awaiting_adoption: bool = False
+    # Declared reviewers, and no consolidated recommendation of their reviews for the Board yet
+    # (`selectors.consolidation_refusal`: the lead consolidates, then the Board decides)
+    consolidation_missing: bool = False
     qa_review_passed: bool | None = None
 
 
@@ -251,6 +254,11 @@ def _decision(facts: GateFacts, wanted: str) -> str | None:
     if facts.decision_outcome is None:
         if facts.decision_awaiting_adoption:
             return _("The General Assembly has yet to adopt the Board's membership decision.")
+        if facts.consolidation_missing:
+            return _(
+                "Record the consolidated recommendation of the reviewers' reviews, then the Board's membership "
+                "decision (decision-making body, date, minutes reference and vote)."
+            )
         return _("Record the membership decision (decision-making body, date, minutes reference and vote).")
     if facts.decision_outcome != wanted:
         if wanted == DECISION_ADMIT:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import portal_user_required
 from network.models import Hotline
+from onboarding import checklist_rules as rules
 from onboarding import selectors, services, workflow
 from onboarding.downloads import ics_response
 from onboarding.forms import (
@@ -35,6 +36,7 @@ from onboarding.models import (
     ChecklistItem,
     CorrectiveAction,
     Decision,
+    DossierComment,
     EvidenceDocument,
     Roundtable,
     RoundtableParticipant,
@@ -369,8 +371,12 @@ def document(request: HttpRequest, pk: int) -> HttpResponse:
     """One document of the dossier: what it supports; replace it with a new version."""
     document = _own_document(request, pk)
     back = _back_to(request, document)
-    form, errors = ReplaceDocumentForm(), []
-    if request.method == "POST":
+    form, errors, comment_form = ReplaceDocumentForm(), [], None
+    if request.method == "POST" and request.POST.get("action") == "comment":
+        comment_form, errors, done = _post_comment(request, services.evidence_comment, document=document)
+        if done:
+            return redirect("portal:onboarding_document", document.pk)
+    elif request.method == "POST":
         form = ReplaceDocumentForm(request.POST, request.FILES)
         if form.is_valid():
             try:
@@ -409,6 +415,12 @@ def document(request: HttpRequest, pk: int) -> HttpResponse:
             "errors": errors,
             "back_url": back,
             "item_pk": request.GET.get("item") or request.POST.get("item") or "",
+            **_thread(
+                request,
+                hotline=document.hotline,
+                comments=DossierComment.objects.filter(document=document),
+                form=comment_form,
+            ),
         },
     )
 
@@ -457,6 +469,31 @@ def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # -- Corrective actions -----------------------------------------------------------------------
+def _thread(request: HttpRequest, *, hotline: Hotline, comments: Any, form: CommentForm | None) -> dict[str, Any]:
+    """The shared comments of a document's or an assessment's thread (`DossierComment.objects.visible_to`:
+    the candidate reads the shared ones only) and the form for those who may write in the dossier."""
+    return {
+        "thread": list(comments.visible_to(request.user).select_related("author")),
+        "can_comment": rules.CANDIDATE in selectors.dossier_actors(user=request.user, hotline=hotline),
+        "comment_form": form or CommentForm(),
+    }
+
+
+def _post_comment(request: HttpRequest, service: Any, **subject: Any) -> tuple[CommentForm, list[str], bool]:
+    """Post the comment form to `service` (`evidence_comment`, `assessment_comment`): (form, errors, done)."""
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        return form, [], False
+    try:
+        service(body=form.cleaned_data["body"], acting_user=request.user, **subject)
+    except ValidationError as exc:
+        return form, exc.messages, False
+    except PermissionDenied as exc:
+        return form, [str(exc) or _("You cannot do this.")], False
+    messages.success(request, _("Comment sent."))
+    return form, [], True
+
+
 @portal_user_required
 def corrective_actions(request: HttpRequest) -> HttpResponse:
     return render(
@@ -475,7 +512,12 @@ def corrective_action(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     upload_form, complete_form, errors = EvidenceUploadForm(), CorrectiveActionCompleteForm(), []
-    if request.method == "POST":
+    comment_form = None
+    if request.method == "POST" and request.POST.get("action") == "comment":
+        comment_form, errors, done = _post_comment(request, services.assessment_comment, assessment=action.assessment)
+        if done:
+            return redirect("portal:onboarding_corrective_action", action.pk)
+    elif request.method == "POST":
         try:
             if request.POST.get("action") == "upload":
                 upload_form = EvidenceUploadForm(request.POST, request.FILES)
@@ -520,6 +562,12 @@ def corrective_action(request: HttpRequest, pk: int) -> HttpResponse:
             "complete_form": complete_form,
             "errors": errors,
             "editable": action.status in (CorrectiveAction.Status.OPEN, CorrectiveAction.Status.IN_PROGRESS),
+            **_thread(
+                request,
+                hotline=action.assessment.hotline,
+                comments=DossierComment.objects.filter(assessment=action.assessment),
+                form=comment_form,
+            ),
         },
     )
 

@@ -160,6 +160,8 @@ def register_onboarding_actions(actions: Any) -> None:
         ("item.decline_waiver", _("Decline waiver"), _("Checklist waiver declined")),
         ("item.expire", _("Evidence expired"), _("Checklist item expired with its evidence")),
         ("item.comment", _("Comment"), _("Comment on a checklist item")),
+        ("evidence.comment", _("Comment"), _("Comment on an evidence document")),
+        ("assessment.comment", _("Comment"), _("Comment on an assessment")),
         ("item.assign", _("Assign item"), _("Checklist item assigned")),
         ("item.evidence_add", _("Add evidence"), _("Evidence added to a checklist item")),
         ("item.evidence_remove", _("Remove evidence"), _("Evidence removed from a checklist item")),

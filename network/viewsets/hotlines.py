@@ -77,6 +77,9 @@ class HotlineInspectView(ScopedInspectView):
             overview=selectors.hotline_overview(hotline=self.object, user=user, today=today),
             countries_served=list(self.object.countries_served.order_by("name")),
             can_view_contacts=may(user, "network.contacts.view"),
+            portal_users_url=reverse("network_portal_users:index", args=[self.object.pk])
+            if may(user, "accounts.portal_users") and self.object.host_organisation_id
+            else "",
             history_url=reverse("network_hotline:history", args=(self.object.pk,)),
             today=today,
             expiry_cutoff=selectors.expiry_cutoff(today),

@@ -8,12 +8,14 @@ keeps working):
 - `dossier`: checklist templates, checklists and their items (events, comments), evidence (links,
   downloads), reviewer assignments, and the dossier access rule;
 - `accreditation`: assessments, findings, corrective actions, decisions and their corrections;
+- `discussion`: the comment threads of evidence documents and assessments (the item comments' visibility);
 - `reviews`: each reviewer's independent review (verdicts per area, recommendation) and the lead's
   consolidated recommendation.
 - `membership`: the member cycle after admission: renewal packs, suspension proposals, joint visits,
   quality-assurance certificates and the next review's due date.
 
-Dependencies run one way: common <- lifecycle <- dossier <- accreditation <- reviews, membership;
+Dependencies run one way: common <- lifecycle <- dossier <- accreditation <- reviews, membership,
+discussion;
 engagement needs common only.
 """
 
@@ -30,6 +32,7 @@ from onboarding.models.accreditation import (
     FindingQuerySet,
 )
 from onboarding.models.common import PrivateDocument
+from onboarding.models.discussion import DossierComment, DossierCommentQuerySet
 from onboarding.models.dossier import (
     Checklist,
     ChecklistItem,
@@ -141,6 +144,8 @@ __all__ = [
     "DecisionCorrection",
     "DecisionCorrectionQuerySet",
     "DecisionQuerySet",
+    "DossierComment",
+    "DossierCommentQuerySet",
     "EvidenceDocument",
     "EvidenceDocumentQuerySet",
     "EvidenceDownload",

@@ -676,7 +676,12 @@ class ReviewerAssignmentQuerySet(models.QuerySet):
 
     def open_to(self, user: Any) -> ReviewerAssignmentQuerySet:
         """The assignments that open a dossier to `user`: declared, without a conflict."""
-        return self.filter(reviewer=user, coi_declared_at__isnull=False, has_conflict=False)
+        return self.declared().filter(reviewer=user)
+
+    def declared(self) -> ReviewerAssignmentQuerySet:
+        """Reviewers who declared no conflict of interest: the ones who review (and whose reviews the lead
+        consolidates before the Board decides)."""
+        return self.filter(coi_declared_at__isnull=False, has_conflict=False)
 
 
 class ReviewerAssignment(models.Model):

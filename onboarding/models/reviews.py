@@ -166,6 +166,15 @@ class ConsolidatedRecommendationQuerySet(models.QuerySet):
             return self.filter(hotline_id__in=ReviewerAssignment.objects.open_to(user).values("hotline_id"))
         return self.none()
 
+    def before_decision_on(self, assessment: Assessment) -> ConsolidatedRecommendationQuerySet:
+        """The consolidations that may go to the Board deciding on `assessment`: the assessment's own,
+        else the one on its candidate's dossier (the assessment's first, `order_by` kept)."""
+        return (
+            self.filter(hotline_id=assessment.hotline_id)
+            .filter(Q(assessment_id=assessment.pk) | Q(assessment__isnull=True))
+            .order_by(models.F("assessment_id").asc(nulls_last=True))
+        )
+
 
 class ConsolidatedRecommendation(models.Model):
     """The lead staff member's recommendation after reading the reviews of a dossier or an assessment side

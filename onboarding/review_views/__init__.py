@@ -33,6 +33,7 @@ from onboarding.review_views.decisions import (
     letter_response,
 )
 from onboarding.review_views.declarations import DeclareView
+from onboarding.review_views.discussion import AssessmentCommentView, EvidenceDetailView
 from onboarding.review_views.dossier import (
     AssignmentsView,
     ChecklistStartView,
@@ -53,6 +54,7 @@ from onboarding.review_views.reviews import ReviewEditView, ReviewsView
 __all__ = [
     "AppealAnswerView",
     "AssessmentActionVerifyView",
+    "AssessmentCommentView",
     "AssessmentCorrectiveActionView",
     "AssessmentCreateView",
     "AssessmentDetailView",
@@ -72,6 +74,7 @@ __all__ = [
     "DecisionLetterView",
     "DeclareView",
     "DossierView",
+    "EvidenceDetailView",
     "EvidenceDownloadView",
     "JointVisitCreateView",
     "MemberCycleView",

@@ -36,18 +36,29 @@ from onboarding.models import (
     Assessment,
     CorrectiveAction,
     Decision,
+    DossierComment,
     Finding,
     Interaction,
+    Review,
     ReviewerAssignment,
 )
 from onboarding.pdf import build_assessment_report
 from onboarding.review_views.common import (
     _dossier_hotline_or_404,
     _errors,
+    thread_context,
 )
 
 
 # -- Assessments ------------------------------------------------------------------------------
+def _reviews_url(assessment: Assessment) -> str:
+    """Where the reviews to consolidate before the Board decides are: the assessment's own when any was
+    started, else the candidate's dossier's."""
+    if Review.objects.filter(assessment=assessment).exists():
+        return reverse("onboarding_admin:reviews_assessment", args=[assessment.pk])
+    return reverse("onboarding_admin:reviews", args=[assessment.hotline_id])
+
+
 def _assessment_or_404(request: HttpRequest, pk: int) -> Assessment:
     return get_object_or_404(
         Assessment.objects.visible_to(request.user).select_related(
@@ -226,8 +237,20 @@ class AssessmentDetailView(AdminPage):
             else [],
             appeal_form=AppealAnswerForm(),
             can_decide=selectors.may_record_decision(assessment=a, actors=actors, decision_exists=decision is not None),
+            consolidation_missing=(
+                selectors.consolidation_refusal(assessment=a)
+                if decision is None and rules.STAFF in actors and hotline.stage == Hotline.Stage.DECISION_PENDING
+                else None
+            ),
+            reviews_url=_reviews_url(a),
             can_confirm_full=can_confirm_full,
             full_missing=self._full_missing(hotline) if can_confirm_full else [],
+            **thread_context(
+                user=user,
+                hotline=hotline,
+                comments=DossierComment.objects.visible_to(user).filter(assessment=a),
+                form=kwargs.get("comment_form"),
+            ),
         )
         return context
 
@@ -374,8 +397,11 @@ def report_response(assessment: Assessment) -> HttpResponse:
 
 
 class DecisionCreateView(ConfirmFirstMixin, OnboardingAdminMixin, FormView):
+    """The Board's decision, with the lead's consolidated recommendation beside the form (or, where reviewers
+    declared and none is recorded yet, what is missing and where to record it)."""
+
     permission_required = "onboarding.add_decision"
-    template_name = "onboarding/admin/form.html"
+    template_name = "onboarding/admin/decision_form.html"
     form_class = DecisionForm
     page_title = gettext_lazy("Record the membership decision")
     header_icon = "success"
@@ -402,6 +428,9 @@ class DecisionCreateView(ConfirmFirstMixin, OnboardingAdminMixin, FormView):
                 "recommendation": self.assessment.get_recommendation_display() or "—",
             },
             "cancel_url": reverse("onboarding_admin:assessment", args=[self.assessment.pk]),
+            "consolidated": selectors.board_recommendation(assessment=self.assessment),
+            "consolidation_missing": selectors.consolidation_refusal(assessment=self.assessment),
+            "reviews_url": _reviews_url(self.assessment),
         }
 
     def form_valid(self, form: DecisionForm) -> HttpResponse:

@@ -41,3 +41,15 @@ def evidence_response(document: EvidenceDocument, user: Any) -> HttpResponse:
     return private_file_response(
         document.stored_name, download_name=document.original_name, content_type=document.content_type
     )
+
+
+def thread_context(*, user: Any, hotline: Any, comments: Any, form: Any) -> dict[str, Any]:
+    """The thread and its form, as `onboarding/admin/_thread.html` shows them."""
+    from onboarding.forms import ReviewerCommentForm
+
+    actors = selectors.dossier_actors(user=user, hotline=hotline)
+    return {
+        "thread": list(comments.select_related("author")),
+        "can_comment": bool(actors & {rules.STAFF, rules.REVIEWER}) and user.has_perm("onboarding.add_dossiercomment"),
+        "comment_form": form or ReviewerCommentForm(staff=rules.STAFF in actors),
+    }

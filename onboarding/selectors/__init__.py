@@ -22,6 +22,8 @@ facts <- lifecycle; engagement, dossier and accreditation on common only.
 
 from onboarding.selectors.accreditation import (
     assessment_report_data,
+    board_recommendation,
+    consolidation_refusal,
     decision_refusal,
     full_membership_refusal,
     may_confirm_full_membership,
@@ -161,6 +163,7 @@ __all__ = [
     "appeal_refusal",
     "assessment_report_data",
     "association_emails",
+    "board_recommendation",
     "calendar_events_for",
     "candidate_language",
     "candidate_timeline",
@@ -169,6 +172,7 @@ __all__ = [
     "certificate_refusal_for",
     "checklist_overview",
     "checklist_progress",
+    "consolidation_refusal",
     "coverage",
     "coverage_level_labels",
     "decision_letter_data",

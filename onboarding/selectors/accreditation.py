@@ -11,12 +11,14 @@ from typing import Any
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from network.models import Hotline
 from onboarding import checklist_rules as rules
 from onboarding import pdf, workflow
 from onboarding.models import (
     Assessment,
+    ConsolidatedRecommendation,
     CorrectiveAction,
     Decision,
     Finding,
@@ -38,7 +40,29 @@ def decision_refusal(*, assessment: Assessment, decision_exists: bool) -> str | 
         }
     if assessment.kind not in Assessment.APPLICATION_KINDS or not assessment.is_completed:
         return _("A decision follows the completed report of a pre-membership or follow-up assessment.")
-    return None
+    return consolidation_refusal(assessment=assessment)
+
+
+def board_recommendation(*, assessment: Assessment) -> ConsolidatedRecommendation | None:
+    """The lead's consolidated recommendation that goes to the Board deciding on `assessment`: the
+    assessment's own, else the one on the candidate's dossier (None: not recorded)."""
+    return ConsolidatedRecommendation.objects.before_decision_on(assessment).select_related("recorded_by").first()
+
+
+def consolidation_refusal(*, assessment: Assessment) -> str | None:
+    """ "The lead consolidates; the Board decides": why the Board cannot decide on `assessment` yet for want of
+    a consolidated recommendation (None when there is one, or when no reviewer declared: with no review to
+    consolidate, the Board decides on the assessment report alone)."""
+    declared = ReviewerAssignment.objects.filter(hotline_id=assessment.hotline_id).declared().count()
+    if not declared or ConsolidatedRecommendation.objects.before_decision_on(assessment).exists():
+        return None
+    return ngettext(
+        "No consolidated recommendation yet: %(hotline)s has %(count)s declared reviewer, and the lead records "
+        "the consolidated recommendation of the reviews on the reviews page before the Board decides.",
+        "No consolidated recommendation yet: %(hotline)s has %(count)s declared reviewers, and the lead records "
+        "the consolidated recommendation of their reviews on the reviews page before the Board decides.",
+        declared,
+    ) % {"hotline": assessment.hotline.brand_name, "count": declared}
 
 
 def may_record_decision(*, assessment: Assessment, actors: frozenset[str], decision_exists: bool) -> bool:

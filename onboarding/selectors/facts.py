@@ -32,6 +32,7 @@ from onboarding.models import (
     CandidateProfile,
     Checklist,
     ChecklistItem,
+    ConsolidatedRecommendation,
     CorrectiveAction,
     CountryAssessment,
     Decision,
@@ -131,7 +132,7 @@ def _item_title(code: str, title: str) -> str:
 
 
 def _dossier_facts(ids: Sequence[int], today: date) -> dict[int, dict[str, Any]]:
-    """Checklist, reviewer, assessment and decision facts for `ids`, in six queries."""
+    """Checklist, reviewer, assessment, consolidation and decision facts for `ids`, in seven queries."""
     facts: dict[int, dict[str, Any]] = defaultdict(dict)
 
     # Checklist: what is done, per gated stage and for the named items.
@@ -170,9 +171,11 @@ def _dossier_facts(ids: Sequence[int], today: date) -> dict[int, dict[str, Any]]
             found["stage_items_open"] = tuple((s, tuple(t)) for s, t in found["stage_items_open"].items())
 
     # Reviewers of the dossier and their conflict-of-interest declarations.
+    declared_reviewers: dict[int, int] = defaultdict(int)
     for pk, declared, conflicted in ReviewerAssignment.objects.filter(hotline_id__in=ids).values_list(
         "hotline_id", "coi_declared_at", "has_conflict"
     ):
+        declared_reviewers[pk] += declared is not None and not conflicted
         found = facts[pk]
         found["reviewers_assigned"] = found.get("reviewers_assigned", 0) + 1
         found["reviewers_without_coi_declaration"] = found.get("reviewers_without_coi_declaration", 0) + (
@@ -200,6 +203,16 @@ def _dossier_facts(ids: Sequence[int], today: date) -> dict[int, dict[str, Any]]
             row["recommendation"]
         )
     by_assessment = {row["id"]: pk for pk, row in latest_application.items()}
+    # The lead consolidates, then the Board decides: the same subjects as
+    # `ConsolidatedRecommendation.objects.before_decision_on` (the assessment's own or the dossier's).
+    consolidated = set(
+        ConsolidatedRecommendation.objects.filter(hotline_id__in=list(latest_application)).values_list(
+            "hotline_id", "assessment_id"
+        )
+    )
+    for pk, row in latest_application.items():
+        if declared_reviewers[pk] and not consolidated & {(pk, row["id"]), (pk, None)}:
+            facts[pk]["consolidation_missing"] = True
     for assessment_id, outcome, adoption_required, adopted_on in Decision.objects.filter(
         assessment_id__in=by_assessment
     ).values_list("assessment_id", "outcome", "adoption_required", "adopted_on"):

@@ -64,6 +64,7 @@ from onboarding.services.checklists import (
 )
 from onboarding.services.common import Stage
 from onboarding.services.decisions import appeal_answer, decision_adopt, decision_appeal, decision_send_letter
+from onboarding.services.discussion import assessment_comment, evidence_comment
 from onboarding.services.engagement import (
     agreement_attach_document,
     calendar_token_create,
@@ -110,6 +111,7 @@ __all__ = [
     "agreement_attach_document",
     "appeal_answer",
     "assessment_cancel",
+    "assessment_comment",
     "assessment_complete_report",
     "assessment_confirm_full_membership",
     "assessment_create",
@@ -134,6 +136,7 @@ __all__ = [
     "decision_correction_plan",
     "decision_record",
     "decision_send_letter",
+    "evidence_comment",
     "evidence_expire_due",
     "evidence_link",
     "evidence_record_download",

@@ -1,8 +1,12 @@
-"""Sheets of accreditation: assessments, findings, corrective actions, decisions and decision corrections."""
+"""Sheets of accreditation: assessments, findings, corrective actions, decisions and decision corrections,
+and the comment threads of evidence documents and assessments."""
 
 from __future__ import annotations
 
 import json
+
+from django.db.models import F
+from django.db.models.functions import TruncSecond
 
 from core.workbook import Column
 from onboarding.workbook.columns import (
@@ -187,6 +191,53 @@ SHEETS = [
                 export=lambda c: _to_second(c.stage_change.changed_at) if c.stage_change_id else None,
                 apply=_apply_correction_stage_change,
                 help="When the correction moved the hotline (Stage history), if it did.",
+            ),
+        ],
+    ),
+    AuditedSheet(
+        name="Evidence & assessment comments",
+        model="onboarding.DossierComment",
+        order=266,
+        description="The comment threads of evidence documents and assessments (text): one subject each.",
+        key_headers=["hotline", "document", "assessment", "created_at", "author"],
+        queryset=lambda: (
+            _model("DossierComment")
+            .objects.select_related("hotline", "document", "assessment", "author")
+            # To the second, as the sheet holds it: the order survives a round trip (on any database).
+            .order_by(
+                "hotline__brand_name",
+                F("document__stored_name").asc(nulls_first=True),
+                F("assessment__reference").asc(nulls_first=True),
+                TruncSecond("created_at"),
+                "author__email",
+                "body",
+            )
+        ),
+        columns=[
+            _hotline(),
+            Column(
+                "document",
+                "document",
+                kind="ref",
+                ref="Evidence documents",
+                help="Stored name of the document discussed (empty for an assessment's comment).",
+            ),
+            Column(
+                "assessment",
+                "assessment",
+                kind="ref",
+                ref="Assessments",
+                help="Reference of the assessment discussed (empty for a document's comment).",
+            ),
+            _datetime_key_column("created_at", "created_at", "When it was written (local time, to the second)."),
+            _user_column("author", "author", "Email of the author's account."),
+            Column("body", "body", required=True, help="The comment."),
+            Column(
+                "visibility",
+                "visibility",
+                kind="choice",
+                required=True,
+                help="staff (staff only), reviewers (reviewers and staff) or shared (with the candidate).",
             ),
         ],
     ),

@@ -19,6 +19,7 @@ from onboarding import services
 from onboarding.models import CorrectiveAction, Decision
 from tests.accounts.factories import TEST_PASSWORD
 from tests.onboarding.dossier import build_dossier
+from tests.onboarding.factories import consolidated
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -58,6 +59,7 @@ def awaiting_decision() -> Any:
         assessment=assessment, recommendation="admit", summary="Ready.", acting_user=world.reviewer
     )
     Hotline.objects.filter(pk=world.hotline.pk).update(stage="decision_pending")
+    consolidated(world.hotline)  # the lead consolidates before the Board decides
     world.assessment = assessment
     return world
 

@@ -19,6 +19,7 @@ from onboarding.models import (
     Checklist,
     ChecklistItem,
     ChecklistTemplate,
+    ConsolidatedRecommendation,
     CountryAssessment,
     Decision,
     Interaction,
@@ -192,6 +193,17 @@ def completed_assessment(hotline: Hotline, kind: str, recommendation: str) -> As
         summary="Report.",
         report_completed_at=timezone.now(),
     )
+
+
+def consolidated(hotline: Hotline, assessment: Assessment | None = None) -> ConsolidatedRecommendation:
+    """The lead's consolidated recommendation on `hotline`'s dossier (or on `assessment`): what the Board
+    needs before it decides where reviewers declared (`selectors.consolidation_refusal`)."""
+    found, _created = ConsolidatedRecommendation.objects.get_or_create(
+        hotline=hotline,
+        assessment=assessment,
+        defaults={"recommendation": "admit", "reasons": "The reviewers agree.", "reviews_considered": 1},
+    )
+    return found
 
 
 def admission_decided(hotline: Hotline) -> Decision:

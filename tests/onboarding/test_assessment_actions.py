@@ -17,7 +17,7 @@ from onboarding import checklist_rules as rules
 from onboarding import selectors, services
 from onboarding.models import Assessment, ChecklistItem, CorrectiveAction, Finding
 from tests.onboarding.dossier import build_dossier
-from tests.onboarding.factories import trained_analysts
+from tests.onboarding.factories import consolidated, trained_analysts
 
 Stage = Hotline.Stage
 ALL_AREAS = {area: ("meets", f"Area {area}: in place.") for area in range(1, 15)}
@@ -172,6 +172,7 @@ def test_full_membership_is_confirmed_from_the_page_when_the_rule_and_the_gates_
 
 # -- The decision rule -----------------------------------------------------------------------------
 def test_a_decision_may_be_recorded_by_staff_once_on_a_completed_application_awaiting_it(world):
+    consolidated(world.hotline)
     assessment = plan(world)
     in_stage(world, Stage.DECISION_PENDING)
     assert selectors.decision_refusal(assessment=fresh(assessment), decision_exists=False) == (
@@ -194,6 +195,7 @@ def test_a_decision_may_be_recorded_by_staff_once_on_a_completed_application_awa
 
 
 def test_the_decision_services_refuse_what_the_rule_refuses(world):
+    consolidated(world.hotline)
     open_assessment = plan(world)
     in_stage(world, Stage.DECISION_PENDING)
     today = timezone.localdate()
@@ -216,6 +218,7 @@ def test_the_decision_services_refuse_what_the_rule_refuses(world):
 
 
 def test_the_page_offers_the_decision_exactly_when_the_rule_allows(world, client_for):
+    consolidated(world.hotline)
     assessment = complete(world, plan(world))
     decision_url = url("decision_add", assessment)
     staff, reviewer = client_for(world.staff), client_for(world.reviewer)

@@ -29,7 +29,7 @@ from onboarding.pdf import (
     build_assessment_report,
 )
 from tests.onboarding.dossier import build_dossier
-from tests.onboarding.factories import trained_analysts
+from tests.onboarding.factories import consolidated, trained_analysts
 
 Stage = Hotline.Stage
 ALL_AREAS = {area: ("meets", f"Area {area}: in place.") for area in range(1, 15)}
@@ -111,6 +111,7 @@ def completed(world, recommendation="admit", **kwargs) -> Assessment:
 
 def decide(world, assessment, outcome="admit", **votes):
     values = {"votes_for": 30, "votes_against": 2, "votes_abstaining": 1, **votes}
+    consolidated(world.hotline)
     return services.decision_record(
         assessment=assessment,
         body="General Assembly",

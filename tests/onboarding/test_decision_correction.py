@@ -14,6 +14,7 @@ from network.models import Hotline
 from onboarding import services
 from onboarding.models import Decision, DecisionCorrection, StageChange
 from tests.onboarding.dossier import build_dossier
+from tests.onboarding.factories import consolidated
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
@@ -39,6 +40,7 @@ def decided():
         assessment=assessment, recommendation="admit", summary="Ready.", acting_user=world.reviewer
     )
     Hotline.objects.filter(pk=world.hotline.pk).update(stage="decision_pending")
+    consolidated(world.hotline)
     world.decision = services.decision_record(
         assessment=assessment,
         body="General Assembly",

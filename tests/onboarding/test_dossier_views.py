@@ -27,6 +27,7 @@ from onboarding.models import (
     ReviewerAssignment,
 )
 from tests.onboarding.dossier import build_dossier, candidate_in, pdf, submitted
+from tests.onboarding.factories import consolidated
 
 pytestmark = pytest.mark.django_db
 
@@ -409,6 +410,7 @@ def test_the_assessment_page_records_findings_actions_report_and_decision(world,
     )
 
     Hotline.objects.filter(pk=world.hotline.pk).update(stage="decision_pending")
+    consolidated(world.hotline)
     decision_url = reverse("onboarding_admin:decision_add", args=[world.assessment.pk])
     form = {
         "body": "General Assembly",

@@ -28,7 +28,7 @@ from onboarding.models import (
 )
 from tests.accounts.factories import UserFactory
 from tests.onboarding.dossier import build_dossier
-from tests.onboarding.factories import completed_assessment
+from tests.onboarding.factories import completed_assessment, consolidated
 
 Stage = Hotline.Stage
 SECRET_REASONS = "QZREVIEWDRAFT7 only I know this yet"
@@ -260,6 +260,7 @@ def test_an_assessment_is_reviewed_apart_from_the_dossier(world):
 def pending(world) -> Assessment:
     Hotline.objects.filter(pk=world.hotline.pk).update(stage=Stage.DECISION_PENDING)
     assessment = completed_assessment(world.hotline, Assessment.Kind.PRE_MEMBERSHIP, "admit")
+    consolidated(world.hotline, assessment)
     Assessment.objects.filter(pk=assessment.pk).update(
         starts_on=timezone.localdate() - timedelta(days=40), ends_on=timezone.localdate() - timedelta(days=39)
     )

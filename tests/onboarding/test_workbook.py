@@ -26,6 +26,7 @@ from network.models import (
 from onboarding import demo as onboarding_demo
 from onboarding import models as m
 from tests.core.restore import record_missing_histories, wipe_accounts
+from tests.onboarding.factories import consolidated
 from tests.onboarding.world import build_world
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +46,7 @@ def sheet_rows(data: bytes) -> dict[str, list[tuple]]:
 def wipe() -> None:
     """Every onboarding and registry row and every account: an empty database but the reference data."""
     for model in (
+        m.DossierComment,
         m.SuspensionProposal,
         m.RenewalPack,
         m.QaCertificate,
@@ -124,6 +126,7 @@ def test_sheets_come_after_the_registrys():
         "Reviews",
         "Review verdicts",
         "Consolidated recommendations",
+        "Evidence & assessment comments",
         "Renewals",
         "Suspension proposals",
         "QA certificates",
@@ -273,6 +276,7 @@ def test_the_dossier_round_trips_into_an_empty_database(make_user):
         assessment=assessment, recommendation="admit_with_actions", summary="Ready.", acting_user=world.reviewer
     )
     Hotline.objects.filter(pk=world.hotline.pk).update(stage="decision_pending")
+    consolidated(world.hotline, assessment)
     services.decision_record(
         assessment=assessment,
         body="General Assembly",
@@ -300,6 +304,15 @@ def test_the_dossier_round_trips_into_an_empty_database(make_user):
     appeal = services.decision_appeal(decision=decision, grounds="The DPIA is done.", acting_user=world.candidate)
     services.appeal_answer(appeal=appeal, answer="Noted; the condition is lifted.", acting_user=world.staff)
     services.item_comment(item=accepted, body="Lead's note.", visibility="staff", acting_user=world.staff)
+    services.evidence_comment(
+        document=accepted.evidence.get(), body="Scan is faint.", visibility="staff", acting_user=world.staff
+    )
+    services.evidence_comment(
+        document=accepted.evidence.get(), body="A better scan follows.", acting_user=world.candidate
+    )
+    services.assessment_comment(
+        assessment=assessment, body="Please send the schedule.", visibility="shared", acting_user=world.reviewer
+    )
     record_missing_histories()
     first = export_workbook()
     rows = sheet_rows(first)
@@ -329,6 +342,11 @@ def test_the_dossier_round_trips_into_an_empty_database(make_user):
     assert m.Interaction.objects.awaiting_answer().count() == 0
     assert m.Interaction.objects.get(kind="appeal").appeal_of.letter_language == "en"
     assert m.ItemComment.objects.get(body="Lead's note.").visibility == "staff"
+    restored_comments = {c.body: c for c in m.DossierComment.objects.select_related("document", "assessment")}
+    assert restored_comments["Scan is faint."].visibility == "staff"
+    assert restored_comments["A better scan follows."].document.original_name == "2.1.pdf"
+    assert restored_comments["A better scan follows."].visibility == "shared"
+    assert restored_comments["Please send the schedule."].assessment.reference == assessment.reference
     again = import_workbook(first)
     assert again.ok
     assert all(again.changes[name].created == 0 for name in DOSSIER_SHEETS)

@@ -704,6 +704,16 @@ POLICY: dict[str, Rule] = {
             V("member B", NETWORK, {"pk": "action_evidence_MB"}),
         )
     ),
+    # An evidence document's page and its comment thread: as its download.
+    "onboarding_admin:evidence": Rule(
+        (
+            V("candidate A", DOSSIER_A, {"pk": "evidence_CA"}),
+            V("candidate B", NETWORK, {"pk": "evidence_CB"}),
+            V("member A", DOSSIER_A, {"pk": "action_evidence_MA"}),
+            V("member B", NETWORK, {"pk": "action_evidence_MB"}),
+        ),
+        writes=True,
+    ),
     "onboarding_admin:dossier": Rule(
         (
             V("candidate A", DOSSIER_A, {"pk": "CA"}),
@@ -755,6 +765,7 @@ POLICY: dict[str, Rule] = {
             "assessment_corrective_action",
             "assessment_action_verify",
             "assessment_report_complete",
+            "assessment_comment",
         )
     },
     "onboarding_admin:assessment_full_membership": Rule(
@@ -919,6 +930,24 @@ POLICY: dict[str, Rule] = {
     ),
     # A return's exchange with its hotline: its readers see it, network staff query it.
     "network_statistics:query": Rule((V("member B's return", CAPACITY_READERS, {"pk": "statistics_MB"}),), writes=True),
+    # A hotline's portal users: network staff change a role or remove an access (never reviewers).
+    "network_portal_users:index": Rule(
+        (V("candidate A", NETWORK, {"hotline": "CA"}), V("member B", NETWORK, {"hotline": "MB"}))
+    ),
+    "network_portal_users:role": Rule(
+        (
+            V("candidate A's user", NETWORK, {"hotline": "CA", "user": lambda w: w.users[CANDIDATE].pk}),
+            V("candidate B's user through A", NOBODY, {"hotline": "CA", "user": lambda w: w.users[CANDIDATE2].pk}),
+        ),
+        writes=True,
+    ),
+    "network_portal_users:revoke": Rule(
+        (
+            V("candidate A's user", NETWORK, {"hotline": "CA", "user": lambda w: w.users[CANDIDATE].pk}),
+            V("candidate B's user through A", NOBODY, {"hotline": "CA", "user": lambda w: w.users[CANDIDATE2].pk}),
+        ),
+        writes=True,
+    ),
     "network_workbook:index": rule(NETWORK, writes=True),
     # A run of the import (its preview and result) is its uploader's alone.
     "network_workbook:job": Rule((V("own run", roles(STAFF), args=("workbook_run",)),)),
