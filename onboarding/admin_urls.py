@@ -84,6 +84,7 @@ urlpatterns = [
         name="assessment_full_membership",
     ),
     path("assessments/<int:pk>/edit/", review_views.AssessmentEditView.as_view(), name="assessment_edit"),
+    path("assessments/<int:pk>/cancel/", review_views.AssessmentCancelView.as_view(), name="assessment_cancel"),
     path("assessments/<int:pk>/comment/", review_views.AssessmentCommentView.as_view(), name="assessment_comment"),
     path("assessments/<int:pk>/report.pdf", review_views.AssessmentReportView.as_view(), name="assessment_report"),
     path("assessments/<int:pk>/decision/", review_views.DecisionCreateView.as_view(), name="decision_add"),

@@ -152,22 +152,6 @@ class AssessmentEditView(OnboardingAdminMixin, FormView):
             "cancel_form": kwargs.get("cancel_form") or CancelForm(),
         }
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.POST.get("action") == "cancel":
-            form = CancelForm(request.POST)
-            if form.is_valid():
-                try:
-                    services.assessment_cancel(
-                        assessment=self.assessment, reason=form.cleaned_data["reason"], acting_user=request.user
-                    )
-                except ValidationError as exc:
-                    form.add_error(None, exc)
-                else:
-                    messages.success(request, _("Assessment cancelled."))
-                    return redirect("onboarding_admin:assessment", self.assessment.pk)
-            return self.render_to_response(self.get_context_data(cancel_form=form))
-        return super().post(request, *args, **kwargs)
-
     def form_valid(self, form: AssessmentEditForm) -> HttpResponse:
         try:
             services.assessment_update(assessment=self.assessment, acting_user=self.request.user, **form.cleaned_data)
@@ -176,6 +160,27 @@ class AssessmentEditView(OnboardingAdminMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, _("Saved."))
         return redirect("onboarding_admin:assessment", self.assessment.pk)
+
+
+class AssessmentCancelView(AssessmentEditView):
+    """Cancelling a planned assessment, with a reason (the edit page's second form)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = CancelForm(request.POST)
+        if form.is_valid():
+            try:
+                services.assessment_cancel(
+                    assessment=self.assessment, reason=form.cleaned_data["reason"], acting_user=request.user
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Assessment cancelled."))
+                return redirect("onboarding_admin:assessment", self.assessment.pk)
+        edit_form = self.get_form_class()(initial=self.get_initial())
+        return self.render_to_response(self.get_context_data(form=edit_form, cancel_form=form))
 
 
 class AssessmentDetailView(AdminPage):

@@ -326,13 +326,18 @@ def test_staff_reschedule_an_open_assessment_through_its_edit_page(world, client
 
 def test_cancelling_an_assessment_needs_a_reason_and_freezes_it(world, client_for):
     assessment = plan_assessment(world)
-    url = reverse("onboarding_admin:assessment_edit", args=(assessment.pk,))
+    url = reverse("onboarding_admin:assessment_cancel", args=(assessment.pk,))
     client = client_for(world.staff)
-    response = client.post(url, {"action": "cancel", "reason": "  "})
+    response = client.post(url, {"reason": "  "})
     assert response.status_code == 200
+    assert "This field is required" in response.content.decode()
     assessment.refresh_from_db()
     assert assessment.status != Assessment.Status.CANCELLED
-    assert client.post(url, {"action": "cancel", "reason": "The candidate asked to postpone."}).status_code == 302
+    assert client.get(url).status_code == 405
+    client_for(world.reviewer).post(url, {"reason": "A reviewer's try."})  # planning is network staff's
+    assessment.refresh_from_db()
+    assert assessment.status != Assessment.Status.CANCELLED
+    assert client.post(url, {"reason": "The candidate asked to postpone."}).status_code == 302
     assessment.refresh_from_db()
     assert assessment.status == Assessment.Status.CANCELLED
     entry = ModelLogEntry.objects.get(action="onboarding.assessment_cancel", object_id=str(assessment.pk))

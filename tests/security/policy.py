@@ -776,6 +776,11 @@ POLICY: dict[str, Rule] = {
         writes=True,
         note="planning is network staff's; reviewers record findings and the report on the assessment page",
     ),
+    "onboarding_admin:assessment_cancel": Rule(
+        (V("candidate A", NETWORK, {"pk": "assessment_CA_open"}), V("member B", NETWORK, {"pk": "assessment_MB"})),
+        ok=POST_ONLY,
+        writes=True,
+    ),
     "onboarding_admin:assessment_report": Rule(
         (V("member A", DOSSIER_A, {"pk": "assessment_MA"}), V("member B", NETWORK, {"pk": "assessment_MB"}))
     ),
