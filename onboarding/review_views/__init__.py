@@ -10,10 +10,10 @@ else gets 404. Rules live in checklist_rules, selectors and services."""
 
 from onboarding.review_views.assessments import (
     AssessmentActionVerifyView,
+    AssessmentCancelView,
     AssessmentCorrectiveActionView,
     AssessmentCreateView,
     AssessmentDetailView,
-    AssessmentCancelView,
     AssessmentEditView,
     AssessmentFindingsView,
     AssessmentFullMembershipView,
@@ -55,11 +55,11 @@ from onboarding.review_views.reviews import ReviewEditView, ReviewsView
 __all__ = [
     "AppealAnswerView",
     "AssessmentActionVerifyView",
+    "AssessmentCancelView",
     "AssessmentCommentView",
     "AssessmentCorrectiveActionView",
     "AssessmentCreateView",
     "AssessmentDetailView",
-    "AssessmentCancelView",
     "AssessmentEditView",
     "AssessmentFindingsView",
     "AssessmentFullMembershipView",
