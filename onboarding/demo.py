@@ -1021,7 +1021,7 @@ def _dossiers(ctx: DemoContext, plans: list[Plan], hotlines: list[Hotline], hist
     """Checklists, evidence, comments, reviewers, assessments and decisions (see the module docstring)."""
     from core.uploads import KINDS, store_bytes
 
-    template = ChecklistTemplate.objects.published().order_by("-version").first()
+    template = ChecklistTemplate.objects.current(ChecklistTemplate.Purpose.ONBOARDING)
     reviewer = ctx.users.get("reviewer")
     if template is None or staff is None:
         return "no published checklist template: no dossiers"

@@ -321,7 +321,7 @@ def test_the_dossier_round_trips_into_an_empty_database(make_user):
     assert world.reviewer.email in result.invitations_needed
     assert not item.reviewed_by.is_active and not item.reviewed_by.has_usable_password()
     assert m.ChecklistItem.objects.get(checklist__hotline__brand_name="SafeNet Ghana", code="13.2").is_done
-    assert m.ChecklistTemplate.objects.published().get().items.count() > 30
+    assert m.ChecklistTemplate.objects.onboarding().published().get().items.count() > 30
     assert m.Decision.objects.get().assessment.reference == assessment.reference
     assert m.CorrectiveAction.objects.get().evidence.get().original_name == "retention.pdf"
     restored = m.Review.objects.get()

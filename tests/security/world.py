@@ -501,7 +501,7 @@ def _templates(world: World) -> None:
     from onboarding.models import ChecklistTemplate
 
     staff = world.users["staff"]
-    current = ChecklistTemplate.objects.published().order_by("-version").first()
+    current = ChecklistTemplate.objects.onboarding().published().order_by("-version").first()
     newer = services.template_new_version(template=current, acting_user=staff)
     services.template_publish(template=newer, acting_user=world.users["admin"])
     newer.refresh_from_db()
