@@ -54,6 +54,7 @@ from onboarding import demo_colleagues, workflow
 from onboarding.demo_membership import seed_member_cycle
 from onboarding.demo_portal import seed_portal_edges
 from onboarding.demo_reviews import seed_reviews
+from onboarding.demo_selfassessment import seed_self_assessments
 from onboarding.models import (
     ActionItem,
     Agreement,
@@ -277,6 +278,7 @@ def seed(ctx: DemoContext) -> None:
     seed_reviews(ctx)
     seed_portal_edges(ctx)
     seed_member_cycle(ctx, staff)
+    seed_self_assessments(ctx, staff)
 
     dataversion.bump()
     ctx.objects.update(candidate_hotlines=hotlines, roundtables=roundtables, agreements=agreements)

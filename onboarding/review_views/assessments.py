@@ -39,6 +39,7 @@ from onboarding.models import (
     Finding,
     Interaction,
     ReviewerAssignment,
+    SelfAssessment,
 )
 from onboarding.pdf import build_assessment_report
 from onboarding.review_views.common import (
@@ -228,6 +229,10 @@ class AssessmentDetailView(AdminPage):
             can_decide=selectors.may_record_decision(assessment=a, actors=actors, decision_exists=decision is not None),
             can_confirm_full=can_confirm_full,
             full_missing=self._full_missing(hotline) if can_confirm_full else [],
+            self_assessment=SelfAssessment.objects.visible_to(user).filter(review=a).first(),
+            may_ask_self_assessment=a.kind == Assessment.Kind.QA_REVIEW
+            and a.is_open
+            and user.has_perm("onboarding.add_selfassessment"),
         )
         return context
 
