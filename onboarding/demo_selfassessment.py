@@ -15,6 +15,8 @@ from typing import Any
 from django.utils import timezone
 from django.utils.text import slugify
 
+from accounts.access import has_role
+from accounts.roles import Role
 from core.seeding import DemoContext
 from onboarding import services
 from onboarding.models import Assessment, EvidenceDocument, SelfAssessment, SelfAssessmentAnswer
@@ -53,8 +55,8 @@ def seed_self_assessments(ctx: DemoContext, staff: Any) -> None:
         .select_related("hotline__host_organisation")
         .order_by("starts_on", "pk")[:2]
     )
-    if len(reviews) < 2 or staff is None:
-        ctx.log("self-assessments: none (no planned joint visit)")
+    if len(reviews) < 2 or not has_role(staff, Role.NETWORK_STAFF):
+        ctx.log("self-assessments: none (no planned joint visit, or no network staff member to ask)")
         return
     now = timezone.now()
     asked_at = now - timedelta(days=20)

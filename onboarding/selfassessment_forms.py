@@ -41,6 +41,12 @@ class SelfAssessmentRequestForm(forms.Form):
             "Left empty: %(days)s days before the review starts (a date is needed without a review)."
         ) % {"days": settings.QA_SELF_ASSESSMENT_DAYS_BEFORE}
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if not cleaned.get("review") and not cleaned.get("due_on"):
+            self.add_error("due_on", _("Give the date it is due, or choose the review it prepares."))
+        return cleaned
+
 
 class SelfAssessmentAnswersForm(forms.Form):
     """One answer and one choice of cited documents per question (`answer_<code>`, `documents_<code>`)."""
