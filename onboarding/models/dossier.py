@@ -540,6 +540,11 @@ class EvidenceDocumentQuerySet(models.QuerySet):
                 filter=~Q(corrective_actions__status__in=("open", "in_progress")),
                 distinct=True,
             )
+            + models.Count(
+                "self_assessment_answers",
+                filter=Q(self_assessment_answers__self_assessment__status="submitted"),
+                distinct=True,
+            )
         )
 
 
@@ -615,8 +620,8 @@ class EvidenceDocument(models.Model):
     def removal_refusal(self, user: Any = None) -> str | None:
         """Why `user` may not remove or replace this document now, or None. A candidate's user changes
         the documents their side uploaded; a document stays as it is while an item it supports is
-        submitted, accepted or waived, or while a corrective action it supports is reported done
-        (withdraw the submission, or ask the association, first)."""
+        submitted, accepted or waived, while a corrective action it supports is reported done, or while
+        a submitted self-assessment cites it (withdraw the submission, or ask the association, first)."""
         if self.removed_at is not None:
             return str(_("“%(name)s” is no longer in the dossier.") % {"name": self.original_name})
         if self._provided_by_association(user):
@@ -641,6 +646,11 @@ class EvidenceDocument(models.Model):
         if self.corrective_actions.exclude(status__in=("open", "in_progress")).exists():
             return str(
                 _("“%(name)s” supports a corrective action reported done: ask the association to change it.")
+                % {"name": self.original_name}
+            )
+        if self.self_assessment_answers.filter(self_assessment__status="submitted").exists():
+            return str(
+                _("“%(name)s” is cited in a submitted self-assessment: ask the association to change it.")
                 % {"name": self.original_name}
             )
         return None

@@ -310,3 +310,16 @@ def test_reminders_before_at_and_after_the_due_date_each_once(
     assert len(run(due + timedelta(days=1))) == 1
     SelfAssessment.objects.filter(pk=item.pk).update(status="submitted", submitted_at=timezone.now())
     assert run(due + timedelta(days=2)) == []
+
+
+def test_a_document_cited_in_a_submitted_self_assessment_stays_in_the_dossier(asked, member_user):
+    from onboarding.models import EvidenceDocument
+
+    _answer_everything(asked, member_user)
+    document = asked.answers.filter(documents__isnull=False).first().documents.get()
+    assert EvidenceDocument.objects.with_locked_uses().get(pk=document.pk).is_removable_by(member_user)
+    services.self_assessment_submit(self_assessment=asked, acting_user=member_user)
+    assert "submitted self-assessment" in document.removal_refusal(member_user)
+    assert not EvidenceDocument.objects.with_locked_uses().get(pk=document.pk).is_removable_by(member_user)
+    with pytest.raises((ValidationError, PermissionDenied)):
+        services.evidence_remove(document=document, acting_user=member_user)
