@@ -197,7 +197,7 @@ MEMBER_CYCLE = [
     'lead staff before (`REMINDER_OFFSETS["qa_review"]`: 60 and 14 days), on and after the due date.',
     "",
     "**The self-assessment first.** Before a review, network staff ask the member for its",
-    "self-assessment (\"Ask for the self-assessment\" on the member cycle board or on the planned",
+    'self-assessment ("Ask for the self-assessment" on the member cycle board or on the planned',
     "review's page): a `SelfAssessment` on the published template of purpose `qa_self_assessment`",
     "(versioned and translated like the onboarding checklist; the default one asks eleven questions",
     "over governance and the Code of Practice, analysts' welfare and training, procedures and",

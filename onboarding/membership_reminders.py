@@ -114,7 +114,7 @@ def self_assessment_reminders(today: date) -> Iterable[Reminder]:
     """Open self-assessments of members, before, on and after their due date (the "self_assessment"
     offsets): the member's users, once per moment and due date; the lead staff member once it is late."""
     offsets = offsets_for("self_assessment")
-    due = selectors.self_assessments_due(today=today, until=today + timedelta(days=offsets.lead_days))
+    due = selectors.self_assessments_due(until=today + timedelta(days=offsets.lead_days))
     for item in due.filter(hotline__stage__in=Hotline.MEMBER_STAGES):
         moment = moment_of(item.due_on, today, offsets)
         if moment is None:

@@ -35,9 +35,7 @@ urlpatterns = [
     path("onboarding/decisions/<int:pk>/appeal/", portal_views.decision_appeal, name="onboarding_decision_appeal"),
     path("membership/", membership_portal_views.home, name="membership"),
     path("membership/<int:pk>/", membership_portal_views.hotline, name="membership_hotline"),
-    path(
-        "membership/self-assessments/<int:pk>/", selfassessment_portal_views.self_assessment, name="self_assessment"
-    ),
+    path("membership/self-assessments/<int:pk>/", selfassessment_portal_views.self_assessment, name="self_assessment"),
     path("membership/renewals/<int:pk>/declare/", membership_portal_views.declare, name="membership_declare"),
     path("membership/renewals/<int:pk>/contacts/", membership_portal_views.contacts, name="membership_contacts"),
 ]

@@ -113,7 +113,7 @@ def latest_self_assessments(hotline_ids: Iterable[int]) -> dict[int, SelfAssessm
     return found
 
 
-def self_assessments_due(*, today: date, until: date) -> QuerySet[SelfAssessment]:
+def self_assessments_due(*, until: date) -> QuerySet[SelfAssessment]:
     """Open self-assessments due by `until` (the reminders read them with their hotline)."""
     return (
         SelfAssessment.objects.open()

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core import dataversion
 from core.audit import audit
 from core.mail import queue_email
 from network.models import Hotline
@@ -98,6 +99,7 @@ def self_assessment_request(
                     for item in template.items.all()
                 ]
             )
+            dataversion.bump(SelfAssessmentAnswer)  # a bulk write sends no signals
             audit(
                 created,
                 "onboarding.self_assessment_request",
@@ -111,8 +113,10 @@ def self_assessment_request(
             )
             queue_email(
                 to=selectors.candidate_user_emails(hotline=hotline),
-                subject=lambda: _("Your self-assessment before the quality-assurance review, due %(date)s")
-                % {"date": due_on.isoformat()},
+                subject=lambda: (
+                    _("Your self-assessment before the quality-assurance review, due %(date)s")
+                    % {"date": due_on.isoformat()}
+                ),
                 template="onboarding/email/self_assessment_requested.txt",
                 context={
                     "hotline": hotline,
@@ -168,6 +172,7 @@ def self_assessment_save(
                 row.answer, row.updated_at, row.updated_by = text, now, acting_user
                 changed.append(row)
         SelfAssessmentAnswer.objects.bulk_update(changed, ["answer", "updated_at", "updated_by"])
+        dataversion.bump(SelfAssessmentAnswer)  # bulk writes send no signals
         cited: dict[str, list[int]] = {}
         for code, chosen in (documents or {}).items():
             if any(document.hotline_id != locked.hotline_id or not document.is_current for document in chosen):

@@ -60,9 +60,7 @@ SHEETS = [
         ),
         columns=[
             _hotline(),
-            _datetime_key_column(
-                "requested_at", "requested_at", "When staff asked for it (local time)."
-            ),
+            _datetime_key_column("requested_at", "requested_at", "When staff asked for it (local time)."),
             Column(
                 "template",
                 None,

@@ -323,3 +323,16 @@ def test_a_document_cited_in_a_submitted_self_assessment_stays_in_the_dossier(as
     assert not EvidenceDocument.objects.with_locked_uses().get(pk=document.pk).is_removable_by(member_user)
     with pytest.raises((ValidationError, PermissionDenied)):
         services.evidence_remove(document=document, acting_user=member_user)
+
+
+def test_a_viewer_reads_it_but_does_not_answer(asked, member, make_user, client_for):
+    from accounts.roles import PortalRole
+
+    viewer = make_user(email="viewer@linea.example.org")
+    affiliation_set(user=viewer, target=member.host_organisation, acting_user=None, role=PortalRole.VIEWER)
+    url = reverse("portal:self_assessment", args=[asked.pk])
+    page = client_for(viewer).get(url)
+    assert page.status_code == 200 and "Save the answers" not in page.content.decode()
+    assert client_for(viewer).post(url, {"action": "submit"}).status_code == 403
+    with pytest.raises(PermissionDenied):
+        services.self_assessment_save(self_assessment=asked, answers={"QA1.1": "x"}, acting_user=viewer)
