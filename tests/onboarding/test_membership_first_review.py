@@ -109,3 +109,5 @@ def test_the_board_and_the_portal_show_the_first_review(newcomer, newcomer_user,
     assert "2026-03-10" in board and "first review" in board
     portal = client_for(newcomer_user).get(reverse("portal:membership_hotline", args=[newcomer.pk])).content.decode()
     assert "10 March 2026" in portal and "Your first review, 12 months after joining" in portal
+    page = client_for(network_staff).get(reverse("network_hotline:inspect", args=[newcomer.pk])).content.decode()
+    assert "2026-03-10 (first review, after joining)" in page
