@@ -115,6 +115,12 @@ urlpatterns = [
     ),
     # The member cycle: renewals, suspension proposals, quality-assurance reviews
     path("member-cycle/", review_views.MemberCycleView.as_view(), name="member_cycle"),
+    path(
+        "member-cycle/hotlines/<int:pk>/self-assessment/ask/",
+        review_views.SelfAssessmentRequestView.as_view(),
+        name="self_assessment_request",
+    ),
+    path("member-cycle/self-assessments/<int:pk>/", review_views.SelfAssessmentView.as_view(), name="self_assessment"),
     path("member-cycle/renewals/open/", review_views.RenewalsOpenView.as_view(), name="renewals_open"),
     path(
         "member-cycle/proposals/<int:pk>/",

@@ -36,6 +36,7 @@ class OnboardingConfig(AppConfig):
             "suspensionproposal",
             "jointvisit",
             "qacertificate",
+            "selfassessment",
         ]
         register_role_permissions(
             {
@@ -71,6 +72,8 @@ class OnboardingConfig(AppConfig):
                     "onboarding.add_correctiveaction",
                     "onboarding.change_correctiveaction",
                     "onboarding.view_decision",
+                    # Members' self-assessments before the reviews of the dossiers assigned to them.
+                    "onboarding.view_selfassessment",
                     # Their own independent reviews (and the others' once theirs is submitted).
                     "onboarding.view_review",
                     "onboarding.add_review",

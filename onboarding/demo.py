@@ -54,6 +54,7 @@ from onboarding import demo_board, demo_colleagues, workflow
 from onboarding.demo_membership import seed_member_cycle
 from onboarding.demo_portal import seed_portal_edges
 from onboarding.demo_reviews import seed_reviews
+from onboarding.demo_selfassessment import seed_self_assessments
 from onboarding.models import (
     ActionItem,
     Agreement,
@@ -278,6 +279,7 @@ def seed(ctx: DemoContext) -> None:
     demo_board.seed(ctx)
     seed_portal_edges(ctx)
     seed_member_cycle(ctx, staff)
+    seed_self_assessments(ctx, staff)
 
     dataversion.bump()
     ctx.objects.update(candidate_hotlines=hotlines, roundtables=roundtables, agreements=agreements)
@@ -1022,7 +1024,7 @@ def _dossiers(ctx: DemoContext, plans: list[Plan], hotlines: list[Hotline], hist
     """Checklists, evidence, comments, reviewers, assessments and decisions (see the module docstring)."""
     from core.uploads import KINDS, store_bytes
 
-    template = ChecklistTemplate.objects.published().order_by("-version").first()
+    template = ChecklistTemplate.objects.current(ChecklistTemplate.Purpose.ONBOARDING)
     reviewer = ctx.users.get("reviewer")
     if template is None or staff is None:
         return "no published checklist template: no dossiers"

@@ -5,6 +5,7 @@ another organisation's hotline or pack answers 404."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -49,7 +50,12 @@ def hotline(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "onboarding/portal/membership/hotline.html",
-        {"hotline": member, "cycle": cycle, "today": timezone.localdate()},
+        {
+            "hotline": member,
+            "cycle": cycle,
+            "today": timezone.localdate(),
+            "first_review_months": settings.QA_FIRST_REVIEW_MONTHS,
+        },
     )
 
 

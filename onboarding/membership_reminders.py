@@ -2,7 +2,7 @@
 `onboarding.reminders.REMINDER_PRODUCERS_HOOK` (registered in `wagtail_hooks`). They only read.
 
 Each dated obligation is reminded at the moments `settings.REMINDER_OFFSETS` gives its kind
-("renewal_pack", "qa_review"), before, on and after its date, each once (`core.reminders.moment_of`:
+("renewal_pack", "qa_review", "self_assessment"), before, on and after its date, each once (`core.reminders.moment_of`:
 the dedupe key names the obligation, the moment and the due date, so a new date makes new
 reminders). A renewal pack is reminded within its grace only (its lapse has its own warning,
 `services.renewal_lapses_apply`).
@@ -108,3 +108,39 @@ def qa_review_reminders(today: date) -> Iterable[Reminder]:
             template="onboarding/email/qa_review_reminder.txt",
             context={**context, "url": _url("onboarding_admin:member_cycle")},
         )
+
+
+def self_assessment_reminders(today: date) -> Iterable[Reminder]:
+    """Open self-assessments of members, before, on and after their due date (the "self_assessment"
+    offsets): the member's users, once per moment and due date; the lead staff member once it is late."""
+    offsets = offsets_for("self_assessment")
+    due = selectors.self_assessments_due(until=today + timedelta(days=offsets.lead_days))
+    for item in due.filter(hotline__stage__in=Hotline.MEMBER_STAGES):
+        moment = moment_of(item.due_on, today, offsets)
+        if moment is None:
+            continue
+        hotline = item.hotline
+        names = {"hotline": hotline.brand_name, "date": item.due_on.isoformat()}
+        subject = {
+            BEFORE: _("Self-assessment of %(hotline)s due on %(date)s"),
+            DUE: _("Self-assessment of %(hotline)s due today"),
+            AFTER: _("Self-assessment of %(hotline)s overdue since %(date)s"),
+        }[phase(moment)] % names
+        context = {"hotline": hotline, "due_on": item.due_on, "when": WHEN[phase(moment)]}
+        key = f"onboarding:self-assessment:{item.pk}:{moment}:{item.due_on.isoformat()}"
+        yield Reminder(
+            dedupe_key=f"{key}:member",
+            to=selectors.candidate_user_emails(hotline=hotline),
+            subject=subject,
+            template="onboarding/email/self_assessment_reminder.txt",
+            context={**context, "url": _url("portal:self_assessment", item.pk)},
+        )
+        lead = hotline.lead_staff
+        if phase(moment) == AFTER and lead is not None and lead.is_active:
+            yield Reminder(
+                dedupe_key=f"{key}:staff",
+                to=[lead.email],
+                subject=subject,
+                template="onboarding/email/self_assessment_reminder.txt",
+                context={**context, "url": _url("onboarding_admin:self_assessment", item.pk)},
+            )

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from onboarding import membership_portal_views, portal_assign_views, portal_views
+from onboarding import membership_portal_views, portal_assign_views, portal_views, selfassessment_portal_views
 
 urlpatterns = [
     path("onboarding/", portal_views.status, name="onboarding_status"),
@@ -35,6 +35,7 @@ urlpatterns = [
     path("onboarding/decisions/<int:pk>/appeal/", portal_views.decision_appeal, name="onboarding_decision_appeal"),
     path("membership/", membership_portal_views.home, name="membership"),
     path("membership/<int:pk>/", membership_portal_views.hotline, name="membership_hotline"),
+    path("membership/self-assessments/<int:pk>/", selfassessment_portal_views.self_assessment, name="self_assessment"),
     path("membership/renewals/<int:pk>/declare/", membership_portal_views.declare, name="membership_declare"),
     path("membership/renewals/<int:pk>/contacts/", membership_portal_views.contacts, name="membership_contacts"),
 ]

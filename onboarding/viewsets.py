@@ -451,14 +451,16 @@ class ChecklistTemplateViewSet(OnboardingViewSet):
     list_display = [
         "name",
         "version",
+        Column("purpose", accessor="get_purpose_display", label=_("Purpose")),
         Column("status", accessor="get_status_display", label=_("Status")),
         Column("item_count", label=_("Items")),
         date_column("published_at", _("Published")),
     ]
-    list_filter = ["status"]
+    list_filter = ["status", "purpose"]
     ordering = ["name", "-version"]
     panels = [
         FieldPanel("name"),
+        FieldPanel("purpose"),
         FieldPanel("notes"),
         FieldPanel("resubmission_days"),
         InlinePanel(

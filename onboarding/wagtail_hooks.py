@@ -200,6 +200,10 @@ def register_onboarding_actions(actions: Any) -> None:
         ("suspension_decide", _("Decide on a suspension proposal"), _("Suspension proposal decided")),
         ("joint_visit_plan", _("Plan joint visit"), _("Joint visit planned")),
         ("qa_certificate_issue", _("Issue certificate"), _("Quality-assurance certificate issued")),
+        ("self_assessment_request", _("Ask for a self-assessment"), _("Self-assessment asked of the member")),
+        ("self_assessment_save", _("Save self-assessment answers"), _("Self-assessment answers saved")),
+        ("self_assessment_evidence", _("Add self-assessment evidence"), _("Document cited in the self-assessment")),
+        ("self_assessment_submit", _("Submit self-assessment"), _("Self-assessment submitted")),
     ):
         actions.register_action(f"onboarding.{action}", label, message)
 
@@ -213,6 +217,7 @@ hooks.register(reminders.REMINDER_PRODUCERS_HOOK, reminders.corrective_action_re
 hooks.register(reminders.REMINDER_PRODUCERS_HOOK, reminders.checklist_item_reminders)
 hooks.register(reminders.REMINDER_PRODUCERS_HOOK, membership_reminders.renewal_reminders)
 hooks.register(reminders.REMINDER_PRODUCERS_HOOK, membership_reminders.qa_review_reminders)
+hooks.register(reminders.REMINDER_PRODUCERS_HOOK, membership_reminders.self_assessment_reminders)
 
 
 @hooks.register("portal_menu_items")

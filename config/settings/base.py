@@ -320,8 +320,8 @@ ASSOCIATION_NAME = env_str("ASSOCIATION_NAME", "International Association of Int
 # The association's logo (a static file path): the admin's sidebar, sign-in and error pages, and its favicon.
 ASSOCIATION_LOGO = env_str("ASSOCIATION_LOGO", "cms/favicon.svg")
 # Quality-assurance review cycle, in months: a full member's next review after its last one (or after
-# becoming a full member); a provisional member's next review after its last one. Members with no
-# review on record get no made-up due date (reports.metrics, "Members with no review recorded").
+# becoming a full member); a provisional member's next review after its last one, and a member's first
+# review after joining (QA_FIRST_REVIEW_MONTHS) when none is on record.
 QA_REVIEW_CYCLE_MONTHS = env_int("QA_REVIEW_CYCLE_MONTHS", 36)
 # Donor reports: a period's spending that differs from its plan by more than this share (per cent)
 # needs a written justification; the publishable summary's length limit (characters).
@@ -343,6 +343,7 @@ REMINDER_OFFSETS: dict[str, dict] = {
     "grant_deadline": {"before": [14], "at": True, "after": [1]},
     "renewal_pack": {"before": [30, 7], "at": True, "after": [1, 14]},
     "qa_review": {"before": [60, 14], "at": True, "after": [1, 30]},
+    "self_assessment": {"before": [14, 3], "at": True, "after": [1, 7]},
 }
 REMINDER_OFFSETS.update(json.loads(env_str("DJANGO_REMINDER_OFFSETS", "{}")))
 # A member's statistics return for a calendar year is due on this day (month, day) of the next year.
@@ -366,6 +367,10 @@ RENEWAL_DUE_MONTH_DAY = env_str("RENEWAL_DUE_MONTH_DAY", "03-31")
 RENEWAL_GRACE_DAYS = env_int("RENEWAL_GRACE_DAYS", 30)
 RENEWAL_PROPOSAL_AFTER_WARNING_DAYS = env_int("RENEWAL_PROPOSAL_AFTER_WARNING_DAYS", 14)
 QA_CERTIFICATE_VALIDITY_MONTHS = env_int("QA_CERTIFICATE_VALIDITY_MONTHS", 36)
+# A member's self-assessment before a quality-assurance review is due, by default, this many days before
+# the review starts (staff may choose another date when they ask for it); reminded at the
+# "self_assessment" entry of REMINDER_OFFSETS.
+QA_SELF_ASSESSMENT_DAYS_BEFORE = env_int("QA_SELF_ASSESSMENT_DAYS_BEFORE", 30)
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILADMIN_LOGIN_URL = "account_login"
 # The admin's date choosers write ISO dates; typed dates are read by core.forms (core/dates.py).

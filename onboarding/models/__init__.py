@@ -13,6 +13,7 @@ keeps working):
   consolidated recommendation.
 - `membership`: the member cycle after admission: renewal packs, suspension proposals, joint visits,
   quality-assurance certificates and the next review's due date.
+- `selfassessment`: a member's self-assessment before a quality-assurance review, and its answers.
 
 Dependencies run one way: common <- lifecycle <- dossier <- accreditation <- reviews, membership,
 discussion;
@@ -111,6 +112,13 @@ from onboarding.models.reviews import (
     ReviewVerdictQuerySet,
     Verdict,
 )
+from onboarding.models.selfassessment import (
+    AnswerFacts,
+    SelfAssessment,
+    SelfAssessmentAnswer,
+    SelfAssessmentQuerySet,
+    submission_problems,
+)
 
 __all__ = [
     "ASSESSMENT_CRITERIA",
@@ -120,6 +128,7 @@ __all__ = [
     "Agreement",
     "AgreementParty",
     "AgreementQuerySet",
+    "AnswerFacts",
     "Assessment",
     "AssessmentQuerySet",
     "CalendarFeedToken",
@@ -181,6 +190,9 @@ __all__ = [
     "RoundtableParticipant",
     "RoundtableParticipantQuerySet",
     "RoundtableQuerySet",
+    "SelfAssessment",
+    "SelfAssessmentAnswer",
+    "SelfAssessmentQuerySet",
     "StageChange",
     "StageChangeQuerySet",
     "SuspensionProposal",
@@ -192,6 +204,7 @@ __all__ = [
     "renewal_due_on",
     "renewal_grace_until",
     "renewal_status",
+    "submission_problems",
     "visible_comments",
     "with_last_qa_review",
 ]

@@ -64,12 +64,25 @@ class ChecklistTemplateQuerySet(models.QuerySet):
     def published(self) -> ChecklistTemplateQuerySet:
         return self.filter(status=ChecklistTemplate.Status.PUBLISHED)
 
+    def for_purpose(self, purpose: str) -> ChecklistTemplateQuerySet:
+        return self.filter(purpose=purpose)
+
+    def onboarding(self) -> ChecklistTemplateQuerySet:
+        """Templates of the candidates' onboarding checklist (not the members' self-assessment)."""
+        return self.for_purpose(ChecklistTemplate.Purpose.ONBOARDING)
+
+    def current(self, purpose: str) -> ChecklistTemplate | None:
+        """The published template of `purpose` (the latest version, should two names be published)."""
+        return self.for_purpose(purpose).published().order_by("-version", "-pk").first()
+
 
 class ChecklistTemplate(ClusterableModel):
-    """One version of the onboarding checklist: the items every candidate works through.
+    """One version of a checklist: the onboarding checklist every candidate works through, or the
+    self-assessment a member fills in before a quality-assurance review (`purpose`).
 
-    Drafts are edited; publishing freezes a version (and retires the previous one). A candidate's
-    checklist stays on its version until staff move it to a newer one.
+    Drafts are edited; publishing freezes a version (and retires the previous published one of the same
+    purpose). A candidate's checklist stays on its version until staff move it to a newer one; a
+    member's self-assessment stays on the version it was asked on.
     """
 
     class Status(models.TextChoices):
@@ -77,9 +90,20 @@ class ChecklistTemplate(ClusterableModel):
         PUBLISHED = "published", _("Published")
         RETIRED = "retired", _("Retired")
 
+    class Purpose(models.TextChoices):
+        ONBOARDING = "onboarding", _("Onboarding checklist (candidates)")
+        QA_SELF_ASSESSMENT = "qa_self_assessment", _("Self-assessment before a quality-assurance review (members)")
+
     DEFAULT_NAME = "Onboarding checklist"
 
     name = models.CharField(_("name"), max_length=200, default=DEFAULT_NAME)
+    purpose = models.CharField(
+        _("purpose"),
+        max_length=30,
+        choices=Purpose.choices,
+        default=Purpose.ONBOARDING,
+        help_text=_("Who works through it: candidates before membership, or members before a quality review."),
+    )
     version = models.PositiveIntegerField(_("version"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False)
     notes = models.TextField(_("what changed in this version"), blank=True)
@@ -120,6 +144,10 @@ class ChecklistTemplate(ClusterableModel):
     @property
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
+
+    @property
+    def is_onboarding(self) -> bool:
+        return self.purpose == self.Purpose.ONBOARDING
 
     def specs(self) -> list[rules.TemplateItemSpec]:
         return [item.spec() for item in self.items.all()]
@@ -249,7 +277,8 @@ class ChecklistQuerySet(models.QuerySet):
 
 
 class Checklist(models.Model):
-    """A candidate's own checklist, on one template version."""
+    """A candidate's own onboarding checklist, on one template version (one per hotline; a member's
+    self-assessments are `SelfAssessment`s, on the self-assessment template)."""
 
     hotline = models.OneToOneField(
         Hotline, on_delete=models.CASCADE, related_name="checklist", verbose_name=_("hotline")
@@ -511,6 +540,11 @@ class EvidenceDocumentQuerySet(models.QuerySet):
                 filter=~Q(corrective_actions__status__in=("open", "in_progress")),
                 distinct=True,
             )
+            + models.Count(
+                "self_assessment_answers",
+                filter=Q(self_assessment_answers__self_assessment__status="submitted"),
+                distinct=True,
+            )
         )
 
 
@@ -586,8 +620,8 @@ class EvidenceDocument(models.Model):
     def removal_refusal(self, user: Any = None) -> str | None:
         """Why `user` may not remove or replace this document now, or None. A candidate's user changes
         the documents their side uploaded; a document stays as it is while an item it supports is
-        submitted, accepted or waived, or while a corrective action it supports is reported done
-        (withdraw the submission, or ask the association, first)."""
+        submitted, accepted or waived, while a corrective action it supports is reported done, or while
+        a submitted self-assessment cites it (withdraw the submission, or ask the association, first)."""
         if self.removed_at is not None:
             return str(_("“%(name)s” is no longer in the dossier.") % {"name": self.original_name})
         if self._provided_by_association(user):
@@ -612,6 +646,11 @@ class EvidenceDocument(models.Model):
         if self.corrective_actions.exclude(status__in=("open", "in_progress")).exists():
             return str(
                 _("“%(name)s” supports a corrective action reported done: ask the association to change it.")
+                % {"name": self.original_name}
+            )
+        if self.self_assessment_answers.filter(self_assessment__status="submitted").exists():
+            return str(
+                _("“%(name)s” is cited in a submitted self-assessment: ask the association to change it.")
                 % {"name": self.original_name}
             )
         return None

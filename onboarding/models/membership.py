@@ -12,7 +12,8 @@ earns.
   gets a `SuspensionProposal` that network staff act on through the lifecycle's `suspend` transition
   or dismiss with a reason. Nothing suspends a member by itself.
 - The next quality-assurance review of a member is `qa_next_review_due`, the QuerySet form of
-  `reports.aggregations.qa_reviews_due` (a parity test runs both on the same rows).
+  `reports.aggregations.qa_reviews_due` (a parity test runs both on the same rows): the first one
+  `QA_FIRST_REVIEW_MONTHS` after joining, then on the cycle.
 - A `QaCertificate` is issued when a quality-assurance review passes (with its corrective actions
   closed, when it passed with actions); `QaCertificate.objects.valid_on(day)` is the one rule of "a QA
   certificate valid on a day".
@@ -246,18 +247,27 @@ class JointVisit(models.Model):
 @dataclass(frozen=True)
 class QaSchedule:
     """A member's quality-assurance review position: its last completed review (None: none on
-    record) and when the next is due (None with no review on record: no date is made up)."""
+    record) and when the next is due (with none on record, the first review after joining; None when
+    no joining date is recorded either)."""
 
     last_review: date | None
     due_on: date | None
 
+    @property
+    def is_first_review(self) -> bool:
+        """No review on record: the date due is the first review's."""
+        return self.last_review is None
 
-def qa_next_review_due(*, stage: str, last_review: date | None, full_member_on: date | None) -> date | None:
-    """The next review: a full member `QA_REVIEW_CYCLE_MONTHS` after its last review (or after becoming
-    a full member, if later), a provisional member `QA_FIRST_REVIEW_MONTHS` after its last review; no
-    review on record, no date. Pure form: `reports.aggregations.qa_reviews_due`."""
+
+def qa_next_review_due(
+    *, stage: str, last_review: date | None, full_member_on: date | None, joined_on: date | None
+) -> date | None:
+    """The next review: with no review on record, the first one `QA_FIRST_REVIEW_MONTHS` after the
+    member joined (no joining date recorded: no date); then a full member `QA_REVIEW_CYCLE_MONTHS`
+    after its last review (or after becoming a full member, if later), a provisional member
+    `QA_FIRST_REVIEW_MONTHS` after its last review. Pure form: `reports.aggregations.qa_reviews_due`."""
     if last_review is None:
-        return None
+        return add_months(joined_on, int(settings.QA_FIRST_REVIEW_MONTHS)) if joined_on else None
     if stage == Hotline.Stage.FULL_MEMBER:
         base = max(last_review, full_member_on) if full_member_on else last_review
         return add_months(base, int(settings.QA_REVIEW_CYCLE_MONTHS))
@@ -283,12 +293,15 @@ def with_last_qa_review(hotlines: models.QuerySet, *, on: date | None = None) ->
 
 def qa_schedules(hotlines: models.QuerySet, *, on: date | None = None) -> dict[int, QaSchedule]:
     """Every hotline's `QaSchedule` on `on` (today by default), in one query."""
-    rows = with_last_qa_review(hotlines, on=on).values_list("pk", "stage", "full_member_on", "last_qa_review")
+    rows = with_last_qa_review(hotlines, on=on).values_list(
+        "pk", "stage", "full_member_on", "joined_on", "last_qa_review"
+    )
     return {
         pk: QaSchedule(
-            last_review=last, due_on=qa_next_review_due(stage=stage, last_review=last, full_member_on=full_on)
+            last_review=last,
+            due_on=qa_next_review_due(stage=stage, last_review=last, full_member_on=full_on, joined_on=joined_on),
         )
-        for pk, stage, full_on, last in rows
+        for pk, stage, full_on, joined_on, last in rows
     }
 
 

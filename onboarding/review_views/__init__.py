@@ -51,6 +51,7 @@ from onboarding.review_views.membership import (
 )
 from onboarding.review_views.queue import EvidenceDownloadView, ReviewItemView, ReviewQueueView
 from onboarding.review_views.reviews import ReviewEditView, ReviewsView
+from onboarding.review_views.selfassessment import SelfAssessmentRequestView, SelfAssessmentView
 
 __all__ = [
     "AppealAnswerView",
@@ -87,6 +88,8 @@ __all__ = [
     "ReviewerAssignView",
     "ReviewerUnassignView",
     "ReviewsView",
+    "SelfAssessmentRequestView",
+    "SelfAssessmentView",
     "SuspensionProposalView",
     "TemplateDetailView",
     "TemplateNewVersionView",

@@ -41,6 +41,7 @@ from onboarding.models import (
     Interaction,
     Review,
     ReviewerAssignment,
+    SelfAssessment,
 )
 from onboarding.pdf import build_assessment_report
 from onboarding.review_views.common import (
@@ -256,6 +257,10 @@ class AssessmentDetailView(AdminPage):
                 comments=DossierComment.objects.visible_to(user).filter(assessment=a),
                 form=kwargs.get("comment_form"),
             ),
+            self_assessment=SelfAssessment.objects.visible_to(user).filter(review=a).first(),
+            may_ask_self_assessment=a.kind == Assessment.Kind.QA_REVIEW
+            and a.is_open
+            and user.has_perm("onboarding.add_selfassessment"),
         )
         return context
 

@@ -54,7 +54,7 @@ class TemplateDetailView(AdminPage):
             previous=previous,
             diff=rules.compare_versions(previous.specs(), [i.spec() for i in items]) if previous else None,
             problems=services.template_problems(t) if t.is_draft else [],
-            checklists=t.checklists.count(),
+            checklists=t.checklists.count() if t.is_onboarding else t.self_assessments.count(),
         )
         return context
 
@@ -67,14 +67,23 @@ class TemplatePublishView(PermissionRequiredMixin, View):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         template = get_object_or_404(ChecklistTemplate.objects.visible_to(request.user), pk=pk)
         if request.POST.get("confirmed") != "yes":
-            current = ChecklistTemplate.objects.published().filter(name=template.name).first()
+            current = ChecklistTemplate.objects.current(template.purpose)
+            names = {"version": template.version, "name": template.name}
             lines = [
                 _("Version %(version)s of “%(name)s” becomes the published checklist: new candidates start on it.")
-                % {"version": template.version, "name": template.name},
-                _("Version %(version)s is retired.") % {"version": current.version}
+                % names
+                if template.is_onboarding
+                else _(
+                    "Version %(version)s of “%(name)s” becomes the published self-assessment: members are asked "
+                    "for it from now on."
+                )
+                % names,
+                _("Version %(version)s of “%(name)s” is retired.") % {"version": current.version, "name": current.name}
                 if current
                 else _("No version was published before."),
-                _("Candidates' checklists stay on their version until you move them (with a preview)."),
+                _("Candidates' checklists stay on their version until you move them (with a preview).")
+                if template.is_onboarding
+                else _("Self-assessments already asked for stay on their version."),
             ]
             problems = services.template_problems(template)
             if problems:

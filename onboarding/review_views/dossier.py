@@ -52,7 +52,8 @@ class DossierView(AdminPage):
             assign_form=ReviewerAssignForm(hotline=self.hotline)
             if user.has_perm("onboarding.add_reviewerassignment")
             else None,
-            can_start=user.has_perm("onboarding.add_checklist") and ChecklistTemplate.objects.published().exists(),
+            can_start=user.has_perm("onboarding.add_checklist")
+            and ChecklistTemplate.objects.onboarding().published().exists(),
         )
         return context
 
@@ -85,7 +86,7 @@ class ChecklistVersionView(AdminPage):
             Checklist.objects.visible_to(request.user).select_related("template"), hotline=self.hotline
         )
         self.target = get_object_or_404(
-            ChecklistTemplate.objects.published().prefetch_related("items"),
+            ChecklistTemplate.objects.onboarding().published().prefetch_related("items"),
             name=self.checklist.template.name,
             version__gt=self.checklist.template.version,
         )

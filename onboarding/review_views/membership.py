@@ -63,6 +63,7 @@ class MemberCycleView(AdminPage):
             "years": list(range(today.year + 1, today.year - 4, -1)),
             "may_open": self.request.user.has_perm("onboarding.add_renewalpack"),
             "may_plan": self.request.user.has_perm("onboarding.add_jointvisit"),
+            "may_ask": self.request.user.has_perm("onboarding.add_selfassessment"),
         }
 
 

@@ -14,6 +14,7 @@ per sub-domain; every public name is re-exported here, so `from onboarding.selec
 - `decisions`: General Assembly adoption, the decision letter (its language and data) and appeals;
 - `membership`: the member cycle: renewal packs' parts and status, the staff board of renewals and
   quality-assurance reviews, a member's own cycle, whether a review earns its certificate;
+- `selfassessment`: a member's self-assessment page, its own self-assessments, the latest per member;
 - `common`: who is told, and who acts on a dossier.
 
 Every function that serves a user starts from `visible_to(user)`. Modules depend one way: common <-
@@ -123,6 +124,14 @@ from onboarding.selectors.reviews import (
     reviews_to_write,
     verdicts_of,
 )
+from onboarding.selectors.selfassessment import (
+    SelfAssessmentPage,
+    latest_self_assessments,
+    member_self_assessments,
+    self_assessment_answers,
+    self_assessment_page,
+    self_assessments_due,
+)
 
 __all__ = [
     "AGE_FILTERS",
@@ -154,6 +163,7 @@ __all__ = [
     "RenewalOverview",
     "RenewalPart",
     "ReviewComparison",
+    "SelfAssessmentPage",
     "Stage",
     "TimelineEntry",
     "adoption_refusal",
@@ -187,11 +197,13 @@ __all__ = [
     "invitable_organisations",
     "item_page",
     "lapsed_packs",
+    "latest_self_assessments",
     "letter_refusal",
     "may_confirm_full_membership",
     "may_record_decision",
     "member_cycle",
     "member_cycle_board",
+    "member_self_assessments",
     "missing_before_next_stage",
     "missing_lines",
     "next_steps",
@@ -212,6 +224,9 @@ __all__ = [
     "reviewer_emails",
     "reviews_to_write",
     "roundtable_event",
+    "self_assessment_answers",
+    "self_assessment_page",
+    "self_assessments_due",
     "valid_certificates",
     "verdicts_of",
     "workflow_roles_for",

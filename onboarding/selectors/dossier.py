@@ -312,7 +312,8 @@ def dossier(*, user: Any, hotline: Hotline, today: date | None = None) -> Dossie
     if overview is not None:
         current = overview.checklist.template
         newer = (
-            ChecklistTemplate.objects.published()
+            ChecklistTemplate.objects.onboarding()
+            .published()
             .filter(name=current.name, version__gt=current.version)
             .order_by("-version")
             .first()

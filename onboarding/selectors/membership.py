@@ -28,10 +28,12 @@ from onboarding.models import (
     QaSchedule,
     RenewalPack,
     RenewalStatus,
+    SelfAssessment,
     SuspensionProposal,
     qa_schedules,
     renewal_status,
 )
+from onboarding.selectors.selfassessment import latest_self_assessments, member_self_assessments
 
 CODE = "code_of_practice"
 PROFILE = "annual_profile"
@@ -168,6 +170,7 @@ class MemberCycleRow:
     qa: QaSchedule
     certificate: QaCertificate | None  # valid today
     qa_planned: bool
+    self_assessment: SelfAssessment | None = None  # the latest asked
 
 
 @dataclass(frozen=True)
@@ -204,6 +207,7 @@ def member_cycle_board(*, user: Any, year: int, today: date) -> MemberCycleBoard
             status__in=[Assessment.Status.PLANNED, Assessment.Status.IN_PROGRESS],
         ).values_list("hotline_id", flat=True)
     )
+    self_assessments = latest_self_assessments(ids)
     rows = [
         MemberCycleRow(
             hotline,
@@ -211,6 +215,7 @@ def member_cycle_board(*, user: Any, year: int, today: date) -> MemberCycleBoard
             schedules.get(hotline.pk, QaSchedule(None, None)),
             certificates.get(hotline.pk),
             hotline.pk in planned,
+            self_assessments.get(hotline.pk),
         )
         for hotline in members
     ]
@@ -246,6 +251,7 @@ class MemberCycle:
     certificate: QaCertificate | None
     certificates: list[QaCertificate]
     contacts: list[Contact]
+    self_assessments: list[SelfAssessment] = field(default_factory=list)
 
 
 def portal_members(*, user: Any) -> QuerySet[Hotline]:
@@ -274,6 +280,7 @@ def member_cycle(*, user: Any, hotline: Hotline, today: date) -> MemberCycle:
         certificate=valid,
         certificates=certificates,
         contacts=contacts,
+        self_assessments=member_self_assessments(user=user, hotline_id=hotline.pk),
     )
 
 

@@ -100,6 +100,12 @@ from onboarding.services.membership import (
 )
 from onboarding.services.reviewers import reviewer_assign, reviewer_declare, reviewer_unassign
 from onboarding.services.reviews import review_consolidate, review_save, review_submit
+from onboarding.services.selfassessment import (
+    self_assessment_add_evidence,
+    self_assessment_request,
+    self_assessment_save,
+    self_assessment_submit,
+)
 
 __all__ = [
     "DECISION_FIELDS",
@@ -174,6 +180,10 @@ __all__ = [
     "roundtable_attach_minutes",
     "roundtable_invite_organisations",
     "roundtable_record_attendance",
+    "self_assessment_add_evidence",
+    "self_assessment_request",
+    "self_assessment_save",
+    "self_assessment_submit",
     "suspension_proposal_dismiss",
     "suspension_proposal_suspend",
     "template_new_version",

@@ -82,7 +82,7 @@ def candidate_create(
             user=acting_user,
             data={"brand_name": hotline.brand_name, "country": country.pk, "host": host_organisation.name},
         )
-        if ChecklistTemplate.objects.published().exists():
+        if ChecklistTemplate.objects.onboarding().published().exists():
             checklist_create(hotline=hotline, acting_user=acting_user, now=now)
     return hotline
 

@@ -54,6 +54,13 @@ def template_problems(template: ChecklistTemplate) -> list[str]:
         problems.append(_("Codes used twice: %(codes)s.") % {"codes": ", ".join(duplicates)})
     for fact, label in rules.GATE_FACTS:
         named = [item for item in items if item.gate_fact == fact]
+        if not template.is_onboarding:
+            if named:
+                problems.append(
+                    _("A self-assessment names no lifecycle gate: clear “%(fact)s” on %(codes)s.")
+                    % {"fact": label, "codes": ", ".join(item.code for item in named)}
+                )
+            continue
         if len(named) != 1:
             problems.append(
                 _("Exactly one item must be marked “%(fact)s” (found %(count)s).")
@@ -70,8 +77,9 @@ def template_problems(template: ChecklistTemplate) -> list[str]:
 def template_publish(
     *, template: ChecklistTemplate, acting_user: User, now: datetime | None = None
 ) -> ChecklistTemplate:
-    """Publish a draft version; the previously published version of the same checklist is retired.
-    Candidates' checklists stay on their version until staff move them."""
+    """Publish a draft version; the previously published version of the same purpose (onboarding, or the
+    members' self-assessment) is retired. Candidates' checklists stay on their version until staff move
+    them; self-assessments already asked for stay on theirs."""
     _require_network_staff(acting_user, _("Only network staff can publish a checklist template."))
     now = now or timezone.now()
     with transaction.atomic():
@@ -84,7 +92,9 @@ def template_publish(
         problems = template_problems(locked)
         if problems:
             raise ValidationError(problems)
-        previous = list(ChecklistTemplate.objects.select_for_update().filter(name=locked.name, status="published"))
+        previous = list(
+            ChecklistTemplate.objects.select_for_update().for_purpose(locked.purpose).filter(status="published")
+        )
         for old in previous:
             old.status = ChecklistTemplate.Status.RETIRED
             old.save(update_fields=["status"])
@@ -107,6 +117,7 @@ def template_new_version(*, template: ChecklistTemplate, acting_user: User) -> C
         number = (ChecklistTemplate.objects.filter(name=template.name).aggregate(n=Max("version"))["n"] or 0) + 1
         draft = ChecklistTemplate.objects.create(
             name=template.name,
+            purpose=template.purpose,
             version=number,
             created_by=acting_user,
             notes="",
@@ -143,8 +154,8 @@ def checklist_create(
     """Give a candidate its checklist on the published template (or `template`), every item not started."""
     _require_network_staff(acting_user, _("Only network staff can start a checklist."))
     now = now or timezone.now()
-    template = template or ChecklistTemplate.objects.published().order_by("-version").first()
-    if template is None or template.status != ChecklistTemplate.Status.PUBLISHED:
+    template = template or ChecklistTemplate.objects.current(ChecklistTemplate.Purpose.ONBOARDING)
+    if template is None or template.status != ChecklistTemplate.Status.PUBLISHED or not template.is_onboarding:
         raise ValidationError(_("There is no published checklist template to start from."))
     with transaction.atomic():
         if Checklist.objects.filter(hotline=hotline).exists():

@@ -9,7 +9,8 @@ actions (by assessment and title) and decisions (by assessment); then the indepe
 hotline, subject and reviewer), their verdicts (and area) and consolidated recommendations; then the
 member cycle: joint visits (by reference, before the assessments that name them), renewal packs (by
 hotline and year), suspension proposals (by hotline and the pack's year) and QA certificates (by
-number). Item history stays in the
+number); members' self-assessments (by hotline and the time they were asked for) and their answers
+(and question code). Item history stays in the
 database with the audit trail, like every record's history.
 
 They come after the registry's sheets. Natural keys: candidate profiles by hotline, stage history
@@ -23,7 +24,7 @@ restored only for hotlines the import creates (a restore), never added to or cha
 recorded hotline: the lifecycle alone writes it (`StageHistorySheet`).
 """
 
-from onboarding.workbook import accreditation, dossier, engagement, lifecycle, membership, reviews
+from onboarding.workbook import accreditation, dossier, engagement, lifecycle, membership, reviews, selfassessment
 from onboarding.workbook.columns import AuditedSheet, StageHistorySheet
 
 # The order of the sheets is part of the workbook format.
@@ -35,6 +36,7 @@ SHEETS = [
     *accreditation.SHEETS,
     *reviews.SHEETS,
     *membership.SHEETS,
+    *selfassessment.SHEETS,
 ]
 
 __all__ = ["SHEETS", "AuditedSheet", "StageHistorySheet"]

@@ -3,6 +3,9 @@ evidence documents and links, reviewer assignments."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.core.exceptions import ValidationError
 from django.db.models.functions import TruncSecond
 
 from core.workbook import Column
@@ -22,19 +25,35 @@ from onboarding.workbook.columns import (
     _user_column,
 )
 
+
+def _apply_purpose(template: Any, values: dict[str, Any], ctx: Any) -> None:
+    purpose = (values.get("purpose") or "onboarding").strip()
+    if purpose not in ("onboarding", "qa_self_assessment"):
+        raise ValidationError(f"“{purpose}” is not a purpose: onboarding or qa_self_assessment.")
+    template.purpose = purpose
+
+
 SHEETS = [
     # -- The dossier ----------------------------------------------------------------------------
     AuditedSheet(
         name="Checklist templates",
         model="onboarding.ChecklistTemplate",
         order=200,
-        description="Versions of the onboarding checklist (draft, published, retired).",
+        description="Versions of the onboarding checklist and of the members' self-assessment (draft, published, "
+        "retired).",
         key_headers=["name", "version"],
         queryset=lambda: _model("ChecklistTemplate").objects.order_by("name", "version"),
         columns=[
             Column("name", "name", required=True, help="Name of the checklist."),
             Column("version", "version", kind="int", required=True, help="Version number."),
             Column("status", "status", kind="choice", required=True, help="draft, published or retired."),
+            Column(
+                "purpose",
+                None,
+                export=lambda t: t.purpose,
+                apply=_apply_purpose,
+                help="onboarding (empty: onboarding) or qa_self_assessment.",
+            ),
             Column("notes", "notes", help="What changed in this version."),
             Column(
                 "resubmission_days",

@@ -124,7 +124,7 @@ def qa_reviews_by_year(
 
 
 QA_DUE_COLUMNS = ("hotline_id", "brand_name", "country", "stage", "last_review", "due_on", "state", "scheduled")
-QA_UNREVIEWED_COLUMNS = ("hotline_id", "brand_name", "country", "stage", "joined_on", "scheduled")
+QA_UNREVIEWED_COLUMNS = ("hotline_id", "brand_name", "country", "stage", "joined_on", "first_due_on", "scheduled")
 
 
 def _qa_members(
@@ -155,6 +155,19 @@ def _qa_members(
     )
 
 
+def _next_review_due(chosen: pd.DataFrame, *, cycle_months: int, first_review_months: int) -> pd.Series:
+    """Each member's next review (`_qa_members` rows): with no review on record, `first_review_months`
+    after joining (NaT without a joining date); a full member `cycle_months` after its last review or
+    full membership, if later; a provisional member `first_review_months` after its last review."""
+    reviewed = chosen["last_review"].notna()
+    full = (chosen["stage_on_day"] == FULL_MEMBER) & reviewed
+    last_review = chosen["last_review"].astype("datetime64[us]")
+    full_since = chosen["full_member_on"].astype("datetime64[us]").where(full)
+    base = pd.concat([last_review, full_since], axis=1).max(axis=1).astype("datetime64[us]")
+    base = base.where(reviewed, chosen["joined_on"].astype("datetime64[us]"))
+    return add_months(base, cycle_months).where(full, add_months(base, first_review_months))
+
+
 def qa_reviews_due(
     hotlines: pd.DataFrame,
     stage_changes: pd.DataFrame,
@@ -167,19 +180,17 @@ def qa_reviews_due(
     first_review_months: int,
     window_days: int = EXPIRY_WINDOW_DAYS,
 ) -> pd.DataFrame:
-    """Members on the day (today, or the period's last day) with a quality-assurance review on record
-    whose next review is overdue or due within `window_days` days of the day: a full member
-    `cycle_months` after its last review (or after becoming a full member, if later), a provisional
-    member `first_review_months` after its last review. Members with no review on record are not
-    here: they are `qa_unreviewed_members` (their history may predate the toolkit)."""
+    """Members on the day (today, or the period's last day) whose next quality-assurance review is overdue
+    or due within `window_days` days of the day: with no review on record by then, the first one
+    `first_review_months` after joining (members without a joining date have no date and are not
+    here); then a full member `cycle_months` after its last review (or after becoming a full member,
+    if later), a provisional member `first_review_months` after its last review. QuerySet form:
+    `onboarding.models.qa_next_review_due` (a parity test runs both)."""
     day = reference_day(period, today)
     chosen = _qa_members(hotlines, stage_changes, assessments, day=day, today=today, scope=scope)
-    chosen = chosen[chosen["last_review"].notna()]
-    full = chosen["stage_on_day"] == FULL_MEMBER
+    chosen = chosen[chosen["last_review"].notna() | chosen["joined_on"].notna()]
     last_review = chosen["last_review"].astype("datetime64[us]")
-    full_since = chosen["full_member_on"].astype("datetime64[us]").where(full)
-    base = pd.concat([last_review, full_since], axis=1).max(axis=1).astype("datetime64[us]")
-    due_on = add_months(base, cycle_months).where(full, add_months(base, first_review_months))
+    due_on = _next_review_due(chosen, cycle_months=cycle_months, first_review_months=first_review_months)
     stamp = _stamp(day)
     due = due_on <= _stamp(day + timedelta(days=window_days))
     frame = pd.DataFrame(
@@ -188,7 +199,7 @@ def qa_reviews_due(
             "brand_name": chosen["brand_name"].to_numpy(),
             "country": chosen["country_name"].to_numpy(),
             "stage": chosen["stage_on_day"].to_numpy(),
-            "last_review": last_review.dt.strftime("%Y-%m-%d").to_numpy(),
+            "last_review": last_review.dt.strftime("%Y-%m-%d").fillna("").to_numpy(),
             "due_on": due_on.dt.strftime("%Y-%m-%d").to_numpy(),
             "state": ["overdue" if d < stamp else "due" for d in due_on],
             "scheduled": chosen["scheduled"].to_numpy(),
@@ -206,12 +217,14 @@ def qa_unreviewed_members(
     period: Period | None,
     scope: Scope | None,
     today: date,
+    first_review_months: int,
 ) -> pd.DataFrame:
-    """Members on the day with no quality-assurance review on record by then (counted apart from the
-    reviews due: no due date is made up for them)."""
+    """Members on the day with no quality-assurance review on record by then, whenever their first review
+    falls due (those whose first review is overdue or near are also among `qa_reviews_due`)."""
     day = reference_day(period, today)
     chosen = _qa_members(hotlines, stage_changes, assessments, day=day, today=today, scope=scope)
     chosen = chosen[chosen["last_review"].isna()]
+    first_due = _next_review_due(chosen, cycle_months=0, first_review_months=first_review_months)
     return pd.DataFrame(
         {
             "hotline_id": chosen["hotline_id"].to_numpy(),
@@ -219,6 +232,7 @@ def qa_unreviewed_members(
             "country": chosen["country_name"].to_numpy(),
             "stage": chosen["stage_on_day"].to_numpy(),
             "joined_on": chosen["joined_on"].dt.strftime("%Y-%m-%d").fillna("").to_numpy(),
+            "first_due_on": first_due.dt.strftime("%Y-%m-%d").fillna("").to_numpy(),
             "scheduled": chosen["scheduled"].to_numpy(),
         },
         columns=list(QA_UNREVIEWED_COLUMNS),

@@ -64,6 +64,7 @@ def quality_sections(f: Mapping[str, pd.DataFrame], c: Context) -> list[Section]
                     Col("country", _("Country")),
                     Col("stage", _("Stage"), "label", stage_labels),
                     Col("joined_on", _("Member since")),
+                    Col("first_due_on", _("First review due")),
                     Col("scheduled", _("Review planned"), "label", scheduled),
                 ],
             ),

@@ -480,10 +480,11 @@ _metric(
     _on_the_day(
         format_lazy(
             _(
-                "Member hotlines on the day (today, or the period's last day) with a quality-assurance review on "
-                "record whose next review is overdue or due within 90 days: a full member {cycle} months after its "
-                "last review (or after becoming a full member, if later), a provisional member {first} months "
-                "after its last review. Members with no review on record are counted apart."
+                "Member hotlines on the day (today, or the period's last day) whose next quality-assurance review "
+                "is overdue or due within 90 days: with no review on record by then, the first review {first} "
+                "months after joining (a member without a joining date has no date); then a full member {cycle} "
+                "months after its last review (or after becoming a full member, if later), a provisional member "
+                "{first} months after its last review."
             ),
             cycle=lazy(lambda: str(qa_review_cycle_months()), str)(),
             first=lazy(lambda: str(qa_first_review_months()), str)(),
@@ -498,10 +499,14 @@ _metric(
     "qa_unreviewed_members",
     _("Members with no review recorded"),
     _on_the_day(
-        _(
-            "Member hotlines on the day (today, or the period's last day) with no quality-assurance review on "
-            "record by then. Their history may predate the toolkit, so no due date is made up for them: record "
-            "their last review, or plan one."
+        format_lazy(
+            _(
+                "Member hotlines on the day (today, or the period's last day) with no quality-assurance review on "
+                "record by then, whenever their first review falls due ({first} months after joining). Those "
+                "whose first review is overdue or within 90 days are also counted among the reviews due. Record "
+                "their last review if it predates the toolkit, or plan one."
+            ),
+            first=lazy(lambda: str(qa_first_review_months()), str)(),
         )
     ),
     _("hotlines"),

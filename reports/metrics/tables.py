@@ -130,7 +130,13 @@ def qa_unreviewed_table(f: FrameMap, c: Context) -> pd.DataFrame:
     return c.once(
         "qa_unreviewed",
         lambda: agg.qa_unreviewed_members(
-            f["hotlines"], history(f, c), f["assessments"], period=c.period, scope=c.scope, today=c.today
+            f["hotlines"],
+            history(f, c),
+            f["assessments"],
+            period=c.period,
+            scope=c.scope,
+            today=c.today,
+            first_review_months=qa_first_review_months(),
         ),
     )
 

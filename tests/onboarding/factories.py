@@ -170,7 +170,7 @@ def checklist_without_open_items(hotline: Hotline, *, accepted: tuple[str, ...] 
     """`hotline`'s checklist on the published template with nothing left open: every checklist gate
     passes, and the items named by their own gate (`accepted`, e.g. `rules.GATE_FACT_LEGAL_REVIEW`) are
     there and accepted (the others stay "not recorded")."""
-    template = ChecklistTemplate.objects.published().get()
+    template = ChecklistTemplate.objects.onboarding().published().get()
     checklist = Checklist.objects.create(hotline=hotline, template=template)
     for fact in accepted:
         template_item = template.items.get(gate_fact=fact)

@@ -33,7 +33,7 @@ def world():
 
 
 def test_the_default_template_has_the_fourteen_areas_and_about_forty_items():
-    template = ChecklistTemplate.objects.published().get()
+    template = ChecklistTemplate.objects.onboarding().published().get()
     items = list(template.items.all())
     assert 38 <= len(items) <= 48
     assert {item.area for item in items} == set(range(1, 15))
@@ -43,7 +43,7 @@ def test_the_default_template_has_the_fourteen_areas_and_about_forty_items():
 
 def test_a_checklist_gets_every_item_not_started_with_due_dates_from_the_stage_history(world):
     items = ChecklistItem.objects.filter(checklist__hotline=world.hotline).select_related("template_item")
-    assert items.count() == ChecklistTemplate.objects.published().get().items.count()
+    assert items.count() == ChecklistTemplate.objects.onboarding().published().get().items.count()
     assert {item.state for item in items} == {"not_started"}
     entered = timezone.localdate(world.hotline.stage_entered_at)
     application = world.item("9.1")  # worked on in operational preparation, due 60 days after entering it
@@ -211,7 +211,7 @@ def test_a_new_version_changes_nobody_silently_and_staff_move_a_candidate_keepin
     accepted = submitted(world, "9.2")
     services.item_accept(item=accepted, acting_user=world.reviewer)
     kept = services.item_save_answer(item=world.item("9.3"), answer="Recorded monthly.", acting_user=world.candidate)
-    v1 = ChecklistTemplate.objects.published().get()
+    v1 = ChecklistTemplate.objects.onboarding().published().get()
     draft = services.template_new_version(template=v1, acting_user=world.staff)
     assert draft.status == "draft" and draft.items.count() == v1.items.count()
     draft.items.filter(code="9.2").update(title="Content assessment guidelines, reviewed yearly")
@@ -249,7 +249,7 @@ def test_a_new_version_changes_nobody_silently_and_staff_move_a_candidate_keepin
 
 
 def test_publishing_checks_the_draft_and_only_staff_publish(world):
-    v1 = ChecklistTemplate.objects.published().get()
+    v1 = ChecklistTemplate.objects.onboarding().published().get()
     draft = services.template_new_version(template=v1, acting_user=world.staff)
     draft.items.filter(gate_fact="legal_review").update(gate_fact="")
     with pytest.raises(ValidationError, match="Legal review"):
@@ -320,7 +320,7 @@ def test_expired_evidence_reopens_the_application_gate(world):
 @pytest.mark.django_db
 def test_guidance_keeps_the_editors_formatting_and_loses_scripts_from_any_source():
     """Guidance is rich text: what the editor allows stays, markup from a workbook does not run."""
-    template = ChecklistTemplate.objects.published().get()
+    template = ChecklistTemplate.objects.onboarding().published().get()
     item = template.items.first()
     item.guidance = (
         '<p>Show <b>signed</b> minutes <a href="https://example.org/x" onclick="steal()">here</a>.</p>'

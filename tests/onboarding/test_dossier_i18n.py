@@ -39,7 +39,7 @@ def test_localized_falls_back_to_english_when_a_translation_is_empty():
 
 
 def test_the_shipped_default_template_is_translated_in_full():
-    items = list(ChecklistTemplate.objects.published().get().items.all())
+    items = list(ChecklistTemplate.objects.onboarding().published().get().items.all())
     assert len(items) == 45
     for item in items:
         assert item.title_fr and item.title_es and item.guidance_fr and item.guidance_es, item.code
@@ -51,7 +51,9 @@ def test_the_shipped_default_template_is_translated_in_full():
 
 
 def test_a_new_draft_version_keeps_the_translations(world):
-    draft = services.template_new_version(template=ChecklistTemplate.objects.published().get(), acting_user=world.staff)
+    draft = services.template_new_version(
+        template=ChecklistTemplate.objects.onboarding().published().get(), acting_user=world.staff
+    )
     item = draft.items.get(code="12.2")
     assert (item.title_fr, item.title_es) == ("Politique de bien-être", "Política de bienestar")
     assert item.guidance_fr and item.guidance_es
@@ -89,7 +91,9 @@ def test_the_portal_shows_items_in_the_readers_language(world, client_for, langu
 
 
 def test_the_admin_edits_each_language(world, client_for):
-    draft = services.template_new_version(template=ChecklistTemplate.objects.published().get(), acting_user=world.staff)
+    draft = services.template_new_version(
+        template=ChecklistTemplate.objects.onboarding().published().get(), acting_user=world.staff
+    )
     page = client_for(world.staff).get(reverse("onboarding_templates:edit", args=[draft.pk])).content.decode()
     assert 'name="items-0-title_fr"' in page and 'name="items-0-title_es"' in page
     assert "items-0-guidance_fr" in page and "items-0-guidance_es" in page

@@ -79,7 +79,7 @@ def admin_dossier_urls(w) -> list[str]:
 
 
 def staff_only_urls(w) -> list[str]:
-    template = ChecklistTemplate.objects.published().get()
+    template = ChecklistTemplate.objects.onboarding().published().get()
     return [
         reverse("onboarding_admin:assessment_add", args=[w.hotline.pk]),
         reverse("onboarding_admin:assessment_edit", args=[w.assessment.pk]),
@@ -349,7 +349,7 @@ def test_staff_start_a_checklist_and_move_it_to_a_new_version(world, client_for)
     client = client_for(world.staff)
     assert client.post(reverse("onboarding_admin:checklist_start", args=[hotline.pk])).status_code == 302
     assert Checklist.objects.filter(hotline=hotline).exists()
-    v1 = ChecklistTemplate.objects.published().get()
+    v1 = ChecklistTemplate.objects.onboarding().published().get()
     assert client.post(reverse("onboarding_admin:template_new_version", args=[v1.pk])).status_code == 302
     draft = ChecklistTemplate.objects.get(status="draft")
     draft.items.filter(code="1.1").update(title="Country situation and needs summary")
@@ -366,7 +366,7 @@ def test_staff_start_a_checklist_and_move_it_to_a_new_version(world, client_for)
 
 
 def test_the_template_edit_form_refuses_published_versions(world, client_for):
-    v1 = ChecklistTemplate.objects.published().get()
+    v1 = ChecklistTemplate.objects.onboarding().published().get()
     response = client_for(world.staff).get(reverse("onboarding_templates:edit", args=[v1.pk]))
     assert response.status_code == 302 and response["Location"] == reverse("onboarding_admin:template", args=[v1.pk])
 
@@ -478,6 +478,7 @@ def test_staff_create_and_edit_a_draft_template_in_the_admin(world, client_for):
     data = nested_form_data(
         {
             "name": "Follow-up checklist",
+            "purpose": "onboarding",
             "notes": "For QA reviews.",
             "resubmission_days": "10",
             "items": inline_formset([item]),
@@ -499,6 +500,7 @@ def test_staff_create_and_edit_a_draft_template_in_the_admin(world, client_for):
     data = nested_form_data(
         {
             "name": "Follow-up checklist",
+            "purpose": "onboarding",
             "notes": "For QA reviews.",
             "resubmission_days": "10",
             "items": inline_formset([{**item, "id": saved.pk, "title": "Country situation and needs"}], initial=1),
@@ -510,7 +512,7 @@ def test_staff_create_and_edit_a_draft_template_in_the_admin(world, client_for):
 
 
 def test_post_only_dossier_actions_are_refused_without_the_permission(world, client_for):
-    template = ChecklistTemplate.objects.published().get()
+    template = ChecklistTemplate.objects.onboarding().published().get()
     assignment = ReviewerAssignment.objects.get(hotline=world.hotline)
     urls = [
         reverse("onboarding_admin:checklist_start", args=[world.hotline2.pk]),
@@ -525,4 +527,4 @@ def test_post_only_dossier_actions_are_refused_without_the_permission(world, cli
         refused = client_for(world.reviewer).post(url, {"reviewer": world.outsider_reviewer.pk})
         assert refused.status_code == 302 and refused["Location"] == "/admin/", url
     assert ReviewerAssignment.objects.filter(hotline=world.hotline).count() == 1
-    assert ChecklistTemplate.objects.count() == 1
+    assert ChecklistTemplate.objects.onboarding().count() == 1

@@ -162,6 +162,7 @@ def test_statistics_returns_and_certificates_reach_the_members_people(db, make_u
         **settings.REMINDER_OFFSETS,
         "statistics_return": {"before": [30], "at": True, "after": [1]},
         "certificate_expiry": {"before": [30], "at": True, "after": []},
+        "qa_review": {"before": [], "at": False, "after": []},  # the members' first reviews: not this test's
     }
     late = HotlineFactory(brand_name="Late Hotline")
     done = HotlineFactory(brand_name="Returned Hotline")

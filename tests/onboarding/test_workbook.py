@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
+from accounts.roles import Role
 from core.seeding import DemoContext
 from core.workbook import export_workbook, import_workbook, registry
 from network import demo as network_demo
@@ -47,6 +48,8 @@ def wipe() -> None:
     """Every onboarding and registry row and every account: an empty database but the reference data."""
     for model in (
         m.DossierComment,
+        m.SelfAssessmentAnswer,
+        m.SelfAssessment,
         m.SuspensionProposal,
         m.RenewalPack,
         m.QaCertificate,
@@ -130,6 +133,8 @@ def test_sheets_come_after_the_registrys():
         "Renewals",
         "Suspension proposals",
         "QA certificates",
+        "Self-assessments",
+        "Self-assessment answers",
     ]
 
 
@@ -174,10 +179,11 @@ def test_demo_onboarding_round_trips(make_user):
     ctx = DemoContext(
         rng=random.Random(3), seed=3, scale=12, password="x", today=timezone.localdate(), stdout=io.StringIO()
     )
-    ctx.users["staff"] = make_user(email="staff.demo@example.org")
+    ctx.users["staff"] = make_user(Role.NETWORK_STAFF, email="staff.demo@example.org")
     network_demo.seed(ctx)
     onboarding_demo.seed(ctx)
     first = export_workbook()
+    assert len(sheet_rows(first)["Self-assessment answers"]) > 1
     wipe()
     result = import_workbook(first)
     assert result.ok, result.errors[:5]
@@ -316,8 +322,17 @@ def test_the_dossier_round_trips_into_an_empty_database(make_user):
     record_missing_histories()
     first = export_workbook()
     rows = sheet_rows(first)
-    # Decision corrections: test_decision_correction.py; the member cycle: test_membership_cycle.py.
-    elsewhere = {"Decision corrections", "Joint visits", "Renewals", "Suspension proposals", "QA certificates"}
+    # Decision corrections: test_decision_correction.py; the member cycle: test_membership_cycle.py and
+    # (self-assessments) test_demo_onboarding_round_trips.
+    elsewhere = {
+        "Decision corrections",
+        "Joint visits",
+        "Renewals",
+        "Suspension proposals",
+        "QA certificates",
+        "Self-assessments",
+        "Self-assessment answers",
+    }
     filled = [name for name in DOSSIER_SHEETS if name not in elsewhere]
     assert all(len(rows[name]) > 1 for name in filled), {k: len(rows[k]) for k in filled}
     wipe()
@@ -334,7 +349,7 @@ def test_the_dossier_round_trips_into_an_empty_database(make_user):
     assert world.reviewer.email in result.invitations_needed
     assert not item.reviewed_by.is_active and not item.reviewed_by.has_usable_password()
     assert m.ChecklistItem.objects.get(checklist__hotline__brand_name="SafeNet Ghana", code="13.2").is_done
-    assert m.ChecklistTemplate.objects.published().get().items.count() > 30
+    assert m.ChecklistTemplate.objects.onboarding().published().get().items.count() > 30
     assert m.Decision.objects.get().assessment.reference == assessment.reference
     assert m.CorrectiveAction.objects.get().evidence.get().original_name == "retention.pdf"
     restored = m.Review.objects.get()

@@ -1092,7 +1092,7 @@ def test_every_aggregation_on_empty_frames():
     assert agg.qa_reviews_done_count(f["assessments"], **pt) == 0
     assert agg.qa_reviews_by_year(f["assessments"], **pt).empty
     assert agg.qa_reviews_due(h, sc, f["assessments"], **pt, cycle_months=36, first_review_months=12).empty
-    assert agg.qa_unreviewed_members(h, sc, f["assessments"], **pt).empty
+    assert agg.qa_unreviewed_members(h, sc, f["assessments"], **pt, first_review_months=12).empty
     assert agg.open_corrective_action_count(f["corrective_actions"], **pt) == 0
 
 
@@ -1264,8 +1264,10 @@ def test_quality_assurance_reviews_done_and_due(hotlines, stage_changes, assessm
         return records(table[["brand_name", "stage", "last_review", "due_on", "state", "scheduled"]])
 
     def unreviewed(period=None) -> list[dict]:
-        table = agg.qa_unreviewed_members(hotlines, stage_changes, assessments, period=period, scope=None, today=TODAY)
-        return records(table[["brand_name", "stage", "joined_on", "scheduled"]])
+        table = agg.qa_unreviewed_members(
+            hotlines, stage_changes, assessments, period=period, scope=None, today=TODAY, first_review_months=12
+        )
+        return records(table[["brand_name", "stage", "joined_on", "first_due_on", "scheduled"]])
 
     # Today: France's review of 2021 makes the next due on 2024-01-15. Germany's is due in 2026;
     # Belgium, a full member since 2024-06-01, in 2027 (from the later of its review and full membership).
@@ -1279,13 +1281,35 @@ def test_quality_assurance_reviews_done_and_due(hotlines, stage_changes, assessm
             "scheduled": False,
         }
     ]
-    # Kenya has no review on record: counted apart, with no due date made up for it.
+    # Kenya has no review on record: its first review falls due 12 months after joining (2025-06-20),
+    # not within 90 days of today; it is among the members with no review recorded.
     assert unreviewed() == [
-        {"brand_name": "Kenya line", "stage": "provisional_member", "joined_on": "2024-06-20", "scheduled": True}
+        {
+            "brand_name": "Kenya line",
+            "stage": "provisional_member",
+            "joined_on": "2024-06-20",
+            "first_due_on": "2025-06-20",
+            "scheduled": True,
+        }
     ]
-    # On 2023-12-31: France due within 90 days; Belgium, then provisional, 12 months after its 2023 review;
-    # Luxembourg (suspended only in 2024) a member with no review on record.
+    # Its first review is due within 90 days on 2025-04-01, overdue on 2025-07-01 (and still unreviewed).
+    kenya = [("Kenya line", "", "2025-06-20", "due")]
+    spring, summer = Period(date(2025, 1, 1), date(2025, 4, 1)), Period(date(2025, 1, 1), date(2025, 7, 1))
+    assert [(r["brand_name"], r["last_review"], r["due_on"], r["state"]) for r in due(spring, AFRICA)] == kenya
+    assert [(r["brand_name"], r["state"]) for r in due(summer, AFRICA)] == [("Kenya line", "overdue")]
+    assert [row["brand_name"] for row in unreviewed(summer)] == ["Kenya line"]
+    # On 2023-12-31: Luxembourg (suspended only in 2024), a member since 2010 with no review on record,
+    # overdue since its first review fell due in 2011; France due within 90 days; Belgium, then
+    # provisional, 12 months after its 2023 review.
     assert due(Y2023) == [
+        {
+            "brand_name": "Luxembourg line",
+            "stage": "full_member",
+            "last_review": "",
+            "due_on": "2011-01-01",
+            "state": "overdue",
+            "scheduled": False,
+        },
         {
             "brand_name": "France line",
             "stage": "full_member",
@@ -1304,10 +1328,17 @@ def test_quality_assurance_reviews_done_and_due(hotlines, stage_changes, assessm
         },
     ]
     assert unreviewed(Y2023) == [
-        {"brand_name": "Luxembourg line", "stage": "full_member", "joined_on": "2010-01-01", "scheduled": False}
+        {
+            "brand_name": "Luxembourg line",
+            "stage": "full_member",
+            "joined_on": "2010-01-01",
+            "first_due_on": "2011-01-01",
+            "scheduled": False,
+        }
     ]
     # With a 6-month provisional cycle Belgium was overdue at the end of 2023.
     assert [(row["brand_name"], row["due_on"], row["state"]) for row in due(Y2023, EUROPE, first=6)] == [
+        ("Luxembourg line", "2010-07-01", "overdue"),
         ("Belgium line", "2023-08-01", "overdue"),
         ("France line", "2024-01-15", "due"),
     ]

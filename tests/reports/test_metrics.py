@@ -81,8 +81,8 @@ def expected_today(today: date) -> dict[str, object]:
         "content_urls_processed": 1000,
         "share_removed_within_3_days": 68.0,  # (50 x 400 + 80 x 600) / 1000
         "qa_reviews_done": 3,  # Germany twice, France once
-        "qa_reviews_due": 1,  # France: reviewed in 2020, due again in 2023
-        "qa_unreviewed_members": 1,  # Kenya: no review on record (no due date is made up)
+        "qa_reviews_due": 2,  # France: reviewed in 2020, due again in 2023; Kenya: first due 2025-06-20
+        "qa_unreviewed_members": 1,  # Kenya: no review on record
         "members_with_valid_qa_certificate": 1,  # Germany, from its recent review
         "open_corrective_actions": 4,  # the verified one is closed
     }
@@ -173,8 +173,8 @@ def test_every_metric_for_a_period(world):
         "conversion_exploring_to_member": None,
         "qa_reviews_done": 0,
         # France's review of 2020 fell due on 2023-06-01; Germany's of 2021 falls due on 2024-03-01,
-        # within 90 days of the day. Luxembourg has no review on record.
-        "qa_reviews_due": 2,
+        # within 90 days of the day. Luxembourg has no review on record: its first fell due in 2011.
+        "qa_reviews_due": 3,
         "qa_unreviewed_members": 1,
         "members_with_valid_qa_certificate": 0,  # Germany's certificate starts after 2023
         "open_corrective_actions": 3,  # raised in 2021, one verified then
@@ -257,7 +257,7 @@ def test_metrics_for_a_scope(world):
         "mous_signed": 1,
         "training_events_held": 2,  # the Brussels course had a Kenyan participant
         "single_analyst_hotlines": 0,
-        "qa_reviews_due": 0,
+        "qa_reviews_due": 1,  # Kenya: its first review, due 2025-06-20, is overdue
         "qa_unreviewed_members": 1,  # Kenya
         "qa_reviews_done": 0,
         "open_corrective_actions": 1,

@@ -136,8 +136,14 @@ def test_the_stakeholder_coverage_screen_and_dashboard_show_the_same_cells(world
 
 def test_a_quality_assurance_review_due_date(world, settings):
     """The member cycle's next review (`qa_schedules`, the portal and staff board) and the Quality
-    dashboard's `qa_reviews_due` give every member the same due date, on several days and cycles."""
+    dashboard's `qa_reviews_due` give every member the same due date, on several days and cycles:
+    members with a review on record, and members with none (their first review after joining; none
+    without a joining date)."""
     from onboarding.models import qa_schedules
+    from tests.reports.world import hotline
+
+    undated = hotline("Undated line", "NP", "full_member", joined_on=None)
+    never_reviewed = {world.hotlines["KE"].pk}
 
     for cycle, first in ((36, 12), (24, 6)):
         settings.QA_REVIEW_CYCLE_MONTHS, settings.QA_FIRST_REVIEW_MONTHS = cycle, first
@@ -161,7 +167,9 @@ def test_a_quality_assurance_review_due_date(world, settings):
                 if schedule.due_on is not None
             }
             assert from_frames == from_queryset, (cycle, day)
-            assert from_frames, "the world has members with a review on record"
+            assert set(from_frames) - never_reviewed, "the world has members with a review on record"
+            assert never_reviewed <= set(from_frames), "Kenya's first review is due after joining"
+            assert undated.pk not in from_frames
 
 
 def test_a_qa_certificate_valid_on_a_day(world):

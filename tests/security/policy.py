@@ -647,6 +647,13 @@ POLICY: dict[str, Rule] = {
             V("candidate A (not a member)", NOBODY, {"pk": "CA"}),
         )
     ),
+    "portal:self_assessment": Rule(
+        (
+            V("member A's", roles(MEMBER), {"pk": "self_assessment_MA"}),
+            V("member B's", NOBODY, {"pk": "self_assessment_MB"}),
+        ),
+        writes=True,
+    ),
     **{
         f"portal:membership_{name}": Rule(
             (V("member A's pack", roles(MEMBER), {"pk": "pack_MA"}), V("member B's pack", NOBODY, {"pk": "pack_MB"})),
@@ -825,6 +832,16 @@ POLICY: dict[str, Rule] = {
     "onboarding_admin:renewals_open": rule(NETWORK, writes=True),
     "onboarding_admin:suspension_proposal": Rule(one(NETWORK, pk="proposal_MB"), writes=True),
     "onboarding_admin:joint_visit_add": rule(NETWORK, writes=True),
+    "onboarding_admin:self_assessment_request": Rule(
+        (V("member A", NETWORK, {"pk": "MA"}), V("candidate A (not a member)", NOBODY, {"pk": "CA"})), writes=True
+    ),
+    # Read by network staff and the reviewers the member's dossier is open to.
+    "onboarding_admin:self_assessment": Rule(
+        (
+            V("member A's", DOSSIER_A, {"pk": "self_assessment_MA"}),
+            V("member B's", NETWORK, {"pk": "self_assessment_MB"}),
+        )
+    ),
     "onboarding_admin:template": Rule(
         (V("published", NETWORK, {"pk": "template_published"}), V("draft", NETWORK, {"pk": "template_draft"}))
     ),

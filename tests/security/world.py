@@ -316,6 +316,15 @@ def _member_cycle(world: World) -> None:
     world.objects["proposal_MB"], _created = SuspensionProposal.objects.get_or_create(
         pack=world["pack_MB"], defaults={"hotline": world["MB"], "proposed_on": today}
     )
+    # A self-assessment of each member (the demo's, or one asked for here).
+    from onboarding.models import ChecklistTemplate, SelfAssessment
+
+    template = ChecklistTemplate.objects.current(ChecklistTemplate.Purpose.QA_SELF_ASSESSMENT)
+    for key in ("MA", "MB"):
+        found = SelfAssessment.objects.filter(hotline=world[key]).order_by("pk").first()
+        world.objects[f"self_assessment_{key}"] = found or SelfAssessment.objects.create(
+            hotline=world[key], template=template, due_on=today + timedelta(days=30)
+        )
 
 
 # -- registry extras: contacts, nominations, statistics --------------------------------------------
@@ -501,7 +510,7 @@ def _templates(world: World) -> None:
     from onboarding.models import ChecklistTemplate
 
     staff = world.users["staff"]
-    current = ChecklistTemplate.objects.published().order_by("-version").first()
+    current = ChecklistTemplate.objects.onboarding().published().order_by("-version").first()
     newer = services.template_new_version(template=current, acting_user=staff)
     services.template_publish(template=newer, acting_user=world.users["admin"])
     newer.refresh_from_db()
