@@ -138,6 +138,41 @@ def _wait_until_up(base: str, server: subprocess.Popen[bytes], log: Path) -> Non
     raise SystemExit(f"gunicorn did not answer /healthz within 60 s:\n{log.read_text()[-4000:]}")
 
 
+def _memory(master: int) -> dict[str, Any]:
+    """Memory of gunicorn's master and of each worker (its children), from /proc (Linux): resident size
+    (RSS) and proportional size (PSS: pages shared by several processes, such as the application the
+    master preloaded before forking, are split between them), in MB."""
+
+    def rollup(pid: int) -> dict[str, float]:
+        values: dict[str, float] = {}
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
+            name, _, rest = line.partition(":")
+            if name in ("Rss", "Pss", "Shared_Clean", "Shared_Dirty", "Private_Clean", "Private_Dirty"):
+                values[name.lower()] = round(int(rest.split()[0]) / 1024, 1)
+        return values
+
+    workers = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == master:
+            workers.append(int(stat.parent.name))
+    try:
+        per_worker = [rollup(pid) for pid in sorted(workers)]
+        master_memory = rollup(master)
+    except OSError as exc:  # not Linux, or a process ended meanwhile
+        return {"error": repr(exc)}
+    return {
+        "master": master_memory,
+        "workers": per_worker,
+        "worker_rss_mb_max": max((w["rss"] for w in per_worker), default=None),
+        "worker_pss_mb_max": max((w["pss"] for w in per_worker), default=None),
+        "total_pss_mb": round(master_memory["pss"] + sum(w["pss"] for w in per_worker), 1),
+    }
+
+
 def _manage(env: dict[str, str], *args: str) -> None:
     completed = subprocess.run(
         [sys.executable, "manage.py", *args], env=env, cwd=ROOT, capture_output=True, text=True, check=False
@@ -363,6 +398,7 @@ def run(options: argparse.Namespace) -> dict[str, Any]:
                 seconds=options.seconds,
                 warmup=options.warmup,
             )
+            memory = {"after_mixed_run": _memory(server.pid)}
             ceilings: dict[str, Any] = {}
             if options.ceiling_seconds:
                 for group in (BARE, *ANONYMOUS_GROUPS):
@@ -375,6 +411,7 @@ def run(options: argparse.Namespace) -> dict[str, Any]:
                         seconds=options.ceiling_seconds,
                         warmup=3,
                     )
+            memory["after_ceiling_runs"] = _memory(server.pid)
             server_log = log.read_text()
         finally:
             if server is not None and server.poll() is None:
@@ -401,6 +438,8 @@ def run(options: argparse.Namespace) -> dict[str, Any]:
             "tracebacks_in_log": server_log.count("Traceback"),
             # The server's own account of any error (the log is in a folder removed at the end).
             "log_tail": server_log[-6000:] if "Traceback" in server_log else "",
+            # Per worker after warm-up (every kind of page served), with the application preloaded.
+            "memory": memory,
         },
         "plan": paths,
         "mixed": mixed,

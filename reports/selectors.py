@@ -1,9 +1,11 @@
 """Reads for indicators and dashboards: the frames (data loading), the only ORM code in `reports`
 besides the donor and grant reads (`reports.donor`, `reports.grants`).
 
-Frames: each `*_frame(*, user)` runs exactly one query (`values_list`, never per row) and returns
-a pandas DataFrame with the columns declared next to it, in that order and with those types, so
-that empty data keeps its shape and aggregations never guess:
+Frames: each frame read from the database (`FRAMES`) runs exactly one query (`values_list`, never
+per row); a few are completed in pandas from others the dashboards read anyway (`DERIVED`: an
+analyst's hotline name and country from `hotlines`, rather than a join read again for every row).
+Each is a pandas DataFrame with the columns declared next to it, in that order and with those
+types, so that empty data keeps its shape and aggregations never guess:
 
 - "str" columns hold text ("" for none), "int" nullable integers (`Int64`), "float" floats (NaN for
   none), "bool" booleans, "date" and "datetime" naive `datetime64` values in the site's time zone
@@ -115,8 +117,19 @@ def _convert(values: pd.Series, kind: str) -> Any:
 
 
 def empty_frame(name: str) -> pd.DataFrame:
-    """Frame `name` with no rows, with its columns and types."""
+    """Frame `name` (read or completed from others) with no rows, with its columns and types."""
+    if name in DERIVED:
+        sources, join = DERIVED[name]
+        return join(*(empty_frame(source) for source in sources))
     return _frame([], SOURCES[name][1])
+
+
+def sources_of(names: Iterable[str]) -> set[str]:
+    """The frames read from the database to have these frames (a completed frame counts as its sources)."""
+    found: set[str] = set()
+    for name in names:
+        found |= sources_of(DERIVED[name][0]) if name in DERIVED else {name}
+    return found
 
 
 def _load(name: str, user: Any | None) -> pd.DataFrame:
@@ -214,14 +227,22 @@ ANALYST_COLUMNS: tuple[Column, ...] = (
 )
 
 
-def analysts_source(*, user: Any | None = None) -> QuerySet:
+# Read narrow: the hotline's name and country come from the `hotlines` frame (`analysts_of`).
+ANALYST_ROW_COLUMNS: tuple[Column, ...] = ANALYST_COLUMNS[:6]
+
+
+def analyst_rows_source(*, user: Any | None = None) -> QuerySet:
     return _visible(Analyst, user).order_by("pk")
+
+
+def analyst_rows_frame(*, user: Any | None = None) -> pd.DataFrame:
+    return _load("analyst_rows", user)
 
 
 def analysts_frame(*, user: Any | None = None) -> pd.DataFrame:
     """Analysts (pseudonymous codes) with their hotline and its country (whether the hotline was a
     member on a day comes from the `hotlines` and `stage_changes` frames)."""
-    return _load("analysts", user)
+    return Frames(user=user)["analysts"]
 
 
 PARTICIPATION_COLUMNS: tuple[Column, ...] = (
@@ -239,14 +260,22 @@ PARTICIPATION_COLUMNS: tuple[Column, ...] = (
 )
 
 
-def participations_source(*, user: Any | None = None) -> QuerySet:
+# Read narrow: the organisation's regions come from the `countries` frame (`participations_of`).
+PARTICIPATION_ROW_COLUMNS: tuple[Column, ...] = PARTICIPATION_COLUMNS[:8]
+
+
+def participation_rows_source(*, user: Any | None = None) -> QuerySet:
     return _visible(TrainingParticipation, user).order_by("pk")
+
+
+def participation_rows_frame(*, user: Any | None = None) -> pd.DataFrame:
+    return _load("participation_rows", user)
 
 
 def participations_frame(*, user: Any | None = None) -> pd.DataFrame:
     """Places at training events: analysts (by id) and other participants (by type only). Events
     and analysts come from their own frames (`training_places` joins them)."""
-    return _load("participations", user)
+    return Frames(user=user)["participations"]
 
 
 TRAINING_EVENT_COLUMNS: tuple[Column, ...] = (
@@ -300,13 +329,79 @@ PARTICIPANT_COLUMNS: tuple[Column, ...] = (
 )
 
 
-def roundtable_participants_source(*, user: Any | None = None) -> QuerySet:
+# Read narrow: the roundtable's status, date and country come from the `roundtables` frame
+# (`roundtable_participants_of`).
+PARTICIPANT_ROW_COLUMNS: tuple[Column, ...] = (
+    Column("roundtable_id", "roundtable_id", "int"),
+    Column("organisation_id", "organisation_id", "int"),
+    Column("sector", "sector"),
+    Column("status", "status"),
+    Column("committed", "committed", "bool"),
+)
+
+
+def roundtable_participant_rows_source(*, user: Any | None = None) -> QuerySet:
     return _visible(RoundtableParticipant, user).order_by("pk")
+
+
+def roundtable_participant_rows_frame(*, user: Any | None = None) -> pd.DataFrame:
+    return _load("roundtable_participant_rows", user)
 
 
 def roundtable_participants_frame(*, user: Any | None = None) -> pd.DataFrame:
     """Organisations invited to roundtables, by sector, with attendance and commitment."""
-    return _load("roundtable_participants", user)
+    return Frames(user=user)["roundtable_participants"]
+
+
+COUNTRY_COLUMNS: tuple[Column, ...] = (
+    Column("country", "code"),
+    Column("programme_region", "programme_region"),
+    Column("world_region", "m49_region"),
+)
+
+
+def countries_source(*, user: Any | None = None) -> QuerySet:
+    return _visible(Country, user).order_by("code")
+
+
+def countries_frame(*, user: Any | None = None) -> pd.DataFrame:
+    """Every country with its programme and UN M49 regions (reference data)."""
+    return _load("countries", user)
+
+
+# -- Frames completed from others in pandas --------------------------------------------------------
+def _completed(rows: pd.DataFrame, other: pd.DataFrame, on: str, columns: tuple[Column, ...]) -> pd.DataFrame:
+    """`rows` with the columns of `other` they lack, matched on `on` (each row once, in its order), typed
+    as `columns` declare; text is "" where `other` has no match, as the frames' text columns hold."""
+    merged = rows.merge(other, on=on, how="left", validate="many_to_one", sort=False)
+    out = {
+        column.name: merged[column.name].fillna("").astype(str) if column.kind == "str" else merged[column.name]
+        for column in columns
+    }
+    return pd.DataFrame(out, columns=[column.name for column in columns])
+
+
+def analysts_of(rows: pd.DataFrame, hotlines: pd.DataFrame) -> pd.DataFrame:
+    hotline = hotlines[["hotline_id", "brand_name", "country", "country_name", "programme_region", "world_region"]]
+    return _completed(rows, hotline, "hotline_id", ANALYST_COLUMNS)
+
+
+def participations_of(rows: pd.DataFrame, countries: pd.DataFrame) -> pd.DataFrame:
+    regions = countries.rename(
+        columns={
+            "country": "organisation_country",
+            "programme_region": "organisation_programme_region",
+            "world_region": "organisation_world_region",
+        }
+    )
+    return _completed(rows, regions, "organisation_country", PARTICIPATION_COLUMNS)
+
+
+def roundtable_participants_of(rows: pd.DataFrame, roundtables: pd.DataFrame) -> pd.DataFrame:
+    roundtable = roundtables[
+        ["roundtable_id", "status", "starts_at", "country", "country_name", "programme_region", "world_region"]
+    ].rename(columns={"status": "roundtable_status"})
+    return _completed(rows, roundtable, "roundtable_id", PARTICIPANT_COLUMNS)
 
 
 AGREEMENT_COLUMNS: tuple[Column, ...] = (
@@ -522,11 +617,12 @@ SOURCES: dict[str, tuple[Callable[..., QuerySet], tuple[Column, ...]]] = {
     "hotlines": (hotlines_source, HOTLINE_COLUMNS),
     "hotline_countries": (hotline_countries_source, HOTLINE_COUNTRY_COLUMNS),
     "stage_changes": (stage_changes_source, STAGE_CHANGE_COLUMNS),
-    "analysts": (analysts_source, ANALYST_COLUMNS),
-    "participations": (participations_source, PARTICIPATION_COLUMNS),
+    "analyst_rows": (analyst_rows_source, ANALYST_ROW_COLUMNS),
+    "participation_rows": (participation_rows_source, PARTICIPATION_ROW_COLUMNS),
     "training_events": (training_events_source, TRAINING_EVENT_COLUMNS),
     "roundtables": (roundtables_source, ROUNDTABLE_COLUMNS),
-    "roundtable_participants": (roundtable_participants_source, PARTICIPANT_COLUMNS),
+    "roundtable_participant_rows": (roundtable_participant_rows_source, PARTICIPANT_ROW_COLUMNS),
+    "countries": (countries_source, COUNTRY_COLUMNS),
     "agreements": (agreements_source, AGREEMENT_COLUMNS),
     "agreement_parties": (agreement_parties_source, AGREEMENT_PARTY_COLUMNS),
     "statistics": (statistics_source, STATISTICS_COLUMNS),
@@ -540,11 +636,12 @@ FRAMES: dict[str, FrameLoader] = {
     "hotlines": hotlines_frame,
     "hotline_countries": hotline_countries_frame,
     "stage_changes": stage_changes_frame,
-    "analysts": analysts_frame,
-    "participations": participations_frame,
+    "analyst_rows": analyst_rows_frame,
+    "participation_rows": participation_rows_frame,
     "training_events": training_events_frame,
     "roundtables": roundtables_frame,
-    "roundtable_participants": roundtable_participants_frame,
+    "roundtable_participant_rows": roundtable_participant_rows_frame,
+    "countries": countries_frame,
     "agreements": agreements_frame,
     "agreement_parties": agreement_parties_frame,
     "statistics": statistics_frame,
@@ -557,6 +654,9 @@ FRAMES: dict[str, FrameLoader] = {
 
 # Frames joined from others in pandas (no query of their own): name -> (sources, join).
 DERIVED: dict[str, tuple[tuple[str, ...], Callable[..., pd.DataFrame]]] = {
+    "analysts": (("analyst_rows", "hotlines"), analysts_of),
+    "participations": (("participation_rows", "countries"), participations_of),
+    "roundtable_participants": (("roundtable_participant_rows", "roundtables"), roundtable_participants_of),
     "training_places": (("participations", "training_events", "analysts"), aggregations.training_places),
     "assessments": (("assessment_actions",), aggregations.assessments_of),
     "corrective_actions": (("assessment_actions",), aggregations.corrective_actions_of),

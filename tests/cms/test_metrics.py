@@ -122,10 +122,7 @@ def test_metric_queries_do_not_grow_with_rows(django_assert_max_num_queries):
     from reports import selectors
 
     # One query per frame a metric reads (a derived frame counts as its sources), whatever the rows.
-    frames = sum(
-        len({source for name in metrics.get(key).frames for source in selectors.DERIVED.get(name, ((name,), None))[0]})
-        for key in PUBLIC_NETWORK_METRICS
-    )
+    frames = sum(len(selectors.sources_of(metrics.get(key).frames)) for key in PUBLIC_NETWORK_METRICS)
     for code in ("DE", "FR"):
         make_hotline(code, analysts=2)
     with django_assert_max_num_queries(frames):

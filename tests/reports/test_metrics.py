@@ -283,7 +283,7 @@ def test_each_metric_runs_one_query_per_frame_whatever_the_data(world, django_as
 
     small = {metric.key: queries(metric.key) for metric in metrics.all_metrics()}
     for metric in metrics.all_metrics():
-        sources = {source for name in metric.frames for source in selectors.DERIVED.get(name, ((name,), None))[0]}
+        sources = selectors.sources_of(metric.frames)
         # At most one query per frame it reads; today's figures never read the stage history.
         assert small[metric.key] <= len(sources), metric.key
         assert small[metric.key] == len(sources - {"stage_changes"}) or metric.key in (
