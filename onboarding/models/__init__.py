@@ -10,6 +10,7 @@ keeps working):
 - `accreditation`: assessments, findings, corrective actions, decisions and their corrections;
 - `reviews`: each reviewer's independent review (verdicts per area, recommendation) and the lead's
   consolidated recommendation.
+- `messages`: message templates (the emails staff send from records, per purpose and language).
 - `membership`: the member cycle after admission: renewal packs, suspension proposals, joint visits,
   quality-assurance certificates and the next review's due date.
 
@@ -98,6 +99,7 @@ from onboarding.models.membership import (
     renewal_status,
     with_last_qa_review,
 )
+from onboarding.models.messages import MessageTemplate
 from onboarding.models.reviews import (
     ConsolidatedRecommendation,
     ConsolidatedRecommendationQuerySet,
@@ -156,6 +158,7 @@ __all__ = [
     "ItemEventQuerySet",
     "JointVisit",
     "JointVisitQuerySet",
+    "MessageTemplate",
     "MouAlternative",
     "MouAlternativeQuerySet",
     "PrivateDocument",

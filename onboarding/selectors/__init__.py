@@ -14,6 +14,7 @@ per sub-domain; every public name is re-exported here, so `from onboarding.selec
 - `decisions`: General Assembly adoption, the decision letter (its language and data) and appeals;
 - `membership`: the member cycle: renewal packs' parts and status, the staff board of renewals and
   quality-assurance reviews, a member's own cycle, whether a review earns its certificate;
+- `emailing`: emails from records: who may send them, who receives them (with their language);
 - `common`: who is told, and who acts on a dossier.
 
 Every function that serves a user starts from `visible_to(user)`. Modules depend one way: common <-
@@ -61,6 +62,19 @@ from onboarding.selectors.dossier import (
     portal_my_items,
     review_queue,
     review_queue_candidates,
+)
+from onboarding.selectors.emailing import (
+    Preview,
+    Recipient,
+    candidate_recipients,
+    candidate_values,
+    filled,
+    may_email_about,
+    message_texts,
+    previews,
+    roundtable_recipients,
+    roundtable_values,
+    sender_signature,
 )
 from onboarding.selectors.engagement import (
     COVERAGE_LEVELS,
@@ -149,6 +163,8 @@ __all__ = [
     "MissingLine",
     "NextStep",
     "PortalStatus",
+    "Preview",
+    "Recipient",
     "RenewalOverview",
     "RenewalPart",
     "ReviewComparison",
@@ -163,8 +179,10 @@ __all__ = [
     "association_emails",
     "calendar_events_for",
     "candidate_language",
+    "candidate_recipients",
     "candidate_timeline",
     "candidate_user_emails",
+    "candidate_values",
     "certificate_refusal",
     "certificate_refusal_for",
     "checklist_overview",
@@ -175,6 +193,7 @@ __all__ = [
     "decision_refusal",
     "dossier",
     "dossier_actors",
+    "filled",
     "fix_link",
     "full_membership_refusal",
     "gate_facts",
@@ -185,9 +204,11 @@ __all__ = [
     "lapsed_packs",
     "letter_refusal",
     "may_confirm_full_membership",
+    "may_email_about",
     "may_record_decision",
     "member_cycle",
     "member_cycle_board",
+    "message_texts",
     "missing_before_next_stage",
     "missing_lines",
     "next_steps",
@@ -199,6 +220,7 @@ __all__ = [
     "portal_members",
     "portal_my_items",
     "portal_status",
+    "previews",
     "renewal_overviews",
     "review_areas",
     "review_comparison",
@@ -208,6 +230,9 @@ __all__ = [
     "reviewer_emails",
     "reviews_to_write",
     "roundtable_event",
+    "roundtable_recipients",
+    "roundtable_values",
+    "sender_signature",
     "valid_certificates",
     "verdicts_of",
     "workflow_roles_for",
