@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
                 (
                     "subject_en",
                     models.CharField(
-                        help_text="Placeholders in braces, e.g. {hotline}: the list above says which this purpose offers.",
+                        help_text="Placeholders in braces, e.g. {hotline}; each purpose offers its own.",
                         max_length=200,
                         verbose_name="subject (English)",
                     ),
@@ -49,14 +49,14 @@ class Migration(migrations.Migration):
                 (
                     "body_en",
                     models.TextField(
-                        help_text="Placeholders in braces, e.g. {hotline}: the list above says which this purpose offers.",
+                        help_text="Placeholders in braces, e.g. {hotline}; each purpose offers its own.",
                         verbose_name="body (English)",
                     ),
                 ),
                 (
                     "subject_fr",
                     models.CharField(
-                        help_text="Placeholders in braces, e.g. {hotline}: the list above says which this purpose offers.",
+                        help_text="Placeholders in braces, e.g. {hotline}; each purpose offers its own.",
                         max_length=200,
                         verbose_name="subject (French)",
                     ),
@@ -64,14 +64,14 @@ class Migration(migrations.Migration):
                 (
                     "body_fr",
                     models.TextField(
-                        help_text="Placeholders in braces, e.g. {hotline}: the list above says which this purpose offers.",
+                        help_text="Placeholders in braces, e.g. {hotline}; each purpose offers its own.",
                         verbose_name="body (French)",
                     ),
                 ),
                 (
                     "subject_es",
                     models.CharField(
-                        help_text="Placeholders in braces, e.g. {hotline}: the list above says which this purpose offers.",
+                        help_text="Placeholders in braces, e.g. {hotline}; each purpose offers its own.",
                         max_length=200,
                         verbose_name="subject (Spanish)",
                     ),
@@ -79,7 +79,7 @@ class Migration(migrations.Migration):
                 (
                     "body_es",
                     models.TextField(
-                        help_text="Placeholders in braces, e.g. {hotline}: the list above says which this purpose offers.",
+                        help_text="Placeholders in braces, e.g. {hotline}; each purpose offers its own.",
                         verbose_name="body (Spanish)",
                     ),
                 ),

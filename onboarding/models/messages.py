@@ -16,7 +16,7 @@ from onboarding.message_texts import CANDIDATE_MESSAGE, PLACEHOLDERS, ROUNDTABLE
 LANGUAGES = ("en", "fr", "es")
 
 
-_placeholder_help = _("Placeholders in braces, e.g. {hotline}: the list above says which this purpose offers.")
+_placeholder_help = _("Placeholders in braces, e.g. {hotline}; each purpose offers its own.")
 
 
 class MessageTemplateQuerySet(models.QuerySet):
