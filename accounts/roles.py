@@ -128,6 +128,8 @@ HOME_PANELS: dict[str, tuple[Role, ...]] = {
     "user_objects_in_workflow_moderation": _PAGE_PEOPLE,
     "recent_edits": _PAGE_PEOPLE,
     "locked_pages": _PAGE_PEOPLE,
+    # Moderators act on other people's pages: the site's recent edits, by anyone (cms/home_panels.py).
+    "site_recent_edits": (Role.MODERATOR,),
 }
 
 _role_permissions: dict[str, set[str]] = defaultdict(set)

@@ -17,6 +17,7 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Locale, Page, Site
 
+from cms.demo_moderation import seed_moderation
 from cms.demo_routes import seed_reporting_routes
 from cms.models import (
     ArticleIndexPage,
@@ -526,6 +527,7 @@ def _seed(ctx: DemoContext) -> None:
     _translate_key_pages(home, about, news, directory, facts, network_map, articles[0], locales)
     ctx.objects["home_page"] = home
     seed_reporting_routes()
+    seed_moderation(ctx, news=news)
     ctx.log(f"site pages: {Page.objects.filter(depth__gt=1).count()} in 3 languages")
 
 

@@ -1,6 +1,7 @@
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
+import cms.home_panels  # noqa: F401 (registers its panel on the admin home page)
 from cms.viewsets import PartnerOrganisationViewSet, ReportingRouteViewSet
 
 register_snippet(PartnerOrganisationViewSet)

@@ -7,13 +7,15 @@ commit, delivered through the `delivery` mailer (MAILERS["delivery"]: SMTP in pr
 failing mail server never undoes, blocks or breaks the user's action. Delivery failures are logged
 and retried with back-off (`MAX_ATTEMPTS` in all); `retry_due_emails` picks up anything the worker
 missed. A `dedupe_key` makes a message idempotent: the same key is never queued twice (the ledger
-`send_reminders` relies on).
+`send_reminders` relies on). Small attachments (a calendar invitation) are kept with the message
+(`OutgoingAttachment`, at most `MAX_ATTACHMENT_BYTES` in all) and sent with every attempt.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import mimetypes
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 
 from django.conf import settings
@@ -25,7 +27,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 
-from core.models import OutgoingEmail
+from core.models import OutgoingAttachment, OutgoingEmail
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +35,11 @@ MAX_ATTEMPTS = 6
 BACKOFF_MINUTES = (1, 5, 30, 120, 720)
 # The mailer that really sends (MAILERS); the default mailer only records into the outbox.
 DELIVERY_MAILER = "delivery"
+# What an email may carry in attachments, in all: invitations and short documents, never archives.
+MAX_ATTACHMENT_BYTES = 1_000_000
+
+# (file name, content, content type): text is sent as UTF-8.
+Attachment = tuple[str, bytes | str, str]
 
 
 def queue_email(
@@ -43,6 +50,7 @@ def queue_email(
     context: dict | None = None,
     body: str | None = None,
     dedupe_key: str | None = None,
+    attachments: Sequence[Attachment] = (),
 ) -> OutgoingEmail | None:
     """Queue one email in each recipient's language; returns the first one queued, or None when
     nobody is to receive it or the key was already used.
@@ -69,7 +77,7 @@ def queue_email(
                 else str(body)
             )
             title = str(subject() if callable(subject) else subject)
-        queued = _record(to=addresses, subject=title, body=text, dedupe_key=key)
+        queued = _record(to=addresses, subject=title, body=text, dedupe_key=key, attachments=attachments)
         first = first or queued
     return first
 
@@ -113,11 +121,41 @@ def recipients_by_language(addresses: list[str]) -> dict[str, list[str]]:
     return groups
 
 
-def _record(*, to: list[str], subject: str, body: str, dedupe_key: str | None) -> OutgoingEmail | None:
+def _checked_attachments(attachments: Sequence[Attachment | object]) -> list[tuple[str, bytes, str]]:
+    """The attachments as (name, bytes, content type); a MIME part or a total over
+    `MAX_ATTACHMENT_BYTES` is refused (ValueError) rather than dropped."""
+    checked = []
+    for attachment in attachments:
+        if not isinstance(attachment, tuple) or len(attachment) != 3 or not attachment[0]:
+            raise ValueError("The outbox keeps attachments given as (file name, content, content type) only.")
+        filename, content, content_type = attachment
+        data = content.encode() if isinstance(content, str) else bytes(content)
+        content_type = content_type or mimetypes.guess_type(filename)[0] or "application/octet-stream"
+        checked.append((str(filename)[:255], data, str(content_type)[:100]))
+    total = sum(len(data) for _name, data, _type in checked)
+    if total > MAX_ATTACHMENT_BYTES:
+        raise ValueError(
+            f"The attachments weigh {total} bytes; an email carries at most {MAX_ATTACHMENT_BYTES}: send a link."
+        )
+    return checked
+
+
+def _keep_attachments(email: OutgoingEmail, attachments: list[tuple[str, bytes, str]]) -> None:
+    OutgoingAttachment.objects.bulk_create(
+        OutgoingAttachment(email=email, filename=name, content=data, content_type=kind, size=len(data))
+        for name, data, kind in attachments
+    )
+
+
+def _record(
+    *, to: list[str], subject: str, body: str, dedupe_key: str | None, attachments: Sequence[Attachment] = ()
+) -> OutgoingEmail | None:
     subject = " ".join((settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject).split())[:255]
+    files = _checked_attachments(attachments)
     try:
         with transaction.atomic():
             email = OutgoingEmail.objects.create(to=to, subject=subject, body=body, dedupe_key=dedupe_key)
+            _keep_attachments(email, files)
     except IntegrityError:
         if dedupe_key and OutgoingEmail.objects.filter(dedupe_key=dedupe_key).exists():
             return None
@@ -127,14 +165,23 @@ def _record(*, to: list[str], subject: str, body: str, dedupe_key: str | None) -
 
 
 def queue_message(message: EmailMessage) -> OutgoingEmail | None:
-    """Record an email another library built (allauth, Wagtail) in the outbox, as it is: subject,
-    addresses, text and HTML bodies. Attachments are not kept: nothing we send has any."""
-    if message.attachments:
-        raise ValueError("The outbox does not keep attachments; send a link instead.")
+    """Record an email built with Django's classes (ours, allauth's, Wagtail's) in the outbox, as it is:
+    subject, addresses, text and HTML bodies, and its attachments (file name, content, type: at most
+    `MAX_ATTACHMENT_BYTES` in all; a MIME part, or more than that, is refused with ValueError, never
+    dropped)."""
+    files = _checked_attachments(message.attachments)
     if not message.recipients():
         return None
     html = next((content for content, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"), "")
-    email = OutgoingEmail.objects.create(
+    with transaction.atomic():
+        email = _create_from_message(message, html)
+        _keep_attachments(email, files)
+    transaction.on_commit(lambda: _enqueue(email.pk))
+    return email
+
+
+def _create_from_message(message: EmailMessage, html: str) -> OutgoingEmail:
+    return OutgoingEmail.objects.create(
         to=list(message.to),
         cc=list(message.cc),
         bcc=list(message.bcc),
@@ -144,8 +191,6 @@ def queue_message(message: EmailMessage) -> OutgoingEmail | None:
         body=str(message.body),
         html_body=str(html),
     )
-    transaction.on_commit(lambda: _enqueue(email.pk))
-    return email
 
 
 class OutboxBackend(BaseEmailBackend):
@@ -190,6 +235,8 @@ def deliver(email_id: int) -> str:
         )
         if email.html_body:
             message.attach_alternative(email.html_body, "text/html")
+        for attachment in email.attachments.all():
+            message.attach(attachment.filename, bytes(attachment.content), attachment.content_type)
         try:
             message.send(using=DELIVERY_MAILER)
         except Exception as exc:

@@ -46,6 +46,28 @@ class OutgoingEmail(models.Model):
         return f"{self.subject} → {', '.join(self.to)}"
 
 
+class OutgoingAttachment(models.Model):
+    """A small file sent with an outgoing email (a calendar invitation, ...), kept with it until it is
+    delivered and through its retries. Its size is capped (`core.mail.MAX_ATTACHMENT_BYTES`): large
+    documents are shared by a link instead."""
+
+    email = models.ForeignKey(
+        OutgoingEmail, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("email")
+    )
+    filename = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    content = models.BinaryField(_("content"))
+    size = models.PositiveIntegerField(_("size"))
+
+    class Meta:
+        verbose_name = _("email attachment")
+        verbose_name_plural = _("email attachments")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+
 class SentReminder(models.Model):
     """The reminder ledger: one reminder item (its key names the obligation, the moment and the date)
     sent to one person in a digest. A pair is never recorded twice, so it is never sent twice."""

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from onboarding import admin_views as views
-from onboarding import bulk_views, review_views
+from onboarding import bulk_views, email_views, review_views
 
 app_name = "onboarding_admin"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("candidates/add/", views.CandidateCreateView.as_view(), name="candidate_add"),
     path("candidates/<int:pk>/", views.CandidateDetailView.as_view(), name="candidate"),
     path("candidates/<int:pk>/edit/", views.CandidateEditView.as_view(), name="candidate_edit"),
+    path("candidates/<int:pk>/email/", email_views.CandidateEmailView.as_view(), name="candidate_email"),
     path("candidates/<int:pk>/move/<slug:name>/", views.TransitionView.as_view(), name="transition"),
     path(
         "candidates/<int:pk>/mou-alternative/",
@@ -26,6 +27,7 @@ urlpatterns = [
     ),
     path("roundtable/<int:pk>/", views.RoundtableDetailView.as_view(), name="roundtable"),
     path("roundtable/<int:pk>/invite/", bulk_views.RoundtableInviteView.as_view(), name="roundtable_invite"),
+    path("roundtable/<int:pk>/email/", email_views.RoundtableEmailView.as_view(), name="roundtable_email"),
     path("roundtable/<int:pk>/attendance/", views.RoundtableAttendanceView.as_view(), name="roundtable_attendance"),
     path(
         "roundtable/<int:pk>/minutes/upload/",

@@ -216,6 +216,7 @@ class CandidateDetailView(AdminPage):
             ),
             paused_label=workflow.stage_label(hotline.paused_stage) if hotline.paused_stage else "",
             checklist_progress=selectors.checklist_progress(hotline=hotline),
+            can_email=selectors.may_email_about(user=self.request.user, hotline=hotline),
         )
         return context
 
@@ -489,6 +490,7 @@ class RoundtableDetailView(AdminPage):
             missing_groups=[str(gates.ROUNDTABLE_GROUP_LABELS[g]) for g in missing_groups],
             upload_form=DocumentUploadForm(),
             here=self.request.get_full_path(),
+            can_email=selectors.may_email_about(user=self.request.user, hotline=roundtable.hotline),
         )
         return context
 

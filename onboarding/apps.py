@@ -48,6 +48,9 @@ class OnboardingConfig(AppConfig):
                         for verb in ("add", "change", "delete", "view")
                     ),
                     "onboarding.view_stagechange",
+                    # The texts of the emails sent from records (edited, never added or deleted).
+                    "onboarding.view_messagetemplate",
+                    "onboarding.change_messagetemplate",
                 ],
                 # Accreditation reviewers work on the dossiers assigned to them (`visible_to` narrows
                 # every one of these to those dossiers): review items, comment, record findings,

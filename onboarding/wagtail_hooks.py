@@ -17,6 +17,7 @@ from accounts.areas import AreaMenuItem, AreaPanel
 from network.models import Hotline
 from network.viewsets.hotlines import HOTLINE_PAGE_PANELS_HOOK
 from onboarding import admin_urls, membership_reminders, reminders, selectors
+from onboarding.message_viewsets import MessageTemplateViewSet
 from onboarding.models import Checklist, CorrectiveAction, RenewalPack, qa_schedules
 from onboarding.viewsets import VIEWSETS
 
@@ -28,7 +29,7 @@ def register_onboarding_urls() -> list:
 
 @hooks.register("register_admin_viewset")
 def register_onboarding_viewsets() -> list:
-    return VIEWSETS
+    return [*VIEWSETS, MessageTemplateViewSet()]
 
 
 class PermissionMenuItem(MenuItem):
@@ -106,6 +107,13 @@ def register_onboarding_menu() -> SubmenuMenuItem:
             "onboarding.change_checklisttemplate",
             "list-ul",
         ),
+        (
+            "Message templates",
+            _("Message templates"),
+            "onboarding_message_templates:index",
+            "onboarding.change_messagetemplate",
+            "mail",
+        ),
     ]
     menu = Menu(
         items=[
@@ -134,6 +142,8 @@ def register_onboarding_actions(actions: Any) -> None:
     actions.register_action("onboarding.agreement_document", _("Upload agreement"), _("Agreement document uploaded"))
     actions.register_action("onboarding.attendance", _("Record attendance"), _("Attendance recorded"))
     actions.register_action("onboarding.participants.invite", _("Invite to a roundtable"), _("Invited to a roundtable"))
+    actions.register_action("onboarding.roundtable_email", _("Email the participants"), _("Participants emailed"))
+    actions.register_action("onboarding.candidate_email", _("Email the candidate"), _("Candidate emailed"))
     actions.register_action(
         "onboarding.mou_alternative_propose", _("Propose MoU alternative"), _("MoU alternative proposed")
     )

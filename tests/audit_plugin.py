@@ -46,6 +46,7 @@ BOOKKEEPING_TABLES = {
     "django_session",
     "core_cache",
     "core_outgoingemail",
+    "core_outgoingattachment",
     "django_tasks_db_dbtaskresult",
     # A background workbook import's job record (its queue state, progress and result, with who started
     # it); every registry row the import writes is audited by the import itself.

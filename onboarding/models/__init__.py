@@ -11,6 +11,7 @@ keeps working):
 - `discussion`: the comment threads of evidence documents and assessments (the item comments' visibility);
 - `reviews`: each reviewer's independent review (verdicts per area, recommendation) and the lead's
   consolidated recommendation.
+- `messages`: message templates (the emails staff send from records, per purpose and language).
 - `membership`: the member cycle after admission: renewal packs, suspension proposals, joint visits,
   quality-assurance certificates and the next review's due date.
 - `selfassessment`: a member's self-assessment before a quality-assurance review, and its answers.
@@ -102,6 +103,7 @@ from onboarding.models.membership import (
     renewal_status,
     with_last_qa_review,
 )
+from onboarding.models.messages import MessageTemplate
 from onboarding.models.reviews import (
     ConsolidatedRecommendation,
     ConsolidatedRecommendationQuerySet,
@@ -170,6 +172,7 @@ __all__ = [
     "ItemEventQuerySet",
     "JointVisit",
     "JointVisitQuerySet",
+    "MessageTemplate",
     "MouAlternative",
     "MouAlternativeQuerySet",
     "PrivateDocument",

@@ -15,6 +15,7 @@ per sub-domain; every public name is re-exported here, so `from onboarding.selec
 - `membership`: the member cycle: renewal packs' parts and status, the staff board of renewals and
   quality-assurance reviews, a member's own cycle, whether a review earns its certificate;
 - `selfassessment`: a member's self-assessment page, its own self-assessments, the latest per member;
+- `emailing`: emails from records: who may send them, who receives them (with their language);
 - `common`: who is told, and who acts on a dossier.
 
 Every function that serves a user starts from `visible_to(user)`. Modules depend one way: common <-
@@ -64,6 +65,19 @@ from onboarding.selectors.dossier import (
     portal_my_items,
     review_queue,
     review_queue_candidates,
+)
+from onboarding.selectors.emailing import (
+    Preview,
+    Recipient,
+    candidate_recipients,
+    candidate_values,
+    filled,
+    may_email_about,
+    message_texts,
+    previews,
+    roundtable_recipients,
+    roundtable_values,
+    sender_signature,
 )
 from onboarding.selectors.engagement import (
     COVERAGE_LEVELS,
@@ -160,6 +174,8 @@ __all__ = [
     "MissingLine",
     "NextStep",
     "PortalStatus",
+    "Preview",
+    "Recipient",
     "RenewalOverview",
     "RenewalPart",
     "ReviewComparison",
@@ -176,8 +192,10 @@ __all__ = [
     "board_recommendation",
     "calendar_events_for",
     "candidate_language",
+    "candidate_recipients",
     "candidate_timeline",
     "candidate_user_emails",
+    "candidate_values",
     "certificate_refusal",
     "certificate_refusal_for",
     "checklist_overview",
@@ -189,6 +207,7 @@ __all__ = [
     "decision_refusal",
     "dossier",
     "dossier_actors",
+    "filled",
     "fix_link",
     "full_membership_refusal",
     "gate_facts",
@@ -200,10 +219,12 @@ __all__ = [
     "latest_self_assessments",
     "letter_refusal",
     "may_confirm_full_membership",
+    "may_email_about",
     "may_record_decision",
     "member_cycle",
     "member_cycle_board",
     "member_self_assessments",
+    "message_texts",
     "missing_before_next_stage",
     "missing_lines",
     "next_steps",
@@ -215,6 +236,7 @@ __all__ = [
     "portal_members",
     "portal_my_items",
     "portal_status",
+    "previews",
     "renewal_overviews",
     "review_areas",
     "review_comparison",
@@ -224,9 +246,12 @@ __all__ = [
     "reviewer_emails",
     "reviews_to_write",
     "roundtable_event",
+    "roundtable_recipients",
+    "roundtable_values",
     "self_assessment_answers",
     "self_assessment_page",
     "self_assessments_due",
+    "sender_signature",
     "valid_certificates",
     "verdicts_of",
     "workflow_roles_for",

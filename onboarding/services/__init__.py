@@ -6,6 +6,8 @@
   `onboarding.workflow.plan`, writes a `StageChange`, reschedules the checklist's due dates, audits and
   queues the notifications, in one transaction);
 - `candidates`: a candidate's arrival (registry entry, profile, first stage, checklist) and profile;
+- `emailing`: emails from records (a roundtable's invitation with its .ics, a message to a candidate),
+  each in its recipient's language, through the outbox, logged as an interaction;
 - `engagement`: roundtable minutes and attendance, agreement documents, MoU alternatives, calendar feeds;
 - the dossier: `checklists` (templates, checklists, items through `_item_action`), `evidence` (files
   written before their rows and removed again on failure) and `reviewers` (assignments, declarations);
@@ -65,6 +67,7 @@ from onboarding.services.checklists import (
 from onboarding.services.common import Stage
 from onboarding.services.decisions import appeal_answer, decision_adopt, decision_appeal, decision_send_letter
 from onboarding.services.discussion import assessment_comment, evidence_comment
+from onboarding.services.emailing import EmailsSent, candidate_email, roundtable_email_participants
 from onboarding.services.engagement import (
     agreement_attach_document,
     calendar_token_create,
@@ -110,6 +113,7 @@ from onboarding.services.selfassessment import (
 __all__ = [
     "DECISION_FIELDS",
     "DecisionCorrectionPlan",
+    "EmailsSent",
     "ExpiredEvidence",
     "Stage",
     "StageChangedMeanwhile",
@@ -127,6 +131,7 @@ __all__ = [
     "calendar_token_revoke",
     "calendar_token_user",
     "candidate_create",
+    "candidate_email",
     "candidate_profile_save",
     "candidates_reassign_lead",
     "checklist_create",
@@ -178,6 +183,7 @@ __all__ = [
     "reviewer_declare",
     "reviewer_unassign",
     "roundtable_attach_minutes",
+    "roundtable_email_participants",
     "roundtable_invite_organisations",
     "roundtable_record_attendance",
     "self_assessment_add_evidence",

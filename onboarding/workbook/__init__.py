@@ -17,7 +17,8 @@ They come after the registry's sheets. Natural keys: candidate profiles by hotli
 by hotline and time (to the second), country assessments by country and date, interactions by
 hotline, date and subject, roundtables and agreements by their reference, participants by
 roundtable, organisation and contact name, action items by roundtable and title, agreement
-parties by agreement and organisation, MoU alternatives by hotline and time proposed.
+parties by agreement and organisation, MoU alternatives by hotline and time proposed, message templates
+by purpose.
 People appear by their account's email, which must be in the Accounts sheet or recorded already.
 Uploaded documents (minutes, signed agreements) are not part of the workbook. Stage history is
 restored only for hotlines the import creates (a restore), never added to or changed for a

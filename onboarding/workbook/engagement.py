@@ -216,4 +216,28 @@ SHEETS = [
             Column("decision_note", "decision_note", help="Decision note."),
         ],
     ),
+    AuditedSheet(
+        name="Message templates",
+        model="onboarding.MessageTemplate",
+        order=197,
+        description="The texts of the emails staff send from records (a roundtable's invitation, a message to a "
+        "candidate), in English, French and Spanish; placeholders are checked as in the admin.",
+        key_headers=["purpose"],
+        queryset=lambda: _model("MessageTemplate").objects.order_by("purpose"),
+        columns=[
+            Column(
+                "purpose",
+                "purpose",
+                kind="choice",
+                required=True,
+                help="roundtable_invitation or candidate_message.",
+            ),
+            Column("subject_en", "subject_en", required=True, help="Subject in English (placeholders in braces)."),
+            Column("body_en", "body_en", required=True, help="Text in English (placeholders in braces)."),
+            Column("subject_fr", "subject_fr", required=True, help="Subject in French (placeholders in braces)."),
+            Column("body_fr", "body_fr", required=True, help="Text in French (placeholders in braces)."),
+            Column("subject_es", "subject_es", required=True, help="Subject in Spanish (placeholders in braces)."),
+            Column("body_es", "body_es", required=True, help="Text in Spanish (placeholders in braces)."),
+        ],
+    ),
 ]

@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from core.mail import queue_email, retry_due_emails
+from core.mail import MAX_ATTACHMENT_BYTES, queue_email, queue_message, retry_due_emails
 from core.models import OutgoingEmail
 
 pytestmark = pytest.mark.django_db
@@ -80,10 +80,54 @@ def test_every_email_sent_anywhere_goes_through_the_outbox(django_capture_on_com
     assert sent.subject == "Verify your address"
 
 
-def test_the_outbox_refuses_attachments_rather_than_dropping_them():
+ICS = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n"
+
+
+def test_a_queued_message_keeps_its_attachment_and_sends_it(django_capture_on_commit_callbacks):
+    from django.core.mail import EmailMessage
+
+    message = EmailMessage("Invitation", "See the invitation", to=["a@example.org"])
+    message.attach("roundtable.ics", ICS, "text/calendar")
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = queue_message(message)
+    (kept,) = queued.attachments.all()
+    assert (kept.filename, kept.content_type, kept.size) == ("roundtable.ics", "text/calendar", len(ICS))
+    (sent,) = mail.outbox
+    (attachment,) = sent.attachments
+    assert attachment.filename == "roundtable.ics" and attachment.mimetype == "text/calendar"
+    content = attachment.content
+    assert "BEGIN:VCALENDAR" in (content if isinstance(content, str) else content.decode())
+
+
+def test_retries_keep_the_attachment(django_capture_on_commit_callbacks):
+    with (
+        mock.patch("django.core.mail.EmailMessage.send", side_effect=ConnectionRefusedError("smtp down")),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        email = queue_email(
+            to=["b@example.org"], subject="Later", body="x", attachments=[("invite.ics", ICS, "text/calendar")]
+        )
+    email.refresh_from_db()
+    assert email.status == OutgoingEmail.Status.RETRYING and mail.outbox == []
+    assert retry_due_emails(now=timezone.now() + timedelta(hours=1)) == 1
+    (sent,) = mail.outbox
+    assert [a.filename for a in sent.attachments] == ["invite.ics"]
+    assert email.attachments.count() == 1
+
+
+def test_the_outbox_refuses_attachments_too_large_or_not_files():
+    from email.message import MIMEPart
+
     from django.core.mail import EmailMessage
 
     message = EmailMessage("Report", "See attached", to=["a@example.org"])
-    message.attach("report.pdf", b"%PDF-1.4", "application/pdf")
-    with pytest.raises(ValueError, match="attachments"):
+    message.attach("report.pdf", b"x" * (MAX_ATTACHMENT_BYTES + 1), "application/pdf")
+    with pytest.raises(ValueError, match="at most"):
         message.send()
+    part = EmailMessage("Report", "See attached", to=["a@example.org"])
+    inline = MIMEPart()
+    inline.set_content("inline")
+    part.attach(inline)
+    with pytest.raises(ValueError, match="file name"):
+        part.send()
+    assert OutgoingEmail.objects.count() == 0

@@ -111,6 +111,7 @@ def test_sheets_come_after_the_registrys():
         "Agreements",
         "Agreement parties",
         "MoU alternatives",
+        "Message templates",
         "Checklist templates",
         "Checklist template items",
         "Checklists",

@@ -680,6 +680,9 @@ POLICY: dict[str, Rule] = {
     "onboarding_admin:mou_alternative_document": Rule(one(NETWORK, pk="alternative_CB")),
     "onboarding_admin:roundtable": Rule(one(ROUNDTABLE_READERS, pk="roundtable_CB")),
     "onboarding_admin:roundtable_invite": Rule(one(NETWORK, pk="roundtable_CB"), writes=True),
+    # Email from records: network staff (and the candidate's lead); grants managers read roundtables only.
+    "onboarding_admin:roundtable_email": Rule(one(NETWORK, pk="roundtable_CB"), writes=True),
+    "onboarding_admin:candidate_email": Rule(one(NETWORK, pk="CB"), writes=True),
     "onboarding_admin:roundtable_attendance": Rule(one(NETWORK, pk="roundtable_CB"), ok=POST_ONLY, writes=True),
     "onboarding_admin:roundtable_minutes_upload": Rule(one(NETWORK, pk="roundtable_CB"), ok=POST_ONLY, writes=True),
     "onboarding_admin:roundtable_minutes": Rule(one(ROUNDTABLE_READERS, pk="roundtable_CB")),
@@ -879,6 +882,10 @@ POLICY: dict[str, Rule] = {
         delete=NETWORK,
         # Published versions are frozen: edit and delete send back to the template page.
         object_variants=(("draft", "template_draft", None), ("published", "template_published", OK_ANY)),
+    ),
+    # The texts of the emails sent from records: network staff edit them; nobody adds or deletes one.
+    **onboarding_viewset(
+        "onboarding_message_templates", "message_template", view=NETWORK, add=NOBODY, change=NETWORK, delete=NOBODY
     ),
     # -- the network registry in the admin ---------------------------------------------------------------
     # The hotline's history and page (inspect) for a member and both candidates: every staff role reads

@@ -401,7 +401,15 @@ def _registry_extras(world: World) -> None:
 # -- onboarding extras: documents, alternatives, tokens ------------------------------------------------
 def _onboarding_extras(world: World) -> None:
     from onboarding import services
-    from onboarding.models import ActionItem, Agreement, CountryAssessment, Interaction, MouAlternative, Roundtable
+    from onboarding.models import (
+        ActionItem,
+        Agreement,
+        CountryAssessment,
+        Interaction,
+        MessageTemplate,
+        MouAlternative,
+        Roundtable,
+    )
 
     staff = world.users["staff"]
     for key in ("CA", "CB"):
@@ -435,6 +443,7 @@ def _onboarding_extras(world: World) -> None:
         world.objects[f"alternative_{key}"] = alternative
         world.objects[f"interaction_{key}"] = Interaction.objects.filter(hotline=hotline).order_by("pk").first()
     world.objects["country_assessment"] = CountryAssessment.objects.order_by("pk").first()
+    world.objects["message_template"] = MessageTemplate.for_purpose(MessageTemplate.Purpose.ROUNDTABLE_INVITATION)
     world.secrets["calendar"] = services.calendar_token_create(acting_user=staff)
     world.secrets["calendar_revoked"] = services.hash_token("revoked")  # a well-formed token nobody holds
 
