@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
 from django.urls import reverse
@@ -37,7 +37,15 @@ from onboarding.models import (
     ItemComment,
     ItemEvent,
 )
-from onboarding.services.common import _absolute, _portal_url, _refuse, _require_actor, _require_network_staff
+from onboarding.services.common import (
+    _absolute,
+    _portal_url,
+    _refuse,
+    _require_actor,
+    _require_network_staff,
+    comment_body,
+    comment_visibility,
+)
 from onboarding.services.lifecycle import _reschedule_checklist
 
 
@@ -576,13 +584,7 @@ def item_comment(
     told follows who reads it: the candidate's users for a shared comment from the association's side,
     the reviewers and the lead staff member otherwise (the lead alone for a staff-only comment)."""
     now = now or timezone.now()
-    body = body.strip()
-    if not body:
-        raise ValidationError(_("Write the comment first."))
-    if len(body) > 5000:
-        raise ValidationError(_("The comment is too long (at most 5,000 characters)."))
-    if visibility and visibility not in CommentVisibility.values:
-        raise ValidationError(_("Choose who reads the comment: staff only, reviewers and staff, or shared."))
+    body = comment_body(body, visibility)
     with transaction.atomic():
         locked = _lock_item(item)
         hotline = locked.checklist.hotline
@@ -592,13 +594,8 @@ def item_comment(
             {rules.CANDIDATE, rules.REVIEWER, rules.STAFF},
             _("You cannot comment on this checklist."),
         )
+        visibility = comment_visibility(visibility, actors)
         from_candidate = not actors & {rules.REVIEWER, rules.STAFF}
-        if from_candidate:
-            visibility = CommentVisibility.SHARED
-        elif not visibility:
-            visibility = CommentVisibility.REVIEWERS
-        if visibility == CommentVisibility.STAFF and rules.STAFF not in actors:
-            raise PermissionDenied(_("Only network staff write staff-only comments."))
         comment = ItemComment.objects.create(
             item=locked, author=acting_user, body=body, created_at=now, visibility=visibility
         )

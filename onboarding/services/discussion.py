@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +23,7 @@ from network.models import Hotline
 from onboarding import checklist_rules as rules
 from onboarding import selectors
 from onboarding.models import Assessment, CommentVisibility, DossierComment, EvidenceDocument
-from onboarding.services.common import _absolute, _portal_url, _require_actor
+from onboarding.services.common import _absolute, _portal_url, _require_actor, comment_body, comment_visibility
 
 
 def evidence_comment(
@@ -78,13 +78,7 @@ def _comment(
     now: datetime | None,
 ) -> DossierComment:
     now = now or timezone.now()
-    body = body.strip()
-    if not body:
-        raise ValidationError(_("Write the comment first."))
-    if len(body) > 5000:
-        raise ValidationError(_("The comment is too long (at most 5,000 characters)."))
-    if visibility and visibility not in CommentVisibility.values:
-        raise ValidationError(_("Choose who reads the comment: staff only, reviewers and staff, or shared."))
+    body = comment_body(body, visibility)
     with transaction.atomic():
         locked = hotline
         actors = _require_actor(
@@ -93,13 +87,8 @@ def _comment(
             {rules.CANDIDATE, rules.REVIEWER, rules.STAFF},
             _("You cannot comment on this dossier."),
         )
+        visibility = comment_visibility(visibility, actors)
         from_candidate = not actors & {rules.REVIEWER, rules.STAFF}
-        if from_candidate:
-            visibility = CommentVisibility.SHARED
-        elif not visibility:
-            visibility = CommentVisibility.REVIEWERS
-        if visibility == CommentVisibility.STAFF and rules.STAFF not in actors:
-            raise PermissionDenied(_("Only network staff write staff-only comments."))
         comment = DossierComment.objects.create(
             hotline=locked, author=acting_user, body=body, created_at=now, visibility=visibility, **subject
         )
