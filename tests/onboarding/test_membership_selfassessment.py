@@ -301,7 +301,9 @@ def test_reminders_before_at_and_after_the_due_date_each_once(
         with django_capture_on_commit_callbacks(execute=True):
             call_command("send_reminders", f"--date={day.isoformat()}")
         capsys.readouterr()
-        return [m.body for m in mail.outbox[before:] if "elf-assessment of Linea Sicura" in m.body]
+        # In the recipient's language: found by the link to the self-assessment.
+        link = reverse("portal:self_assessment", args=[item.pk])
+        return [m.body for m in mail.outbox[before:] if link in m.body]
 
     assert run(due - timedelta(days=8)) == []
     assert len(run(due - timedelta(days=7))) == 1
