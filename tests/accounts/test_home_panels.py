@@ -86,8 +86,5 @@ def test_each_demo_role_sees_the_panels_it_acts_on(settings, client_for):
     for key in ("editor", "moderator"):
         assert 'id="board-summary' not in html[key] and 'id="certificates-expiring' not in html[key], key
     # The moderator's home is not empty: the demo's page awaiting moderation, the site's recent edits.
-    assert (
-        'id="awaiting-review' in html["moderator"]
-        and "Peer exchange on analyst welfare" in html["moderator"]
-    )
+    assert 'id="awaiting-review' in html["moderator"] and "Peer exchange on analyst welfare" in html["moderator"]
     assert 'id="site-recent-edits' in html["moderator"] and 'id="site-recent-edits' not in html["editor"]
