@@ -145,30 +145,39 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         migrated.cleanup(config.stash[blocking_manager_key].unblock)
 
 
+# The long modules, handed out first under pytest-xdist. The access matrix is split further: each of
+# parametrized tests (one per role) is a unit of work of its own, so that the workers share it out.
+LONG_MODULES = ("tests/security/test_access_matrix.py", "tests/security/test_hostile_input.py")
+SPLIT_BY_TEST = ("tests/security/test_access_matrix.py",)
+
+
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
-    """`--dist loadgroup` (the default, pyproject.toml), with ungrouped tests kept together by file.
+    """`--dist loadgroup` (the default, pyproject.toml), with tests kept together by file.
 
     Each worker has its own database (pytest-django names them per worker on PostgreSQL; SQLite's
     test database is in memory, one per process). A test module runs whole on one worker, so its
-    module fixtures (the worlds of tests/*/world.py) are built once. A long test is split into parts
-    that each carry an `xdist_group` mark (the access matrix: one group per role); a long module
-    carries one for itself. The units of work are handed out in this order: those with a test that
-    failed last time (with `--ff`), then the groups (the long work, so that no worker is left alone
-    with one at the end), then the files, most tests first; transactional tests last of all, as
-    they leave the database empty (`pytest_collection_modifyitems` below groups them).
+    module fixtures (the worlds of tests/*/world.py) are built once; the modules of `SPLIT_BY_TEST`
+    are split into their parametrized tests. The units of work are handed out in this order: those with a test
+    that failed last time (with `--ff`), then the long modules (so that no worker is left alone with
+    one at the end), then the browser tests (long too), then the other files, most tests first: the
+    short work comes last and the workers finish together. A transactional test leaves its worker's
+    database empty; the next ordinary test puts the migrated data back first
+    (`_restore_migrated_data`).
+
+    The units are decided here from the test ids, not from `xdist_group` marks: pytest-xdist 3.8
+    names a group by editing a test's id, which pytest 9.2 no longer lets it do.
     """
     if config.getoption("dist") != "loadgroup":
         return None
     from xdist.scheduler import LoadGroupScheduling
 
-    class FileAndGroupScheduling(LoadGroupScheduling):
+    class FileScheduling(LoadGroupScheduling):
         ordered = False
 
         def _split_scope(self, nodeid: str) -> str:
-            if nodeid.rfind("@") > nodeid.rfind("]"):
-                return nodeid.split("@")[-1]
-            return nodeid.split("::", 1)[0]
+            module = nodeid.split("::", 1)[0]
+            return nodeid if module in SPLIT_BY_TEST and "[" in nodeid else module
 
         def _assign_work_unit(self, node: Any) -> None:
             if not self.ordered:  # the first call: the queue holds every unit
@@ -176,17 +185,18 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
                 lastfailed = getattr(config.pluginmanager.get_plugin("lfplugin"), "lastfailed", {})
                 failed = set(lastfailed) if config.getoption("failedfirst", False) else set()
 
-                def order(unit: tuple[str, dict[str, bool]]) -> tuple[bool, bool, bool, int]:
+                def order(unit: tuple[str, dict[str, bool]]) -> tuple[bool, int, int]:
                     scope, nodeids = unit
-                    grouped = any(nodeid.rfind("@") > nodeid.rfind("]") for nodeid in nodeids)
-                    return (TRANSACTIONAL_GROUP in scope, failed.isdisjoint(nodeids), not grouped, -len(nodeids))
+                    module = scope.split("::", 1)[0]
+                    kind = 0 if module in LONG_MODULES else 1 if module.startswith("tests/browser/") else 2
+                    return (failed.isdisjoint(nodeids), kind, -len(nodeids))
 
                 units = sorted(self.workqueue.items(), key=order)
                 self.workqueue.clear()
                 self.workqueue.update(units)
             super()._assign_work_unit(node)
 
-    return FileAndGroupScheduling(config, log)
+    return FileScheduling(config, log)
 
 
 @pytest.fixture(autouse=True)
@@ -261,9 +271,6 @@ def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
     context.close()
 
 
-TRANSACTIONAL_GROUP = "transactional:"
-
-
 def transactional(item: pytest.Item) -> bool:
     """As pytest-django decides which tests run after the others (outside a test transaction)."""
     marker = item.get_closest_marker("django_db")
@@ -276,15 +283,11 @@ def transactional(item: pytest.Item) -> bool:
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Browser tests run once more when they fail. Transactional tests (browser tests) empty the
     database when they finish; have each one start from the migrated data again (countries, the
-    page tree root, locales, role groups, workflow). Since they leave it empty, they run after the
-    other database tests: pytest-django orders them so in one process; under pytest-xdist they are
-    grouped by file in groups named `transactional:`, which the scheduler hands out last."""
+    page tree root, locales, role groups, workflow)."""
     for item in items:
         if item.get_closest_marker("browser") and not item.get_closest_marker("flaky"):
             # Reported as a rerun in the summary; a second failure fails the suite (docs/decisions.md).
             item.add_marker(pytest.mark.flaky(reruns=1))
-        if transactional(item):
-            item.add_marker(pytest.mark.xdist_group(TRANSACTIONAL_GROUP + item.nodeid.split("::")[0]))
         marker = item.get_closest_marker("django_db")
         if marker and marker.kwargs.get("transaction") and "serialized_rollback" not in marker.kwargs:
             item.add_marker(pytest.mark.django_db(*marker.args, **{**marker.kwargs, "serialized_rollback": True}))

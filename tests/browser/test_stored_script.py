@@ -25,7 +25,7 @@ from tests.security.matrix import pages_by_one_role
 from tests.security.world import ROLES, build_world, storage_settings
 
 # A long test: handed out early under pytest-xdist (tests/conftest.py).
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("stored-script")]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PAYLOAD = "<script>window.__pwned=1</script><img src=x onerror=window.__pwned=2>"
 # The payload's tags as a browser would parse them (unescaped), and as escaped text or JSON.

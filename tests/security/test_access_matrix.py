@@ -36,9 +36,9 @@ from tests.security.world import KINDS, OWNERS, ROLES, World, marker
 ALL_MARKERS = {marker(owner, kind) for owner in (*OWNERS, "DA", "DB") for kind in KINDS} | {policy.DRAFT_MARKER}
 
 
-# Under pytest-xdist the matrix is shared out role by role (tests/conftest.py hands the groups out
-# first); the module's other tests go together, and each worker builds the world once for them all.
-pytestmark = [pytest.mark.usefixtures("world_files"), pytest.mark.xdist_group("access-matrix")]
+# Under pytest-xdist the matrix is shared out role by role (SPLIT_BY_TEST in tests/conftest.py, handed
+# out first); the module's other tests go together.
+pytestmark = pytest.mark.usefixtures("world_files")
 
 
 def test_every_url_pattern_has_a_policy_entry() -> None:
@@ -104,9 +104,7 @@ EXPECTED_SEEN_DONORS = {
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    "role", [pytest.param(role, marks=pytest.mark.xdist_group(f"access-matrix-{role}")) for role in ROLES]
-)
+@pytest.mark.parametrize("role", ROLES)
 def test_access_matrix(role: str, world: World, capsys: pytest.CaptureFixture[str]) -> None:
     """The whole matrix, one role per test (so that parallel workers share it out): every URL pattern
     and object variant requested as this role, GET and, for views that change state, POST."""

@@ -116,8 +116,8 @@ def parse_forms(route: str, role: str, page: str, html: str) -> Iterator[Form]:
             yield form
 
 
-# A long module: handed out early under pytest-xdist (tests/conftest.py).
-pytestmark = [pytest.mark.usefixtures("world_files"), pytest.mark.xdist_group("hostile-input")]
+# A long module: handed out early under pytest-xdist (LONG_MODULES in tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("world_files")
 
 
 def _client(world: World, role: str) -> Client:
