@@ -101,6 +101,7 @@ from onboarding.models.membership import (
     renewal_due_on,
     renewal_grace_until,
     renewal_status,
+    renewal_year_to_open,
     with_last_qa_review,
 )
 from onboarding.models.messages import MessageTemplate
@@ -207,6 +208,7 @@ __all__ = [
     "renewal_due_on",
     "renewal_grace_until",
     "renewal_status",
+    "renewal_year_to_open",
     "submission_problems",
     "visible_comments",
     "with_last_qa_review",

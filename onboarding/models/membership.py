@@ -63,6 +63,11 @@ def renewal_due_on(year: int) -> date:
     return date(year, month, day)
 
 
+def renewal_year_to_open(today: date) -> int:
+    """The year whose packs staff open next: this year's until its due date has passed, then the next."""
+    return today.year if today <= renewal_due_on(today.year) else today.year + 1
+
+
 def renewal_grace_until(due_on: date) -> date:
     """The last day of grace after a pack's due date (setting `RENEWAL_GRACE_DAYS`)."""
     return due_on + timedelta(days=int(settings.RENEWAL_GRACE_DAYS))

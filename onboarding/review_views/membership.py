@@ -23,7 +23,13 @@ from network.models import Hotline
 from onboarding import selectors, services
 from onboarding.admin_views import AdminPage, OnboardingAdminMixin, _add_errors
 from onboarding.membership_forms import JointVisitForm, OpenRenewalsForm, ProposalDecisionForm
-from onboarding.models import RenewalStatus, SuspensionProposal, renewal_due_on, renewal_grace_until
+from onboarding.models import (
+    RenewalStatus,
+    SuspensionProposal,
+    renewal_due_on,
+    renewal_grace_until,
+    renewal_year_to_open,
+)
 from onboarding.services.lifecycle import StageChangedMeanwhile
 
 
@@ -59,6 +65,7 @@ class MemberCycleView(AdminPage):
             "statuses": [(status, RenewalStatus(status).label, board.counts[status]) for status in RenewalStatus],
             "due_on": renewal_due_on(year),
             "grace_until": renewal_grace_until(renewal_due_on(year)),
+            "may_still_open": today <= renewal_due_on(year),
             "today": today,
             "years": list(range(today.year + 1, today.year - 4, -1)),
             "may_open": self.request.user.has_perm("onboarding.add_renewalpack"),
@@ -76,7 +83,7 @@ class RenewalsOpenView(ConfirmFirstMixin, OnboardingAdminMixin, FormView):
     confirm_label = gettext_lazy("Open the renewals")
 
     def get_initial(self) -> dict[str, Any]:
-        return {"year": timezone.localdate().year}
+        return {"year": renewal_year_to_open(timezone.localdate())}
 
     def consequences(self, form: OpenRenewalsForm) -> list[str]:
         year = form.cleaned_data["year"]

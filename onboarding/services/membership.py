@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.access import has_role
@@ -38,6 +39,7 @@ from onboarding.models import (
     SuspensionProposal,
     renewal_due_on,
     renewal_grace_until,
+    renewal_year_to_open,
 )
 from onboarding.selectors import membership as cycle
 from onboarding.services.accreditation import assessment_create, qa_review_settled
@@ -67,6 +69,16 @@ def renewal_open_for_year(*, year: int, acting_user: User, now: datetime | None 
             _("Renewals open for this year or the next one: %(year)s is out of range.") % {"year": year}
         )
     due_on = renewal_due_on(year)
+    if today > due_on:
+        # Packs opened after their due date would be overdue from the start, then lapse into
+        # proposals to suspend members who were never asked in time.
+        raise ValidationError(
+            _(
+                "The %(year)s renewals were due on %(due)s, which has passed: packs opened now would be "
+                "overdue from the start. Open the %(next)s renewals instead."
+            )
+            % {"year": year, "due": date_format(due_on, "j F Y"), "next": renewal_year_to_open(today)}
+        )
     grace_until = renewal_grace_until(due_on)
     opened = []
     with transaction.atomic():

@@ -4,7 +4,8 @@ visits, the portal's own-member scope and the staff board."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import re
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.core import mail
@@ -28,6 +29,7 @@ from onboarding.models import (
     StageChange,
     SuspensionProposal,
     renewal_status,
+    renewal_year_to_open,
 )
 from onboarding.selectors import certificate_refusal, renewal_overviews
 from tests.onboarding.factories import HotlineFactory, completed_assessment, country
@@ -108,13 +110,13 @@ def _point_of_contact(hotline: Hotline) -> Contact:
 
 # -- opening renewals ----------------------------------------------------------------------------------
 def test_opening_renewals_gives_every_member_one_pack_once(members, network_staff, member_user, settings):
-    settings.RENEWAL_DUE_MONTH_DAY, settings.RENEWAL_GRACE_DAYS = "04-15", 20
+    settings.RENEWAL_DUE_MONTH_DAY, settings.RENEWAL_GRACE_DAYS = "12-31", 20
     full, provisional, candidate = members
     year = timezone.localdate().year
     opened = services.renewal_open_for_year(year=year, acting_user=network_staff)
     assert {pack.hotline for pack in opened} == {full, provisional}
     pack = RenewalPack.objects.get(hotline=full, year=year)
-    assert pack.due_on == date(year, 4, 15) and pack.grace_until == date(year, 5, 5)
+    assert pack.due_on == date(year, 12, 31) and pack.grace_until == date(year + 1, 1, 20)
     assert ModelLogEntry.objects.filter(action="onboarding.renewal_open", object_id=str(pack.pk)).exists()
     # Idempotent: a second run opens nothing and leaves the packs as they were.
     assert services.renewal_open_for_year(year=year, acting_user=network_staff) == []
@@ -128,6 +130,38 @@ def test_only_network_staff_open_renewals_and_only_for_a_sensible_year(members, 
     with pytest.raises(ValidationError, match="out of range"):
         services.renewal_open_for_year(year=timezone.localdate().year + 5, acting_user=network_staff)
     assert not RenewalPack.objects.exists()
+
+
+def test_a_year_whose_renewals_were_due_already_cannot_be_opened(members, network_staff, client_for, settings):
+    """Packs opened after their due date would be overdue at once, then lapse into proposals to suspend
+    members who were never asked in time: staff are told to open the next year's instead."""
+    settings.RENEWAL_DUE_MONTH_DAY = "03-31"
+    today = date(2026, 12, 6)
+    with pytest.raises(ValidationError, match=r"2026 renewals were due on 31 March 2026.*Open the 2027 renewals"):
+        services.renewal_open_for_year(
+            year=2026, acting_user=network_staff, now=timezone.make_aware(datetime(2026, 12, 6, 10))
+        )
+    assert not RenewalPack.objects.exists()
+    # Until the due date, this year's; after it, the next year's.
+    assert renewal_year_to_open(today) == 2027
+    assert renewal_year_to_open(date(2026, 3, 31)) == 2026
+    opened = services.renewal_open_for_year(
+        year=2027, acting_user=network_staff, now=timezone.make_aware(datetime(2026, 12, 6, 10))
+    )
+    assert {pack.due_on for pack in opened} == {date(2027, 3, 31)}
+
+    # The staff screens: the form proposes the year that can still be opened; the board says why an
+    # earlier year cannot; a posted past year is refused with the reason, nothing opened.
+    staff = client_for(network_staff)
+    yesterday = timezone.localdate() - timedelta(days=1)
+    settings.RENEWAL_DUE_MONTH_DAY = yesterday.strftime("%m-%d")
+    form = staff.get(reverse("onboarding_admin:renewals_open"))
+    assert re.search(rf'name="year" value="{yesterday.year + 1}"', form.content.decode())
+    board = staff.get(reverse("onboarding_admin:member_cycle"), {"year": yesterday.year})
+    assert f"no more {yesterday.year} packs can be opened" in board.content.decode()
+    refused = staff.post(reverse("onboarding_admin:renewals_open"), {"year": yesterday.year, "confirmed": "yes"})
+    assert "which has passed" in refused.content.decode()
+    assert not RenewalPack.objects.filter(year=yesterday.year).exists()
 
 
 # -- parts from the records ----------------------------------------------------------------------------
