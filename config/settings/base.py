@@ -358,7 +358,8 @@ GENERAL_ASSEMBLY_ADOPTS = tuple(
 )
 DECISION_APPEAL_DAYS = env_int("DECISION_APPEAL_DAYS", 30)
 # The member cycle (onboarding.models.membership). Annual renewal: a member's pack for a year is due on
-# this month-day of the year ("MM-DD"), then has this many days of grace before it lapses; a lapsed pack
+# this month-day of the year ("MM-DD"; a year's packs can be opened only until then), then has this many
+# days of grace before it lapses; a lapsed pack
 # warns the member and staff, and this many days after the warning (still incomplete) staff get a
 # proposal to suspend (never an automatic suspension). A passed quality-assurance review earns a
 # certificate valid this many months (default: the review cycle). Their reminders' moments are the
