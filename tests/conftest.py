@@ -145,7 +145,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         migrated.cleanup(config.stash[blocking_manager_key].unblock)
 
 
-# The long modules, handed out first under pytest-xdist. The access matrix is split further: each of
+# The long modules, handed out first under pytest-xdist. The access matrix is split further: each of its
 # parametrized tests (one per role) is a unit of work of its own, so that the workers share it out.
 LONG_MODULES = ("tests/security/test_access_matrix.py", "tests/security/test_hostile_input.py")
 SPLIT_BY_TEST = ("tests/security/test_access_matrix.py",)

@@ -101,6 +101,7 @@ from onboarding.models.membership import (
     renewal_due_on,
     renewal_grace_until,
     renewal_status,
+    renewal_year_can_open,
     renewal_year_to_open,
     with_last_qa_review,
 )
@@ -208,6 +209,7 @@ __all__ = [
     "renewal_due_on",
     "renewal_grace_until",
     "renewal_status",
+    "renewal_year_can_open",
     "renewal_year_to_open",
     "submission_problems",
     "visible_comments",

@@ -63,9 +63,15 @@ def renewal_due_on(year: int) -> date:
     return date(year, month, day)
 
 
+def renewal_year_can_open(year: int, today: date) -> bool:
+    """Whether a year's packs may still be opened on `today`: until their due date (opened later, they
+    would be overdue from the start)."""
+    return today <= renewal_due_on(year)
+
+
 def renewal_year_to_open(today: date) -> int:
     """The year whose packs staff open next: this year's until its due date has passed, then the next."""
-    return today.year if today <= renewal_due_on(today.year) else today.year + 1
+    return today.year if renewal_year_can_open(today.year, today) else today.year + 1
 
 
 def renewal_grace_until(due_on: date) -> date:

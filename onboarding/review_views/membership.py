@@ -28,6 +28,7 @@ from onboarding.models import (
     SuspensionProposal,
     renewal_due_on,
     renewal_grace_until,
+    renewal_year_can_open,
     renewal_year_to_open,
 )
 from onboarding.services.lifecycle import StageChangedMeanwhile
@@ -65,7 +66,7 @@ class MemberCycleView(AdminPage):
             "statuses": [(status, RenewalStatus(status).label, board.counts[status]) for status in RenewalStatus],
             "due_on": renewal_due_on(year),
             "grace_until": renewal_grace_until(renewal_due_on(year)),
-            "may_still_open": today <= renewal_due_on(year),
+            "may_still_open": renewal_year_can_open(year, today),
             "today": today,
             "years": list(range(today.year + 1, today.year - 4, -1)),
             "may_open": self.request.user.has_perm("onboarding.add_renewalpack"),

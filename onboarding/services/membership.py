@@ -39,6 +39,7 @@ from onboarding.models import (
     SuspensionProposal,
     renewal_due_on,
     renewal_grace_until,
+    renewal_year_can_open,
     renewal_year_to_open,
 )
 from onboarding.selectors import membership as cycle
@@ -69,7 +70,7 @@ def renewal_open_for_year(*, year: int, acting_user: User, now: datetime | None 
             _("Renewals open for this year or the next one: %(year)s is out of range.") % {"year": year}
         )
     due_on = renewal_due_on(year)
-    if today > due_on:
+    if not renewal_year_can_open(year, today):
         # Packs opened after their due date would be overdue from the start, then lapse into
         # proposals to suspend members who were never asked in time.
         raise ValidationError(
