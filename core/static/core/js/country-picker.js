@@ -186,6 +186,10 @@
   } else {
     enhanceAll();
   }
-  // Wagtail's filter drawer and listing refreshes insert new forms: enhance them too.
-  new MutationObserver(function () { enhanceAll(); }).observe(document.documentElement, { childList: true, subtree: true });
+  // Wagtail's filter drawer and listing refreshes insert new forms: enhance them too. Not while the
+  // page is still being parsed: the script may run from the form's media, before a select's options
+  // have all arrived, and a picker built then would match nothing. DOMContentLoaded enhances those.
+  new MutationObserver(function () {
+    if (document.readyState !== "loading") enhanceAll();
+  }).observe(document.documentElement, { childList: true, subtree: true });
 })();
