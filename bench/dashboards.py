@@ -41,6 +41,7 @@ TARGETS = {"cold_ms": 300.0, "warm_ms": 30.0, "queries": 20, "cold_over_baseline
 def run_scale(scale: int, repeat: int, seed: int, keep: str | None = None) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="bench-dashboards-") as scratch:
         folder = keep or scratch
+        Path(folder).mkdir(parents=True, exist_ok=True)
         url, drop = scratch_database(folder, str(scale))
         env = child_env(url, folder)
         seeded = keep is not None and url.startswith("sqlite:") and Path(url.removeprefix("sqlite:///")).exists()

@@ -218,7 +218,7 @@ class ParticipantViewSet(OnboardingViewSet):
     icon = "user"
     name = "onboarding_participants"
     url_prefix = "onboarding/participants"
-    related = ("roundtable", "organisation", "contact")
+    related = ("roundtable__country", "organisation", "contact__organisation")
     prefill = ("roundtable", "organisation", "sector")
     list_display = [
         "organisation",

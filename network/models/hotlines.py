@@ -300,6 +300,9 @@ class Analyst(models.Model):
             ),
         ]
 
+    # What the label (`__str__`) reads besides the row: admin choices select it (`core.forms`).
+    label_related = ("hotline",)
+
     def __str__(self) -> str:
         return f"{self.code} ({self.hotline})"
 

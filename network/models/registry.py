@@ -215,6 +215,9 @@ class Contact(models.Model):
             ),
         ]
 
+    # What the label (`__str__`) reads besides the row: admin choices select it (`core.forms`).
+    label_related = ("organisation",)
+
     def __str__(self) -> str:
         return f"{self.name} ({self.organisation})"
 

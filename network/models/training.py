@@ -132,6 +132,9 @@ class TrainingEvent(models.Model):
             ),
         ]
 
+    # What the label (`__str__`) reads besides the row: admin choices select it (`core.forms`).
+    label_related = ("course",)
+
     def __str__(self) -> str:
         return f"{self.title or self.course.title} ({self.starts_on:%Y-%m-%d})"
 

@@ -297,6 +297,9 @@ class Checklist(models.Model):
         verbose_name = _("checklist")
         verbose_name_plural = _("checklists")
 
+    # What the label (`__str__`) reads besides the row: admin choices select it (`core.forms`).
+    label_related = ("hotline", "template")
+
     def __str__(self) -> str:
         return f"{self.hotline}: {self.template}"
 
@@ -370,6 +373,9 @@ class ChecklistItem(models.Model):
                 condition=~Q(state="waived") | ~Q(waiver_reason=""), name="checklist_item_waiver_has_reason"
             ),
         ]
+
+    # What the label (`__str__`) reads besides the row: admin choices select it (`core.forms`).
+    label_related = ("template_item",)
 
     def __str__(self) -> str:
         return f"{self.code} {self.template_item.title}"

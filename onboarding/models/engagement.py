@@ -194,6 +194,9 @@ class Roundtable(models.Model):
             ),
         ]
 
+    # What the label (`__str__`) reads besides the row: admin choices select it (`core.forms`).
+    label_related = ("country",)
+
     def __str__(self) -> str:
         return f"{self.title} ({self.country_id}, {self.local(self.starts_at):%Y-%m-%d})"
 
@@ -301,6 +304,9 @@ class RoundtableParticipant(models.Model):
                 name="participant_organisation_once",
             ),
         ]
+
+    # What the label (`__str__`) reads besides the row: admin choices select it (`core.forms`).
+    label_related = ("organisation", "contact", "roundtable__country")
 
     def __str__(self) -> str:
         who = f"{self.organisation} ({self.contact.name})" if self.contact_id else str(self.organisation)

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from network.models import Hotline
 from onboarding.models import CalendarFeedToken, RoundtableParticipant, StageChange
+from tests.network.factories import ContactFactory
 from tests.onboarding.factories import (
     AgreementFactory,
     CandidateProfileFactory,
@@ -326,8 +327,11 @@ def _grow(extra: int) -> None:
         )
         CandidateProfileFactory(hotline=hotline)
         InteractionFactory(hotline=hotline)
-        roundtable = RoundtableFactory(hotline=hotline)
-        ParticipantFactory(roundtable=roundtable, sector="government")
+        roundtable = RoundtableFactory(hotline=hotline)  # on its country's clock: its label reads the country
+        participant = ParticipantFactory(roundtable=roundtable, sector="government")
+        ContactFactory(organisation=participant.organisation)  # a contact's label names its organisation
+        participant.contact = participant.organisation.contacts.get()
+        participant.save()
         AgreementFactory(hotline=hotline, expires_on=timezone.localdate() + timedelta(days=30))
 
 
@@ -348,6 +352,9 @@ LIST_URLS = [
     "onboarding_interactions:index",
     "onboarding_assessments:index",
     "onboarding_participants:index",
+    # The forms' choices (roundtables, organisations, contacts) read what their labels show in one query.
+    "onboarding_participants:add",
+    "onboarding_action_items:add",
 ]
 
 
