@@ -1,9 +1,12 @@
-"""Demo data of the member cycle (called once from `onboarding.demo.seed`): this year's renewal packs for
-every member, among them the demo member's own pack due in three weeks with two parts done, one member
-overdue in its grace, one lapsed with its warning sent and a proposal to suspend awaiting staff; the
-certificates the passed quality-assurance reviews earned; one joint visit planned for two members.
+"""Demo data of the member cycle (called once from `onboarding.demo.seed`): the renewal packs of the year in
+progress for every member, opened through the service as staff would (its due date and grace from the
+settings, so in December they are next year's, due in March), among them the demo member's own pack with
+parts done; one member that let last year's renewal lapse: the daily step (`renewal_lapses_apply`) warned
+it the day after its grace and, the settings' days later, proposed to suspend it (staff have not decided
+yet); seeded between a due date and the end of its grace, that pack is still in grace. The certificates the
+passed quality-assurance reviews earned; one joint visit planned for two members.
 
-Due dates are set relative to the day the demo is seeded, so each state holds whenever it is seeded.
+Every date follows the renewal rules (`onboarding.models.membership`), whatever day the demo is seeded.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Max
 from django.utils import timezone
 
@@ -22,10 +26,11 @@ from onboarding.models import (
     JointVisit,
     QaCertificate,
     RenewalPack,
-    SuspensionProposal,
+    renewal_due_on,
+    renewal_grace_until,
+    renewal_year_to_open,
 )
-
-GRACE_DAYS = 30
+from onboarding.services.membership import renewal_lapses_apply, renewal_open_for_year
 
 
 def seed_member_cycle(ctx: DemoContext, staff: Any) -> None:
@@ -36,42 +41,47 @@ def seed_member_cycle(ctx: DemoContext, staff: Any) -> None:
     member_user = ctx.users.get("member")
     own_org = getattr(getattr(member_user, "affiliation_or_none", None), "object_id", None)
     own = next((h for h in members if h.host_organisation_id == own_org), None)
-    others = [h for h in members if h is not own]
-    in_grace = others[0] if others else None
-    lapsed = others[1] if len(others) > 1 else None
+    lapsed = next((h for h in members if h is not own), None)
 
-    packs = []
-    for hotline in members:
-        due_on = today + timedelta(days=21)
-        if hotline is in_grace:
-            due_on = today - timedelta(days=10)
-        elif hotline is lapsed:
-            due_on = today - timedelta(days=GRACE_DAYS + 30)
-        declared = hotline is own or (hotline not in (in_grace, lapsed) and ctx.rng.random() < 0.6)
-        confirmed = hotline not in (own, in_grace, lapsed) and ctx.rng.random() < 0.5
-        packs.append(
-            RenewalPack(
-                hotline=hotline,
-                year=today.year,
-                due_on=due_on,
-                grace_until=due_on + timedelta(days=GRACE_DAYS),
-                opened_by=staff,
-                code_declared_at=_at(today - timedelta(days=12)) if declared else None,
-                contacts_confirmed_at=_at(today - timedelta(days=9)) if confirmed else None,
-                warned_on=today - timedelta(days=20) if hotline is lapsed else None,
-                opened_at=_at(today - timedelta(days=70)),
-            )
-        )
-    RenewalPack.objects.bulk_create(packs, batch_size=1000)
+    # Last year's renewal, for the one member that let it lapse: opened two months before it was due.
+    previous = None
     if lapsed is not None:
-        pack = RenewalPack.objects.get(hotline=lapsed, year=today.year)
-        SuspensionProposal.objects.create(pack=pack, hotline=lapsed, proposed_on=today - timedelta(days=6))
+        due_on = renewal_due_on(renewal_year_to_open(today) - 1)
+        previous = RenewalPack.objects.create(
+            hotline=lapsed,
+            year=due_on.year,
+            due_on=due_on,
+            grace_until=renewal_grace_until(due_on),
+            opened_by=staff,
+            opened_at=_at(due_on - timedelta(days=60)),
+            code_declared_at=_at(due_on - timedelta(days=20)),
+        )
+        # The daily step, on the days it would have run: a warning the day after the grace, then the
+        # proposal to suspend (nothing happens while the pack is still in grace).
+        warned_on = previous.grace_until + timedelta(days=1)
+        for day in (warned_on, warned_on + timedelta(days=int(settings.RENEWAL_PROPOSAL_AFTER_WARNING_DAYS))):
+            if day <= today:
+                renewal_lapses_apply(today=day)
+
+    # This cycle's packs, opened three weeks ago (or today, for a year that was not open yet then).
+    year = renewal_year_to_open(today)
+    opened_on = today - timedelta(days=21)
+    opened_on = opened_on if renewal_year_to_open(opened_on) == year else today
+    packs = renewal_open_for_year(year=year, acting_user=staff, now=_at(opened_on))
+    # Parts members have done since (the demo member: the Code of Practice re-declared).
+    for pack in packs:
+        own_pack = pack.hotline_id == getattr(own, "pk", None)
+        if own_pack or ctx.rng.random() < 0.6:
+            pack.code_declared_at = min(_at(opened_on + timedelta(days=9)), timezone.now())
+        if not own_pack and ctx.rng.random() < 0.5:
+            pack.contacts_confirmed_at = min(_at(opened_on + timedelta(days=12)), timezone.now())
+    RenewalPack.objects.bulk_update(packs, ["code_declared_at", "contacts_confirmed_at"], batch_size=1000)
 
     certificates = _certificates()
-    visit = _joint_visit(ctx, staff, exclude={h.pk for h in (own, in_grace, lapsed) if h is not None})
+    visit = _joint_visit(ctx, staff, exclude={h.pk for h in (own, lapsed) if h is not None})
     ctx.log(
-        f"member cycle: {len(packs)} renewal packs for {today.year} (one in grace, one lapsed with a proposal to "
-        f"suspend), {certificates} QA certificates, joint visit {visit or 'none'}"
+        f"member cycle: {len(packs)} renewal packs for {year} (due {renewal_due_on(year)}), last year's lapsed "
+        f"for {getattr(lapsed, 'brand_name', 'none')}, {certificates} QA certificates, joint visit {visit or 'none'}"
     )
 
 

@@ -297,7 +297,8 @@ def membership_portal_panel(request: HttpRequest) -> list[AreaPanel]:
     if not members:
         return []
     today = timezone.localdate()
-    packs = RenewalPack.objects.visible_to(request.user).filter(hotline__in=members, year=today.year)
+    year = selectors.renewal_year_in_progress(today=today)
+    packs = RenewalPack.objects.visible_to(request.user).filter(hotline__in=members, year=year)
     overviews = {o.pack.hotline_id: o for o in selectors.renewal_overviews(packs, today=today)}
     rows = [{"hotline": hotline, "overview": overviews.get(hotline.pk)} for hotline in members]
     return [AreaPanel(order=12, template="onboarding/portal/membership/panel.html", context={"rows": rows})]

@@ -35,17 +35,19 @@ from onboarding.services.lifecycle import StageChangedMeanwhile
 
 
 def _year(request: HttpRequest) -> tuple[int, str | None]:
-    """The year asked for (`?year=`), else this year; with a message naming a wrong value."""
+    """The year asked for (`?year=`), else the renewal year in progress; with a message naming a
+    wrong value."""
     today = timezone.localdate()
     raw = request.GET.get("year", "").strip()
-    if not raw:
-        return today.year, None
     if raw.isdigit() and 2000 <= int(raw) <= today.year + 1:
         return int(raw), None
-    return today.year, _("“%(value)s” is not a year from 2000 to %(last)s: showing %(year)s.") % {
+    year = selectors.renewal_year_in_progress(today=today)
+    if not raw:
+        return year, None
+    return year, _("“%(value)s” is not a year from 2000 to %(last)s: showing %(year)s.") % {
         "value": raw,
         "last": today.year + 1,
-        "year": today.year,
+        "year": year,
     }
 
 

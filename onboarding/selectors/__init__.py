@@ -126,6 +126,7 @@ from onboarding.selectors.membership import (
     member_cycle_board,
     portal_members,
     renewal_overviews,
+    renewal_year_in_progress,
     valid_certificates,
 )
 from onboarding.selectors.reviews import (
@@ -238,6 +239,7 @@ __all__ = [
     "portal_status",
     "previews",
     "renewal_overviews",
+    "renewal_year_in_progress",
     "review_areas",
     "review_comparison",
     "review_problems",

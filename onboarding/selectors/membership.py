@@ -32,6 +32,7 @@ from onboarding.models import (
     SuspensionProposal,
     qa_schedules,
     renewal_status,
+    renewal_year_to_open,
 )
 from onboarding.selectors.selfassessment import latest_self_assessments, member_self_assessments
 
@@ -189,6 +190,15 @@ def valid_certificates(hotline_ids: Any, *, on: date) -> dict[int, QaCertificate
     for certificate in QaCertificate.objects.valid_on(on).filter(hotline_id__in=hotline_ids).order_by("valid_from"):
         found[certificate.hotline_id] = certificate
     return found
+
+
+def renewal_year_in_progress(*, today: date) -> int:
+    """The renewal year members and staff work on, on `today`: the latest year whose packs were opened,
+    up to the one that opens next (`renewal_year_to_open`; in December that is already next year's, due
+    in March); the year to open when none was opened yet."""
+    upcoming = renewal_year_to_open(today)
+    latest = RenewalPack.objects.filter(year__lte=upcoming).order_by("-year").values_list("year", flat=True).first()
+    return latest or upcoming
 
 
 def member_cycle_board(*, user: Any, year: int, today: date) -> MemberCycleBoard:

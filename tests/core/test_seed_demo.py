@@ -48,3 +48,54 @@ def test_seed_demo_refuses_without_debug_unless_forced(settings):
         call_command("seed_demo")
     call_command("seed_demo", "--force", password="a-demo-password-for-tests")
     assert User.objects.filter(email="admin@example.org").exists()
+
+
+def test_the_demo_renewals_follow_the_renewal_rules(settings, client):
+    """Whatever day it is seeded, the demo's renewal packs are those staff could have opened: due on the
+    year's due date with the settings' grace, opened before it; the year in progress is the one shown on
+    the staff board and the member's portal; last year's lapsed pack was warned and proposed for
+    suspension on the days the daily step would have done it."""
+    from datetime import timedelta
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from onboarding import selectors
+    from onboarding.models import (
+        RenewalPack,
+        RenewalStatus,
+        SuspensionProposal,
+        renewal_due_on,
+        renewal_grace_until,
+        renewal_year_to_open,
+    )
+
+    settings.DEBUG = True
+    call_command("seed_demo", password="a-demo-password-for-tests")
+    today = timezone.localdate()
+    year = renewal_year_to_open(today)
+    packs = list(RenewalPack.objects.select_related("hotline"))
+    assert {pack.year for pack in packs} == {year - 1, year}
+    for pack in packs:
+        assert pack.due_on == renewal_due_on(pack.year), pack
+        assert pack.grace_until == renewal_grace_until(pack.due_on), pack
+        assert timezone.localdate(pack.opened_at) <= pack.due_on, pack
+    assert selectors.renewal_year_in_progress(today=today) == year
+
+    (previous,) = [pack for pack in packs if pack.year == year - 1]
+    (overview,) = selectors.renewal_overviews([previous], today=today)
+    warned_on = previous.grace_until + timedelta(days=1)
+    proposed_on = warned_on + timedelta(days=settings.RENEWAL_PROPOSAL_AFTER_WARNING_DAYS)
+    if today <= previous.grace_until:
+        assert overview.status == RenewalStatus.OVERDUE and previous.warned_on is None
+    else:
+        assert overview.status == RenewalStatus.LAPSED and previous.warned_on == warned_on
+    proposals = SuspensionProposal.objects.filter(pack=previous)
+    assert list(proposals.values_list("proposed_on", flat=True)) == ([proposed_on] if proposed_on <= today else [])
+
+    client.force_login(User.objects.get(email="staff@example.org"))
+    board = client.get(reverse("onboarding_admin:member_cycle")).content.decode()
+    assert f"Annual renewal {year}" in board and f'<option value="{year}" selected>' in board
+    client.force_login(User.objects.get(email="member@example.org"))
+    home = client.get(reverse("portal:home")).content.decode()
+    assert "Membership renewal" in home and f"({year}: " in home and "no renewal open" not in home

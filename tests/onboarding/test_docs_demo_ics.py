@@ -151,10 +151,12 @@ def test_demo_candidates_histories_and_users(make_user):
     ctx = DemoContext(
         rng=random.Random(5), seed=5, scale=None, password="x", today=timezone.localdate(), stdout=io.StringIO()
     )
-    for key in ("staff", "candidate", "candidate2", "admin", "member"):
-        ctx.users[key] = make_user(email=f"{key}@example.org")
     from accounts.roles import Role
 
+    for key in ("candidate", "candidate2", "admin", "member"):
+        ctx.users[key] = make_user(email=f"{key}@example.org")
+    # As the demo's staff user is: the demo opens renewals through the service, as staff would.
+    ctx.users["staff"] = make_user(Role.NETWORK_STAFF, email="staff@example.org")
     ctx.users["reviewer"] = make_user(Role.REVIEWER, email="reviewer@example.org")
     network_demo.seed(ctx)
     member_countries = set(Hotline.objects.members().values_list("country_id", flat=True))
