@@ -14,6 +14,7 @@ from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 from wagtail.models import ModelLogEntry
 
+from accounts.roles import Role
 from core.seeding import DemoContext
 from core.workbook import export_workbook, import_workbook
 from network import demo, services
@@ -193,7 +194,6 @@ def full_network() -> None:
 
 
 def _network_staff():
-    from accounts.roles import Role
     from tests.accounts.factories import UserFactory
 
     return UserFactory(role=Role.NETWORK_STAFF)
@@ -224,7 +224,7 @@ def test_demo_network_round_trips(make_user):
     ctx = DemoContext(
         rng=random.Random(7), seed=7, scale=8, password="x", today=timezone.localdate(), stdout=io.StringIO()
     )
-    ctx.users["staff"] = make_user(email="staff.demo@example.org")
+    ctx.users["staff"] = make_user(Role.NETWORK_STAFF, email="staff.demo@example.org")
     demo.seed(ctx)
     onboarding_demo.seed(ctx)  # the hotlines' stage histories: a restore needs them
     first = export_workbook()
