@@ -4,7 +4,7 @@ settings, so in December they are next year's, due in March), among them the dem
 parts done; one member that let last year's renewal lapse: the daily step (`renewal_lapses_apply`) warned
 it the day after its grace and, the settings' days later, proposed to suspend it (staff have not decided
 yet); seeded between a due date and the end of its grace, that pack is still in grace. The certificates the
-passed quality-assurance reviews earned; one joint visit planned for two members.
+passed quality-assurance reviews earned and one joint visit for two members, both through the services.
 
 Every date follows the renewal rules (`onboarding.models.membership`), whatever day the demo is seeded.
 """
@@ -20,17 +20,19 @@ from django.utils import timezone
 
 from core.seeding import DemoContext
 from network.models import Hotline
-from network.models.training import add_months
 from onboarding.models import (
     Assessment,
-    JointVisit,
-    QaCertificate,
     RenewalPack,
     renewal_due_on,
     renewal_grace_until,
     renewal_year_to_open,
 )
-from onboarding.services.membership import renewal_lapses_apply, renewal_open_for_year
+from onboarding.services.membership import (
+    joint_visit_plan,
+    qa_certificate_issue,
+    renewal_lapses_apply,
+    renewal_open_for_year,
+)
 
 
 def seed_member_cycle(ctx: DemoContext, staff: Any) -> None:
@@ -77,7 +79,7 @@ def seed_member_cycle(ctx: DemoContext, staff: Any) -> None:
             pack.contacts_confirmed_at = min(_at(opened_on + timedelta(days=12)), timezone.now())
     RenewalPack.objects.bulk_update(packs, ["code_declared_at", "contacts_confirmed_at"], batch_size=1000)
 
-    certificates = _certificates()
+    certificates = _certificates(staff)
     visit = _joint_visit(ctx, staff, exclude={h.pk for h in (own, lapsed) if h is not None})
     ctx.log(
         f"member cycle: {len(packs)} renewal packs for {year} (due {renewal_due_on(year)}), last year's lapsed "
@@ -89,9 +91,9 @@ def _at(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(10)))
 
 
-def _certificates() -> int:
-    """A certificate for each member's latest passed quality-assurance review, valid three years from
-    the day its report was completed (the review's own day when none)."""
+def _certificates(staff: Any) -> int:
+    """Each member's latest passed quality-assurance review earns its certificate through the service,
+    on the day its report was completed (the review's own day when none): validity from the settings."""
     latest = (
         Assessment.objects.filter(
             kind=Assessment.Kind.QA_REVIEW,
@@ -103,25 +105,17 @@ def _certificates() -> int:
         .annotate(last=Max("pk"))
         .values_list("last", flat=True)
     )
-    certificates = []
+    issued = 0
     for review in Assessment.objects.filter(pk__in=list(latest)).order_by("pk"):
-        start = review.report_completed_at.date() if review.report_completed_at else review.ends_on or review.starts_on
-        certificates.append(
-            QaCertificate(
-                assessment=review,
-                hotline_id=review.hotline_id,
-                reference=f"QA-{review.reference}"[:40],
-                valid_from=start,
-                valid_until=add_months(start, 36) - timedelta(days=1),
-                issued_at=review.report_completed_at or _at(start),
-            )
-        )
-    QaCertificate.objects.bulk_create(certificates, batch_size=1000)
-    return len(certificates)
+        day = review.ends_on or review.starts_on
+        qa_certificate_issue(assessment=review, acting_user=staff, now=review.report_completed_at or _at(day))
+        issued += 1
+    return issued
 
 
 def _joint_visit(ctx: DemoContext, staff: Any, *, exclude: set[int]) -> str | None:
-    """One on-site visit in six weeks reviewing two full members of one programme region."""
+    """One on-site visit in six weeks reviewing two full members of one programme region, planned
+    through the service (a review per hotline on the visit's dates)."""
     by_region: dict[str, list[Hotline]] = {}
     full = Hotline.objects.filter(stage=Hotline.Stage.FULL_MEMBER).exclude(pk__in=exclude).select_related("country")
     for hotline in full.order_by("pk"):
@@ -130,23 +124,14 @@ def _joint_visit(ctx: DemoContext, staff: Any, *, exclude: set[int]) -> str | No
     if pair is None:
         return None
     start = ctx.today + timedelta(days=42)
-    visit = JointVisit.objects.create(
+    visit = joint_visit_plan(
         reference=f"JV-{start.year}-{pair[0].country_id}-{pair[1].country_id}",
         title=f"Quality-assurance visit: {pair[0].country.name} and {pair[1].country.name}",
         mode=Assessment.Mode.ON_SITE,
         starts_on=start,
         ends_on=start + timedelta(days=3),
+        hotlines=pair,
+        acting_user=staff,
         notes="One trip, one review per hotline; self-assessments first.",
-        created_by=staff,
     )
-    for offset, hotline in enumerate(pair):
-        Assessment.objects.create(
-            hotline=hotline,
-            kind=Assessment.Kind.QA_REVIEW,
-            mode=Assessment.Mode.ON_SITE,
-            starts_on=start + timedelta(days=2 * offset),
-            ends_on=start + timedelta(days=2 * offset + 1),
-            joint_visit=visit,
-            created_by=staff,
-        )
     return visit.reference

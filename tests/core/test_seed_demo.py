@@ -71,6 +71,7 @@ def test_the_demo_renewals_follow_the_renewal_rules(settings, client):
     )
 
     settings.DEBUG = True
+    settings.QA_CERTIFICATE_VALIDITY_MONTHS = 48  # not the default: the demo's certificates follow it
     call_command("seed_demo", password="a-demo-password-for-tests")
     today = timezone.localdate()
     year = renewal_year_to_open(today)
@@ -92,6 +93,15 @@ def test_the_demo_renewals_follow_the_renewal_rules(settings, client):
         assert overview.status == RenewalStatus.LAPSED and previous.warned_on == warned_on
     proposals = SuspensionProposal.objects.filter(pack=previous)
     assert list(proposals.values_list("proposed_on", flat=True)) == ([proposed_on] if proposed_on <= today else [])
+
+    # The certificates were issued as the service issues them: validity from the settings.
+    from network.models.training import add_months
+    from onboarding.models import QaCertificate
+
+    certificates = list(QaCertificate.objects.all())
+    assert certificates
+    for certificate in certificates:
+        assert certificate.valid_until == add_months(certificate.valid_from, 48) - timedelta(days=1)
 
     client.force_login(User.objects.get(email="staff@example.org"))
     board = client.get(reverse("onboarding_admin:member_cycle")).content.decode()
