@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import models
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
@@ -440,14 +441,45 @@ class MouAlternativeDecideView(OnboardingAdminMixin, FormView):
         return redirect("onboarding_admin:candidate", self.alternative.hotline_id)
 
 
-class MouAlternativeDocumentView(PermissionRequiredMixin, View):
-    permission_required = "onboarding.view_moualternative"
+class AttachedDocumentView(PermissionRequiredMixin, View):
+    """A record's attached document (`field`), served once the record itself is visible to the user."""
+
+    model: type[models.Model]
+    field: str
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        alternative = get_object_or_404(
-            MouAlternative.objects.visible_to(request.user).select_related("document"), pk=pk, document__isnull=False
+        record = get_object_or_404(
+            self.model.objects.visible_to(request.user).select_related(self.field),
+            pk=pk,
+            **{f"{self.field}__isnull": False},
         )
-        return document_response(alternative.document)
+        return document_response(getattr(record, self.field))
+
+
+class AttachDocumentView(PermissionRequiredMixin, View):
+    """Upload a document to a visible record through its service (`attach`), then back to its page."""
+
+    model: type[models.Model]
+    page: str  # the URL name of the record's page
+    done: Any  # the message once uploaded
+
+    def attach(self, record: Any, upload: Any, user: Any) -> None:
+        raise NotImplementedError
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        record = get_object_or_404(self.model.objects.visible_to(request.user), pk=pk)
+        form = DocumentUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            self.attach(record, form.cleaned_data["document"], request.user)
+            messages.success(request, self.done)
+        else:
+            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(self.page, pk)
+
+
+class MouAlternativeDocumentView(AttachedDocumentView):
+    permission_required = "onboarding.view_moualternative"
+    model, field = MouAlternative, "document"
 
 
 # -- Roundtables ------------------------------------------------------------------------------
@@ -522,30 +554,17 @@ class RoundtableAttendanceView(PermissionRequiredMixin, View):
         return redirect("onboarding_admin:roundtable", pk)
 
 
-class RoundtableMinutesUploadView(PermissionRequiredMixin, View):
+class RoundtableMinutesUploadView(AttachDocumentView):
     permission_required = "onboarding.change_roundtable"
+    model, page, done = Roundtable, "onboarding_admin:roundtable", gettext_lazy("Minutes uploaded.")
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        roundtable = _roundtable_or_404(request, pk)
-        form = DocumentUploadForm(request.POST, request.FILES)
-        if form.is_valid():
-            services.roundtable_attach_minutes(
-                roundtable=roundtable, upload=form.cleaned_data["document"], acting_user=request.user
-            )
-            messages.success(request, _("Minutes uploaded."))
-        else:
-            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-        return redirect("onboarding_admin:roundtable", pk)
+    def attach(self, record: Roundtable, upload: Any, user: Any) -> None:
+        services.roundtable_attach_minutes(roundtable=record, upload=upload, acting_user=user)
 
 
-class RoundtableMinutesView(PermissionRequiredMixin, View):
+class RoundtableMinutesView(AttachedDocumentView):
     permission_required = "onboarding.view_roundtable"
-
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        roundtable = _roundtable_or_404(request, pk)
-        if roundtable.minutes is None:
-            raise Http404
-        return document_response(roundtable.minutes)
+    model, field = Roundtable, "minutes"
 
 
 class RoundtableIcsView(PermissionRequiredMixin, View):
@@ -587,30 +606,17 @@ class AgreementDetailView(AdminPage):
         return context
 
 
-class AgreementDocumentUploadView(PermissionRequiredMixin, View):
+class AgreementDocumentUploadView(AttachDocumentView):
     permission_required = "onboarding.change_agreement"
+    model, page, done = Agreement, "onboarding_admin:agreement", gettext_lazy("Document uploaded.")
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        agreement = _agreement_or_404(request, pk)
-        form = DocumentUploadForm(request.POST, request.FILES)
-        if form.is_valid():
-            services.agreement_attach_document(
-                agreement=agreement, upload=form.cleaned_data["document"], acting_user=request.user
-            )
-            messages.success(request, _("Document uploaded."))
-        else:
-            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-        return redirect("onboarding_admin:agreement", pk)
+    def attach(self, record: Agreement, upload: Any, user: Any) -> None:
+        services.agreement_attach_document(agreement=record, upload=upload, acting_user=user)
 
 
-class AgreementDocumentView(PermissionRequiredMixin, View):
+class AgreementDocumentView(AttachedDocumentView):
     permission_required = "onboarding.view_agreement"
-
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        agreement = _agreement_or_404(request, pk)
-        if agreement.document is None:
-            raise Http404
-        return document_response(agreement.document)
+    model, field = Agreement, "document"
 
 
 class AgreementsExpiringView(AdminPage):
