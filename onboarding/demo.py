@@ -74,12 +74,12 @@ from onboarding.models import (
     Interaction,
     ItemComment,
     ItemEvent,
-    MouAlternative,
     ReviewerAssignment,
     Roundtable,
     RoundtableParticipant,
     StageChange,
 )
+from onboarding.services import engagement as engagement_services
 
 Stage = Hotline.Stage
 TRACK = list(Hotline.TRACK)
@@ -711,21 +711,28 @@ def _agreements(ctx, plans, hotlines, histories, stakeholders, hosts) -> list[Ag
 
 
 def _alternatives(ctx, plans, hotlines, histories, staff, approver) -> None:
+    """Proposed by one staff member and approved by another, through the services (audited)."""
     for plan, hotline in zip(plans, hotlines, strict=True):
         if plan.country != "ET":
             continue
         prepared = _after(histories[plan.country], Stage.OPERATIONAL_PREPARATION)
-        MouAlternative.objects.create(
+        alternative = engagement_services.mou_alternative_propose(
             hotline=hotline,
             arrangement="Written referral protocol with the federal police's cybercrime directorate, "
             "reviewed every year, with a named liaison officer.",
             why_no_mou="National rules do not allow the police to sign MoUs with non-governmental organisations.",
-            status=MouAlternative.Status.APPROVED,
-            proposed_by=staff,
-            proposed_at=prepared - timedelta(days=40),
-            decided_by=approver,
-            decided_at=prepared - timedelta(days=30),
-            decision_note="Protocol reviewed with the legal adviser; equivalent in practice.",
+            upload=None,
+            acting_user=staff,
+            now=prepared - timedelta(days=40),
+        )
+        if approver is None:  # no second staff member to decide: it waits for one
+            continue
+        engagement_services.mou_alternative_decide(
+            alternative=alternative,
+            approve=True,
+            note="Protocol reviewed with the legal adviser; equivalent in practice.",
+            acting_user=approver,
+            now=prepared - timedelta(days=30),
         )
 
 

@@ -174,6 +174,7 @@ def mou_alternative_propose(
     why_no_mou: str,
     upload: File | None,
     acting_user: User,
+    now: datetime | None = None,
 ) -> MouAlternative:
     _require_network_staff(acting_user, _("Only network staff can propose an MoU alternative."))
     if not arrangement.strip() or not why_no_mou.strip():
@@ -186,13 +187,14 @@ def mou_alternative_propose(
             why_no_mou=why_no_mou.strip(),
             document=document,
             proposed_by=acting_user,
+            proposed_at=now or timezone.now(),
         )
         audit(hotline, "onboarding.mou_alternative_propose", user=acting_user, data={"id": alternative.pk})
     return alternative
 
 
 def mou_alternative_decide(
-    *, alternative: MouAlternative, approve: bool, note: str, acting_user: User
+    *, alternative: MouAlternative, approve: bool, note: str, acting_user: User, now: datetime | None = None
 ) -> MouAlternative:
     """Approve or decline a proposed alternative; a second staff member decides, never the proposer."""
     _require_network_staff(acting_user, _("Only network staff can decide on an MoU alternative."))
@@ -208,7 +210,7 @@ def mou_alternative_decide(
             raise ValidationError(_("Say why the alternative is declined."))
         locked.status = MouAlternative.Status.APPROVED if approve else MouAlternative.Status.DECLINED
         locked.decided_by = acting_user
-        locked.decided_at = timezone.now()
+        locked.decided_at = now or timezone.now()
         locked.decision_note = note.strip()
         locked.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
         audit(

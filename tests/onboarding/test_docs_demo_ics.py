@@ -153,8 +153,9 @@ def test_demo_candidates_histories_and_users(make_user):
     )
     from accounts.roles import Role
 
-    for key in ("candidate", "candidate2", "admin", "member"):
+    for key in ("candidate", "candidate2", "member"):
         ctx.users[key] = make_user(email=f"{key}@example.org")
+    ctx.users["admin"] = make_user(email="admin@example.org", is_superuser=True, is_staff=True)  # as seeded
     # As the demo's staff user is: the demo opens renewals through the service, as staff would.
     ctx.users["staff"] = make_user(Role.NETWORK_STAFF, email="staff@example.org")
     ctx.users["reviewer"] = make_user(Role.REVIEWER, email="reviewer@example.org")
@@ -244,6 +245,20 @@ def test_demo_candidates_histories_and_users(make_user):
     assert ModelLogEntry.objects.filter(action="onboarding.stage_change").count() == transitions
     entry = ModelLogEntry.objects.filter(action="onboarding.stage_change", object_id=str(under.pk)).latest("timestamp")
     assert (entry.data["to"], entry.timestamp) == ("under_assessment", under.stage_entered_at)
+
+    # The approved alternative to an MoU went through its services: proposed by staff, decided by
+    # another staff member before the candidate's operational preparation, each step audited.
+    from onboarding.models import MouAlternative
+
+    alternative = MouAlternative.objects.get()
+    assert alternative.status == MouAlternative.Status.APPROVED
+    assert (alternative.proposed_by, alternative.decided_by) == (ctx.users["staff"], ctx.users["admin"])
+    assert alternative.proposed_at < alternative.decided_at < alternative.hotline.stage_entered_at
+    audited = ModelLogEntry.objects.filter(object_id=str(alternative.hotline_id), action__startswith="onboarding.mou_")
+    assert set(audited.values_list("action", flat=True)) == {
+        "onboarding.mou_alternative_propose",
+        "onboarding.mou_alternative_decide",
+    }
 
     sectors = set(RoundtableParticipant.objects.values_list("sector", flat=True))
     assert {"law_enforcement", "government", "industry_isp", "ngo", "host_candidate"} <= sectors
