@@ -286,16 +286,16 @@ class CachedPageMixin:
 
     def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not is_cacheable_request(request) or self.is_restricted():
-            return super().serve(request, *args, **kwargs)  # type: ignore[misc]
+            return super().serve(request, *args, **kwargs)
         request.is_preview = False
         reads = self.get_cache_reads()
         return serve_cached(
             request,
-            entry=self.pk,  # type: ignore[attr-defined]
+            entry=self.pk,
             query_params=self.cache_query_params,
             reads=reads,
-            render=lambda: super(CachedPageMixin, self).serve(request, *args, **kwargs),  # type: ignore[misc]
-            route=(self.pk, self.cache_query_params, reads),  # type: ignore[attr-defined]
+            render=lambda: super(CachedPageMixin, self).serve(request, *args, **kwargs),
+            route=(self.pk, self.cache_query_params, reads),
         )
 
     def is_restricted(self) -> bool:
@@ -306,7 +306,7 @@ class CachedPageMixin:
     def get_view_restrictions(self) -> Any:
         """The restrictions on this page and above it, read once per page instance: Wagtail checks
         them before serving, then `is_restricted` reads the same rows."""
-        restrictions = super().get_view_restrictions()  # type: ignore[misc]
+        restrictions = super().get_view_restrictions()
         memo = self.__dict__.get("_view_restrictions")
         if memo is None:
             memo = self.__dict__["_view_restrictions"] = list(restrictions)

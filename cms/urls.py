@@ -8,10 +8,10 @@ from cms import caching, feeds, views
 from cms.sitemaps import SiteSitemap
 
 
-def _sitemap(request, **kwargs):  # type: ignore[no-untyped-def]
+def _sitemap(request, **kwargs):
     """Cached like a page: it changes when the page tree does (the site version)."""
 
-    def render():  # type: ignore[no-untyped-def]
+    def render():
         return sitemap(request, sitemaps={"pages": SiteSitemap(request)}, template_name="cms/sitemap.xml", **kwargs)
 
     if not caching.is_cacheable_request(request):

@@ -156,7 +156,7 @@ class EventRosterView(RosterMixin, ConfirmFirstMixin, FormView):
         ]
 
     @property
-    def confirm_label(self) -> str:  # type: ignore[override]
+    def confirm_label(self) -> str:
         return _("Apply to the chosen participants")
 
     def confirmed_valid(self, form: forms.Form) -> HttpResponse:
@@ -276,7 +276,7 @@ class EventRosterAddView(RosterMixin, ConfirmFirstMixin, FormView):
         return lines
 
     @property
-    def confirm_label(self) -> str:  # type: ignore[override]
+    def confirm_label(self) -> str:
         return _("Add them to the roster")
 
     def confirmed_valid(self, form: forms.Form) -> HttpResponse:

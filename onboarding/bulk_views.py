@@ -119,7 +119,7 @@ class RoundtableInviteView(OnboardingAdminMixin, ConfirmFirstMixin, FormView):
         return [head, *(f"{org.name}: {Sector(sector).label}" for org, sector in invitations)]
 
     @property
-    def confirm_label(self) -> str:  # type: ignore[override]
+    def confirm_label(self) -> str:
         return _("Invite them")
 
     def confirmed_valid(self, form: forms.Form) -> HttpResponse:
@@ -182,7 +182,7 @@ class CandidateReassignView(OnboardingAdminMixin, ConfirmFirstMixin, FormView):
         return lines
 
     @property
-    def confirm_label(self) -> str:  # type: ignore[override]
+    def confirm_label(self) -> str:
         return _("Reassign")
 
     def confirmed_valid(self, form: forms.Form) -> HttpResponse:

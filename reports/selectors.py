@@ -138,7 +138,7 @@ def _load(name: str, user: Any | None) -> pd.DataFrame:
 
 
 def _visible(model: type[Model], user: Any | None) -> QuerySet:
-    manager = model.objects  # type: ignore[attr-defined]
+    manager = model.objects
     return manager.all() if user is None else manager.visible_to(user)
 
 

@@ -94,7 +94,7 @@ def _wrap(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
             violations[name].append(f"wrote {', '.join(changed)} without an audit entry")
         return result
 
-    audited_call.__audit_wrapped__ = function  # type: ignore[attr-defined]
+    audited_call.__audit_wrapped__ = function
     return audited_call
 
 
@@ -212,7 +212,7 @@ _CRASHED = pytest.StashKey[bool]()
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     config = session.config
     if is_worker(config):
-        config.workeroutput[WORKER_OUTPUT_KEY] = worker_output()  # type: ignore[attr-defined]
+        config.workeroutput[WORKER_OUTPUT_KEY] = worker_output()
         return
     outputs = config.stash.get(_OUTPUTS, [])
     # Only a finished xdist session whose workers ran the completeness module is checked (as the module

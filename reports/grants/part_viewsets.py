@@ -138,7 +138,7 @@ class ActivityViewSet(GrantChildViewSet):
         )
 
     @cached_property
-    def list_display(self) -> list:  # type: ignore[override]
+    def list_display(self) -> list:
         return [
             "title",
             "grant",
@@ -293,7 +293,7 @@ class IndicatorViewSet(GrantChildViewSet):
     export_filename = "indicators"
 
     @cached_property
-    def list_display(self) -> list:  # type: ignore[override]
+    def list_display(self) -> list:
         return [
             "code",
             "title",

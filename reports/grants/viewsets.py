@@ -105,7 +105,7 @@ class DonorViewSet(GrantsViewSet):
         return [*super().get_urlpatterns(), path("<int:pk>/logo/", donor_logo, name="logo")]
 
     @cached_property
-    def list_display(self) -> list:  # type: ignore[override]
+    def list_display(self) -> list:
         return [
             "name",
             "short_name",
@@ -214,7 +214,7 @@ class GrantViewSet(GrantsViewSet):
         )
 
     @cached_property
-    def list_display(self) -> list:  # type: ignore[override]
+    def list_display(self) -> list:
         return [
             "code",
             "title",

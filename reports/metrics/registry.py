@@ -135,7 +135,7 @@ class Metric:
     ) -> MetricValue:
         if load_frames is not None and self.aggregate is not None:
             return self._compute_from_frames(period=period, scope=scope, load_frames=load_frames)
-        return self.compute(period=period, scope=scope)  # type: ignore[misc]
+        return self.compute(period=period, scope=scope)
 
     def key_label(self, key: str) -> str:
         return (self.labels() if self.labels else {}).get(key, key)
@@ -198,7 +198,7 @@ def compute(
 def evaluate(metric: Metric, frames: Mapping[str, pd.DataFrame], context: Context) -> MetricValue:
     """The metric's value from frames already loaded (dashboards load each frame once)."""
     if metric.aggregate is None:
-        return metric.compute(period=context.period, scope=context.scope)  # type: ignore[misc]
+        return metric.compute(period=context.period, scope=context.scope)
     return metric.aggregate(frames, context)
 
 
