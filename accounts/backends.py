@@ -2,9 +2,9 @@
 
 Django's `ModelBackend` reads a user's own permissions and their groups' permissions with a query
 each, and the roles (`User.role_names`) take a third. Every staff page needs all three, so
-`load_access` reads them together (one UNION query, its SQL written once) and leaves them where Django's backend and
-`role_names` look first. Superusers keep Django's path (every permission); inactive and anonymous
-users have none, as in Django.
+`load_access` reads them together (one UNION query, its SQL written once) and leaves them where
+Django's backend and `role_names` look first. Superusers keep Django's path (every permission);
+inactive and anonymous users have none, as in Django.
 """
 
 from __future__ import annotations

@@ -37,25 +37,27 @@ from onboarding.services.membership import (
 
 def seed_member_cycle(ctx: DemoContext, staff: Any) -> None:
     today = ctx.today
-    members = list(Hotline.objects.members().order_by("pk").only("pk", "stage", "host_organisation_id"))
+    members = list(
+        Hotline.objects.members().order_by("pk").only("pk", "stage", "host_organisation_id", "joined_on", "brand_name")
+    )
     if not members:
         return
     member_user = ctx.users.get("member")
     own_org = getattr(getattr(member_user, "affiliation_or_none", None), "object_id", None)
     own = next((h for h in members if h.host_organisation_id == own_org), None)
-    lapsed = next((h for h in members if h is not own), None)
-
-    # Last year's renewal, for the one member that let it lapse: opened two months before it was due.
-    previous = None
+    # Last year's renewal, for one member (a member by then) that let it lapse: opened two months
+    # before it was due.
+    due_on = renewal_due_on(renewal_year_to_open(today) - 1)
+    opened = due_on - timedelta(days=60)
+    lapsed = next((h for h in members if h is not own and h.joined_on and h.joined_on <= opened), None)
     if lapsed is not None:
-        due_on = renewal_due_on(renewal_year_to_open(today) - 1)
         previous = RenewalPack.objects.create(
             hotline=lapsed,
             year=due_on.year,
             due_on=due_on,
             grace_until=renewal_grace_until(due_on),
             opened_by=staff,
-            opened_at=_at(due_on - timedelta(days=60)),
+            opened_at=_at(opened),
             code_declared_at=_at(due_on - timedelta(days=20)),
         )
         # The daily step, on the days it would have run: a warning the day after the grace, then the

@@ -84,6 +84,7 @@ def test_the_demo_renewals_follow_the_renewal_rules(settings, client):
     assert selectors.renewal_year_in_progress(today=today) == year
 
     (previous,) = [pack for pack in packs if pack.year == year - 1]
+    assert previous.hotline.joined_on <= timezone.localdate(previous.opened_at)  # a member by then
     (overview,) = selectors.renewal_overviews([previous], today=today)
     warned_on = previous.grace_until + timedelta(days=1)
     proposed_on = warned_on + timedelta(days=settings.RENEWAL_PROPOSAL_AFTER_WARNING_DAYS)
