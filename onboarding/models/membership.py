@@ -63,6 +63,19 @@ def renewal_due_on(year: int) -> date:
     return date(year, month, day)
 
 
+FIRST_RENEWAL_YEAR = 2000
+
+
+def renewal_last_year(today: date) -> int:
+    """The latest year renewals can concern on `today`: next year's (opened from its due date's year before)."""
+    return today.year + 1
+
+
+def renewal_year_in_range(year: int, today: date) -> bool:
+    """Whether `year` is one renewals can concern at all (the board shows it, the service may open it)."""
+    return FIRST_RENEWAL_YEAR <= year <= renewal_last_year(today)
+
+
 def renewal_year_can_open(year: int, today: date) -> bool:
     """Whether a year's packs may still be opened on `today`: until their due date (opened later, they
     would be overdue from the start)."""

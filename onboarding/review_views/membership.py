@@ -28,7 +28,9 @@ from onboarding.models import (
     SuspensionProposal,
     renewal_due_on,
     renewal_grace_until,
+    renewal_last_year,
     renewal_year_can_open,
+    renewal_year_in_range,
     renewal_year_to_open,
 )
 from onboarding.services.lifecycle import StageChangedMeanwhile
@@ -39,14 +41,14 @@ def _year(request: HttpRequest) -> tuple[int, str | None]:
     wrong value."""
     today = timezone.localdate()
     raw = request.GET.get("year", "").strip()
-    if raw.isdigit() and 2000 <= int(raw) <= today.year + 1:
+    if raw.isdigit() and renewal_year_in_range(int(raw), today):
         return int(raw), None
     year = selectors.renewal_year_in_progress(today=today)
     if not raw:
         return year, None
     return year, _("“%(value)s” is not a year from 2000 to %(last)s: showing %(year)s.") % {
         "value": raw,
-        "last": today.year + 1,
+        "last": renewal_last_year(today),
         "year": year,
     }
 
@@ -70,7 +72,7 @@ class MemberCycleView(AdminPage):
             "grace_until": renewal_grace_until(renewal_due_on(year)),
             "may_still_open": renewal_year_can_open(year, today),
             "today": today,
-            "years": list(range(today.year + 1, today.year - 4, -1)),
+            "years": list(range(renewal_last_year(today), today.year - 4, -1)),
             "may_open": self.request.user.has_perm("onboarding.add_renewalpack"),
             "may_plan": self.request.user.has_perm("onboarding.add_jointvisit"),
             "may_ask": self.request.user.has_perm("onboarding.add_selfassessment"),

@@ -40,6 +40,7 @@ from onboarding.models import (
     renewal_due_on,
     renewal_grace_until,
     renewal_year_can_open,
+    renewal_year_in_range,
     renewal_year_to_open,
 )
 from onboarding.selectors import membership as cycle
@@ -65,7 +66,7 @@ def renewal_open_for_year(*, year: int, acting_user: User, now: datetime | None 
     _require_network_staff(acting_user, _("Only network staff open renewals."))
     now = now or timezone.now()
     today = timezone.localdate(now)
-    if not (2000 <= year <= today.year + 1):
+    if not renewal_year_in_range(year, today):
         raise ValidationError(
             _("Renewals open for this year or the next one: %(year)s is out of range.") % {"year": year}
         )

@@ -23,7 +23,7 @@ def test_staff_pick_two_countries_by_typing_and_they_are_saved(live_server, brow
     page = _sign_in(browser, live_server, "picker.browser@example.org")
     csp_errors = _csp_errors(page)
     page.goto(f"{live_server.url}/admin/network/hotlines/edit/{hotline.pk}/")
-    # Wagtail's own scripts may move the focus while the page settles; type once they are done.
+    # Type once the admin's scripts have all loaded, as a person would.
     page.wait_for_load_state("networkidle")
     search = page.locator(".country-picker__search")
     assert page.locator("select[name=countries_served]").is_hidden(), "the plain select gives way to the picker"
