@@ -53,6 +53,19 @@ def _isolated_state(settings: Any, tmp_path: Path) -> Iterator[None]:
     cache.clear()
 
 
+@pytest.fixture(scope="module")
+def demo(django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The demo network (`seed_demo`) in the database for the rest of the module's tests: seeded once
+    per run where data sets are copied (tests/migrated.py). The folder of its uploaded files."""
+    from django.test.utils import override_settings
+
+    from tests.demo import demo_in_database, storage_settings
+
+    root = migrated.files_root(tmp_path_factory.mktemp("demo"))
+    with django_db_blocker.unblock(), override_settings(**storage_settings(root)), demo_in_database():
+        yield root
+
+
 @pytest.fixture
 def make_user(db: None) -> Callable[..., User]:
     def _make(role: Role | str | None = None, **kwargs: Any) -> User:
@@ -145,10 +158,32 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         migrated.cleanup(config.stash[blocking_manager_key].unblock)
 
 
-# The long modules, handed out first under pytest-xdist. The access matrix is split further: each of its
+# The long modules, handed out early under pytest-xdist. The access matrix is split further: each of its
 # parametrized tests (one per role) is a unit of work of its own, so that the workers share it out.
 LONG_MODULES = ("tests/security/test_access_matrix.py", "tests/security/test_hostile_input.py")
 SPLIT_BY_TEST = ("tests/security/test_access_matrix.py",)
+# The unit handed out first: the access matrix's other tests. Its first test has the worker migrate (for
+# the whole run, tests/migrated.py) and build the security world; it holds several tests, so that the
+# worker takes no second unit before it is under way.
+FIRST_UNIT = "tests/security/test_access_matrix.py"
+# Modules that need no database (checked by tests/core/test_architecture.py), handed out next: the other
+# workers run them while the first migrates, instead of waiting for the migrated database.
+NO_DATABASE_MODULES = (
+    "tests/core/test_settings.py",
+    "tests/security/test_audit_parallel_run.py",
+    "tests/core/test_architecture.py",
+    "tests/reports/test_aggregations.py",
+    "tests/onboarding/test_workflow.py",
+    "tests/onboarding/test_checklist_rules.py",
+    "tests/reports/test_charts.py",
+    "tests/core/test_spreadsheets.py",
+    "tests/core/test_dates.py",
+)
+
+
+def uses_database(item: pytest.Item) -> bool:
+    """Whether a test needs the test database (pytest-django sets it up for it)."""
+    return bool(item.get_closest_marker("django_db")) or "django_db_setup" in getattr(item, "fixturenames", ())
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -159,7 +194,8 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     test database is in memory, one per process). A test module runs whole on one worker, so its
     module fixtures (the worlds of tests/*/world.py) are built once; the modules of `SPLIT_BY_TEST`
     are split into their parametrized tests. The units of work are handed out in this order: those with a test
-    that failed last time (with `--ff`), then the long modules (so that no worker is left alone with
+    that failed last time (with `--ff`), then `FIRST_UNIT` and the modules that need no database (run
+    while the first worker migrates), then the long modules (so that no worker is left alone with
     one at the end), then the browser tests (long too), then the other files, most tests first: the
     short work comes last and the workers finish together. A transactional test leaves its worker's
     database empty; the next ordinary test puts the migrated data back first
@@ -188,7 +224,14 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
                 def order(unit: tuple[str, dict[str, bool]]) -> tuple[bool, int, int]:
                     scope, nodeids = unit
                     module = scope.split("::", 1)[0]
-                    kind = 0 if module in LONG_MODULES else 1 if module.startswith("tests/browser/") else 2
+                    if scope == FIRST_UNIT:
+                        kind = 0
+                    elif module in NO_DATABASE_MODULES:
+                        kind = 1
+                    elif module in LONG_MODULES:
+                        kind = 2
+                    else:
+                        kind = 3 if module.startswith("tests/browser/") else 4
                     return (failed.isdisjoint(nodeids), kind, -len(nodeids))
 
                 units = sorted(self.workqueue.items(), key=order)

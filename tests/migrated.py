@@ -1,18 +1,27 @@
-"""Migrate once per parallel run: the first pytest-xdist worker to create its test database runs the
-migrations (about twenty seconds of CPU, mostly Django rendering model states) and keeps a copy of
-the result; every other worker starts from that copy instead of migrating again.
+"""Build once per parallel run what every worker would otherwise build again.
 
-SQLite: the copy is a database file beside the run's other temporary files, restored into the
-worker's in-memory database with SQLite's backup API. PostgreSQL: the copy is a template database,
-and each other worker's test database is created from it; the controller drops it at the end of
-the run. Only `migrate` is replaced; everything Django does after it (the cache table, the data
-kept for `serialized_rollback`) runs in every worker as before.
+Migrations: the first pytest-xdist worker to create its test database runs them (about twenty
+seconds of CPU, mostly Django rendering model states) and keeps a copy of the result; every other
+worker starts from that copy instead of migrating again. SQLite: the copy is a database file beside
+the run's other temporary files, restored into the worker's in-memory database with SQLite's backup
+API. PostgreSQL: the copy is a template database, and each other worker's test database is created
+from it; the controller drops it at the end of the run. Only `migrate` is replaced; everything
+Django does after it (the cache table, the data kept for `serialized_rollback`) runs in every
+worker as before.
+
+Data sets (`database_with`): the demo network and the security world take seconds to build, and
+several modules on each worker need them. On SQLite under pytest-xdist the first module to need one
+builds it and keeps a copy of the whole database (and of what the builder returned); later ones
+restore that copy, and the database is put back as it was when they finish. Elsewhere (PostgreSQL,
+or a serial run) each builds it inside a transaction that is rolled back.
 """
 
 from __future__ import annotations
 
 import fcntl
 import os
+import pickle
+import shutil
 import sqlite3
 import tempfile
 import uuid
@@ -124,4 +133,70 @@ def cleanup(unblock: Callable[[], Any]) -> None:
         with unblock(), connection._nodb_cursor() as cursor:
             cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(template_name())}")
     for path in folder.glob(f"hotline-tests-{_run()}-*"):
-        path.unlink(missing_ok=True)
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+
+
+# -- data sets built once per run -------------------------------------------------------------------------
+def _copies_data(connection: Any) -> bool:
+    """Whether data sets are copied between the modules and workers of this run: SQLite's in-memory
+    test database under pytest-xdist."""
+    return bool(_run() and os.environ.get("PYTEST_XDIST_WORKER")) and connection.vendor == "sqlite"
+
+
+def files_root(default: Path) -> Path:
+    """Where data sets keep their uploaded files: one folder for the whole run when data sets are
+    copied (every copy refers to the same files), else `default`."""
+    from django.db import connection
+
+    return _path("data", "-files") if _copies_data(connection) else default
+
+
+@contextmanager
+def database_with[T](name: str, build: Callable[[], T]) -> Iterator[T]:
+    """The database holds the data set `name` (what `build` writes) and yields what `build` returned;
+    afterwards the database is as it was. Outside any test transaction (in a module fixture)."""
+    from django.db import connection, transaction
+
+    if not _copies_data(connection):
+        with transaction.atomic():
+            try:
+                yield build()
+            finally:
+                transaction.set_rollback(True)
+        return
+    connection.ensure_connection()
+    before = sqlite3.connect(":memory:")
+    connection.connection.backup(before)
+    try:
+        yield data_set(name, build)
+    finally:
+        connection.ensure_connection()
+        before.backup(connection.connection)
+        before.close()
+
+
+def data_set[T](name: str, build: Callable[[], T]) -> T:
+    """Write the data set `name` (what `build` writes) into the database, or restore the run's copy of
+    it, replacing what the database held; what `build` returned. Outside any transaction (inside the
+    `build` of another data set, or in a transactional test, which empties the database afterwards)."""
+    from django.db import connection
+
+    if not _copies_data(connection):
+        return build()
+    connection.ensure_connection()
+    snapshot, returned = _path(f"data-{name}", ".sqlite3"), _path(f"data-{name}", ".pickle")
+    with _locked(f"data-{name}"):
+        if snapshot.exists():
+            with sqlite3.connect(snapshot) as source:
+                source.backup(connection.connection)
+            return pickle.loads(returned.read_bytes())  # noqa: S301 (written by this run, above)
+        built = build()
+        partial = snapshot.with_suffix(".partial")
+        with sqlite3.connect(partial) as target:
+            connection.connection.backup(target)
+        returned.write_bytes(pickle.dumps(built))
+        partial.rename(snapshot)
+        return built

@@ -4,7 +4,6 @@ applied once by the `construct_homepage_panels` hook), checked for every demo st
 from __future__ import annotations
 
 import pytest
-from django.core.management import call_command
 from django.test import RequestFactory
 from django.urls import reverse
 from wagtail.admin.views.home import HomeView
@@ -60,9 +59,7 @@ def test_a_panel_outside_the_rule_is_for_superusers_only(make_user, superuser):
     assert shows_home_panel(make_user(Role.GRANTS), "grant_deadlines")
 
 
-def test_each_demo_role_sees_the_panels_it_acts_on(settings, client_for):
-    settings.DEBUG = True
-    call_command("seed_demo", password="a-demo-password-for-tests")
+def test_each_demo_role_sees_the_panels_it_acts_on(demo, client_for):
     users = {user.email.split("@")[0]: user for user in User.objects.filter(email__endswith="@example.org")}
     for key, expected in EXPECTED.items():
         assert _panel_names(users[key]) == expected, key

@@ -9,14 +9,15 @@ from accounts.roles import Role
 from network.models import Hotline
 from tests.accounts.factories import UserFactory
 from tests.browser.test_cms_public import _csp_errors
-from tests.browser.test_search import PASSWORD, _sign_in
+from tests.browser.test_search import _sign_in
+from tests.demo import DEMO_PASSWORD
 from tests.network.factories import HotlineFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_staff_pick_two_countries_by_typing_and_they_are_saved(live_server, browser):
-    UserFactory(role=Role.NETWORK_STAFF, email="picker.browser@example.org", password=PASSWORD)
+    UserFactory(role=Role.NETWORK_STAFF, email="picker.browser@example.org", password=DEMO_PASSWORD)
     hotline = HotlineFactory(brand_name="Picker Line")
     hotline.countries_served.set([hotline.country])
 

@@ -12,14 +12,15 @@ from accounts.roles import Role
 from network.models import TrainingParticipation
 from tests.accounts.factories import UserFactory
 from tests.browser.test_cms_public import _csp_errors
-from tests.browser.test_search import PASSWORD, _sign_in
+from tests.browser.test_search import _sign_in
+from tests.demo import DEMO_PASSWORD
 from tests.network.factories import AnalystFactory, EventFactory, HotlineFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_capacity_staff_fill_a_roster_and_certify_it(live_server, browser):
-    UserFactory(role=Role.CAPACITY, email="roster.browser@example.org", password=PASSWORD)
+    UserFactory(role=Role.CAPACITY, email="roster.browser@example.org", password=DEMO_PASSWORD)
     today = timezone.localdate()
     event = EventFactory(code="CORE-BROWSER", starts_on=today - timedelta(days=5), ends_on=today - timedelta(days=4))
     first, second = HotlineFactory(brand_name="Alpha Line"), HotlineFactory(brand_name="Beta Line")

@@ -7,15 +7,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 
 from network.models import Hotline
 from tests.browser.test_cms_public import _axe_violations, _csp_errors
 from tests.cms.factories import make_hotline
 from tests.cms.site import build_site_tree
+from tests.demo import DEMO_PASSWORD, seed_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "browser-demo-password"
 
 
 def _sign_in(browser: Any, live_server: Any, email: str) -> Any:
@@ -24,7 +23,7 @@ def _sign_in(browser: Any, live_server: Any, email: str) -> Any:
     page = context.new_page()
     page.goto(live_server.url + "/accounts/login/")
     page.fill("input[name=login]", email)
-    page.fill("input[name=password]", PASSWORD)
+    page.fill("input[name=password]", DEMO_PASSWORD)
     page.click("button:has-text('Sign In')")
     page.wait_for_url(live_server.url + "/admin/")
     return page
@@ -42,9 +41,7 @@ def test_the_admin_search_box_as_staff_and_as_a_reviewer(live_server, browser, s
     from accounts.models import User
     from onboarding.models import ReviewerAssignment
 
-    settings.DEBUG = True
-    call_command("seed_demo", password=PASSWORD)
-    settings.DEBUG = False
+    seed_demo(settings)
     reviewer = User.objects.get(email="reviewer@example.org")
     assigned_ids = set(ReviewerAssignment.objects.open_to(reviewer).values_list("hotline_id", flat=True))
     assigned = Hotline.objects.candidates().filter(pk__in=assigned_ids).order_by("brand_name").first()

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from django.core.management import call_command
+
+from tests.demo import DEMO_PASSWORD, seed_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_staff_signs_in_and_reaches_the_dashboard(live_server, page, settings):
-    settings.DEBUG = True
-    call_command("seed_demo", password="browser-demo-password")
-    settings.DEBUG = False
+    seed_demo(settings)
     violations: list[str] = []
     page.on(
         "console",
@@ -22,7 +21,7 @@ def test_staff_signs_in_and_reaches_the_dashboard(live_server, page, settings):
     assert page.locator("h1").first.inner_text() == "Hotline network"
     page.get_by_role("link", name="Sign in").click()
     page.get_by_label("Email").fill("staff@example.org")
-    page.get_by_label("Password").fill("browser-demo-password")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign In").click()
     page.wait_for_url(live_server.url + "/admin/")
     assert "Dashboard" in page.title()

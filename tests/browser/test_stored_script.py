@@ -21,6 +21,7 @@ from django.db.models.functions import Concat, Substr
 from django.test import Client
 from wagtail.fields import RichTextField
 
+from tests import migrated
 from tests.security.matrix import pages_by_one_role
 from tests.security.world import ROLES, build_world, storage_settings
 
@@ -84,9 +85,9 @@ def poison() -> list[str]:
 
 
 def test_a_stored_script_payload_never_runs_anywhere(live_server, browser, settings, tmp_path):
-    for name, value in storage_settings(tmp_path).items():
+    for name, value in storage_settings(migrated.files_root(tmp_path)).items():
         setattr(settings, name, value)
-    world = build_world()
+    world = migrated.data_set("security-world", build_world)
     touched = poison()
     assert {"network.Hotline.brand_name", "accounts.User.first_name", "reports.Grant.title"} <= set(touched)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 
 APPS = ("accounts", "cms", "core", "network", "onboarding", "reports")
@@ -113,3 +114,16 @@ def test_the_circle_check_finds_a_circle_and_the_graph_reads_the_apps() -> None:
     assert "onboarding.models" in graph["onboarding.selectors.membership"]
     assert "onboarding.selectors.membership" in graph["onboarding.selectors"]  # a package's re-exports
     assert circles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def test_the_modules_run_while_a_worker_migrates_need_no_database(request: pytest.FixtureRequest) -> None:
+    """The scheduler hands `NO_DATABASE_MODULES` out first (tests/conftest.py), to run while the first
+    worker migrates: none of their tests may need the database."""
+    from tests.conftest import NO_DATABASE_MODULES, uses_database
+
+    assert [module for module in NO_DATABASE_MODULES if not (ROOT / module).is_file()] == []
+    collected = request.session.items
+    listed = [item for item in collected if item.nodeid.split("::")[0] in NO_DATABASE_MODULES]
+    assert listed and [item.nodeid for item in listed if uses_database(item)] == []
+    marked = [item for item in collected if item.get_closest_marker("django_db")]
+    assert all(uses_database(item) for item in marked)  # the check sees the database where it is used

@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from django.core.management import call_command
 
 from reports import dashboards, metrics, selectors
 from reports.metrics import Context
@@ -16,9 +15,7 @@ from reports.models import DonorReport, Indicator
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_figures_are_possible(settings):
-    settings.DEBUG = True
-    call_command("seed_demo", password="a-demo-password-for-tests")
+def test_the_demo_figures_are_possible(demo):
     frames = selectors.Frames()
     context = Context.at()
     built = {dashboard.slug: dashboards.build(dashboard, frames, context) for dashboard in dashboards.DASHBOARDS}

@@ -1,5 +1,5 @@
-"""The security world as module fixtures: built once per test module inside a transaction that is
-rolled back afterwards, with its uploaded files kept where it stored them."""
+"""The security world as module fixtures: in the database for the module's tests (built once per run
+where data sets are copied, tests/migrated.py), with its uploaded files kept where it stored them."""
 
 from __future__ import annotations
 
@@ -8,17 +8,18 @@ from typing import Any
 
 import pytest
 
-from tests.security.world import World, storage_settings, world_in_transaction
+from tests import migrated
+from tests.security.world import World, storage_settings, world_in_database
 
 
 @pytest.fixture(scope="module")
-def world_root(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    return tmp_path_factory.mktemp("security-world")
+def world_root(django_db_setup: None, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    return migrated.files_root(tmp_path_factory.mktemp("security-world"))
 
 
 @pytest.fixture(scope="module")
 def world(django_db_setup: None, django_db_blocker: Any, world_root: Any) -> Iterator[World]:
-    with django_db_blocker.unblock(), world_in_transaction(world_root) as built:
+    with django_db_blocker.unblock(), world_in_database(world_root) as built:
         yield built
 
 

@@ -37,14 +37,14 @@ from typing import Any
 from django.apps import apps
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
-from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from tests import migrated
+from tests.demo import seed_demo_data, storage_settings
+
 DRAFT_MARKER = "QZDRAFT7"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-DEMO_PASSWORD = "security-world-password-2026"
 
 # Demo roles, in the order the matrix reports them; None is the anonymous visitor.
 ROLES: tuple[str, ...] = (
@@ -92,46 +92,19 @@ class World:
         return self.objects[name].pk
 
 
-def storage_settings(root: Path) -> dict[str, Any]:
-    from django.conf import settings
-
-    return {
-        "PRIVATE_ROOT": root / "private",
-        "MEDIA_ROOT": root / "media",
-        "STORAGES": {
-            **settings.STORAGES,
-            "default": {
-                "BACKEND": "django.core.files.storage.FileSystemStorage",
-                "OPTIONS": {"location": root / "media"},
-            },
-            "private": {
-                "BACKEND": "django.core.files.storage.FileSystemStorage",
-                "OPTIONS": {"location": root / "private", "base_url": None},
-            },
-        },
-    }
-
-
 @contextmanager
-def world_in_transaction(root: Path) -> Iterator[World]:
-    """Build the world inside a transaction that is rolled back afterwards (tests run in nested
-    savepoints), with uploaded files under `root`."""
-    with override_settings(**storage_settings(root)):
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            yield build_world()
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+def world_in_database(root: Path) -> Iterator[World]:
+    """The world in the database, with uploaded files under `root`, until the context ends: built once
+    per run where data sets are copied (`tests/migrated.py`), else inside a transaction that is rolled
+    back afterwards (tests run in nested savepoints)."""
+    with override_settings(**storage_settings(root)), migrated.database_with("security-world", build_world) as world:
+        yield world
 
 
 def build_world() -> World:
-    from io import StringIO
-
     from accounts.models import User
 
-    call_command("seed_demo", "--force", password=DEMO_PASSWORD, stdout=StringIO())
+    seed_demo_data()
     users = {key: User.objects.get(email=f"{key}@example.org") for key in ROLES if key != "anonymous"}
     world = World(users=users)
     _owners(world)
