@@ -22,6 +22,7 @@ from accounts.models import User
 from accounts.roles import Role
 from tests import migrated
 from tests.accounts.factories import UserFactory
+from tests.demo import storage_settings
 
 pytest_plugins = ["tests.audit_plugin"]
 
@@ -29,19 +30,8 @@ pytest_plugins = ["tests.audit_plugin"]
 @pytest.fixture(autouse=True)
 def _isolated_state(settings: Any, tmp_path: Path) -> Iterator[None]:
     """Each test gets an empty cache, its own private/media folders, and email through the outbox."""
-    settings.PRIVATE_ROOT = tmp_path / "private"
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "media"},
-        },
-        "private": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "private", "base_url": None},
-        },
-    }
+    for name, value in storage_settings(tmp_path).items():
+        setattr(settings, name, value)
     # Django's test set-up points every mailer at locmem; restore the outbox in front of it, so
     # every email in the suite goes through the outbox as deployed (config/settings/test.py).
     settings.MAILERS = {
@@ -59,7 +49,7 @@ def demo(django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest
     per run where data sets are copied (tests/migrated.py). The folder of its uploaded files."""
     from django.test.utils import override_settings
 
-    from tests.demo import demo_in_database, storage_settings
+    from tests.demo import demo_in_database
 
     root = migrated.files_root(tmp_path_factory.mktemp("demo"))
     with django_db_blocker.unblock(), override_settings(**storage_settings(root)), demo_in_database():
