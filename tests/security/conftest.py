@@ -13,7 +13,7 @@ from tests.security.world import World, storage_settings, world_in_database
 
 
 @pytest.fixture(scope="module")
-def world_root(django_db_setup: None, tmp_path_factory: pytest.TempPathFactory) -> Any:
+def world_root(tmp_path_factory: pytest.TempPathFactory) -> Any:
     return migrated.files_root(tmp_path_factory.mktemp("security-world"))
 
 
