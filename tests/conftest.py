@@ -46,7 +46,8 @@ def _isolated_state(settings: Any, tmp_path: Path) -> Iterator[None]:
 @pytest.fixture(scope="module")
 def demo(django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The demo network (`seed_demo`) in the database for the rest of the module's tests: seeded once
-    per run where data sets are copied (tests/migrated.py). The folder of its uploaded files."""
+    per run where data sets are copied (tests/migrated.py). Yields the folder of its uploaded files: a
+    test that reads them points its storage there (`tests.demo.storage_settings`)."""
     from django.test.utils import override_settings
 
     from tests.demo import demo_in_database
