@@ -23,7 +23,7 @@ from wagtail.fields import RichTextField
 
 from tests import migrated
 from tests.security.matrix import pages_by_one_role
-from tests.security.world import ROLES, build_world, storage_settings
+from tests.security.world import ROLES, storage_settings, world_written
 
 # A long test: handed out early under pytest-xdist (tests/conftest.py).
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -87,7 +87,7 @@ def poison() -> list[str]:
 def test_a_stored_script_payload_never_runs_anywhere(live_server, browser, settings, tmp_path):
     for name, value in storage_settings(migrated.files_root(tmp_path)).items():
         setattr(settings, name, value)
-    world = migrated.data_set("security-world", build_world)
+    world = world_written()
     touched = poison()
     assert {"network.Hotline.brand_name", "accounts.User.first_name", "reports.Grant.title"} <= set(touched)
 

@@ -45,6 +45,8 @@ from tests.demo import seed_demo_data, storage_settings
 
 DRAFT_MARKER = "QZDRAFT7"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+# The world's name among the data sets built once per run (tests/migrated.py).
+DATA_SET = "security-world"
 
 # Demo roles, in the order the matrix reports them; None is the anonymous visitor.
 ROLES: tuple[str, ...] = (
@@ -97,8 +99,14 @@ def world_in_database(root: Path) -> Iterator[World]:
     """The world in the database, with uploaded files under `root`, until the context ends: built once
     per run where data sets are copied (`tests/migrated.py`), else inside a transaction that is rolled
     back afterwards (tests run in nested savepoints)."""
-    with override_settings(**storage_settings(root)), migrated.database_with("security-world", build_world) as world:
+    with override_settings(**storage_settings(root)), migrated.database_with(DATA_SET, build_world) as world:
         yield world
+
+
+def world_written() -> World:
+    """The world written into the database, in a transactional test (see `migrated.data_set`), with
+    uploaded files under the storage settings in force (`storage_settings(migrated.files_root(...))`)."""
+    return migrated.data_set(DATA_SET, build_world)
 
 
 def build_world() -> World:
