@@ -22,7 +22,7 @@ from accounts.models import User
 from accounts.roles import Role
 from tests import migrated
 from tests.accounts.factories import UserFactory
-from tests.demo import storage_settings
+from tests.demo import demo_in_database, storage_settings
 
 pytest_plugins = ["tests.audit_plugin"]
 
@@ -48,12 +48,8 @@ def demo(django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest
     """The demo network (`seed_demo`) in the database for the rest of the module's tests: seeded once
     per run where data sets are copied (tests/migrated.py). Yields the folder of its uploaded files: a
     test that reads them points its storage there (`tests.demo.storage_settings`)."""
-    from django.test.utils import override_settings
-
-    from tests.demo import demo_in_database
-
     root = migrated.files_root(tmp_path_factory.mktemp("demo"))
-    with django_db_blocker.unblock(), override_settings(**storage_settings(root)), demo_in_database():
+    with django_db_blocker.unblock(), demo_in_database(root):
         yield root
 
 

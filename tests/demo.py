@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management import call_command
+from django.test.utils import override_settings
 
 from tests import migrated
 
@@ -33,9 +34,10 @@ def seed_demo_data() -> None:
 
 
 @contextmanager
-def demo_in_database() -> Iterator[None]:
-    """The demo in the database until the context ends (see `migrated.database_with`)."""
-    with migrated.database_with("demo", _seed):
+def demo_in_database(root: Path) -> Iterator[None]:
+    """The demo in the database, with uploaded files under `root`, until the context ends (see
+    `migrated.database_with`)."""
+    with override_settings(**storage_settings(root)), migrated.database_with("demo", _seed):
         yield
 
 
