@@ -20,12 +20,11 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 from django.db import connection, transaction
-from django.test import Client
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from tests.security import policy
-from tests.security.matrix import pages_by_one_role
+from tests.security.matrix import Clients, pages_by_one_role
 from tests.security.world import World
 
 SCRIPT = "<script>window.__pwned=1</script>"
@@ -120,14 +119,7 @@ def parse_forms(route: str, role: str, page: str, html: str) -> Iterator[Form]:
 pytestmark = pytest.mark.usefixtures("world_files")
 
 
-def _client(world: World, role: str) -> Client:
-    client = Client(raise_request_exception=False)
-    if role != "anonymous":
-        client.force_login(world.users[role])
-    return client
-
-
-def discover_forms(world: World) -> list[Form]:
+def discover_forms(world: World, clients: Clients) -> list[Form]:
     """Every POST form with free-text fields on the pages of the routes declared as writing."""
     forms: list[Form] = []
     seen: set[tuple[str, str]] = set()
@@ -135,7 +127,7 @@ def discover_forms(world: World) -> list[Form]:
         if route.key in policy.KNOWN_WAGTAIL_ERRORS:
             continue
         with transaction.atomic():
-            response = _client(world, role).get(path)
+            response = clients.client(role).get(path)
             transaction.set_rollback(True)
         if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
             continue
@@ -146,9 +138,9 @@ def discover_forms(world: World) -> list[Form]:
     return forms
 
 
-def post(world: World, form: Form, data: dict[str, Any]) -> tuple[int, str]:
+def post(clients: Clients, form: Form, data: dict[str, Any]) -> tuple[int, str]:
     with transaction.atomic():
-        response = _client(world, form.role).post(form.action, data)
+        response = clients.client(form.role).post(form.action, data)
         body = b"" if getattr(response, "streaming", False) else response.content
         transaction.set_rollback(True)
     return response.status_code, body.decode("utf-8", "replace")
@@ -156,7 +148,8 @@ def post(world: World, form: Form, data: dict[str, Any]) -> tuple[int, str]:
 
 @pytest.mark.django_db
 def test_every_form_survives_hostile_input(world: World, capsys: pytest.CaptureFixture[str]) -> None:
-    forms = discover_forms(world)
+    clients = Clients(world)
+    forms = discover_forms(world, clients)
     routes = {form.route for form in forms}
     # The discovery really finds the project's forms (portal, admin, dossier, grants, CMS).
     assert len(forms) >= 40, [f.route for f in forms]
@@ -178,7 +171,7 @@ def test_every_form_survives_hostile_input(world: World, capsys: pytest.CaptureF
         def check(values: list[str], bad: bool) -> None:
             nonlocal requests
             requests += 1
-            status, body = post(world, form, form.data(values, invalid_choice=bad))
+            status, body = post(clients, form, form.data(values, invalid_choice=bad))
             assert status < 500, f"{status} for {dict(zip(form.text, (v[:60] for v in values), strict=False))}"
             for value in values:
                 for payload in (SCRIPT, IMAGE):
