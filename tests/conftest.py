@@ -148,6 +148,10 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 # The long modules, handed out early under pytest-xdist. The access matrix is split further: each of its
 # parametrized tests (one per role) is a unit of work of its own, so that the workers share it out.
 LONG_MODULES = ("tests/security/test_access_matrix.py", "tests/security/test_hostile_input.py")
+# Browser modules that wait for the security world (tests/security/world.py), which the first worker
+# builds after it migrates: the other browser modules go before the long ones, so that a worker done
+# with the modules that need no database works on them instead of waiting for the world.
+WORLD_BROWSER_MODULES = ("tests/browser/test_stored_script.py",)
 SPLIT_BY_TEST = ("tests/security/test_access_matrix.py",)
 # The unit handed out first: the access matrix's other tests. Its first test has the worker migrate (for
 # the whole run, tests/migrated.py) and build the security world; it holds several tests, so that the
@@ -182,9 +186,10 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     module fixtures (the worlds of tests/*/world.py) are built once; the modules of `SPLIT_BY_TEST`
     are split into their parametrized tests. The units of work are handed out in this order: those with a test
     that failed last time (with `--ff`), then `FIRST_UNIT` and the modules that need no database (run
-    while the first worker migrates), then the long modules (so that no worker is left alone with
-    one at the end), then the browser tests (long too), then the other files, most tests first: the
-    short work comes last and the workers finish together. A transactional test leaves its worker's
+    while the first worker migrates), then the browser tests that need no security world, then the
+    long modules (so that no worker is left alone with one at the end), then the other browser tests
+    (long too), then the other files, most tests first: the short work comes last and the workers
+    finish together. A transactional test leaves its worker's
     database empty; the next ordinary test puts the migrated data back first
     (`_restore_migrated_data`).
 
@@ -215,10 +220,12 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
                         kind = 0
                     elif module in NO_DATABASE_MODULES:
                         kind = 1
-                    elif module in LONG_MODULES:
+                    elif module.startswith("tests/browser/") and module not in WORLD_BROWSER_MODULES:
                         kind = 2
+                    elif module in LONG_MODULES:
+                        kind = 3
                     else:
-                        kind = 3 if module.startswith("tests/browser/") else 4
+                        kind = 4 if module.startswith("tests/browser/") else 5
                     return (failed.isdisjoint(nodeids), kind, -len(nodeids))
 
                 units = sorted(self.workqueue.items(), key=order)
@@ -261,7 +268,10 @@ def browser() -> Iterator[Any]:
     if path is None:
         pytest.skip("Chromium is not installed (apt-get install -y chromium); .ci/run installs it")
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # `expect(...)` waits as long as the pages' own actions do (`page`'s default timeout).
+    expect.set_options(timeout=15_000)
 
     with sync_playwright() as playwright:
         # This session fixture starts before the first browser test's database set-up: hand the

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from accounts.roles import Role
 from accounts.services import affiliation_set
@@ -63,7 +64,7 @@ def test_a_checklist_item_goes_round_the_review_loop_and_the_progress_bar_moves(
     page.get_by_role("button", name="Upload").click()
     assert "“statutes-and-accounts.pdf” uploaded." in page.content()
     page.get_by_role("button", name="Submit for review").click()
-    assert page.get_by_test_id("item-state").inner_text() == "Submitted for review"
+    expect(page.get_by_test_id("item-state")).to_have_text("Submitted for review")
     assert serious_accessibility_problems(page) == []
 
     # The reviewer asks for changes.
@@ -75,7 +76,7 @@ def test_a_checklist_item_goes_round_the_review_loop_and_the_progress_bar_moves(
     review.get_by_role("link", name="2.1 Host organisation due diligence").click()
     review.get_by_label("Comment or reason").fill("Please add the list of board members.")
     review.get_by_role("button", name="Request changes").click()
-    assert review.get_by_test_id("item-state").inner_text() == "Changes requested"
+    expect(review.get_by_test_id("item-state")).to_have_text("Changes requested")
 
     # The candidate answers in the thread and submits again.
     page.goto(item_url)
@@ -83,13 +84,13 @@ def test_a_checklist_item_goes_round_the_review_loop_and_the_progress_bar_moves(
     page.get_by_role("textbox", name="Comment").fill("The board list is on page 3 of the statutes.")
     page.get_by_role("button", name="Send the comment").click()
     page.get_by_role("button", name="Submit for review").click()
-    assert page.get_by_test_id("item-state").inner_text() == "Submitted for review"
+    expect(page.get_by_test_id("item-state")).to_have_text("Submitted for review")
 
     # The reviewer (not the submitter) accepts it.
     review.reload()
     assert "The board list is on page 3 of the statutes." in review.content()
     review.get_by_role("button", name="Accept").click()
-    assert review.get_by_test_id("item-state").inner_text() == "Accepted"
+    expect(review.get_by_test_id("item-state")).to_have_text("Accepted")
     assert reviewer_csp == []
     review_context.close()
 

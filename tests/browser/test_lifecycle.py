@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from accounts.roles import Role
 from accounts.services import affiliation_set
@@ -73,7 +74,7 @@ def test_staff_move_a_candidate_forward_and_the_candidate_sees_the_new_stage(liv
     sign_in(portal, live_server, candidate.email)
     portal.wait_for_url(live_server.url + "/portal/")
     portal.get_by_role("link", name="See progress and what is missing").click()
-    assert portal.locator(".ob-stage").inner_text() == "Exploring"
+    expect(portal.locator(".ob-stage")).to_have_text("Exploring")
     assert "Next stage: Feasibility review." in portal.content()
     assert "first meeting held in Accra" not in portal.content()  # staff's reason stays internal
     assert serious_accessibility_problems(portal) == []

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from accounts.roles import Role
 from network.models import TrainingParticipation
@@ -35,7 +36,7 @@ def test_capacity_staff_fill_a_roster_and_certify_it(live_server, browser):
     page.get_by_label("Alpha Line").check()
     page.get_by_label("Beta Line").check()
     page.get_by_role("button", name="Show who would be added").click()
-    assert "Alpha Line: ALPHA-1" in page.inner_text("main")
+    expect(page.locator("main")).to_contain_text("Alpha Line: ALPHA-1")
     assert not TrainingParticipation.objects.exists(), "nothing changes before the confirmation"
     page.get_by_role("button", name="Add them to the roster").click()
     page.wait_for_url(f"**/admin/network/events/{event.pk}/roster/")

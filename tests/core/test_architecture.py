@@ -127,3 +127,16 @@ def test_the_modules_run_while_a_worker_migrates_need_no_database(request: pytes
     assert listed and [item.nodeid for item in listed if uses_database(item)] == []
     marked = [item for item in collected if item.get_closest_marker("django_db")]
     assert all(uses_database(item) for item in marked)  # the check sees the database where it is used
+
+
+def test_the_browser_modules_that_wait_for_the_security_world_are_handed_out_after_it() -> None:
+    """The scheduler hands the browser modules out before the long ones, except those that use the
+    security world (`WORLD_BROWSER_MODULES`, tests/conftest.py): the list names exactly them."""
+    from tests.conftest import WORLD_BROWSER_MODULES
+
+    using = sorted(
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "tests" / "browser").glob("test_*.py")
+        if "tests.security.world" in path.read_text(encoding="utf-8")
+    )
+    assert using == sorted(WORLD_BROWSER_MODULES)
