@@ -7,7 +7,7 @@ import csv
 import io
 import itertools
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import openpyxl
 import pytest
@@ -21,11 +21,18 @@ from wagtail.admin.templatetags import wagtailadmin_tags
 
 from accounts.roles import Role
 from core import admin_sidebar
-from network.models import Analyst, Hotline, Organisation, TrainingCourse, TrainingEvent, TrainingParticipation
+from network.models import (
+    Analyst,
+    Country,
+    Hotline,
+    Organisation,
+    TrainingCourse,
+    TrainingEvent,
+    TrainingParticipation,
+)
 from onboarding.models import Roundtable, RoundtableParticipant, StageChange
 from reports.dashboards import DASHBOARDS
 from reports.dashboards.base import ROWS_SHOWN
-from tests.cms.factories import make_hotline
 from tests.reports.world import build_world
 
 pytestmark = pytest.mark.django_db
@@ -54,43 +61,75 @@ def staff_client(client_for, staff_user):
 
 def grow(hotlines: int) -> None:
     """More of everything the dashboards read: member hotlines with one analyst each (a single-analyst
-    alert each), their stage history, training places with certificates, roundtables and participants."""
-    today = timezone.localdate()
-    course = TrainingCourse.objects.create(title=f"Scale course {next(_numbers)}", kind="core")
+    alert each), their stage history, training places with certificates, roundtables and participants.
+    Written in bulk, a handful of queries whatever the number: these tests need the rows, not the way
+    users make them (which the services' own tests cover)."""
+    today, now, batch = timezone.localdate(), timezone.now(), next(_numbers)
+    course = TrainingCourse.objects.create(title=f"Scale course {batch}", kind="core")
     event = TrainingEvent.objects.create(
-        code=f"SCALE-{next(_numbers)}",
-        course=course,
-        starts_on=today - timedelta(days=41),
-        ends_on=today - timedelta(days=40),
+        code=f"SCALE-{batch}", course=course, starts_on=today - timedelta(days=41), ends_on=today - timedelta(days=40)
     )
-    codes = ["DE", "FR", "KE", "GH", "BR"]
-    for index in range(hotlines):
-        hotline = make_hotline(codes[index % len(codes)], analysts=1)
-        StageChange.objects.create(
-            hotline=hotline, from_stage="", to_stage=Hotline.Stage.FULL_MEMBER, reason="test", changed_at=timezone.now()
+    countries = list(Country.objects.filter(code__in=["DE", "FR", "KE", "GH", "BR"]).order_by("code"))
+    homes = [countries[index % len(countries)] for index in range(hotlines)]
+    hosts = Organisation.objects.bulk_create(
+        Organisation(name=f"Scale host {batch}-{index}", type=Organisation.Type.NGO, country=home)
+        for index, home in enumerate(homes)
+    )
+    created = Hotline.objects.bulk_create(
+        Hotline(
+            brand_name=f"Scale hotline {batch}-{index}",
+            host_organisation=host,
+            country=home,
+            public_reporting_url=f"https://scale{batch}-{index}.example.org/",
+            joined_on=date(2020, 1, 15),
+            full_member_on=date(2020, 1, 15),
+            stage=Hotline.Stage.FULL_MEMBER,
         )
-        analyst = Analyst.objects.filter(hotline=hotline).get()
-        TrainingParticipation.objects.create(
+        for index, (host, home) in enumerate(zip(hosts, homes, strict=True))
+    )
+    Hotline.countries_served.through.objects.bulk_create(
+        Hotline.countries_served.through(hotline_id=hotline.pk, country_id=hotline.country_id) for hotline in created
+    )
+    StageChange.objects.bulk_create(
+        StageChange(hotline=hotline, from_stage="", to_stage=Hotline.Stage.FULL_MEMBER, reason="test", changed_at=now)
+        for hotline in created
+    )
+    analysts = Analyst.objects.bulk_create(
+        Analyst(hotline=hotline, code=f"AN-S{batch}-{index:03d}") for index, hotline in enumerate(created)
+    )
+    TrainingParticipation.objects.bulk_create(
+        TrainingParticipation(
             event=event,
             analyst=analyst,
             status=TrainingParticipation.Status.COMPLETED,
             certified_on=today - timedelta(days=40),
             certificate_expires_on=today + timedelta(days=30 + index % 50),
         )
-        roundtable = Roundtable.objects.create(
-            title=f"Scale roundtable {index}",
+        for index, analyst in enumerate(analysts)
+    )
+    roundtables = Roundtable.objects.bulk_create(
+        Roundtable(
+            title=f"Scale roundtable {batch}-{index}",
+            code=f"RT-S{batch}-{index}",
             country=hotline.country,
+            time_zone=hotline.country.zone_name,
             hotline=hotline,
             status="held",
-            starts_at=timezone.now() - timedelta(days=10),
+            starts_at=now - timedelta(days=10),
             format=Roundtable.Format.ONLINE,
         )
-        organisation = Organisation.objects.create(
-            name=f"Scale police {next(_numbers)}", type=Organisation.Type.LAW_ENFORCEMENT, country=hotline.country
-        )
-        RoundtableParticipant.objects.create(
+        for index, hotline in enumerate(created)
+    )
+    police = Organisation.objects.bulk_create(
+        Organisation(name=f"Scale police {batch}-{index}", type=Organisation.Type.LAW_ENFORCEMENT, country=home)
+        for index, home in enumerate(homes)
+    )
+    RoundtableParticipant.objects.bulk_create(
+        RoundtableParticipant(
             roundtable=roundtable, organisation=organisation, sector="law_enforcement", status="attended"
         )
+        for roundtable, organisation in zip(roundtables, police, strict=True)
+    )
 
 
 def _queries(client, target: str) -> int:
