@@ -150,12 +150,24 @@ class CandidateProfileForm(forms.ModelForm):
             self.fields["lead_staff"].initial = self.instance.hotline.lead_staff_id
 
 
-class DocumentUploadForm(forms.Form):
-    document = forms.FileField(
-        label=_("Document"),
-        help_text=accepted_types_text,
-        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
+def document_field(label: str) -> forms.FileField:
+    """An office document to upload: the accepted types named beside it, checked by content."""
+    return forms.FileField(
+        label=label, help_text=accepted_types_text, widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTRIBUTE})
     )
+
+
+def valid_until_field() -> DateField:
+    return DateField(
+        label=_("Valid until (optional)"),
+        required=False,
+        widget=DatePickerInput,
+        help_text=_("For certificates and other documents that expire: the items it supports reopen after this date."),
+    )
+
+
+class DocumentUploadForm(forms.Form):
+    document = document_field(_("Document"))
 
     def clean_document(self) -> Any:
         upload = self.cleaned_data["document"]
@@ -209,43 +221,14 @@ class AnswerForm(forms.Form):
     )
 
 
-class EvidenceUploadForm(forms.Form):
-    document = forms.FileField(
-        label=_("Document"),
-        help_text=accepted_types_text,
-        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
-    )
+class EvidenceUploadForm(DocumentUploadForm):
     description = forms.CharField(label=_("Description (optional)"), max_length=300, required=False)
-    expires_on = DateField(
-        label=_("Valid until (optional)"),
-        required=False,
-        widget=DatePickerInput,
-        help_text=_("For certificates and other documents that expire: the items it supports reopen after this date."),
-    )
-
-    def clean_document(self) -> Any:
-        upload = self.cleaned_data["document"]
-        check_document(upload)  # raises ValidationError naming what is wrong
-        return upload
+    expires_on = valid_until_field()
 
 
-class ReplaceDocumentForm(forms.Form):
-    document = forms.FileField(
-        label=_("New version"),
-        help_text=accepted_types_text,
-        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
-    )
-    expires_on = DateField(
-        label=_("Valid until (optional)"),
-        required=False,
-        widget=DatePickerInput,
-        help_text=_("For certificates and other documents that expire: the items it supports reopen after this date."),
-    )
-
-    def clean_document(self) -> Any:
-        upload = self.cleaned_data["document"]
-        check_document(upload)  # raises ValidationError naming what is wrong
-        return upload
+class ReplaceDocumentForm(DocumentUploadForm):
+    document = document_field(_("New version"))
+    expires_on = valid_until_field()
 
 
 class LinkEvidenceForm(forms.Form):
