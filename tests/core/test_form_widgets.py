@@ -3,11 +3,13 @@ must stay Django's own, byte for byte, for every kind of select the forms use.""
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
 from django import forms
 from django.forms.renderers import DjangoTemplates, TemplatesSetting
+from django.utils.translation import gettext_lazy
 
 CHOICES = [
     ("", "---------"),
@@ -42,6 +44,22 @@ def test_our_select_markup_is_djangos(widget: forms.Widget, value: object) -> No
     djangos = widget.render("field", value, attrs={"id": "id_field"}, renderer=DjangoTemplates())
     assert "select_options" not in ours
     assert ours == djangos
+
+
+def test_labels_that_are_not_text_are_written_as_templates_write_them(settings: Any) -> None:
+    """Dates, times and numbers as labels: localized (and in local time) as `{{ label }}` writes them."""
+    settings.USE_THOUSAND_SEPARATOR = True
+    labels = [
+        (1, date(2026, 12, 4)),
+        (2, datetime(2026, 12, 4, 23, 30, tzinfo=UTC)),
+        (3, 12345),
+        (4, 1.5),
+        (5, gettext_lazy("Translated later")),
+    ]
+    widget = forms.Select(choices=labels)
+    ours = widget.render("field", 3, renderer=TemplatesSetting())
+    assert ours == widget.render("field", 3, renderer=DjangoTemplates())
+    assert "12,345" in ours
 
 
 def test_the_forms_use_our_select_template() -> None:
