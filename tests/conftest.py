@@ -22,7 +22,7 @@ from accounts.models import User
 from accounts.roles import Role
 from tests import migrated
 from tests.accounts.factories import UserFactory
-from tests.demo import demo_in_database, storage_settings
+from tests.demo import demo_in_database, use_storage
 
 pytest_plugins = ["tests.audit_plugin"]
 
@@ -30,8 +30,7 @@ pytest_plugins = ["tests.audit_plugin"]
 @pytest.fixture(autouse=True)
 def _isolated_state(settings: Any, tmp_path: Path) -> Iterator[None]:
     """Each test gets an empty cache, its own private/media folders, and email through the outbox."""
-    for name, value in storage_settings(tmp_path).items():
-        setattr(settings, name, value)
+    use_storage(settings, tmp_path)
     # Django's test set-up points every mailer at locmem; restore the outbox in front of it, so
     # every email in the suite goes through the outbox as deployed (config/settings/test.py).
     settings.MAILERS = {
@@ -47,7 +46,7 @@ def _isolated_state(settings: Any, tmp_path: Path) -> Iterator[None]:
 def demo(django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The demo network (`seed_demo`) in the database for the rest of the module's tests: seeded once
     per run where data sets are copied (tests/migrated.py). Yields the folder of its uploaded files: a
-    test that reads them points its storage there (`tests.demo.storage_settings`)."""
+    test that reads them points its storage there (`tests.demo.use_storage`)."""
     root = migrated.files_root(tmp_path_factory.mktemp("demo"))
     with django_db_blocker.unblock(), demo_in_database(root):
         yield root

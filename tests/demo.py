@@ -21,9 +21,7 @@ DEMO_PASSWORD = "demo-password-for-tests-2026"
 def seed_demo(settings: Any) -> None:
     """Put the demo into the database, in a transactional test (see `migrated.data_set`); the test's
     storage (pytest-django's `settings`) keeps the demo's files where they were stored."""
-    root = migrated.files_root(Path(settings.PRIVATE_ROOT).parent)
-    for name, value in storage_settings(root).items():
-        setattr(settings, name, value)
+    use_storage(settings, migrated.files_root(Path(settings.PRIVATE_ROOT).parent))
     seed_demo_data()
 
 
@@ -43,6 +41,12 @@ def demo_in_database(root: Path) -> Iterator[None]:
 
 def _seed() -> None:
     call_command("seed_demo", "--force", password=DEMO_PASSWORD, stdout=StringIO())
+
+
+def use_storage(settings: Any, root: Path) -> None:
+    """Uploaded files under `root` for this test (pytest-django's `settings` puts them back after)."""
+    for name, value in storage_settings(root).items():
+        setattr(settings, name, value)
 
 
 def storage_settings(root: Path) -> dict[str, Any]:

@@ -22,8 +22,9 @@ from django.test import Client
 from wagtail.fields import RichTextField
 
 from tests import migrated
+from tests.demo import use_storage
 from tests.security.matrix import pages_by_one_role
-from tests.security.world import ROLES, storage_settings, world_written
+from tests.security.world import ROLES, world_written
 
 # A long test: handed out early under pytest-xdist (tests/conftest.py).
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -91,8 +92,7 @@ def is_download(path: str) -> bool:
 
 
 def test_a_stored_script_payload_never_runs_anywhere(live_server, browser, settings, tmp_path):
-    for name, value in storage_settings(migrated.files_root(tmp_path)).items():
-        setattr(settings, name, value)
+    use_storage(settings, migrated.files_root(tmp_path))
     world = world_written()
     touched = poison()
     assert {"network.Hotline.brand_name", "accounts.User.first_name", "reports.Grant.title"} <= set(touched)

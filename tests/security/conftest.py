@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from tests import migrated
-from tests.security.world import World, storage_settings, world_in_database
+from tests.demo import use_storage
+from tests.security.world import World, world_in_database
 
 
 @pytest.fixture(scope="module")
@@ -26,5 +27,4 @@ def world(django_db_setup: None, django_db_blocker: Any, world_root: Any) -> Ite
 @pytest.fixture
 def world_files(settings: Any, world_root: Any) -> None:
     """The world's uploaded files stay where it stored them (the shared fixture moves storage per test)."""
-    for name, value in storage_settings(world_root).items():
-        setattr(settings, name, value)
+    use_storage(settings, world_root)
