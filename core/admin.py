@@ -11,13 +11,16 @@ its models in its `wagtail_hooks`.
 
 from __future__ import annotations
 
+import inspect
+from functools import partialmethod
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import ProtectedError, QuerySet
+from django.db.models import Model, ProtectedError, QuerySet
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.encoding import force_str
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -42,20 +45,55 @@ class TitledPageMixin:
 
 class OptionalRelationExportMixin:
     """Spreadsheet exports through an optional relation ("country.code" of a row without a country)
-    give an empty cell, not an error."""
+    give an empty cell, not an error. A choice's label ("get_status_display") is looked up in the
+    field's choices, read once per export: Django's own method reads every label of the field again for
+    each row (in the active language), which made it most of a large export's time."""
 
     list_export: list[str]
 
     def to_row_dict(self, item: Any) -> dict[str, Any]:
-        return {field: optional_path_value(item, field) for field in self.list_export}
+        labels = self.__dict__.setdefault("_choice_labels", {})
+        return {field: optional_path_value(item, field, labels) for field in self.list_export}
 
 
-def optional_path_value(item: Any, path: str) -> Any:
+def optional_path_value(item: Any, path: str, labels: dict[tuple[type, str], Any] | None = None) -> Any:
+    """The value at `path` ("hotline.country.code", "get_stage_display"): None when a relation on the
+    way is empty. `labels`: choice labels already read, by model and field (filled as they are read)."""
     parts = path.split(".")
+    owner = item
     for depth in range(1, len(parts)):
-        if multigetattr(item, ".".join(parts[:depth])) is None:
+        owner = multigetattr(item, ".".join(parts[:depth]))
+        if owner is None:
             return None
+    if labels is not None:
+        found = _choice_label(owner, parts[-1], labels)
+        if found is not _NOT_A_CHOICE:
+            return found
     return multigetattr(item, path)
+
+
+_NOT_A_CHOICE = object()
+
+
+def _choice_label(owner: Any, attribute: str, labels: dict[tuple[type, str], Any]) -> Any:
+    """What `owner.get_<field>_display()` returns, from `labels`; `_NOT_A_CHOICE` for any other
+    attribute (and for a display method a model writes itself)."""
+    key = (type(owner), attribute)
+    if key not in labels:
+        method = inspect.getattr_static(type(owner), attribute, None)
+        if isinstance(method, partialmethod) and method.func is Model._get_FIELD_display:
+            field = method.keywords["field"]
+            labels[key] = (field.attname, {value: force_str(label) for value, label in field.flatchoices})
+        else:
+            labels[key] = None
+    if labels[key] is None:
+        return _NOT_A_CHOICE
+    attname, choices = labels[key]
+    value = getattr(owner, attname)
+    try:
+        return force_str(choices.get(value, value), strings_only=True)
+    except TypeError:  # an unhashable value: as Django does, through the field's own method
+        return getattr(owner, attribute)()
 
 
 class ScopedExportMixin(FormulaSafeExportMixin, OptionalRelationExportMixin):

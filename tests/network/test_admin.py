@@ -411,3 +411,38 @@ def test_future_certificate_expiries_are_shown_as_dates_not_just_now(client_for,
     assert (today + timedelta(days=400)).isoformat() in page
     assert f"2 days ago ({(today - timedelta(days=2)).isoformat()})" in page
     assert "Just now" not in page and "just now" not in page
+
+
+def test_exported_choice_labels_are_djangos_own_in_the_active_language():
+    """Exports read a choice's label from the field's choices once per export (not Django's method per
+    row): the cell is what `get_<field>_display()` gives, in the language of the request, through a
+    relation too, and a stored value that is no longer a choice is written as it is."""
+    from django.utils import translation
+
+    from core.admin import OptionalRelationExportMixin
+    from network.models import TrainingParticipation
+
+    completed = ParticipationFactory(participant_type=TrainingParticipation.ParticipantType.ANALYST)
+    nominated = ParticipationFactory(status=TrainingParticipation.Status.NOMINATED, event=completed.event)
+    legacy = ParticipationFactory(event=completed.event)
+    TrainingParticipation.objects.filter(pk=legacy.pk).update(status="withdrawn-long-ago")
+    legacy.refresh_from_db()
+
+    class Export(OptionalRelationExportMixin):
+        list_export = ["get_status_display", "event.course.get_kind_display", "get_participant_type_display", "pk"]
+
+    for language in ("en", "fr"):
+        with translation.override(language):
+            export = Export()
+            for item in (completed, nominated, legacy):
+                row = export.to_row_dict(item)
+                assert row == {
+                    "get_status_display": item.get_status_display(),
+                    "event.course.get_kind_display": item.event.course.get_kind_display(),
+                    "get_participant_type_display": item.get_participant_type_display(),
+                    "pk": item.pk,
+                }
+    assert Export().to_row_dict(legacy)["get_status_display"] == "withdrawn-long-ago"
+    english = Export().to_row_dict(nominated)["get_status_display"]
+    with translation.override("fr"):
+        assert Export().to_row_dict(nominated)["get_status_display"] not in ("", english)
