@@ -1,19 +1,44 @@
+"""`seed_demo` as `make run` runs it: seeded once for the module (seeding takes seconds), with a
+certificate validity that is not the default, then checked by each test."""
+
 from __future__ import annotations
+
+from collections.abc import Iterator
+from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test.utils import override_settings
 
 from accounts.models import User
+from tests import migrated
+from tests.demo import storage_settings
 
 pytestmark = pytest.mark.django_db
 
+# As `make run` seeds (DEBUG, served at 127.0.0.1:8000), with certificates valid 48 months (not the default).
+SEEDED_WITH = {"DEBUG": True, "WAGTAILADMIN_BASE_URL": "http://127.0.0.1:8000", "QA_CERTIFICATE_VALIDITY_MONTHS": 48}
 
-def test_seed_demo_creates_the_demo_users_and_is_idempotent(settings, capsys):
+
+def _seed() -> None:
+    call_command("seed_demo", password="a-demo-password-for-tests", stdout=StringIO())
+
+
+@pytest.fixture(scope="module", autouse=True)
+def seeded(django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    root = migrated.files_root(tmp_path_factory.mktemp("seeded"))
+    with (
+        django_db_blocker.unblock(),
+        override_settings(**storage_settings(root), **SEEDED_WITH),
+        migrated.database_with("seed-demo-command", _seed),
+    ):
+        yield
+
+
+def test_seed_demo_creates_the_demo_users_and_is_idempotent(capsys):
     from wagtail.models import Site
 
-    settings.DEBUG = True
-    settings.WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"  # as `make run` serves it
-    call_command("seed_demo", password="a-demo-password-for-tests")
     assert Site.objects.get(is_default_site=True).root_url == "http://127.0.0.1:8000"
     emails = set(User.objects.values_list("email", flat=True))
     expected = {
@@ -42,12 +67,14 @@ def test_seed_demo_creates_the_demo_users_and_is_idempotent(settings, capsys):
     assert "already present" in capsys.readouterr().out
 
 
-def test_seed_demo_refuses_without_debug_unless_forced(settings):
+def test_seed_demo_refuses_without_debug_unless_forced(settings, capsys):
+    """With DEBUG off it refuses unless forced. (Every test that needs the demo seeds it forced, with DEBUG
+    off: `tests/demo.py`.)"""
     settings.DEBUG = False
     with pytest.raises(CommandError, match="--force"):
         call_command("seed_demo")
-    call_command("seed_demo", "--force", password="a-demo-password-for-tests")
-    assert User.objects.filter(email="admin@example.org").exists()
+    call_command("seed_demo", "--force")
+    assert "already present" in capsys.readouterr().out
 
 
 def test_the_demo_renewals_follow_the_renewal_rules(settings, client):
@@ -70,9 +97,7 @@ def test_the_demo_renewals_follow_the_renewal_rules(settings, client):
         renewal_year_to_open,
     )
 
-    settings.DEBUG = True
-    settings.QA_CERTIFICATE_VALIDITY_MONTHS = 48  # not the default: the demo's certificates follow it
-    call_command("seed_demo", password="a-demo-password-for-tests")
+    assert settings.QA_CERTIFICATE_VALIDITY_MONTHS == 48  # not the default: the demo's certificates follow it
     today = timezone.localdate()
     year = renewal_year_to_open(today)
     packs = list(RenewalPack.objects.select_related("hotline"))
