@@ -134,10 +134,9 @@ class SerialisedWSGIServer(ThreadedWSGIServer):
 
 # Python's cyclic garbage collector, tuned for the suite: by default it runs a young collection every 700
 # new objects, and migrations (model states) and admin pages (templates, querysets) make millions; what
-# is loaded before the first test (Django, the apps) is moved out of its way (`gc.freeze`). Measured on the
-# access matrix as two roles (with the migration and the world it needs): about 14 % less time, about 470 MB
-# per worker. Nothing else changes: objects
-# are still collected, less often.
+# is loaded before the first test (Django, the apps) is moved out of its way (`gc.freeze`). Measured on
+# the access matrix as two roles, with the migration and the world it needs: about 14 % less time,
+# about 470 MB per worker. Nothing else changes: objects are still collected, less often.
 GC_THRESHOLDS = (50_000, 20, 100)
 
 
