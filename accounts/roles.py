@@ -141,9 +141,16 @@ def register_role_permissions(grants: dict[Role, list[str]]) -> None:
         _role_permissions[str(role)].update(permissions)
 
 
-def sync_role_permissions(**_kwargs: object) -> None:
-    """Create missing role groups and grant the permissions apps declared (never removes any)."""
+def sync_role_permissions(*, sender: object = None, **_kwargs: object) -> None:
+    """Create missing role groups and grant the permissions apps declared (never removes any).
+
+    Connected to `post_migrate`, which migrate sends once per app: it does its work once, for the
+    last app (when every app's permissions exist), not once per app."""
+    from django.apps import apps
     from django.contrib.auth.models import Group, Permission
+
+    if sender is not None and sender is not [config for config in apps.get_app_configs() if config.models_module][-1]:
+        return
 
     for role in STAFF_ROLES:
         group, _created = Group.objects.get_or_create(name=str(role))

@@ -66,3 +66,31 @@ def test_invitations_visible_to_whoever_the_admin_lets_in(people, client_for):
         listed = Invitation.objects.visible_to(user).exists()
         response = client_for(user).get(reverse("accounts_admin:invitation_index"))
         assert (response.status_code == 200) is listed is may(user, "accounts.invitations"), name
+
+
+def test_after_migrate_each_role_group_holds_the_permissions_its_apps_declared():
+    """Migrate sends `post_migrate` once per app; the role groups are brought up to date once, when the
+    last app's signal arrives (every app's permissions exist by then), and hold what the apps declared."""
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+    from django.core.management.sql import emit_post_migrate_signal
+    from django.db.models.signals import post_migrate
+
+    from accounts.roles import _role_permissions
+
+    def held(role: Role) -> set[str]:
+        group = Group.objects.get(name=str(role))
+        return {f"{app}.{code}" for app, code in group.permissions.values_list("content_type__app_label", "codename")}
+
+    for role in STAFF_ROLES:
+        assert {"wagtailadmin.access_admin"} | _role_permissions.get(str(role), set()) <= held(role), role
+
+    staff = Group.objects.get(name=str(Role.NETWORK_STAFF))
+    taken = staff.permissions.filter(content_type__app_label="network").first()
+    staff.permissions.remove(taken)
+    assert taken is not None
+    first = next(config for config in apps.get_app_configs() if config.models_module)
+    post_migrate.send(sender=first, app_config=first, verbosity=0, interactive=False, using="default")
+    assert taken not in staff.permissions.all()  # not yet: later apps' permissions may not exist
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    assert taken in staff.permissions.all()
