@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
 from django.views.generic import FormView, TemplateView, View
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
@@ -122,7 +123,9 @@ class WorkbookConfirmView(NetworkStaffOnlyMixin, View):
         return redirect("network_workbook:job", pk=job.pk)
 
 
+@require_safe
 def workbook_export(request: HttpRequest) -> HttpResponse:
+    """The whole network as one workbook (a download: GET or HEAD only)."""
     if not may(request.user, "network.workbook"):
         raise PermissionDenied
     response = HttpResponse(export_workbook(), content_type=XLSX)

@@ -440,3 +440,14 @@ def test_dates_in_the_future_are_fine_for_events_but_not_for_consent():
         )
     )
     assert [(e.row, e.column) for e in result.errors] == [(2, "consent_date")]
+
+
+def test_the_workbook_download_answers_get_only(client_for, staff_user):
+    """A download changes nothing: the export answers GET (and HEAD), and refuses other methods."""
+    client = client_for(staff_user)
+    url = reverse("network_workbook:export")
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith('attachment; filename="network-')
+    assert client.post(url).status_code == 405
+    assert client.head(url).status_code == 200
