@@ -10,10 +10,10 @@ Django does after it (the cache table, the data kept for `serialized_rollback`) 
 worker as before. On SQLite that copy also puts the migrated data back before a transactional test
 (`_restore_by_copy`), instead of Django inserting it again row by row.
 
-Data sets (`database_with`): the demo network and the security world take seconds to build, and
-several modules on each worker need them. On SQLite under pytest-xdist the first module to need one
-builds it and keeps a copy of the whole database (and of what the builder returned); later ones
-restore that copy, and the database is put back as it was when they finish. Elsewhere (PostgreSQL,
+Data sets (`database_with`): the demo network, the security world and the public site's pages take
+seconds to build, and several modules on each worker need them. On SQLite under pytest-xdist the first
+module to need one builds it and keeps a copy of the whole database (and of what the builder
+returned); later ones restore that copy, and the database is put back as it was when they finish. Elsewhere (PostgreSQL,
 or a serial run) each builds it inside a transaction that is rolled back.
 """
 
