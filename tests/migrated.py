@@ -13,8 +13,8 @@ worker as before. On SQLite that copy also puts the migrated data back before a 
 Data sets (`database_with`): the demo network, the security world and the public site's pages take
 seconds to build, and several modules on each worker need them. On SQLite under pytest-xdist the first
 module to need one builds it and keeps a copy of the whole database (and of what the builder
-returned); later ones restore that copy, and the database is put back as it was when they finish. Elsewhere (PostgreSQL,
-or a serial run) each builds it inside a transaction that is rolled back.
+returned); later ones restore that copy, and the database is put back as it was when they finish.
+Elsewhere (PostgreSQL, or a serial run) each builds it inside a transaction that is rolled back.
 """
 
 from __future__ import annotations
