@@ -51,25 +51,28 @@ class OptionalRelationExportMixin:
 
     list_export: list[str]
 
+    @cached_property
+    def _choice_labels(self) -> dict[tuple[type, str], Any]:
+        return {}
+
     def to_row_dict(self, item: Any) -> dict[str, Any]:
-        labels = self.__dict__.setdefault("_choice_labels", {})
-        return {field: optional_path_value(item, field, labels) for field in self.list_export}
+        return {field: optional_path_value(item, field, self._choice_labels) for field in self.list_export}
 
 
 def optional_path_value(item: Any, path: str, labels: dict[tuple[type, str], Any] | None = None) -> Any:
     """The value at `path` ("hotline.country.code", "get_stage_display"): None when a relation on the
     way is empty. `labels`: choice labels already read, by model and field (filled as they are read)."""
-    parts = path.split(".")
+    *relations, attribute = path.split(".")
     owner = item
-    for depth in range(1, len(parts)):
-        owner = multigetattr(item, ".".join(parts[:depth]))
+    for relation in relations:
+        owner = multigetattr(owner, relation)
         if owner is None:
             return None
     if labels is not None:
-        found = _choice_label(owner, parts[-1], labels)
+        found = _choice_label(owner, attribute, labels)
         if found is not _NOT_A_CHOICE:
             return found
-    return multigetattr(item, path)
+    return multigetattr(owner, attribute)
 
 
 _NOT_A_CHOICE = object()
