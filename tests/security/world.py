@@ -573,7 +573,7 @@ def _cms_objects(world: World) -> None:
 
 
 def _donors(world: World) -> None:
-    """The donor area (issue 8) is ready once the donor model exists and the demo affiliates
+    """The donor area is ready once the donor model exists and the demo affiliates
     `donor` and `donor2` to two different donors."""
     donor_model = ACCOUNTS_DONOR_TARGET
     try:
