@@ -41,7 +41,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.regex_helper import _lazy_re_compile
 from django.utils.text import compress_string
 
-from core import dataversion
+from core import cacheversion, dataversion
 
 SITE_VERSION_KEY = "cms:site-version"
 _ACCEPTS_GZIP = _lazy_re_compile(r"\bgzip\b")
@@ -56,22 +56,12 @@ _CODE_SUFFIXES = {".py", ".html", ".txt", ".mo"}
 @once
 def code_version() -> str:
     """A fingerprint of this process's code: a deployment never serves pages cached by the old one."""
-    digest = hashlib.sha256()
     base = Path(settings.BASE_DIR)
-    for folder in _CODE_FOLDERS:
-        for path in sorted((base / folder).rglob("*")):
-            if path.suffix in _CODE_SUFFIXES and path.is_file():
-                stat = path.stat()
-                digest.update(f"{path.relative_to(base)}:{stat.st_size}:{stat.st_mtime_ns}".encode())
-    return digest.hexdigest()[:12]
+    return cacheversion.code_fingerprint(cacheversion.files_under(base, _CODE_FOLDERS, _CODE_SUFFIXES), base=base)
 
 
 def site_version() -> int:
-    version = cache.get(SITE_VERSION_KEY)
-    if version is None:
-        cache.add(SITE_VERSION_KEY, 1, timeout=None)
-        version = cache.get(SITE_VERSION_KEY, 1)
-    return int(version)
+    return cacheversion.read(SITE_VERSION_KEY)
 
 
 SITES_KEY = "cms:sites"
@@ -131,10 +121,7 @@ def bump_site_version() -> None:
 
 
 def _bump_now() -> None:
-    try:
-        cache.incr(SITE_VERSION_KEY)
-    except ValueError:
-        cache.set(SITE_VERSION_KEY, 2, timeout=None)
+    cacheversion.bump(SITE_VERSION_KEY)
 
 
 def _has_pending_messages(request: HttpRequest) -> bool:

@@ -30,6 +30,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import translation
 from django.utils.safestring import mark_safe
 
+from core import cacheversion
+
 VERSION_KEY = "core:admin-sidebar-version"
 TIMEOUT = 10 * 60
 _CODE_SUFFIXES = {".mo"}
@@ -39,29 +41,18 @@ _CODE_SUFFIXES = {".mo"}
 def code_version() -> str:
     import wagtail
 
-    digest = hashlib.sha256(wagtail.__version__.encode())
     base = Path(settings.BASE_DIR)
     paths = [*base.glob("*/wagtail_hooks.py"), *base.glob("*/viewsets/*.py"), *(base / "locale").rglob("*.mo")]
-    for path in sorted(paths):
-        stat = path.stat()
-        digest.update(f"{path.relative_to(base)}:{stat.st_size}:{stat.st_mtime_ns}".encode())
-    return digest.hexdigest()[:12]
+    return cacheversion.code_fingerprint(sorted(paths), base=base, salt=wagtail.__version__)
 
 
 def version() -> int:
-    found = cache.get(VERSION_KEY)
-    if found is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
-        found = cache.get(VERSION_KEY, 1)
-    return int(found)
+    return cacheversion.read(VERSION_KEY)
 
 
 def bump(**_kwargs: Any) -> None:
     """Every cached sidebar is stale (a signal receiver, also called directly)."""
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.add(VERSION_KEY, 2, timeout=None)
+    cacheversion.bump(VERSION_KEY)
 
 
 def user_digest(user: Any) -> str:

@@ -19,9 +19,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from core import cacheversion
 
 KEY = "core:data-version"
 # Apps whose writes change what dashboards and public pages show.
@@ -49,12 +50,7 @@ def topic_models(topic: str) -> frozenset[str]:
 
 
 def current(topic: str | None = None) -> int:
-    key = KEY if topic is None else topic_key(topic)
-    version = cache.get(key)
-    if version is None:
-        cache.add(key, 1, timeout=None)
-        version = cache.get(key, 1)
-    return int(version)
+    return cacheversion.read(KEY if topic is None else topic_key(topic))
 
 
 def versions(found: dict[str, Any], names: tuple[str, ...]) -> tuple[int, ...]:
@@ -91,10 +87,7 @@ def bump(*models: Any) -> None:
 
 def _bump_now(keys: list[str]) -> None:
     for key in keys:
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 2, timeout=None)
+        cacheversion.bump(key)
 
 
 def _on_write(sender: Any, **kwargs: Any) -> None:

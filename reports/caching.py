@@ -24,7 +24,7 @@ from django.utils import translation
 
 from accounts.access import has_role
 from accounts.roles import Role
-from core import dataversion
+from core import cacheversion, dataversion
 from reports.scope import Period, Scope, period_key, scope_key
 
 TIMEOUT = 15 * 60
@@ -35,14 +35,8 @@ _CODE_SUFFIXES = {".py", ".html", ".mo"}
 
 @functools.cache
 def code_version() -> str:
-    digest = hashlib.sha256()
     base = Path(settings.BASE_DIR)
-    for folder in _CODE_FOLDERS:
-        for path in sorted((base / folder).rglob("*")):
-            if path.suffix in _CODE_SUFFIXES and path.is_file():
-                stat = path.stat()
-                digest.update(f"{path.relative_to(base)}:{stat.st_size}:{stat.st_mtime_ns}".encode())
-    return digest.hexdigest()[:12]
+    return cacheversion.code_fingerprint(cacheversion.files_under(base, _CODE_FOLDERS, _CODE_SUFFIXES), base=base)
 
 
 def access_scope(user: Any) -> str:
