@@ -67,6 +67,10 @@ class PortalRole(models.TextChoices):
     VIEWER = "viewer", _("Viewer")
 
 
+# Who edits and submits the organisation's items and returns in the portal (the "portal.edit" rule below);
+# viewers only read.
+PORTAL_EDITORS = frozenset({PortalRole.MANAGER, PortalRole.CONTRIBUTOR})
+
 PORTAL_ROLE_HELP = {
     PortalRole.MANAGER: _("Edits and submits items, invites colleagues and sets their roles."),
     PortalRole.CONTRIBUTOR: _("Edits and submits items."),
@@ -98,7 +102,7 @@ ACTION_RULES: dict[str, ActionRule] = {
     # Erase a contact's personal data.
     "network.contacts.erase": ActionRule(role=Role.NETWORK_STAFF, permission="network.erase_contact"),
     # Portal: edit and submit the organisation's items and returns (checklist items, evidence, answers).
-    "portal.edit": ActionRule(portal_roles=frozenset({PortalRole.MANAGER, PortalRole.CONTRIBUTOR})),
+    "portal.edit": ActionRule(portal_roles=PORTAL_EDITORS),
     # Portal: invite colleagues of the same organisation, change their roles, remove their access,
     # assign items to them.
     "portal.colleagues": ActionRule(portal_roles=frozenset({PortalRole.MANAGER})),

@@ -15,7 +15,7 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from accounts.roles import PortalRole
+from accounts.roles import PORTAL_EDITORS, PortalRole
 from accounts.selectors import emails_by_organisation
 from core.reminders import AFTER, BEFORE, DUE, Reminder, moment_of, offsets_for, phase
 from network.models import Hotline, HotlineStatistics, TrainingParticipation
@@ -42,7 +42,7 @@ def statistics_return_reminders(today: date) -> Iterable[Reminder]:
         return
     people = emails_by_organisation(
         organisation_ids={hotline.host_organisation_id for hotline in hotlines},
-        roles=[PortalRole.MANAGER, PortalRole.CONTRIBUTOR],
+        roles=PORTAL_EDITORS,
     )
     for hotline in hotlines:
         names = {"year": year, "hotline": hotline.brand_name, "date": due_on.isoformat()}

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.access import may, portal_user_required
 from accounts.models import User
-from accounts.roles import PortalRole
+from accounts.roles import PORTAL_EDITORS
 from accounts.selectors import organisation_affiliations
 from core.forms import DateField, DatePickerInput
 from onboarding import services
@@ -32,9 +32,7 @@ class ItemAssignForm(forms.Form):
 
     def __init__(self, *args: object, organisation_id: int, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        editors = organisation_affiliations(
-            organisation_ids=[organisation_id], roles=[PortalRole.MANAGER, PortalRole.CONTRIBUTOR]
-        ).values("user_id")
+        editors = organisation_affiliations(organisation_ids=[organisation_id], roles=PORTAL_EDITORS).values("user_id")
         self.fields["assignee"].queryset = User.objects.filter(pk__in=editors).order_by("email")
 
 

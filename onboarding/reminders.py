@@ -20,7 +20,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from accounts.roles import PortalRole
+from accounts.roles import PORTAL_EDITORS, PortalRole
 from accounts.selectors import emails_by_organisation
 from core.reminders import (
     AFTER,
@@ -294,7 +294,6 @@ _CHECKLIST_STAGES = [
     *(stage for stage in Hotline.CANDIDATE_STAGES if stage != Hotline.Stage.ON_HOLD),
     *Hotline.MEMBER_STAGES,
 ]
-_EDITORS = (PortalRole.MANAGER, PortalRole.CONTRIBUTOR)
 
 
 def checklist_item_reminders(today: date) -> Iterable[Reminder]:
@@ -317,7 +316,7 @@ def checklist_item_reminders(today: date) -> Iterable[Reminder]:
         return
     organisations = {item.checklist.hotline.host_organisation_id for item in items}
     managers = emails_by_organisation(organisation_ids=organisations, roles=[PortalRole.MANAGER])
-    editors = emails_by_organisation(organisation_ids=organisations, roles=_EDITORS)
+    editors = emails_by_organisation(organisation_ids=organisations, roles=PORTAL_EDITORS)
     for item in items:
         moment = moment_of(item.due_on, today, offsets)
         if moment is None:

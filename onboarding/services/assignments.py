@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import has_role, may, organisation_id_for
 from accounts.models import User
-from accounts.roles import PortalRole, Role
+from accounts.roles import PORTAL_EDITORS, Role
 from accounts.selectors import organisation_affiliations
 from core.mail import queue_email
 from onboarding.models import ChecklistItem
@@ -44,9 +44,7 @@ def item_assign(*, item: ChecklistItem, assignee: User | None, due_on: date | No
             raise ValidationError(_("This item is no longer in the checklist."))
         organisation_id = item.checklist.hotline.host_organisation_id
         if assignee is not None:
-            editors = organisation_affiliations(
-                organisation_ids=[organisation_id], roles=[PortalRole.MANAGER, PortalRole.CONTRIBUTOR]
-            )
+            editors = organisation_affiliations(organisation_ids=[organisation_id], roles=PORTAL_EDITORS)
             if not editors.filter(user=assignee).exists():
                 raise ValidationError(
                     {"assignee": _("Choose a manager or contributor of your organisation (viewers cannot edit).")}
