@@ -60,17 +60,7 @@ def roster_candidates(*, event: TrainingEvent, hotlines: Iterable[Hotline]) -> l
 
 
 def _place(event: TrainingEvent, analyst: Analyst) -> TrainingParticipation:
-    return TrainingParticipation(
-        event=event,
-        analyst=analyst,
-        participant_type=(
-            TrainingParticipation.ParticipantType.HOTLINE_MANAGER
-            if analyst.role == Analyst.Role.MANAGER
-            else TrainingParticipation.ParticipantType.ANALYST
-        ),
-        organisation_id=analyst.hotline.host_organisation_id,
-        status=Status.CONFIRMED,
-    )
+    return TrainingParticipation.place_for(event=event, analyst=analyst, status=Status.CONFIRMED)
 
 
 def roster_add(*, event: TrainingEvent, analysts: Sequence[Analyst], acting_user: Any) -> list[TrainingParticipation]:

@@ -361,16 +361,8 @@ def training_nominate(
                 {"analysts": _("Already at this event: %(codes)s.") % {"codes": ", ".join(sorted(already))}}
             )
         for analyst in analysts:
-            participation = TrainingParticipation(
-                event=event,
-                analyst=analyst,
-                participant_type=(
-                    TrainingParticipation.ParticipantType.HOTLINE_MANAGER
-                    if analyst.role == Analyst.Role.MANAGER
-                    else TrainingParticipation.ParticipantType.ANALYST
-                ),
-                organisation_id=analyst.hotline.host_organisation_id,
-                status=TrainingParticipation.Status.NOMINATED,
+            participation = TrainingParticipation.place_for(
+                event=event, analyst=analyst, status=TrainingParticipation.Status.NOMINATED
             )
             _save_checked(participation)
             audit(

@@ -288,6 +288,22 @@ class TrainingParticipation(models.Model):
     def __str__(self) -> str:
         return f"{self.participant_label} at {self.event}"
 
+    @classmethod
+    def place_for(cls, *, event: TrainingEvent, analyst: Analyst, status: str) -> TrainingParticipation:
+        """A registered analyst's place at `event` (not saved): as a hotline manager when that is their
+        role, otherwise as an analyst, for their hotline's host organisation."""
+        return cls(
+            event=event,
+            analyst=analyst,
+            participant_type=(
+                cls.ParticipantType.HOTLINE_MANAGER
+                if analyst.role == Analyst.Role.MANAGER
+                else cls.ParticipantType.ANALYST
+            ),
+            organisation_id=analyst.hotline.host_organisation_id,
+            status=status,
+        )
+
     @property
     def participant_label(self) -> str:
         if self.analyst_id:
