@@ -561,7 +561,7 @@ def corrective_action(request: HttpRequest, pk: int) -> HttpResponse:
             "upload_form": upload_form,
             "complete_form": complete_form,
             "errors": errors,
-            "editable": action.status in (CorrectiveAction.Status.OPEN, CorrectiveAction.Status.IN_PROGRESS),
+            "editable": action.status in CorrectiveAction.DUE_STATUSES,
             **_thread(
                 request,
                 hotline=action.assessment.hotline,

@@ -262,7 +262,7 @@ def corrective_action_reminders(today: date) -> Iterable[Reminder]:
     offsets = offsets_for("corrective_action")
     actions = (
         CorrectiveAction.objects.filter(
-            status__in=[CorrectiveAction.Status.OPEN, CorrectiveAction.Status.IN_PROGRESS],
+            status__in=CorrectiveAction.DUE_STATUSES,
             due_on__lte=today + timedelta(days=offsets.lead_days),
         )
         .exclude(assessment__status=Assessment.Status.CANCELLED)

@@ -18,6 +18,7 @@ from accounts.access import is_staff_user
 from network.models import Hotline
 from network.time_zones import is_zone
 from onboarding import checklist_rules as rules
+from onboarding.models.common import DueOn
 from onboarding.models.dossier import EvidenceDocument, _dossier
 from onboarding.models.lifecycle import StageChange
 
@@ -225,7 +226,7 @@ class CorrectiveActionQuerySet(models.QuerySet):
         return self.exclude(status=CorrectiveAction.Status.VERIFIED)
 
 
-class CorrectiveAction(models.Model):
+class CorrectiveAction(DueOn, models.Model):
     """What an assessment asks the hotline to put right: owner, due date, status and evidence."""
 
     class Status(models.TextChoices):
@@ -233,6 +234,9 @@ class CorrectiveAction(models.Model):
         IN_PROGRESS = "in_progress", _("In progress")
         COMPLETED = "completed", _("Completed, awaiting verification")
         VERIFIED = "verified", _("Verified and closed")
+
+    # Still the hotline's to do (a completed action awaits verification and is not overdue any more).
+    DUE_STATUSES = (Status.OPEN, Status.IN_PROGRESS)
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="corrective_actions")
     area = models.PositiveSmallIntegerField(_("area"), choices=rules.AREAS, null=True, blank=True)
@@ -276,13 +280,6 @@ class CorrectiveAction(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status != self.Status.VERIFIED
-
-    def is_overdue(self, on: date | None = None) -> bool:
-        return self.status in (self.Status.OPEN, self.Status.IN_PROGRESS) and self.due_on < (on or timezone.localdate())
-
-    @property
-    def overdue(self) -> bool:
-        return self.is_overdue()
 
 
 class DecisionQuerySet(models.QuerySet):

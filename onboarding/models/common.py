@@ -1,10 +1,12 @@
 """Shared by the onboarding models: the two access rules that are not the dossier's (staff only; staff or
-the hotline's own organisation) and private documents (minutes, agreements) served after access checks.
+the hotline's own organisation), when a task with a due date is overdue, and private documents (minutes,
+agreements) served after access checks.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -26,6 +28,20 @@ def _staff_or_organisation(queryset: models.QuerySet, user: Any, path: str) -> m
     if not organisation_id:
         return queryset.none()
     return queryset.filter(**{path: organisation_id})
+
+
+class DueOn:
+    """A task with a due date (`due_on`) and a status: overdue when its status is one of `DUE_STATUSES`
+    (still to be done) and its due date has passed (before today, or before `on`)."""
+
+    DUE_STATUSES: ClassVar[tuple[str, ...]]
+
+    def is_overdue(self, on: date | None = None) -> bool:
+        return self.status in self.DUE_STATUSES and self.due_on < (on or timezone.localdate())
+
+    @property
+    def overdue(self) -> bool:
+        return self.is_overdue()
 
 
 class PrivateDocument(models.Model):

@@ -21,7 +21,7 @@ from modelcluster.models import ClusterableModel
 from accounts.access import is_staff_user, organisation_id_for
 from network.models import Contact, Country, Hotline, Organisation, Sector
 from network.time_zones import is_zone, zone_label
-from onboarding.models.common import PrivateDocument, _staff_or_organisation
+from onboarding.models.common import DueOn, PrivateDocument, _staff_or_organisation
 
 
 class InteractionQuerySet(models.QuerySet):
@@ -332,7 +332,7 @@ class ActionItemQuerySet(models.QuerySet):
         return self.open().filter(due_on__gte=today, due_on__lte=today + timedelta(days=days))
 
 
-class ActionItem(models.Model):
+class ActionItem(DueOn, models.Model):
     """Something agreed at a roundtable: who does it by when."""
 
     class Status(models.TextChoices):
@@ -342,6 +342,7 @@ class ActionItem(models.Model):
         DROPPED = "dropped", _("Dropped")
 
     OPEN_STATUSES = (Status.OPEN, Status.IN_PROGRESS)
+    DUE_STATUSES = OPEN_STATUSES
 
     roundtable = models.ForeignKey(
         Roundtable, on_delete=models.CASCADE, related_name="action_items", verbose_name=_("roundtable")
@@ -385,13 +386,6 @@ class ActionItem(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
-
-    def is_overdue(self, on: date | None = None) -> bool:
-        return self.is_open and self.due_on < (on or timezone.localdate())
-
-    @property
-    def overdue(self) -> bool:
-        return self.is_overdue()
 
     @property
     def overdue_label(self) -> str:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -30,6 +29,7 @@ from django.utils.translation import gettext_lazy
 
 from network.models import Hotline
 from onboarding.models.accreditation import Assessment
+from onboarding.models.common import DueOn
 from onboarding.models.dossier import ChecklistTemplate, ChecklistTemplateItem, EvidenceDocument, _dossier
 
 
@@ -44,7 +44,7 @@ class SelfAssessmentQuerySet(models.QuerySet):
         return self.filter(status=SelfAssessment.Status.SUBMITTED)
 
 
-class SelfAssessment(models.Model):
+class SelfAssessment(DueOn, models.Model):
     """A member's self-assessment before a quality-assurance review: asked for, answered, submitted."""
 
     class Status(models.TextChoices):
@@ -53,6 +53,7 @@ class SelfAssessment(models.Model):
         SUBMITTED = "submitted", gettext_lazy("Submitted")
 
     OPEN_STATUSES = (Status.REQUESTED, Status.IN_PROGRESS)
+    DUE_STATUSES = OPEN_STATUSES
 
     hotline = models.ForeignKey(
         Hotline, on_delete=models.PROTECT, related_name="self_assessments", verbose_name=gettext_lazy("hotline")
@@ -107,13 +108,6 @@ class SelfAssessment(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
-
-    def is_overdue(self, on: date | None = None) -> bool:
-        return self.is_open and self.due_on < (on or timezone.localdate())
-
-    @property
-    def overdue(self) -> bool:
-        return self.is_overdue()
 
 
 class SelfAssessmentAnswer(models.Model):

@@ -241,7 +241,7 @@ def corrective_action_complete(
         )
         hotline = locked.assessment.hotline
         _require_actor(acting_user, hotline, {rules.CANDIDATE, rules.STAFF}, _("You cannot update this action."))
-        if locked.status not in (CorrectiveAction.Status.OPEN, CorrectiveAction.Status.IN_PROGRESS):
+        if locked.status not in CorrectiveAction.DUE_STATUSES:
             raise ValidationError(
                 _("This action is %(status)s already.") % {"status": locked.get_status_display().lower()}
             )
