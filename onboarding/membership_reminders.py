@@ -100,10 +100,9 @@ def qa_review_reminders(today: date) -> Iterable[Reminder]:
             template="onboarding/email/qa_review_reminder.txt",
             context={**context, "url": _url("portal:membership_hotline", hotline.pk)},
         )
-        lead = hotline.lead_staff
         yield Reminder(
             dedupe_key=f"{key}:staff",
-            to=[lead.email] if lead is not None and lead.is_active else [],
+            to=selectors.lead_staff_emails(hotline=hotline),
             subject=subject,
             template="onboarding/email/qa_review_reminder.txt",
             context={**context, "url": _url("onboarding_admin:member_cycle")},
@@ -135,8 +134,8 @@ def self_assessment_reminders(today: date) -> Iterable[Reminder]:
             template="onboarding/email/self_assessment_reminder.txt",
             context={**context, "url": _url("portal:self_assessment", item.pk)},
         )
-        lead = hotline.lead_staff
-        if phase(moment) == AFTER and lead is not None and lead.is_active:
+        lead = selectors.active_lead_staff(hotline=hotline)
+        if phase(moment) == AFTER and lead is not None:
             yield Reminder(
                 dedupe_key=f"{key}:staff",
                 to=[lead.email],

@@ -90,8 +90,7 @@ def _recipients(item: ActionItem) -> list[str]:
     if owner is not None and owner.is_active:
         return [owner.email]
     hotline = item.roundtable.hotline
-    lead = hotline.lead_staff if hotline else None
-    return [lead.email] if lead is not None and lead.is_active else []
+    return selectors.lead_staff_emails(hotline=hotline) if hotline else []
 
 
 def action_item_reminders(today: date) -> Iterable[Reminder]:

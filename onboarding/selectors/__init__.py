@@ -34,9 +34,11 @@ from onboarding.selectors.accreditation import (
 )
 from onboarding.selectors.common import (
     Stage,
+    active_lead_staff,
     association_emails,
     candidate_user_emails,
     dossier_actors,
+    lead_staff_emails,
     reviewer_emails,
 )
 from onboarding.selectors.decisions import (
@@ -183,6 +185,7 @@ __all__ = [
     "SelfAssessmentPage",
     "Stage",
     "TimelineEntry",
+    "active_lead_staff",
     "adoption_refusal",
     "adoption_required_for",
     "agreement",
@@ -218,6 +221,7 @@ __all__ = [
     "item_page",
     "lapsed_packs",
     "latest_self_assessments",
+    "lead_staff_emails",
     "letter_refusal",
     "may_confirm_full_membership",
     "may_email_about",

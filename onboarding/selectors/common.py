@@ -59,10 +59,19 @@ def reviewer_emails(*, hotline: Hotline) -> list[str]:
     )
 
 
+def active_lead_staff(*, hotline: Hotline) -> User | None:
+    """The hotline's lead staff member, when it has one whose account is active: the staff member told
+    about the hotline (nobody is told through a deactivated account)."""
+    lead = hotline.lead_staff
+    return lead if lead is not None and lead.is_active else None
+
+
+def lead_staff_emails(*, hotline: Hotline) -> list[str]:
+    """The address of `active_lead_staff`, or none."""
+    lead = active_lead_staff(hotline=hotline)
+    return [lead.email] if lead is not None else []
+
+
 def association_emails(*, hotline: Hotline) -> list[str]:
     """Who on the association's side hears about a dossier: its reviewers and the lead staff member."""
-    emails = set(reviewer_emails(hotline=hotline))
-    lead = hotline.lead_staff
-    if lead is not None and lead.is_active:
-        emails.add(lead.email)
-    return sorted(emails)
+    return sorted({*reviewer_emails(hotline=hotline), *lead_staff_emails(hotline=hotline)})

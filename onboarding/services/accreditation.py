@@ -336,8 +336,8 @@ def assessment_complete_report(
         audit(locked, "onboarding.assessment_report", user=acting_user, data={"recommendation": recommendation})
         if locked.kind == Assessment.Kind.QA_REVIEW:
             qa_review_settled.send(sender=Assessment, assessment=locked, acting_user=acting_user)
-        lead = locked.hotline.lead_staff
-        if lead is not None and lead.is_active and lead.pk != acting_user.pk:
+        lead = selectors.active_lead_staff(hotline=locked.hotline)
+        if lead is not None and lead.pk != acting_user.pk:
             queue_email(
                 to=[lead.email],
                 subject=lambda: _("Assessment report completed: %(hotline)s") % {"hotline": locked.hotline.brand_name},

@@ -615,9 +615,7 @@ def item_comment(
         elif visibility == CommentVisibility.REVIEWERS:
             recipients, url = selectors.association_emails(hotline=hotline), review_url
         else:
-            lead = hotline.lead_staff
-            recipients = [lead.email] if lead is not None and lead.is_active else []
-            url = review_url
+            recipients, url = selectors.lead_staff_emails(hotline=hotline), review_url
         queue_email(
             to=[e for e in recipients if e != acting_user.email],
             subject=lambda: (

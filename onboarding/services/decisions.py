@@ -158,8 +158,7 @@ def decision_appeal(*, decision: Decision, grounds: str, acting_user: User, now:
         audit(
             appeal, "onboarding.decision_appeal", user=acting_user, data={"decision": locked.pk, "hotline": hotline.pk}
         )
-        lead = hotline.lead_staff
-        recipients = [lead.email] if lead is not None and lead.is_active else []
+        recipients = selectors.lead_staff_emails(hotline=hotline)
         if recipients:
             queue_email(
                 to=recipients,

@@ -104,8 +104,7 @@ def _comment(
         elif visibility == CommentVisibility.SHARED:
             recipients, url = selectors.candidate_user_emails(hotline=locked), portal_url
         else:
-            lead = locked.lead_staff
-            recipients, url = ([lead.email] if lead is not None and lead.is_active else []), staff_url
+            recipients, url = selectors.lead_staff_emails(hotline=locked), staff_url
         queue_email(
             to=[e for e in recipients if e != acting_user.email],
             subject=lambda: (

@@ -186,8 +186,8 @@ def _notify_stage_change(*, hotline: Hotline, change: StageChange, acting_user: 
         template="onboarding/email/stage_change_candidate.txt",
         context={**context, "url": _absolute(reverse("portal:onboarding_candidate", args=[hotline.pk]))},
     )
-    lead = hotline.lead_staff
-    if lead is not None and lead.is_active and lead.pk != acting_user.pk:
+    lead = selectors.active_lead_staff(hotline=hotline)
+    if lead is not None and lead.pk != acting_user.pk:
         queue_email(
             to=[lead.email],
             subject=subject,

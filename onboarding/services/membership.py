@@ -51,9 +51,9 @@ from onboarding.services.lifecycle import hotline_transition
 
 def _network_staff_emails(hotline: Hotline) -> list[str]:
     """The hotline's lead staff member; without one, every active network staff member."""
-    lead = hotline.lead_staff
-    if lead is not None and lead.is_active:
-        return [lead.email]
+    lead = selectors.lead_staff_emails(hotline=hotline)
+    if lead:
+        return lead
     return sorted(
         User.objects.filter(is_active=True, groups__name=Role.NETWORK_STAFF.value).values_list("email", flat=True)
     )

@@ -18,6 +18,7 @@ from accounts.roles import Role
 from core.audit import audit
 from core.mail import queue_email
 from network.models import Hotline
+from onboarding import selectors
 from onboarding.models import (
     ReviewerAssignment,
 )
@@ -93,8 +94,8 @@ def reviewer_declare(
             user=acting_user,
             data={"reviewer": acting_user.email, "conflict": has_conflict},
         )
-        lead = locked.hotline.lead_staff
-        if has_conflict and lead is not None and lead.is_active:
+        lead = selectors.active_lead_staff(hotline=locked.hotline)
+        if has_conflict and lead is not None:
             queue_email(
                 to=[lead.email],
                 subject=lambda: (

@@ -128,8 +128,8 @@ def review_submit(*, review: Review, acting_user: User, now: datetime | None = N
             data={"hotline": hotline.pk, "subject": locked.subject_reference, "recommendation": locked.recommendation},
             title=str(locked),
         )
-        lead = hotline.lead_staff
-        if lead is not None and lead.is_active:
+        lead = selectors.active_lead_staff(hotline=hotline)
+        if lead is not None:
             queue_email(
                 to=[lead.email],
                 subject=_("Review submitted: %(hotline)s") % {"hotline": hotline.brand_name},
