@@ -45,34 +45,40 @@ def _store(upload: File, *, folder: str, acting_user: User) -> PrivateDocument:
     )
 
 
+def _attach(
+    record: Roundtable | Agreement, *, field: str, upload: File, folder: str, action: str, acting_user: User
+) -> PrivateDocument:
+    """Store the checked upload and make it the record's `field` document, audited as `action`."""
+    with transaction.atomic():
+        document = _store(upload, folder=folder, acting_user=acting_user)
+        type(record).objects.filter(pk=record.pk).update(**{field: document}, updated_at=timezone.now())
+        setattr(record, field, document)
+        audit(record, action, user=acting_user, data={"file": document.original_name, "sha256": document.sha256})
+    return document
+
+
 def roundtable_attach_minutes(*, roundtable: Roundtable, upload: File, acting_user: User) -> PrivateDocument:
     _require_network_staff(acting_user, _("Only network staff can upload minutes."))
-    with transaction.atomic():
-        document = _store(upload, folder="onboarding/minutes", acting_user=acting_user)
-        Roundtable.objects.filter(pk=roundtable.pk).update(minutes=document, updated_at=timezone.now())
-        roundtable.minutes = document
-        audit(
-            roundtable,
-            "onboarding.minutes_upload",
-            user=acting_user,
-            data={"file": document.original_name, "sha256": document.sha256},
-        )
-    return document
+    return _attach(
+        roundtable,
+        field="minutes",
+        upload=upload,
+        folder="onboarding/minutes",
+        action="onboarding.minutes_upload",
+        acting_user=acting_user,
+    )
 
 
 def agreement_attach_document(*, agreement: Agreement, upload: File, acting_user: User) -> PrivateDocument:
     _require_network_staff(acting_user, _("Only network staff can upload agreements."))
-    with transaction.atomic():
-        document = _store(upload, folder="onboarding/agreements", acting_user=acting_user)
-        Agreement.objects.filter(pk=agreement.pk).update(document=document, updated_at=timezone.now())
-        agreement.document = document
-        audit(
-            agreement,
-            "onboarding.agreement_document",
-            user=acting_user,
-            data={"file": document.original_name, "sha256": document.sha256},
-        )
-    return document
+    return _attach(
+        agreement,
+        field="document",
+        upload=upload,
+        folder="onboarding/agreements",
+        action="onboarding.agreement_document",
+        acting_user=acting_user,
+    )
 
 
 # -- Roundtables ------------------------------------------------------------------------------
