@@ -5,14 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from core.uploads import private_file_response, private_storage
 from network.models import Hotline
 from onboarding import checklist_rules as rules
 from onboarding import selectors, services
+from onboarding.forms import ReviewerCommentForm
 from onboarding.models import (
     EvidenceDocument,
 )
@@ -21,6 +23,19 @@ from onboarding.models import (
 def _errors(request: HttpRequest, exc: ValidationError) -> None:
     for message in exc.messages:
         messages.error(request, message)
+
+
+def posted_comment_form(request: HttpRequest, hotline: Hotline, *, permission: str) -> ReviewerCommentForm:
+    """A reviewer's or staff member's comment as posted (403 without `permission`); staff may also
+    write staff-only comments."""
+    if not request.user.has_perm(permission):
+        raise PermissionDenied
+    actors = selectors.dossier_actors(user=request.user, hotline=hotline)
+    return ReviewerCommentForm(request.POST, staff=rules.STAFF in actors)
+
+
+def comment_added(request: HttpRequest, comment: Any) -> None:
+    messages.success(request, _("Comment added (%(visibility)s).") % {"visibility": comment.get_visibility_display()})
 
 
 def _dossier_hotline_or_404(request: HttpRequest, pk: int) -> Hotline:

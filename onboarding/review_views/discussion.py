@@ -6,31 +6,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from onboarding import checklist_rules as rules
-from onboarding import selectors, services
+from onboarding import services
 from onboarding.admin_views import AdminPage
 from onboarding.forms import ReviewerCommentForm
 from onboarding.models import ChecklistItem, CorrectiveAction, DossierComment, EvidenceDocument
 from onboarding.review_views.assessments import AssessmentActionView
-from onboarding.review_views.common import thread_context
+from onboarding.review_views.common import comment_added, posted_comment_form, thread_context
 
 
 def _comment_form(request: HttpRequest, hotline: Any) -> ReviewerCommentForm:
-    if not request.user.has_perm("onboarding.add_dossiercomment"):
-        raise PermissionDenied
-    actors = selectors.dossier_actors(user=request.user, hotline=hotline)
-    return ReviewerCommentForm(request.POST, staff=rules.STAFF in actors)
-
-
-def _added(request: HttpRequest, comment: DossierComment) -> None:
-    messages.success(request, _("Comment added (%(visibility)s).") % {"visibility": comment.get_visibility_display()})
+    return posted_comment_form(request, hotline, permission="onboarding.add_dossiercomment")
 
 
 class EvidenceDetailView(AdminPage):
@@ -89,7 +79,7 @@ class EvidenceDetailView(AdminPage):
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
-                _added(request, comment)
+                comment_added(request, comment)
                 return redirect("onboarding_admin:evidence", self.document.pk)
         return self.render_to_response(self.get_context_data(comment_form=form))
 
@@ -110,6 +100,6 @@ class AssessmentCommentView(AssessmentActionView):
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
-                _added(request, comment)
+                comment_added(request, comment)
                 return self.back()
         return self.render_to_response(self.get_context_data(comment_form=form))

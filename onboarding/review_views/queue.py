@@ -27,7 +27,9 @@ from onboarding.models import (
     EvidenceDocument,
 )
 from onboarding.review_views.common import (
+    comment_added,
     evidence_response,
+    posted_comment_form,
 )
 
 
@@ -114,10 +116,7 @@ class ReviewItemView(AdminPage):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         action = request.POST.get("action", "")
         if action == "comment":
-            if not request.user.has_perm("onboarding.add_itemcomment"):
-                raise PermissionDenied
-            actors = selectors.dossier_actors(user=request.user, hotline=self.item.checklist.hotline)
-            form = ReviewerCommentForm(request.POST, staff=rules.STAFF in actors)
+            form = posted_comment_form(request, self.item.checklist.hotline, permission="onboarding.add_itemcomment")
             if form.is_valid():
                 try:
                     comment = services.item_comment(
@@ -129,10 +128,7 @@ class ReviewItemView(AdminPage):
                 except ValidationError as exc:
                     form.add_error(None, exc)
                 else:
-                    messages.success(
-                        request,
-                        _("Comment added (%(visibility)s).") % {"visibility": comment.get_visibility_display()},
-                    )
+                    comment_added(request, comment)
                     return redirect("onboarding_admin:review_item", self.item.pk)
             return self.render_to_response(self.get_context_data(comment_form=form))
         service = self.ACTIONS.get(action)
