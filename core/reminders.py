@@ -32,6 +32,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from wagtail import hooks
 
@@ -121,6 +122,26 @@ def moment_of(on: date, today: date, offsets: Offsets) -> str | None:
 def phase(moment: str) -> str:
     """BEFORE, DUE or AFTER: which side of the date a moment is on (subjects and templates read it)."""
     return moment.split("-", 1)[0]
+
+
+def due_subject(moment: str, on: date, title: str) -> str:
+    """The subject of an obligation with a due date, at `moment`."""
+    text = {
+        BEFORE: _("Due on %(date)s: %(title)s"),
+        DUE: _("Due today: %(title)s"),
+        AFTER: _("Overdue since %(date)s: %(title)s"),
+    }[phase(moment)]
+    return text % {"date": on.isoformat(), "title": title}
+
+
+def expiry_subject(moment: str, on: date, title: str) -> str:
+    """The subject of something valid until a date (an agreement, a document, a certificate)."""
+    text = {
+        BEFORE: _("Expires on %(date)s: %(title)s"),
+        DUE: _("Expires today: %(title)s"),
+        AFTER: _("Expired on %(date)s: %(title)s"),
+    }[phase(moment)]
+    return text % {"date": on.isoformat(), "title": title}
 
 
 # -- Digests --------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import PORTAL_EDITORS, PortalRole
 from accounts.selectors import emails_by_organisation
-from core.reminders import AFTER, BEFORE, DUE, Reminder, moment_of, offsets_for, phase
+from core.reminders import AFTER, BEFORE, DUE, Reminder, expiry_subject, moment_of, offsets_for, phase
 from network.models import Hotline, HotlineStatistics, TrainingParticipation
 
 
@@ -93,15 +93,10 @@ def certificate_expiry_reminders(today: date) -> Iterable[Reminder]:
             "course": participation.event.course,
             "hotline": hotline.brand_name,
         }
-        subject = {
-            BEFORE: _("Expires on %(date)s: %(title)s"),
-            DUE: _("Expires today: %(title)s"),
-            AFTER: _("Expired on %(date)s: %(title)s"),
-        }[phase(moment)] % {"date": expires_on.isoformat(), "title": title}
         yield Reminder(
             dedupe_key=f"network:certificate:{participation.pk}:{moment}:{expires_on.isoformat()}",
             to=managers.get(hotline.host_organisation_id, []),
-            subject=subject,
+            subject=expiry_subject(moment, expires_on, title),
             template="network/email/certificate_expiry_reminder.txt",
             context={
                 "participation": participation,

@@ -28,6 +28,8 @@ from core.reminders import (
     DUE,
     REMINDER_PRODUCERS_HOOK,
     Reminder,
+    due_subject,
+    expiry_subject,
     moment_of,
     offsets_for,
     phase,
@@ -58,26 +60,6 @@ __all__ = [
     "on_hold_review_reminders",
     "producers",
 ]
-
-
-def due_subject(moment: str, on: date, title: str) -> str:
-    """The subject of an obligation with a due date, at `moment`."""
-    text = {
-        BEFORE: _("Due on %(date)s: %(title)s"),
-        DUE: _("Due today: %(title)s"),
-        AFTER: _("Overdue since %(date)s: %(title)s"),
-    }[phase(moment)]
-    return text % {"date": on.isoformat(), "title": title}
-
-
-def expiry_subject(moment: str, on: date, title: str) -> str:
-    """The subject of something valid until a date (an agreement, a document, a certificate)."""
-    text = {
-        BEFORE: _("Expires on %(date)s: %(title)s"),
-        DUE: _("Expires today: %(title)s"),
-        AFTER: _("Expired on %(date)s: %(title)s"),
-    }[phase(moment)]
-    return text % {"date": on.isoformat(), "title": title}
 
 
 def _admin_url(name: str, *args: Any) -> str:
