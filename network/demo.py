@@ -491,21 +491,9 @@ def build_participations(
         if status == TrainingParticipation.Status.COMPLETED and event.course.certificate_valid_months:
             certified = event.ends_on
             expires = event.course.certificate_expiry(certified)
-        rows.append(
-            TrainingParticipation(
-                event=event,
-                analyst=analyst,
-                participant_type=(
-                    TrainingParticipation.ParticipantType.HOTLINE_MANAGER
-                    if analyst.role == Analyst.Role.MANAGER
-                    else TrainingParticipation.ParticipantType.ANALYST
-                ),
-                organisation_id=analyst.hotline.host_organisation_id,
-                status=status,
-                certified_on=certified,
-                certificate_expires_on=expires,
-            )
-        )
+        row = TrainingParticipation.place_for(event=event, analyst=analyst, status=status)
+        row.certified_on, row.certificate_expires_on = certified, expires
+        rows.append(row)
 
     for analyst in analysts:
         # Analysts who started before the last two years took the core course soon after starting.
