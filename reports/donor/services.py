@@ -461,7 +461,7 @@ def donor_report_submit(*, report: DonorReport, acting_user: Any) -> DonorReport
         locked = _locked(report, acting_user)
         if locked.status != Status.DRAFT:
             raise ValidationError(_("Only a draft can be submitted for review."))
-        if locked.generation != Generation.DONE or not locked.pdf_name:
+        if not locked.pdf_generated:
             raise ValidationError(_("The report can be submitted once its PDF has been generated."))
         blocking = [check.message for check in report_selectors.report_checks(locked) if check.blocking]
         if blocking:
@@ -502,7 +502,7 @@ def donor_report_publish(*, report: DonorReport, acting_user: Any) -> DonorRepor
         locked = _locked(report, acting_user)
         if locked.status != Status.IN_REVIEW:
             raise ValidationError(_("Only a report in review can be published."))
-        if locked.generation != Generation.DONE or not locked.pdf_sha256:
+        if not locked.pdf_generated:
             raise ValidationError(_("The report has no generated PDF to publish."))
         refusal = report_selectors.publish_refusal(report=locked, user=acting_user)
         if refusal:

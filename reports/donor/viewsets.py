@@ -365,7 +365,7 @@ class ReportView(AdminPage):
             editing=editing,
             checks=checks,
             blocking=blocking,
-            can_submit=editing and report.generation == DonorReport.Generation.DONE and not blocking,
+            can_submit=editing and report.pdf_generated and not blocking,
             can_return=manage and in_review,
             can_publish=manage and in_review and not refusal,
             publish_refusal=refusal if manage else "",

@@ -164,8 +164,10 @@ class DonorReport(models.Model):
         return self.status in (self.Status.PUBLISHED, self.Status.SUPERSEDED)
 
     @property
-    def has_pdf(self) -> bool:
-        return bool(self.pdf_name)
+    def pdf_generated(self) -> bool:
+        """Its generation is done and the PDF is stored with its digest: what submitting it for review,
+        publishing it and the submit button need."""
+        return self.generation == self.Generation.DONE and bool(self.pdf_name) and bool(self.pdf_sha256)
 
     @property
     def download_name(self) -> str:

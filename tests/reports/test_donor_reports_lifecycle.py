@@ -167,8 +167,28 @@ def test_a_draft_cannot_be_submitted_before_its_pdf_exists(grant: Any, manager: 
     report = services.donor_report_create(  # on-commit callbacks not run: the generation is still queued
         grant=grant, period_start=PERIOD[0], period_end=PERIOD[1], summary="", acting_user=manager
     )
+    assert not report.pdf_generated
     with pytest.raises(ValidationError):
         services.donor_report_submit(report=report, acting_user=manager)
+
+
+def test_submitting_and_publishing_need_the_same_generated_pdf(
+    grant: Any, manager: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """One rule (`DonorReport.pdf_generated`) for the submit button, submitting and publishing: the
+    generation is done and the PDF is stored with its digest."""
+    capture = django_capture_on_commit_callbacks
+    report = write_narrative(create(grant, manager, capture), manager, capture)
+    assert report.pdf_generated
+    DonorReport.objects.filter(pk=report.pk).update(pdf_sha256="")
+    report.refresh_from_db()
+    assert not report.pdf_generated
+    with pytest.raises(ValidationError, match="once its PDF has been generated"):
+        services.donor_report_submit(report=report, acting_user=manager)
+    DonorReport.objects.filter(pk=report.pk).update(status=DonorReport.Status.IN_REVIEW)
+    report.refresh_from_db()
+    with pytest.raises(ValidationError, match="no generated PDF"):
+        services.donor_report_publish(report=report, acting_user=second_manager())
 
 
 def test_a_published_report_is_immutable(grant: Any, manager: Any, django_capture_on_commit_callbacks: Any) -> None:
