@@ -291,15 +291,13 @@ class CachedPageMixin:
         return bool(self.get_view_restrictions())
 
     def get_view_restrictions(self) -> Any:
-        """The restrictions on this page and above it, read once per page instance: Wagtail checks
-        them before serving, then `is_restricted` reads the same rows."""
-        restrictions = super().get_view_restrictions()
-        memo = self.__dict__.get("_view_restrictions")
-        if memo is None:
-            memo = self.__dict__["_view_restrictions"] = list(restrictions)
-        else:
-            restrictions._result_cache = memo  # an evaluated queryset: iterating it runs no query
-            restrictions._prefetch_done = True
+        """The restrictions on this page and above it, read once per page instance (the page's
+        ancestors, then their restrictions): Wagtail checks them before serving, then `is_restricted`
+        reads the same rows. The queryset is returned evaluated, so iterating it again runs no query."""
+        restrictions = self.__dict__.get("_view_restrictions")
+        if restrictions is None:
+            restrictions = self.__dict__["_view_restrictions"] = super().get_view_restrictions()
+            len(restrictions)
         return restrictions
 
 

@@ -104,3 +104,16 @@ def test_the_benchmark_header_does_nothing_unless_the_setting_is_on(client, site
     settings.BENCH_PAGE_CACHE_MISS = True
     assert client.get("/about/", HTTP_X_BENCH_CACHE="miss")["X-Page-Cache"] == "miss"
     assert client.get("/about/")["X-Page-Cache"] == "hit"
+
+
+def test_a_page_reads_its_view_restrictions_once_when_it_misses_the_cache(client, site_tree, settings):
+    """Wagtail checks a page's view restrictions before serving it and the page cache checks them again
+    (a restricted page is never stored): the page's ancestors and their restrictions are read once."""
+    settings.BENCH_PAGE_CACHE_MISS = True
+    client.get(ARTICLE)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(ARTICLE, HTTP_X_BENCH_CACHE="miss")["X-Page-Cache"] == "miss"
+    restrictions = [q["sql"] for q in queries if "wagtailcore_pageviewrestriction" in q["sql"]]
+    ancestors = [q["sql"] for q in queries if '"alias_of_id" FROM "wagtailcore_page"' in q["sql"]]
+    assert len(restrictions) == 1, restrictions
+    assert len(ancestors) == 1, ancestors
