@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from django.core.files.images import ImageFile
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from PIL import Image
+from wagtail.images import get_image_model
+
+from tests.cms.site import publish
 
 pytestmark = pytest.mark.django_db
 
@@ -92,3 +99,21 @@ def test_search_takes_quotes_and_control_characters(client, site_tree, query, sh
 @given(query=st.text(alphabet=st.sampled_from("\"'()*-+^:!&|~<>{}[]\\/%_ \x00\x01\t\nab\u00e9\u202e"), max_size=12))
 def test_any_query_string_gives_a_results_page(client, site_tree, query):
     assert client.get("/search/", {"q": query}).status_code == 200
+
+
+def test_an_article_image_is_its_open_graph_image(client, site_tree, settings, tmp_path):
+    """Shared links show the article's image, cut to the 1200x630 Open Graph size, at its full address."""
+    settings.MEDIA_ROOT = tmp_path
+    buffer = io.BytesIO()
+    Image.new("RGB", (960, 540), "#1f6f8b").save(buffer, format="PNG")
+    image = get_image_model()(title="Analysts at work")
+    image.file = ImageFile(buffer, name="analysts.png")
+    image.save()
+    article = site_tree.reload(site_tree.article)
+    article.image = image
+    publish(article)
+
+    html = client.get("/news/how-a-hotline-works/").content.decode()
+    og_image = html.split('<meta property="og:image" content="')[1].split('"')[0]
+    assert og_image.startswith("http://testserver/") and ".fill-1200x630." in og_image
+    assert '<meta property="og:image"' not in client.get("/where-to-report/").content.decode()
