@@ -210,7 +210,7 @@ SHEETS = [
         model="reports.Indicator",
         order=330,
         description=(
-            "A grant's indicators: a metric key of the registry (`reports/metrics.py`) computed from live data, "
+            "A grant's indicators: a metric key of the registry (`reports/metrics/`) computed from live data, "
             "or a manual value with its justification; baseline and target."
         ),
         key_headers=["grant", "code"],
