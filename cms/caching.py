@@ -64,20 +64,24 @@ def site_version() -> int:
     return cacheversion.read(SITE_VERSION_KEY)
 
 
-SITES_KEY = "cms:sites"
+def _sites_key() -> str:
+    """Where the sites are cached: under the code's version too, since what is kept there (Site
+    objects with their root page) is the code's choice."""
+    return f"cms:sites:{code_version()}"
 
 
 def _versions(request: HttpRequest, *also: str) -> tuple[int, tuple[int, ...], dict[str, Any]]:
     """The site version and every data topic's version, read once per request in one cache round
     trip together with the sites and the entries named in `also`."""
     topic_names = dataversion.topics()
-    found = cache.get_many([SITE_VERSION_KEY, SITES_KEY, *(dataversion.topic_key(t) for t in topic_names), *also])
+    sites_key = _sites_key()
+    found = cache.get_many([SITE_VERSION_KEY, sites_key, *(dataversion.topic_key(t) for t in topic_names), *also])
     versions = getattr(request, "_cms_cache_versions", None)
     if versions is None:
         site = found.get(SITE_VERSION_KEY)
         site = int(site) if site is not None else site_version()
         data = dict(zip(topic_names, dataversion.versions(found, topic_names), strict=True))
-        versions = (site, data, _matched_site(request, site, found.get(SITES_KEY)))
+        versions = (site, data, _matched_site(request, site, found.get(sites_key)))
         request._cms_cache_versions = versions
     return versions[0], tuple(versions[1].values()), found
 
@@ -90,28 +94,28 @@ def _request_versions(request: HttpRequest) -> tuple[int, dict[str, int], int | 
 
 def _matched_site(request: HttpRequest, version: int, cached: Any) -> int | None:
     """The id of the Wagtail site that serves this request, found as Wagtail finds it (hostname,
-    then port, then the default site) from a list of sites cached under the site version, so
-    neither the port a client sends nor an unknown host name makes a new cache entry."""
+    then port, then the default site) from the sites cached under the site version, so neither
+    the port a client sends nor an unknown host name makes a new cache entry. The matched site
+    (with its root page) is handed to Wagtail for the request (`request._wagtail_site`, where
+    `Site.find_for_request` keeps it), so routing the page does not look the site up again."""
     if cached is None or cached[0] != version:
         from wagtail.models import Site
 
-        rows = tuple(Site.objects.values_list("pk", "hostname", "port", "is_default_site"))
-        cached = (version, rows)
-        cache.set(SITES_KEY, cached, None)
-    rows = cached[1]
+        cached = (version, tuple(Site.objects.select_related("root_page").order_by("pk")))
+        cache.set(_sites_key(), cached, None)
+    sites = cached[1]
     hostname = split_domain_port(request._get_raw_host())[0]
     port = request.get_port()
-    named = [row for row in rows if row[1] == hostname]
-    for pk, _hostname, site_port, _default in named:
-        if str(site_port) == str(port):
-            return pk
-    for pk, _hostname, _port, default in named:
-        if default:
-            return pk
-    if len(named) == 1:
-        return named[0][0]
-    defaults = [row[0] for row in rows if row[3]]
-    return defaults[0] if defaults else None
+    named = [site for site in sites if site.hostname == hostname]
+    matched = (
+        next((site for site in named if str(site.port) == str(port)), None)
+        or next((site for site in named if site.is_default_site), None)
+        or (named[0] if len(named) == 1 else None)
+        or next((site for site in sites if site.is_default_site), None)
+    )
+    if not hasattr(request, "_wagtail_site"):
+        request._wagtail_site = matched
+    return matched.pk if matched is not None else None
 
 
 def bump_site_version() -> None:
@@ -202,6 +206,7 @@ class PageCacheMiddleware:
         match = getattr(request, "resolver_match", None)
         if match is None or match.url_name != "wagtail_serve":
             return None
+        _request_versions(request)  # matches the site for Wagtail's routing too (`_matched_site`)
         return cached_page_response(request)
 
 

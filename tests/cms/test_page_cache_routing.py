@@ -91,3 +91,39 @@ def test_a_page_renders_its_chrome_from_the_cache(client_for, make_user, site_tr
     # No query looks for the menu's pages: the menu came from the cache.
     conditions = [query["sql"].split("WHERE", 1)[-1] for query in captured.captured_queries if "WHERE" in query["sql"]]
     assert not any('"show_in_menus"' in condition for condition in conditions)
+
+
+def test_each_site_routes_its_own_pages_without_looking_the_site_up_again(client, site_tree):
+    """The page cache matches the request's site from the sites it keeps (as Wagtail matches it) and
+    hands it to Wagtail's routing: an uncached page runs no query for the site, and a second site
+    on another host name serves its own root page, on a miss and on a hit."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from wagtail.models import Page, Site
+
+    from cms.models import StandardPage
+    from tests.cms.site import publish
+
+    other_home = StandardPage(title="Partner site", slug="partner-home", intro="Another site.")
+    Page.get_first_root_node().add_child(instance=other_home)
+    publish(other_home)
+    Site.objects.create(hostname="localhost", port=80, root_page=other_home, site_name="Partner")
+
+    with CaptureQueriesContext(connection) as queries:
+        first = client.get("/", HTTP_HOST="localhost")
+    assert first.status_code == 200 and first["X-Page-Cache"] == "miss"
+    assert "Partner site" in first.content.decode()
+    assert not [q for q in queries if _site_lookup(q["sql"])]
+    again = client.get("/", HTTP_HOST="localhost")
+    assert again["X-Page-Cache"] == "hit" and "Partner site" in again.content.decode()
+    assert "Partner site" not in client.get("/").content.decode()
+
+    client.get("/about/")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/about/", HTTP_X_BENCH_CACHE="miss").status_code == 200
+    assert not [q for q in queries if 'FROM "wagtailcore_site"' in q["sql"]]
+
+
+def _site_lookup(sql: str) -> bool:
+    """Wagtail's own lookup of a request's site (`Site.find_for_request`: the sites ranked by match)."""
+    return 'FROM "wagtailcore_site"' in sql and "CASE WHEN" in sql
