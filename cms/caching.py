@@ -64,6 +64,12 @@ def site_version() -> int:
     return cacheversion.read(SITE_VERSION_KEY)
 
 
+def request_site_version(request: HttpRequest) -> int:
+    """The site version as this request read it with the others (`_versions`: once per request),
+    so every fragment of one page is keyed by the same version as the page."""
+    return _request_versions(request)[0]
+
+
 def _sites_key() -> str:
     """Where the sites are cached: under the code's version too, since what is kept there (Site
     objects with their root page) is the code's choice."""

@@ -28,7 +28,7 @@ from wagtail.search import index
 
 from cms import selectors
 from cms.blocks import RICH_TEXT_FEATURES, BodyBlock, FiguresBlock, ObjectivesBlock
-from cms.caching import CachedPageMixin, code_version, site_version
+from cms.caching import CachedPageMixin, code_version, request_site_version
 from cms.fields import ChoiceListField
 
 IMAGE_MODEL = "wagtailimages.Image"
@@ -181,7 +181,7 @@ class SitePage(CachedPageMixin, Page):
             selectors.figure_values(requests)
         # Fragments that change only when pages are published name the site version in their keys.
         site = Site.find_for_request(request)
-        context["fragment_version"] = f"{code_version()}:{site_version()}:{site.pk if site else 0}"
+        context["fragment_version"] = f"{code_version()}:{request_site_version(request)}:{site.pk if site else 0}"
         return context
 
     @property

@@ -15,7 +15,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import get_language_info
 from wagtail.models import Page, Site
 
-from cms.caching import PAGE_CACHE_SECONDS, code_version, site_version
+from cms.caching import PAGE_CACHE_SECONDS, code_version, request_site_version
 
 register = template.Library()
 
@@ -54,7 +54,7 @@ def _site_chrome(request: HttpRequest) -> dict[str, Any] | None:
     if site is None:
         memo["chrome"] = None
         return None
-    key = f"cms:chrome:{code_version()}:{site_version()}:{site.pk}:{translation.get_language()}"
+    key = f"cms:chrome:{code_version()}:{request_site_version(request)}:{site.pk}:{translation.get_language()}"
     chrome = cache.get(key)
     if chrome is None:
         chrome = _build_site_chrome(request, site)
@@ -86,7 +86,7 @@ def _page_links(request: HttpRequest, page: Page) -> dict[str, Any]:
     if memo_key in memo:
         return memo[memo_key]
     site = Site.find_for_request(request)
-    key = f"cms:page-links:{code_version()}:{site_version()}:{site.pk if site else 0}:{page.pk}"
+    key = f"cms:page-links:{code_version()}:{request_site_version(request)}:{site.pk if site else 0}:{page.pk}"
     links = cache.get(key)
     if links is None:
         links = {
