@@ -303,16 +303,17 @@ class ExpiredEvidence:
     items: list[ChecklistItem]
 
 
-def evidence_expire_due(*, today: date) -> list[ExpiredEvidence]:
+def evidence_expire_due(*, today: date, now: datetime | None = None) -> list[ExpiredEvidence]:
     """Apply the expiry of every document whose validity ended before `today`, once per expiry date:
-    the accepted or submitted items it supported become expired (history, audit). Idempotent."""
+    the accepted or submitted items it supported become expired (history, audit), at `now` (default:
+    the current time). Idempotent."""
     due = (
         EvidenceDocument.objects.filter(expires_on__lt=today)
         .filter(Q(expiry_processed_for__isnull=True) | ~Q(expiry_processed_for=F("expires_on")))
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    now = timezone.now()
+    now = now or timezone.now()
     results = []
     for pk in list(due):
         with transaction.atomic():
