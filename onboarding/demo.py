@@ -16,18 +16,33 @@ transition service writes it, so hotlines' history pages show it. The `candidate
 The dossiers: each candidate has a checklist on the published template, in states that follow its
 stage (what the stages behind it needed is accepted, what it works towards is in every state,
 later items mostly not started), with small generated PDF documents as evidence (one expired, one
-expiring soon), a few comment threads and each item's history. The `reviewer` demo user is
-assigned to three candidates' dossiers (conflicts declared), to a fourth where the declaration is
-awaited, and to the two member dossiers below.
+expiring within a month), a few comment threads shared with the candidate and each item's history.
+The `reviewer` demo user is assigned to three candidates' dossiers (conflicts declared), to a fourth
+where the declaration is awaited, and to the two member dossiers below.
 The candidate under assessment has an assessment in progress; the newest provisional member has a
 completed pre-membership assessment and the membership decision that admitted it; the `member`
-demo user's hotline has a completed quality-assurance review with open corrective actions. Rows
-are written with `bulk_create`.
+demo user's hotline has a completed quality-assurance review with open corrective actions.
+
+The dossiers go through the services, so the demo obeys the rules users do, each step by the
+person who takes it on the day the history gives it (`now=`), in the order it happened: staff start
+each checklist on the candidate's first day (`checklist_create`); the candidate's demo user (else
+network staff) answers (`item_save_answer`), uploads the evidence (`evidence_upload`, which may
+support a second item) and submits (`item_submit`); staff assign the reviewer, who declares no
+conflict (`reviewer_assign`, `reviewer_declare`) and from then on reviews that dossier
+(`item_accept`, `item_request_changes`, whose comment opens the item's shared thread, answered with
+`item_comment`); before that, and elsewhere, a staff member who did not submit the item reviews it.
+Staff waive Safe Click Maroc's 13.2 and the admin approves the waiver (`item_waive`,
+`item_approve_waiver`); the daily step expires SafeNet Ghana's 12.3 evidence the day after its
+validity ended (`evidence_expire_due`). Each step writes its history and its audit entry (dated on
+its day), and the notifications it sent are in the outbox as sent then. The rest (stage histories,
+contact logs, roundtables, agreements, assessments, findings, corrective actions, the decision) is
+written directly (mostly with `bulk_create`); the alternative to an MoU goes through its services.
 """
 
 from __future__ import annotations
 
-import hashlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -69,11 +84,9 @@ from onboarding.models import (
     CountryAssessment,
     Decision,
     EvidenceDocument,
-    EvidenceLink,
     Finding,
     Interaction,
     ItemComment,
-    ItemEvent,
     ReviewerAssignment,
     Roundtable,
     RoundtableParticipant,
@@ -972,6 +985,14 @@ COMMENTS = [
         "",
     ),
 ]
+# What a reviewer asks for when sending an item back (beyond the threads above).
+REQUESTS = [
+    "Please upload the version your board adopted; this one is marked as a draft.",
+    "The document is not signed: please upload the signed copy.",
+    "Please say who in the team is responsible for this and attach the written procedure.",
+    "The document dates from before the host's reorganisation: is it still in force? Please confirm or update it.",
+]
+WAIVER = "The ministry runs the national awareness campaign; the hotline contributes to it."
 STATE_MIX = (
     (rules.ACCEPTED, 0.35),
     (rules.SUBMITTED, 0.2),
@@ -1027,263 +1048,358 @@ def _item_state(ctx: DemoContext, plan: Plan, gates: str) -> str:
     return rules.NOT_STARTED
 
 
+# One dated step of the dossiers' history: (when, what), run in order of `when`.
+type Step = tuple[datetime, Callable[[], Any]]
+
+
+@dataclass
+class _Story:
+    """What one checklist item goes through, by whom and when (the services check each step)."""
+
+    plan: Plan
+    item: ChecklistItem
+    state: str  # where it ends up
+    submitter: Any
+    edited: datetime
+    submitted: datetime
+    reviewed: datetime
+    uploaded: datetime | None = None  # when its document was uploaded (None: no document)
+    expires_on: date | None = None
+    shares_with: tuple[ChecklistItem, ...] = ()  # items its document may support too
+    request: str = ""  # the reviewer's request for changes
+    answer: str = ""  # the candidate's answer to it in the item's thread
+
+
+class _Clock:
+    """The historical moment the demo is acting at (None: the present)."""
+
+    at: datetime | None = None
+
+
+@contextmanager
+def _at_the_moment(clock: _Clock) -> Iterator[None]:
+    """While the demo acts through the services on past days: the audit entries the services write carry
+    that day (they stamp them with the time of the call), and the notifications they queue are recorded
+    as sent then, as they were at the time (the task worker does not deliver months-old news today)."""
+    from django.db.models.signals import pre_save
+    from wagtail.models import ModelLogEntry
+
+    from core.models import OutgoingEmail
+
+    def entry(sender: Any, instance: Any, **kwargs: Any) -> None:
+        if clock.at is not None and instance._state.adding:
+            instance.timestamp = clock.at
+
+    def email(sender: Any, instance: Any, **kwargs: Any) -> None:
+        if clock.at is not None and instance._state.adding:
+            instance.status, instance.sent_at = OutgoingEmail.Status.SENT, clock.at
+
+    pre_save.connect(entry, sender=ModelLogEntry, weak=False, dispatch_uid="demo-dossier-entries")
+    pre_save.connect(email, sender=OutgoingEmail, weak=False, dispatch_uid="demo-dossier-emails")
+    try:
+        yield
+    finally:
+        pre_save.disconnect(sender=ModelLogEntry, dispatch_uid="demo-dossier-entries")
+        pre_save.disconnect(sender=OutgoingEmail, dispatch_uid="demo-dossier-emails")
+        clock.at = None
+
+
+@contextmanager
+def _one_data_version_bump() -> Iterator[None]:
+    """Each save through the services marks cached data stale (`core.dataversion`), twice: at once and
+    after the commit. For the dossiers' hundreds of steps, in one transaction nothing reads meanwhile,
+    marking it stale once at the end does the same, as after rows written with `bulk_create`."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    for signal, uid in (
+        (post_save, "core.dataversion.save"),
+        (post_delete, "core.dataversion.delete"),
+        (m2m_changed, "core.dataversion.m2m"),
+    ):
+        signal.disconnect(dispatch_uid=uid)
+    try:
+        yield
+    finally:
+        dataversion.connect_signals()
+        dataversion.bump()
+
+
 def _dossiers(ctx: DemoContext, plans: list[Plan], hotlines: list[Hotline], histories: dict, staff: Any) -> str:
-    """Checklists, evidence, comments, reviewers, assessments and decisions (see the module docstring)."""
-    from core.uploads import KINDS, store_bytes
+    """Checklists, evidence, comments, reviewers, assessments and decisions (see the module docstring),
+    each step through its service, by the person who takes it, on its day."""
+    from onboarding.services import checklists as checklist_services
 
     template = ChecklistTemplate.objects.current(ChecklistTemplate.Purpose.ONBOARDING)
     reviewer = ctx.users.get("reviewer")
     if template is None or staff is None:
         return "no published checklist template: no dossiers"
+    by_country = {p.country: h for p, h in zip(plans, hotlines, strict=True)}
+    clock = _Clock()
+    with _one_data_version_bump(), _at_the_moment(clock):
+        checklists = []
+        for plan, hotline in zip(plans, hotlines, strict=True):
+            clock.at = histories[plan.country][0][2]
+            checklists.append(
+                checklist_services.checklist_create(hotline=hotline, acting_user=staff, template=template, now=clock.at)
+            )
+        stories = _stories(ctx, plans, checklists, histories, staff, template)
+        # Everything in the order it happened: the reviewer is assigned (and declares) before reviewing.
+        assigning, open_since = _reviewers(by_country, histories, staff, reviewer)
+        steps = assigning + _steps(ctx, stories, staff, reviewer, open_since)
+        for at, step in sorted(steps, key=lambda s: s[0]):  # stable: same moment, planned order
+            clock.at = at
+            step()
+        clock.at = None
+        assessments = _accreditation(ctx, by_country, histories, staff, reviewer, clock)
+    hotline_ids = [h.pk for h in hotlines]
+    documents = EvidenceDocument.objects.filter(hotline__in=hotline_ids).count()
+    comments = ItemComment.objects.filter(item__checklist__hotline__in=hotline_ids).count()
+    assignments = ReviewerAssignment.objects.filter(reviewer=reviewer).count() if reviewer else 0
+    return (
+        f"{len(checklists)} checklists ({len(stories)} items, {documents} evidence documents, "
+        f"{comments} comments), {assignments} reviewer assignments, {assessments} assessments"
+    )
+
+
+def _stories(
+    ctx: DemoContext, plans: list[Plan], checklists: list[Checklist], histories: dict, staff: Any, template: Any
+) -> list[_Story]:
+    """Each item's state follows the candidate's stage (`_item_state`); its moments fall between the day
+    the candidate entered the stage where the work is done and the day it entered the stage the item
+    gates (or today)."""
     specs = list(template.items.all())
     users = {p.user: ctx.users.get(p.user) for p in plans if p.user}
-    checklists = Checklist.objects.bulk_create(
-        [
-            Checklist(hotline=h, template=template, created_by=staff, created_at=histories[p.country][0][2])
-            for p, h in zip(plans, hotlines, strict=True)
-        ]
-    )
-    items: list[ChecklistItem] = []
-    plan_of: list[Plan] = []
+    planned: list[tuple[Plan, ChecklistItem, str]] = []
     for plan, checklist in zip(plans, checklists, strict=True):
-        entered = {target: timezone.localdate(at) for _source, target, at in histories[plan.country]}
+        items = {
+            i.template_item_id: i
+            for i in ChecklistItem.objects.filter(checklist=checklist).select_related(
+                "template_item", "checklist__hotline__host_organisation"
+            )
+        }
         for spec in specs:
             state = _item_state(ctx, plan, spec.gates_stage)
             if plan.country == "MA" and spec.code == "13.2":
                 state = rules.WAIVED
             if plan.country == "GH" and spec.code == "12.3":
                 state = rules.EXPIRED
-            work = entered.get(rules.WORK_STAGE[spec.gates_stage])
-            items.append(
-                ChecklistItem(
-                    checklist=checklist,
-                    template_item=spec,
-                    code=spec.code,
-                    state=state,
-                    due_on=work + timedelta(days=spec.due_days) if work else None,
-                    answer="",
-                )
-            )
-            plan_of.append(plan)
+            planned.append((plan, items[spec.pk], state))
 
-    # Timestamps, people and answers follow the state.
     now = timezone.now()
-    events: list[ItemEvent] = []
-    edited_at: dict[int, datetime] = {}
-    for item, plan in zip(items, plan_of, strict=True):
+    expired_on = ctx.today - timedelta(days=6)
+    stories: list[_Story] = []
+    for plan, item, state in planned:
         history = histories[plan.country]
-        start = history[0][2]
-        submitter = users.get(plan.user) or staff
-        work_entered = _after(history, rules.WORK_STAGE[item.template_item.gates_stage]) or start
+        spec = item.template_item
+        work_entered = _after(history, rules.WORK_STAGE[spec.gates_stage]) or history[0][2]
         # Done before the candidate entered the stage it gates (or by now).
-        deadline = _after(history, item.template_item.gates_stage) or now
+        deadline = _after(history, spec.gates_stage) or now
         span = max(1, int((deadline - work_entered).total_seconds() // 3600) - 24)
         moments = sorted(work_entered + timedelta(hours=ctx.rng.randint(1, span)) for _ in range(4))
-        edited, submitted_at, reviewed_at, last = moments
-        events.append(ItemEvent(item=item, action="created", to_state=rules.NOT_STARTED, actor=staff, at=start))
-        item.state_changed_at = start
-        if item.state == rules.NOT_STARTED:
-            continue
-        if item.state == rules.WAIVED:
-            item.waiver_reason = "The ministry runs the national awareness campaign; the hotline contributes to it."
-            item.waived_by, item.waived_at = staff, submitted_at
-            item.waiver_approved_by, item.waiver_approved_at = ctx.users.get("admin") or staff, reviewed_at
-            item.state_changed_at = submitted_at
-            events.append(
-                ItemEvent(
-                    item=item,
-                    action="waive",
-                    from_state=rules.NOT_STARTED,
-                    to_state=rules.WAIVED,
-                    actor=staff,
-                    at=submitted_at,
-                    note=item.waiver_reason,
-                )
-            )
-            events.append(
-                ItemEvent(
-                    item=item,
-                    action="approve_waiver",
-                    from_state=rules.WAIVED,
-                    to_state=rules.WAIVED,
-                    actor=item.waiver_approved_by,
-                    at=reviewed_at,
-                )
-            )
-            continue
-        edited_at[id(item)] = edited
-        item.answer = (
-            f"{item.template_item.title}: see the attached document."
-            if item.template_item.evidence_required
-            else f"{item.template_item.title}: in place at {plan.host}; details given at the last meeting."
-        )
-        events.append(
-            ItemEvent(
+        cutoff = _at(expired_on - timedelta(days=1))
+        if state == rules.EXPIRED and deadline > cutoff > work_entered:  # accepted while its document was valid
+            moments = [
+                work_entered + (m - work_entered) * ((cutoff - work_entered) / (deadline - work_entered))
+                for m in moments
+            ]
+        edited, submitted, reviewed, _last = moments
+        stories.append(
+            _Story(
+                plan=plan,
                 item=item,
-                action="edit",
-                from_state=rules.NOT_STARTED,
-                to_state=rules.IN_PROGRESS,
-                actor=submitter,
-                at=edited,
+                state=state,
+                submitter=users.get(plan.user) or staff,
+                edited=edited,
+                submitted=submitted,
+                reviewed=reviewed,
             )
         )
-        item.state_changed_at = edited
-        if item.state == rules.IN_PROGRESS:
-            continue
-        item.submitted_by, item.submitted_at = submitter, submitted_at
-        item.state_changed_at = submitted_at
-        events.append(
-            ItemEvent(
-                item=item,
-                action="submit",
-                from_state=rules.IN_PROGRESS,
-                to_state=rules.SUBMITTED,
-                actor=submitter,
-                at=submitted_at,
-            )
-        )
-        if item.state == rules.SUBMITTED:
-            continue
-        verdict = rules.CHANGES_REQUESTED if item.state == rules.CHANGES_REQUESTED else rules.ACCEPTED
-        item.reviewed_by, item.reviewed_at = reviewer or staff, reviewed_at
-        item.state_changed_at = reviewed_at
-        events.append(
-            ItemEvent(
-                item=item,
-                action="request_changes" if verdict == rules.CHANGES_REQUESTED else "accept",
-                from_state=rules.SUBMITTED,
-                to_state=verdict,
-                actor=item.reviewed_by,
-                at=reviewed_at,
-            )
-        )
-        if item.state == rules.EXPIRED:
-            item.state_changed_at = last
-            events.append(
-                ItemEvent(item=item, action="expire", from_state=rules.ACCEPTED, to_state=rules.EXPIRED, at=last)
-            )
-    ChecklistItem.objects.bulk_create(items, batch_size=1000)
 
     # Evidence: a small PDF per item that needs one and has been worked on; one document sometimes
     # supports the next item too. One has expired (the item above), one expires within a month.
-    documents: list[EvidenceDocument] = []
-    supported: list[list[ChecklistItem]] = []
-    by_checklist: dict[int, list[ChecklistItem]] = {}
-    for item in items:
-        by_checklist.setdefault(item.checklist_id, []).append(item)
-    for checklist_items in by_checklist.values():
+    by_checklist: dict[int, list[_Story]] = {}
+    for story in stories:
+        by_checklist.setdefault(story.item.checklist_id, []).append(story)
+    for checklist_stories in by_checklist.values():
         worked = [
-            i
-            for i in checklist_items
-            if i.template_item.evidence_required and i.state not in (rules.NOT_STARTED, rules.WAIVED)
+            s
+            for s in checklist_stories
+            if s.item.template_item.evidence_required and s.state not in (rules.NOT_STARTED, rules.WAIVED)
         ]
-        for index, item in enumerate(worked):
-            if item.state == rules.IN_PROGRESS and index % 2:
+        for index, story in enumerate(worked):
+            if story.state == rules.IN_PROGRESS and index % 2:
                 continue
-            hotline = item.checklist.hotline
-            edited = edited_at.get(id(item), item.state_changed_at)
-            uploaded = edited + (item.submitted_at - edited) / 2 if item.submitted_at else edited
-            day = timezone.localdate(uploaded)
-            data = _demo_pdf(item.template_item.title, f"{hotline.brand_name}, {hotline.host_organisation.name}", day)
-            expires = None
-            if item.state == rules.EXPIRED:
-                expires = ctx.today - timedelta(days=6)
-            elif item.code == "2.1":
-                expires = ctx.today + timedelta(days=21 if hotline.country_id == "GH" else 300)
-            documents.append(
-                EvidenceDocument(
-                    hotline=hotline,
-                    stored_name=store_bytes(data, folder=f"onboarding/evidence/{hotline.pk}", extension="pdf"),
-                    original_name=f"{item.code}-{slugify(item.template_item.title)[:60]}.pdf",
-                    content_type=KINDS["pdf"].content_type,
-                    size=len(data),
-                    sha256=hashlib.sha256(data).hexdigest(),
-                    expires_on=expires,
-                    expiry_processed_for=expires if item.state == rules.EXPIRED else None,
-                    uploaded_by=item.submitted_by or staff,
-                    uploaded_at=uploaded,
-                )
-            )
-            following = [item]
-            if item.code in ("10.1", "11.1"):
-                following += [i for i in checklist_items if i.code in ("10.3", "11.2") and i.state == item.state]
-            supported.append(following)
-    EvidenceDocument.objects.bulk_create(documents)
-    links = []
-    for document, linked in zip(documents, supported, strict=True):
-        for item in linked:
-            links.append(
-                EvidenceLink(
-                    document=document, item=item, linked_by=document.uploaded_by, linked_at=document.uploaded_at
-                )
-            )
-            events.append(
-                ItemEvent(
-                    item=item,
-                    action="evidence_add",
-                    from_state=rules.IN_PROGRESS,
-                    to_state=rules.IN_PROGRESS,
-                    actor=document.uploaded_by,
-                    at=document.uploaded_at,
-                    note=document.original_name,
-                )
-            )
-    EvidenceLink.objects.bulk_create(links)
-    ItemEvent.objects.bulk_create(events, batch_size=2000)
+            story.uploaded = story.edited  # the document is the answer: uploading it starts the item
+            if story.state == rules.EXPIRED:
+                story.expires_on = expired_on
+            elif story.item.code == "2.1":
+                story.expires_on = ctx.today + timedelta(days=21 if story.plan.country == "GH" else 300)
+            if story.item.code in ("10.1", "11.1"):
+                story.shares_with = tuple(s.item for s in checklist_stories if s.item.code in ("10.3", "11.2"))
 
-    # A few threads: a reviewer's request and the candidate's answer.
-    comments = []
-    threads = [i for i in items if i.state == rules.CHANGES_REQUESTED][: len(COMMENTS)]
-    for item, (question, answer) in zip(threads, COMMENTS, strict=False):
-        # A reviewer's request for changes and the candidate's answer: both shared with the candidate.
-        shared = CommentVisibility.SHARED
-        comments.append(
-            ItemComment(
-                item=item, author=item.reviewed_by, body=question, created_at=item.reviewed_at, visibility=shared
-            )
+    # A few threads: a reviewer's request and the candidate's answer; the other requests for changes say
+    # what is missing too (a request needs its comment).
+    requested = [s for s in stories if s.state == rules.CHANGES_REQUESTED]
+    for index, story in enumerate(requested):
+        if index < len(COMMENTS):
+            story.request, story.answer = COMMENTS[index]
+        else:
+            story.request = REQUESTS[index % len(REQUESTS)]
+    return stories
+
+
+def _steps(
+    ctx: DemoContext, stories: list[_Story], staff: Any, reviewer: Any, open_since: dict[str, datetime]
+) -> list[Step]:
+    """Each story as (moment, order, step): the candidate's user (else network staff) answers, uploads and
+    submits; the reviewer reviews where the dossier is open to them by then, else a staff member who did
+    not submit the item; another staff member approves the waiver; the daily step expires evidence."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from onboarding.services import checklists as checklist_services
+    from onboarding.services import evidence as evidence_services
+
+    admin = ctx.users.get("admin")
+    states: dict[int, str] = {s.item.pk: rules.NOT_STARTED for s in stories}  # as each step leaves it
+    steps: list[Step] = []
+
+    def add(at: datetime, step: Callable[[], Any]) -> None:
+        steps.append((at, step))
+
+    def moved(item: ChecklistItem) -> ChecklistItem:
+        states[item.pk] = item.state
+        return item
+
+    def review_by(story: _Story) -> Any:
+        since = open_since.get(story.plan.country)
+        if reviewer is not None and since is not None and since <= story.reviewed:
+            return reviewer
+        return next((p for p in (staff, admin) if p is not None and p != story.submitter), None)
+
+    def upload(story: _Story) -> None:
+        hotline = story.item.checklist.hotline
+        title = story.item.template_item.title
+        data = _demo_pdf(
+            title, f"{hotline.brand_name}, {hotline.host_organisation.name}", timezone.localdate(story.uploaded)
         )
-        if answer:
-            comments.append(
-                ItemComment(
-                    item=item,
-                    author=item.submitted_by,
-                    body=answer,
-                    created_at=item.reviewed_at + timedelta(hours=20),
-                    visibility=shared,
-                )
+        items = [story.item]
+        items += [i for i in story.shares_with if states[i.pk] in (rules.IN_PROGRESS, rules.CHANGES_REQUESTED)]
+        evidence_services.evidence_upload(
+            hotline=hotline,
+            upload=SimpleUploadedFile(f"{story.item.code}-{slugify(title)[:60]}.pdf", data, "application/pdf"),
+            acting_user=story.submitter,
+            expires_on=story.expires_on,
+            items=items,
+            now=story.uploaded,
+        )
+
+    for story in stories:
+        item = story.item
+        if story.state == rules.NOT_STARTED:
+            continue
+        if story.state == rules.WAIVED:
+            add(
+                story.submitted,
+                lambda s=story: moved(
+                    checklist_services.item_waive(item=s.item, reason=WAIVER, acting_user=staff, now=s.submitted)
+                ),
             )
-    ItemComment.objects.bulk_create(comments)
+            if admin is not None and admin != staff:  # else it waits for a second staff member's approval
+                add(
+                    story.reviewed,
+                    lambda s=story: moved(
+                        checklist_services.item_approve_waiver(item=s.item, acting_user=admin, now=s.reviewed)
+                    ),
+                )
+            continue
+        if story.uploaded is not None:
+            add(story.uploaded, lambda s=story: upload(s))
+        else:
+            answer = (
+                f"{item.template_item.title}: a first draft is in preparation."
+                if item.template_item.evidence_required
+                else f"{item.template_item.title}: in place at {story.plan.host}; details given at the last meeting."
+            )
+            add(
+                story.edited,
+                lambda s=story, a=answer: moved(
+                    checklist_services.item_save_answer(item=s.item, answer=a, acting_user=s.submitter, now=s.edited)
+                ),
+            )
+        if story.state == rules.IN_PROGRESS:
+            continue
+        add(
+            story.submitted,
+            lambda s=story: moved(
+                checklist_services.item_submit(item=s.item, acting_user=s.submitter, now=s.submitted)
+            ),
+        )
+        who = review_by(story)
+        if story.state == rules.SUBMITTED or who is None:
+            continue
+        if story.state == rules.CHANGES_REQUESTED:
+            add(
+                story.reviewed,
+                lambda s=story, w=who: moved(
+                    checklist_services.item_request_changes(
+                        item=s.item, comment=s.request, acting_user=w, now=s.reviewed
+                    )
+                ),
+            )
+            if story.answer:
+                at = story.reviewed + timedelta(hours=20)
+                add(
+                    at,
+                    lambda s=story, at=at: checklist_services.item_comment(
+                        item=s.item, body=s.answer, acting_user=s.submitter, visibility=CommentVisibility.SHARED, now=at
+                    ),
+                )
+            continue
+        add(
+            story.reviewed,
+            lambda s=story, w=who: moved(checklist_services.item_accept(item=s.item, acting_user=w, now=s.reviewed)),
+        )
+        if story.state == rules.EXPIRED and story.expires_on is not None:
+            # The daily step, the day after the document's validity ended.
+            day = story.expires_on + timedelta(days=1)
+            add(_at(day, 6), lambda d=day: evidence_services.evidence_expire_due(today=d, now=_at(d, 6)))
+    return steps
 
-    by_country = {p.country: h for p, h in zip(plans, hotlines, strict=True)}
-    assignments = _reviewers(ctx, by_country, histories, staff, reviewer)
-    assessments = _accreditation(ctx, by_country, histories, staff, reviewer)
-    return (
-        f"{len(checklists)} checklists ({len(items)} items, {len(documents)} evidence documents, "
-        f"{len(comments)} comments), {assignments} reviewer assignments, {assessments} assessments"
-    )
 
+def _reviewers(by_country: dict, histories: dict, staff: Any, reviewer: Any) -> tuple[list[Step], dict[str, datetime]]:
+    """The reviewer assigned by staff to three candidates' dossiers, declaring no conflict the next day,
+    and to a fourth where the declaration is awaited: the steps, and when each dossier opens to them."""
+    from onboarding.services import reviewers as reviewer_services
 
-def _reviewers(ctx: DemoContext, by_country: dict, histories: dict, staff: Any, reviewer: Any) -> int:
     if reviewer is None:
-        return 0
-    rows = []
+        return [], {}
+    steps: list[Step] = []
+    opened: dict[str, datetime] = {}
+    assignments: dict[str, ReviewerAssignment] = {}
+
+    def assign(code: str, at: datetime) -> None:
+        assignments[code] = reviewer_services.reviewer_assign(
+            hotline=by_country[code], reviewer=reviewer, acting_user=staff, now=at
+        )
+
+    def declare(code: str, at: datetime) -> None:
+        reviewer_services.reviewer_declare(
+            assignment=assignments[code],
+            has_conflict=False,
+            statement="I have no link with the host organisation or its funders.",
+            acting_user=reviewer,
+            now=at,
+        )
+
     for code, declared in (("GH", True), ("MA", True), ("ET", True), ("PY", False)):
-        hotline = by_country.get(code)
-        if hotline is None:
+        if code not in by_country:
             continue
         assigned = max(histories[code][-1][2] - timedelta(days=10), histories[code][0][2])
-        rows.append(
-            ReviewerAssignment(
-                hotline=hotline,
-                reviewer=reviewer,
-                assigned_by=staff,
-                assigned_at=assigned,
-                coi_declared_at=assigned + timedelta(days=1) if declared else None,
-                coi_statement="I have no link with the host organisation or its funders." if declared else "",
-            )
-        )
-    ReviewerAssignment.objects.bulk_create(rows)
-    return len(rows)
+        steps.append((assigned, lambda c=code, at=assigned: assign(c, at)))
+        if declared:
+            opened[code] = assigned + timedelta(days=1)
+            steps.append((opened[code], lambda c=code, at=opened[code]: declare(c, at)))
+    return steps, opened
 
 
 FINDINGS = {
@@ -1345,10 +1461,14 @@ def _qa_review_history(ctx: DemoContext, member: Hotline | None, staff: Any) -> 
     return len(reviews)
 
 
-def _accreditation(ctx: DemoContext, by_country: dict, histories: dict, staff: Any, reviewer: Any) -> int:
+def _accreditation(
+    ctx: DemoContext, by_country: dict, histories: dict, staff: Any, reviewer: Any, clock: _Clock
+) -> int:
     """An assessment in progress (the candidate under assessment), a decided one (the newest provisional
     member) and a completed quality-assurance review with corrective actions (the member user's hotline)."""
-    reviewer = reviewer or staff
+    from onboarding.services import reviewers as reviewer_services
+
+    assessor, reviewer = reviewer, reviewer or staff
     findings: list[Finding] = []
     actions: list[CorrectiveAction] = []
     made = 0
@@ -1473,24 +1593,31 @@ def _accreditation(ctx: DemoContext, by_country: dict, histories: dict, staff: A
     Finding.objects.bulk_create(findings)
     CorrectiveAction.objects.bulk_create(actions)
     # The reviewer who assessed them is assigned to those dossiers too (conflicts declared first).
-    ReviewerAssignment.objects.bulk_create(
-        [
-            ReviewerAssignment(
-                hotline=assessment.hotline,
-                reviewer=reviewer,
-                assigned_by=staff,
-                assigned_at=assessment.created_at,
-                coi_declared_at=assessment.created_at + timedelta(days=1),
-                coi_statement="I have no link with the hotline, its host organisation or its funders.",
-            )
-            for assessment in Assessment.objects.filter(
-                kind__in=[Assessment.Kind.QA_REVIEW, Assessment.Kind.PRE_MEMBERSHIP]
-            )
-            .exclude(hotline__stage__in=Hotline.CANDIDATE_STAGES)
-            .select_related("hotline")
-        ],
-        ignore_conflicts=True,
+    assessed = (
+        Assessment.objects.filter(kind__in=[Assessment.Kind.QA_REVIEW, Assessment.Kind.PRE_MEMBERSHIP])
+        .exclude(hotline__stage__in=Hotline.CANDIDATE_STAGES)
+        .exclude(hotline__reviewer_assignments__reviewer=assessor)
+        .select_related("hotline")
+        .order_by("pk")
     )
+    assigned: set[int] = set()
+    for assessment in assessed if assessor is not None else ():
+        if assessment.hotline_id in assigned:
+            continue
+        assigned.add(assessment.hotline_id)
+        clock.at = assessment.created_at
+        assignment = reviewer_services.reviewer_assign(
+            hotline=assessment.hotline, reviewer=assessor, acting_user=staff, now=clock.at
+        )
+        clock.at += timedelta(days=1)
+        reviewer_services.reviewer_declare(
+            assignment=assignment,
+            has_conflict=False,
+            statement="I have no link with the hotline, its host organisation or its funders.",
+            acting_user=assessor,
+            now=clock.at,
+        )
+    clock.at = None
     # Earlier reviews by other reviewers: on record, without opening the dossiers to the demo reviewer.
     made += _qa_review_history(ctx, member, staff)
     return made

@@ -260,6 +260,34 @@ def test_demo_candidates_histories_and_users(make_user):
         "onboarding.mou_alternative_decide",
     }
 
+    # The dossiers went through the services: nobody reviewed what they submitted, the reviewer only
+    # dossiers open to them (assigned, no conflict declared) and only from then on, a second staff member
+    # approved the waiver, and each step's audit entry carries the day of the step.
+    from django.db.models import F
+
+    from onboarding.models import ItemEvent
+
+    items = ChecklistItem.objects.filter(checklist__hotline__in=candidates)
+    assert not items.filter(reviewed_by=F("submitted_by")).exists()
+    by_reviewer = items.filter(reviewed_by=ctx.users["reviewer"]).select_related("checklist")
+    assert by_reviewer.exists()
+    for item in by_reviewer:
+        opened = declared.get(hotline=item.checklist.hotline_id).coi_declared_at
+        assert opened <= item.reviewed_at, item
+    waived = items.get(state="waived")
+    assert waived.waiver_approved_by not in (None, waived.waived_by)
+    expired = items.get(state="expired")
+    assert list(expired.events.order_by("at", "pk").values_list("action", flat=True)) == [
+        "created",
+        "evidence_add",
+        "submit",
+        "accept",
+        "expire",
+    ]
+    for action in ("submit", "accept", "request_changes"):
+        stamped = ModelLogEntry.objects.filter(action=f"onboarding.item.{action}").values_list("timestamp", flat=True)
+        assert sorted(stamped) == sorted(ItemEvent.objects.filter(action=action).values_list("at", flat=True))
+
     sectors = set(RoundtableParticipant.objects.values_list("sector", flat=True))
     assert {"law_enforcement", "government", "industry_isp", "ngo", "host_candidate"} <= sectors
     assert ActionItem.objects.overdue().exists() and ActionItem.objects.due_within(7).exists()
