@@ -18,6 +18,7 @@ from accounts.models import User
 from accounts.roles import Role
 from core.seeding import DemoContext
 from network.models import Hotline
+from onboarding.demo_colleagues import demo_password
 from onboarding.models import (
     ChecklistItem,
     CommentVisibility,
@@ -48,8 +49,8 @@ COMMENTS = {
 def _second_reviewer(ctx: DemoContext) -> User:
     user = User.objects.filter(email=REVIEWER2).first()
     if user is None:
-        user = User.objects.create_user(
-            email=REVIEWER2, password=ctx.password, first_name="Tomás", last_name="Herrera", is_staff=True
+        user = User.objects.create(
+            email=REVIEWER2, password=demo_password(ctx), first_name="Tomás", last_name="Herrera", is_staff=True
         )
         user.groups.add(Group.objects.get(name=str(Role.REVIEWER)))
         EmailAddress.objects.create(user=user, email=REVIEWER2, verified=True, primary=True)
