@@ -12,11 +12,16 @@ still reaches the directory with the next request.
 
 Saves, deletes and many-to-many changes bump through signals; code that writes with
 `QuerySet.update()`, `bulk_create()` or `bulk_update()` calls `bump(Model, ...)` with the models it
-wrote (or `bump()` without arguments, which marks every topic stale).
+wrote (or `bump()` without arguments, which marks every topic stale). A long run of writes that
+nothing reads meanwhile (the demo's hundreds of service calls) runs inside `deferred()`: its bumps
+are noted and made once, for every model written, when it ends.
 """
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import transaction
@@ -78,11 +83,37 @@ def bump(*models: Any) -> None:
     and the topics that read these models (a model class, instance or "app.Model" label); with no
     model, every topic."""
     labels = tuple(m if isinstance(m, str) else m._meta.label for m in models) if models else None
+    pending = getattr(_deferring, "labels", None)
+    if pending is not None:
+        pending.add(labels)
+        return
     keys = _keys_for(labels)
     _bump_now(keys)
     # A reader between the write and the commit may cache old data under the new version;
     # bumping again after commit makes sure that entry is never used.
     transaction.on_commit(lambda: _bump_now(keys))
+
+
+_deferring = threading.local()
+
+
+@contextmanager
+def deferred() -> Iterator[None]:
+    """Within the block, bumps are noted instead of made; when it ends (even by an error), the
+    versions of every model written are bumped once. For a long run of writes nothing reads
+    meanwhile; a nested block leaves the bumping to the outer one."""
+    if getattr(_deferring, "labels", None) is not None:
+        yield
+        return
+    _deferring.labels = set()
+    try:
+        yield
+    finally:
+        pending, _deferring.labels = _deferring.labels, None
+        if None in pending:
+            bump()
+        elif pending:
+            bump(*sorted({label for labels in pending for label in labels}))
 
 
 def _bump_now(keys: list[str]) -> None:

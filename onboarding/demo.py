@@ -1104,26 +1104,6 @@ def _at_the_moment(clock: _Clock) -> Iterator[None]:
         clock.at = None
 
 
-@contextmanager
-def _one_data_version_bump() -> Iterator[None]:
-    """Each save through the services marks cached data stale (`core.dataversion`), twice: at once and
-    after the commit. For the dossiers' hundreds of steps, in one transaction nothing reads meanwhile,
-    marking it stale once at the end does the same, as after rows written with `bulk_create`."""
-    from django.db.models.signals import m2m_changed, post_delete, post_save
-
-    for signal, uid in (
-        (post_save, "core.dataversion.save"),
-        (post_delete, "core.dataversion.delete"),
-        (m2m_changed, "core.dataversion.m2m"),
-    ):
-        signal.disconnect(dispatch_uid=uid)
-    try:
-        yield
-    finally:
-        dataversion.connect_signals()
-        dataversion.bump()
-
-
 def _dossiers(ctx: DemoContext, plans: list[Plan], hotlines: list[Hotline], histories: dict, staff: Any) -> str:
     """Checklists, evidence, comments, reviewers, assessments and decisions (see the module docstring),
     each step through its service, by the person who takes it, on its day."""
@@ -1135,7 +1115,7 @@ def _dossiers(ctx: DemoContext, plans: list[Plan], hotlines: list[Hotline], hist
         return "no published checklist template: no dossiers"
     by_country = {p.country: h for p, h in zip(plans, hotlines, strict=True)}
     clock = _Clock()
-    with _one_data_version_bump(), _at_the_moment(clock):
+    with dataversion.deferred(), _at_the_moment(clock):
         checklists = []
         for plan, hotline in zip(plans, hotlines, strict=True):
             clock.at = histories[plan.country][0][2]

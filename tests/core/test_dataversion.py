@@ -1,7 +1,7 @@
 import pytest
 
 from core import dataversion
-from network.models import Organisation
+from network.models import Country, Organisation
 
 pytestmark = pytest.mark.django_db
 
@@ -22,3 +22,33 @@ def test_untracked_writes_do_not_bump():
     before = dataversion.current()
     User.objects.create_user(email="nobump@example.org")
     assert dataversion.current() == before
+
+
+def test_writes_inside_deferred_bump_once_at_the_end_and_only_the_topics_they_touch():
+    from cms.selectors import REGISTRY_TOPIC
+
+    before, registry_before = dataversion.current(), dataversion.current(REGISTRY_TOPIC)
+    with dataversion.deferred():
+        Organisation.objects.create(name="Deferred Org", type="ngo", country_id="KE")
+        with dataversion.deferred():  # nested: the outer block bumps
+            Organisation.objects.create(name="Deferred Org 2", type="ngo", country_id="GH")
+        assert dataversion.current() == before
+        assert dataversion.current(REGISTRY_TOPIC) == registry_before
+    assert dataversion.current() == before + 1
+    # The public pages do not read organisations; they read countries.
+    assert dataversion.current(REGISTRY_TOPIC) == registry_before
+    with dataversion.deferred():
+        Country.objects.filter(code="KE").first().save()
+        Country.objects.filter(code="GH").first().save()
+    assert dataversion.current(REGISTRY_TOPIC) == registry_before + 1
+
+
+def test_a_deferred_block_that_fails_still_bumps_what_it_wrote():
+    before = dataversion.current()
+    with pytest.raises(RuntimeError), dataversion.deferred():
+        Organisation.objects.create(name="Deferred Org 3", type="ngo", country_id="KE")
+        raise RuntimeError("stop")
+    assert dataversion.current() == before + 1
+    with dataversion.deferred():
+        pass
+    assert dataversion.current() == before + 1
