@@ -9,7 +9,7 @@ they decide the dossier's visibility.
 from __future__ import annotations
 
 import html
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
@@ -413,6 +413,14 @@ class ChecklistItem(models.Model):
     @property
     def overdue(self) -> bool:
         return self.is_overdue()
+
+    def move_to(self, state: str, now: datetime) -> bool:
+        """Put the item in `state` (not saved): its state's date becomes `now` when that changes its
+        state. Whether it did."""
+        if state == self.state:
+            return False
+        self.state, self.state_changed_at = state, now
+        return True
 
 
 class ItemEventQuerySet(models.QuerySet):

@@ -241,11 +241,10 @@ def checklist_move_to_version(
             before = item.state
             item.template_item = spec
             item.removed_at = None
-            item.state = rules.state_after_version_move(
-                item.state, substantive_change=bool(change and change.substantive)
+            moved = item.move_to(
+                rules.state_after_version_move(item.state, substantive_change=bool(change and change.substantive)), now
             )
-            if item.state != before:
-                item.state_changed_at = now
+            if moved:
                 item.waived_by = item.waiver_approved_by = None
                 item.waived_at = item.waiver_approved_at = None
                 item.waiver_reason = ""
@@ -417,9 +416,7 @@ def _item_action(
         actors = selectors.dossier_actors(user=acting_user, hotline=hotline)
         target = _plan(locked, action, actors, acting_user, text, now)
         source = locked.state
-        locked.state = target
-        if target != source:
-            locked.state_changed_at = now
+        locked.move_to(target, now)
         if action == rules.SUBMIT:
             locked.submitted_by, locked.submitted_at = acting_user, now
             locked.reviewed_by = locked.reviewed_at = None
@@ -516,9 +513,8 @@ def item_save_answer(
         if answer == locked.answer and target == locked.state:
             return locked
         source = locked.state
-        locked.answer, locked.state = answer, target
-        if target != source:
-            locked.state_changed_at = now
+        locked.answer = answer
+        locked.move_to(target, now)
         locked.save()
         _record(locked, rules.EDIT, source=source, acting_user=acting_user, now=now)
     return locked

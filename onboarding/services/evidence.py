@@ -84,8 +84,7 @@ def _link(document: EvidenceDocument, item: ChecklistItem, *, acting_user: User,
     if not created:
         raise ValidationError(_("“%(name)s” already supports this item.") % {"name": document.original_name})
     source = locked.state
-    if target != source:
-        locked.state, locked.state_changed_at = target, now
+    if locked.move_to(target, now):
         locked.save(update_fields=["state", "state_changed_at", "updated_at"])
     _record(
         locked,
@@ -189,8 +188,7 @@ def evidence_unlink(
         if not deleted:
             raise ValidationError(_("This document does not support this item."))
         source = locked.state
-        if target != source:
-            locked.state, locked.state_changed_at = target, now
+        if locked.move_to(target, now):
             locked.save(update_fields=["state", "state_changed_at", "updated_at"])
         _record(
             locked,
@@ -330,7 +328,8 @@ def evidence_expire_due(*, today: date, now: datetime | None = None) -> list[Exp
             ):
                 locked = _lock_item(item)
                 target = _plan(locked, rules.EXPIRE, {rules.SYSTEM}, None, "", now)
-                source, locked.state, locked.state_changed_at = locked.state, target, now
+                source = locked.state
+                locked.move_to(target, now)
                 locked.save(update_fields=["state", "state_changed_at", "updated_at"])
                 _record(
                     locked,
