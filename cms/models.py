@@ -623,6 +623,9 @@ class HotlineDirectoryPage(SitePage):
         region = request.GET.get("region", "")
         if region not in ProgrammeRegion.values:
             region = ""
+        # What the unfiltered table is cached under (the code, the registry's version and the day), read
+        # before its rows: a write meanwhile leaves the table under the version it replaces, never newer.
+        directory_version = f"{code_version()}:{selectors.registry_version()}"
         context.update(
             directory=selectors.directory(query=query, country=country, region=region),
             country_choices=selectors.country_choices(),
@@ -631,6 +634,7 @@ class HotlineDirectoryPage(SitePage):
             selected_country=country.upper(),
             selected_region=region,
             filtered=bool(query or country or region),
+            directory_version=directory_version,
         )
         return context
 

@@ -106,3 +106,34 @@ def test_french_directory_shows_french_country_names(client, site_tree):
     assert "Safer States" in client.get("/fr/ou-signaler/?q=etats").content.decode()
     assert "Safer States" in client.get("/fr/ou-signaler/?q=UNITED").content.decode()
     assert "Il n’y a pas encore de hotline membre en Espagne" in html or "Espagne" in html
+
+
+def test_the_whole_table_is_rendered_once_per_registry_version_and_language(client, site_tree, settings, monkeypatch):
+    """The unfiltered table is the same for every visitor in a language until the registry changes: a
+    page that misses the page cache for another reason (a page published, the benchmark's misses)
+    reuses it, and a registry change renders it again at once."""
+    from django.template.loader_tags import IncludeNode
+
+    settings.BENCH_PAGE_CACHE_MISS = True
+    make_hotline("DE", name="Netzwache")
+    cards: list[str] = []
+    render = IncludeNode.render
+
+    def note(self, context):
+        if "hotline_card" in str(self.template.var):
+            cards.append(context.get("hotline").name)
+        return render(self, context)
+
+    monkeypatch.setattr(IncludeNode, "render", note)
+    first = _rows(client)
+    assert cards == ["Netzwache"]
+    again = client.get("/where-to-report/", HTTP_X_BENCH_CACHE="miss")
+    assert again["X-Page-Cache"] == "miss" and again.content == first.encode()
+    assert cards == ["Netzwache"], "the table came from the cache"
+    assert "Netzwache" in _rows(client, "?q=netz") and cards == ["Netzwache", "Netzwache"]  # filtered: rendered
+
+    make_hotline("FR", name="Signal France")
+    assert "Signal France" in _rows(client)
+    assert "Signal France" in _rows(client).replace("\n", "") and cards.count("Signal France") == 1
+    assert "Netzwache" in client.get("/fr/ou-signaler/").content.decode()
+    assert cards.count("Signal France") == 2  # French: its own table
