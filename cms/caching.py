@@ -70,6 +70,11 @@ def request_site_version(request: HttpRequest) -> int:
     return _request_versions(request)[0]
 
 
+def request_data_version(request: HttpRequest, topic: str) -> int:
+    """A data topic's version as this request read it with the others (`_versions`: once per request)."""
+    return _request_versions(request)[1][topic]
+
+
 def _sites_key() -> str:
     """Where the sites are cached: under the code's version too, since what is kept there (Site
     objects with their root page) is the code's choice."""

@@ -28,7 +28,7 @@ from wagtail.search import index
 
 from cms import selectors
 from cms.blocks import RICH_TEXT_FEATURES, BodyBlock, FiguresBlock, ObjectivesBlock
-from cms.caching import CachedPageMixin, code_version, request_site_version
+from cms.caching import CachedPageMixin, code_version, request_data_version, request_site_version
 from cms.fields import ChoiceListField
 
 IMAGE_MODEL = "wagtailimages.Image"
@@ -623,9 +623,11 @@ class HotlineDirectoryPage(SitePage):
         region = request.GET.get("region", "")
         if region not in ProgrammeRegion.values:
             region = ""
-        # What the unfiltered table is cached under (the code, the registry's version and the day), read
-        # before its rows: a write meanwhile leaves the table under the version it replaces, never newer.
-        directory_version = f"{code_version()}:{selectors.registry_version()}"
+        # What the unfiltered table is cached under: the code, the registry's version as the request read
+        # it first (a write meanwhile leaves the table under the version it replaces, never a newer one)
+        # and the day, as the rows themselves are kept.
+        registry = request_data_version(request, selectors.REGISTRY_TOPIC)
+        directory_version = f"{code_version()}:{registry}:{timezone.localdate().isoformat()}"
         context.update(
             directory=selectors.directory(query=query, country=country, region=region),
             country_choices=selectors.country_choices(),

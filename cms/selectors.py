@@ -52,13 +52,8 @@ REGISTRY_TOPIC = "registry"
 REGISTRY_CACHE_SECONDS = 6 * 60 * 60
 
 
-def registry_version() -> str:
-    """The registry's data version and the day: what values computed from the registry are kept under."""
-    return f"{dataversion.current(REGISTRY_TOPIC)}:{timezone.localdate().isoformat()}"
-
-
 def _registry_prefix() -> str:
-    return f"cms:registry:{registry_version()}:"
+    return f"cms:registry:{dataversion.current(REGISTRY_TOPIC)}:{timezone.localdate().isoformat()}:"
 
 
 def registry_cached[T](name: str, build: Callable[[], T]) -> T:
