@@ -34,9 +34,17 @@ conflict (`reviewer_assign`, `reviewer_declare`) and from then on reviews that d
 Staff waive Safe Click Maroc's 13.2 and the admin approves the waiver (`item_waive`,
 `item_approve_waiver`); the daily step expires SafeNet Ghana's 12.3 evidence the day after its
 validity ended (`evidence_expire_due`). Each step writes its history and its audit entry (dated on
-its day), and the notifications it sent are in the outbox as sent then. The rest (stage histories,
-contact logs, roundtables, agreements, assessments, findings, corrective actions, the decision) is
-written directly (mostly with `bulk_create`); the alternative to an MoU goes through its services.
+its day), and the notifications it sent are in the outbox as sent then. The three assessments go the
+same way: staff plan them (`assessment_create`), the assigned reviewer records the findings
+(`assessment_record_findings`) and the corrective actions (`corrective_action_create`) and completes the
+report (`assessment_complete_report`); the hotline's user (else staff) reports an action done
+(`corrective_action_complete`) and the reviewer verifies it or sends it back (`corrective_action_verify`).
+
+Written directly (mostly with `bulk_create`), as history: stage histories (the services would move the
+hotlines again, and members' histories run to thousands of back-dated rows at scale), the decision that
+admitted the newest provisional member (recorded with its history), the earlier quality-assurance
+reviews of other members, contact logs, roundtables and agreements; the alternative to an MoU goes
+through its services.
 """
 
 from __future__ import annotations
@@ -1389,21 +1397,23 @@ FINDINGS = {
 }
 
 
-def _findings(ctx: DemoContext, assessment: Assessment, areas: range, reviewer: Any, at: datetime) -> list[Finding]:
-    rows = []
+# What the hotline reports when it marks a corrective action done.
+ACTION_NOTES = {
+    "Write down the deconfliction procedure agreed with the police": "Adopted by the board; document shared with "
+    "the reviewers.",
+    "Adopt a retention schedule for report data": "Adopted by the board; document shared with the reviewers.",
+    "Review the welfare policy with the psychologist": "Reviewed with the psychologist in a team session.",
+    "Log and review access to report records every month": "Access to report records is now logged.",
+}
+
+
+def _findings(ctx: DemoContext, areas: range) -> dict[int, tuple[str, str]]:
+    """{area: (rating, text)} as a reviewer records them: most areas met, a few partly."""
+    findings = {}
     for area in areas:
         rating = ctx.rng.choice([Finding.Rating.MEETS] * 4 + [Finding.Rating.PARTLY_MEETS])
-        rows.append(
-            Finding(
-                assessment=assessment,
-                area=area,
-                rating=rating,
-                text=f"{rules.AREA_LABELS[area]}: {FINDINGS[rating]}",
-                recorded_by=reviewer,
-                updated_at=at,
-            )
-        )
-    return rows
+        findings[area] = (rating, f"{rules.AREA_LABELS[area]}: {FINDINGS[rating]}")
+    return findings
 
 
 def _qa_review_history(ctx: DemoContext, member: Hotline | None, staff: Any) -> int:
@@ -1445,28 +1455,87 @@ def _accreditation(
     ctx: DemoContext, by_country: dict, histories: dict, staff: Any, reviewer: Any, clock: _Clock
 ) -> int:
     """An assessment in progress (the candidate under assessment), a decided one (the newest provisional
-    member) and a completed quality-assurance review with corrective actions (the member user's hotline)."""
+    member) and a completed quality-assurance review with corrective actions (the member user's hotline),
+    each step through its service, by the person who takes it, on its day: staff plan the assessment, the
+    assigned reviewer records the findings, the corrective actions and the report, the hotline (or staff
+    for it) reports an action done, and the reviewer verifies it."""
+    from onboarding import selectors as onboarding_selectors
+    from onboarding.services import accreditation as services
     from onboarding.services import reviewers as reviewer_services
 
-    assessor, reviewer = reviewer, reviewer or staff
-    findings: list[Finding] = []
-    actions: list[CorrectiveAction] = []
+    reviewer = reviewer or staff
     made = 0
+
+    def at(moment: datetime) -> datetime:
+        clock.at = moment
+        return moment
+
+    def open_dossier(hotline: Hotline, assigned: datetime) -> None:
+        """The reviewer assigned to the dossier by staff, declaring no conflict the next day (once)."""
+        if reviewer is staff or ReviewerAssignment.objects.filter(hotline=hotline, reviewer=reviewer).exists():
+            return
+        assignment = reviewer_services.reviewer_assign(
+            hotline=hotline, reviewer=reviewer, acting_user=staff, now=at(assigned)
+        )
+        reviewer_services.reviewer_declare(
+            assignment=assignment,
+            has_conflict=False,
+            statement="I have no link with the hotline, its host organisation or its funders.",
+            acting_user=reviewer,
+            now=at(assigned + timedelta(days=1)),
+        )
+
+    def plan(hotline: Hotline, kind: str, mode: str, starts_on: date, planned: datetime) -> Assessment:
+        open_dossier(hotline, planned)
+        return services.assessment_create(
+            hotline=hotline,
+            kind=kind,
+            mode=mode,
+            starts_on=starts_on,
+            ends_on=starts_on + timedelta(days=2 if mode == Assessment.Mode.ON_SITE else 1),
+            acting_user=staff,
+            now=at(planned + timedelta(days=2)),
+        )
+
+    def actions(assessment: Assessment, rows: tuple, created: datetime, doer: Any) -> None:
+        """Corrective actions (title, area, due on, state reached, completed, verified), as they went."""
+        for title, area, due_on, state, completed, verified in rows:
+            action = services.corrective_action_create(
+                assessment=assessment,
+                title=title,
+                owner="Hotline manager",
+                due_on=due_on,
+                area=area,
+                acting_user=reviewer,
+                now=at(created),
+            )
+            if state == CorrectiveAction.Status.OPEN:
+                continue
+            action = services.corrective_action_complete(
+                action=action, note=ACTION_NOTES[title], acting_user=doer, now=at(completed)
+            )
+            if doer is reviewer:
+                continue  # another person verifies what someone reported done (a demo without a reviewer)
+            sent_back = state == CorrectiveAction.Status.IN_PROGRESS
+            services.corrective_action_verify(
+                action=action,
+                acting_user=reviewer,
+                approve=not sent_back,
+                note="The log is kept, but nobody reviews it yet: name who does, and how often." if sent_back else "",
+                now=at(verified),
+            )
+
     under = by_country.get("ET")
     if under is not None:
         entered = _after(histories["ET"], Stage.UNDER_ASSESSMENT)
         start = timezone.localdate(entered) + timedelta(days=14)
-        running = Assessment.objects.create(
-            hotline=under,
-            kind=Assessment.Kind.PRE_MEMBERSHIP,
-            mode=Assessment.Mode.ON_SITE,
-            status=Assessment.Status.IN_PROGRESS,
-            starts_on=start,
-            ends_on=start + timedelta(days=2),
-            created_by=staff,
-            created_at=entered,
+        running = plan(under, Assessment.Kind.PRE_MEMBERSHIP, Assessment.Mode.ON_SITE, start, entered)
+        services.assessment_record_findings(
+            assessment=running,
+            findings=_findings(ctx, range(1, 10)),
+            acting_user=reviewer,
+            now=at(_at(start + timedelta(days=3))),
         )
-        findings += _findings(ctx, running, range(1, 10), reviewer, _at(start + timedelta(days=3)))
         made += 1
 
     newest = (
@@ -1474,42 +1543,52 @@ def _accreditation(
     )
     if newest is not None:
         joined = newest.joined_on
-        decided = Assessment.objects.create(
-            hotline=newest,
-            kind=Assessment.Kind.PRE_MEMBERSHIP,
-            mode=Assessment.Mode.ON_SITE,
-            status=Assessment.Status.COMPLETED,
-            starts_on=joined - timedelta(days=70),
-            ends_on=joined - timedelta(days=68),
+        decided = plan(
+            newest,
+            Assessment.Kind.PRE_MEMBERSHIP,
+            Assessment.Mode.ON_SITE,
+            joined - timedelta(days=70),
+            _at(joined - timedelta(days=92)),
+        )
+        services.assessment_record_findings(
+            assessment=decided,
+            findings=_findings(ctx, range(1, 15)),
+            acting_user=reviewer,
+            now=at(_at(joined - timedelta(days=60))),
+        )
+        actions(
+            decided,
+            (
+                (
+                    "Write down the deconfliction procedure agreed with the police",
+                    4,
+                    joined + timedelta(days=120),
+                    CorrectiveAction.Status.VERIFIED,
+                    _at(joined + timedelta(days=100)),
+                    _at(joined + timedelta(days=110)),
+                ),
+                (
+                    "Adopt a retention schedule for report data",
+                    11,
+                    joined + timedelta(days=120),
+                    CorrectiveAction.Status.VERIFIED,
+                    _at(joined + timedelta(days=100), 11),
+                    _at(joined + timedelta(days=110), 11),
+                ),
+            ),
+            _at(joined - timedelta(days=45), 9),
+            staff,
+        )
+        services.assessment_complete_report(
+            assessment=decided,
             recommendation=Assessment.Recommendation.ADMIT_WITH_ACTIONS,
             summary="The hotline operates as described in its application. Two procedures need to be written down "
             "during the provisional year.",
-            report_completed_at=_at(joined - timedelta(days=45)),
-            report_completed_by=reviewer,
-            created_by=staff,
-            created_at=_at(joined - timedelta(days=90)),
+            acting_user=reviewer,
+            now=at(_at(joined - timedelta(days=45))),
         )
-        findings += _findings(ctx, decided, range(1, 15), reviewer, _at(joined - timedelta(days=60)))
-        for title, area, verified in (
-            ("Write down the deconfliction procedure agreed with the police", 4, True),
-            ("Adopt a retention schedule for report data", 11, True),
-        ):
-            actions.append(
-                CorrectiveAction(
-                    assessment=decided,
-                    area=area,
-                    title=title,
-                    owner="Hotline manager",
-                    due_on=joined + timedelta(days=120),
-                    status=CorrectiveAction.Status.VERIFIED if verified else CorrectiveAction.Status.OPEN,
-                    completion_note="Adopted by the board; document shared with the reviewers.",
-                    completed_at=_at(joined + timedelta(days=100)),
-                    verified_at=_at(joined + timedelta(days=110)),
-                    verified_by=reviewer,
-                    created_by=reviewer,
-                    created_at=_at(joined - timedelta(days=45)),
-                )
-            )
+        # The decision on record: the member's stage history is written as history (`_member_histories`), so
+        # the decision that admitted it is recorded with it rather than moving the hotline again.
         Decision.objects.create(
             assessment=decided,
             body="General Assembly",
@@ -1527,76 +1606,60 @@ def _accreditation(
     member = ctx.objects.get("member_hotline")
     if member is not None:
         start = ctx.today - timedelta(days=95)
-        review = Assessment.objects.create(
-            hotline=member,
-            kind=Assessment.Kind.QA_REVIEW,
-            mode=Assessment.Mode.REMOTE,
-            status=Assessment.Status.COMPLETED,
-            starts_on=start,
-            ends_on=start + timedelta(days=1),
+        review = plan(member, Assessment.Kind.QA_REVIEW, Assessment.Mode.REMOTE, start, _at(start - timedelta(days=32)))
+        services.assessment_record_findings(
+            assessment=review,
+            findings=_findings(ctx, range(1, 15)),
+            acting_user=reviewer,
+            now=at(_at(start + timedelta(days=5))),
+        )
+        # The corrective actions first, then the report: a review passed with actions settles (and earns its
+        # certificate) only once they are verified.
+        member_user = ctx.users.get("member")
+        doer = (
+            member_user
+            if member_user is not None and onboarding_selectors.dossier_actors(user=member_user, hotline=member)
+            else staff
+        )
+        actions(
+            review,
+            (
+                (
+                    "Review the welfare policy with the psychologist",
+                    12,
+                    ctx.today - timedelta(days=5),
+                    CorrectiveAction.Status.VERIFIED,
+                    _at(ctx.today - timedelta(days=30)),
+                    _at(ctx.today - timedelta(days=20)),
+                ),
+                (
+                    "Log and review access to report records every month",
+                    10,
+                    ctx.today - timedelta(days=35),
+                    CorrectiveAction.Status.IN_PROGRESS,
+                    _at(ctx.today - timedelta(days=40)),
+                    _at(ctx.today - timedelta(days=38)),
+                ),
+                (
+                    "Name a deputy for the hotline manager",
+                    2,
+                    ctx.today + timedelta(days=15),
+                    CorrectiveAction.Status.OPEN,
+                    None,
+                    None,
+                ),
+            ),
+            _at(start + timedelta(days=20), 9),
+            doer,
+        )
+        services.assessment_complete_report(
+            assessment=review,
             recommendation=Assessment.Recommendation.PASSED_WITH_ACTIONS,
             summary="A mature hotline. Welfare measures and security logging need attention before the next review.",
-            report_completed_at=_at(start + timedelta(days=20)),
-            report_completed_by=reviewer,
-            created_by=staff,
-            created_at=_at(start - timedelta(days=30)),
+            acting_user=reviewer,
+            now=at(_at(start + timedelta(days=20))),
         )
-        findings += _findings(ctx, review, range(1, 15), reviewer, _at(start + timedelta(days=5)))
-        for title, area, due, status in (
-            ("Review the welfare policy with the psychologist", 12, 40, CorrectiveAction.Status.VERIFIED),
-            ("Log and review access to report records every month", 10, 10, CorrectiveAction.Status.IN_PROGRESS),
-            ("Name a deputy for the hotline manager", 2, 60, CorrectiveAction.Status.OPEN),
-        ):
-            actions.append(
-                CorrectiveAction(
-                    assessment=review,
-                    area=area,
-                    title=title,
-                    owner="Hotline manager",
-                    due_on=ctx.today + timedelta(days=due - 45),
-                    status=status,
-                    completion_note="Reviewed with the psychologist in a team session."
-                    if status == CorrectiveAction.Status.VERIFIED
-                    else "",
-                    completed_at=_at(ctx.today - timedelta(days=30))
-                    if status == CorrectiveAction.Status.VERIFIED
-                    else None,
-                    verified_at=_at(ctx.today - timedelta(days=20))
-                    if status == CorrectiveAction.Status.VERIFIED
-                    else None,
-                    verified_by=reviewer if status == CorrectiveAction.Status.VERIFIED else None,
-                    created_by=reviewer,
-                    created_at=_at(start + timedelta(days=20)),
-                )
-            )
         made += 1
-    Finding.objects.bulk_create(findings)
-    CorrectiveAction.objects.bulk_create(actions)
-    # The reviewer who assessed them is assigned to those dossiers too (conflicts declared first).
-    assessed = (
-        Assessment.objects.filter(kind__in=[Assessment.Kind.QA_REVIEW, Assessment.Kind.PRE_MEMBERSHIP])
-        .exclude(hotline__stage__in=Hotline.CANDIDATE_STAGES)
-        .exclude(hotline__reviewer_assignments__reviewer=assessor)
-        .select_related("hotline")
-        .order_by("pk")
-    )
-    assigned: set[int] = set()
-    for assessment in assessed if assessor is not None else ():
-        if assessment.hotline_id in assigned:
-            continue
-        assigned.add(assessment.hotline_id)
-        clock.at = assessment.created_at
-        assignment = reviewer_services.reviewer_assign(
-            hotline=assessment.hotline, reviewer=assessor, acting_user=staff, now=clock.at
-        )
-        clock.at += timedelta(days=1)
-        reviewer_services.reviewer_declare(
-            assignment=assignment,
-            has_conflict=False,
-            statement="I have no link with the hotline, its host organisation or its funders.",
-            acting_user=assessor,
-            now=clock.at,
-        )
     clock.at = None
     # Earlier reviews by other reviewers: on record, without opening the dossiers to the demo reviewer.
     made += _qa_review_history(ctx, member, staff)

@@ -40,8 +40,8 @@ _REVIEW_SIDE = {rules.REVIEWER, rules.STAFF}
 
 
 # Sent inside the transaction when a quality-assurance review may have settled (its report completed, or
-# one of its corrective actions verified): the member cycle issues the certificate it earns
-# (`onboarding.services.membership`), so this module does not depend on it.
+# one of its corrective actions verified), with the moment it settled (`now`): the member cycle issues the
+# certificate it earns (`onboarding.services.membership`), so this module does not depend on it.
 qa_review_settled = Signal()
 
 
@@ -54,6 +54,7 @@ def assessment_create(
     ends_on: date | None,
     acting_user: User,
     time_zone: str = "",
+    now: datetime | None = None,
 ) -> Assessment:
     _require_network_staff(acting_user, _("Only network staff can plan assessments."))
     assessment = Assessment(
@@ -64,6 +65,7 @@ def assessment_create(
         ends_on=ends_on,
         time_zone=time_zone or hotline.country.zone_name,
         created_by=acting_user,
+        created_at=now or timezone.now(),
     )
     assessment.full_clean(exclude=["reference"])
     with transaction.atomic():
@@ -189,7 +191,9 @@ def corrective_action_create(
     acting_user: User,
     description: str = "",
     area: int | None = None,
+    now: datetime | None = None,
 ) -> CorrectiveAction:
+    now = now or timezone.now()
     with transaction.atomic():
         locked = Assessment.objects.select_for_update(of=("self",)).select_related("hotline").get(pk=assessment.pk)
         _require_actor(
@@ -197,7 +201,7 @@ def corrective_action_create(
         )
         if locked.status == Assessment.Status.CANCELLED:
             raise ValidationError(_("This assessment was cancelled."))
-        problem = past_due_problem(due_on)
+        problem = past_due_problem(due_on, today=timezone.localdate(now))
         if problem:
             raise ValidationError({"due_on": problem})
         action = CorrectiveAction(
@@ -208,6 +212,7 @@ def corrective_action_create(
             due_on=due_on,
             area=area,
             created_by=acting_user,
+            created_at=now,
         )
         action.full_clean()
         action.save()
@@ -245,9 +250,10 @@ def corrective_action_complete(
             raise ValidationError(
                 _("This action is %(status)s already.") % {"status": locked.get_status_display().lower()}
             )
+        now = now or timezone.now()
         locked.status = CorrectiveAction.Status.COMPLETED
         locked.completion_note = note.strip()
-        locked.completed_at, locked.completed_by = now or timezone.now(), acting_user
+        locked.completed_at, locked.completed_by = now, acting_user
         locked.save()
         audit(
             locked.assessment, "onboarding.corrective_action_complete", user=acting_user, data={"action": locked.title}
@@ -272,6 +278,7 @@ def corrective_action_verify(
     *, action: CorrectiveAction, acting_user: User, approve: bool = True, note: str = "", now: datetime | None = None
 ) -> CorrectiveAction:
     """A reviewer verifies a completed action (closed), or sends it back (in progress, with a note)."""
+    now = now or timezone.now()
     with transaction.atomic():
         locked = (
             CorrectiveAction.objects.select_for_update(of=("self",))
@@ -287,7 +294,7 @@ def corrective_action_verify(
             raise ValidationError(_("You reported this action done: another person must verify it."))
         if approve:
             locked.status = CorrectiveAction.Status.VERIFIED
-            locked.verified_at, locked.verified_by = now or timezone.now(), acting_user
+            locked.verified_at, locked.verified_by = now, acting_user
         else:
             if not note.strip():
                 raise ValidationError(_("Say what is still missing."))
@@ -301,7 +308,7 @@ def corrective_action_verify(
             data={"action": locked.title, "verified": approve, "note": note.strip()},
         )
         if approve and locked.assessment.kind == Assessment.Kind.QA_REVIEW:
-            qa_review_settled.send(sender=Assessment, assessment=locked.assessment, acting_user=acting_user)
+            qa_review_settled.send(sender=Assessment, assessment=locked.assessment, acting_user=acting_user, now=now)
     return locked
 
 
@@ -335,7 +342,7 @@ def assessment_complete_report(
         locked.save()
         audit(locked, "onboarding.assessment_report", user=acting_user, data={"recommendation": recommendation})
         if locked.kind == Assessment.Kind.QA_REVIEW:
-            qa_review_settled.send(sender=Assessment, assessment=locked, acting_user=acting_user)
+            qa_review_settled.send(sender=Assessment, assessment=locked, acting_user=acting_user, now=now)
         lead = selectors.active_lead_staff(hotline=locked.hotline)
         if lead is not None and lead.pk != acting_user.pk:
             queue_email(

@@ -391,9 +391,11 @@ def qa_certificate_issue(
     return certificate
 
 
-def _issue_when_earned(sender: Any, *, assessment: Assessment, acting_user: User | None, **kwargs: Any) -> None:
+def _issue_when_earned(
+    sender: Any, *, assessment: Assessment, acting_user: User | None, now: datetime | None = None, **kwargs: Any
+) -> None:
     if cycle.certificate_refusal_for(assessment) is None:
-        qa_certificate_issue(assessment=assessment, acting_user=acting_user)
+        qa_certificate_issue(assessment=assessment, acting_user=acting_user, now=now)
 
 
 qa_review_settled.connect(_issue_when_earned, dispatch_uid="onboarding.membership.certificate")

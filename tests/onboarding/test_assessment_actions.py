@@ -262,3 +262,28 @@ def test_the_full_membership_service_refuses_what_the_rule_refuses(world):
         services.assessment_confirm_full_membership(assessment=review, acting_user=world.staff)
     world.hotline.refresh_from_db()
     assert world.hotline.stage == Stage.SUSPENDED
+
+
+def test_a_corrective_action_recorded_on_a_past_day_is_judged_against_that_day(world):
+    """`now=` (a record made on its historical day): the action is dated then, and "not due in the past"
+    is judged against that day, so it may be overdue today but could not be when it was recorded."""
+    assessment = plan(world)
+    then = timezone.now() - timedelta(days=60)
+    action = services.corrective_action_create(
+        assessment=assessment,
+        title="Name a deputy manager",
+        owner="Hotline manager",
+        due_on=timezone.localdate() - timedelta(days=10),
+        acting_user=world.reviewer,
+        now=then,
+    )
+    assert action.created_at == then and action.overdue
+    with pytest.raises(ValidationError, match="cannot be due in the past"):
+        services.corrective_action_create(
+            assessment=assessment,
+            title="Adopt a retention schedule",
+            owner="Hotline manager",
+            due_on=timezone.localdate(then) - timedelta(days=1),
+            acting_user=world.reviewer,
+            now=then,
+        )

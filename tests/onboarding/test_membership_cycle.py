@@ -393,6 +393,24 @@ def test_a_review_passed_once_its_actions_are_verified_earns_its_certificate(
         services.qa_certificate_issue(assessment=review, acting_user=network_staff)
 
 
+def test_a_review_that_settled_on_a_past_day_earns_its_certificate_from_that_day(members, network_staff, make_user):
+    """The moment an action is verified is the moment the review settled: the certificate runs from then."""
+    review = completed_assessment(members[0], Assessment.Kind.QA_REVIEW, Assessment.Recommendation.PASSED_WITH_ACTIONS)
+    action = CorrectiveAction.objects.create(
+        assessment=review,
+        title="Welfare policy",
+        owner="Hotline manager",
+        due_on=timezone.localdate(),
+        status=CorrectiveAction.Status.COMPLETED,
+        completed_by=make_user(email="analyst.manager@example.org"),
+    )
+    verified = timezone.now() - timedelta(days=40)
+    services.corrective_action_verify(action=action, acting_user=network_staff, now=verified)
+    action.refresh_from_db()
+    assert action.verified_at == verified
+    assert QaCertificate.objects.get(assessment=review).valid_from == timezone.localdate(verified)
+
+
 def test_a_failed_review_earns_no_certificate(members, network_staff):
     review = completed_assessment(members[0], Assessment.Kind.QA_REVIEW, Assessment.Recommendation.FAILED)
     with pytest.raises(ValidationError, match="not passed"):
