@@ -240,6 +240,32 @@ def test_demo_candidates_histories_and_users(make_user):
     assert comparison.disagreeing_areas == 2 and comparison.overall.agreement is False
     assert ConsolidatedRecommendation.objects.filter(hotline=under).exists()
     assert decision.letter_sent_at is not None and decision.appeal_until is not None
+
+    # All through the services, by the person who acts: each step's audit entry carries its author and its day.
+    def audited(action: str, **data) -> set[tuple[int, datetime]]:
+        entries = ModelLogEntry.objects.filter(action=action, **{f"data__{k}": v for k, v in data.items()})
+        return set(entries.values_list("user_id", "timestamp"))
+
+    reviewer2 = ctx.users["reviewer2"]
+    assignment = ReviewerAssignment.objects.get(hotline=under, reviewer=reviewer2)
+    assert audited("onboarding.reviewer_assign", reviewer=reviewer2.email) == {
+        (assignment.assigned_by_id, assignment.assigned_at)
+    }
+    assert audited("onboarding.reviewer_declare", reviewer=reviewer2.email) == {
+        (reviewer2.pk, assignment.coi_declared_at)
+    }
+    assert audited("onboarding.review_submit", hotline=under.pk) == {(r.reviewer_id, r.submitted_at) for r in reviews}
+    consolidated = ConsolidatedRecommendation.objects.get(hotline=under, assessment=None)
+    assert audited("onboarding.review_consolidate", hotline=under.pk) == {
+        (consolidated.recorded_by_id, consolidated.recorded_at)
+    }
+    thread = ItemComment.objects.filter(item__checklist__hotline=under, item__template_item__area=8)
+    assert set(thread.values_list("visibility", flat=True)) == {"staff", "reviewers", "shared"}
+    for comment in thread:
+        assert audited("onboarding.item.comment", comment=comment.pk) == {(comment.author_id, comment.created_at)}
+    assert audited("onboarding.decision_letter", decision=decision.pk) == {
+        (decision.letter_sent_by_id, decision.letter_sent_at)
+    }
     assert CorrectiveAction.objects.visible_to(ctx.users["member"]).open().exists()
     transitions = StageChange.objects.exclude(from_stage="").count()
     assert ModelLogEntry.objects.filter(action="onboarding.stage_change").count() == transitions
