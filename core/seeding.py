@@ -12,8 +12,10 @@ apps need in `ctx.objects`.
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from importlib import import_module
 from types import ModuleType
 from typing import Any, TextIO
@@ -53,3 +55,38 @@ class DemoContext:
 
     def log(self, message: str) -> None:
         self.stdout.write(f"  {message}\n")
+
+
+class Clock:
+    """The historical moment a demo is acting at through the services (None: the present)."""
+
+    at: datetime | None = None
+
+
+@contextmanager
+def acting_at(clock: Clock) -> Iterator[None]:
+    """While a demo acts through the services on past days (`clock.at`): the audit entries the services
+    write carry that moment (they stamp them with the time of the call), and the notifications they queue
+    are recorded as sent then, as they were at the time (the task worker does not deliver months-old news
+    today)."""
+    from django.db.models.signals import pre_save
+    from wagtail.models import ModelLogEntry
+
+    from core.models import OutgoingEmail
+
+    def entry(sender: Any, instance: Any, **kwargs: Any) -> None:
+        if clock.at is not None and instance._state.adding:
+            instance.timestamp = clock.at
+
+    def email(sender: Any, instance: Any, **kwargs: Any) -> None:
+        if clock.at is not None and instance._state.adding:
+            instance.status, instance.sent_at = OutgoingEmail.Status.SENT, clock.at
+
+    pre_save.connect(entry, sender=ModelLogEntry, weak=False, dispatch_uid="demo-acting-at-entries")
+    pre_save.connect(email, sender=OutgoingEmail, weak=False, dispatch_uid="demo-acting-at-emails")
+    try:
+        yield
+    finally:
+        pre_save.disconnect(sender=ModelLogEntry, dispatch_uid="demo-acting-at-entries")
+        pre_save.disconnect(sender=OutgoingEmail, dispatch_uid="demo-acting-at-emails")
+        clock.at = None

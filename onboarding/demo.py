@@ -49,8 +49,7 @@ through its services.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -59,7 +58,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from core import dataversion
-from core.seeding import DemoContext
+from core.seeding import Clock, DemoContext, acting_at
 from network.models import (
     Analyst,
     Contact,
@@ -1078,40 +1077,6 @@ class _Story:
     answer: str = ""  # the candidate's answer to it in the item's thread
 
 
-class _Clock:
-    """The historical moment the demo is acting at (None: the present)."""
-
-    at: datetime | None = None
-
-
-@contextmanager
-def _at_the_moment(clock: _Clock) -> Iterator[None]:
-    """While the demo acts through the services on past days: the audit entries the services write carry
-    that day (they stamp them with the time of the call), and the notifications they queue are recorded
-    as sent then, as they were at the time (the task worker does not deliver months-old news today)."""
-    from django.db.models.signals import pre_save
-    from wagtail.models import ModelLogEntry
-
-    from core.models import OutgoingEmail
-
-    def entry(sender: Any, instance: Any, **kwargs: Any) -> None:
-        if clock.at is not None and instance._state.adding:
-            instance.timestamp = clock.at
-
-    def email(sender: Any, instance: Any, **kwargs: Any) -> None:
-        if clock.at is not None and instance._state.adding:
-            instance.status, instance.sent_at = OutgoingEmail.Status.SENT, clock.at
-
-    pre_save.connect(entry, sender=ModelLogEntry, weak=False, dispatch_uid="demo-dossier-entries")
-    pre_save.connect(email, sender=OutgoingEmail, weak=False, dispatch_uid="demo-dossier-emails")
-    try:
-        yield
-    finally:
-        pre_save.disconnect(sender=ModelLogEntry, dispatch_uid="demo-dossier-entries")
-        pre_save.disconnect(sender=OutgoingEmail, dispatch_uid="demo-dossier-emails")
-        clock.at = None
-
-
 def _dossiers(ctx: DemoContext, plans: list[Plan], hotlines: list[Hotline], histories: dict, staff: Any) -> str:
     """Checklists, evidence, comments, reviewers, assessments and decisions (see the module docstring),
     each step through its service, by the person who takes it, on its day."""
@@ -1122,8 +1087,8 @@ def _dossiers(ctx: DemoContext, plans: list[Plan], hotlines: list[Hotline], hist
     if template is None or staff is None:
         return "no published checklist template: no dossiers"
     by_country = {p.country: h for p, h in zip(plans, hotlines, strict=True)}
-    clock = _Clock()
-    with dataversion.deferred(), _at_the_moment(clock):
+    clock = Clock()
+    with dataversion.deferred(), acting_at(clock):
         checklists = []
         for plan, hotline in zip(plans, hotlines, strict=True):
             clock.at = histories[plan.country][0][2]
@@ -1451,9 +1416,7 @@ def _qa_review_history(ctx: DemoContext, member: Hotline | None, staff: Any) -> 
     return len(reviews)
 
 
-def _accreditation(
-    ctx: DemoContext, by_country: dict, histories: dict, staff: Any, reviewer: Any, clock: _Clock
-) -> int:
+def _accreditation(ctx: DemoContext, by_country: dict, histories: dict, staff: Any, reviewer: Any, clock: Clock) -> int:
     """An assessment in progress (the candidate under assessment), a decided one (the newest provisional
     member) and a completed quality-assurance review with corrective actions (the member user's hotline),
     each step through its service, by the person who takes it, on its day: staff plan the assessment, the

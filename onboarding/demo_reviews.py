@@ -29,7 +29,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import Role
 from core import dataversion
-from core.seeding import DemoContext
+from core.seeding import Clock, DemoContext, acting_at
 from network.models import Hotline
 from onboarding.demo_colleagues import demo_password
 from onboarding.models import (
@@ -117,8 +117,6 @@ def _second_reviewer(ctx: DemoContext) -> User:
 
 
 def seed_reviews(ctx: DemoContext) -> None:
-    from onboarding.demo import _at_the_moment, _Clock  # onboarding.demo imports this module
-
     staff, reviewer = ctx.users.get("staff"), ctx.users.get("reviewer")
     hotline = Hotline.objects.filter(brand_name="Tena Net Ethiopia").first()
     if staff is None or reviewer is None or hotline is None:
@@ -141,8 +139,8 @@ def seed_reviews(ctx: DemoContext) -> None:
             ),
         )
     )
-    clock = _Clock()
-    with dataversion.deferred(), _at_the_moment(clock):
+    clock = Clock()
+    with dataversion.deferred(), acting_at(clock):
         for at, step in sorted(steps, key=lambda s: s[0]):  # stable: same moment, planned order
             clock.at = at
             step()
