@@ -222,6 +222,14 @@ def language_names(codes: str, *, language: str | None = None) -> tuple[str, ...
 
 
 def _entry(row: _HotlineRow) -> DirectoryHotline:
+    """A member hotline as the directory shows it, in the active language."""
+    return _entry_in(row, translation.get_language() or "")
+
+
+# A pure function of the row (its public fields, read under the registry's version) and the language:
+# each process keeps the entries it built, so a page that misses the cache builds only what changed.
+@lru_cache(maxsize=8192)
+def _entry_in(row: _HotlineRow, language: str) -> DirectoryHotline:
     from network.models import AnonymousReports
 
     anonymous = str(AnonymousReports(row.anonymous).label) if row.anonymous in AnonymousReports.values else ""

@@ -137,3 +137,16 @@ def test_the_whole_table_is_rendered_once_per_registry_version_and_language(clie
     assert "Signal France" in _rows(client).replace("\n", "") and cards.count("Signal France") == 1
     assert "Netzwache" in client.get("/fr/ou-signaler/").content.decode()
     assert cards.count("Signal France") == 2  # French: its own table
+
+
+def test_each_entry_follows_its_hotline_and_the_visitors_language(client, site_tree):
+    """A hotline's entry is built once per language and kept while its public fields stay the same: the
+    visitor still reads it in their own language, and a change to it shows at once."""
+    hotline = make_hotline("DE", name="Netzwache", reporting_languages="de")
+    assert "Reports in: German" in _rows(client)
+    assert "Allemand" in client.get("/fr/ou-signaler/").content.decode()
+    assert "Reports in: German" in _rows(client)
+    hotline.reporting_languages = "de, en"
+    hotline.save()
+    assert "Reports in: German, English" in _rows(client)
+    assert "Allemand, Anglais" in client.get("/fr/ou-signaler/").content.decode()
