@@ -10,6 +10,11 @@ models its pages read), and a write bumps a topic only when it touches one of it
 reviewer's comment on a dossier leaves the public pages' cache alone, while a suspended hotline
 still reaches the directory with the next request.
 
+Each written model also has a version of its own (`model_key`), and naming no model moves one more
+(`EVERY_MODEL`): a reader that records which tables it read (`tables_read`, the dashboards) keeps its
+entry under the versions of those models alone (`model_versions`), so a comment on a dossier leaves a
+capacity dashboard cached while a new analyst rebuilds it.
+
 Saves, deletes and many-to-many changes bump through signals; code that writes with
 `QuerySet.update()`, `bulk_create()` or `bulk_update()` calls `bump(Model, ...)` with the models it
 wrote (or `bump()` without arguments, which marks every topic stale). A long run of writes that
@@ -19,12 +24,16 @@ are noted and made once, for every model written, when it ends.
 
 from __future__ import annotations
 
+import functools
+import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from django.db import transaction
+from django.apps import apps
+from django.core.cache import cache
+from django.db import connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from core import cacheversion
@@ -70,12 +79,67 @@ def versions(found: dict[str, Any], names: tuple[str, ...]) -> tuple[int, ...]:
 
 def _keys_for(labels: tuple[str, ...] | None) -> list[str]:
     if labels is None:
-        return [KEY, *(topic_key(name) for name in _topics)]
+        return [KEY, *(topic_key(name) for name in _topics), EVERY_MODEL]
     keys = [KEY]
     for name, models in _topics.items():
         if models.intersection(labels):
             keys.append(topic_key(name))
+    keys.extend(model_key(label) for label in labels)
     return keys
+
+
+# -- Versions per model ----------------------------------------------------------------------------------
+# Moved by a bump that names no model (a bulk write of many kinds): every entry kept by model is stale.
+EVERY_MODEL = f"{KEY}:model:*"
+
+
+def model_key(label: str) -> str:
+    return f"{KEY}:model:{label}"
+
+
+@functools.cache
+def _labels_by_table() -> dict[str, str]:
+    """{database table: "app.Model"} of the tracked apps' models, many-to-many tables included."""
+    return {
+        model._meta.db_table: model._meta.label
+        for app_label in sorted(TRACKED_APPS)
+        for model in apps.get_app_config(app_label).get_models(include_auto_created=True)
+    }
+
+
+def model_versions() -> dict[str, int]:
+    """The version of every tracked model and `EVERY_MODEL`, by key, in one cache read (1 for a model
+    never written since the cache was emptied, as `cacheversion.read` starts)."""
+    keys = [EVERY_MODEL, *(model_key(label) for label in _labels_by_table().values())]
+    found = cache.get_many(keys)
+    return {key: int(found.get(key, 1)) for key in keys}
+
+
+# A quoted name in the SQL Django writes ("network_hotline"), on SQLite and PostgreSQL alike.
+_QUOTED = re.compile(r'"([A-Za-z0-9_]+)"')
+
+
+class TablesRead:
+    """Records the tracked models whose tables the queries run on a connection name (see `tables_read`)."""
+
+    def __init__(self) -> None:
+        self.labels: set[str] = set()
+
+    def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        tables = _labels_by_table()
+        self.labels.update(tables[name] for name in _QUOTED.findall(sql) if name in tables)
+        return execute(sql, params, many, context)
+
+    def version_keys(self) -> Iterable[str]:
+        return [EVERY_MODEL, *(model_key(label) for label in sorted(self.labels))]
+
+
+@contextmanager
+def tables_read(using: str = "default") -> Iterator[TablesRead]:
+    """The tracked models read by the queries run within the block (joins and subqueries included)."""
+    read = TablesRead()
+    with connections[using].execute_wrapper(read):
+        yield read
 
 
 def bump(*models: Any) -> None:

@@ -52,3 +52,41 @@ def test_a_deferred_block_that_fails_still_bumps_what_it_wrote():
     with dataversion.deferred():
         pass
     assert dataversion.current() == before + 1
+
+
+def test_each_model_has_its_own_version_and_a_bump_naming_none_moves_every_one():
+    from network.models import Hotline
+
+    key, every = dataversion.model_key("network.Organisation"), dataversion.EVERY_MODEL
+    before = dataversion.model_versions()
+    Organisation.objects.create(name="Model-versioned Org", type="ngo", country_id="KE")
+    after = dataversion.model_versions()
+    assert after[key] > before[key]
+    assert after[dataversion.model_key("network.Country")] == before[dataversion.model_key("network.Country")]
+    assert after[every] == before[every]
+    dataversion.bump(Hotline)  # a bulk write names what it wrote
+    assert (
+        dataversion.model_versions()[dataversion.model_key("network.Hotline")]
+        > after[dataversion.model_key("network.Hotline")]
+    )
+    dataversion.bump()
+    assert dataversion.model_versions()[every] > after[every]
+
+
+def test_the_tables_a_query_reads_are_named_joins_and_subqueries_included():
+    from django.db.models import Exists, OuterRef
+
+    from network.models import Hotline
+
+    with dataversion.tables_read() as read:
+        list(
+            Organisation.objects.filter(country__programme_region="europe")
+            .filter(Exists(Hotline.objects.filter(host_organisation=OuterRef("pk"))))
+            .values_list("name", flat=True)
+        )
+    assert read.labels == {"network.Organisation", "network.Country", "network.Hotline"}
+    with dataversion.tables_read() as read:
+        from accounts.models import User
+
+        list(User.objects.all())  # not a tracked model: writes to it move no data version
+    assert read.labels == set()

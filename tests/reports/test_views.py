@@ -308,6 +308,84 @@ def test_a_write_shows_at_once(staff_client, world):
     assert headline(soup(staff_client.get(url("capacity"))), "single_analyst_hotlines") == "4"
 
 
+def _builds(monkeypatch) -> list[str]:
+    """The slugs of the dashboards built from the database from now on (not served from the cache)."""
+    built: list[str] = []
+    build = dashboards.build
+    monkeypatch.setattr(
+        dashboards, "build", lambda dashboard, *a, **k: built.append(dashboard.slug) or build(dashboard, *a, **k)
+    )
+    return built
+
+
+def test_a_write_to_what_a_dashboard_does_not_read_leaves_it_cached(staff_client, world, monkeypatch):
+    """Each entry is kept under the versions of the models its queries read: statistics returns are read by
+    the operations dashboard, not by the capacity one; a new analyst is read by capacity."""
+    from network.models import HotlineStatistics
+
+    staff_client.get(url("capacity")), staff_client.get(url("operations"))
+    built = _builds(monkeypatch)
+    HotlineStatistics.objects.create(
+        hotline=world.hotlines["DE"],
+        period_start=date(2024, 1, 1),
+        period_end=date(2024, 12, 31),
+        reports_received=700,
+        content_urls_processed=0,
+        validation_status="validated",
+    )
+    single = headline(soup(staff_client.get(url("capacity"))), "single_analyst_hotlines")
+    assert built == []
+    assert headline(soup(staff_client.get(url("operations"))), "reports_received") == "3,000"
+    assert built == ["operations"]
+    world.analysts["KE-2"].delete()
+    assert headline(soup(staff_client.get(url("capacity"))), "single_analyst_hotlines") != single
+    assert built == ["operations", "capacity"]
+    # A bulk write of many kinds (no model named) makes every entry stale.
+    from core import dataversion
+
+    dataversion.bump()
+    staff_client.get(url("capacity"))
+    assert built == ["operations", "capacity", "capacity"]
+
+
+def test_what_the_filters_read_counts_among_what_an_entry_was_built_from(staff_client, world, monkeypatch):
+    """A grant's coverage is read to filter (before the dashboard is built): adding a country to the grant
+    changes the figures filtered by it at once."""
+    from network.models import Country
+    from reports.models import Donor, Grant
+
+    grant = Grant.objects.create(
+        donor=Donor.objects.create(name="Test fund"),
+        code="TF-1",
+        title="Test grant",
+        starts_on=date(2020, 1, 1),
+        ends_on=date(2030, 12, 31),
+        amount=1000,
+    )
+    grant.countries.set([Country.objects.get(code="KE")])
+    assert headline(soup(staff_client.get(url("network", grant="TF-1"))), "member_hotlines") == "1"
+    grant.countries.add(Country.objects.get(code="DE"))
+    assert headline(soup(staff_client.get(url("network", grant="TF-1"))), "member_hotlines") == "2"
+
+
+def test_a_write_while_an_entry_is_built_leaves_it_stale(staff_client, world, monkeypatch):
+    """The versions are read before the data: a write that lands while the dashboard is being built (after
+    its data was read) is seen by the next load."""
+    build = dashboards.build
+    writes: list[int] = []
+
+    def build_then_write(*args, **kwargs):
+        result = build(*args, **kwargs)
+        if not writes:
+            writes.append(1)
+            make_hotline("PT", analysts=1)
+        return result
+
+    monkeypatch.setattr(dashboards, "build", build_then_write)
+    assert headline(soup(staff_client.get(url("network"))), "member_hotlines") == "3"
+    assert headline(soup(staff_client.get(url("network"))), "member_hotlines") == "4"
+
+
 def test_dates_in_spreadsheet_downloads_are_real_dates():
     import pandas as pd
 
