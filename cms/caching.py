@@ -271,6 +271,8 @@ def serve_cached(
         if route is not None:
             entries[route_cache_key(request)] = (_request_versions(request)[0], *route)
         cache.set_many(entries, PAGE_CACHE_SECONDS)
+        # The first visitor gets what the next ones will: the copy compressed once, not compressed again.
+        response = _cached_response(request, entries[key])
         response["X-Page-Cache"] = "miss"
     return response
 
