@@ -17,7 +17,8 @@ capacity dashboard cached while a new analyst rebuilds it.
 
 Saves, deletes and many-to-many changes bump through signals; code that writes with
 `QuerySet.update()`, `bulk_create()` or `bulk_update()` calls `bump(Model, ...)` with the models it
-wrote (or `bump()` without arguments, which marks every topic stale). A long run of writes that
+wrote (or `bump()` without arguments, which marks every topic stale): a reader kept by model sees no
+other write in its place. A long run of writes that
 nothing reads meanwhile (the demo's hundreds of service calls) runs inside `deferred()`: its bumps
 are noted and made once, for every model written, when it ends.
 """

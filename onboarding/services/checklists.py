@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core import dataversion
 from core.audit import audit
 from core.mail import queue_email
 from network.models import Hotline
@@ -152,6 +153,7 @@ def template_new_version(*, template: ChecklistTemplate, acting_user: User) -> C
                 for item in template.items.all()
             ]
         )
+        dataversion.bump(ChecklistTemplateItem)  # bulk writes send no signals
         audit(draft, "onboarding.template_create", user=acting_user, data={"version": number, "from": template.version})
     return draft
 
@@ -181,6 +183,7 @@ def checklist_create(
                 for item in items
             ]
         )
+        dataversion.bump(ChecklistItem, ItemEvent)  # bulk writes send no signals
         _reschedule_checklist(hotline)
         audit(
             hotline,
@@ -278,6 +281,7 @@ def checklist_move_to_version(
                     )
                 )
         ItemEvent.objects.bulk_create(events)
+        dataversion.bump(ItemEvent)  # bulk writes send no signals
         locked.template = template
         locked.save(update_fields=["template"])
         _reschedule_checklist(locked.hotline)

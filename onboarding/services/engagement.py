@@ -52,6 +52,7 @@ def _attach(
     with transaction.atomic():
         document = _store(upload, folder=folder, acting_user=acting_user)
         type(record).objects.filter(pk=record.pk).update(**{field: document}, updated_at=timezone.now())
+        dataversion.bump(type(record))  # an update sends no signals
         setattr(record, field, document)
         audit(record, action, user=acting_user, data={"file": document.original_name, "sha256": document.sha256})
     return document
@@ -112,7 +113,7 @@ def roundtable_record_attendance(
             )
             participant.committed = participant.pk in committed_ids
         RoundtableParticipant.objects.bulk_update(participants, ["status", "committed"])
-        dataversion.bump()  # bulk updates send no signals
+        dataversion.bump(RoundtableParticipant)  # bulk updates send no signals
         if locked.status == Roundtable.Status.PLANNED and attended_ids:
             locked.status = Roundtable.Status.HELD
             locked.save(update_fields=["status", "updated_at"])

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core import dataversion
 from core.audit import audit
 from core.uploads import CheckedDocument, check_document, private_storage, store_document
 from network.models import Hotline
@@ -357,6 +358,7 @@ def _corrective_action_add_evidence(action: CorrectiveAction, document: Evidence
     action.evidence.add(document)
     if action.status == CorrectiveAction.Status.OPEN:
         CorrectiveAction.objects.filter(pk=action.pk).update(status=CorrectiveAction.Status.IN_PROGRESS)
+        dataversion.bump(CorrectiveAction)  # an update sends no signals
         action.status = CorrectiveAction.Status.IN_PROGRESS
     audit(
         action.assessment,

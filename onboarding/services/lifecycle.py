@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core import dataversion
 from core.audit import audit
 from core.mail import queue_email
 from network.models import Hotline
@@ -221,4 +222,6 @@ def _reschedule_checklist(hotline: Hotline) -> None:
         if item.due_on != due:
             item.due_on = due
             changed.append(item)
-    ChecklistItem.objects.bulk_update(changed, ["due_on"])
+    if changed:
+        ChecklistItem.objects.bulk_update(changed, ["due_on"])
+        dataversion.bump(ChecklistItem)  # bulk writes send no signals

@@ -39,6 +39,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.access import is_authenticated
+from core import dataversion
 from core.audit import audit, changed_fields
 from core.mail import queue_email
 from core.uploads import private_storage, store_bytes
@@ -610,6 +611,7 @@ def donor_report_correct(*, report: DonorReport, correction_note: str = "", acti
             IndicatorExplanation(report=correction, indicator_id=row.indicator_id, explanation=row.explanation)
             for row in IndicatorExplanation.objects.filter(report=locked)
         )
+        dataversion.bump(WorkPackageNarrative, IndicatorExplanation)  # bulk writes send no signals
         audit(
             correction,
             "reports.donor_report.correct",

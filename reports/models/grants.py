@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.access import donor_id_for, is_authenticated
 from accounts.roles import Role
+from core import dataversion
 
 
 def _is_grants_staff(user: Any) -> bool:
@@ -627,6 +628,7 @@ class BudgetLine(models.Model):
         if self.period_amounts.exists() and total is not None and total != self.actual:
             self.actual = total
             type(self).objects.filter(pk=self.pk).update(actual=total)
+            dataversion.bump(type(self))  # an update sends no signals
 
 
 class BudgetPeriodScopedQuerySet(DonorScopedQuerySet):

@@ -287,3 +287,26 @@ def test_a_corrective_action_recorded_on_a_past_day_is_judged_against_that_day(w
             acting_user=world.reviewer,
             now=then,
         )
+
+
+def test_evidence_for_a_corrective_action_puts_it_in_progress_and_says_so_to_the_dashboards(world):
+    """The status moves with a bulk update, which sends no signal: the action's version moves all the same,
+    so the quality dashboard (which reads corrective actions) is built again."""
+    from core import dataversion
+    from tests.onboarding.dossier import pdf
+
+    action = services.corrective_action_create(
+        assessment=plan(world),
+        title="Publish the retention schedule",
+        owner="Hotline manager",
+        due_on=timezone.localdate() + timedelta(days=60),
+        acting_user=world.reviewer,
+    )
+    key = dataversion.model_key("onboarding.CorrectiveAction")
+    before = dataversion.model_versions()[key]
+    services.evidence_upload(
+        hotline=world.hotline, upload=pdf("retention.pdf"), corrective_actions=[action], acting_user=world.candidate
+    )
+    action.refresh_from_db()
+    assert action.status == CorrectiveAction.Status.IN_PROGRESS
+    assert dataversion.model_versions()[key] > before
