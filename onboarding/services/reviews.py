@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core import dataversion
 from core.audit import audit
 from core.mail import queue_email
 from network.models import Hotline
@@ -85,6 +86,7 @@ def review_save(
             for area, (verdict, comment) in sorted(verdicts.items())
             if verdict
         )
+        dataversion.bump(ReviewVerdict)  # bulk writes send no signals
         audit(
             review,
             "onboarding.review_save",
