@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -49,6 +50,16 @@ class GrantCoverage:
     countries: frozenset[str]
     roundtables: frozenset[int] | None = None
     training_events: frozenset[int] | None = None
+
+    def key(self) -> str:
+        """The grant and a digest of what it covers: a change to its countries or funded activities is
+        another key, wherever the coverage was read."""
+        parts = [
+            ",".join(sorted(self.countries)),
+            "-" if self.roundtables is None else ",".join(map(str, sorted(self.roundtables))),
+            "-" if self.training_events is None else ",".join(map(str, sorted(self.training_events))),
+        ]
+        return f"{self.code}/{hashlib.sha256('|'.join(parts).encode()).hexdigest()[:16]}"
 
 
 @dataclass(frozen=True)
@@ -97,7 +108,7 @@ class Scope:
             "r=" + ",".join(sorted(self.regions)),
             "c=" + ",".join(sorted(self.countries)),
             "w=" + ",".join(sorted(self.world_regions)),
-            "g=" + (self.grant.code if self.grant else ""),
+            "g=" + (self.grant.key() if self.grant else ""),
         ]
         return ";".join(parts)
 

@@ -1114,6 +1114,19 @@ def test_scope_combines_regions_countries_world_regions_and_grants():
         False,
     ]
     assert Scope.of(regions=["europe"]).key() != Scope.of(world_regions=["europe"]).key()
+    # A grant's key names what it covers: another country or funded activity is another cache entry.
+    keys = {
+        Scope.of(grant=coverage).key()
+        for coverage in (
+            grant,
+            GrantCoverage(code="G", countries=frozenset({"KE", "GH"})),
+            GrantCoverage(code="G", countries=frozenset({"KE"}), roundtables=frozenset({3})),
+            GrantCoverage(code="G", countries=frozenset({"KE"}), roundtables=frozenset()),
+            GrantCoverage(code="G", countries=frozenset({"KE"}), training_events=frozenset({3})),
+        )
+    }
+    assert len(keys) == 5
+    assert Scope.of(grant=grant).key() == Scope.of(grant=GrantCoverage(code="G", countries=frozenset({"KE"}))).key()
 
 
 # -- Quality ---------------------------------------------------------------------------------------------

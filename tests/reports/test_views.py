@@ -366,6 +366,12 @@ def test_what_the_filters_read_counts_among_what_an_entry_was_built_from(staff_c
     assert headline(soup(staff_client.get(url("network", grant="TF-1"))), "member_hotlines") == "1"
     grant.countries.add(Country.objects.get(code="DE"))
     assert headline(soup(staff_client.get(url("network", grant="TF-1"))), "member_hotlines") == "2"
+    # A download validates the filters before the entry is read: the coverage is part of the key too.
+    countries = export_url("network", "countries", "csv", "grant=TF-1")
+    grant.countries.set([Country.objects.get(code="DE")])
+    assert "Sub-Saharan Africa,0" in staff_client.get(countries).content.decode()
+    grant.countries.add(Country.objects.get(code="KE"))
+    assert "Sub-Saharan Africa,1" in staff_client.get(countries).content.decode()
 
 
 def test_a_write_while_an_entry_is_built_leaves_it_stale(staff_client, world, monkeypatch):
