@@ -1,8 +1,9 @@
 """Data versions every write bumps, shared by all processes through the cache.
 
-`KEY` is bumped by every write to the registry, lifecycle and reports models: cached aggregates
-(dashboards) put `current()` in their cache keys, so after any write the next read recomputes, in
-every web process at once.
+`KEY`, the general version (`current()`), is bumped by every write to the registry, lifecycle and
+reports models: a reader that depends on all of them may key by it. The readers of this project key
+by narrower versions, so that a write elsewhere leaves them cached: the public site by topic, the
+dashboards by model (below).
 
 A topic is a narrower version for readers that only read some models: the app that reads them
 declares the topic with `track(topic, model labels)` (the public site declares "registry", the

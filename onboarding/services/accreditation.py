@@ -236,6 +236,7 @@ def corrective_action_complete(
     *, action: CorrectiveAction, note: str, acting_user: User, now: datetime | None = None
 ) -> CorrectiveAction:
     """The hotline reports a corrective action done (with what was done); reviewers then verify it."""
+    now = now or timezone.now()
     if not note.strip():
         raise ValidationError(_("Say what was done."))
     with transaction.atomic():
@@ -250,7 +251,6 @@ def corrective_action_complete(
             raise ValidationError(
                 _("This action is %(status)s already.") % {"status": locked.get_status_display().lower()}
             )
-        now = now or timezone.now()
         locked.status = CorrectiveAction.Status.COMPLETED
         locked.completion_note = note.strip()
         locked.completed_at, locked.completed_by = now, acting_user

@@ -352,16 +352,9 @@ def test_what_the_filters_read_counts_among_what_an_entry_was_built_from(staff_c
     """A grant's coverage is read to filter (before the dashboard is built): adding a country to the grant
     changes the figures filtered by it at once."""
     from network.models import Country
-    from reports.models import Donor, Grant
+    from tests.reports.donor_report_factories import make_grant
 
-    grant = Grant.objects.create(
-        donor=Donor.objects.create(name="Test fund"),
-        code="TF-1",
-        title="Test grant",
-        starts_on=date(2020, 1, 1),
-        ends_on=date(2030, 12, 31),
-        amount=1000,
-    )
+    grant = make_grant("TF-1", starts_on=date(2020, 1, 1), ends_on=date(2030, 12, 31))
     grant.countries.set([Country.objects.get(code="KE")])
     assert headline(soup(staff_client.get(url("network", grant="TF-1"))), "member_hotlines") == "1"
     grant.countries.add(Country.objects.get(code="DE"))
