@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from django.db.models import (
     CharField,
@@ -90,16 +91,29 @@ def _rows(queryset: QuerySet, columns: tuple[Column, ...]) -> list[tuple[Any, ..
 
 
 def _frame(rows: list[tuple[Any, ...]], columns: tuple[Column, ...]) -> pd.DataFrame:
-    names = [column.name for column in columns]
-    raw = pd.DataFrame.from_records(rows, columns=names, coerce_float=False) if rows else None
-    converted: dict[str, Any] = {}
-    for column in columns:
-        values = raw[column.name] if raw is not None else pd.Series([], dtype=object)
-        converted[column.name] = _convert(values, column.kind)
-    return pd.DataFrame(converted, columns=names)
+    # Column by column from the transposed rows: pandas' row-wise constructor infers every value's
+    # type, which costs more than the typed conversions below.
+    values = list(zip(*rows, strict=True)) if rows else [() for _ in columns]
+    converted = {column.name: _convert(list(raw), column.kind) for column, raw in zip(columns, values, strict=True)}
+    return pd.DataFrame(converted, columns=[column.name for column in columns])
 
 
-def _convert(values: pd.Series, kind: str) -> Any:
+def _convert(values: list[Any], kind: str) -> Any:
+    """One column of raw values as its declared type. The fast paths take the values as the database
+    returns them; anything else goes through pandas' coercion (what cannot be read becomes missing)."""
+    try:
+        if kind == "str":
+            return pd.array(values, dtype="str").fillna("")
+        if kind == "int":
+            return pd.array(values, dtype="Int64")
+        if kind == "date":
+            return np.array(["NaT" if value is None else value for value in values], dtype="datetime64[s]")
+    except (TypeError, ValueError):
+        pass
+    return _coerce(pd.Series(values, dtype=object), kind)
+
+
+def _coerce(values: pd.Series, kind: str) -> Any:
     if kind == "str":
         return values.fillna("").astype(str)
     if kind == "int":
@@ -374,10 +388,9 @@ def _completed(rows: pd.DataFrame, other: pd.DataFrame, on: str, columns: tuple[
     """`rows` with the columns of `other` they lack, matched on `on` (each row once, in its order), typed
     as `columns` declare; text is "" where `other` has no match, as the frames' text columns hold."""
     merged = rows.merge(other, on=on, how="left", validate="many_to_one", sort=False)
-    out = {
-        column.name: merged[column.name].fillna("").astype(str) if column.kind == "str" else merged[column.name]
-        for column in columns
-    }
+    unmatched = [column.name for column in columns if column.kind == "str" and column.name not in rows.columns]
+    out = {column.name: merged[column.name] for column in columns}
+    out |= {name: merged[name].fillna("").astype(str) for name in unmatched}
     return pd.DataFrame(out, columns=[column.name for column in columns])
 
 
