@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pandas as pd
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -34,6 +35,31 @@ def test_every_frame_keeps_its_columns_and_types_when_empty():
     hotlines = selectors.hotlines_frame(user=None)
     assert str(hotlines["joined_on"].dtype).startswith("datetime64")
     assert str(hotlines["hotline_id"].dtype) == "Int64"
+
+
+def test_frame_columns_take_their_declared_types_from_raw_rows():
+    """Each column is converted by its declared kind, whatever the rows hold: text with missing values
+    becomes "", integers stay exact with missing ones as <NA>, dates are days (NaT when missing or
+    unreadable), and values of another type are coerced as pandas would (unreadable -> missing)."""
+    columns = (
+        selectors.Column("name", "name"),
+        selectors.Column("number", "number", "int"),
+        selectors.Column("day", "day", "date"),
+        selectors.Column("share", "share", "float"),
+        selectors.Column("online", "online", "bool"),
+    )
+    rows = [("Alpha", 2**60, "2026-03-01", 0.5, True), (None, None, None, None, None), (7, "x", "not a day", "1.5", 0)]
+    frame = selectors._frame(rows, columns)
+    assert frame["name"].tolist() == ["Alpha", "", "7"]
+    assert str(frame["name"].dtype) == "str"
+    assert str(frame["number"].dtype) == "Int64"
+    assert frame["number"][0] == 2**60 and frame["number"].isna().tolist() == [False, True, True]
+    assert str(frame["day"].dtype) == "datetime64[s]"
+    assert frame["day"][0] == pd.Timestamp("2026-03-01") and frame["day"][1:].isna().all()
+    assert frame["share"].tolist()[0::2] == [0.5, 1.5] and frame["share"].isna()[1]
+    assert frame["online"].tolist() == [True, False, False]
+    empty = selectors._frame([], columns)
+    assert empty.dtypes.astype(str).tolist() == frame.dtypes.astype(str).tolist()
 
 
 def test_every_frame_is_one_query():
