@@ -26,7 +26,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, Site, TranslatableMixin
 from wagtail.search import index
 
-from cms import selectors
+from cms import routing, selectors
 from cms.blocks import RICH_TEXT_FEATURES, BodyBlock, FiguresBlock, ObjectivesBlock
 from cms.caching import CachedPageMixin, code_version, request_data_version, request_site_version
 from cms.fields import ChoiceListField
@@ -166,6 +166,12 @@ class SitePage(CachedPageMixin, Page):
                             )
                         )
         return found
+
+    def route(self, request: HttpRequest, path_components: list[str]) -> Any:
+        """Wagtail's routing, in two queries below this page whatever the depth (`cms.routing`)."""
+        if not path_components:
+            return super().route(request, path_components)
+        return routing.route_below(self, request, list(path_components), default_route=SitePage.route)
 
     def get_cache_reads(self) -> tuple[str, ...]:
         """The page type's data topics, plus "registry" when its content shows a live figure."""
