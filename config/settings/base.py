@@ -154,6 +154,15 @@ else:
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "hotline"),
         }
     }
+# Which file holds an image at a given size (Wagtail's renditions), kept in each process: Wagtail reads
+# and writes the entry each time a page shows an image, two round trips to the shared cache. A
+# rendition's key names its image's file hash and focal point, so a replaced image is never shown stale.
+CACHES["renditions"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "wagtail-renditions",
+    "TIMEOUT": 3600,
+    "OPTIONS": {"MAX_ENTRIES": 5000},
+}
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # A task that could run but has waited longer than this means the worker is stopped: the admin and
