@@ -77,7 +77,7 @@ def request_data_version(request: HttpRequest, topic: str) -> int:
 
 def _sites_key() -> str:
     """Where the sites are cached: under the code's version too, since what is kept there (Site
-    objects with their root page) is the code's choice."""
+    objects with their root page, and whether any page has a view restriction) is the code's choice."""
     return f"cms:sites:{code_version()}"
 
 
@@ -110,11 +110,13 @@ def _matched_site(request: HttpRequest, version: int, cached: Any) -> int | None
     (with its root page) is handed to Wagtail for the request (`request._wagtail_site`, where
     `Site.find_for_request` keeps it), so routing the page does not look the site up again."""
     if cached is None or cached[0] != version:
-        from wagtail.models import Site
+        from wagtail.models import PageViewRestriction, Site
 
-        cached = (version, tuple(Site.objects.select_related("root_page").order_by("pk")))
+        sites = tuple(Site.objects.select_related("root_page").order_by("pk"))
+        cached = (version, sites, PageViewRestriction.objects.exists())
         cache.set(_sites_key(), cached, None)
     sites = cached[1]
+    request._cms_view_restrictions_exist = cached[2]
     hostname = split_domain_port(request._get_raw_host())[0]
     port = request.get_port()
     named = [site for site in sites if site.hostname == hostname]
@@ -307,6 +309,16 @@ class CachedPageMixin:
         """A view restriction (password, sign-in, groups) on this page or above it: Wagtail checks it
         before serving, so a stored copy would reach visitors who never passed the check."""
         return bool(self.get_view_restrictions())
+
+    def known_unrestricted(self, request: HttpRequest) -> None:
+        """Where no page of any site has a view restriction (as recorded with the sites under the site
+        version, which every change to a restriction bumps), this page has none: Wagtail's check and
+        `is_restricted` then read no rows (they would read the page's ancestors, then the restrictions)."""
+        _request_versions(request)
+        if getattr(request, "_cms_view_restrictions_exist", True) is False:
+            from wagtail.models import PageViewRestriction
+
+            self.__dict__["_view_restrictions"] = PageViewRestriction.objects.none()
 
     def get_view_restrictions(self) -> Any:
         """The restrictions on this page and above it, read once per page instance (the page's

@@ -168,10 +168,16 @@ class SitePage(CachedPageMixin, Page):
         return found
 
     def route(self, request: HttpRequest, path_components: list[str]) -> Any:
-        """Wagtail's routing, in two queries below this page whatever the depth (`cms.routing`)."""
-        if not path_components:
-            return super().route(request, path_components)
-        return routing.route_below(self, request, list(path_components), default_route=SitePage.route)
+        """Wagtail's routing, in two queries below this page whatever the depth (`cms.routing`); the page
+        found knows when no view restriction exists anywhere (`known_unrestricted`)."""
+        if path_components:
+            found = routing.route_below(self, request, list(path_components), default_route=SitePage.route)
+        else:
+            found = super().route(request, path_components)
+        page = found[0]
+        if isinstance(page, CachedPageMixin):
+            page.known_unrestricted(request)
+        return found
 
     def get_cache_reads(self) -> tuple[str, ...]:
         """The page type's data topics, plus "registry" when its content shows a live figure."""

@@ -9,6 +9,7 @@ from django.db import connection
 from django.http import Http404
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
+from wagtail.models import PageViewRestriction
 from wagtail.url_routing import RouteResult
 
 from cms.models import ArticleIndexPage, StandardPage
@@ -60,6 +61,7 @@ def test_the_queries_do_not_grow_with_the_depth(site_tree):
     for depth in range(4):
         parent = add(parent, StandardPage(title=f"Level {depth}", slug=f"level-{depth}", intro="Deeper."))
     home = site_tree.reload(site_tree.home)
+    _route(site_tree, "/about/", home)  # the sites, recorded once per site version
     with CaptureQueriesContext(connection) as shallow:
         assert _route(site_tree, "/about/", home).page.pk == site_tree.about.pk
     with CaptureQueriesContext(connection) as deep:
@@ -79,3 +81,27 @@ def test_a_page_type_with_its_own_routing_gets_the_rest_of_the_path(site_tree, m
     assert calls == [(site_tree.news.pk, ["2026", "spring"])]
     assert found.page.pk == site_tree.news.pk and found.args == ("2026", "spring")
     assert isinstance(found.page, ArticleIndexPage)
+
+
+def _restriction_queries(captured) -> int:
+    return sum('"wagtailcore_pageviewrestriction"' in query["sql"] for query in captured)
+
+
+def test_without_any_view_restriction_a_page_reads_none(client, site_tree):
+    client.get("/")  # the sites are recorded with the site version
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/news/how-a-hotline-works/", HTTP_X_BENCH_CACHE="miss").status_code == 200
+    assert _restriction_queries(captured.captured_queries) == 0
+
+
+def test_a_restriction_added_anywhere_is_checked_at_once(client, site_tree):
+    assert client.get("/").status_code == 200  # recorded: no restriction anywhere
+    resources = site_tree.reload(site_tree.resources)
+    PageViewRestriction.objects.create(page=resources, restriction_type=PageViewRestriction.LOGIN)
+    response = client.get("/resources/")
+    assert response.status_code == 302 and "/login" in response["Location"]
+    child = client.get(site_tree.reload(site_tree.resource).url)
+    assert child.status_code == 302
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/about/").status_code == 200
+    assert _restriction_queries(captured.captured_queries) >= 1  # checked as Wagtail checks it
