@@ -16,7 +16,7 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -641,7 +641,8 @@ class HotlineDirectoryPage(SitePage):
         registry = request_data_version(request, selectors.REGISTRY_TOPIC)
         directory_version = f"{code_version()}:{registry}:{timezone.localdate().isoformat()}"
         context.update(
-            directory=selectors.directory(query=query, country=country, region=region),
+            # Read only where the page shows it: the unfiltered table is kept rendered (below).
+            directory=SimpleLazyObject(lambda: selectors.directory(query=query, country=country, region=region)),
             country_choices=selectors.country_choices(),
             region_choices=ProgrammeRegion.choices,
             query=query,

@@ -287,8 +287,9 @@ def directory(*, query: str = "", country: str = "", region: str = "") -> Direct
     by_country: dict[str, list[DirectoryHotline]] = {}
     countries: dict[str, tuple[str, str, str]] = {}
     hotlines = registry_cached("directory-v2", _directory_rows)
+    language = translation.get_language() or ""
     for row in hotlines:
-        entry = _entry(row)
+        entry = _entry_in(row, language)
         for served_country in row.served:
             countries[served_country[0]] = served_country
             by_country.setdefault(served_country[0], []).append(entry)
@@ -354,10 +355,16 @@ def directory_search(query: str) -> tuple[list[tuple[str, str]], list[tuple[str,
     return countries[:10], hotlines[:10]
 
 
-def country_choices() -> list[tuple[str, str]]:
+def country_choices() -> tuple[tuple[str, str], ...]:
     """Every country, by its name in the active language (for the directory's filter)."""
-    rows = [(code, country_name(code, name)) for code, name in Country.objects.values_list("code", "name")]
-    return sorted(rows, key=lambda row: name_sort_key(row[1]))
+    records = tuple((code, name) for code, name, _region in registry_cached("countries", _country_records))
+    return _country_choices_in(records, translation.get_language() or "")
+
+
+@lru_cache(maxsize=16)
+def _country_choices_in(records: tuple[tuple[str, str], ...], language: str) -> tuple[tuple[str, str], ...]:
+    rows = [(code, country_name(code, name)) for code, name in records]
+    return tuple(sorted(rows, key=lambda row: name_sort_key(row[1])))
 
 
 # --- Network map ----------------------------------------------------------------------------

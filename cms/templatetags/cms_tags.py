@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from django import template
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+from django.template.loader import render_to_string
 from django.urls import translate_url
 from django.utils import translation
-from django.utils.html import strip_tags
+from django.utils.html import format_html_join, strip_tags
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language_info
 from wagtail.models import Page, Site
 
 from cms.caching import PAGE_CACHE_SECONDS, code_version, request_site_version
+from cms.selectors import DirectoryHotline
 
 register = template.Library()
 
@@ -180,3 +184,33 @@ def query_with(context: template.Context, **changes: Any) -> str:
     for key, value in changes.items():
         query[key] = value
     return query.urlencode()
+
+
+@register.simple_tag
+def hotline_card(hotline: DirectoryHotline, country_name: str = "", show_home: bool = False) -> SafeString:
+    """A member hotline's card (`cms/includes/hotline_card.html`) for the row of `country_name`."""
+    return _hotline_card(hotline, country_name, bool(show_home), translation.get_language() or "")
+
+
+# A pure function of the entry (its public fields, in the visitor's language), the row and the
+# language: each process keeps the cards it rendered, so "where to report", when it misses the page
+# cache, renders only the hotlines that changed.
+@lru_cache(maxsize=16384)
+def _hotline_card(hotline: DirectoryHotline, country_name: str, show_home: bool, language: str) -> SafeString:
+    context = {"hotline": hotline, "country_name": country_name, "show_home": show_home}
+    return render_to_string("cms/includes/hotline_card.html", context)
+
+
+@register.simple_tag
+def country_options(choices: tuple[tuple[str, str], ...], selected: str = "") -> SafeString:
+    """The `<option>`s of a country filter (`cms.selectors.country_choices`), `selected` marked."""
+    return _country_options(choices, selected)
+
+
+@lru_cache(maxsize=256)
+def _country_options(choices: tuple[tuple[str, str], ...], selected: str) -> SafeString:
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((code, mark_safe(" selected") if code == selected else "", name) for code, name in choices),
+    )
