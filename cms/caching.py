@@ -20,12 +20,13 @@ A cached page is served before Wagtail routes the request (`PageCacheMiddleware`
 also records which page its site, language and path lead to, with the site version (which every
 change to the page tree, sites or view restrictions bumps) it was recorded under; a record of an
 older version is ignored. A hit runs no database query and two cache reads (the versions and the
-cached list of sites with the record, then the page). The page is stored with its gzip-compressed
-body, served as is to clients that accept gzip.
+cached list of sites with the record, then the page). The page is stored gzip-compressed only,
+served as stored to clients that accept gzip and decompressed for the others.
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 from functools import cache as once
 from pathlib import Path
@@ -171,13 +172,16 @@ def route_cache_key(request: HttpRequest) -> str:
 
 
 def _cached_response(request: HttpRequest, cached: dict[str, Any]) -> HttpResponse:
-    """The stored page, compressed when the client accepts gzip (compressed once, when stored)."""
-    compressed = cached.get("gzip")
-    if compressed is not None and accepts_gzip(request):
+    """The stored page, as stored (compressed once) when the client accepts gzip, else decompressed.
+    Only the compressed body is stored: a hit reads a tenth of the bytes (a twentieth and more for
+    "where to report"), and nearly every client accepts gzip."""
+    compressed = cached["gzip"]
+    if accepts_gzip(request):
         response = HttpResponse(compressed, content_type=cached["content_type"], status=cached["status"])
         response["Content-Encoding"] = "gzip"
     else:
-        response = HttpResponse(cached["content"], content_type=cached["content_type"], status=cached["status"])
+        body = gzip.decompress(compressed)
+        response = HttpResponse(body, content_type=cached["content_type"], status=cached["status"])
     patch_vary_headers(response, ("Accept-Encoding",))
     response["X-Page-Cache"] = "hit"
     return response
@@ -263,7 +267,6 @@ def serve_cached(
     ):
         entries: dict[str, Any] = {
             key: {
-                "content": response.content,
                 # A public page carries no secret: compressing it once cannot leak one.
                 "gzip": compress_string(response.content),
                 "content_type": response["Content-Type"],
