@@ -110,7 +110,7 @@ def _matched_site(request: HttpRequest, version: int, cached: Any) -> int | None
     the port a client sends nor an unknown host name makes a new cache entry. The matched site
     (with its root page) is handed to Wagtail for the request (`request._wagtail_site`, where
     `Site.find_for_request` keeps it), so routing the page does not look the site up again."""
-    if cached is None or cached[0] != version:
+    if cached is None or len(cached) != 3 or cached[0] != version:
         from wagtail.models import PageViewRestriction, Site
 
         sites = tuple(Site.objects.select_related("root_page").order_by("pk"))
