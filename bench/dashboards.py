@@ -155,7 +155,7 @@ def measure(scale: int, repeat: int, seed: int, *, seeded: bool = False) -> dict
     def frames_read(dashboard: Any) -> tuple[str, ...]:
         """The frames a build of `dashboard` reads from the database."""
         frames = selectors.load_frames(dashboard.frames, user=user)
-        dashboards.build(dashboard, frames, Context.at(period=None, scope=None))
+        dashboards.build(dashboard, frames, Context.at(period=None, scope=None, user=user))
         return frames.queried
 
     def baseline(names: tuple[str, ...]) -> tuple[float, int]:

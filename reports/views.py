@@ -63,7 +63,7 @@ def dashboard_content(*, dashboard: Dashboard, form: DashboardFilterForm, user: 
 
         def build() -> Content:
             frames = selectors.load_frames(dashboard.frames, user=user)
-            data = dashboards.build(dashboard, frames, Context.at(period=period, scope=scope, now=now))
+            data = dashboards.build(dashboard, frames, Context.at(period=period, scope=scope, now=now, user=user))
             html = render_to_string(
                 "reports/includes/dashboard_body.html",
                 {"dashboard": dashboard, "data": data, "query": query},

@@ -281,6 +281,8 @@ class TrainingParticipation(models.Model):
                 name="participation_certificate_expires_after_issue",
             ),
         ]
+        # Certificates expiring soon are found by their expiry, not by scanning every place.
+        indexes = [models.Index(fields=["certificate_expires_on"], name="participation_expiry")]
 
     # Participant types that are hotline staff registered as analysts (by code).
     HOTLINE_TYPES = (ParticipantType.ANALYST, ParticipantType.HOTLINE_MANAGER)

@@ -283,7 +283,11 @@ def certified_analysts(
     """The ids of the analysts among `member_analysts` (the `analysts` figure's population on `day`)
     who hold at least one certificate valid that day."""
     valid = valid_certificates_on(participations, day=day, scope=scope)
-    ids = pd.Index(valid["analyst_id"].dropna().unique())
+    return analysts_among(member_analysts, pd.Index(valid["analyst_id"].dropna().unique()))
+
+
+def analysts_among(member_analysts: pd.DataFrame, ids: pd.Index) -> pd.Series:
+    """The ids of `member_analysts` that are among `ids`, each once."""
     return member_analysts["analyst_id"][member_analysts["analyst_id"].isin(ids)].drop_duplicates()
 
 
@@ -316,7 +320,12 @@ def certificates_expiring(
     (`TrainingParticipation.objects.certificates_expiring`)."""
     day = reference_day(period, today)
     valid = valid_certificates_on(participations, day=day, scope=scope)
-    chosen = valid[expires_within(valid["certificate_expires_on"], day, days)]
+    return expiring_table(valid[expires_within(valid["certificate_expires_on"], day, days)])
+
+
+def expiring_table(chosen: pd.DataFrame) -> pd.DataFrame:
+    """Certificates (analyst code, hotline, course title, expiry) as the expiring certificates' table
+    lists them: soonest first."""
     return pd.DataFrame(
         {
             "analyst_code": chosen["analyst_code"].to_numpy(),
@@ -347,10 +356,14 @@ def certificate_expiry_timeline(
     """Certificates valid today, of analysts working today, by the month they expire over the next
     `months` months (this month first)."""
     valid = valid_certificates_on(participations, day=today, scope=scope)
-    expires = valid["certificate_expires_on"].dropna()
+    counts = valid["certificate_expires_on"].dropna().dt.to_period("M").astype(str).value_counts()
+    return expiry_timeline(counts, today=today, months=months)
+
+
+def expiry_timeline(counts: pd.Series, *, today: date, months: int) -> pd.DataFrame:
+    """Certificates by the month they expire ("YYYY-MM" -> count) over `months` months from today's."""
     first = pd.Period(today, freq="M")
     labels = [str(first + step) for step in range(months)]
-    counts = expires.dt.to_period("M").astype(str).value_counts()
     return pd.DataFrame({"month": labels, "certificates": [int(counts.get(label, 0)) for label in labels]})
 
 
@@ -363,8 +376,12 @@ def certificates_by_year(
     expires = certificates["certificate_expires_on"]
     expiring_mask = expires.notna() if period is None else dated_within(expires, period, today)
     expiring = certificates.loc[expiring_mask, "certificate_expires_on"].dt.year
-    years = sorted(set(issued) | set(expiring))
-    issued_counts, expiring_counts = issued.value_counts(), expiring.value_counts()
+    return by_year_table(issued.value_counts(), expiring.value_counts())
+
+
+def by_year_table(issued_counts: pd.Series, expiring_counts: pd.Series) -> pd.DataFrame:
+    """Certificates issued and expiring per calendar year (year -> count each), every year with either."""
+    years = sorted(set(issued_counts.index) | set(expiring_counts.index))
     return pd.DataFrame(
         {
             "year": [int(year) for year in years],

@@ -8,14 +8,14 @@ import pandas as pd
 from django.utils.translation import gettext as _
 
 from reports import aggregations as agg
-from reports import charts, metrics
+from reports import charts, counted, metrics
 from reports.dashboards.base import Col, Section, _breakdown_frame, _definition, _json, _region_labels, table
 from reports.metrics import Context
 
 
 # -- Capacity and training ---------------------------------------------------------------------------
-def _expiring_section(f: Mapping[str, pd.DataFrame], c: Context) -> Section:
-    expiring = metrics.expiring_certificates_table(f, c)
+def _expiring_section(c: Context) -> Section:
+    expiring = metrics.expiring_certificates_counted(c)
     return Section(
         "certificates_expiring",
         _("Certificates expiring within 90 days"),
@@ -38,13 +38,14 @@ def capacity_sections(f: Mapping[str, pd.DataFrame], c: Context) -> list[Section
     kind_labels, type_labels = metrics.course_kind_labels(), metrics.participant_type_labels()
     per_hotline = metrics.analysts_per_hotline_table(f, c)
     distribution = agg.analysts_per_hotline_distribution(per_hotline)
-    trained = agg.analysts_trained_by_kind(
-        f["training_places"], period=c.period, scope=c.scope, today=c.today, kinds=list(kind_labels)
+    # Training places are counted in the database (`reports.counted`), never read row by row here.
+    trained = counted.analysts_trained_by_kind(
+        c.user, period=c.period, scope=c.scope, today=c.today, kinds=list(kind_labels)
     )
-    people = agg.people_trained_by_type(
-        f["training_places"], period=c.period, scope=c.scope, today=c.today, types=list(type_labels)
+    people = counted.people_trained_by_type(
+        c.user, period=c.period, scope=c.scope, today=c.today, types=list(type_labels)
     )
-    timeline = agg.certificate_expiry_timeline(f["training_places"], scope=c.scope, today=c.today)
+    timeline = counted.certificate_expiry_timeline(c.user, scope=c.scope, today=c.today)
     single = metrics.single_analyst_table(f, c)
     return [
         Section(
@@ -100,7 +101,7 @@ def capacity_sections(f: Mapping[str, pd.DataFrame], c: Context) -> list[Section
             table(timeline, [Col("month", _("Month")), Col("certificates", _("Certificates expiring"), "int")]),
             _json(charts.certificate_timeline_chart(timeline)),
         ),
-        _expiring_section(f, c),
+        _expiring_section(c),
         Section(
             "single_analyst",
             _("Single-analyst alerts"),

@@ -8,7 +8,7 @@ import pandas as pd
 from django.utils.translation import gettext as _
 
 from reports import aggregations as agg
-from reports import charts, metrics
+from reports import charts, counted, metrics
 from reports.dashboards.base import Col, Section, _definition, _json, _stage_labels, table
 from reports.dashboards.capacity import _expiring_section
 from reports.metrics import Context
@@ -33,7 +33,7 @@ def quality_sections(f: Mapping[str, pd.DataFrame], c: Context) -> list[Section]
         state: int((actions["status"] == state).sum()) for state in agg.ACTION_STATUSES if state != agg.VERIFIED
     }
     results = {"passed": _("Passed"), "passed_with_actions": _("Passed with actions"), "failed": _("Not passed")}
-    by_year = agg.certificates_by_year(f["training_places"], period=c.period, scope=c.scope, today=c.today)
+    by_year = counted.certificates_by_year(c.user, period=c.period, scope=c.scope, today=c.today)
     return [
         Section(
             "qa_reviews_due",
@@ -139,5 +139,5 @@ def quality_sections(f: Mapping[str, pd.DataFrame], c: Context) -> list[Section]
             _json(charts.certificates_by_year_chart(by_year)),
             empty=_("No certificate in the period."),
         ),
-        _expiring_section(f, c),
+        _expiring_section(c),
     ]

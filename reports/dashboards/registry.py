@@ -58,7 +58,7 @@ DASHBOARDS: tuple[Dashboard, ...] = (
         gettext_lazy("Capacity and training"),
         gettext_lazy("Analysts per hotline, training, certification expiry and hotlines that depend on one analyst."),
         "user",
-        ("hotlines", "analysts", "training_places"),
+        ("hotlines", "analysts"),
         ("analysts", "certified_analysts", "certificates_expiring", "single_analyst_hotlines", "training_events_held"),
         capacity_sections,
     ),
@@ -69,7 +69,7 @@ DASHBOARDS: tuple[Dashboard, ...] = (
             "Quality-assurance reviews due and done, open corrective actions, certificates issued and expiring."
         ),
         "tick-inverse",
-        ("hotlines", "assessment_actions", "qa_certificates", "training_places"),
+        ("hotlines", "assessment_actions", "qa_certificates"),
         (
             "qa_reviews_due",
             "qa_unreviewed_members",
@@ -112,7 +112,7 @@ def headlines(keys: Sequence[str], frames: Mapping[str, pd.DataFrame], context: 
     result = []
     for key in keys:
         metric = metrics.get(key)
-        value = metrics.evaluate(metric, frames, context)
+        value = metrics.counted_or_evaluate(metric, frames, context)
         result.append(
             Headline(
                 key, str(metric.label), metrics.display_value(metric, value), str(metric.unit), str(metric.definition)

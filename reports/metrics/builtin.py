@@ -12,6 +12,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from reports import aggregations as agg
+from reports import counted
 from reports.metrics.registry import (
     BREAKDOWN,
     CAPACITY,
@@ -39,6 +40,7 @@ from reports.metrics.tables import (
     countries_covered_table,
     coverage_gaps_table,
     day_of,
+    expiring_certificates_counted,
     expiring_certificates_table,
     history,
     member_analysts,
@@ -70,6 +72,7 @@ def _metric(
     labels: Callable[[], dict[str, str]] | None = None,
     measure: str = ON_DAY,
     counts_people: bool = False,
+    counted: Aggregate | None = None,
 ) -> Metric:
     return register(
         Metric(
@@ -85,6 +88,7 @@ def _metric(
             labels=labels,
             measure=measure,
             counts_people=counts_people,
+            counted=counted,
         )
     )
 
@@ -369,6 +373,7 @@ _metric(
     aggregate=lambda f, c: agg.analysts_trained_by_kind(
         f["training_places"], **_pt(c), kinds=_keys(course_kind_labels)
     ),
+    counted=lambda f, c: counted.analysts_trained_by_kind(c.user, **_pt(c), kinds=_keys(course_kind_labels)),
 )
 _metric(
     "certified_analysts",
@@ -387,6 +392,7 @@ _metric(
     aggregate=lambda f, c: len(
         agg.certified_analysts(f["training_places"], member_analysts(f, c), day=day_of(c), scope=c.scope)
     ),
+    counted=lambda f, c: len(counted.certified_analysts(c.user, member_analysts(f, c), day=day_of(c), scope=c.scope)),
 )
 _metric(
     "certificates_expiring",
@@ -399,6 +405,7 @@ _metric(
     group=CAPACITY,
     frames=("training_places",),
     aggregate=lambda f, c: len(expiring_certificates_table(f, c)),
+    counted=lambda f, c: len(expiring_certificates_counted(c)),
 )
 _metric(
     "certificates_issued",
@@ -412,6 +419,7 @@ _metric(
     frames=("training_places",),
     measure=IN_PERIOD,
     aggregate=lambda f, c: agg.certificates_issued_count(f["training_places"], **_pt(c)),
+    counted=lambda f, c: counted.certificates_issued_count(c.user, **_pt(c)),
 )
 _metric(
     "single_analyst_hotlines",
@@ -440,6 +448,7 @@ _metric(
     frames=("training_events", "training_places"),
     measure=IN_PERIOD,
     aggregate=lambda f, c: agg.training_events_held_count(f["training_events"], f["training_places"], **_pt(c)),
+    counted=lambda f, c: counted.training_events_held_count(c.user, **_pt(c)),
 )
 _metric(
     "people_trained_by_participant_type",
@@ -458,6 +467,7 @@ _metric(
     aggregate=lambda f, c: agg.people_trained_by_type(
         f["training_places"], **_pt(c), types=_keys(participant_type_labels)
     ),
+    counted=lambda f, c: counted.people_trained_by_type(c.user, **_pt(c), types=_keys(participant_type_labels)),
 )
 
 # Quality -------------------------------------------------------------------------------------------

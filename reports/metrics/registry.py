@@ -74,6 +74,8 @@ class Context:
     scope: Scope | None
     today: date
     now: pd.Timestamp
+    # Whose records are counted (`visible_to(user)`), as the frames are loaded for; None: the whole network.
+    user: Any = field(default=None, compare=False, repr=False)
     # Results shared by a dashboard's figures and tables within one computation (same frames).
     memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
@@ -83,9 +85,16 @@ class Context:
         return self.memo[key]
 
     @classmethod
-    def at(cls, *, period: Period | None = None, scope: Scope | None = None, now: datetime | None = None) -> Context:
+    def at(
+        cls,
+        *,
+        period: Period | None = None,
+        scope: Scope | None = None,
+        now: datetime | None = None,
+        user: Any = None,
+    ) -> Context:
         moment = timezone.localtime(now) if now is not None else timezone.localtime()
-        return cls(period, scope, moment.date(), pd.Timestamp(moment.replace(tzinfo=None)))
+        return cls(period, scope, moment.date(), pd.Timestamp(moment.replace(tzinfo=None)), user)
 
 
 Aggregate = Callable[[Mapping[str, pd.DataFrame], Context], MetricValue]
@@ -116,6 +125,10 @@ class Metric:
     measure: str = ON_DAY
     # Counts of people (analysts, participants): small values are not shown in donor and public views.
     counts_people: bool = False
+    # The same figure with what it counts read as counts from the database rather than as rows
+    # (`reports.counted`), for the dashboards (`counted_or_evaluate`); its parity with `aggregate` is
+    # tested (tests/reports/test_counted_parity.py).
+    counted: Aggregate | None = None
 
     def __post_init__(self) -> None:
         if self.compute is None and self.aggregate is None:
@@ -200,6 +213,14 @@ def evaluate(metric: Metric, frames: Mapping[str, pd.DataFrame], context: Contex
     if metric.aggregate is None:
         return metric.compute(period=context.period, scope=context.scope)
     return metric.aggregate(frames, context)
+
+
+def counted_or_evaluate(metric: Metric, frames: Mapping[str, pd.DataFrame], context: Context) -> MetricValue:
+    """The metric's value as a dashboard shows it: counted in the database where the metric can be
+    (for the context's user), else from the frames."""
+    if metric.counted is not None:
+        return metric.counted(frames, context)
+    return evaluate(metric, frames, context)
 
 
 def indicator_value(

@@ -11,6 +11,7 @@ import pandas as pd
 from django.conf import settings
 
 from reports import aggregations as agg
+from reports import counted
 from reports.metrics.registry import Context, empty_frame
 
 # --- Tables behind counts -------------------------------------------------------------------------
@@ -85,6 +86,14 @@ def expiring_certificates_table(f: FrameMap, c: Context) -> pd.DataFrame:
     return c.once(
         "certificates_expiring",
         lambda: agg.certificates_expiring(f["training_places"], period=c.period, scope=c.scope, today=c.today),
+    )
+
+
+def expiring_certificates_counted(c: Context) -> pd.DataFrame:
+    """`expiring_certificates_table` counted in the database (`reports.counted`), for the dashboards."""
+    return c.once(
+        "certificates_expiring_counted",
+        lambda: counted.certificates_expiring(c.user, period=c.period, scope=c.scope, today=c.today),
     )
 
 

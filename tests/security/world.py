@@ -706,5 +706,5 @@ def _dashboard_sections(world: World) -> None:
     admin = world.users["admin"]
     for dashboard in dashboards.DASHBOARDS:
         frames = selectors.load_frames(dashboard.frames, user=admin)
-        data = dashboards.build(dashboard, frames, Context.at())
+        data = dashboards.build(dashboard, frames, Context.at(user=admin))
         world.sections[dashboard.slug] = [section.key for section in data.sections]
