@@ -1,5 +1,6 @@
 """Reads for indicators and dashboards: the frames (data loading), the only ORM code in `reports`
-besides the donor and grant reads (`reports.donor`, `reports.grants`).
+besides the donor and grant reads (`reports.donor`, `reports.grants`) and the training figures the
+dashboards count in the database (`reports.counted`).
 
 Frames: each frame read from the database (`FRAMES`) runs exactly one query (`values_list`, never
 per row); a few are completed in pandas from others the dashboards read anyway (`DERIVED`: an
