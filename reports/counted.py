@@ -16,7 +16,7 @@ network)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -44,7 +44,7 @@ def _prefix(field: str, length: int) -> Substr:
 
 def countries_in(scope: Scope | None) -> frozenset[str] | None:
     """The countries a scope covers, by `aggregations.in_scope` (None: no geographic limit)."""
-    if scope is None or not (scope.regions or scope.countries or scope.world_regions or scope.grant is not None):
+    if scope is None or scope.is_everything:
         return None
     rows = list(Country.objects.values_list("code", "programme_region", "m49_region"))
     countries = pd.DataFrame(rows, columns=["country", "programme_region", "world_region"], dtype=object)
@@ -61,10 +61,16 @@ PLACE_COUNTRY = Case(
 )
 
 
+def _event_scope(scope: Scope | None) -> tuple[frozenset[str] | None, frozenset[int] | None]:
+    """The countries and the training events a scope keeps (`aggregations.events_in_scope`): a grant that
+    links training events keeps those, within the regions chosen; else the scope's countries. None: no limit."""
+    linked = scope.grant.training_events if scope is not None and scope.grant is not None else None
+    return countries_in(scope if linked is None else _geography(scope)), linked
+
+
 def _places_in(places: QuerySet, scope: Scope | None) -> QuerySet:
     """Places whose event is in the scope (`aggregations.events_in_scope` on places)."""
-    linked = scope.grant.training_events if scope is not None and scope.grant is not None else None
-    countries = countries_in(scope if linked is None else _geography(scope))
+    countries, linked = _event_scope(scope)
     if countries is not None:
         places = places.annotate(place_country=PLACE_COUNTRY).filter(place_country__in=countries)
     if linked is not None:
@@ -110,15 +116,14 @@ def people_trained_by_type(
 
 def training_events_held_count(user: Any | None, *, period: Period | None, scope: Scope | None, today: date) -> int:
     events = _visible(TrainingEvent.objects, user).filter(_within("ends_on", period, today), ends_on__lte=today)
-    if scope is not None:
-        linked = scope.grant.training_events if scope.grant is not None else None
-        countries = countries_in(_geography(scope) if linked is not None else scope)
-        if countries is not None:
-            places = _visible(TrainingParticipation.objects, user).annotate(place_country=PLACE_COUNTRY)
-            attended = places.filter(place_country__in=countries).values("event_id")
-            events = events.filter(Q(country_id__in=countries) | Q(pk__in=attended))
-        if linked is not None:
-            events = events.filter(pk__in=linked)
+    countries, linked = _event_scope(scope)
+    if countries is not None:
+        # Held in the scope's countries, or attended by a participant from one.
+        places = _visible(TrainingParticipation.objects, user).annotate(place_country=PLACE_COUNTRY)
+        attended = places.filter(place_country__in=countries).values("event_id")
+        events = events.filter(Q(country_id__in=countries) | Q(pk__in=attended))
+    if linked is not None:
+        events = events.filter(pk__in=linked)
     return events.count()
 
 
@@ -155,8 +160,8 @@ def certificates_expiring(
 ) -> pd.DataFrame:
     day = reference_day(period, today)
     rows = (
-        _valid_certificates(user, day=day, scope=scope)
-        .filter(certificate_expires_on__lte=day + timedelta(days=days))
+        _certificates(user, scope)
+        .certificates_expiring(within_days=days, on=day)
         .values_list("analyst__code", "analyst__hotline__brand_name", "event__course__title", "certificate_expires_on")
     )
     chosen = pd.DataFrame(
