@@ -15,12 +15,26 @@ network)."""
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 from datetime import date
+from functools import reduce
 from typing import Any
 
 import pandas as pd
-from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, QuerySet, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    When,
+)
 from django.db.models.functions import Cast, Substr
 
 from network.models import Analyst, Country, TrainingEvent, TrainingParticipation, analyst_working_on
@@ -42,12 +56,18 @@ def _prefix(field: str, length: int) -> Substr:
     return Substr(Cast(field, output_field=CharField()), 1, length)
 
 
-def countries_in(scope: Scope | None) -> frozenset[str] | None:
-    """The countries a scope covers, by `aggregations.in_scope` (None: no geographic limit)."""
+def country_table() -> pd.DataFrame:
+    """Every country with its regions, as `aggregations.in_scope` reads them (read once for many scopes)."""
+    rows = list(Country.objects.values_list("code", "programme_region", "m49_region"))
+    return pd.DataFrame(rows, columns=["country", "programme_region", "world_region"], dtype=object)
+
+
+def countries_in(scope: Scope | None, table: pd.DataFrame | None = None) -> frozenset[str] | None:
+    """The countries a scope covers, by `aggregations.in_scope` (None: no geographic limit); `table` is
+    `country_table()` when the caller has read it already."""
     if scope is None or scope.is_everything:
         return None
-    rows = list(Country.objects.values_list("code", "programme_region", "m49_region"))
-    countries = pd.DataFrame(rows, columns=["country", "programme_region", "world_region"], dtype=object)
+    countries = country_table() if table is None else table
     return frozenset(countries.loc[agg.in_scope(countries, scope), "country"])
 
 
@@ -61,21 +81,35 @@ PLACE_COUNTRY = Case(
 )
 
 
-def _event_scope(scope: Scope | None) -> tuple[frozenset[str] | None, frozenset[int] | None]:
+def _event_scope(
+    scope: Scope | None, table: pd.DataFrame | None = None
+) -> tuple[frozenset[str] | None, frozenset[int] | None]:
     """The countries and the training events a scope keeps (`aggregations.events_in_scope`): a grant that
     links training events keeps those, within the regions chosen; else the scope's countries. None: no limit."""
     linked = scope.grant.training_events if scope is not None and scope.grant is not None else None
-    return countries_in(scope if linked is None else _geography(scope)), linked
+    return countries_in(scope if linked is None else _geography(scope), table), linked
 
 
-def _places_in(places: QuerySet, scope: Scope | None) -> QuerySet:
-    """Places whose event is in the scope (`aggregations.events_in_scope` on places)."""
-    countries, linked = _event_scope(scope)
+def _place_filter(scope: Scope | None, table: pd.DataFrame | None = None) -> tuple[Q, bool]:
+    """Places whose event is in the scope (`aggregations.events_in_scope` on places), as a condition, and
+    whether it reads the place's country (the `place_country` annotation, `PLACE_COUNTRY`)."""
+    countries, linked = _event_scope(scope, table)
+    condition = Q()
     if countries is not None:
-        places = places.annotate(place_country=PLACE_COUNTRY).filter(place_country__in=countries)
+        condition &= Q(place_country__in=countries)
     if linked is not None:
-        places = places.filter(event_id__in=linked)
-    return places
+        condition &= Q(event_id__in=linked)
+    return condition, countries is not None
+
+
+def _places_in(places: QuerySet, scope: Scope | None, table: pd.DataFrame | None = None) -> QuerySet:
+    condition, by_country = _place_filter(scope, table)
+    return (places.annotate(place_country=PLACE_COUNTRY) if by_country else places).filter(condition)
+
+
+def _table_for(scopes: Sequence[Scope | None]) -> pd.DataFrame | None:
+    """`country_table()` when one of the scopes needs it, read once for all of them."""
+    return country_table() if any(scope is not None and not scope.is_everything for scope in scopes) else None
 
 
 def _within(field: str, period: Period | None, today: date) -> Q:
@@ -114,36 +148,68 @@ def people_trained_by_type(
     return _breakdown(pd.Series(found, dtype=int), types)
 
 
+def training_events_held_counts(
+    user: Any | None, asks: Sequence[tuple[Period | None, Scope | None]], *, today: date
+) -> list[int]:
+    """`training_events_held_count` for each (period, scope) asked, in one query however many."""
+    if not asks:
+        return []
+    table = _table_for([scope for _, scope in asks])
+    places = _visible(TrainingParticipation.objects, user).annotate(place_country=PLACE_COUNTRY)
+    counts = {}
+    for i, (period, scope) in enumerate(asks):
+        held = _within("ends_on", period, today)
+        countries, linked = _event_scope(scope, table)
+        if countries is not None:
+            # Held in the scope's countries, or attended by a participant from one.
+            attended = places.filter(place_country__in=countries).values("event_id")
+            held &= Q(country_id__in=countries) | Q(pk__in=attended)
+        if linked is not None:
+            held &= Q(pk__in=linked)
+        counts[f"n{i}"] = Count("pk", filter=held)
+    found = _visible(TrainingEvent.objects, user).filter(ends_on__lte=today).aggregate(**counts)
+    return [found[f"n{i}"] for i in range(len(asks))]
+
+
 def training_events_held_count(user: Any | None, *, period: Period | None, scope: Scope | None, today: date) -> int:
-    events = _visible(TrainingEvent.objects, user).filter(_within("ends_on", period, today), ends_on__lte=today)
-    countries, linked = _event_scope(scope)
-    if countries is not None:
-        # Held in the scope's countries, or attended by a participant from one.
-        places = _visible(TrainingParticipation.objects, user).annotate(place_country=PLACE_COUNTRY)
-        attended = places.filter(place_country__in=countries).values("event_id")
-        events = events.filter(Q(country_id__in=countries) | Q(pk__in=attended))
-    if linked is not None:
-        events = events.filter(pk__in=linked)
-    return events.count()
+    return training_events_held_counts(user, [(period, scope)], today=today)[0]
 
 
-def _certificates(user: Any | None, scope: Scope | None) -> QuerySet:
+def _all_certificates(user: Any | None) -> QuerySet:
+    return _visible(TrainingParticipation.objects, user).filter(analyst__isnull=False, certified_on__isnull=False)
+
+
+def _certificates(user: Any | None, scope: Scope | None, table: pd.DataFrame | None = None) -> QuerySet:
     """Certificates of registered analysts in the scope (`aggregations.capacity._certificates`)."""
-    places = _visible(TrainingParticipation.objects, user).filter(analyst__isnull=False, certified_on__isnull=False)
-    return _places_in(places, scope)
+    return _places_in(_all_certificates(user), scope, table)
 
 
 def _valid_certificates(user: Any | None, *, day: date, scope: Scope | None) -> QuerySet:
     return _certificates(user, scope).certificates_valid(on=day)
 
 
+def certified_analyst_id_sets(user: Any | None, asks: Sequence[tuple[date, Scope | None]]) -> list[pd.Index]:
+    """`certified_analyst_ids` for each (day, scope) asked, in one query however many: each analyst
+    looked up in the certificates (by the analyst's index) once per question, flagged by the answers."""
+    if not asks:
+        return []
+    table = _table_for([scope for _, scope in asks])
+    flags = {}
+    for i, (day, scope) in enumerate(asks):
+        valid = _certificates(user, scope, table).certificates_valid(on=day).filter(analyst_id=OuterRef("pk"))
+        flags[f"c{i}"] = ExpressionWrapper(analyst_working_on(day) & Q(Exists(valid)), output_field=BooleanField())
+    analysts = Analyst.objects.annotate(**flags).order_by()
+    if len(asks) == 1:
+        rows = analysts.filter(c0=True).values_list("pk", flat=True)
+        return [pd.Index(list(rows))]
+    rows = analysts.filter(reduce(operator.or_, (Q(**{name: True}) for name in flags))).values_list("pk", *flags)
+    found = pd.DataFrame(list(rows), columns=["analyst_id", *flags])
+    return [pd.Index(found.loc[found[name].astype(bool), "analyst_id"]) for name in flags]
+
+
 def certified_analyst_ids(user: Any | None, *, day: date, scope: Scope | None) -> pd.Index:
     """The analysts holding a certificate valid on `day` (working that day), in the scope."""
-    # Each working analyst looked up in the certificates (by the analyst's index), rather than every
-    # valid certificate sorted to find the distinct analysts.
-    valid = _valid_certificates(user, day=day, scope=scope).filter(analyst_id=OuterRef("pk"))
-    ids = Analyst.objects.filter(analyst_working_on(day)).filter(Exists(valid)).order_by().values_list("pk", flat=True)
-    return pd.Index(list(ids))
+    return certified_analyst_id_sets(user, [(day, scope)])[0]
 
 
 def certified_analysts(user: Any | None, member_analysts: pd.DataFrame, *, day: date, scope: Scope | None) -> pd.Series:
@@ -206,5 +272,24 @@ def certificates_by_year(user: Any | None, *, period: Period | None, scope: Scop
     return agg.by_year_table(_by_year(issued, "certified_on"), _by_year(expiring, "certificate_expires_on"))
 
 
+def certificates_issued_counts(
+    user: Any | None, asks: Sequence[tuple[Period | None, Scope | None]], *, today: date
+) -> list[int]:
+    """`certificates_issued_count` for each (period, scope) asked, in one query however many."""
+    if not asks:
+        return []
+    table = _table_for([scope for _, scope in asks])
+    counts, by_country = {}, False
+    for i, (period, scope) in enumerate(asks):
+        condition, reads_country = _place_filter(scope, table)
+        by_country |= reads_country
+        counts[f"n{i}"] = Count("pk", filter=condition & _within("certified_on", period, today))
+    certificates = _all_certificates(user)
+    if by_country:
+        certificates = certificates.annotate(place_country=PLACE_COUNTRY)
+    found = certificates.aggregate(**counts)
+    return [found[f"n{i}"] for i in range(len(asks))]
+
+
 def certificates_issued_count(user: Any | None, *, period: Period | None, scope: Scope | None, today: date) -> int:
-    return _certificates(user, scope).filter(_within("certified_on", period, today)).count()
+    return certificates_issued_counts(user, [(period, scope)], today=today)[0]

@@ -31,8 +31,10 @@ def grant_indicator_rows(f: Mapping[str, pd.DataFrame], c: Context) -> tuple[pd.
     or its manual justification, for the grants in the filter (every grant visible without one), and
     the day each grant's indicators stand at: the period's last day (the dashboard's period, or the
     grant's span up to today), never after the grant ends. An indicator linked to a metric is measured
-    by `metrics.indicator_value` on its own scope (the grant's coverage or the whole network, within the
-    regions chosen), as its baseline was, on frames loaded once each (however many grants and indicators)."""
+    by `metrics.indicator_values` on its own scope (the grant's coverage or the whole network, within the
+    regions chosen), as its baseline was: all the indicators of one metric at once, counted in one query
+    where the metric can be (`Metric.counted_many`), else on frames loaded once each (however many
+    grants and indicators)."""
     indicators = f["grant_indicators"]
     if c.scope is not None and c.scope.grant is not None:
         indicators = indicators[indicators["grant_code"] == c.scope.grant.code]
@@ -42,6 +44,8 @@ def grant_indicator_rows(f: Mapping[str, pd.DataFrame], c: Context) -> tuple[pd.
     elapsed: dict[str, float] = {}
     days: dict[str, date] = {}
     sources: dict[int, tuple[str, str]] = {}
+    # For each metric linked: its indicators and, for each, (scope, since, day).
+    asked: dict[str, tuple[list[int], list[tuple[Scope | None, date, date]]]] = {}
     for grant_code, rows in indicators.groupby("grant_code", sort=False):
         starts_on, ends_on = rows["grant_starts_on"].iloc[0].date(), rows["grant_ends_on"].iloc[0].date()
         period = c.period or agg.grant_period(starts_on, ends_on, c.today)
@@ -60,8 +64,13 @@ def grant_indicator_rows(f: Mapping[str, pd.DataFrame], c: Context) -> tuple[pd.
                 sources[indicator_id] = (row.metric_key, _("This metric is no longer available."))
                 continue
             scope = indicator_scope(row.scope, coverages[str(grant_code)], within)
-            achieved[indicator_id] = metrics.indicator_value(metric, f, c, scope=scope, since=starts_on, day=day)
+            ids, asks = asked.setdefault(metric.key, ([], []))
+            ids.append(indicator_id)
+            asks.append((scope, starts_on, day))
             sources[indicator_id] = (str(metric.label), str(metric.definition))
+    for key, (ids, asks) in asked.items():
+        values = metrics.indicator_values(metrics.get(key), f, c, asks, counted=True)
+        achieved.update(zip(ids, values, strict=True))
     progress = agg.indicator_progress(indicators, achieved=achieved, elapsed=elapsed)
     progress["source"] = [sources[int(i)][0] for i in progress["indicator_id"]]
     progress["definition"] = [sources[int(i)][1] for i in progress["indicator_id"]]

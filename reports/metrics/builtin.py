@@ -4,9 +4,10 @@ Importing this module registers them (`reports.metrics` does)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+import pandas as pd
 from django.utils.functional import Promise, lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +28,7 @@ from reports.metrics.registry import (
     ROUNDTABLES,
     Aggregate,
     Context,
+    ManyAggregate,
     Metric,
     _keys,
     course_kind_labels,
@@ -73,6 +75,7 @@ def _metric(
     measure: str = ON_DAY,
     counts_people: bool = False,
     counted: Aggregate | None = None,
+    counted_many: ManyAggregate | None = None,
 ) -> Metric:
     return register(
         Metric(
@@ -89,12 +92,23 @@ def _metric(
             measure=measure,
             counts_people=counts_people,
             counted=counted,
+            counted_many=counted_many,
         )
     )
 
 
 def _pt(c: Context) -> dict[str, Any]:
     return {"period": c.period, "scope": c.scope, "today": c.today}
+
+
+def _many(cs: Sequence[Context]) -> dict[str, Any]:
+    """Many contexts of one computation (one user, one moment) as a counted form's asks."""
+    return {"user": cs[0].user, "asks": [(c.period, c.scope) for c in cs], "today": cs[0].today}
+
+
+def _certified_many(f: Mapping[str, pd.DataFrame], cs: Sequence[Context]) -> list[int]:
+    ids = counted.certified_analyst_id_sets(cs[0].user, [(day_of(c), c.scope) for c in cs])
+    return [len(agg.analysts_among(member_analysts(f, c), found)) for c, found in zip(cs, ids, strict=True)]
 
 
 _history = ("hotlines", "stage_changes")
@@ -393,6 +407,7 @@ _metric(
         agg.certified_analysts(f["training_places"], member_analysts(f, c), day=day_of(c), scope=c.scope)
     ),
     counted=lambda f, c: len(counted.certified_analysts(c.user, member_analysts(f, c), day=day_of(c), scope=c.scope)),
+    counted_many=_certified_many,
 )
 _metric(
     "certificates_expiring",
@@ -420,6 +435,7 @@ _metric(
     measure=IN_PERIOD,
     aggregate=lambda f, c: agg.certificates_issued_count(f["training_places"], **_pt(c)),
     counted=lambda f, c: counted.certificates_issued_count(c.user, **_pt(c)),
+    counted_many=lambda f, cs: counted.certificates_issued_counts(**_many(cs)),
 )
 _metric(
     "single_analyst_hotlines",
@@ -449,6 +465,7 @@ _metric(
     measure=IN_PERIOD,
     aggregate=lambda f, c: agg.training_events_held_count(f["training_events"], f["training_places"], **_pt(c)),
     counted=lambda f, c: counted.training_events_held_count(c.user, **_pt(c)),
+    counted_many=lambda f, cs: counted.training_events_held_counts(**_many(cs)),
 )
 _metric(
     "people_trained_by_participant_type",

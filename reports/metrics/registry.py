@@ -27,7 +27,7 @@ the one installed by `use_frames` (the app's `ready()` installs the selectors' `
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
@@ -98,6 +98,7 @@ class Context:
 
 
 Aggregate = Callable[[Mapping[str, pd.DataFrame], Context], MetricValue]
+ManyAggregate = Callable[[Mapping[str, pd.DataFrame], Sequence[Context]], list[MetricValue]]
 # Frames loaded on first use, once each: called with no arguments, returns a mapping of name to frame.
 FrameLoader = Callable[[], Mapping[str, pd.DataFrame]]
 ComputeFunction = Callable[..., MetricValue]
@@ -129,6 +130,9 @@ class Metric:
     # (`reports.counted`), for the dashboards (`counted_or_evaluate`); its parity with `aggregate` is
     # tested (tests/reports/test_counted_parity.py).
     counted: Aggregate | None = None
+    # The counted form for many contexts at once, in one query however many (the grant progress
+    # dashboard measures every indicator linked to the metric with one call, `indicator_values`).
+    counted_many: ManyAggregate | None = None
 
     def __post_init__(self) -> None:
         if self.compute is None and self.aggregate is None:
@@ -223,6 +227,43 @@ def counted_or_evaluate(metric: Metric, frames: Mapping[str, pd.DataFrame], cont
     return evaluate(metric, frames, context)
 
 
+def indicator_values(
+    metric: Metric,
+    frames: Mapping[str, pd.DataFrame],
+    context: Context,
+    asks: Sequence[tuple[Scope | None, date, date]],
+    *,
+    counted: bool = False,
+) -> list[float | None]:
+    """What grant indicators linked to `metric` stand at, one for each (scope, since, day) asked
+    (computed at the context's moment): an ON_DAY metric's value on `day`; an IN_PERIOD metric's value
+    from `since` (the grant's first day) to `day` (0, or nothing for a share, before `since`). An
+    indicator's baseline is the same function on the baseline day, so a baseline and an achieved value
+    are always measured the same way. A breakdown counts as its total. `counted`: with the metric's
+    counted form for many contexts where it has one (one query for all asks; the dashboards), else
+    from the frames."""
+    contexts: list[Context | None] = []
+    for scope, since, day in asks:
+        if metric.measure == IN_PERIOD and day < since:
+            contexts.append(None)
+            continue
+        period = Period(since, day) if metric.measure == IN_PERIOD else Period(day, day)
+        contexts.append(replace(context, period=period, scope=scope, memo={}))
+    measured = [c for c in contexts if c is not None]
+    if counted and metric.counted_many is not None:
+        values = iter(metric.counted_many(frames, measured) if measured else [])
+    else:
+        values = iter([evaluate(metric, frames, c) for c in measured])
+    before_start = 0.0 if metric.kind == COUNT else None
+    return [before_start if c is None else _indicator_number(next(values)) for c in contexts]
+
+
+def _indicator_number(value: MetricValue) -> float | None:
+    if isinstance(value, dict):
+        value = sum(v for v in value.values() if v is not None)
+    return None if value is None else float(value)
+
+
 def indicator_value(
     metric: Metric,
     frames: Mapping[str, pd.DataFrame],
@@ -232,21 +273,8 @@ def indicator_value(
     since: date,
     day: date,
 ) -> float | None:
-    """What a grant indicator linked to `metric` stands at on `day`, over `scope` (computed at the
-    context's moment): an ON_DAY metric's value that day; an IN_PERIOD metric's value from `since`
-    (the grant's first day) to `day` (0, or nothing for a share, before `since`). Its baseline is the
-    same function on the baseline day, so a baseline and an achieved value are always measured the
-    same way. A breakdown counts as its total."""
-    if metric.measure == IN_PERIOD:
-        if day < since:
-            return 0.0 if metric.kind == COUNT else None
-        period = Period(since, day)
-    else:
-        period = Period(day, day)
-    value = evaluate(metric, frames, replace(context, period=period, scope=scope, memo={}))
-    if isinstance(value, dict):
-        value = sum(v for v in value.values() if v is not None)
-    return None if value is None else float(value)
+    """One indicator's value (`indicator_values`), from the frames."""
+    return indicator_values(metric, frames, context, [(scope, since, day)])[0]
 
 
 # How a grant indicator linked to a metric is measured: shown beside every indicator table.

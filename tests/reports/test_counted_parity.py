@@ -8,6 +8,8 @@ from datetime import date, timedelta
 
 import pandas as pd
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import User
@@ -22,10 +24,11 @@ from network.models import (
 )
 from reports import aggregations as agg
 from reports import counted, dashboards, metrics, selectors
+from reports.dashboards.grants import grant_indicator_rows
 from reports.grants.selectors import grant_coverage_of
 from reports.metrics import Context
-from reports.models import Grant
-from reports.scope import Period, Scope
+from reports.models import Grant, Indicator
+from reports.scope import Period, Scope, indicator_scope
 
 pytestmark = pytest.mark.django_db
 
@@ -141,6 +144,14 @@ def test_the_training_figures_counted_in_the_database_equal_those_over_frames(de
                     metric = metrics.get(key)
                     assert metric.counted(frames, context) == metric.aggregate(frames, context), (key, label)
                 checked += 1
+        # The forms that count many contexts in one query (the grant progress dashboard's): every
+        # scope and period above asked at once give what each gives on its own.
+        contexts = [Context.at(period=period, scope=scope, user=user) for scope in scopes for period in _periods(today)]
+        for key in ("certified_analysts", "certificates_issued", "training_events_held"):
+            metric = metrics.get(key)
+            expected = [metric.aggregate(frames, context) for context in contexts]
+            assert metric.counted_many(frames, contexts) == expected, (key, user)
+            assert metric.counted_many(frames, contexts[5:7]) == expected[5:7], (key, user)
     assert checked > 200
     # The demo's figures are not all zero: the parity above compares real counts.
     context = Context.at()
@@ -166,3 +177,60 @@ def test_the_capacity_and_quality_dashboards_read_no_training_place_row(demo, dj
     )
     headline = next(item for item in capacity.headlines if item.key == "certificates_expiring")
     assert headline.value == str(len(capacity.section("certificates_expiring").table))
+
+
+def test_the_grant_dashboard_counts_each_training_metric_once_however_many_indicators(demo):
+    """Indicators linked to the training metrics are counted in the database, all those of one metric in
+    one query: more of them add no query, read no training place, and each stands where the frame
+    form puts it (`metrics.indicator_value`, as donor reports measure it)."""
+    staff = User.objects.get(email="staff@example.org")
+    dashboard = dashboards.get("grants")
+    keys = ("certified_analysts", "certificates_issued", "training_events_held")
+
+    def build() -> tuple[int, selectors.Frames]:
+        frames = selectors.load_frames(dashboard.frames, user=staff)
+        with CaptureQueriesContext(connection) as queries:
+            assert dashboards.build(dashboard, frames, Context.at(user=staff)).sections
+        return len(queries), frames
+
+    def add_indicators(number: int) -> None:
+        for grant in Grant.objects.order_by("pk"):
+            for k, key in enumerate(keys):
+                for scope in Indicator.Scope.values:
+                    Indicator.objects.create(
+                        grant=grant,
+                        code=f"T{number}-{k}-{scope[:3]}",
+                        title=key,
+                        metric_key=key,
+                        scope=scope,
+                        target=9,
+                    )
+
+    add_indicators(1)
+    once, frames = build()
+    assert "participation_rows" not in frames.queried
+    add_indicators(2)
+    twice, frames = build()
+    assert twice == once
+    assert "participation_rows" not in frames.queried
+
+    everything = selectors.Frames(user=staff)
+    context = Context.at(user=staff)
+    progress, days = grant_indicator_rows(everything, context)
+    measured = dict(zip(progress["indicator_id"], progress["achieved"], strict=True))
+    coverages = {grant.code: grant_coverage_of(grant=grant) for grant in Grant.objects.all()}
+    linked = Indicator.objects.filter(metric_key__in=keys).select_related("grant")
+    assert linked.count() >= 2 * len(keys) * 2 * Grant.objects.count()  # the demo links some too
+    for indicator in linked:
+        grant = indicator.grant
+        scope = indicator_scope(indicator.scope, coverages[grant.code])
+        expected = metrics.indicator_value(
+            metrics.get(indicator.metric_key),
+            everything,
+            context,
+            scope=scope,
+            since=grant.starts_on,
+            day=days[grant.code],
+        )
+        assert measured[indicator.pk] == expected, indicator
+    assert any(measured[indicator.pk] for indicator in linked)
