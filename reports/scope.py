@@ -96,13 +96,6 @@ class Scope:
     def is_everything(self) -> bool:
         return not (self.regions or self.countries or self.world_regions or self.grant)
 
-    def includes_country(self, code: str, programme_region: str, world_region: str) -> bool:
-        if (self.regions or self.countries) and not (programme_region in self.regions or code in self.countries):
-            return False
-        if self.world_regions and world_region not in self.world_regions:
-            return False
-        return not (self.grant is not None and code not in self.grant.countries)
-
     def key(self) -> str:
         parts = [
             "r=" + ",".join(sorted(self.regions)),

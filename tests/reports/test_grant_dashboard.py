@@ -401,4 +401,5 @@ def test_coverage_progress_and_chart_from_frames():
     figure = charts.indicator_progress_chart(progress, status_labels={"on_track": "On track"}, title="G")
     assert [trace.name for trace in figure.data] == ["On track"]
     assert list(figure.data[0].x) == [50.0, 50.0]
-    assert Scope.of(grant=agg.grant_coverages(frame)["G"]).includes_country("GH", "", "")
+    countries = pd.DataFrame({"country": ["GH", "NP"], "programme_region": ["", ""], "world_region": ["", ""]})
+    assert agg.in_scope(countries, Scope.of(grant=agg.grant_coverages(frame)["G"])).tolist() == [True, False]
