@@ -148,16 +148,22 @@ def people_trained_by_type(
     return _breakdown(pd.Series(found, dtype=int), types)
 
 
+def _counts(queryset: QuerySet, conditions: Sequence[Q]) -> list[int]:
+    """How many rows of `queryset` meet each condition, in one query however many conditions."""
+    if not conditions:
+        return []
+    found = queryset.aggregate(**{f"n{i}": Count("pk", filter=condition) for i, condition in enumerate(conditions)})
+    return [found[f"n{i}"] for i in range(len(conditions))]
+
+
 def training_events_held_counts(
     user: Any | None, asks: Sequence[tuple[Period | None, Scope | None]], *, today: date
 ) -> list[int]:
     """`training_events_held_count` for each (period, scope) asked, in one query however many."""
-    if not asks:
-        return []
     table = _table_for([scope for _, scope in asks])
     places = _visible(TrainingParticipation.objects, user).annotate(place_country=PLACE_COUNTRY)
-    counts = {}
-    for i, (period, scope) in enumerate(asks):
+    conditions = []
+    for period, scope in asks:
         held = _within("ends_on", period, today)
         countries, linked = _event_scope(scope, table)
         if countries is not None:
@@ -166,9 +172,8 @@ def training_events_held_counts(
             held &= Q(country_id__in=countries) | Q(pk__in=attended)
         if linked is not None:
             held &= Q(pk__in=linked)
-        counts[f"n{i}"] = Count("pk", filter=held)
-    found = _visible(TrainingEvent.objects, user).filter(ends_on__lte=today).aggregate(**counts)
-    return [found[f"n{i}"] for i in range(len(asks))]
+        conditions.append(held)
+    return _counts(_visible(TrainingEvent.objects, user).filter(ends_on__lte=today), conditions)
 
 
 def training_events_held_count(user: Any | None, *, period: Period | None, scope: Scope | None, today: date) -> int:
@@ -276,19 +281,14 @@ def certificates_issued_counts(
     user: Any | None, asks: Sequence[tuple[Period | None, Scope | None]], *, today: date
 ) -> list[int]:
     """`certificates_issued_count` for each (period, scope) asked, in one query however many."""
-    if not asks:
-        return []
     table = _table_for([scope for _, scope in asks])
-    counts, by_country = {}, False
-    for i, (period, scope) in enumerate(asks):
+    conditions, by_country = [], False
+    for period, scope in asks:
         condition, reads_country = _place_filter(scope, table)
         by_country |= reads_country
-        counts[f"n{i}"] = Count("pk", filter=condition & _within("certified_on", period, today))
+        conditions.append(condition & _within("certified_on", period, today))
     certificates = _all_certificates(user)
-    if by_country:
-        certificates = certificates.annotate(place_country=PLACE_COUNTRY)
-    found = certificates.aggregate(**counts)
-    return [found[f"n{i}"] for i in range(len(asks))]
+    return _counts(certificates.annotate(place_country=PLACE_COUNTRY) if by_country else certificates, conditions)
 
 
 def certificates_issued_count(user: Any | None, *, period: Period | None, scope: Scope | None, today: date) -> int:
