@@ -21,13 +21,17 @@ also records which page its site, language and path lead to, with the site versi
 change to the page tree, sites or view restrictions bumps) it was recorded under; a record of an
 older version is ignored. A hit runs no database query and two cache reads (the versions and the
 cached list of sites with the record, then the page). The page is stored gzip-compressed only,
-served as stored to clients that accept gzip and decompressed for the others.
+served as stored to clients that accept gzip and decompressed for the others; each web process keeps
+the pages it last decompressed (`PLAIN_BODIES_BYTES`), so a client without gzip asking again for a
+large page ("where to report") does not have it decompressed again.
 """
 
 from __future__ import annotations
 
 import gzip
 import hashlib
+import threading
+from collections import OrderedDict
 from functools import cache as once
 from pathlib import Path
 from typing import Any
@@ -47,6 +51,8 @@ from core import cacheversion, dataversion
 SITE_VERSION_KEY = "cms:site-version"
 _ACCEPTS_GZIP = _lazy_re_compile(r"\bgzip\b")
 PAGE_CACHE_SECONDS = 600
+# How many bytes of decompressed pages a web process keeps for clients that do not accept gzip.
+PLAIN_BODIES_BYTES = 16 * 1024 * 1024
 
 
 # Where the code that renders public pages lives (templates, translations, Python).
@@ -180,11 +186,46 @@ def _cached_response(request: HttpRequest, cached: dict[str, Any]) -> HttpRespon
         response = HttpResponse(compressed, content_type=cached["content_type"], status=cached["status"])
         response["Content-Encoding"] = "gzip"
     else:
-        body = gzip.decompress(compressed)
-        response = HttpResponse(body, content_type=cached["content_type"], status=cached["status"])
+        response = HttpResponse(
+            _plain_bodies.get(compressed), content_type=cached["content_type"], status=cached["status"]
+        )
     patch_vary_headers(response, ("Accept-Encoding",))
     response["X-Page-Cache"] = "hit"
     return response
+
+
+class _PlainBodies:
+    """The pages this process last decompressed, by a digest of their compressed bytes (so a page
+    stored again with other content is never answered with the old one), the least recently used
+    dropped beyond `PLAIN_BODIES_BYTES`."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.bodies: OrderedDict[bytes, bytes] = OrderedDict()
+        self.size = 0
+        self.lock = threading.Lock()
+
+    def get(self, compressed: bytes) -> bytes:
+        digest = hashlib.blake2b(compressed, digest_size=16).digest()
+        with self.lock:
+            body = self.bodies.get(digest)
+            if body is not None:
+                self.bodies.move_to_end(digest)
+                return body
+        body = gzip.decompress(compressed)
+        if len(body) > self.limit:
+            return body
+        with self.lock:
+            if digest not in self.bodies:
+                self.bodies[digest] = body
+                self.size += len(body)
+            while self.size > self.limit:
+                _digest, dropped = self.bodies.popitem(last=False)
+                self.size -= len(dropped)
+        return body
+
+
+_plain_bodies = _PlainBodies(PLAIN_BODIES_BYTES)
 
 
 def accepts_gzip(request: HttpRequest) -> bool:

@@ -16,6 +16,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.roles import Role
+from cms import caching
 from cms.selectors import REGISTRY_MODELS
 from core import dataversion
 from network.models import Hotline, Organisation
@@ -129,6 +130,33 @@ def test_pages_are_compressed_for_clients_that_accept_gzip(client, site_tree):
         response = client.get("/where-to-report/")
         assert response["X-Page-Cache"] == expected and "Content-Encoding" not in response
         assert "Signal France" in response.content.decode()
+
+
+def test_a_client_without_gzip_has_a_page_decompressed_once_per_process(client, site_tree, monkeypatch):
+    """Each web process keeps the pages it decompressed: a client without gzip asking again for "where
+    to report" gets the same bytes without another decompression; a changed page is decompressed
+    afresh (never answered with the old one); a process keeps no more than its limit."""
+    monkeypatch.setattr(caching, "_plain_bodies", caching._PlainBodies(caching.PLAIN_BODIES_BYTES))
+    decompressed = []
+    real = gzip.decompress
+    monkeypatch.setattr(gzip, "decompress", lambda data: decompressed.append(len(data)) or real(data))
+    answers = [client.get("/where-to-report/") for _ in range(3)]
+    assert [a["X-Page-Cache"] for a in answers] == ["miss", "hit", "hit"]
+    assert len(decompressed) == 1
+    assert answers[0].content == answers[1].content == answers[2].content
+    assert "Content-Encoding" not in answers[2]
+    compressed = client.get("/where-to-report/", HTTP_ACCEPT_ENCODING="gzip")
+    assert real(compressed.content) == answers[2].content
+    make_hotline("DE", name="Netzwache")
+    changed = [client.get("/where-to-report/") for _ in range(2)]
+    assert len(decompressed) == 2
+    assert "Netzwache" in changed[1].content.decode() and changed[0].content == changed[1].content
+    # Beyond the limit nothing is kept: each request decompresses its page.
+    monkeypatch.setattr(caching, "_plain_bodies", caching._PlainBodies(len(changed[1].content) - 1))
+    client.get("/where-to-report/")
+    client.get("/where-to-report/")
+    assert len(decompressed) == 4
+    assert not caching._plain_bodies.bodies
 
 
 def test_the_sitemap_is_cached_and_follows_the_page_tree(client, site_tree):
