@@ -11,7 +11,12 @@ those rules. A scope becomes the set of countries it covers through `aggregation
 grants and users, and fails when they disagree.
 
 `user` scopes every read through the models' `visible_to(user)`, as the frames do (None: the whole
-network)."""
+network).
+
+Three figures also have a form for many questions at once (`training_events_held_counts`,
+`certificates_issued_counts`, `certified_analyst_id_sets`: one query however many periods, scopes or
+days are asked), for the grant progress dashboard's indicators (`Metric.counted_many`); the single
+forms are the same functions asked once."""
 
 from __future__ import annotations
 
