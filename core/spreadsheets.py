@@ -52,7 +52,8 @@ def write_xlsx_table(
     """One sheet of a heading row and `rows` written to `output` as XLSX, row by row (XlsxWriter: about
     a third of openpyxl's time, in constant memory). Text is always written as text (never as a formula,
     a number or a link); numbers, booleans, dates and times keep their type, dates as yyyy-mm-dd and
-    date-times in `datetime_format`; None is an empty cell."""
+    date-times in `datetime_format` (as naive date-times: Wagtail's preprocessing has made them UTC);
+    a number that is not finite is written as text; None is an empty cell."""
     import xlsxwriter
 
     options = {
@@ -61,7 +62,6 @@ def write_xlsx_table(
         "strings_to_formulas": False,
         "strings_to_numbers": False,
         "strings_to_urls": False,
-        "nan_inf_to_errors": True,
     }
     workbook = xlsxwriter.Workbook(output, options)
     sheet = workbook.add_worksheet(title)
