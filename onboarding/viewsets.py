@@ -23,12 +23,11 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from core.admin import ScopedExportMixin
 from core.audit import VisibleHistoryMixin
 from core.contributed_fields import ContributedFieldsMixin, ContributedFieldsObjectList, ContributedFieldsPanel
 from core.dates import natural_date, past_due_problem
-from core.spreadsheets import FormulaSafeExportMixin
 from network.forms import time_zone_field
-from network.viewsets import OptionalRelationExportMixin
 from onboarding.models import (
     ActionItem,
     Agreement,
@@ -62,7 +61,7 @@ def _next_url(request: Any) -> str | None:
     return None
 
 
-class ScopedIndexView(FormulaSafeExportMixin, OptionalRelationExportMixin, generic.IndexView):
+class ScopedIndexView(ScopedExportMixin, generic.IndexView):
     related: tuple[str, ...] = ()
 
     def get_base_queryset(self) -> models.QuerySet:
