@@ -19,8 +19,11 @@ so it has no route record either and the middleware below can never serve it.
 A cached page is served before Wagtail routes the request (`PageCacheMiddleware`): storing a page
 also records which page its site, language and path lead to, with the site version (which every
 change to the page tree, sites or view restrictions bumps) it was recorded under; a record of an
-older version is ignored. A hit runs no database query and two cache reads (the versions and the
-cached list of sites with the record, then the page). The page is stored gzip-compressed only,
+older version is ignored. A hit runs no database query and one cache read where this process
+served the same host, language and path before (the versions, the sites and the page's entry named
+with the versions the process read last, `_Recent`), else three (then the record, then the page).
+The sites are kept as the tuples matching needs, with the Site objects pickled beside them, unpickled
+only for a request that routes. The page is stored gzip-compressed only,
 served as stored to clients that accept gzip and decompressed for the others; each web process keeps
 the pages it last decompressed (`PLAIN_BODIES_BYTES`), so a client without gzip asking again for a
 large page ("where to report") does not have it decompressed again.
@@ -30,9 +33,11 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import pickle
 import threading
 from collections import OrderedDict
 from functools import cache as once
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +48,7 @@ from django.http import HttpRequest, HttpResponse
 from django.http.request import split_domain_port
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.functional import SimpleLazyObject
 from django.utils.regex_helper import _lazy_re_compile
 from django.utils.text import compress_string
 
@@ -99,6 +105,7 @@ def _versions(request: HttpRequest, *also: str) -> tuple[int, tuple[int, ...], d
         site = found.get(SITE_VERSION_KEY)
         site = int(site) if site is not None else site_version()
         data = dict(zip(topic_names, dataversion.versions(found, topic_names), strict=True))
+        _recent.data = data
         versions = (site, data, _matched_site(request, site, found.get(sites_key)))
         request._cms_cache_versions = versions
     return versions[0], tuple(versions[1].values()), found
@@ -115,27 +122,70 @@ def _matched_site(request: HttpRequest, version: int, cached: Any) -> int | None
     then port, then the default site) from the sites cached under the site version, so neither
     the port a client sends nor an unknown host name makes a new cache entry. The matched site
     (with its root page) is handed to Wagtail for the request (`request._wagtail_site`, where
-    `Site.find_for_request` keeps it), so routing the page does not look the site up again."""
-    if cached is None or len(cached) != 3 or cached[0] != version:
+    `Site.find_for_request` keeps it), so routing the page does not look the site up again; it is
+    unpickled only if something uses it (a page served from the cache does not)."""
+    if cached is None or len(cached) != 4 or cached[0] != version:
         from wagtail.models import PageViewRestriction, Site
 
         sites = tuple(Site.objects.select_related("root_page").order_by("pk"))
-        cached = (version, sites, PageViewRestriction.objects.exists())
+        matching = tuple((site.pk, site.hostname, str(site.port), site.is_default_site) for site in sites)
+        cached = (version, matching, PageViewRestriction.objects.exists(), pickle.dumps(sites))
         cache.set(_sites_key(), cached, None)
-    sites = cached[1]
-    request._cms_view_restrictions_exist = cached[2]
+    _version, matching, restrictions_exist, pickled = cached
+    request._cms_view_restrictions_exist = restrictions_exist
     hostname = split_domain_port(request._get_raw_host())[0]
-    port = request.get_port()
-    named = [site for site in sites if site.hostname == hostname]
+    port = str(request.get_port())
+    named = [site for site in matching if site[1] == hostname]
     matched = (
-        next((site for site in named if str(site.port) == str(port)), None)
-        or next((site for site in named if site.is_default_site), None)
+        next((site for site in named if site[2] == port), None)
+        or next((site for site in named if site[3]), None)
         or (named[0] if len(named) == 1 else None)
-        or next((site for site in sites if site.is_default_site), None)
+        or next((site for site in matching if site[3]), None)
     )
     if not hasattr(request, "_wagtail_site"):
-        request._wagtail_site = matched
-    return matched.pk if matched is not None else None
+        request._wagtail_site = (
+            None if matched is None else SimpleLazyObject(partial(_site_object, pickled, matched[0]))
+        )
+    return matched[0] if matched is not None else None
+
+
+def _site_object(pickled: bytes, pk: int) -> Any:
+    """The site `pk` with its root page, as cached with the sites (a fresh object for each request)."""
+    return next(site for site in pickle.loads(pickled) if site.pk == pk)  # noqa: S301 (stored by _matched_site)
+
+
+class _Recent:
+    """What this process read last, to name the entries a cached page's request will want before it
+    reads the versions: the data versions, and which route each request identity (host as sent,
+    language, path) led to, with the site it matched. A guess only names an entry to read in the same
+    round trip as the versions; it is used only if the key the versions give is the same, so a wrong
+    or stale guess costs a cache read, never a wrong page. At most `ROUTES` identities are kept."""
+
+    ROUTES = 2048
+
+    def __init__(self) -> None:
+        self.data: dict[str, int] | None = None
+        self.routes: OrderedDict[tuple[str, str, str], tuple[int | None, tuple[Any, ...]]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    @staticmethod
+    def identity(request: HttpRequest) -> tuple[str, str, str]:
+        return (request._get_raw_host(), translation.get_language() or "", request.path)
+
+    def route(self, request: HttpRequest) -> tuple[int | None, tuple[Any, ...]] | None:
+        with self.lock:
+            return self.routes.get(self.identity(request))
+
+    def remember(self, request: HttpRequest, matched: int | None, route: tuple[Any, ...]) -> None:
+        identity = self.identity(request)
+        with self.lock:
+            self.routes[identity] = (matched, route)
+            self.routes.move_to_end(identity)
+            while len(self.routes) > self.ROUTES:
+                self.routes.popitem(last=False)
+
+
+_recent = _Recent()
 
 
 def bump_site_version() -> None:
@@ -171,7 +221,10 @@ def _lookup_allowed(request: HttpRequest) -> bool:
 def route_cache_key(request: HttpRequest) -> str:
     """Where the page that serves this site, language and path is recorded: the site version it
     was recorded under, the page's id, the query parameters it reads and the data it reads."""
-    _site, _data, matched = _request_versions(request)
+    return _route_key(_request_versions(request)[2], request)
+
+
+def _route_key(matched: int | None, request: HttpRequest) -> str:
     raw = "|".join([str(matched), translation.get_language() or "", request.path])
     digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
     return f"cms:route:{code_version()}:{digest}"
@@ -233,17 +286,28 @@ def accepts_gzip(request: HttpRequest) -> bool:
 
 
 def cached_page_response(request: HttpRequest) -> HttpResponse | None:
-    """The cached page for this request when the request allows it and both entries are there."""
+    """The cached page for this request when the request allows it and both entries are there.
+
+    Where this process served the same host, language and path before, the page's entry (named with
+    the versions it read last) is read in the same round trip as the versions: a hit then takes one
+    cache read. Otherwise the route is read with the versions, then the page."""
     if not is_cacheable_request(request) or not _lookup_allowed(request):
         return None
-    key = route_cache_key(request)
-    site, _data, found = _versions(request, key)
-    route = found.get(key)
+    recent, guess = _recent.route(request), None
+    if recent is not None and _recent.data is not None:
+        _matched, (site_then, page_id, query_params, reads) = recent
+        guess = _page_key(request, page_id, query_params, reads, site_then, _recent.data, _matched)
+    site, _data, found = _versions(request, guess) if guess else _versions(request)
+    matched = _request_versions(request)[2]
+    remembered = recent is not None and recent[0] == matched and recent[1][0] == site
+    route = recent[1] if remembered else cache.get(_route_key(matched, request))
     # A route recorded under an older site version may lead elsewhere now (pages moved, unpublished).
     if route is None or route[0] != site:
         return None
+    _recent.remember(request, matched, route)
     _site, page_id, query_params, reads = route
-    cached = cache.get(page_cache_key(request, page_id, tuple(query_params), tuple(reads)))
+    page_key = page_cache_key(request, page_id, tuple(query_params), tuple(reads))
+    cached = found.get(page_key) if page_key == guess else cache.get(page_key)
     return None if cached is None else _cached_response(request, cached)
 
 
@@ -264,8 +328,9 @@ class PageCacheMiddleware:
         match = getattr(request, "resolver_match", None)
         if match is None or match.url_name != "wagtail_serve":
             return None
+        response = cached_page_response(request)
         _request_versions(request)  # matches the site for Wagtail's routing too (`_matched_site`)
-        return cached_page_response(request)
+        return response
 
 
 def page_cache_key(
@@ -273,8 +338,20 @@ def page_cache_key(
 ) -> str:
     """The page's entry: the code and site versions, the versions of the data topics the page reads
     (none for an article), the matched site, language, path and the page's own query parameters."""
-    params = sorted((name, value) for name in query_params for value in request.GET.getlist(name) if value)
     site, data, matched = _request_versions(request)
+    return _page_key(request, page_id, query_params, reads, site, data, matched)
+
+
+def _page_key(
+    request: HttpRequest,
+    page_id: int | str,
+    query_params: tuple[str, ...],
+    reads: tuple[str, ...],
+    site: int,
+    data: dict[str, int],
+    matched: int | None,
+) -> str:
+    params = sorted((name, value) for name in query_params for value in request.GET.getlist(name) if value)
     raw = "|".join([str(matched), translation.get_language() or "", request.path, repr(params)])
     digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
     data_part = ".".join(f"{name}{data.get(name, 0)}" for name in reads)
@@ -315,7 +392,9 @@ def serve_cached(
             }
         }
         if route is not None:
-            entries[route_cache_key(request)] = (_request_versions(request)[0], *route)
+            recorded = (_request_versions(request)[0], *route)
+            entries[route_cache_key(request)] = recorded
+            _recent.remember(request, _request_versions(request)[2], recorded)
         cache.set_many(entries, PAGE_CACHE_SECONDS)
         # The first visitor gets what the next ones will: the copy compressed once, not compressed again.
         response = _cached_response(request, entries[key])

@@ -127,3 +127,70 @@ def test_each_site_routes_its_own_pages_without_looking_the_site_up_again(client
 def _site_lookup(sql: str) -> bool:
     """Wagtail's own lookup of a request's site (`Site.find_for_request`: the sites ranked by match)."""
     return 'FROM "wagtailcore_site"' in sql and "CASE WHEN" in sql
+
+
+class _CacheReads:
+    """Counts the round trips to the shared cache: each `get` and each `get_many` (the local-memory
+    backend's `get_many` calls `get` per key: one trip)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        from django.core.cache import caches
+
+        backend = type(caches["default"])
+        get, get_many = backend.get, backend.get_many
+        self.trips = 0
+        inside: list[bool] = []
+
+        def counted_get(cache, key, *args, **kwargs):
+            if not inside:
+                self.trips += 1
+            return get(cache, key, *args, **kwargs)
+
+        def counted_get_many(cache, keys, *args, **kwargs):
+            self.trips += 1
+            inside.append(True)
+            try:
+                return get_many(cache, keys, *args, **kwargs)
+            finally:
+                inside.pop()
+
+        monkeypatch.setattr(backend, "get", counted_get)
+        monkeypatch.setattr(backend, "get_many", counted_get_many)
+
+    def during(self, request):
+        self.trips = 0
+        response = request()
+        return response, self.trips
+
+
+def test_a_hit_is_one_cache_read_once_the_process_has_served_the_page(client, site_tree, monkeypatch):
+    """A process that served a page reads the page's entry together with the versions: one round
+    trip to the shared cache. A write that changes the page (its data, the page tree) makes the next
+    request a miss that renders the page afresh, never the remembered entry."""
+    from cms import caching
+    from tests.cms.factories import make_hotline
+
+    monkeypatch.setattr(caching, "_recent", caching._Recent())
+    reads = _CacheReads(monkeypatch)
+    assert client.get("/about/")["X-Page-Cache"] == "miss"
+    response, trips = reads.during(lambda: client.get("/about/"))
+    assert response["X-Page-Cache"] == "hit" and trips == 1
+    # Another spelling of the host: the same entry, found the long way once, then in one read.
+    response, trips = reads.during(lambda: client.get("/about/", HTTP_HOST="localhost"))
+    assert response["X-Page-Cache"] == "hit" and trips == 3
+    response, trips = reads.during(lambda: client.get("/about/", HTTP_HOST="localhost"))
+    assert response["X-Page-Cache"] == "hit" and trips == 1
+
+    client.get("/where-to-report/")
+    assert reads.during(lambda: client.get("/where-to-report/"))[1] == 1
+    make_hotline("DE", name="Netzwache")
+    response = client.get("/where-to-report/")
+    assert response["X-Page-Cache"] == "miss" and "Netzwache" in response.content.decode()
+    response, trips = reads.during(lambda: client.get("/where-to-report/"))
+    assert response["X-Page-Cache"] == "hit" and trips == 1 and "Netzwache" in response.content.decode()
+
+    about = site_tree.reload(site_tree.about)
+    about.title = "Who we are today"
+    about.save_revision().publish()
+    response = client.get("/about/")
+    assert response["X-Page-Cache"] == "miss" and "Who we are today" in response.content.decode()
