@@ -23,7 +23,8 @@ older version is ignored. A hit runs no database query and one cache read where 
 served the same host, language and path before (the versions, the sites and the page's entry named
 with the versions the process read last, `_Recent`), else three (then the record, then the page).
 The sites are kept as the tuples matching needs, with the Site objects pickled beside them, unpickled
-only for a request that routes. The page is stored gzip-compressed only,
+only for a request that routes; a page that misses is routed from the site's localized, specific
+root page kept under the site version (`route_with_kept_root`). The page is stored gzip-compressed only,
 served as stored to clients that accept gzip and decompressed for the others; each web process keeps
 the pages it last decompressed (`PLAIN_BODIES_BYTES`), so a client without gzip asking again for a
 large page ("where to report") does not have it decompressed again.
@@ -330,7 +331,36 @@ class PageCacheMiddleware:
             return None
         response = cached_page_response(request)
         _request_versions(request)  # matches the site for Wagtail's routing too (`_matched_site`)
+        if response is None:
+            # Wagtail's pattern passes the path positionally (`wagtail.urls`).
+            route_with_kept_root(request, view_args[0] if view_args else view_kwargs.get("path", ""))
         return response
+
+
+def route_with_kept_root(request: HttpRequest, path: str) -> None:
+    """Route the request as Wagtail's `Page.route_for_request` does (the matched site's root page,
+    localized to the active language, specific, routes the path), from the localized specific root
+    kept in the shared cache under the site version (which publishing, moving or deleting a page and
+    changing a locale or site bump): a page that is not cached routes without reading the active
+    locale, the root's translation and the root's specific page again. Wagtail's view then serves the
+    route found (`request._wagtail_route_for_request`)."""
+    from django.http import Http404
+
+    site, _data, matched = _request_versions(request)
+    if matched is None or hasattr(request, "_wagtail_route_for_request"):
+        return
+    key = f"cms:root:{code_version()}:{matched}:{translation.get_language() or ''}"
+    kept = cache.get(key)
+    if kept is not None and kept[0] == site:
+        root = pickle.loads(kept[1])  # noqa: S301 (stored below)
+    else:
+        root = request._wagtail_site.root_page.localized.specific
+        cache.set(key, (site, pickle.dumps(root)), None)
+    components = [component for component in path.split("/") if component]
+    try:
+        request._wagtail_route_for_request = root.route(request, components)
+    except Http404:
+        request._wagtail_route_for_request = None
 
 
 def page_cache_key(

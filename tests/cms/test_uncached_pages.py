@@ -155,3 +155,35 @@ def test_a_page_that_misses_the_cache_reads_the_site_version_once(client, site_t
     monkeypatch.setattr(backend, "get_many", note_get_many)
     assert client.get(ARTICLE, HTTP_X_BENCH_CACHE="miss")["X-Page-Cache"] == "miss"
     assert reads.count(SITE_VERSION_KEY) == 1, "\n".join(reads)
+
+
+def test_an_uncached_page_routes_from_the_root_kept_under_the_site_version(client, site_tree, settings):
+    """A page that misses the cache is routed from the site's root as Wagtail routes it (localized to
+    the active language, specific), kept in the shared cache under the site version: neither the
+    active locale nor the root is read again. French pages route from the French root; a root
+    published again is the one that routes."""
+
+    def miss(path: str) -> tuple[str, list[str]]:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(path, HTTP_X_BENCH_CACHE="miss")
+        assert response.status_code == 200 and response["X-Page-Cache"] == "miss", path
+        return response.content.decode(), [q["sql"] for q in queries]
+
+    settings.BENCH_PAGE_CACHE_MISS = True
+    for path in (ARTICLE, "/fr/", "/fr/ou-signaler/", "/"):
+        client.get(path)
+    for path in (ARTICLE, "/fr/ou-signaler/", "/"):
+        _html, queries = miss(path)
+        assert not [sql for sql in queries if 'FROM "cms_homepage"' in sql], path
+        # (The article's template reads the locale itself, for its related pages.)
+        if path != ARTICLE:
+            assert not [sql for sql in queries if 'FROM "wagtailcore_locale"' in sql], path
+    assert "How a hotline handles your report" in miss(ARTICLE)[0]
+    assert "<title>Où signaler" in miss("/fr/ou-signaler/")[0]
+    assert "Réseau de hotlines" in miss("/fr/")[0]
+
+    home = site_tree.reload(site_tree.home)
+    home.title = "Hotline network, renewed"
+    home.save_revision().publish()
+    assert "Hotline network, renewed" in miss("/")[0]
+    assert "How a hotline handles your report" in miss(ARTICLE)[0]
