@@ -129,41 +129,7 @@ def _site_lookup(sql: str) -> bool:
     return 'FROM "wagtailcore_site"' in sql and "CASE WHEN" in sql
 
 
-class _CacheReads:
-    """Counts the round trips to the shared cache: each `get` and each `get_many` (the local-memory
-    backend's `get_many` calls `get` per key: one trip)."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        from django.core.cache import caches
-
-        backend = type(caches["default"])
-        get, get_many = backend.get, backend.get_many
-        self.trips = 0
-        inside: list[bool] = []
-
-        def counted_get(cache, key, *args, **kwargs):
-            if not inside:
-                self.trips += 1
-            return get(cache, key, *args, **kwargs)
-
-        def counted_get_many(cache, keys, *args, **kwargs):
-            self.trips += 1
-            inside.append(True)
-            try:
-                return get_many(cache, keys, *args, **kwargs)
-            finally:
-                inside.pop()
-
-        monkeypatch.setattr(backend, "get", counted_get)
-        monkeypatch.setattr(backend, "get_many", counted_get_many)
-
-    def during(self, request):
-        self.trips = 0
-        response = request()
-        return response, self.trips
-
-
-def test_a_hit_is_one_cache_read_once_the_process_has_served_the_page(client, site_tree, monkeypatch):
+def test_a_hit_is_one_cache_read_once_the_process_has_served_the_page(client, site_tree, monkeypatch, cache_reads):
     """A process that served a page reads the page's entry together with the versions: one round
     trip to the shared cache. A write that changes the page (its data, the page tree) makes the next
     request a miss that renders the page afresh, never the remembered entry."""
@@ -171,7 +137,7 @@ def test_a_hit_is_one_cache_read_once_the_process_has_served_the_page(client, si
     from tests.cms.factories import make_hotline
 
     monkeypatch.setattr(caching, "_recent", caching._Recent())
-    reads = _CacheReads(monkeypatch)
+    reads = cache_reads
     assert client.get("/about/")["X-Page-Cache"] == "miss"
     response, trips = reads.during(lambda: client.get("/about/"))
     assert response["X-Page-Cache"] == "hit" and trips == 1
