@@ -174,8 +174,12 @@ class _Recent:
         return (request._get_raw_host(), translation.get_language() or "", request.path)
 
     def route(self, request: HttpRequest) -> tuple[int | None, tuple[Any, ...]] | None:
+        identity = self.identity(request)
         with self.lock:
-            return self.routes.get(self.identity(request))
+            found = self.routes.get(identity)
+            if found is not None:
+                self.routes.move_to_end(identity)  # least recently used is dropped first
+            return found
 
     def remember(self, request: HttpRequest, matched: int | None, route: tuple[Any, ...]) -> None:
         identity = self.identity(request)
@@ -305,7 +309,8 @@ def cached_page_response(request: HttpRequest) -> HttpResponse | None:
     # A route recorded under an older site version may lead elsewhere now (pages moved, unpublished).
     if route is None or route[0] != site:
         return None
-    _recent.remember(request, matched, route)
+    if not remembered:
+        _recent.remember(request, matched, route)
     _site, page_id, query_params, reads = route
     page_key = page_cache_key(request, page_id, tuple(query_params), tuple(reads))
     cached = found.get(page_key) if page_key == guess else cache.get(page_key)
@@ -422,9 +427,10 @@ def serve_cached(
             }
         }
         if route is not None:
-            recorded = (_request_versions(request)[0], *route)
-            entries[route_cache_key(request)] = recorded
-            _recent.remember(request, _request_versions(request)[2], recorded)
+            site, _data, matched = _request_versions(request)
+            recorded = (site, *route)
+            entries[_route_key(matched, request)] = recorded
+            _recent.remember(request, matched, recorded)
         cache.set_many(entries, PAGE_CACHE_SECONDS)
         # The first visitor gets what the next ones will: the copy compressed once, not compressed again.
         response = _cached_response(request, entries[key])
